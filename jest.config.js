@@ -1,0 +1,8 @@
+/** Tests are TypeScript, transformed by esbuild (fast, no type check: `npm run typecheck` does that). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': '<rootDir>/tests/support/esbuild-transform.js' },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};

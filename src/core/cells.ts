@@ -1,0 +1,141 @@
+// Reading one raw cell (as Sheets or an xlsx reader gives it) into a typed value, and back.
+import { D, Decimal } from './money';
+import { fromSerial, isIsoDate, iso, type IsoDate } from './dates';
+import type { ColumnDef } from './schema';
+
+/** What a spreadsheet cell can hold when read in bulk. */
+export type Cell = string | number | boolean | Date | null | undefined;
+
+export interface ParseContext {
+  /** How numbers typed as text are read: "de" 1.234,50 · "en" 1,234.50. */
+  locale: 'de' | 'en';
+  /** Turns a Date cell into a calendar date (a host knows the sheet's time zone); default: UTC fields. */
+  dateOf?: (d: Date) => IsoDate;
+}
+
+export type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
+
+const ok = (value: unknown): Parsed => ({ ok: true, value });
+const fail = (message: string): Parsed => ({ ok: false, message });
+
+export function isBlank(v: Cell): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+/** Spaces, no-break and thin spaces, apostrophes (Swiss grouping) and currency marks are dropped. */
+const NOISE = /[\s\u00a0\u202f\u2009'’]|€|\$|£|¥|CHF|EUR|USD|GBP|JPY/g;
+
+/** A decimal from a cell; text is read in the sheet's locale. Returns undefined if it is not a number. */
+export function parseDecimal(v: Cell, locale: 'de' | 'en'): Decimal | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? new D(String(v)) : undefined;
+  if (typeof v !== 'string') return undefined;
+  let s = v.replace(NOISE, '');
+  if (s.startsWith('(') && s.endsWith(')')) s = '-' + s.slice(1, -1);
+  const [group, decimal] = locale === 'de' ? ['.', ','] : [',', '.'];
+  const grouped = new RegExp(`^[-+]?\\d{1,3}(\\${group}\\d{3})+(\\${decimal}\\d+)?$`);
+  const plain = new RegExp(`^[-+]?\\d*(\\${decimal}\\d+)?$`);
+  if (grouped.test(s)) s = s.split(group).join('');
+  else if (!plain.test(s) || s === '' || s === '-' || s === '+') {
+    // "1.5" in a de sheet or "1,5" in an en sheet: accept when unambiguous (one separator, not 3 digits after).
+    const other = locale === 'de' ? /^[-+]?\d+\.\d{1,2}$|^[-+]?\d+\.\d{4,}$/ : /^[-+]?\d+,\d{1,2}$|^[-+]?\d+,\d{4,}$/;
+    if (!other.test(s)) return undefined;
+    return new D(s.replace(',', '.'));
+  }
+  s = s.replace(decimal, '.');
+  try {
+    return new D(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseDate(v: Cell, ctx: ParseContext): IsoDate | undefined {
+  if (v instanceof Date) {
+    if (isNaN(v.getTime())) return undefined;
+    return ctx.dateOf ? ctx.dateOf(v) : iso(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
+  }
+  if (typeof v === 'number') return v > 0 && v < 2958466 ? fromSerial(v) : undefined;
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  const isoMatch = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s);
+  const euMatch = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(s);
+  const slash = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  let y: number, m: number, d: number;
+  if (isoMatch) [y, m, d] = [Number(isoMatch[1]), Number(isoMatch[2]), Number(isoMatch[3])];
+  else if (euMatch) [d, m, y] = [Number(euMatch[1]), Number(euMatch[2]), Number(euMatch[3])];
+  else if (slash) {
+    // 31/12/2026 (de/en-GB day first) vs 12/31/2026 (US): day first unless that is impossible.
+    const a = Number(slash[1]);
+    const b = Number(slash[2]);
+    [d, m] = a > 12 || b <= 12 ? [a, b] : [b, a];
+    y = Number(slash[3]);
+  } else return undefined;
+  const out = iso(y, m, d);
+  return isIsoDate(out) ? out : undefined;
+}
+
+const TRUE = ['true', 'yes', 'ja', 'oui', 'y', 'x', '1', 'wahr'];
+const FALSE = ['false', 'no', 'nein', 'non', 'n', '0', 'falsch'];
+
+/** Parse one non-blank cell for a column. */
+export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
+  switch (col.type) {
+    case 'text':
+    case 'ref':
+      return ok(v instanceof Date ? parseDate(v, ctx) : String(v).trim());
+    case 'number':
+    case 'money': {
+      const n = parseDecimal(v, ctx.locale);
+      return n ? ok(n) : fail(`"${String(v)}" is not a number`);
+    }
+    case 'integer': {
+      const n = parseDecimal(v, ctx.locale);
+      return n && n.isInteger() ? ok(n.toNumber()) : fail(`"${String(v)}" is not a whole number`);
+    }
+    case 'percent': {
+      const text = typeof v === 'string' ? v.trim() : v;
+      if (typeof text === 'string' && text.endsWith('%')) {
+        const n = parseDecimal(text.slice(0, -1), ctx.locale);
+        return n ? ok(n) : fail(`"${String(v)}" is not a percentage`);
+      }
+      const n = parseDecimal(text, ctx.locale);
+      if (!n) return fail(`"${String(v)}" is not a percentage`);
+      // A cell formatted as percent arrives as a fraction (19 % → 0.19): read |x| < 1 as a fraction.
+      return ok(typeof v === 'number' && n.abs().lt(1) && !n.isZero() ? n.times(100) : n);
+    }
+    case 'date': {
+      const d = parseDate(v, ctx);
+      return d ? ok(d) : fail(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
+    }
+    case 'datetime':
+      return ok(v instanceof Date ? v.toISOString() : String(v));
+    case 'boolean': {
+      if (typeof v === 'boolean') return ok(v);
+      const s = String(v).trim().toLowerCase();
+      if (TRUE.includes(s)) return ok(true);
+      if (FALSE.includes(s)) return ok(false);
+      return fail(`"${String(v)}" is not TRUE or FALSE`);
+    }
+    case 'enum': {
+      const s = String(v).trim().toLowerCase().replace(/[\s-]+/g, '_');
+      const hit = col.values?.find((x) => x.toLowerCase().replace(/[\s-]+/g, '_') === s);
+      return hit !== undefined ? ok(hit) : fail(`"${String(v)}" is not one of ${col.values?.join(', ')}`);
+    }
+  }
+}
+
+/** A record field back to a plain cell value: Decimal → number, dates stay ISO strings. */
+export function toCell(value: unknown): string | number | boolean {
+  if (value === undefined || value === null) return '';
+  if (Decimal.isDecimal(value)) return (value as Decimal).toNumber();
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+/**
+ * Text Sheets would read as a formula (= + - @) gets a leading apostrophe, which Sheets
+ * treats as "this is text" and does not show. Used by hosts that write through setValues.
+ */
+export function asPlainText(value: string | number | boolean): string | number | boolean {
+  return typeof value === 'string' && /^[=+\-@]/.test(value) ? `'${value}` : value;
+}

@@ -1,0 +1,116 @@
+// All tables of a workbook parsed and cross-checked: the input of every use case.
+import type { Cell, ParseContext } from './cells';
+import type {
+  Account, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Product, Run, Subscription, TaxRule, Tenant, Transaction,
+} from './model';
+import { SCHEMA, type TableName } from './schema';
+import { parseTable, type ParsedRow, type ParsedTable, type RawTable, type RowError } from './table';
+
+export type RawWorkbook = Partial<Record<TableName, RawTable>>;
+
+export interface Dataset {
+  ctx: ParseContext;
+  tenants: Tenant[];
+  tenantById: Map<string, Tenant>;
+  accounts: Map<string, Account>;
+  contacts: Contact[];
+  products: Map<string, Product>;
+  subscriptions: ParsedRow<Subscription>[];
+  subscriptionHeaders: Cell[];
+  items: ParsedRow<Item>[];
+  itemsBySubscription: Map<string, ParsedRow<Item>[]>;
+  transactions: ParsedRow<Transaction>[];
+  transactionHeaders: Cell[];
+  transactionsBySubscription: Map<string, ParsedRow<Transaction>[]>;
+  taxRules: TaxRule[];
+  filters: FilterRow[];
+  invoices: ParsedRow<Invoice>[];
+  linesByInvoice: Map<string, ParsedRow<InvoiceLine>[]>;
+  numberRanges: ParsedRow<NumberRange>[];
+  runs: ParsedRow<Run>[];
+  /** Every row problem found, in sheet order. Rows with errors are left out of the collections. */
+  errors: RowError[];
+}
+
+function groupBy<T>(rows: ParsedRow<T>[], key: (r: T) => string): Map<string, ParsedRow<T>[]> {
+  const out = new Map<string, ParsedRow<T>[]>();
+  for (const r of rows) {
+    const k = key(r.record);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/**
+ * Parses every table and checks references (item → subscription → account, products, tenants).
+ * `locale` is the sheet's number locale; default: the first tenant's Number Locale, else "en".
+ */
+export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; dateOf?: (d: Date) => string } = {}): Dataset {
+  const errors: RowError[] = [];
+  const first = parseTable<Tenant>('Settings', raw.Settings, { locale: opts.locale ?? 'en', dateOf: opts.dateOf });
+  const locale = opts.locale ?? first.rows[0]?.record.locale ?? 'en';
+  const ctx: ParseContext = { locale, dateOf: opts.dateOf };
+  const parse = <T>(name: TableName): ParsedTable<T> => {
+    const t = name === 'Settings' && locale === (opts.locale ?? 'en') ? (first as unknown as ParsedTable<T>) : parseTable<T>(name, raw[name], ctx);
+    errors.push(...t.errors);
+    return t;
+  };
+  const settings = parse<Tenant>('Settings');
+  const accountsT = parse<Account>('Accounts');
+  const contactsT = parse<Contact>('Contacts');
+  const productsT = parse<Product>('Products');
+  const subsT = parse<Subscription>('Subscriptions');
+  const itemsT = parse<Item>('Items');
+  const txT = parse<Transaction>('Transactions');
+  const rulesT = parse<TaxRule>('TaxRules');
+  const filtersT = parse<FilterRow>('Filters');
+  const invoicesT = parse<Invoice>('Invoices');
+  const linesT = parse<InvoiceLine>('InvoiceLines');
+  const rangesT = parse<NumberRange>('NumberRanges');
+  const runsT = parse<Run>('Runs');
+
+  const tenants = settings.rows.map((r) => r.record);
+  const tenantById = new Map(tenants.map((t) => [t.tenantId, t]));
+  const header = (t: TableName, key: string) => SCHEMA[t].columns.find((c) => c.key === key)!.header;
+  /** Keeps rows whose reference resolves; the others become errors. */
+  const checkRef = <T>(table: TableName, rows: ParsedRow<T>[], key: keyof T & string, exists: (id: string) => boolean, what: string) =>
+    rows.filter((r) => {
+      const id = r.record[key] as unknown as string | undefined;
+      if (id === undefined || exists(id)) return true;
+      errors.push({ sheet: table, row: r.row, column: header(table, key), value: id, message: `${what} "${id}" does not exist (or its row has errors)` });
+      return false;
+    });
+
+  const accountRows = checkRef('Accounts', accountsT.rows, 'tenantId', (id) => tenantById.has(id), 'tenant');
+  const accounts = new Map(accountRows.map((r) => [r.record.accountId, r.record]));
+  const products = new Map(productsT.rows.map((r) => [r.record.productId, r.record]));
+  let subs = checkRef('Subscriptions', subsT.rows, 'accountId', (id) => accounts.has(id), 'account');
+  subs = checkRef('Subscriptions', subs, 'tenantId', (id) => tenantById.has(id), 'tenant');
+  const subIds = new Set(subs.map((r) => r.record.subscriptionId));
+  let items = checkRef('Items', itemsT.rows, 'subscriptionId', (id) => subIds.has(id), 'subscription');
+  items = checkRef('Items', items, 'productId', (id) => products.has(id), 'product');
+  let txs = checkRef('Transactions', txT.rows, 'subscriptionId', (id) => subIds.has(id), 'subscription');
+  txs = checkRef('Transactions', txs, 'productId', (id) => products.has(id), 'product');
+  const contacts = checkRef('Contacts', contactsT.rows, 'accountId', (id) => accounts.has(id), 'account').map((r) => r.record);
+
+  if (!tenants.length && !settings.errors.length) {
+    errors.push({ sheet: 'Settings', row: 2, column: header('Settings', 'tenantId'), value: '', message: 'no company profile: add a row to Settings' });
+  }
+
+  return {
+    ctx, tenants, tenantById, accounts, contacts, products,
+    subscriptions: subs, subscriptionHeaders: subsT.headers,
+    items, itemsBySubscription: groupBy(items, (i) => i.subscriptionId),
+    transactions: txs, transactionHeaders: txT.headers,
+    transactionsBySubscription: groupBy(txs, (t) => t.subscriptionId),
+    taxRules: rulesT.rows.map((r) => r.record),
+    filters: filtersT.rows.map((r) => r.record),
+    invoices: invoicesT.rows,
+    linesByInvoice: groupBy(linesT.rows, (l) => l.invoiceId),
+    numberRanges: rangesT.rows,
+    runs: runsT.rows,
+    errors,
+  };
+}

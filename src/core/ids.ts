@@ -1,0 +1,15 @@
+// Internal invoice ids ("I-000042"): assigned once when a draft is first made, stable through
+// finalization, independent of the (gapless) invoice number.
+import type { Invoice } from './model';
+
+const ID = /^I-(\d+)$/;
+
+/** A generator of fresh ids above every id already in the ledger. */
+export function invoiceIdSource(existing: Iterable<Pick<Invoice, 'invoiceId'>>): () => string {
+  let max = 0;
+  for (const inv of existing) {
+    const m = ID.exec(inv.invoiceId);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  return () => `I-${String(++max).padStart(6, '0')}`;
+}

@@ -1,0 +1,385 @@
+// Invoice run planning (pure, deterministic): the draft invoices a run period produces,
+// and the subscriptions that failed with the reason. Same input → identical drafts.
+import { D, Decimal, ZERO, roundMoney, type RoundingMode } from './money';
+import { minDate, type IsoDate } from './dates';
+import type { Dataset } from './dataset';
+import { BillingError } from './errors';
+import { compileAnyFilter, compileFilter, type RowPredicate } from './filters';
+import { invoiceIdSource } from './ids';
+import type { Account, Invoice, InvoiceDoc, InvoiceLine, Item, Product, Subscription, Tenant, Transaction } from './model';
+import { CALENDAR_ANCHOR, PERIOD_MONTHS, duePieces } from './periods';
+import { lineNet, priceComponents, type PriceSpec } from './pricing';
+import { resolveTax } from './tax';
+import { computeTotals, taxSummary } from './totals';
+import type { ParsedRow } from './table';
+
+export interface RunOptions {
+  runId: string;
+  periodStart: IsoDate;
+  periodEnd: IsoDate;
+  /** Invoice date to use at finalization (empty: the day of finalization). */
+  invoiceDate?: IsoDate;
+  /** Name of a Subscriptions filter of the Filters sheet. */
+  filter?: string;
+  /** Names of Transactions filters; a transaction is billed if it matches any (none: all). */
+  transactionFilters?: string[];
+  /** Only subscriptions of this tenant. */
+  tenantId?: string;
+  /** Only these subscriptions (e.g. re-run the failed ones). */
+  subscriptionIds?: string[];
+}
+
+export interface FailedSubscription {
+  subscriptionId: string;
+  accountId: string;
+  row: number;
+  reason: string;
+}
+
+export interface TransactionLink {
+  transactionId: string;
+  row: number;
+  /** Invoice id to set, or '' to release the transaction. */
+  invoiceId: string;
+}
+
+export interface Plan {
+  drafts: InvoiceDoc[];
+  /** Drafts of this run's keys that no longer have anything to bill (to delete). */
+  removed: string[];
+  transactionLinks: TransactionLink[];
+  failed: FailedSubscription[];
+  inScope: number;
+}
+
+type Line = Omit<InvoiceLine, 'invoiceId' | 'lineNo'>;
+
+interface Reservations {
+  /** Service already on other drafts, per item. */
+  service: Map<string, { start: IsoDate; end: IsoDate; invoiceId: string }[]>;
+}
+
+export function tenantOf(ds: Dataset, sub: Pick<Subscription, 'tenantId'>, account: Account): Tenant {
+  const id = sub.tenantId ?? account.tenantId;
+  const t = id ? ds.tenantById.get(id) : ds.tenants[0];
+  if (!t) throw new BillingError(id ? `tenant "${id}" does not exist` : 'no company profile in Settings');
+  return t;
+}
+
+export function currencyOf(sub: Pick<Subscription, 'currency'>, account: Account, tenant: Tenant): string {
+  return (sub.currency ?? account.currency ?? tenant.currency).toUpperCase();
+}
+
+export function roundingMode(t: Tenant): RoundingMode {
+  return t.roundingMode ?? 'half-up';
+}
+
+/** Key of a draft: what a re-run of the same period updates. */
+export function draftKey(o: RunOptions, sub: Subscription, tenant: Tenant, currency: string): string {
+  const period = `${o.periodStart}..${o.periodEnd}`;
+  return tenant.invoicePer === 'account' ? `A:${sub.accountId}:${tenant.tenantId}:${currency}:${period}` : `S:${sub.subscriptionId}:${period}`;
+}
+
+interface LineContext {
+  ds: Dataset;
+  sub: Subscription;
+  account: Account;
+  tenant: Tenant;
+  currency: string;
+  mode: RoundingMode;
+  o: RunOptions;
+  warnings: Set<string>;
+}
+
+function taxFields(c: LineContext, product: Product, date: IsoDate) {
+  const { rule, warning } = resolveTax(c.ds.taxRules, {
+    sellerCountry: c.tenant.country.toUpperCase(),
+    buyerCountry: c.account.country.toUpperCase(),
+    customerType: c.account.customerType,
+    buyerVatId: c.account.vatId,
+    taxClass: product.taxClass,
+    date,
+  });
+  if (warning) c.warnings.add(warning);
+  return {
+    taxCategory: rule.category, taxRate: rule.rate, taxClass: product.taxClass,
+    exemptionCode: rule.exemptionCode, exemptionText: rule.exemptionText,
+  };
+}
+
+function priceSpec(c: LineContext, product: Product, item?: Item): PriceSpec {
+  if (product.active === false) throw new BillingError(`product ${product.productId} is inactive`);
+  const override = item?.unitPrice;
+  if (!override && product.currency && product.currency.toUpperCase() !== c.currency) {
+    throw new BillingError(`product ${product.productId} is priced in ${product.currency.toUpperCase()} but the invoice is in ${c.currency}: set a Unit Price on the item`);
+  }
+  return { model: product.priceModel, price: override ?? product.price, tiers: product.tiers, packageSize: product.packageSize, freeUnits: product.freeUnits };
+}
+
+function raised(spec: PriceSpec, c: LineContext, serviceStart: IsoDate): PriceSpec {
+  const pct = c.sub.priceIncreasePercent;
+  const from = c.sub.priceIncreaseFrom;
+  if (!pct || !from || serviceStart < from) return spec;
+  const factor = new D(100).plus(pct).div(100);
+  const raise = (p: Decimal) => roundMoney(p.times(factor), c.currency, c.mode);
+  const tiers = spec.tiers?.replace(/:\s*([\d.,]+)/g, (_m, p: string) => `: ${raise(new D(p.replace(',', '.'))).toString()}`);
+  return { ...spec, price: raise(spec.price), tiers };
+}
+
+function overlaps<T extends { start: IsoDate; end: IsoDate }>(list: T[] | undefined, start: IsoDate, end: IsoDate): T | undefined {
+  return list?.find((r) => r.start <= end && start <= r.end);
+}
+
+function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
+  const product = c.ds.products.get(item.productId)!;
+  const qty = item.quantity ?? new D(1);
+  const name = item.description ?? product.name;
+  const out: Line[] = [];
+  const base = priceSpec(c, product, item);
+  const push = (spec: PriceSpec, start: IsoDate, end: IsoDate, factor: Decimal | undefined, kind: Line['kind']) => {
+    for (const comp of priceComponents(spec, qty, c.ds.ctx.locale)) {
+      out.push({
+        kind, itemId: item.itemId, productId: product.productId,
+        description: comp.label ? `${name} (${comp.label})` : name,
+        serviceStart: start, serviceEnd: end, quantity: comp.quantity, unit: product.unit, unitPrice: comp.unitPrice,
+        discountPercent: item.discountPercent, periodFactor: factor,
+        net: lineNet(comp.quantity, comp.unitPrice, { factor, discountPercent: item.discountPercent, currency: c.currency, mode: c.mode }),
+        ...taxFields(c, product, start),
+      });
+    }
+  };
+  if (item.billingType === 'recurring') {
+    const sub = c.sub;
+    const serviceEnd = item.endDate && sub.endDate ? minDate(item.endDate, sub.endDate) : item.endDate ?? sub.endDate;
+    const pieces = duePieces({
+      anchor: sub.alignment === 'start' && sub.startDate ? sub.startDate : CALENDAR_ANCHOR,
+      months: PERIOD_MONTHS[sub.billingPeriod], timing: sub.billingTiming,
+      serviceStart: item.startDate ?? sub.startDate, serviceEnd, billedUntil: item.billedUntil,
+      runStart: c.o.periodStart, runEnd: c.o.periodEnd, prorate: sub.prorate !== false,
+    });
+    for (const p of pieces) {
+      const taken = overlaps(reserved.service.get(item.itemId), p.start, p.end);
+      if (taken) {
+        c.warnings.add(`item ${item.itemId}: ${p.start}..${p.end} is already on draft ${taken.invoiceId}`);
+        continue;
+      }
+      push(raised(base, c, p.start), p.start, p.end, p.factor, 'recurring');
+    }
+  } else if (item.billingType === 'one_time' && !item.billedUntil) {
+    const date = item.startDate ?? c.sub.startDate ?? c.o.periodStart;
+    if (date > c.o.periodEnd) return out;
+    const taken = overlaps(reserved.service.get(item.itemId), date, date);
+    if (taken) c.warnings.add(`one-time item ${item.itemId} is already on draft ${taken.invoiceId}`);
+    else push(base, date, date, undefined, 'one_time');
+  }
+  return out;
+}
+
+function usageLines(c: LineContext, txs: ParsedRow<Transaction>[], usageItems: Map<string, Item>): Line[] {
+  const groups = new Map<string, ParsedRow<Transaction>[]>();
+  for (const t of txs) {
+    const k = `${t.record.productId}\u0000${t.record.unitPrice ? t.record.unitPrice.toString() : ''}`;
+    const g = groups.get(k);
+    if (g) g.push(t);
+    else groups.set(k, [t]);
+  }
+  const each = c.tenant.usageLines === 'each';
+  const out: Line[] = [];
+  for (const k of [...groups.keys()].sort()) {
+    const group = groups.get(k)!.slice().sort((a, b) => (a.record.date === b.record.date ? (a.record.transactionId < b.record.transactionId ? -1 : 1) : a.record.date < b.record.date ? -1 : 1));
+    const first = group[0].record;
+    const product = c.ds.products.get(first.productId)!;
+    const item = usageItems.get(first.productId);
+    const name = item?.description ?? product.name;
+    const discountPercent = item?.discountPercent;
+    const spec: PriceSpec = first.unitPrice ? { model: 'per_unit', price: first.unitPrice } : priceSpec(c, product, item);
+    const line = (comp: { label?: string; quantity: Decimal; unitPrice: Decimal }, start: IsoDate, end: IsoDate, description: string, transactionIds?: string): Line => ({
+      kind: 'usage', itemId: item?.itemId, productId: product.productId,
+      description: comp.label ? `${description} (${comp.label})` : description,
+      serviceStart: start, serviceEnd: end, quantity: comp.quantity, unit: product.unit, unitPrice: comp.unitPrice, discountPercent,
+      net: lineNet(comp.quantity, comp.unitPrice, { discountPercent, currency: c.currency, mode: c.mode }),
+      transactionIds, ...taxFields(c, product, start),
+    });
+    if (each && spec.model === 'per_unit') {
+      for (const t of group) out.push(line({ quantity: t.record.quantity, unitPrice: spec.price }, t.record.date, t.record.date, t.record.description ?? name, t.record.transactionId));
+      continue;
+    }
+    const total = group.reduce((s, t) => s.plus(t.record.quantity), ZERO as Decimal);
+    const start = group[0].record.date;
+    const end = group[group.length - 1].record.date;
+    for (const comp of priceComponents(spec, new D(total), c.ds.ctx.locale)) out.push(line(comp, start, end, name));
+  }
+  return out;
+}
+
+function buyerSnapshot(a: Account): Partial<Invoice> {
+  return {
+    buyerName: a.name,
+    buyerAddress: [a.street, [a.postalCode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
+    buyerCountry: a.country.toUpperCase(), buyerVatId: a.vatId, customerType: a.customerType, buyerReference: a.buyerReference,
+  };
+}
+
+/** Plans a run. Throws only for a problem with the run itself (e.g. an unknown filter). */
+export function planRun(ds: Dataset, o: RunOptions): Plan {
+  if (o.periodEnd < o.periodStart) throw new BillingError(`run period ends (${o.periodEnd}) before it starts (${o.periodStart})`);
+  const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders) : () => true;
+  const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders);
+
+  const invoiceById = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.record]));
+  const draftByKey = new Map<string, Invoice>();
+  for (const { record: inv } of ds.invoices) if (inv.status === 'Draft' && inv.type === 'invoice') draftByKey.set(inv.key, inv);
+
+  // Scope: active subscriptions of active accounts that started by the period's end and pass the filter.
+  const failed: FailedSubscription[] = [];
+  const wanted = o.subscriptionIds ? new Set(o.subscriptionIds) : undefined;
+  type Scoped = { row: ParsedRow<Subscription>; account: Account; tenant: Tenant; currency: string; key: string };
+  let scoped: Scoped[] = [];
+  for (const row of ds.subscriptions) {
+    const sub = row.record;
+    const account = ds.accounts.get(sub.accountId)!;
+    if (sub.status !== 'Active' || account.status !== 'Active') continue;
+    if (sub.startDate && sub.startDate > o.periodEnd) continue;
+    if (!subFilter(row.cells)) continue;
+    try {
+      const tenant = tenantOf(ds, sub, account);
+      if (o.tenantId && tenant.tenantId !== o.tenantId) continue;
+      const currency = currencyOf(sub, account, tenant);
+      scoped.push({ row, account, tenant, currency, key: draftKey(o, sub, tenant, currency) });
+    } catch (e) {
+      failed.push({ subscriptionId: sub.subscriptionId, accountId: sub.accountId, row: row.row, reason: (e as Error).message });
+    }
+  }
+  if (wanted) {
+    // An account invoice is re-planned whole, so a partial re-run never drops another subscription's lines.
+    const keys = new Set(scoped.filter((s) => wanted.has(s.row.record.subscriptionId)).map((s) => s.key));
+    scoped = scoped.filter((s) => keys.has(s.key));
+  }
+
+  // Service and transactions already on other drafts are not billed again.
+  const reservedFor = (exceptId: string | undefined): Reservations => ({ service: serviceOnDrafts(ds, exceptId) });
+  const allReserved = reservedFor(undefined);
+
+  const groups = new Map<string, Scoped[]>();
+  for (const s of scoped) {
+    const g = groups.get(s.key);
+    if (g) g.push(s);
+    else groups.set(s.key, [s]);
+  }
+
+  const nextId = invoiceIdSource(ds.invoices.map((r) => r.record));
+  const drafts: InvoiceDoc[] = [];
+  const removed: string[] = [];
+  const links: TransactionLink[] = [];
+  for (const [key, members] of groups) {
+    const existing = draftByKey.get(key);
+    const reserved = existing ? reservedWithout(allReserved, existing.invoiceId) : allReserved;
+    const lines: Line[] = [];
+    const warnings = new Set<string>();
+    const billedTx: ParsedRow<Transaction>[] = [];
+    for (const s of members) {
+      const sub = s.row.record;
+      const c: LineContext = { ds, sub, account: s.account, tenant: s.tenant, currency: s.currency, mode: roundingMode(s.tenant), o, warnings };
+      try {
+        const subLines: Line[] = [];
+        const usageItems = new Map<string, Item>();
+        for (const { record: item } of ds.itemsBySubscription.get(sub.subscriptionId) ?? []) {
+          if (item.status !== 'Active') continue;
+          if (item.billingType === 'usage') usageItems.set(item.productId, item);
+          else subLines.push(...itemLines(c, item, reserved));
+        }
+        const txs = (ds.transactionsBySubscription.get(sub.subscriptionId) ?? []).filter((t) => {
+          const tx = t.record;
+          if (tx.date < o.periodStart || tx.date > o.periodEnd) return false;
+          if (tx.invoiceId && tx.invoiceId !== existing?.invoiceId && invoiceById.has(tx.invoiceId)) return false;
+          return txFilter(t.cells);
+        });
+        subLines.push(...usageLines(c, txs, usageItems));
+        lines.push(...subLines);
+        billedTx.push(...txs);
+      } catch (e) {
+        failed.push({ subscriptionId: sub.subscriptionId, accountId: sub.accountId, row: s.row.row, reason: (e as Error).message });
+      }
+    }
+    const first = members[0];
+    const invoiceId = lines.length ? existing?.invoiceId ?? nextId() : existing?.invoiceId;
+    // Transactions of the replaced draft that are not billed again are released.
+    if (existing) {
+      const now = new Set(billedTx.map((t) => t.record.transactionId));
+      for (const s of members) {
+        for (const t of ds.transactionsBySubscription.get(s.row.record.subscriptionId) ?? []) {
+          if (t.record.invoiceId === existing.invoiceId && (!lines.length || !now.has(t.record.transactionId))) {
+            links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
+          }
+        }
+      }
+    }
+    if (!lines.length) {
+      if (existing) removed.push(existing.invoiceId);
+      continue;
+    }
+    for (const t of billedTx) if (t.record.invoiceId !== invoiceId) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: invoiceId! });
+    drafts.push(makeDraft({
+      invoiceId: invoiceId!, key, o, tenant: first.tenant, account: first.account, currency: first.currency,
+      subscription: first.tenant.invoicePer === 'account' ? undefined : first.row.record,
+      orderReference: [...new Set(members.map((m) => m.row.record.orderReference).filter(Boolean))].join(', ') || undefined,
+      lines, warnings: [...warnings],
+    }));
+  }
+  return { drafts, removed, transactionLinks: links, failed, inScope: scoped.length };
+}
+
+function serviceOnDrafts(ds: Dataset, exceptId: string | undefined): Reservations['service'] {
+  const out: Reservations['service'] = new Map();
+  for (const { record: inv } of ds.invoices) {
+    if (inv.status !== 'Draft' || inv.invoiceId === exceptId) continue;
+    for (const { record: l } of ds.linesByInvoice.get(inv.invoiceId) ?? []) {
+      if (!l.itemId || !l.serviceStart || (l.kind !== 'recurring' && l.kind !== 'one_time')) continue;
+      const list = out.get(l.itemId) ?? [];
+      list.push({ start: l.serviceStart, end: l.serviceEnd ?? l.serviceStart, invoiceId: inv.invoiceId });
+      out.set(l.itemId, list);
+    }
+  }
+  return out;
+}
+
+function reservedWithout(all: Reservations, invoiceId: string): Reservations {
+  const service: Reservations['service'] = new Map();
+  for (const [item, list] of all.service) {
+    const kept = list.filter((r) => r.invoiceId !== invoiceId);
+    if (kept.length) service.set(item, kept);
+  }
+  return { service };
+}
+
+export interface DraftSpec {
+  invoiceId: string;
+  key: string;
+  o: Pick<RunOptions, 'runId' | 'periodStart' | 'periodEnd' | 'invoiceDate'>;
+  tenant: Tenant;
+  account: Account;
+  currency: string;
+  subscription?: Subscription;
+  orderReference?: string;
+  lines: Line[];
+  warnings: string[];
+  type?: Invoice['type'];
+}
+
+/** A draft invoice with numbered lines and totals. */
+export function makeDraft(s: DraftSpec): InvoiceDoc {
+  const lines: InvoiceLine[] = s.lines.map((l, i) => ({ ...l, invoiceId: s.invoiceId, lineNo: i + 1 }));
+  const totals = computeTotals(lines, { currency: s.currency, mode: roundingMode(s.tenant), cashIncrement: s.tenant.cashRounding });
+  const notes = [...new Set(lines.map((l) => l.exemptionText).filter(Boolean))];
+  const invoice: Invoice = {
+    invoiceId: s.invoiceId, key: s.key, type: s.type ?? 'invoice', status: 'Draft', tenantId: s.tenant.tenantId,
+    accountId: s.account.accountId, subscriptionId: s.subscription?.subscriptionId, runId: s.o.runId,
+    periodStart: s.o.periodStart, periodEnd: s.o.periodEnd, invoiceDate: s.o.invoiceDate, currency: s.currency,
+    net: totals.net, tax: totals.tax, gross: totals.gross, rounding: totals.rounding, payable: totals.payable,
+    taxSummary: taxSummary(totals.groups, s.currency), taxNote: notes.join('\n') || undefined,
+    ...buyerSnapshot(s.account), language: s.account.language ?? s.tenant.language ?? 'en',
+    orderReference: s.orderReference ?? s.subscription?.orderReference,
+    warnings: s.warnings.length ? s.warnings.join('; ') : undefined,
+  };
+  return { invoice, lines };
+}

@@ -1,0 +1,341 @@
+// The one definition of every sheet: names, columns, types, allowed values, who owns what.
+// The template workbook, Sheets validation/protection, parsing and writing all read it.
+
+export type ColumnType =
+  | 'text' | 'number' | 'money' | 'percent' | 'date' | 'datetime' | 'enum' | 'boolean' | 'ref' | 'integer';
+
+export interface ColumnDef {
+  /** Field name in the parsed record. */
+  readonly key: string;
+  /** Header text in the sheet; columns are found by it (case and surrounding spaces ignored). */
+  readonly header: string;
+  readonly type: ColumnType;
+  readonly required?: boolean;
+  /** Allowed values of an enum column (matched case-insensitively, stored as written here). */
+  readonly values?: readonly string[];
+  /** Table whose id this column references. */
+  readonly ref?: TableName;
+  /** Written by the engine; protected in Sheets, never written by users. */
+  readonly engine?: boolean;
+  readonly note: string;
+}
+
+export interface TableDef {
+  readonly name: TableName;
+  /** Key of the id column (unique per row); absent for append-only tables. */
+  readonly id?: string;
+  /** Whole sheet written by the engine only (protected). */
+  readonly engineOwned: boolean;
+  readonly columns: readonly ColumnDef[];
+}
+
+export type TableName =
+  | 'Settings' | 'Accounts' | 'Contacts' | 'Products' | 'Subscriptions' | 'Items' | 'Transactions'
+  | 'TaxRules' | 'Filters' | 'Invoices' | 'InvoiceLines' | 'NumberRanges' | 'Runs' | 'Log';
+
+export const BILLING_PERIODS = ['monthly', 'quarterly', 'semiannual', 'annual'] as const;
+export const PRICE_MODELS = ['per_unit', 'flat', 'graduated', 'volume', 'package'] as const;
+export const TAX_CATEGORIES = ['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] as const;
+export const INVOICE_TYPES = ['invoice', 'credit_note', 'pro_forma'] as const;
+export const INVOICE_STATUSES = ['Draft', 'Open', 'Paid', 'Cancelled', 'Credited'] as const;
+
+const c = (key: string, header: string, type: ColumnType, note: string, extra: Partial<ColumnDef> = {}): ColumnDef =>
+  ({ key, header, type, note, ...extra });
+const req = { required: true } as const;
+const eng = { engine: true } as const;
+const en = (values: readonly string[], more: Partial<ColumnDef> = {}): Partial<ColumnDef> => ({ values, ...more });
+
+export const SCHEMA: Record<TableName, TableDef> = {
+  Settings: {
+    name: 'Settings', id: 'tenantId', engineOwned: false,
+    columns: [
+      c('tenantId', 'Tenant ID', 'text', 'Short id of this company profile, e.g. DE01', req),
+      c('legalName', 'Legal Name', 'text', 'Seller name printed on invoices', req),
+      c('street', 'Street', 'text', 'Seller street and number'),
+      c('postalCode', 'Postal Code', 'text', 'Seller postal code'),
+      c('city', 'City', 'text', 'Seller city'),
+      c('country', 'Country', 'text', 'Seller country, ISO 3166 two-letter code (DE, CH, ...)', req),
+      c('vatId', 'VAT ID', 'text', 'Seller VAT identification number'),
+      c('taxNumber', 'Tax Number', 'text', 'Seller local tax number (if no VAT ID)'),
+      c('email', 'Email', 'text', 'Seller contact email'),
+      c('phone', 'Phone', 'text', 'Seller contact phone'),
+      c('contactName', 'Contact Name', 'text', 'Seller contact person'),
+      c('iban', 'IBAN', 'text', 'Bank account for transfers'),
+      c('bic', 'BIC', 'text', 'Bank BIC'),
+      c('bankName', 'Bank Name', 'text', 'Bank name'),
+      c('creditorId', 'Creditor ID', 'text', 'SEPA creditor identifier for direct debit'),
+      c('currency', 'Currency', 'text', 'Default currency (ISO 4217) when neither subscription nor account sets one', req),
+      c('language', 'Language', 'enum', 'Default invoice language', en(['de', 'en', 'fr'])),
+      c('locale', 'Number Locale', 'enum', 'How numbers typed as text are read: de (1.234,50) or en (1,234.50)', en(['de', 'en'])),
+      c('paymentTermsDays', 'Payment Terms Days', 'integer', 'Days from invoice date to due date (default 14)'),
+      c('numberFormat', 'Invoice Number Format', 'text', 'Tokens {yyyy} {yy} {mm} {seq:N} {tenant}; default INV-{yyyy}-{seq:5}'),
+      c('creditNumberFormat', 'Credit Note Number Format', 'text', 'Own range for credit notes; default CN-{yyyy}-{seq:5}'),
+      c('proFormaNumberFormat', 'Pro Forma Number Format', 'text', 'Own range for pro-forma invoices; default PF-{yyyy}-{seq:5}'),
+      c('numberReset', 'Number Reset', 'enum', 'Restart the sequence each year or month (none: never; required in France)', en(['none', 'yearly', 'monthly'])),
+      c('roundingMode', 'Rounding Mode', 'enum', 'half-up = half away from zero (default), half-even = banker\'s', en(['half-up', 'half-even'])),
+      c('cashRounding', 'Cash Rounding', 'number', 'Round the payable total to this increment, e.g. 0.05 for CHF; empty = none'),
+      c('invoicePer', 'Invoice Per', 'enum', 'One invoice per subscription (default) or per account and run', en(['subscription', 'account'])),
+      c('usageLines', 'Usage Lines', 'enum', 'Usage as one line per product and price (aggregate, default) or per transaction', en(['aggregate', 'each'])),
+      c('driveFolderId', 'Drive Folder ID', 'text', 'Folder for invoice documents (set by setup)'),
+      c('templateId', 'Template ID', 'text', 'Google Docs invoice template (set by setup)'),
+      c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Default e-invoice for this tenant', en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
+      c('billingAdmins', 'Billing Admins', 'text', 'Emails (comma separated) allowed to finalize, send and cancel'),
+      c('replyTo', 'Reply-To', 'text', 'Reply-to address of invoice emails'),
+    ],
+  },
+  Accounts: {
+    name: 'Accounts', id: 'accountId', engineOwned: false,
+    columns: [
+      c('accountId', 'Account ID', 'text', 'Unique customer id', req),
+      c('name', 'Name', 'text', 'Customer legal name', req),
+      c('status', 'Status', 'enum', 'Only Active accounts are invoiced', en(['Active', 'Inactive'], req)),
+      c('customerType', 'Customer Type', 'enum', 'B2B (business) or B2C (consumer): selects tax rules', en(['B2B', 'B2C'], req)),
+      c('street', 'Street', 'text', 'Billing street and number'),
+      c('postalCode', 'Postal Code', 'text', 'Billing postal code'),
+      c('city', 'City', 'text', 'Billing city'),
+      c('country', 'Country', 'text', 'ISO 3166 two-letter code', req),
+      c('vatId', 'VAT ID', 'text', 'Customer VAT ID (needed for EU reverse charge)'),
+      c('language', 'Language', 'enum', 'Invoice language (default: tenant\'s)', en(['de', 'en', 'fr'])),
+      c('currency', 'Currency', 'text', 'Default currency for this customer\'s subscriptions'),
+      c('tenantId', 'Tenant', 'ref', 'Company profile that bills this customer (default: first in Settings)', { ref: 'Settings' }),
+      c('buyerReference', 'Buyer Reference', 'text', 'Buyer reference / Leitweg-ID for e-invoices'),
+      c('paymentTermsDays', 'Payment Terms Days', 'integer', 'Overrides the tenant\'s payment terms'),
+      c('paymentMethod', 'Payment Method', 'enum', 'transfer (default) or direct_debit (SEPA)', en(['transfer', 'direct_debit'])),
+      c('iban', 'IBAN', 'text', 'Customer account for SEPA direct debit'),
+      c('bic', 'BIC', 'text', 'Customer bank BIC'),
+      c('mandateReference', 'Mandate Reference', 'text', 'SEPA mandate reference'),
+      c('mandateDate', 'Mandate Date', 'date', 'SEPA mandate signature date'),
+      c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Overrides the tenant\'s e-invoice format', en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
+    ],
+  },
+  Contacts: {
+    name: 'Contacts', id: 'contactId', engineOwned: false,
+    columns: [
+      c('contactId', 'Contact ID', 'text', 'Unique contact id', req),
+      c('accountId', 'Account ID', 'ref', 'Account of this contact', { ...req, ref: 'Accounts' }),
+      c('name', 'Name', 'text', 'Contact name'),
+      c('email', 'Email', 'text', 'Email address', req),
+      c('role', 'Role', 'enum', 'invoice = To, cc, bcc, mailing (newsletters; no invoices)', en(['invoice', 'cc', 'bcc', 'mailing'], req)),
+      c('active', 'Active', 'boolean', 'Inactive contacts receive nothing (default TRUE)'),
+    ],
+  },
+  Products: {
+    name: 'Products', id: 'productId', engineOwned: false,
+    columns: [
+      c('productId', 'Product ID', 'text', 'Unique product id (SKU)', req),
+      c('name', 'Name', 'text', 'Line text on invoices', req),
+      c('description', 'Description', 'text', 'Longer description'),
+      c('unit', 'Unit', 'text', 'UN/ECE unit code: C62 piece, MON month, HUR hour, DAY, KWH, E34 GB ...'),
+      c('price', 'Price', 'money', 'Net price per unit, per flat fee or per package', req),
+      c('currency', 'Currency', 'text', 'Currency of the price (empty: any)'),
+      c('taxClass', 'Tax Class', 'text', 'Looked up in TaxRules, e.g. standard, reduced, digital', req),
+      c('priceModel', 'Price Model', 'enum', 'per_unit, flat, graduated, volume, package', en(PRICE_MODELS, req)),
+      c('tiers', 'Tiers', 'text', 'For graduated/volume: "1-100: 0.10; 101-500: 0.08 + 5; 501+: 0.05" (bounds inclusive, "+ x" = tier flat fee)'),
+      c('packageSize', 'Package Size', 'number', 'For package: units per started package'),
+      c('freeUnits', 'Free Units', 'number', 'For package: units included free'),
+      c('active', 'Active', 'boolean', 'Inactive products cannot be billed (default TRUE)'),
+    ],
+  },
+  Subscriptions: {
+    name: 'Subscriptions', id: 'subscriptionId', engineOwned: false,
+    columns: [
+      c('subscriptionId', 'Subscription ID', 'text', 'Unique contract id', req),
+      c('accountId', 'Account ID', 'ref', 'Customer', { ...req, ref: 'Accounts' }),
+      c('tenantId', 'Tenant', 'ref', 'Company profile (default: the account\'s)', { ref: 'Settings' }),
+      c('status', 'Status', 'enum', 'Only Active subscriptions are invoiced', en(['Draft', 'Active', 'Paused', 'Cancelled', 'Ended'], req)),
+      c('startDate', 'Start Date', 'date', 'Contract start (empty: billed from the run period)'),
+      c('endDate', 'End Date', 'date', 'Contract end (last day of service)'),
+      c('billingPeriod', 'Billing Period', 'enum', 'monthly, quarterly, semiannual, annual', en(BILLING_PERIODS, req)),
+      c('billingTiming', 'Billing Timing', 'enum', 'advance: bill the period that starts in the run; arrears: the period that ends in it', en(['advance', 'arrears'], req)),
+      c('alignment', 'Alignment', 'enum', 'calendar: periods start on Jan/Apr/Jul/Oct 1 etc.; start: on the contract start day', en(['calendar', 'start'])),
+      c('prorate', 'Prorate', 'boolean', 'Prorate partial periods by days (default TRUE)'),
+      c('currency', 'Currency', 'text', 'Invoice currency (default: account\'s, then tenant\'s)'),
+      c('tag', 'Tag', 'text', 'Free tag for run filters'),
+      c('orderReference', 'Order Reference', 'text', 'Customer purchase order number'),
+      c('priceIncreasePercent', 'Price Increase %', 'percent', 'Raise recurring prices by this percent ...'),
+      c('priceIncreaseFrom', 'Price Increase From', 'date', '... for service periods starting on or after this date'),
+    ],
+  },
+  Items: {
+    name: 'Items', id: 'itemId', engineOwned: false,
+    columns: [
+      c('itemId', 'Item ID', 'text', 'Unique item id', req),
+      c('subscriptionId', 'Subscription ID', 'ref', 'Contract of this item', { ...req, ref: 'Subscriptions' }),
+      c('productId', 'Product ID', 'ref', 'Product (price list entry)', { ...req, ref: 'Products' }),
+      c('description', 'Description', 'text', 'Overrides the product name on the line'),
+      c('quantity', 'Quantity', 'number', 'Units per period (default 1)'),
+      c('unitPrice', 'Unit Price', 'money', 'Overrides the product price'),
+      c('discountPercent', 'Discount %', 'percent', 'Discount on this item'),
+      c('billingType', 'Billing Type', 'enum', 'recurring, one_time or usage', en(['recurring', 'one_time', 'usage'], req)),
+      c('startDate', 'Start Date', 'date', 'Service start (default: subscription start)'),
+      c('endDate', 'End Date', 'date', 'Service end (default: subscription end)'),
+      c('status', 'Status', 'enum', 'Active items bill; one-time items become Inactive when billed', en(['Active', 'Inactive'], req)),
+      c('billedUntil', 'Billed Until', 'date', 'Last service day on a finalized invoice (engine)', eng),
+    ],
+  },
+  Transactions: {
+    name: 'Transactions', id: 'transactionId', engineOwned: false,
+    columns: [
+      c('transactionId', 'Transaction ID', 'text', 'Unique usage record id', req),
+      c('subscriptionId', 'Subscription ID', 'ref', 'Contract the usage belongs to', { ...req, ref: 'Subscriptions' }),
+      c('productId', 'Product ID', 'ref', 'Product used', { ...req, ref: 'Products' }),
+      c('date', 'Date', 'date', 'Usage date', req),
+      c('quantity', 'Quantity', 'number', 'Units used', req),
+      c('unitPrice', 'Unit Price', 'money', 'Fixed price for this record (skips the product price model)'),
+      c('description', 'Description', 'text', 'Line text when usage is billed per transaction'),
+      c('category', 'Category', 'text', 'Free category for transaction filters'),
+      c('invoiceId', 'Invoice ID', 'text', 'Invoice (draft or final) that bills this record (engine)', eng),
+      c('invoiceNumber', 'Invoice Number', 'text', 'Number of the finalized invoice (engine)', eng),
+    ],
+  },
+  TaxRules: {
+    name: 'TaxRules', id: 'ruleId', engineOwned: false,
+    columns: [
+      c('ruleId', 'Rule ID', 'text', 'Unique rule id', req),
+      c('sellerCountry', 'Seller Country', 'text', 'ISO code of the tenant\'s country, or *', req),
+      c('buyerCountry', 'Buyer Country', 'text', 'ISO code, EU (other EU country), NON-EU, or *', req),
+      c('taxClass', 'Tax Class', 'text', 'Product tax class, or *', req),
+      c('customerType', 'Customer Type', 'enum', 'B2B (with VAT ID), B2C, or *', en(['B2B', 'B2C', '*'], req)),
+      c('rate', 'Rate', 'percent', 'VAT rate in percent', req),
+      c('category', 'Category', 'enum', 'EN 16931 VAT category: S, Z, E, AE, K, G, O', en(TAX_CATEGORIES, req)),
+      c('exemptionCode', 'Exemption Code', 'text', 'VATEX code, e.g. VATEX-EU-AE'),
+      c('exemptionText', 'Exemption Text', 'text', 'Legal note printed on the invoice'),
+      c('validFrom', 'Valid From', 'date', 'First day the rule applies (empty: always)'),
+      c('validTo', 'Valid To', 'date', 'Last day the rule applies (empty: open)'),
+    ],
+  },
+  Filters: {
+    name: 'Filters', engineOwned: false,
+    columns: [
+      c('name', 'Filter', 'text', 'Filter name shown in the run dialog; rows with the same name must all match', req),
+      c('appliesTo', 'Applies To', 'enum', 'Subscriptions or Transactions', en(['Subscriptions', 'Transactions'], req)),
+      c('column', 'Column', 'text', 'Header of the column to test', req),
+      c('operator', 'Operator', 'enum', 'equals, not_equals, contains, in (comma list), empty, not_empty', en(['equals', 'not_equals', 'contains', 'in', 'empty', 'not_empty'], req)),
+      c('value', 'Value', 'text', 'Value to compare (case-insensitive)'),
+    ],
+  },
+  Invoices: {
+    name: 'Invoices', id: 'invoiceId', engineOwned: true,
+    columns: [
+      c('invoiceId', 'Invoice ID', 'text', 'Internal id, stable from draft to final', eng),
+      c('key', 'Draft Key', 'text', 'Subscription or account + run period; a re-run updates the draft with the same key', eng),
+      c('type', 'Type', 'enum', 'invoice, credit_note, pro_forma', en(INVOICE_TYPES, eng)),
+      c('status', 'Status', 'enum', 'Draft, Open, Paid, Cancelled, Credited', en(INVOICE_STATUSES, eng)),
+      c('number', 'Number', 'text', 'Gapless number, assigned when finalized', eng),
+      c('tenantId', 'Tenant', 'text', 'Seller profile', eng),
+      c('accountId', 'Account ID', 'text', 'Customer', eng),
+      c('subscriptionId', 'Subscription ID', 'text', 'Contract (empty for account invoices)', eng),
+      c('runId', 'Run ID', 'text', 'Run that made the draft', eng),
+      c('periodStart', 'Period Start', 'date', 'Run period start', eng),
+      c('periodEnd', 'Period End', 'date', 'Run period end', eng),
+      c('invoiceDate', 'Invoice Date', 'date', 'Set at finalization (run\'s date or today)', eng),
+      c('dueDate', 'Due Date', 'date', 'Invoice date + payment terms', eng),
+      c('currency', 'Currency', 'text', 'ISO 4217', eng),
+      c('net', 'Net', 'money', 'Sum of line nets', eng),
+      c('tax', 'Tax', 'money', 'Sum of tax per rate group', eng),
+      c('gross', 'Gross', 'money', 'Net + tax', eng),
+      c('rounding', 'Cash Rounding', 'money', 'Rounding to the cash increment (not taxed)', eng),
+      c('payable', 'Payable', 'money', 'Gross + cash rounding', eng),
+      c('taxSummary', 'Tax Summary', 'text', 'Per category and rate: taxable amount and tax', eng),
+      c('taxNote', 'Tax Note', 'text', 'Exemption / reverse charge texts', eng),
+      c('buyerName', 'Buyer Name', 'text', 'Snapshot of the account at finalization', eng),
+      c('buyerAddress', 'Buyer Address', 'text', 'Street, postal code city', eng),
+      c('buyerCountry', 'Buyer Country', 'text', 'ISO code', eng),
+      c('buyerVatId', 'Buyer VAT ID', 'text', 'Customer VAT ID', eng),
+      c('customerType', 'Customer Type', 'text', 'B2B or B2C', eng),
+      c('language', 'Language', 'text', 'Invoice language', eng),
+      c('buyerReference', 'Buyer Reference', 'text', 'Buyer reference / Leitweg-ID', eng),
+      c('orderReference', 'Order Reference', 'text', 'Purchase order', eng),
+      c('originalInvoiceId', 'Original Invoice ID', 'text', 'Credit note: the invoice it credits', eng),
+      c('originalNumber', 'Original Number', 'text', 'Credit note: number of the credited invoice', eng),
+      c('creditNoteIds', 'Credit Notes', 'text', 'Credit notes issued against this invoice', eng),
+      c('warnings', 'Warnings', 'text', 'Things a reviewer should look at', eng),
+      c('finalizedAt', 'Finalized At', 'datetime', 'When the number was assigned', eng),
+      c('finalizedBy', 'Finalized By', 'text', 'Who finalized', eng),
+      c('hash', 'Hash', 'text', 'SHA-256 of the content, chained to the previous invoice of the range', eng),
+      c('previousHash', 'Previous Hash', 'text', 'Hash of the previous invoice of the number range', eng),
+      c('docUrl', 'Doc URL', 'text', 'Google Doc', eng),
+      c('pdfUrl', 'PDF URL', 'text', 'PDF in Drive', eng),
+      c('xmlUrl', 'XML URL', 'text', 'E-invoice in Drive', eng),
+      c('delivery', 'Delivery', 'text', 'queued, sending, sent, failed', eng),
+      c('sentAt', 'Sent At', 'datetime', 'When the email went out', eng),
+      c('sentTo', 'Sent To', 'text', 'Recipients', eng),
+    ],
+  },
+  InvoiceLines: {
+    name: 'InvoiceLines', engineOwned: true,
+    columns: [
+      c('invoiceId', 'Invoice ID', 'text', 'Invoice of this line', eng),
+      c('lineNo', 'Line', 'integer', 'Position on the invoice', eng),
+      c('kind', 'Kind', 'enum', 'recurring, one_time, usage, manual, credit', en(['recurring', 'one_time', 'usage', 'manual', 'credit'], eng)),
+      c('itemId', 'Item ID', 'text', 'Item billed', eng),
+      c('productId', 'Product ID', 'text', 'Product billed', eng),
+      c('description', 'Description', 'text', 'Line text', eng),
+      c('serviceStart', 'Service Start', 'date', 'First day of service on this line', eng),
+      c('serviceEnd', 'Service End', 'date', 'Last day of service on this line', eng),
+      c('quantity', 'Quantity', 'number', 'Units (items: units per period × period factor)', eng),
+      c('unit', 'Unit', 'text', 'UN/ECE unit code', eng),
+      c('unitPrice', 'Unit Price', 'money', 'Net price per unit before discount', eng),
+      c('discountPercent', 'Discount %', 'percent', 'Item discount', eng),
+      c('periodFactor', 'Period Factor', 'number', 'Days served / days of the full period (6 decimals)', eng),
+      c('net', 'Net', 'money', 'Line net, rounded to the currency unit', eng),
+      c('taxCategory', 'Tax Category', 'text', 'EN 16931 VAT category', eng),
+      c('taxRate', 'Tax Rate', 'percent', 'VAT rate', eng),
+      c('taxClass', 'Tax Class', 'text', 'Product tax class', eng),
+      c('exemptionCode', 'Exemption Code', 'text', 'VATEX code of the tax rule', eng),
+      c('exemptionText', 'Exemption Text', 'text', 'Legal note of the tax rule', eng),
+      c('transactionIds', 'Transactions', 'text', 'Usage records billed on this line (per-transaction lines)', eng),
+    ],
+  },
+  NumberRanges: {
+    name: 'NumberRanges', id: 'range', engineOwned: true,
+    columns: [
+      c('range', 'Range', 'text', 'Tenant, document type and reset period', eng),
+      c('lastSeq', 'Last Sequence', 'integer', 'Last sequence number issued', eng),
+      c('lastNumber', 'Last Number', 'text', 'Last invoice number issued', eng),
+      c('lastHash', 'Last Hash', 'text', 'Hash of the last invoice issued (chain head)', eng),
+      c('updatedAt', 'Updated At', 'datetime', 'When the range last moved', eng),
+    ],
+  },
+  Runs: {
+    name: 'Runs', id: 'runId', engineOwned: true,
+    columns: [
+      c('runId', 'Run ID', 'text', 'Run id', eng),
+      c('startedAt', 'Started At', 'datetime', 'Start time', eng),
+      c('startedBy', 'Started By', 'text', 'User or trigger', eng),
+      c('status', 'Status', 'enum', 'running, done, done_with_errors, failed', en(['running', 'done', 'done_with_errors', 'failed'], eng)),
+      c('periodStart', 'Period Start', 'date', 'Run period start', eng),
+      c('periodEnd', 'Period End', 'date', 'Run period end', eng),
+      c('invoiceDate', 'Invoice Date', 'date', 'Invoice date for finalization', eng),
+      c('filter', 'Filter', 'text', 'Subscription filter', eng),
+      c('transactionFilters', 'Transaction Filters', 'text', 'Selected transaction filters', eng),
+      c('tenantId', 'Tenant', 'text', 'Only this tenant (empty: all)', eng),
+      c('inScope', 'In Scope', 'integer', 'Subscriptions in scope', eng),
+      c('drafts', 'Drafts', 'integer', 'Drafts created or updated', eng),
+      c('errors', 'Errors', 'integer', 'Row errors and failed subscriptions', eng),
+      c('checkpoint', 'Checkpoint', 'text', 'Where a cut run continues', eng),
+      c('finishedAt', 'Finished At', 'datetime', 'End time', eng),
+      c('lastError', 'Last Error', 'text', 'Most recent error', eng),
+      c('remaining', 'Remaining', 'text', 'Subscriptions that failed (to re-run)', eng),
+    ],
+  },
+  Log: {
+    name: 'Log', engineOwned: true,
+    columns: [
+      c('at', 'Time', 'datetime', 'When', eng),
+      c('user', 'User', 'text', 'Who', eng),
+      c('action', 'Action', 'text', 'What', eng),
+      c('invoiceId', 'Invoice ID', 'text', 'Which invoice', eng),
+      c('number', 'Number', 'text', 'Invoice number', eng),
+      c('details', 'Details', 'text', 'More', eng),
+    ],
+  },
+};
+
+export const TABLE_NAMES = Object.keys(SCHEMA) as TableName[];
+
+export function column(table: TableName, key: string): ColumnDef {
+  const col = SCHEMA[table].columns.find((x) => x.key === key);
+  if (!col) throw new Error(`schema: ${table} has no column ${key}`);
+  return col;
+}

@@ -1,0 +1,114 @@
+// A whole sheet ↔ typed records, columns found by header name. Bad rows become errors
+// that name sheet, row, column and value; they are skipped, the other rows go on.
+import { isBlank, parseCell, toCell, type Cell, type ParseContext } from './cells';
+import { SCHEMA, type TableName } from './schema';
+
+/** A sheet as read in one bulk call: the header row and the data rows below it. */
+export interface RawTable {
+  headers: Cell[];
+  rows: Cell[][];
+}
+
+export interface RowError {
+  sheet: TableName | string;
+  /** 1-based sheet row (the header is row 1); 0 when the problem is not one row's. */
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+}
+
+export interface ParsedRow<T> {
+  /** 1-based sheet row. */
+  row: number;
+  record: T;
+  /** The row's cells as read (for filters on any column, including the user's own). */
+  cells: Cell[];
+}
+
+export interface ParsedTable<T> {
+  name: TableName;
+  headers: Cell[];
+  rows: ParsedRow<T>[];
+  errors: RowError[];
+}
+
+export function normalizeHeader(h: unknown): string {
+  return String(h ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** Column index (0-based) of each schema column key present in the header row. */
+export function headerIndex(table: TableName, headers: Cell[]): Map<string, number> {
+  const byHeader = new Map<string, number>();
+  headers.forEach((h, i) => {
+    const n = normalizeHeader(h);
+    if (n && !byHeader.has(n)) byHeader.set(n, i);
+  });
+  const out = new Map<string, number>();
+  for (const col of SCHEMA[table].columns) {
+    const i = byHeader.get(normalizeHeader(col.header));
+    if (i !== undefined) out.set(col.key, i);
+  }
+  return out;
+}
+
+export function describeValue(v: Cell): string {
+  if (v instanceof Date) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  return v === null || v === undefined ? '' : String(v);
+}
+
+export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: ParseContext): ParsedTable<T> {
+  const def = SCHEMA[name];
+  const errors: RowError[] = [];
+  const rows: ParsedRow<T>[] = [];
+  if (!raw) return { name, headers: [], rows, errors };
+  const index = headerIndex(name, raw.headers);
+  const missing = def.columns.filter((col) => col.required && !col.engine && !index.has(col.key));
+  for (const col of missing) {
+    errors.push({ sheet: name, row: 1, column: col.header, value: '', message: `required column "${col.header}" is missing from the header row` });
+  }
+  if (missing.length) return { name, headers: raw.headers, rows, errors };
+  const seen = new Map<string, number>();
+  raw.rows.forEach((cells, i) => {
+    const rowNo = i + 2;
+    if (cells.every(isBlank)) return;
+    const record: Record<string, unknown> = {};
+    const rowErrors: RowError[] = [];
+    for (const col of def.columns) {
+      const at = index.get(col.key);
+      const v = at === undefined ? undefined : cells[at];
+      if (isBlank(v)) {
+        if (col.required && !col.engine) rowErrors.push({ sheet: name, row: rowNo, column: col.header, value: '', message: `${col.header} is required` });
+        continue;
+      }
+      const parsed = parseCell(v, col, ctx);
+      if (parsed.ok) record[col.key] = parsed.value;
+      else rowErrors.push({ sheet: name, row: rowNo, column: col.header, value: describeValue(v), message: parsed.message });
+    }
+    if (!rowErrors.length && def.id) {
+      const id = String(record[def.id]);
+      const first = seen.get(id);
+      if (first !== undefined) {
+        const header = def.columns.find((col) => col.key === def.id)!.header;
+        rowErrors.push({ sheet: name, row: rowNo, column: header, value: id, message: `duplicate id (also in row ${first})` });
+      } else seen.set(id, rowNo);
+    }
+    if (rowErrors.length) errors.push(...rowErrors);
+    else rows.push({ row: rowNo, record: record as T, cells });
+  });
+  return { name, headers: raw.headers, rows, errors };
+}
+
+/** A record as cells keyed by column key (for a host to place by header). */
+export function toRowValues(name: TableName, record: object): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  const r = record as Record<string, unknown>;
+  for (const col of SCHEMA[name].columns) out[col.key] = toCell(r[col.key]);
+  return out;
+}
+
+export function formatError(e: RowError): string {
+  const where = e.row ? `${e.sheet} row ${e.row}` : `${e.sheet}`;
+  const value = e.value ? ` (value "${e.value}")` : '';
+  return `${where}, column ${e.column}${value}: ${e.message}`;
+}
