@@ -91,21 +91,23 @@ interface LineContext {
   warnings: Set<string>;
 }
 
-function taxFields(c: LineContext, product: Product, date: IsoDate) {
+/** Tax fields of a line: the tax rule for seller, buyer and tax class on the service date. */
+export function lineTax(
+  c: Pick<LineContext, 'ds' | 'tenant' | 'account' | 'warnings'>, taxClass: string, date: IsoDate,
+): Pick<InvoiceLine, 'taxCategory' | 'taxRate' | 'taxClass' | 'exemptionCode' | 'exemptionText'> {
   const { rule, warning } = resolveTax(c.ds.taxRules, {
     sellerCountry: c.tenant.country.toUpperCase(),
     buyerCountry: c.account.country.toUpperCase(),
     customerType: c.account.customerType,
     buyerVatId: c.account.vatId,
-    taxClass: product.taxClass,
+    taxClass,
     date,
   });
   if (warning) c.warnings.add(warning);
-  return {
-    taxCategory: rule.category, taxRate: rule.rate, taxClass: product.taxClass,
-    exemptionCode: rule.exemptionCode, exemptionText: rule.exemptionText,
-  };
+  return { taxCategory: rule.category, taxRate: rule.rate, taxClass, exemptionCode: rule.exemptionCode, exemptionText: rule.exemptionText };
 }
+
+const taxFields = (c: LineContext, product: Product, date: IsoDate) => lineTax(c, product.taxClass, date);
 
 function priceSpec(c: LineContext, product: Product, item?: Item): PriceSpec {
   if (product.active === false) throw new BillingError(`product ${product.productId} is inactive`);

@@ -1,0 +1,301 @@
+// Finalizing, cancelling and crediting invoices: pure state transitions over the parsed workbook
+// that return every change to write. Numbers come from the range counters, hashes chain per range.
+import { D, Decimal, ZERO, roundMoney } from './money';
+import { addDays, type IsoDate } from './dates';
+import type { Dataset } from './dataset';
+import { BillingError } from './errors';
+import { invoiceHash, type Sha256Hex } from './hash';
+import { invoiceIdSource } from './ids';
+import type { Invoice, InvoiceDoc, InvoiceLine, Item, LogEntry, NumberRange, Tenant, Transaction } from './model';
+import type { ParsedRow } from './table';
+import { formatNumber, numberFormat, rangeKey } from './numbering';
+import { makeDraft, roundingMode } from './plan';
+import { computeTotals } from './totals';
+
+export interface LedgerContext {
+  ds: Dataset;
+  /** Today in the sheet's time zone (the default invoice date). */
+  today: IsoDate;
+  /** Timestamp for the ledger (ISO). */
+  now: string;
+  user: string;
+  sha256: Sha256Hex;
+}
+
+export interface ItemChange { row: number; itemId: string; billedUntil?: IsoDate | ''; status?: 'Active' | 'Inactive' }
+export interface TransactionChange { row: number; transactionId: string; invoiceId?: string; invoiceNumber?: string }
+
+export interface LedgerChanges {
+  /** Invoices whose row changes (full record). */
+  updated: Invoice[];
+  /** New invoices (credit notes) with their lines. */
+  created: InvoiceDoc[];
+  ranges: NumberRange[];
+  items: ItemChange[];
+  transactions: TransactionChange[];
+  log: LogEntry[];
+  errors: { invoiceId: string; reason: string }[];
+}
+
+export function emptyChanges(): LedgerChanges {
+  return { updated: [], created: [], ranges: [], items: [], transactions: [], log: [], errors: [] };
+}
+
+/** Works through a batch of ledger operations, keeping range counters and item state in memory. */
+export class LedgerWriter {
+  readonly changes = emptyChanges();
+  private readonly ranges = new Map<string, NumberRange>();
+  private readonly usedNumbers = new Set<string>();
+  private readonly invoices = new Map<string, Invoice>();
+  private readonly items = new Map<string, ItemChange>();
+  private readonly nextId: () => string;
+  private readonly itemRows = new Map<string, ParsedRow<Item>>();
+  private readonly txByInvoice = new Map<string, ParsedRow<Transaction>[]>();
+
+  constructor(private readonly c: LedgerContext) {
+    for (const r of c.ds.numberRanges) this.ranges.set(r.record.range, { ...r.record });
+    for (const { record: inv } of c.ds.invoices) {
+      this.invoices.set(inv.invoiceId, inv);
+      if (inv.number) this.usedNumbers.add(`${inv.tenantId}/${inv.number}`);
+    }
+    this.nextId = invoiceIdSource(c.ds.invoices.map((r) => r.record));
+    for (const r of c.ds.items) this.itemRows.set(r.record.itemId, r);
+    for (const t of c.ds.transactions) {
+      if (!t.record.invoiceId) continue;
+      const list = this.txByInvoice.get(t.record.invoiceId);
+      if (list) list.push(t);
+      else this.txByInvoice.set(t.record.invoiceId, [t]);
+    }
+  }
+
+  invoice(id: string): InvoiceDoc {
+    const invoice = this.invoices.get(id);
+    if (!invoice) throw new BillingError(`invoice ${id} does not exist`);
+    const created = this.changes.created.find((d) => d.invoice.invoiceId === id);
+    return { invoice, lines: created?.lines ?? (this.c.ds.linesByInvoice.get(id) ?? []).map((r) => r.record) };
+  }
+
+  tenant(id: string): Tenant {
+    const t = this.c.ds.tenantById.get(id);
+    if (!t) throw new BillingError(`tenant "${id}" no longer exists in Settings`);
+    return t;
+  }
+
+  private itemState(itemId: string): { row: number; billedUntil?: IsoDate; status?: string } | undefined {
+    const row = this.itemRows.get(itemId);
+    if (!row) return undefined;
+    const ch = this.items.get(itemId);
+    return { row: row.row, billedUntil: ch?.billedUntil !== undefined ? ch.billedUntil || undefined : row.record.billedUntil, status: ch?.status ?? row.record.status };
+  }
+
+  private setItem(change: ItemChange) {
+    const prev = this.items.get(change.itemId);
+    const merged = { ...prev, ...change };
+    if (!prev) this.changes.items.push(merged);
+    else Object.assign(prev, merged);
+    this.items.set(change.itemId, prev ?? merged);
+  }
+
+  private update(inv: Invoice) {
+    this.invoices.set(inv.invoiceId, inv);
+    const created = this.changes.created.find((d) => d.invoice.invoiceId === inv.invoiceId);
+    if (created) created.invoice = inv;
+    else {
+      const i = this.changes.updated.findIndex((u) => u.invoiceId === inv.invoiceId);
+      if (i >= 0) this.changes.updated[i] = inv;
+      else this.changes.updated.push(inv);
+    }
+  }
+
+  private log(action: string, inv: Invoice, details?: string) {
+    this.changes.log.push({ at: this.c.now, user: this.c.user, action, invoiceId: inv.invoiceId, number: inv.number, details });
+  }
+
+  /** Next number of the document's range, hash chained to the range's last invoice. */
+  private issue(doc: InvoiceDoc, date: IsoDate): Invoice {
+    const tenant = this.tenant(doc.invoice.tenantId);
+    const key = rangeKey(tenant, doc.invoice.type, date);
+    const range = this.ranges.get(key) ?? { range: key, lastSeq: 0 };
+    const seq = range.lastSeq + 1;
+    const number = formatNumber(numberFormat(tenant, doc.invoice.type), seq, date, tenant.tenantId);
+    if (this.usedNumbers.has(`${tenant.tenantId}/${number}`)) {
+      throw new BillingError(`number ${number} is already used in the ledger: the counter of range ${key} in NumberRanges was changed`);
+    }
+    const account = this.c.ds.accounts.get(doc.invoice.accountId);
+    const terms = account?.paymentTermsDays ?? tenant.paymentTermsDays ?? 14;
+    const invoice: Invoice = {
+      ...doc.invoice, number, status: 'Open', invoiceDate: date, dueDate: addDays(date, terms),
+      finalizedAt: this.c.now, finalizedBy: this.c.user, previousHash: range.lastHash ?? '',
+    };
+    invoice.hash = invoiceHash({ invoice, lines: doc.lines }, invoice.previousHash!, this.c.sha256);
+    const next: NumberRange = { range: key, lastSeq: seq, lastNumber: number, lastHash: invoice.hash, updatedAt: this.c.now };
+    this.ranges.set(key, next);
+    const i = this.changes.ranges.findIndex((r) => r.range === key);
+    if (i >= 0) this.changes.ranges[i] = next;
+    else this.changes.ranges.push(next);
+    this.usedNumbers.add(`${tenant.tenantId}/${number}`);
+    return invoice;
+  }
+
+  /** Finalize one draft: number, dates, hash; billed-until advanced, one-time items closed, usage linked. */
+  finalize(invoiceId: string, invoiceDate?: IsoDate): Invoice {
+    const doc = this.invoice(invoiceId);
+    if (doc.invoice.status !== 'Draft') throw new BillingError(`invoice ${invoiceId} is not a draft (status ${doc.invoice.status})`);
+    if (!doc.lines.length) throw new BillingError(`invoice ${invoiceId} has no lines`);
+    const date = invoiceDate ?? doc.invoice.invoiceDate ?? this.c.today;
+    if (doc.invoice.type === 'invoice') this.checkNotStale(doc);
+    const invoice = this.issue(doc, date);
+    if (doc.invoice.type === 'invoice') {
+      for (const l of doc.lines) {
+        if (!l.itemId) continue;
+        const st = this.itemState(l.itemId);
+        if (!st) continue;
+        if (l.kind === 'recurring' && l.serviceEnd && (!st.billedUntil || l.serviceEnd > st.billedUntil)) {
+          this.setItem({ row: st.row, itemId: l.itemId, billedUntil: l.serviceEnd });
+        } else if (l.kind === 'one_time') {
+          this.setItem({ row: st.row, itemId: l.itemId, billedUntil: l.serviceStart, status: 'Inactive' });
+        }
+      }
+      for (const t of this.txByInvoice.get(invoiceId) ?? []) {
+        this.changes.transactions.push({ row: t.row, transactionId: t.record.transactionId, invoiceNumber: invoice.number });
+      }
+    }
+    this.update(invoice);
+    this.log('finalize', invoice, `${invoice.currency} ${invoice.payable.toString()}`);
+    return invoice;
+  }
+
+  /** A draft made before another invoice billed the same service must be re-run, not finalized. */
+  private checkNotStale(doc: InvoiceDoc) {
+    for (const l of doc.lines) {
+      if (!l.itemId || (l.kind !== 'recurring' && l.kind !== 'one_time')) continue;
+      const st = this.itemState(l.itemId);
+      if (!st) throw new BillingError(`item ${l.itemId} of line ${l.lineNo} no longer exists: re-run the period`);
+      if (st.billedUntil && l.serviceStart && l.serviceStart <= st.billedUntil) {
+        throw new BillingError(`item ${l.itemId} is already billed until ${st.billedUntil} (line ${l.lineNo} starts ${l.serviceStart}): re-run the period`);
+      }
+    }
+  }
+
+  /**
+   * Credit note for a finalized invoice: all lines (cancel), chosen lines, or a net amount spread
+   * over the invoice's tax groups. Numbered from the credit-note range at once.
+   */
+  credit(invoiceId: string, what: { lines?: number[]; amount?: Decimal; cancel?: boolean; releaseTransactions?: boolean; reason?: string }): Invoice {
+    const original = this.invoice(invoiceId);
+    const inv = original.invoice;
+    if (inv.type === 'credit_note') throw new BillingError(`${inv.number ?? invoiceId} is a credit note; a credit note cannot be cancelled or credited`);
+    if (inv.status === 'Draft') throw new BillingError(`invoice ${invoiceId} is a draft: delete or re-run it instead of crediting`);
+    if (inv.status === 'Cancelled') throw new BillingError(`invoice ${inv.number} is already cancelled`);
+    if (inv.type === 'pro_forma') {
+      if (!what.cancel) throw new BillingError(`${inv.number} is a pro-forma invoice: it can be cancelled, not credited`);
+      const cancelled = { ...inv, status: 'Cancelled' as const };
+      this.update(cancelled);
+      this.log('cancel', cancelled, what.reason);
+      return cancelled;
+    }
+    const tenant = this.tenant(inv.tenantId);
+    const mode = roundingMode(tenant);
+    const prior = this.creditedNet(inv);
+    let lines: Omit<InvoiceLine, 'invoiceId' | 'lineNo'>[];
+    if (what.cancel || (!what.lines && !what.amount)) {
+      if (!prior.isZero()) throw new BillingError(`${inv.number} already has credit notes: credit the remaining lines or amount instead of cancelling`);
+      lines = original.lines.map(negate);
+    } else if (what.lines) {
+      const chosen = original.lines.filter((l) => what.lines!.includes(l.lineNo));
+      const unknown = what.lines.filter((n) => !original.lines.some((l) => l.lineNo === n));
+      if (unknown.length || !chosen.length) throw new BillingError(`invoice ${inv.number} has no line ${unknown.join(', ') || what.lines.join(', ')}`);
+      lines = chosen.map(negate);
+    } else {
+      const amount = roundMoney(what.amount!, inv.currency, mode);
+      const open = inv.net.minus(prior);
+      if (amount.lte(0) || amount.gt(open)) throw new BillingError(`credit amount ${amount} must be above 0 and at most ${open} (net not yet credited)`);
+      lines = spreadAmount(original.lines, amount, inv, mode);
+    }
+    const totals = computeTotals(lines as InvoiceLine[], { currency: inv.currency, mode });
+    if (totals.net.neg().plus(prior).gt(inv.net)) throw new BillingError(`these lines were already credited on ${inv.creditNoteIds}`);
+    const id = this.nextId();
+    const account = this.c.ds.accounts.get(inv.accountId);
+    const draft = makeDraft({
+      invoiceId: id, key: `C:${inv.invoiceId}:${id}`, type: 'credit_note',
+      o: { runId: '', periodStart: inv.periodStart ?? inv.invoiceDate!, periodEnd: inv.periodEnd ?? inv.invoiceDate!, invoiceDate: undefined },
+      tenant, account: account ?? { accountId: inv.accountId, name: inv.buyerName ?? '', status: 'Active', customerType: (inv.customerType as 'B2B') ?? 'B2B', country: inv.buyerCountry ?? '' },
+      currency: inv.currency, subscription: undefined, orderReference: inv.orderReference, lines, warnings: [],
+    });
+    // The credit note carries the original's buyer snapshot, not today's account data.
+    for (const f of ['buyerName', 'buyerAddress', 'buyerCountry', 'buyerVatId', 'customerType', 'buyerReference', 'language', 'subscriptionId'] as const) {
+      (draft.invoice as unknown as Record<string, unknown>)[f] = inv[f];
+    }
+    draft.invoice.originalInvoiceId = inv.invoiceId;
+    draft.invoice.originalNumber = inv.number;
+    draft.invoice.taxNote = inv.taxNote;
+    this.invoices.set(id, draft.invoice);
+    this.changes.created.push(draft);
+    const note = this.issue(draft, this.c.today);
+    this.update(note);
+    const full = what.cancel || (!what.lines && !what.amount);
+    const updatedOriginal: Invoice = {
+      ...inv, status: full ? 'Cancelled' : inv.status,
+      creditNoteIds: [inv.creditNoteIds, note.number].filter(Boolean).join(', '),
+    };
+    this.update(updatedOriginal);
+    if (full) this.release(original, !!what.releaseTransactions);
+    this.log(full ? 'cancel' : 'credit', updatedOriginal, `credit note ${note.number}${what.reason ? ': ' + what.reason : ''}`);
+    this.log('finalize', note, `credits ${inv.number}`);
+    return note;
+  }
+
+  private creditedNet(inv: Invoice): Decimal {
+    let total: Decimal = ZERO;
+    for (const other of this.invoices.values()) {
+      if (other.type === 'credit_note' && other.originalInvoiceId === inv.invoiceId) total = total.plus(other.net.neg());
+    }
+    return total;
+  }
+
+  /** Cancelling gives back what the invoice billed: billed-until moves back, one-time items reopen. */
+  private release(doc: InvoiceDoc, transactions: boolean) {
+    const byItem = new Map<string, { start: IsoDate; end: IsoDate; oneTime: boolean }>();
+    for (const l of doc.lines) {
+      if (!l.itemId || !l.serviceStart || (l.kind !== 'recurring' && l.kind !== 'one_time')) continue;
+      const cur = byItem.get(l.itemId);
+      byItem.set(l.itemId, {
+        start: cur && cur.start < l.serviceStart ? cur.start : l.serviceStart,
+        end: cur && cur.end > (l.serviceEnd ?? l.serviceStart) ? cur.end : l.serviceEnd ?? l.serviceStart,
+        oneTime: l.kind === 'one_time',
+      });
+    }
+    for (const [itemId, span] of byItem) {
+      const st = this.itemState(itemId);
+      if (!st) continue;
+      if (span.oneTime) this.setItem({ row: st.row, itemId, billedUntil: '', status: 'Active' });
+      else if (st.billedUntil === span.end) this.setItem({ row: st.row, itemId, billedUntil: addDays(span.start, -1) });
+      else this.changes.errors.push({ invoiceId: doc.invoice.invoiceId, reason: `item ${itemId} was billed further (until ${st.billedUntil}) by a later invoice: its Billed Until was left unchanged` });
+    }
+    if (transactions) {
+      for (const t of this.txByInvoice.get(doc.invoice.invoiceId) ?? []) {
+        this.changes.transactions.push({ row: t.row, transactionId: t.record.transactionId, invoiceId: '', invoiceNumber: '' });
+      }
+    }
+  }
+}
+
+function negate(l: InvoiceLine): Omit<InvoiceLine, 'invoiceId' | 'lineNo'> {
+  const { invoiceId: _i, lineNo: _n, ...rest } = l;
+  return { ...rest, kind: 'credit', quantity: l.quantity.neg(), net: l.net.neg(), transactionIds: undefined };
+}
+
+/** A net amount spread over the invoice's tax groups in proportion to their nets (largest group takes the rest). */
+function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoice, mode: ReturnType<typeof roundingMode>) {
+  const groups = computeTotals(lines, { currency: inv.currency, mode }).groups.filter((g) => !g.taxable.isZero());
+  const total = groups.reduce((s, g) => s.plus(g.taxable), ZERO as Decimal);
+  const order = groups.map((g, i) => i).sort((a, b) => groups[b].taxable.cmp(groups[a].taxable));
+  const shares = groups.map((g) => roundMoney(amount.times(g.taxable).div(total), inv.currency, mode));
+  const rest = amount.minus(shares.reduce((s, x) => s.plus(x), ZERO as Decimal));
+  shares[order[0]] = shares[order[0]].plus(rest);
+  return groups.map((g, i) => ({
+    kind: 'credit' as const, description: `Credit on invoice ${inv.number}${groups.length > 1 ? ` (${g.category} ${g.rate}%)` : ''}`,
+    quantity: new D(-1), unitPrice: shares[i], net: shares[i].neg(), taxCategory: g.category, taxRate: g.rate,
+    exemptionCode: g.exemptionCode, exemptionText: g.exemptionText,
+  }));
+}
