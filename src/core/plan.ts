@@ -1,7 +1,7 @@
 // Invoice run planning (pure, deterministic): the draft invoices a run period produces,
 // and the subscriptions that failed with the reason. Same input → identical drafts.
 import { D, Decimal, ZERO, roundMoney, type RoundingMode } from './money';
-import { minDate, type IsoDate } from './dates';
+import { isIsoDate, minDate, type IsoDate } from './dates';
 import type { Dataset } from './dataset';
 import { BillingError } from './errors';
 import { compileAnyFilter, compileFilter, type RowPredicate } from './filters';
@@ -224,6 +224,9 @@ function buyerSnapshot(a: Account): Partial<Invoice> {
 
 /** Plans a run. Throws only for a problem with the run itself (e.g. an unknown filter). */
 export function planRun(ds: Dataset, o: RunOptions): Plan {
+  for (const d of [o.periodStart, o.periodEnd, o.invoiceDate]) {
+    if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`);
+  }
   if (o.periodEnd < o.periodStart) throw new BillingError(`run period ends (${o.periodEnd}) before it starts (${o.periodStart})`);
   const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders) : () => true;
   const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders);

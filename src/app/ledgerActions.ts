@@ -1,0 +1,111 @@
+// Use cases on the ledger: finalize drafts, cancel or credit finalized invoices, manual and
+// pro-forma invoices, verify the hash chain. Each reads once, works in memory, writes in bulk.
+import { D, type Decimal } from '../core/money';
+import { isIsoDate } from '../core/dates';
+import { BillingError } from '../core/errors';
+import { LedgerWriter, type LedgerContext } from '../core/ledger';
+import { manualDraft, type ManualInvoiceInput } from '../core/manual';
+import { invoiceIdSource } from '../core/ids';
+import { verifyLedger as verifyCore, type VerifyResult } from '../core/verify';
+import { toRowValues } from '../core/table';
+import type { Dataset } from '../core/dataset';
+import type { Ports } from '../ports';
+import { summarize, type InvoiceSummary } from './summary';
+import { linesAppend, readDataset, writeLedgerChanges } from './workbook';
+
+export interface LedgerReport {
+  invoices: InvoiceSummary[];
+  /** Invoices that could not be processed, with the reason; the others went through. */
+  failed: { invoiceId: string; reason: string }[];
+}
+
+function context(ports: Ports, ds: Dataset): LedgerContext {
+  return { ds, today: ports.clock.today(), now: ports.clock.now().toISOString(), user: ports.user(), sha256: (t) => ports.sha256(t) };
+}
+
+function checkDate(d: string | undefined) {
+  if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`);
+}
+
+export interface FinalizeRequest {
+  /** Drafts to finalize; omitted = every draft (optionally of one tenant). */
+  invoiceIds?: string[];
+  tenantId?: string;
+  /** Overrides the drafts' invoice date. */
+  invoiceDate?: string;
+}
+
+export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): LedgerReport {
+  checkDate(req.invoiceDate);
+  return ports.lock.withLock(() => {
+    const ds = readDataset(ports);
+    const w = new LedgerWriter(context(ports, ds));
+    const ids = req.invoiceIds ?? ds.invoices.filter((r) => r.record.status === 'Draft' && (!req.tenantId || r.record.tenantId === req.tenantId)).map((r) => r.record.invoiceId);
+    const done: InvoiceSummary[] = [];
+    for (const id of ids) {
+      try {
+        done.push(summarize(w.finalize(id, req.invoiceDate)));
+      } catch (e) {
+        w.changes.errors.push({ invoiceId: id, reason: (e as Error).message });
+      }
+    }
+    writeLedgerChanges(ports, ds, w.changes);
+    return { invoices: done, failed: w.changes.errors };
+  });
+}
+
+export interface CreditRequest {
+  invoiceId: string;
+  /** Credit these line numbers only. */
+  lines?: number[];
+  /** Credit this net amount, spread over the invoice's tax rates. */
+  amount?: string;
+  /** Free text for the log. */
+  reason?: string;
+}
+
+/** Cancel = a credit note mirroring the whole invoice; the invoice becomes Cancelled and its service billable again. */
+export function cancelInvoice(ports: Ports, req: { invoiceId: string; releaseTransactions?: boolean; reason?: string }): LedgerReport {
+  return ledgerOp(ports, req.invoiceId, (w) => w.credit(req.invoiceId, { cancel: true, releaseTransactions: req.releaseTransactions, reason: req.reason }));
+}
+
+export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
+  let amount: Decimal | undefined;
+  if (req.amount !== undefined) {
+    try {
+      amount = new D(req.amount);
+    } catch {
+      throw new BillingError(`credit amount "${req.amount}" is not a number`);
+    }
+  }
+  return ledgerOp(ports, req.invoiceId, (w) => w.credit(req.invoiceId, { lines: req.lines, amount, reason: req.reason }));
+}
+
+function ledgerOp(ports: Ports, invoiceId: string, op: (w: LedgerWriter) => unknown): LedgerReport {
+  return ports.lock.withLock(() => {
+    const ds = readDataset(ports);
+    const w = new LedgerWriter(context(ports, ds));
+    op(w);
+    writeLedgerChanges(ports, ds, w.changes);
+    return { invoices: [...w.changes.created.map((d) => d.invoice), ...w.changes.updated].map(summarize), failed: w.changes.errors };
+  });
+}
+
+/** A manual (or pro-forma) draft; finalize it like any other draft. */
+export function createManualInvoice(ports: Ports, input: ManualInvoiceInput): InvoiceSummary {
+  checkDate(input.invoiceDate);
+  return ports.lock.withLock(() => {
+    const ds = readDataset(ports);
+    const id = invoiceIdSource(ds.invoices.map((r) => r.record))();
+    const doc = manualDraft(ds, id, input, ports.clock.today());
+    ports.tables.apply('Invoices', { append: [toRowValues('Invoices', doc.invoice)] });
+    ports.tables.apply('InvoiceLines', { append: linesAppend([doc]) });
+    ports.tables.apply('Log', { append: [toRowValues('Log', { at: ports.clock.now().toISOString(), user: ports.user(), action: 'manual draft', invoiceId: id })] });
+    return summarize(doc.invoice);
+  });
+}
+
+export function verifyLedger(ports: Ports): VerifyResult {
+  const ds = readDataset(ports, ['Settings', 'Invoices', 'InvoiceLines', 'NumberRanges']);
+  return verifyCore(ds, (t) => ports.sha256(t));
+}

@@ -1,0 +1,38 @@
+// Ports for running the engine in Node on an in-memory workbook (tests, benchmarks, CLI core).
+import { createHash } from 'node:crypto';
+import type { Ports } from '../ports';
+import { MemoryTables } from './memoryTables';
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export interface MemoryHostOptions {
+  /** Fixed "now" for reproducible runs; default: the real clock. */
+  now?: () => Date;
+  user?: string;
+  locale?: 'de' | 'en';
+}
+
+export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Ports & { tables: MemoryTables } {
+  const now = o.now ?? (() => new Date());
+  let locked = false;
+  return {
+    tables,
+    clock: { now, today: () => now().toISOString().slice(0, 10) },
+    lock: {
+      withLock<T>(fn: () => T): T {
+        if (locked) throw new Error('another billing action is in progress; try again when it has finished');
+        locked = true;
+        try {
+          return fn();
+        } finally {
+          locked = false;
+        }
+      },
+    },
+    sha256: sha256Hex,
+    user: () => o.user ?? 'local',
+    locale: o.locale,
+  };
+}

@@ -1,0 +1,75 @@
+// A workbook held in memory: the Node host's table port (the xlsx adapter loads into it and
+// saves from it) and the test double of a spreadsheet.
+import type { Cell } from '../core/cells';
+import { SCHEMA, TABLE_NAMES, type TableName } from '../core/schema';
+import { headerIndex, type RawTable } from '../core/table';
+import type { TablePatch, TablePort } from '../ports';
+
+export class MemoryTables implements TablePort {
+  readonly sheets = new Map<string, RawTable>();
+  /** Bulk calls made (reads and patches), for tests that check the I/O shape. */
+  readonly calls: { op: 'read' | 'apply'; table: string }[] = [];
+
+  constructor(initial: Partial<Record<TableName, RawTable>> = {}) {
+    for (const [name, t] of Object.entries(initial)) if (t) this.sheets.set(name, { headers: [...t.headers], rows: t.rows.map((r) => [...r]) });
+  }
+
+  /** A workbook with every sheet of the schema and just its header row. */
+  static template(): MemoryTables {
+    const m = new MemoryTables();
+    for (const name of TABLE_NAMES) m.sheets.set(name, { headers: SCHEMA[name].columns.map((c) => c.header), rows: [] });
+    return m;
+  }
+
+  read(name: TableName): RawTable | undefined {
+    this.calls.push({ op: 'read', table: name });
+    const t = this.sheets.get(name);
+    return t && { headers: [...t.headers], rows: t.rows.map((r) => [...r]) };
+  }
+
+  apply(name: TableName, patch: TablePatch): void {
+    this.calls.push({ op: 'apply', table: name });
+    let t = this.sheets.get(name);
+    if (!t) {
+      t = { headers: SCHEMA[name].columns.map((c) => c.header), rows: [] };
+      this.sheets.set(name, t);
+    }
+    const index = ensureColumns(name, t.headers, patch);
+    const width = t.headers.length;
+    for (const u of patch.update ?? []) {
+      const row = t.rows[u.row - 2];
+      if (!row) throw new Error(`${name}: row ${u.row} does not exist`);
+      for (const [k, v] of Object.entries(u.values)) row[index.get(k)!] = v;
+    }
+    for (const r of [...new Set(patch.remove ?? [])].sort((a, b) => b - a)) t.rows.splice(r - 2, 1);
+    for (const a of patch.append ?? []) {
+      const row: Cell[] = new Array(width).fill('');
+      for (const [k, v] of Object.entries(a)) row[index.get(k)!] = v;
+      t.rows.push(row);
+    }
+    for (const row of t.rows) while (row.length < width) row.push('');
+  }
+
+  /** Records of a sheet as {header: value} objects (for tests and the CLI). */
+  objects(name: TableName): Record<string, Cell>[] {
+    const t = this.sheets.get(name);
+    if (!t) return [];
+    return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [String(h), r[i]])));
+  }
+}
+
+/** Column positions for the keys a patch writes; engine columns missing from the sheet are added at the end. */
+export function ensureColumns(name: TableName, headers: Cell[], patch: TablePatch): Map<string, number> {
+  const index = headerIndex(name, headers);
+  const keys = new Set<string>();
+  for (const u of patch.update ?? []) for (const k of Object.keys(u.values)) keys.add(k);
+  for (const a of patch.append ?? []) for (const k of Object.keys(a)) keys.add(k);
+  for (const k of keys) {
+    if (index.has(k)) continue;
+    const col = SCHEMA[name].columns.find((c) => c.key === k);
+    if (!col) throw new Error(`${name} has no column ${k}`);
+    headers.push(col.header);
+    index.set(k, headers.length - 1);
+  }
+  return index;
+}

@@ -1,0 +1,47 @@
+// What the use cases need from a host (Apps Script or Node). Everything is synchronous: Apps Script
+// is, and the Node host loads a workbook into memory first and saves it after.
+import type { RawTable } from './core/table';
+import type { TableName } from './core/schema';
+
+export type CellValue = string | number | boolean;
+
+/** Changes to one sheet, all in bulk. Rows are sheet rows as read (header = row 1). */
+export interface TablePatch {
+  /** Set the given columns (by schema key) of existing rows; other columns stay untouched. */
+  update?: { row: number; values: Record<string, CellValue> }[];
+  /** Delete these rows (applied after the updates). */
+  remove?: number[];
+  /** Add rows at the end (by schema key; the user's own columns stay empty). */
+  append?: Record<string, CellValue>[];
+}
+
+export interface TablePort {
+  /** The whole sheet in one bulk read; undefined if the sheet does not exist. */
+  read(name: TableName): RawTable | undefined;
+  /** Apply a patch with as few bulk writes as possible; missing engine columns are added. */
+  apply(name: TableName, patch: TablePatch): void;
+}
+
+export interface ClockPort {
+  now(): Date;
+  /** Today's date (YYYY-MM-DD) in the spreadsheet's time zone. */
+  today(): string;
+}
+
+export interface LockPort {
+  /** Run `fn` holding the document's lock; throw a clear error if another run holds it. */
+  withLock<T>(fn: () => T): T;
+}
+
+export interface Ports {
+  tables: TablePort;
+  clock: ClockPort;
+  lock: LockPort;
+  /** SHA-256 of a UTF-8 string as lowercase hex. */
+  sha256(text: string): string;
+  /** Who is acting (email or "trigger"). */
+  user(): string;
+  /** How Date cells become calendar dates in the sheet's time zone (default: UTC fields). */
+  dateOf?: (d: Date) => string;
+  locale?: 'de' | 'en';
+}
