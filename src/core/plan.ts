@@ -159,6 +159,8 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
       serviceStart: item.startDate ?? sub.startDate, serviceEnd, billedUntil: item.billedUntil,
       runStart: c.o.periodStart, runEnd: c.o.periodEnd, prorate: sub.prorate !== false,
     });
+    const late = pieces.filter((p) => p.end < c.o.periodStart);
+    if (late.length) c.warnings.add(`item ${item.itemId}: catching up ${late.length} earlier period(s) from ${late[0].start} never billed (set Billed Until if they were billed elsewhere)`);
     for (const p of pieces) {
       const taken = overlaps(reserved.service.get(item.itemId), p.start, p.end);
       if (taken) {
