@@ -18,6 +18,11 @@ export type Parsed = { ok: true; value: unknown } | { ok: false; message: string
 const ok = (value: unknown): Parsed => ({ ok: true, value });
 const fail = (message: string): Parsed => ({ ok: false, message });
 
+/** A Date from any realm (a Date made by another script context fails `instanceof Date`). */
+export function isDate(v: unknown): v is Date {
+  return Object.prototype.toString.call(v) === '[object Date]';
+}
+
 export function isBlank(v: Cell): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 }
@@ -50,7 +55,7 @@ export function parseDecimal(v: Cell, locale: 'de' | 'en'): Decimal | undefined 
 }
 
 function parseDate(v: Cell, ctx: ParseContext): IsoDate | undefined {
-  if (v instanceof Date) {
+  if (isDate(v)) {
     if (isNaN(v.getTime())) return undefined;
     return ctx.dateOf ? ctx.dateOf(v) : iso(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
   }
@@ -82,7 +87,7 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
   switch (col.type) {
     case 'text':
     case 'ref':
-      return ok(v instanceof Date ? parseDate(v, ctx) : String(v).trim());
+      return ok(isDate(v) ? parseDate(v, ctx) : String(v).trim());
     case 'number':
     case 'money': {
       const n = parseDecimal(v, ctx.locale);
@@ -108,7 +113,7 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
       return d ? ok(d) : fail(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
     }
     case 'datetime':
-      return ok(v instanceof Date ? v.toISOString() : String(v));
+      return ok(isDate(v) ? v.toISOString() : String(v));
     case 'boolean': {
       if (typeof v === 'boolean') return ok(v);
       const s = String(v).trim().toLowerCase();

@@ -1,7 +1,7 @@
 // Named run filters (Filters sheet): conditions on any column of Subscriptions or Transactions,
 // including the user's own columns. Rows with the same name must all match.
 import { describeValue, normalizeHeader } from './table';
-import type { Cell } from './cells';
+import { isDate, type Cell } from './cells';
 import { BillingError } from './errors';
 import type { FilterRow } from './model';
 
@@ -12,7 +12,7 @@ export function filterNames(filters: readonly FilterRow[], appliesTo: FilterRow[
 }
 
 function cellText(v: Cell): string {
-  if (v instanceof Date) return describeValue(v).slice(0, 10);
+  if (isDate(v)) return describeValue(v).slice(0, 10);
   return v === null || v === undefined ? '' : String(v).trim().toLowerCase();
 }
 

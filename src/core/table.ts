@@ -1,6 +1,6 @@
 // A whole sheet ↔ typed records, columns found by header name. Bad rows become errors
 // that name sheet, row, column and value; they are skipped, the other rows go on.
-import { isBlank, parseCell, toCell, type Cell, type ParseContext } from './cells';
+import { isBlank, isDate, parseCell, toCell, type Cell, type ParseContext } from './cells';
 import { SCHEMA, type TableName } from './schema';
 
 /** A sheet as read in one bulk call: the header row and the data rows below it. */
@@ -53,7 +53,7 @@ export function headerIndex(table: TableName, headers: Cell[]): Map<string, numb
 }
 
 export function describeValue(v: Cell): string {
-  if (v instanceof Date) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  if (isDate(v)) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
   return v === null || v === undefined ? '' : String(v);
 }
 
@@ -111,4 +111,25 @@ export function formatError(e: RowError): string {
   const where = e.row ? `${e.sheet} row ${e.row}` : `${e.sheet}`;
   const value = e.value ? ` (value "${e.value}")` : '';
   return `${where}, column ${e.column}${value}: ${e.message}`;
+}
+
+/**
+ * Column positions for the keys a patch writes (update values and appended rows); engine
+ * columns missing from the sheet are added to `headers` at the end. Unknown keys are an error.
+ */
+export function ensureColumns(
+  name: TableName, headers: Cell[], patch: { update?: { values: object }[]; append?: object[] },
+): Map<string, number> {
+  const index = headerIndex(name, headers);
+  const keys = new Set<string>();
+  for (const u of patch.update ?? []) for (const k of Object.keys(u.values)) keys.add(k);
+  for (const a of patch.append ?? []) for (const k of Object.keys(a)) keys.add(k);
+  for (const k of keys) {
+    if (index.has(k)) continue;
+    const col = SCHEMA[name].columns.find((c) => c.key === k);
+    if (!col) throw new Error(`${name} has no column ${k}`);
+    headers.push(col.header);
+    index.set(k, headers.length - 1);
+  }
+  return index;
 }

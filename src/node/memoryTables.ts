@@ -2,7 +2,7 @@
 // saves from it) and the test double of a spreadsheet.
 import type { Cell } from '../core/cells';
 import { SCHEMA, TABLE_NAMES, type TableName } from '../core/schema';
-import { headerIndex, type RawTable } from '../core/table';
+import { ensureColumns, type RawTable } from '../core/table';
 import type { TablePatch, TablePort } from '../ports';
 
 export class MemoryTables implements TablePort {
@@ -56,20 +56,4 @@ export class MemoryTables implements TablePort {
     if (!t) return [];
     return t.rows.map((r) => Object.fromEntries(t.headers.map((h, i) => [String(h), r[i]])));
   }
-}
-
-/** Column positions for the keys a patch writes; engine columns missing from the sheet are added at the end. */
-export function ensureColumns(name: TableName, headers: Cell[], patch: TablePatch): Map<string, number> {
-  const index = headerIndex(name, headers);
-  const keys = new Set<string>();
-  for (const u of patch.update ?? []) for (const k of Object.keys(u.values)) keys.add(k);
-  for (const a of patch.append ?? []) for (const k of Object.keys(a)) keys.add(k);
-  for (const k of keys) {
-    if (index.has(k)) continue;
-    const col = SCHEMA[name].columns.find((c) => c.key === k);
-    if (!col) throw new Error(`${name} has no column ${k}`);
-    headers.push(col.header);
-    index.set(k, headers.length - 1);
-  }
-  return index;
 }

@@ -1,0 +1,36 @@
+// Apps Script implementations of the ports.
+import type { Ports } from '../ports';
+import { SheetTables } from './sheetTables';
+
+/** Spreadsheet locales that write 1.234,56 (decimal comma); Swiss locales use a decimal point. */
+const DECIMAL_COMMA = /^(de|fr|es|it|nl|pt|pl|cs|da|fi|sv|nb|no|ru|tr|el|hu|ro|sk|sl|hr|bg|lt|lv|et|uk|id|vi)(?!_CH)/;
+
+export function gasPorts(): Ports {
+  const ss = SpreadsheetApp.getActive();
+  const tz = ss.getSpreadsheetTimeZone();
+  const fmt = (d: Date) => Utilities.formatDate(d, tz, 'yyyy-MM-dd');
+  return {
+    tables: new SheetTables(ss),
+    clock: { now: () => new Date(), today: () => fmt(new Date()) },
+    lock: {
+      withLock<T>(fn: () => T): T {
+        const lock = LockService.getDocumentLock();
+        if (!lock.tryLock(10000)) throw new Error('Another billing action is running in this spreadsheet. Try again in a minute.');
+        try {
+          const out = fn();
+          SpreadsheetApp.flush();
+          return out;
+        } finally {
+          lock.releaseLock();
+        }
+      },
+    },
+    sha256(text: string): string {
+      const bytes = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, text, Utilities.Charset.UTF_8);
+      return bytes.map((b) => ((b + 256) % 256).toString(16).padStart(2, '0')).join('');
+    },
+    user: () => Session.getActiveUser().getEmail() || 'unknown user',
+    dateOf: fmt,
+    locale: DECIMAL_COMMA.test(ss.getSpreadsheetLocale()) ? 'de' : 'en',
+  };
+}

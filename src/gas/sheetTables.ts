@@ -1,0 +1,85 @@
+// Table port over the bound spreadsheet: one getValues per table read, and per patch one
+// setValues per block (engine sheets) or per written column (user sheets), one deleteRows per
+// contiguous run of removed rows, and one setValues for all appended rows.
+import { asPlainText, type Cell } from '../core/cells';
+import { SCHEMA, type TableName } from '../core/schema';
+import { ensureColumns } from '../core/table';
+import type { RawTable } from '../core/table';
+import type { CellValue, TablePatch, TablePort } from '../ports';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+export class SheetTables implements TablePort {
+  /** Values as last read, per sheet: patches are applied to them and written back in blocks. */
+  private readonly cache = new Map<TableName, Cell[][]>();
+
+  constructor(private readonly ss: GoogleAppsScript.Spreadsheet.Spreadsheet) {}
+
+  read(name: TableName): RawTable | undefined {
+    const sheet = this.ss.getSheetByName(name);
+    if (!sheet) return undefined;
+    const values = sheet.getDataRange().getValues() as Cell[][];
+    this.cache.set(name, values);
+    return { headers: values[0] ?? [], rows: values.slice(1) };
+  }
+
+  apply(name: TableName, patch: TablePatch): void {
+    const sheet = this.ss.getSheetByName(name) ?? this.ss.insertSheet(name);
+    let values = this.cache.get(name);
+    if (!values) {
+      this.read(name);
+      values = this.cache.get(name)!;
+    }
+    if (!values.length || values[0].every((h) => h === '')) values.splice(0, values.length, []);
+    const headers = values[0];
+    const before = headers.length;
+    const index = ensureColumns(name, headers, patch);
+    if (headers.length > before) sheet.getRange(1, 1, 1, headers.length).setValues([headers.map((h) => asPlainText(String(h)))]);
+    for (const row of values) while (row.length < headers.length) row.push('');
+
+    const updates = patch.update ?? [];
+    if (updates.length) {
+      for (const u of updates) for (const [k, v] of Object.entries(u.values)) values[u.row - 1][index.get(k)!] = v;
+      const rows = updates.map((u) => u.row);
+      const top = Math.min(...rows);
+      const bottom = Math.max(...rows);
+      const block = (col: number, width: number) =>
+        values!.slice(top - 1, bottom).map((r) => r.slice(col, col + width).map((v) => toSheet(v)));
+      if (SCHEMA[name].engineOwned) {
+        sheet.getRange(top, 1, bottom - top + 1, headers.length).setValues(block(0, headers.length));
+      } else {
+        // User sheets: write only the columns the engine set, never the user's other columns.
+        const cols = new Set<number>();
+        for (const u of updates) for (const k of Object.keys(u.values)) cols.add(index.get(k)!);
+        for (const col of cols) sheet.getRange(top, col + 1, bottom - top + 1, 1).setValues(block(col, 1));
+      }
+    }
+
+    const removed = [...new Set(patch.remove ?? [])].sort((a, b) => b - a);
+    for (let i = 0; i < removed.length; ) {
+      let j = i;
+      while (j + 1 < removed.length && removed[j + 1] === removed[j] - 1) j++;
+      sheet.deleteRows(removed[j], removed[i] - removed[j] + 1);
+      values.splice(removed[j] - 1, removed[i] - removed[j] + 1);
+      i = j + 1;
+    }
+
+    const append = patch.append ?? [];
+    if (append.length) {
+      const rows = append.map((a) => {
+        const row: CellValue[] = new Array(headers.length).fill('');
+        for (const [k, v] of Object.entries(a)) row[index.get(k)!] = v;
+        return row;
+      });
+      sheet.getRange(values.length + 1, 1, rows.length, headers.length).setValues(rows.map((r) => r.map(toSheet)));
+      values.push(...rows);
+    }
+  }
+}
+
+/** Text is written so Sheets keeps it as text (no formulas from user data). */
+function toSheet(v: Cell): Cell {
+  return typeof v === 'string' ? asPlainText(v) : v;
+}
+
+export type { Sheet };

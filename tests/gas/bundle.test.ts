@@ -1,0 +1,85 @@
+// dist/Code.js as Apps Script runs it: one script in a bare V8 context (no require, no module),
+// talking to fakes of SpreadsheetApp, Utilities, LockService and Session.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { SCHEMA, type TableName } from '../../src/core/schema';
+import { FakeSpreadsheet, gasGlobals } from '../support/gasFakes';
+import { TAX_RULES, DE_TENANT, account, item, product, subscription } from '../support/fixtures';
+
+const code = readFileSync(join(__dirname, '../../dist/Code.js'), 'utf8');
+const entryPoints: string[] = JSON.parse(readFileSync(join(__dirname, '../../dist/entry-points.json'), 'utf8'));
+
+function load(ss: FakeSpreadsheet) {
+  const g = gasGlobals(ss);
+  const ctx = vm.createContext({ ...g.globals });
+  vm.runInContext(code, ctx, { filename: 'Code.js' });
+  return { ctx: ctx as Record<string, any>, ...g };
+}
+
+function seedTable(ss: FakeSpreadsheet, name: TableName, rows: Record<string, unknown>[]) {
+  const cols = SCHEMA[name].columns;
+  ss.seed(name, [cols.map((c) => c.header), ...rows.map((r) => cols.map((c) => (r[c.key] === undefined ? '' : String(r[c.key]))))]);
+}
+
+describe('dist/Code.js', () => {
+  it('has no module syntax and defines every entry point as a top-level function', () => {
+    expect(code).not.toMatch(/^\s*(export|import)\s/m);
+    expect(code).not.toMatch(/\brequire\(/);
+    const { ctx } = load(new FakeSpreadsheet());
+    expect(entryPoints).toEqual(expect.arrayContaining(['onOpen', 'onInstall', 'runInvoicing', 'finalizeInvoices', 'cancelInvoice', 'creditInvoice', 'verifyLedger']));
+    for (const name of entryPoints) {
+      expect(typeof ctx[name]).toBe('function');
+      expect(code).toContain(`function ${name}(`);
+    }
+  });
+
+  it('onOpen builds the menu', () => {
+    const { ctx, menus } = load(new FakeSpreadsheet());
+    ctx.onOpen({ authMode: 'NONE' });
+    expect(menus).toEqual(['menuRunLastMonth', 'menuFinalizeAll', 'menuVerifyLedger']);
+  });
+
+  it('runs, finalizes and verifies on a spreadsheet with bulk reads and writes and no formulas from user text', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE');
+    seedTable(ss, 'Settings', [DE_TENANT]);
+    seedTable(ss, 'TaxRules', TAX_RULES);
+    seedTable(ss, 'Accounts', [account('A1', { name: `'=HYPERLINK("http://evil","x")` }), account('A2')]);
+    seedTable(ss, 'Products', [product('P1', '1.234,50')]);
+    seedTable(ss, 'Subscriptions', [subscription('S1', 'A1'), subscription('S2', 'A2')]);
+    seedTable(ss, 'Items', [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1', { quantity: 2 })]);
+    const formulas = () => [...ss.sheets.values()].flatMap((s) => s.formulas);
+    ss.counters = {};
+    const { ctx } = load(ss);
+    const report = JSON.parse(JSON.stringify(ctx.runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' })));
+    expect(report.rowErrors).toEqual([]);
+    expect(report.drafts.map((d: any) => d.gross)).toEqual(['1469.06', '2938.11']);
+    // One read per table, no per-cell calls.
+    expect(ss.counters.getValues).toBe(Object.keys(SCHEMA).filter((n) => ss.getSheetByName(n)).length);
+    expect(ss.counters.setValues).toBeLessThanOrEqual(8);
+    const invoices = ss.getSheetByName('Invoices')!;
+    const header = invoices.cells[0];
+    expect(invoices.cells[1][header.indexOf('Buyer Name')]).toBe('=HYPERLINK("http://evil","x")');
+    expect(formulas()).toEqual([]);
+
+    const fin = ctx.finalizeInvoices({ invoiceDate: '2026-11-30' });
+    expect(fin.failed).toEqual([]);
+    expect(fin.invoices.map((i: any) => i.number)).toEqual(['INV-2026-00001', 'INV-2026-00002']);
+    const items = ss.getSheetByName('Items')!;
+    const billed = items.cells[1][items.cells[0].indexOf('Billed Until')] as Date;
+    expect(billed).toBeInstanceOf(Date);
+    expect(ctx.verifyLedger().problems).toEqual([]);
+    // A second run finds nothing new: billed-until was read back through the sheet's time zone.
+    expect(ctx.runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' }).drafts).toEqual([]);
+  });
+
+  it('refuses a second action while the document lock is held', () => {
+    const ss = new FakeSpreadsheet();
+    const g = gasGlobals(ss);
+    const ctx = vm.createContext({ ...g.globals }) as Record<string, any>;
+    vm.runInContext(code, ctx);
+    ctx.LockService.getDocumentLock().tryLock();
+    expect(() => ctx.verifyLedger()).not.toThrow();
+    expect(() => ctx.finalizeInvoices({})).toThrow(/Another billing action is running/);
+  });
+});

@@ -1,0 +1,132 @@
+// Fakes of the Apps Script services the bundle uses, behaving like the real ones where it matters:
+// values as Sheets returns them (numbers, Dates, ''), strict 2-D shapes, typed input parsed as Sheets
+// parses it (dates, numbers, formulas; a leading apostrophe keeps text), document lock, digests.
+import { createHash } from 'node:crypto';
+
+type V = string | number | boolean | Date;
+
+export interface FakeCounters {
+  [call: string]: number;
+}
+
+function parseTyped(v: unknown, tz: string): { value: V; formula?: string } {
+  if (typeof v !== 'string') return { value: v as V };
+  if (v.startsWith("'")) return { value: v.slice(1) };
+  if (/^[=]/.test(v)) return { value: '#FORMULA', formula: v };
+  if (/^[+-]?\d+(\.\d+)?$/.test(v)) return { value: Number(v) };
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (m) return { value: zonedMidnight(Number(m[1]), Number(m[2]), Number(m[3]), tz) };
+  return { value: v };
+}
+
+/** The instant of local midnight of a calendar day in a time zone (how Sheets hands out date cells). */
+export function zonedMidnight(y: number, m: number, d: number, tz: string): Date {
+  const guess = Date.UTC(y, m - 1, d);
+  const local = new Date(new Date(guess).toLocaleString('en-US', { timeZone: tz }));
+  const utc = new Date(new Date(guess).toLocaleString('en-US', { timeZone: 'UTC' }));
+  return new Date(guess - (local.getTime() - utc.getTime()));
+}
+
+export class FakeSheet {
+  cells: V[][] = [];
+  formulas: string[] = [];
+  constructor(public name: string, private ss: FakeSpreadsheet) {}
+  private count(k: string) {
+    this.ss.counters[k] = (this.ss.counters[k] ?? 0) + 1;
+  }
+  getName() { return this.name; }
+  getLastRow() { return this.cells.length; }
+  getLastColumn() { return Math.max(0, ...this.cells.map((r) => r.length)); }
+  getDataRange() {
+    return this.getRange(1, 1, Math.max(1, this.getLastRow()), Math.max(1, this.getLastColumn()));
+  }
+  getRange(row: number, col: number, numRows = 1, numCols = 1) {
+    if (row < 1 || col < 1 || numRows < 1 || numCols < 1) throw new Error('Exception: The coordinates of the range are outside the dimensions of the sheet.');
+    const sheet = this;
+    return {
+      getValues: () => {
+        sheet.count('getValues');
+        const width = sheet.getLastColumn();
+        return Array.from({ length: numRows }, (_, i) =>
+          Array.from({ length: numCols }, (_, j) => (col - 1 + j < width ? sheet.cells[row - 1 + i]?.[col - 1 + j] ?? '' : '')));
+      },
+      setValues: (values: unknown[][]) => {
+        sheet.count('setValues');
+        if (!Array.isArray(values) || values.length !== numRows || values.some((r) => !Array.isArray(r) || r.length !== numCols)) {
+          throw new Error(`Exception: The number of rows or columns in the data does not match the range. The data has ${values.length} rows but the range has ${numRows}.`);
+        }
+        values.forEach((r, i) => r.forEach((v, j) => {
+          while (sheet.cells.length < row + i) sheet.cells.push([]);
+          const line = sheet.cells[row - 1 + i];
+          while (line.length < col + j) line.push('');
+          const t = parseTyped(v, sheet.ss.tz);
+          line[col - 1 + j] = t.value;
+          if (t.formula) sheet.formulas.push(t.formula);
+        }));
+        const width = sheet.getLastColumn();
+        for (const r of sheet.cells) while (r.length < width) r.push('');
+        return undefined;
+      },
+    };
+  }
+  deleteRows(start: number, howMany: number) {
+    this.count('deleteRows');
+    if (start < 1 || start + howMany - 1 > this.cells.length) throw new Error('Exception: Those rows are out of bounds.');
+    this.cells.splice(start - 1, howMany);
+  }
+}
+
+export class FakeSpreadsheet {
+  sheets = new Map<string, FakeSheet>();
+  counters: FakeCounters = {};
+  constructor(public tz = 'Europe/Berlin', public locale = 'de_DE') {}
+  getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
+  insertSheet(n: string) {
+    const s = new FakeSheet(n, this);
+    this.sheets.set(n, s);
+    return s;
+  }
+  getSpreadsheetTimeZone() { return this.tz; }
+  getSpreadsheetLocale() { return this.locale; }
+  /** Fill a sheet as a user would type it (strings parsed like Sheets input). */
+  seed(name: string, rows: unknown[][]) {
+    const s = this.getSheetByName(name) ?? this.insertSheet(name);
+    if (rows.length) s.getRange(1, 1, rows.length, Math.max(...rows.map((r) => r.length))).setValues(rows.map((r) => [...r, ...new Array(Math.max(...rows.map((x) => x.length)) - r.length).fill('')]));
+  }
+}
+
+/** A global object for node:vm with the services the bundle touches. */
+export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com') {
+  const alerts: string[] = [];
+  const menus: string[] = [];
+  let locked = false;
+  const ui = {
+    createMenu: () => {
+      const menu = { addItem: (_t: string, fn: string) => (menus.push(fn), menu), addSeparator: () => menu, addToUi: () => undefined };
+      return menu;
+    },
+    alert: (msg: string) => alerts.push(msg),
+  };
+  return {
+    alerts, menus,
+    globals: {
+      SpreadsheetApp: { getActive: () => ss, getUi: () => ui, flush: () => undefined },
+      Utilities: {
+        DigestAlgorithm: { SHA_256: 'SHA_256' },
+        Charset: { UTF_8: 'UTF_8' },
+        computeDigest: (_alg: string, text: string) => [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b)),
+        formatDate: (d: Date, tz: string, pattern: string) => {
+          if (pattern !== 'yyyy-MM-dd') throw new Error(`fake formatDate supports yyyy-MM-dd only, not ${pattern}`);
+          return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+        },
+      },
+      LockService: {
+        getDocumentLock: () => ({
+          tryLock: () => (locked ? false : (locked = true)),
+          releaseLock: () => { locked = false; },
+        }),
+      },
+      Session: { getActiveUser: () => ({ getEmail: () => user }) },
+    },
+  };
+}
