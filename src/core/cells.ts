@@ -113,6 +113,7 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
       return d ? ok(d) : fail(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
     }
     case 'datetime':
+      if (isDate(v) && isNaN(v.getTime())) return fail(`"${String(v)}" is not a date and time`);
       return ok(isDate(v) ? v.toISOString() : String(v));
     case 'boolean': {
       if (typeof v === 'boolean') return ok(v);

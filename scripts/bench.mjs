@@ -1,0 +1,34 @@
+// npm run bench: planning speed and memory for 1k, 10k and 100k subscriptions
+// (5 items and 10 usage transactions each). Each size runs in its own Node process.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'out', 'bench');
+mkdirSync(outDir, { recursive: true });
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+
+const script = join(outDir, 'plan.cjs');
+await build({ entryPoints: [join(root, 'scripts/bench/plan.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: script, logLevel: 'warning' });
+
+console.log('Invoice run planning (parse = all tables read into records; plan = drafts with lines and tax)');
+console.log('subscriptions   drafts     lines   parse ms   plan ms   plan µs/sub   peak RSS MiB');
+const results = [];
+for (const n of sizes) {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=16384', script, String(n)], { encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop());
+  results.push(r);
+  console.log(
+    `${String(n).padStart(13)} ${String(r.drafts).padStart(8)} ${String(r.lines).padStart(9)} ${r.parseMs.toFixed(0).padStart(10)} ${r.planMs.toFixed(0).padStart(9)} ${((r.planMs * 1000) / n).toFixed(1).padStart(13)} ${r.peakRssMiB.toFixed(0).padStart(14)}`,
+  );
+}
+const ten = results.find((r) => r.subscriptions === 10000);
+if (ten) console.log(`10k subscriptions: parse + plan ${(ten.parseMs + ten.planMs).toFixed(0)} ms (goal: plan under 1000 ms)`);
+if (results.length > 1) {
+  const a = results[0];
+  const b = results[results.length - 1];
+  console.log(`growth ${a.subscriptions} → ${b.subscriptions}: plan time ×${(b.planMs / a.planMs).toFixed(1)} for ×${b.subscriptions / a.subscriptions} subscriptions`);
+}

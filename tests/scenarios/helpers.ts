@@ -1,0 +1,81 @@
+// Helpers for the end-to-end scenarios: reading sheets back, simulating a user's edits, amounts as strings.
+import type { Cell } from '../../src/core/cells';
+import { D } from '../../src/core/money';
+import type { TableName } from '../../src/core/schema';
+import type { MemoryTables } from '../../src/node/memoryTables';
+import { table } from '../support/fixtures';
+
+export * from '../support/fixtures';
+
+type P = { tables: MemoryTables };
+
+export const NOV = { periodStart: '2026-11-01', periodEnd: '2026-11-30' };
+export const DEC = { periodStart: '2026-12-01', periodEnd: '2026-12-31' };
+export const OCT = { periodStart: '2026-10-01', periodEnd: '2026-10-31' };
+
+/** A money cell as a fixed-point string ('16.00'); numbers come back from the sheet as numbers. */
+export function amt(v: Cell, decimals = 2): string {
+  if (v === '' || v === null || v === undefined) throw new Error('amount cell is empty');
+  return new D(String(v)).toFixed(decimals);
+}
+
+export function invoices(p: P) {
+  return table(p, 'Invoices');
+}
+
+export function invoiceRow(p: P, invoiceId: string) {
+  const r = invoices(p).find((x) => x['Invoice ID'] === invoiceId);
+  if (!r) throw new Error(`no invoice ${invoiceId}`);
+  return r;
+}
+
+export function linesOf(p: P, invoiceId: string) {
+  return table(p, 'InvoiceLines').filter((l) => l['Invoice ID'] === invoiceId);
+}
+
+/** Totals of an invoice row as strings: [net, tax, gross, rounding, payable]. */
+export function totalsOf(p: P, invoiceId: string, decimals = 2): string[] {
+  const r = invoiceRow(p, invoiceId);
+  return ['Net', 'Tax', 'Gross', 'Cash Rounding', 'Payable'].map((h) => amt(r[h], decimals));
+}
+
+/** A user edits cells of the row whose `keyHeader` equals `key`. */
+export function edit(p: P, sheet: TableName, keyHeader: string, key: string, values: Record<string, Cell>): void {
+  const t = p.tables.sheets.get(sheet)!;
+  const ki = t.headers.indexOf(keyHeader);
+  const row = t.rows.find((r) => r[ki] === key);
+  if (!row) throw new Error(`${sheet}: no row with ${keyHeader} = ${key}`);
+  for (const [h, v] of Object.entries(values)) {
+    const i = t.headers.indexOf(h);
+    if (i < 0) throw new Error(`${sheet}: no column ${h}`);
+    row[i] = v;
+  }
+}
+
+/** A user deletes the row whose `keyHeader` equals `key`. */
+export function deleteRow(p: P, sheet: TableName, keyHeader: string, key: string): void {
+  const t = p.tables.sheets.get(sheet)!;
+  const ki = t.headers.indexOf(keyHeader);
+  const i = t.rows.findIndex((r) => r[ki] === key);
+  if (i < 0) throw new Error(`${sheet}: no row with ${keyHeader} = ${key}`);
+  t.rows.splice(i, 1);
+}
+
+/** A user appends a row (cells by header). */
+export function appendRow(p: P, sheet: TableName, values: Record<string, Cell>): void {
+  const t = p.tables.sheets.get(sheet)!;
+  t.rows.push(t.headers.map((h) => (values[String(h)] === undefined ? '' : values[String(h)])));
+}
+
+/** A user's own column (not in the schema) with one value per data row. */
+export function addUserColumn(p: P, sheet: TableName, header: string, values: Cell[]): void {
+  const t = p.tables.sheets.get(sheet)!;
+  t.headers.push(header);
+  t.rows.forEach((r, i) => r.push(values[i] ?? ''));
+}
+
+export function cell(p: P, sheet: TableName, keyHeader: string, key: string, header: string): Cell {
+  const r = table(p, sheet).find((x) => x[keyHeader] === key);
+  if (!r) throw new Error(`${sheet}: no row with ${keyHeader} = ${key}`);
+  return r[header];
+}
