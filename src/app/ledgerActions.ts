@@ -3,7 +3,7 @@
 import { D, type Decimal } from '../core/money';
 import { isIsoDate } from '../core/dates';
 import { BillingError } from '../core/errors';
-import { LedgerWriter, type LedgerContext } from '../core/ledger';
+import { LedgerWriter, OutOfOrderError, type LedgerContext } from '../core/ledger';
 import { manualDraft, type ManualInvoiceInput } from '../core/manual';
 import { invoiceIdSource } from '../core/ids';
 import { verifyLedger as verifyCore, type VerifyResult } from '../core/verify';
@@ -42,12 +42,29 @@ export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): Ledge
     const w = new LedgerWriter(context(ports, ds));
     const ids = req.invoiceIds ?? ds.invoices.filter((r) => r.record.status === 'Draft' && (!req.tenantId || r.record.tenantId === req.tenantId)).map((r) => r.record.invoiceId);
     const done: InvoiceSummary[] = [];
-    for (const id of ids) {
-      try {
-        done.push(summarize(w.finalize(id, req.invoiceDate)));
-      } catch (e) {
-        w.changes.errors.push({ invoiceId: id, reason: (e as Error).message });
+    // Drafts of one item go in service order: a draft waiting for an earlier draft of this batch is retried after it.
+    const requested = new Set(ids);
+    const failedIds = new Set<string>();
+    let pending = [...new Set(ids)];
+    while (pending.length) {
+      const deferred: { id: string; reason: string }[] = [];
+      for (const id of pending) {
+        try {
+          done.push(summarize(w.finalize(id, req.invoiceDate)));
+        } catch (e) {
+          if (e instanceof OutOfOrderError && requested.has(e.blockingInvoiceId) && !failedIds.has(e.blockingInvoiceId)) {
+            deferred.push({ id, reason: e.message });
+          } else {
+            failedIds.add(id);
+            w.changes.errors.push({ invoiceId: id, reason: (e as Error).message });
+          }
+        }
       }
+      if (deferred.length === pending.length) {
+        for (const d of deferred) w.changes.errors.push({ invoiceId: d.id, reason: d.reason });
+        break;
+      }
+      pending = deferred.map((d) => d.id);
     }
     writeLedgerChanges(ports, ds, w.changes);
     return { invoices: done, failed: w.changes.errors };

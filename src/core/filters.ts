@@ -11,23 +11,36 @@ export function filterNames(filters: readonly FilterRow[], appliesTo: FilterRow[
   return [...new Set(filters.filter((f) => f.appliesTo === appliesTo).map((f) => f.name))];
 }
 
-function cellText(v: Cell): string {
-  if (isDate(v)) return describeValue(v).slice(0, 10);
+/** How a host turns a Date cell into its calendar date (the sheet's time zone); default: UTC fields. */
+export type DateOf = (d: Date) => string;
+
+function cellText(v: Cell, dateOf?: DateOf): string {
+  if (isDate(v)) return isNaN(v.getTime()) ? 'invalid date' : dateOf ? dateOf(v) : describeValue(v).slice(0, 10);
   return v === null || v === undefined ? '' : String(v).trim().toLowerCase();
 }
 
-/** A predicate over raw rows of the table with these headers. Unknown filter or column → error. */
-export function compileFilter(filters: readonly FilterRow[], appliesTo: FilterRow['appliesTo'], name: string, headers: Cell[]): RowPredicate {
+/**
+ * A predicate over raw rows of the table with these headers. Unknown filter or column → error.
+ * Date cells compare as ISO dates; pass the host's `dateOf` (Dataset.ctx.dateOf) so a date cell
+ * at local midnight east of UTC is not read as the day before.
+ */
+export function compileFilter(
+  filters: readonly FilterRow[], appliesTo: FilterRow['appliesTo'], name: string, headers: Cell[], dateOf?: DateOf,
+): RowPredicate {
   const conds = filters.filter((f) => f.appliesTo === appliesTo && f.name.toLowerCase() === name.toLowerCase());
   if (!conds.length) throw new BillingError(`no ${appliesTo} filter named "${name}" in the Filters sheet`);
-  const index = new Map(headers.map((h, i) => [normalizeHeader(h), i] as const));
+  // The first of duplicate headers wins, as when the table is parsed.
+  const index = new Map<string, number>();
+  headers.forEach((h, i) => {
+    if (!index.has(normalizeHeader(h))) index.set(normalizeHeader(h), i);
+  });
   const tests = conds.map((f) => {
     const at = index.get(normalizeHeader(f.column));
     if (at === undefined) throw new BillingError(`filter "${name}": ${appliesTo} has no column "${f.column}"`);
     const want = (f.value ?? '').trim().toLowerCase();
     const list = want.split(',').map((s) => s.trim());
     return (cells: Cell[]) => {
-      const v = cellText(cells[at]);
+      const v = cellText(cells[at], dateOf);
       switch (f.operator) {
         case 'equals': return v === want;
         case 'not_equals': return v !== want;
@@ -42,8 +55,8 @@ export function compileFilter(filters: readonly FilterRow[], appliesTo: FilterRo
 }
 
 /** Transactions match when any selected filter matches (none selected: all). */
-export function compileAnyFilter(filters: readonly FilterRow[], names: readonly string[], headers: Cell[]): RowPredicate {
+export function compileAnyFilter(filters: readonly FilterRow[], names: readonly string[], headers: Cell[], dateOf?: DateOf): RowPredicate {
   if (!names.length) return () => true;
-  const preds = names.map((n) => compileFilter(filters, 'Transactions', n, headers));
+  const preds = names.map((n) => compileFilter(filters, 'Transactions', n, headers, dateOf));
   return (cells) => preds.some((p) => p(cells));
 }

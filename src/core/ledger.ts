@@ -37,6 +37,14 @@ export interface LedgerChanges {
   errors: { invoiceId: string; reason: string }[];
 }
 
+/** Finalizing this draft now would skip earlier service of the same item that is still on another draft. */
+export class OutOfOrderError extends BillingError {
+  constructor(message: string, readonly blockingInvoiceId: string) {
+    super(message);
+    this.name = 'OutOfOrderError';
+  }
+}
+
 export function emptyChanges(): LedgerChanges {
   return { updated: [], created: [], ranges: [], items: [], transactions: [], log: [], errors: [] };
 }
@@ -51,6 +59,8 @@ export class LedgerWriter {
   private readonly nextId: () => string;
   private readonly itemRows = new Map<string, ParsedRow<Item>>();
   private readonly txByInvoice = new Map<string, ParsedRow<Transaction>[]>();
+  /** Service on draft invoices, per item (to finalize drafts of one item in service order). */
+  private readonly draftService = new Map<string, { invoiceId: string; start: IsoDate; end: IsoDate }[]>();
 
   constructor(private readonly c: LedgerContext) {
     for (const r of c.ds.numberRanges) this.ranges.set(r.record.range, { ...r.record });
@@ -60,6 +70,15 @@ export class LedgerWriter {
     }
     this.nextId = invoiceIdSource(c.ds.invoices.map((r) => r.record));
     for (const r of c.ds.items) this.itemRows.set(r.record.itemId, r);
+    for (const { record: inv } of c.ds.invoices) {
+      if (inv.status !== 'Draft' || inv.type !== 'invoice') continue;
+      for (const { record: l } of c.ds.linesByInvoice.get(inv.invoiceId) ?? []) {
+        if (!l.itemId || !l.serviceStart || (l.kind !== 'recurring' && l.kind !== 'one_time')) continue;
+        const list = this.draftService.get(l.itemId) ?? [];
+        list.push({ invoiceId: inv.invoiceId, start: l.serviceStart, end: l.serviceEnd ?? l.serviceStart });
+        this.draftService.set(l.itemId, list);
+      }
+    }
     for (const t of c.ds.transactions) {
       if (!t.record.invoiceId) continue;
       const list = this.txByInvoice.get(t.record.invoiceId);
@@ -175,6 +194,20 @@ export class LedgerWriter {
         throw new BillingError(`item ${l.itemId} is already billed until ${st.billedUntil} (line ${l.lineNo} starts ${l.serviceStart}): re-run the period`);
       }
     }
+    // Billed-until would jump over service still waiting on an earlier draft, which then could never be finalized.
+    for (const l of doc.lines) {
+      if (!l.itemId || !l.serviceStart || l.kind !== 'recurring') continue;
+      const st = this.itemState(l.itemId)!;
+      const earlier = (this.draftService.get(l.itemId) ?? []).find((d) =>
+        d.invoiceId !== doc.invoice.invoiceId && d.start < l.serviceStart! && (!st.billedUntil || d.start > st.billedUntil)
+        && this.invoices.get(d.invoiceId)?.status === 'Draft');
+      if (earlier) {
+        throw new OutOfOrderError(
+          `item ${l.itemId} has earlier unbilled service on draft ${earlier.invoiceId} (${earlier.start}..${earlier.end}): finalize that draft first`,
+          earlier.invoiceId,
+        );
+      }
+    }
   }
 
   /**
@@ -205,6 +238,11 @@ export class LedgerWriter {
       const chosen = original.lines.filter((l) => what.lines!.includes(l.lineNo));
       const unknown = what.lines.filter((n) => !original.lines.some((l) => l.lineNo === n));
       if (unknown.length || !chosen.length) throw new BillingError(`invoice ${inv.number} has no line ${unknown.join(', ') || what.lines.join(', ')}`);
+      const credited = this.creditedLines(original);
+      for (const l of chosen) {
+        const on = credited.get(l.lineNo);
+        if (on) throw new BillingError(`line ${l.lineNo} of ${inv.number} was already credited on ${on}`);
+      }
       lines = chosen.map(negate);
     } else {
       const amount = roundMoney(what.amount!, inv.currency, mode);
@@ -213,7 +251,9 @@ export class LedgerWriter {
       lines = spreadAmount(original.lines, amount, inv, mode);
     }
     const totals = computeTotals(lines as InvoiceLine[], { currency: inv.currency, mode });
-    if (totals.net.neg().plus(prior).gt(inv.net)) throw new BillingError(`these lines were already credited on ${inv.creditNoteIds}`);
+    if (totals.net.neg().plus(prior).gt(inv.net)) {
+      throw new BillingError(`crediting ${totals.net.neg()} would exceed the net not yet credited (${inv.net.minus(prior)}; credit notes ${inv.creditNoteIds})`);
+    }
     const id = this.nextId();
     const account = this.c.ds.accounts.get(inv.accountId);
     const draft = makeDraft({
@@ -243,6 +283,32 @@ export class LedgerWriter {
     this.log(full ? 'cancel' : 'credit', updatedOriginal, `credit note ${note.number}${what.reason ? ': ' + what.reason : ''}`);
     this.log('finalize', note, `credits ${inv.number}`);
     return note;
+  }
+
+  /**
+   * Lines of the original already credited line by line, with the credit note's number. A line
+   * credit is the negated copy of the line, so each credit line is matched to one original line
+   * with the same content (identical lines are counted, not merged).
+   */
+  private creditedLines(original: InvoiceDoc): Map<number, string> {
+    const sig = (l: InvoiceLine, sign: 1 | -1) => JSON.stringify([
+      l.itemId ?? '', l.productId ?? '', l.description, l.serviceStart ?? '', l.serviceEnd ?? '', l.unitPrice.toString(),
+      (sign < 0 ? l.quantity.neg() : l.quantity).toString(), (sign < 0 ? l.net.neg() : l.net).toString(), l.taxCategory, l.taxRate.toString(),
+    ]);
+    const pool = new Map<string, string[]>();
+    for (const other of [...this.invoices.values()].sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : 1))) {
+      if (other.type !== 'credit_note' || other.originalInvoiceId !== original.invoice.invoiceId) continue;
+      for (const l of this.invoice(other.invoiceId).lines) {
+        const k = sig(l, -1);
+        pool.set(k, [...(pool.get(k) ?? []), other.number ?? other.invoiceId]);
+      }
+    }
+    const out = new Map<number, string>();
+    for (const l of original.lines.slice().sort((a, b) => a.lineNo - b.lineNo)) {
+      const hit = pool.get(sig(l, 1));
+      if (hit?.length) out.set(l.lineNo, hit.shift()!);
+    }
+    return out;
   }
 
   private creditedNet(inv: Invoice): Decimal {

@@ -1,7 +1,7 @@
 // Invoice run planning (pure, deterministic): the draft invoices a run period produces,
 // and the subscriptions that failed with the reason. Same input → identical drafts.
-import { D, Decimal, ZERO, roundMoney, type RoundingMode } from './money';
-import { isIsoDate, minDate, type IsoDate } from './dates';
+import { D, Decimal, ZERO, minorUnits, roundTo, type RoundingMode } from './money';
+import { daysInclusive, isIsoDate, minDate, type IsoDate } from './dates';
 import type { Dataset } from './dataset';
 import { BillingError } from './errors';
 import { compileAnyFilter, compileFilter, type RowPredicate } from './filters';
@@ -118,15 +118,28 @@ function priceSpec(c: LineContext, product: Product, item?: Item): PriceSpec {
   return { model: product.priceModel, price: override ?? product.price, tiers: product.tiers, packageSize: product.packageSize, freeUnits: product.freeUnits };
 }
 
-function raised(spec: PriceSpec, c: LineContext, serviceStart: IsoDate): PriceSpec {
+/**
+ * The price increase factor for a service period (1 + Price Increase % / 100), or undefined when
+ * the period starts before Price Increase From. It applies to every priced component (per-unit
+ * price, flat fee, each tier's price and fee, package price), so tier bounds and quantities stay.
+ */
+function increaseFactor(c: LineContext, serviceStart: IsoDate): Decimal | undefined {
   const pct = c.sub.priceIncreasePercent;
   const from = c.sub.priceIncreaseFrom;
-  if (!pct || !from || serviceStart < from) return spec;
-  const factor = new D(100).plus(pct).div(100);
-  const raise = (p: Decimal) => roundMoney(p.times(factor), c.currency, c.mode);
-  const tiers = spec.tiers?.replace(/:\s*([\d.,]+)/g, (_m, p: string) => `: ${raise(new D(p.replace(',', '.'))).toString()}`);
-  return { ...spec, price: raise(spec.price), tiers };
+  if (!pct || pct.isZero() || !from || serviceStart < from) return undefined;
+  return new D(100).plus(pct).div(100);
 }
+
+/**
+ * A raised unit price. Only line nets are rounded to the currency unit (DESIGN: order of money
+ * steps), so the price keeps its precision: 0.0125 + 10% = 0.01375, 0.08 + 10% = 0.088 (at most 6 decimals).
+ */
+function raisePrice(price: Decimal, factor: Decimal, c: LineContext): Decimal {
+  const places = Math.max(PRICE_DECIMALS, price.decimalPlaces(), minorUnits(c.currency));
+  return roundTo(price.times(factor), places, c.mode);
+}
+
+const PRICE_DECIMALS = 6;
 
 function overlaps<T extends { start: IsoDate; end: IsoDate }>(list: T[] | undefined, start: IsoDate, end: IsoDate): T | undefined {
   return list?.find((r) => r.start <= end && start <= r.end);
@@ -138,14 +151,19 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
   const name = item.description ?? product.name;
   const out: Line[] = [];
   const base = priceSpec(c, product, item);
-  const push = (spec: PriceSpec, start: IsoDate, end: IsoDate, factor: Decimal | undefined, kind: Line['kind']) => {
-    for (const comp of priceComponents(spec, qty, c.ds.ctx.locale)) {
+  /**
+   * `factor` is shown on the line (6 decimals); `exact` (days served / days of the period, unrounded)
+   * is what the net is computed with, so 16/30 of 30000.00 is 16000.00, not 15999.99.
+   */
+  const push = (start: IsoDate, end: IsoDate, factor: Decimal | undefined, exact: Decimal | undefined, raise: Decimal | undefined, kind: Line['kind']) => {
+    for (const comp of priceComponents(base, qty, c.ds.ctx.locale)) {
+      const unitPrice = raise ? raisePrice(comp.unitPrice, raise, c) : comp.unitPrice;
       out.push({
         kind, itemId: item.itemId, productId: product.productId,
         description: comp.label ? `${name} (${comp.label})` : name,
-        serviceStart: start, serviceEnd: end, quantity: comp.quantity, unit: product.unit, unitPrice: comp.unitPrice,
+        serviceStart: start, serviceEnd: end, quantity: comp.quantity, unit: product.unit, unitPrice,
         discountPercent: item.discountPercent, periodFactor: factor,
-        net: lineNet(comp.quantity, comp.unitPrice, { factor, discountPercent: item.discountPercent, currency: c.currency, mode: c.mode }),
+        net: lineNet(comp.quantity, unitPrice, { factor: exact ?? factor, discountPercent: item.discountPercent, currency: c.currency, mode: c.mode }),
         ...taxFields(c, product, start),
       });
     }
@@ -167,14 +185,15 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
         c.warnings.add(`item ${item.itemId}: ${p.start}..${p.end} is already on draft ${taken.invoiceId}`);
         continue;
       }
-      push(raised(base, c, p.start), p.start, p.end, p.factor, 'recurring');
+      const exact = p.factor.eq(1) ? p.factor : new D(daysInclusive(p.start, p.end)).div(daysInclusive(p.period.start, p.period.end));
+      push(p.start, p.end, p.factor, exact, increaseFactor(c, p.start), 'recurring');
     }
   } else if (item.billingType === 'one_time' && !item.billedUntil) {
     const date = item.startDate ?? c.sub.startDate ?? c.o.periodStart;
     if (date > c.o.periodEnd) return out;
     const taken = overlaps(reserved.service.get(item.itemId), date, date);
     if (taken) c.warnings.add(`one-time item ${item.itemId} is already on draft ${taken.invoiceId}`);
-    else push(base, date, date, undefined, 'one_time');
+    else push(date, date, undefined, undefined, undefined, 'one_time');
   }
   return out;
 }
@@ -230,8 +249,8 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
     if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`);
   }
   if (o.periodEnd < o.periodStart) throw new BillingError(`run period ends (${o.periodEnd}) before it starts (${o.periodStart})`);
-  const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders) : () => true;
-  const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders);
+  const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders, ds.ctx.dateOf) : () => true;
+  const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders, ds.ctx.dateOf);
 
   const invoiceById = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.record]));
   const draftByKey = new Map<string, Invoice>();
@@ -261,6 +280,22 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
     // An account invoice is re-planned whole, so a partial re-run never drops another subscription's lines.
     const keys = new Set(scoped.filter((s) => wanted.has(s.row.record.subscriptionId)).map((s) => s.key));
     scoped = scoped.filter((s) => keys.has(s.key));
+  }
+  // Keys of subscriptions the run would cover but that are no longer billable (status, account
+  // status or a start moved past the period): their drafts of this period are stale.
+  const staleKeys = new Set<string>();
+  for (const row of ds.subscriptions) {
+    const sub = row.record;
+    const account = ds.accounts.get(sub.accountId)!;
+    const billable = sub.status === 'Active' && account.status === 'Active' && !(sub.startDate && sub.startDate > o.periodEnd);
+    if (billable || (wanted && !wanted.has(sub.subscriptionId)) || !subFilter(row.cells)) continue;
+    try {
+      const tenant = tenantOf(ds, sub, account);
+      if (o.tenantId && tenant.tenantId !== o.tenantId) continue;
+      staleKeys.add(draftKey(o, sub, tenant, currencyOf(sub, account, tenant)));
+    } catch {
+      // No tenant: no key, and nothing of it can have been drafted under one.
+    }
   }
 
   // Service and transactions already on other drafts are not billed again.
@@ -332,6 +367,14 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
       orderReference: [...new Set(members.map((m) => m.row.record.orderReference).filter(Boolean))].join(', ') || undefined,
       lines, warnings: [...warnings],
     }));
+  }
+  for (const key of [...staleKeys].sort()) {
+    const existing = draftByKey.get(key);
+    if (!existing || groups.has(key)) continue;
+    removed.push(existing.invoiceId);
+    for (const t of ds.transactions) {
+      if (t.record.invoiceId === existing.invoiceId) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
+    }
   }
   return { drafts, removed, transactionLinks: links, failed, inScope: scoped.length };
 }

@@ -40,15 +40,16 @@ export function parseTiers(text: string, locale: 'de' | 'en' = 'en'): Tier[] {
   if (!parts.length) throw new BillingError('tiers are empty');
   const tiers: Tier[] = [];
   for (const part of parts) {
-    const m = /^(\d+(?:[.,]\d+)?)\s*(?:-\s*(\d+(?:[.,]\d+)?)|(\+))\s*:\s*([^+]+?)\s*(?:\+\s*(.+))?$/.exec(part);
+    const m = /^(\d+(?:[.,]\d+)*)\s*(?:-\s*(\d+(?:[.,]\d+)*)|(\+))\s*:\s*([^+]+?)\s*(?:\+\s*(.+))?$/.exec(part);
     if (!m) throw new BillingError(`tier "${part}" is not "from-to: price" or "from+: price" (optionally "+ flat fee")`);
     const num = (s: string, what: string) => {
       const n = parseDecimal(s, locale);
       if (!n || n.isNeg()) throw new BillingError(`tier "${part}": ${what} "${s}" is not a non-negative number`);
       return n;
     };
-    const from = num(m[1].replace(',', '.'), 'bound');
-    const upTo = m[2] !== undefined ? num(m[2].replace(',', '.'), 'bound') : undefined;
+    // Bounds are read in the sheet's locale like prices: "1,000" is a thousand in en, 1.0 in de.
+    const from = num(m[1], 'bound');
+    const upTo = m[2] !== undefined ? num(m[2], 'bound') : undefined;
     tiers.push({ from, upTo, price: num(m[4], 'price'), flat: m[5] ? num(m[5], 'flat fee') : ZERO });
   }
   let prev: Decimal | undefined;
