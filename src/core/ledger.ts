@@ -248,11 +248,22 @@ export class LedgerWriter {
       const amount = roundMoney(what.amount!, inv.currency, mode);
       const open = inv.net.minus(prior);
       if (amount.lte(0) || amount.gt(open)) throw new BillingError(`credit amount ${amount} must be above 0 and at most ${open} (net not yet credited)`);
-      lines = spreadAmount(original.lines, amount, inv, mode);
+      lines = spreadAmount(original.lines, amount, inv, mode, this.creditedByGroup(inv));
     }
     const totals = computeTotals(lines as InvoiceLine[], { currency: inv.currency, mode });
     if (totals.net.neg().plus(prior).gt(inv.net)) {
       throw new BillingError(`crediting ${totals.net.neg()} would exceed the net not yet credited (${inv.net.minus(prior)}; credit notes ${inv.creditNoteIds})`);
+    }
+    // Per VAT category and rate, too: never credit more taxable amount at a rate than the invoice had there.
+    const invoiced = computeTotals(original.lines, { currency: inv.currency, mode }).groups;
+    const before = this.creditedByGroup(inv);
+    for (const g of totals.groups) {
+      const k = groupKey(g);
+      const had = invoiced.find((x) => groupKey(x) === k)?.taxable ?? ZERO;
+      const left = had.minus(before.get(k) ?? ZERO);
+      if (g.taxable.neg().gt(left)) {
+        throw new BillingError(`crediting ${g.taxable.neg()} at ${g.category} ${g.rate}% would exceed what is left of ${inv.number} at that rate (${left})`);
+      }
     }
     const id = this.nextId();
     const account = this.c.ds.accounts.get(inv.accountId);
@@ -311,6 +322,19 @@ export class LedgerWriter {
     return out;
   }
 
+  /** Net already credited per VAT category and rate (positive amounts). */
+  private creditedByGroup(inv: Invoice): Map<string, Decimal> {
+    const out = new Map<string, Decimal>();
+    for (const other of this.invoices.values()) {
+      if (other.type !== 'credit_note' || other.originalInvoiceId !== inv.invoiceId) continue;
+      for (const l of this.invoice(other.invoiceId).lines) {
+        const k = groupKey({ category: l.taxCategory, rate: l.taxRate });
+        out.set(k, (out.get(k) ?? ZERO).minus(l.net));
+      }
+    }
+    return out;
+  }
+
   private creditedNet(inv: Invoice): Decimal {
     let total: Decimal = ZERO;
     for (const other of this.invoices.values()) {
@@ -351,12 +375,20 @@ function negate(l: InvoiceLine): Omit<InvoiceLine, 'invoiceId' | 'lineNo'> {
   return { ...rest, kind: 'credit', quantity: l.quantity.neg(), net: l.net.neg(), transactionIds: undefined };
 }
 
-/** A net amount spread over the invoice's tax groups in proportion to their nets (largest group takes the rest). */
-function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoice, mode: ReturnType<typeof roundingMode>) {
-  const groups = computeTotals(lines, { currency: inv.currency, mode }).groups.filter((g) => !g.taxable.isZero());
-  const total = groups.reduce((s, g) => s.plus(g.taxable), ZERO as Decimal);
-  const order = groups.map((g, i) => i).sort((a, b) => groups[b].taxable.cmp(groups[a].taxable));
-  const shares = groups.map((g) => roundMoney(amount.times(g.taxable).div(total), inv.currency, mode));
+const groupKey = (g: { category: string; rate: Decimal }) => `${g.category}|${new D(g.rate).toFixed(4)}`;
+
+/**
+ * A net amount spread over the invoice's tax groups in proportion to what is left of each (its
+ * taxable amount less what earlier credit notes took there); the largest group takes the rounding rest.
+ */
+function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoice, mode: ReturnType<typeof roundingMode>, credited: Map<string, Decimal>) {
+  const groups = computeTotals(lines, { currency: inv.currency, mode }).groups
+    .map((g) => ({ ...g, left: g.taxable.minus(credited.get(groupKey(g)) ?? ZERO) }))
+    .filter((g) => g.left.gt(0));
+  if (!groups.length) throw new BillingError(`nothing is left to credit on ${inv.number}`);
+  const total = groups.reduce((s, g) => s.plus(g.left), ZERO as Decimal);
+  const order = groups.map((g, i) => i).sort((a, b) => groups[b].left.cmp(groups[a].left) || a - b);
+  const shares = groups.map((g) => roundMoney(amount.times(g.left).div(total), inv.currency, mode));
   const rest = amount.minus(shares.reduce((s, x) => s.plus(x), ZERO as Decimal));
   shares[order[0]] = shares[order[0]].plus(rest);
   return groups.map((g, i) => ({

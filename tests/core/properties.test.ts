@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { addDays, addMonthsClamped, daysInclusive, fromDayNumber, toDayNumber, type IsoDate } from '../../src/core/dates';
-import { D, Decimal, ZERO, roundMoney, sum, type RoundingMode } from '../../src/core/money';
+import { parseCell, parseDecimal } from '../../src/core/cells';
+import { D, ZERO, roundMoney, sum, type Decimal, type RoundingMode } from '../../src/core/money';
 import type { TaxCategory } from '../../src/core/model';
 import { duePieces, periodAt, periodIndex, type Piece, type PieceQuery } from '../../src/core/periods';
 import { lineNet, priceComponents, type PriceComponent } from '../../src/core/pricing';
@@ -67,6 +68,49 @@ const queryArb: fc.Arbitrary<PieceQuery> = fc.record({
     billedUntil: r.billedOffset === undefined ? undefined : addDays(base, r.billedOffset),
     runStart: r.runStart, runEnd: addDays(r.runStart, r.runLength), prorate: r.prorate,
   };
+});
+
+// ---------- cells ----------
+
+describe('cell properties', () => {
+  /** Intl locale → the sheet Number Locale that reads it. */
+  const LOCALES: [string, 'de' | 'en'][] = [['de-DE', 'de'], ['de-AT', 'de'], ['fr-FR', 'de'], ['en-US', 'en'], ['en-GB', 'en'], ['de-CH', 'en']];
+
+  it('numbers as spreadsheet apps display them (grouping, currency, accounting negatives) read back exactly', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: -10_000_000_000, max: 10_000_000_000 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom(...LOCALES), fc.constantFrom('decimal', 'currency'), fc.boolean(),
+      (n, fd, [intl, locale], style, grouping) => {
+        const value = new D(n).div(10 ** fd);
+        const fmt = new Intl.NumberFormat(intl, {
+          minimumFractionDigits: fd, maximumFractionDigits: fd, useGrouping: grouping,
+          ...(style === 'currency' ? { style: 'currency', currency: intl === 'de-CH' ? 'CHF' : 'EUR', currencySign: 'accounting' } : {}),
+        });
+        const text = fmt.format(value.toNumber());
+        const got = parseDecimal(text, locale);
+        expect(got?.toString()).toBe(value.toString());
+      },
+    ), { numRuns: 1000 });
+  });
+
+  it('a number cell reads as exactly the number JavaScript prints', () => {
+    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+      expect(parseDecimal(x, 'de')!.eq(new D(String(x)))).toBe(true);
+      expect(parseDecimal(x, 'en')!.toNumber()).toBe(x === 0 ? 0 : x);
+    }), RUNS);
+  });
+
+  it('a percent cell reads "p %" text as p and a fraction-formatted number cell as ×100', () => {
+    fc.assert(fc.property(fc.integer({ min: -9999, max: 9999 }), (n) => {
+      const p = new D(n).div(100);
+      const col = { key: 'k', header: 'K', type: 'percent' as const, note: '' };
+      const text = parseCell(`${p.toString()} %`, col, { locale: 'en' });
+      expect(text.ok && (text.value as Decimal).eq(p)).toBe(true);
+      const fraction = p.div(100);
+      const cell = parseCell(fraction.toNumber(), col, { locale: 'en' });
+      const want = fraction.abs().lt(1) && !fraction.isZero() ? p : fraction;
+      expect(cell.ok && (cell.value as Decimal).eq(want)).toBe(true);
+    }), RUNS);
+  });
 });
 
 // ---------- totals ----------
@@ -287,6 +331,3 @@ describe('period properties', () => {
     }), { numRuns: 1000 });
   });
 });
-
-// keep the Decimal import used for type-only references in generators
-export type { Decimal };

@@ -92,32 +92,48 @@ describe('lifecycle', () => {
     const p = basic();
     runInvoicing(p, NOV);
     finalizeInvoices(p, { invoiceDate: '2026-11-30' });
-    // Credit line 2 (P2, 50.00 at 7%).
-    const c1 = creditInvoice(p, { invoiceId: 'I-000001', lines: [2] }).invoices.find((i) => i.type === 'credit_note')!;
-    expect([c1.number, c1.net, c1.tax, c1.gross]).toEqual(['CN-2026-00001', '-50.00', '-3.50', '-53.50']);
-    expect(invoiceRow(p, 'I-000001')['Status']).toBe('Open');
-    // 30.00 spread over the invoice's groups by net: 30 × 200/250 = 24.00 at 19%, 30 × 50/250 = 6.00 at 7%
-    // tax −4.56 − 0.42 = −4.98
-    const c2 = creditInvoice(p, { invoiceId: 'I-000001', amount: '30' }).invoices.find((i) => i.type === 'credit_note')!;
-    expect([c2.number, c2.net, c2.tax, c2.gross]).toEqual(['CN-2026-00002', '-30.00', '-4.98', '-34.98']);
-    expect(linesOf(p, c2.invoiceId).map((l) => [l['Description'], l['Tax Category'], String(l['Tax Rate']), amt(l['Net'])])).toEqual([
+    // INV-2026-00001: line 1 P1 2 × 100.00 = 200.00 at 19%, line 2 P2 50.00 at 7%.
+    // An amount is spread over the rates by net: 30 × 200/250 = 24.00 at 19% (tax 4.56), 30 × 50/250 = 6.00 at 7% (0.42)
+    const c1 = creditInvoice(p, { invoiceId: 'I-000001', amount: '30' }).invoices.find((i) => i.type === 'credit_note')!;
+    expect([c1.number, c1.net, c1.tax, c1.gross]).toEqual(['CN-2026-00001', '-30.00', '-4.98', '-34.98']);
+    expect(linesOf(p, c1.invoiceId).map((l) => [l['Description'], l['Tax Category'], String(l['Tax Rate']), amt(l['Net'])])).toEqual([
       ['Credit on invoice INV-2026-00001 (S 7%)', 'S', '7', '-6.00'],
       ['Credit on invoice INV-2026-00001 (S 19%)', 'S', '19', '-24.00'],
     ]);
-    expect(invoiceRow(p, 'I-000001')['Credit Notes']).toBe('CN-2026-00001, CN-2026-00002');
+    expect(invoiceRow(p, 'I-000001')['Status']).toBe('Open');
+    // Line 2 (50.00 at 7%) no longer fits: only 50.00 − 6.00 = 44.00 is left at 7%.
+    expect(() => creditInvoice(p, { invoiceId: 'I-000001', lines: [2] })).toThrow('crediting 50 at S 7% would exceed what is left of INV-2026-00001 at that rate (44)');
+
+    const q = basic();
+    runInvoicing(q, NOV);
+    finalizeInvoices(q, { invoiceDate: '2026-11-30' });
+    // Credit line 2 (P2, 50.00 at 7%): −50.00, tax −3.50
+    const l2 = creditInvoice(q, { invoiceId: 'I-000001', lines: [2] }).invoices.find((i) => i.type === 'credit_note')!;
+    expect([l2.number, l2.net, l2.tax, l2.gross]).toEqual(['CN-2026-00001', '-50.00', '-3.50', '-53.50']);
+    expect(linesOf(q, l2.invoiceId).map((l) => [l['Kind'], l['Item ID'], String(l['Quantity']), amt(l['Net'])])).toEqual([['credit', 'I2', '-1', '-50.00']]);
+    // Nothing is left at 7%, so an amount now goes all to 19%: 30.00, tax 5.70
+    const a = creditInvoice(q, { invoiceId: 'I-000001', amount: '30' }).invoices.find((i) => i.type === 'credit_note')!;
+    expect([a.number, a.net, a.tax, a.gross]).toEqual(['CN-2026-00002', '-30.00', '-5.70', '-35.70']);
+    expect(linesOf(q, a.invoiceId).map((l) => [l['Description'], String(l['Tax Rate']), amt(l['Net'])])).toEqual([['Credit on invoice INV-2026-00001', '19', '-30.00']]);
+    expect(invoiceRow(q, 'I-000001')['Credit Notes']).toBe('CN-2026-00001, CN-2026-00002');
     // Left: 250.00 − 50.00 − 30.00 = 170.00
-    expect(() => creditInvoice(p, { invoiceId: 'I-000001', amount: '170.01' })).toThrow('credit amount 170.01 must be above 0 and at most 170 (net not yet credited)');
-    expect(() => creditInvoice(p, { invoiceId: 'I-000001', amount: '0' })).toThrow('must be above 0');
-    expect(() => creditInvoice(p, { invoiceId: 'I-000001', lines: [9] })).toThrow('invoice INV-2026-00001 has no line 9');
+    expect(() => creditInvoice(q, { invoiceId: 'I-000001', amount: '170.01' })).toThrow('credit amount 170.01 must be above 0 and at most 170 (net not yet credited)');
+    expect(() => creditInvoice(q, { invoiceId: 'I-000001', amount: '0' })).toThrow('must be above 0');
+    expect(() => creditInvoice(q, { invoiceId: 'I-000001', lines: [9] })).toThrow('invoice INV-2026-00001 has no line 9');
     // A partly credited invoice cannot be cancelled whole any more.
-    expect(() => cancelInvoice(p, { invoiceId: 'I-000001' })).toThrow('INV-2026-00001 already has credit notes');
-    const c3 = creditInvoice(p, { invoiceId: 'I-000001', amount: '170.00' }).invoices.find((i) => i.type === 'credit_note')!;
-    // 170 × 200/250 = 136.00 (19% → 25.84), 170 × 50/250 = 34.00 (7% → 2.38)
-    expect([c3.number, c3.net, c3.tax]).toEqual(['CN-2026-00003', '-170.00', '-28.22']);
-    expect(() => creditInvoice(p, { invoiceId: 'I-000001', amount: '0.01' })).toThrow('at most 0');
+    expect(() => cancelInvoice(q, { invoiceId: 'I-000001' })).toThrow('INV-2026-00001 already has credit notes');
+    // The rest: 170.00 at 19% = tax 32.30
+    const rest = creditInvoice(q, { invoiceId: 'I-000001', amount: '170.00' }).invoices.find((i) => i.type === 'credit_note')!;
+    expect([rest.number, rest.net, rest.tax]).toEqual(['CN-2026-00003', '-170.00', '-32.30']);
+    // All credit notes together: net −250.00, tax −3.50 − 5.70 − 32.30 = −41.50 = the invoice's tax
+    const cns = invoices(q).filter((i) => i['Type'] === 'credit_note');
+    const sumOf = (h: string) => cns.reduce((s, i) => s + Math.round(Number(i[h]) * 100), 0) / 100;
+    expect([sumOf('Net').toFixed(2), sumOf('Tax').toFixed(2)]).toEqual(['-250.00', '-41.50']);
+    expect(amt(invoiceRow(q, 'I-000001')['Tax'])).toBe('41.50');
+    expect(() => creditInvoice(q, { invoiceId: 'I-000001', amount: '0.01' })).toThrow('at most 0');
     // Credits never move billed-until.
-    expect(cell(p, 'Items', 'Item ID', 'I1', 'Billed Until')).toBe('2026-11-30');
-    expect(verifyLedger(p).problems).toEqual([]);
+    expect(cell(q, 'Items', 'Item ID', 'I1', 'Billed Until')).toBe('2026-11-30');
+    expect(verifyLedger(q).problems).toEqual([]);
   });
 
   it('a line cannot be credited twice', () => {
