@@ -35,7 +35,20 @@ export interface PriceSpec {
  * "101-500" after "1-100" (whole units) and "100-500" after "0-100" both mean "above 100".
  * The first tier starts at 0 or 1, the last is open-ended ("501+"), and gaps or overlaps are errors.
  */
-export function parseTiers(text: string, locale: 'de' | 'en' = 'en'): Tier[] {
+export function parseTiers(text: string, locale: 'de' | 'en' = 'en'): readonly Tier[] {
+  const key = `${locale}\u0000${text}`;
+  const hit = tierCache.get(key);
+  if (hit) return hit;
+  const tiers = readTiers(text, locale);
+  if (tierCache.size > 1000) tierCache.clear();
+  tierCache.set(key, tiers);
+  return tiers;
+}
+
+/** Parsed tiers per text: a run prices the same few tier texts thousands of times. */
+const tierCache = new Map<string, readonly Tier[]>();
+
+function readTiers(text: string, locale: 'de' | 'en'): Tier[] {
   const parts = text.split(/[;\n|]/).map((s) => s.trim()).filter(Boolean);
   if (!parts.length) throw new BillingError('tiers are empty');
   const tiers: Tier[] = [];

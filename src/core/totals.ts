@@ -34,7 +34,7 @@ type TaxedLine = Pick<InvoiceLine, 'net' | 'taxCategory' | 'taxRate' | 'exemptio
 export function computeTotals(lines: readonly TaxedLine[], o: TotalsOptions): Totals {
   const byGroup = new Map<string, TaxGroup>();
   for (const l of lines) {
-    const key = `${l.taxCategory}|${l.taxRate.toFixed(4)}`;
+    const key = `${l.taxCategory}|${l.taxRate.toString()}`;
     const g = byGroup.get(key);
     if (g) g.taxable = g.taxable.plus(l.net);
     else byGroup.set(key, { category: l.taxCategory, rate: new D(l.taxRate), taxable: new D(l.net), tax: ZERO, exemptionCode: l.exemptionCode, exemptionText: l.exemptionText });
