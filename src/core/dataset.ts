@@ -3,8 +3,8 @@ import type { Cell, ParseContext } from './cells';
 import type {
   Account, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Product, Run, Subscription, TaxRule, Tenant, Transaction,
 } from './model';
-import { SCHEMA, type TableName } from './schema';
-import { parseTable, type ParsedRow, type ParsedTable, type RawTable, type RowError } from './table';
+import { SCHEMA, TABLE_NAMES, type TableName } from './schema';
+import { headerIndex, parseTable, type ParsedRow, type ParsedTable, type RawTable, type RowError } from './table';
 
 export type RawWorkbook = Partial<Record<TableName, RawTable>>;
 
@@ -30,6 +30,11 @@ export interface Dataset {
   runs: ParsedRow<Run>[];
   /** Every row problem found, in sheet order. Rows with errors are left out of the collections. */
   errors: RowError[];
+  /**
+   * Subscriptions with a rejected Items or Transactions row, and that row's first problem:
+   * they are not billed at all until it is fixed, so no invoice goes out with an item missing.
+   */
+  incomplete: Map<string, RowError>;
 }
 
 function groupBy<T>(rows: ParsedRow<T>[], key: (r: T) => string): Map<string, ParsedRow<T>[]> {
@@ -95,6 +100,17 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
   txs = checkRef('Transactions', txs, 'productId', (id) => products.has(id), 'product');
   const contacts = checkRef('Contacts', contactsT.rows, 'accountId', (id) => accounts.has(id), 'account').map((r) => r.record);
 
+  const incomplete = new Map<string, RowError>();
+  for (const t of ['Items', 'Transactions'] as const) {
+    const at = headerIndex(t, raw[t]?.headers ?? []).get('subscriptionId');
+    if (at === undefined) continue;
+    for (const e of errors) {
+      if (e.sheet !== t || e.row < 2) continue;
+      const sub = String(raw[t]!.rows[e.row - 2]?.[at] ?? '').trim();
+      if (sub && !incomplete.has(sub)) incomplete.set(sub, e);
+    }
+  }
+
   if (!tenants.length && !settings.errors.length) {
     errors.push({ sheet: 'Settings', row: 2, column: header('Settings', 'tenantId'), value: '', message: 'no company profile: add a row to Settings' });
   }
@@ -111,6 +127,7 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     linesByInvoice: groupBy(linesT.rows, (l) => l.invoiceId),
     numberRanges: rangesT.rows,
     runs: runsT.rows,
-    errors,
+    errors: errors.sort((a, b) => TABLE_NAMES.indexOf(a.sheet as TableName) - TABLE_NAMES.indexOf(b.sheet as TableName) || a.row - b.row),
+    incomplete,
   };
 }

@@ -323,6 +323,8 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
       const sub = s.row.record;
       const c: LineContext = { ds, sub, account: s.account, tenant: s.tenant, currency: s.currency, mode: roundingMode(s.tenant), o, warnings };
       try {
+        const broken = ds.incomplete.get(sub.subscriptionId);
+        if (broken) throw new BillingError(`not billed while ${broken.sheet} row ${broken.row} has an error (${broken.column}: ${broken.message})`);
         const subLines: Line[] = [];
         const usageItems = new Map<string, Item>();
         for (const { record: item } of ds.itemsBySubscription.get(sub.subscriptionId) ?? []) {

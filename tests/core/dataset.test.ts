@@ -79,8 +79,8 @@ describe('loadDataset', () => {
     }));
     expect(ds.errors.map((e) => [e.sheet, e.row, e.column, e.value])).toEqual([
       ['Accounts', 3, 'Tenant', 'XX'],
-      ['Items', 2, 'Product ID', 'P7'],
       ['Contacts', 2, 'Account ID', 'A3'],
+      ['Items', 2, 'Product ID', 'P7'],
     ]);
     expect([...ds.accounts.keys()]).toEqual(['A1']);
     expect(ds.items).toEqual([]);

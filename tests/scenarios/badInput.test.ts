@@ -17,23 +17,25 @@ describe('bad input', () => {
     });
     const run = runInvoicing(p, NOV);
     expect(run.status).toBe('done_with_errors');
-    // Reported per sheet (parse errors, then reference checks); compared here in sheet-row order.
-    const sheets = ['Products', 'Subscriptions', 'Items'];
-    const byPlace = run.rowErrors.slice().sort((a, b) => sheets.indexOf(a.sheet) - sheets.indexOf(b.sheet) || a.row - b.row);
-    expect(byPlace.map((e) => [e.sheet, e.row, e.column, e.value, e.message])).toEqual([
+    // Reported in sheet order (sheets as in the workbook, then rows).
+    expect(run.rowErrors.map((e) => [e.sheet, e.row, e.column, e.value, e.message])).toEqual([
       ['Products', 3, 'Price', 'abc', '"abc" is not a number'],
       ['Subscriptions', 4, 'Start Date', 'someday', '"someday" is not a date (use YYYY-MM-DD or DD.MM.YYYY)'],
       ['Items', 3, 'Product ID', 'P-BAD', 'product "P-BAD" does not exist (or its row has errors)'],
       ['Items', 4, 'Subscription ID', 'S-NONE', 'subscription "S-NONE" does not exist (or its row has errors)'],
     ]);
     expect(run.rowErrors[0].text).toBe('Products row 3, column Price (value "abc"): "abc" is not a number');
-    // The other subscriptions still get drafts: S1 10.00, S2 2 × 10.00 = 20.00 (its bad item is reported above).
-    expect(run.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([['S1', '10.00'], ['S2', '20.00']]);
+    // S1 still gets its draft (10.00). S2 has a rejected item row, so it is not billed at all rather
+    // than invoiced with an item missing; it is listed as failed with the row to fix.
+    expect(run.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([['S1', '10.00']]);
+    expect(run.failed.map((f) => [f.subscriptionId, f.reason])).toEqual([
+      ['S2', 'not billed while Items row 3 has an error (Product ID: product "P-BAD" does not exist (or its row has errors))'],
+    ]);
     const [runRow] = table(p, 'Runs');
-    expect([runRow['Status'], runRow['Errors'], runRow['Drafts'], runRow['In Scope']]).toEqual(['done_with_errors', 4, 2, 2]);
-    expect(runRow['Last Error']).toBe(run.rowErrors[3].text);
+    expect([runRow['Status'], runRow['Errors'], runRow['Drafts'], runRow['In Scope'], runRow['Remaining']]).toEqual(['done_with_errors', 5, 1, 2, 'S2']);
+    expect(runRow['Last Error']).toBe(run.failed[0].reason);
     expect(run.rowErrors.map((e) => e.text)).toContain('Items row 4, column Subscription ID (value "S-NONE"): subscription "S-NONE" does not exist (or its row has errors)');
-    expect(table(p, 'Log').map((l) => l['Details'])).toEqual(['R-000001 2026-11-01..2026-11-30: 2 drafts, 4 errors']);
+    expect(table(p, 'Log').map((l) => l['Details'])).toEqual(['R-000001 2026-11-01..2026-11-30: 1 drafts, 5 errors']);
   });
 
   it('a failed subscription is named in Runs and can be re-run alone', () => {
