@@ -62,9 +62,10 @@ function parseDate(v: Cell, ctx: ParseContext): IsoDate | undefined {
   if (typeof v === 'number') return v > 0 && v < 2958466 ? fromSerial(v) : undefined;
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
+  if (s.length === 10 && isIsoDate(s)) return s; // the common case, and what the engine writes
   const isoMatch = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s);
-  const euMatch = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(s);
-  const slash = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  const euMatch = isoMatch ? null : /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(s);
+  const slash = isoMatch || euMatch ? null : /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
   let y: number, m: number, d: number;
   if (isoMatch) [y, m, d] = [Number(isoMatch[1]), Number(isoMatch[2]), Number(isoMatch[3])];
   else if (euMatch) [d, m, y] = [Number(euMatch[1]), Number(euMatch[2]), Number(euMatch[3])];

@@ -37,7 +37,7 @@ export interface Dataset {
   incomplete: Map<string, RowError>;
 }
 
-function groupBy<T>(rows: ParsedRow<T>[], key: (r: T) => string): Map<string, ParsedRow<T>[]> {
+export function groupBy<T>(rows: ParsedRow<T>[], key: (r: T) => string): Map<string, ParsedRow<T>[]> {
   const out = new Map<string, ParsedRow<T>[]>();
   for (const r of rows) {
     const k = key(r.record);

@@ -15,8 +15,18 @@ export interface Period {
 }
 
 export function periodAt(anchor: IsoDate, months: number, k: number): Period {
-  return { start: addMonthsClamped(anchor, k * months), end: addDays(addMonthsClamped(anchor, (k + 1) * months), -1) };
+  const key = `${anchor}|${months}|${k}`;
+  let p = periodCache.get(key);
+  if (!p) {
+    p = Object.freeze({ start: addMonthsClamped(anchor, k * months), end: addDays(addMonthsClamped(anchor, (k + 1) * months), -1) });
+    if (periodCache.size >= 50000) periodCache.clear();
+    periodCache.set(key, p);
+  }
+  return p;
 }
+
+/** Periods are asked for again and again (every calendar-aligned item shares them). */
+const periodCache = new Map<string, Period>();
 
 /** Index of the period that contains `date`. */
 export function periodIndex(anchor: IsoDate, months: number, date: IsoDate): number {

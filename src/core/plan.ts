@@ -2,7 +2,7 @@
 // and the subscriptions that failed with the reason. Same input → identical drafts.
 import { D, Decimal, ZERO, minorUnits, roundTo, type RoundingMode } from './money';
 import { daysInclusive, isIsoDate, minDate, type IsoDate } from './dates';
-import type { Dataset } from './dataset';
+import { groupBy, type Dataset } from './dataset';
 import { BillingError } from './errors';
 import { compileAnyFilter, compileFilter, type RowPredicate } from './filters';
 import { invoiceIdSource } from './ids';
@@ -89,6 +89,8 @@ interface LineContext {
   mode: RoundingMode;
   o: RunOptions;
   warnings: Set<string>;
+  /** Id of the draft this plan replaces: its own lines do not reserve anything. */
+  replacing?: string;
 }
 
 /** Tax fields of a line: the tax rule for seller, buyer and tax class on the service date. */
@@ -141,8 +143,9 @@ function raisePrice(price: Decimal, factor: Decimal, c: LineContext): Decimal {
 
 const PRICE_DECIMALS = 6;
 
-function overlaps<T extends { start: IsoDate; end: IsoDate }>(list: T[] | undefined, start: IsoDate, end: IsoDate): T | undefined {
-  return list?.find((r) => r.start <= end && start <= r.end);
+/** A stretch of service on another draft (not the one being replaced) that overlaps start..end. */
+function reservedBy(c: LineContext, reserved: Reservations, itemId: string, start: IsoDate, end: IsoDate) {
+  return reserved.service.get(itemId)?.find((r) => r.invoiceId !== c.replacing && r.start <= end && start <= r.end);
 }
 
 function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
@@ -180,7 +183,7 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
     const late = pieces.filter((p) => p.end < c.o.periodStart);
     if (late.length) c.warnings.add(`item ${item.itemId}: catching up ${late.length} earlier period(s) from ${late[0].start} never billed (set Billed Until if they were billed elsewhere)`);
     for (const p of pieces) {
-      const taken = overlaps(reserved.service.get(item.itemId), p.start, p.end);
+      const taken = reservedBy(c, reserved, item.itemId, p.start, p.end);
       if (taken) {
         c.warnings.add(`item ${item.itemId}: ${p.start}..${p.end} is already on draft ${taken.invoiceId}`);
         continue;
@@ -191,7 +194,7 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
   } else if (item.billingType === 'one_time' && !item.billedUntil) {
     const date = item.startDate ?? c.sub.startDate ?? c.o.periodStart;
     if (date > c.o.periodEnd) return out;
-    const taken = overlaps(reserved.service.get(item.itemId), date, date);
+    const taken = reservedBy(c, reserved, item.itemId, date, date);
     if (taken) c.warnings.add(`one-time item ${item.itemId} is already on draft ${taken.invoiceId}`);
     else push(date, date, undefined, undefined, undefined, 'one_time');
   }
@@ -298,9 +301,8 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
     }
   }
 
-  // Service and transactions already on other drafts are not billed again.
-  const reservedFor = (exceptId: string | undefined): Reservations => ({ service: serviceOnDrafts(ds, exceptId) });
-  const allReserved = reservedFor(undefined);
+  // Service already on other drafts is not billed again (the draft being replaced does not count).
+  const reserved: Reservations = { service: serviceOnDrafts(ds) };
 
   const groups = new Map<string, Scoped[]>();
   for (const s of scoped) {
@@ -315,13 +317,12 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
   const links: TransactionLink[] = [];
   for (const [key, members] of groups) {
     const existing = draftByKey.get(key);
-    const reserved = existing ? reservedWithout(allReserved, existing.invoiceId) : allReserved;
     const lines: Line[] = [];
     const warnings = new Set<string>();
     const billedTx: ParsedRow<Transaction>[] = [];
     for (const s of members) {
       const sub = s.row.record;
-      const c: LineContext = { ds, sub, account: s.account, tenant: s.tenant, currency: s.currency, mode: roundingMode(s.tenant), o, warnings };
+      const c: LineContext = { ds, sub, account: s.account, tenant: s.tenant, currency: s.currency, mode: roundingMode(s.tenant), o, warnings, replacing: existing?.invoiceId };
       try {
         const broken = ds.incomplete.get(sub.subscriptionId);
         if (broken) throw new BillingError(`not billed while ${broken.sheet} row ${broken.row} has an error (${broken.column}: ${broken.message})`);
@@ -370,21 +371,21 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
       lines, warnings: [...warnings],
     }));
   }
+  let txByInvoice: Map<string, ParsedRow<Transaction>[]> | undefined;
   for (const key of [...staleKeys].sort()) {
     const existing = draftByKey.get(key);
     if (!existing || groups.has(key)) continue;
     removed.push(existing.invoiceId);
-    for (const t of ds.transactions) {
-      if (t.record.invoiceId === existing.invoiceId) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
-    }
+    txByInvoice ??= groupBy(ds.transactions, (t) => t.invoiceId ?? '');
+    for (const t of txByInvoice.get(existing.invoiceId) ?? []) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
   }
   return { drafts, removed, transactionLinks: links, failed, inScope: scoped.length };
 }
 
-function serviceOnDrafts(ds: Dataset, exceptId: string | undefined): Reservations['service'] {
+function serviceOnDrafts(ds: Dataset): Reservations['service'] {
   const out: Reservations['service'] = new Map();
   for (const { record: inv } of ds.invoices) {
-    if (inv.status !== 'Draft' || inv.invoiceId === exceptId) continue;
+    if (inv.status !== 'Draft') continue;
     for (const { record: l } of ds.linesByInvoice.get(inv.invoiceId) ?? []) {
       if (!l.itemId || !l.serviceStart || (l.kind !== 'recurring' && l.kind !== 'one_time')) continue;
       const list = out.get(l.itemId) ?? [];
@@ -393,15 +394,6 @@ function serviceOnDrafts(ds: Dataset, exceptId: string | undefined): Reservation
     }
   }
   return out;
-}
-
-function reservedWithout(all: Reservations, invoiceId: string): Reservations {
-  const service: Reservations['service'] = new Map();
-  for (const [item, list] of all.service) {
-    const kept = list.filter((r) => r.invoiceId !== invoiceId);
-    if (kept.length) service.set(item, kept);
-  }
-  return { service };
 }
 
 export interface DraftSpec {

@@ -69,33 +69,41 @@ export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: P
   }
   if (missing.length) return { name, headers: raw.headers, rows, errors };
   const seen = new Map<string, number>();
-  raw.rows.forEach((cells, i) => {
+  const present = def.columns.map((col) => ({ col, at: index.get(col.key) }));
+  const idHeader = def.id ? def.columns.find((col) => col.key === def.id)!.header : '';
+  const rowsIn = raw.rows;
+  for (let i = 0; i < rowsIn.length; i++) {
+    const cells = rowsIn[i];
     const rowNo = i + 2;
-    if (cells.every(isBlank)) return;
+    let blank = true;
+    for (const v of cells) if (!isBlank(v)) { blank = false; break; }
+    if (blank) continue;
     const record: Record<string, unknown> = {};
-    const rowErrors: RowError[] = [];
-    for (const col of def.columns) {
-      const at = index.get(col.key);
+    let rowErrors: RowError[] | undefined;
+    for (const { col, at } of present) {
       const v = at === undefined ? undefined : cells[at];
       if (isBlank(v)) {
-        if (col.required && !col.engine) rowErrors.push({ sheet: name, row: rowNo, column: col.header, value: '', message: `${col.header} is required` });
+        if (col.required && !col.engine) (rowErrors ??= []).push({ sheet: name, row: rowNo, column: col.header, value: '', message: `${col.header} is required` });
+        continue;
+      }
+      // Text read as text needs no parsing: most cells of a large sheet are ids and names.
+      if (typeof v === 'string' && (col.type === 'text' || col.type === 'ref')) {
+        record[col.key] = v.trim();
         continue;
       }
       const parsed = parseCell(v, col, ctx);
       if (parsed.ok) record[col.key] = parsed.value;
-      else rowErrors.push({ sheet: name, row: rowNo, column: col.header, value: describeValue(v), message: parsed.message });
+      else (rowErrors ??= []).push({ sheet: name, row: rowNo, column: col.header, value: describeValue(v), message: parsed.message });
     }
-    if (!rowErrors.length && def.id) {
+    if (!rowErrors && def.id) {
       const id = String(record[def.id]);
       const first = seen.get(id);
-      if (first !== undefined) {
-        const header = def.columns.find((col) => col.key === def.id)!.header;
-        rowErrors.push({ sheet: name, row: rowNo, column: header, value: id, message: `duplicate id (also in row ${first})` });
-      } else seen.set(id, rowNo);
+      if (first !== undefined) rowErrors = [{ sheet: name, row: rowNo, column: idHeader, value: id, message: `duplicate id (also in row ${first})` }];
+      else seen.set(id, rowNo);
     }
-    if (rowErrors.length) errors.push(...rowErrors);
+    if (rowErrors) errors.push(...rowErrors);
     else rows.push({ row: rowNo, record: record as T, cells });
-  });
+  }
   return { name, headers: raw.headers, rows, errors };
 }
 
