@@ -3,7 +3,7 @@ import type { Cell } from '../../src/core/cells';
 import { D } from '../../src/core/money';
 import type { TableName } from '../../src/core/schema';
 import type { MemoryTables } from '../../src/node/memoryTables';
-import { table } from '../support/fixtures';
+import { account, item, ports, product, subscription, table } from '../support/fixtures';
 
 export * from '../support/fixtures';
 
@@ -12,6 +12,16 @@ type P = { tables: MemoryTables };
 export const NOV = { periodStart: '2026-11-01', periodEnd: '2026-11-30' };
 export const DEC = { periodStart: '2026-12-01', periodEnd: '2026-12-31' };
 export const OCT = { periodStart: '2026-10-01', periodEnd: '2026-10-31' };
+
+/** Three German customers with one monthly 100.00 item each (S1..S3, I1..I3). */
+export function threeCustomers() {
+  return ports({
+    Accounts: [account('A1'), account('A2'), account('A3')],
+    Products: [product('P1', '100.00')],
+    Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2'), subscription('S3', 'A3')],
+    Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1'), item('I3', 'S3', 'P1')],
+  });
+}
 
 /** A money cell as a fixed-point string ('16.00'); numbers come back from the sheet as numbers. */
 export function amt(v: Cell, decimals = 2): string {

@@ -2,7 +2,7 @@
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { cancelInvoice, createManualInvoice, creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
 import {
-  DEC, NOV, account, amt, cell, edit, invoiceRow, invoices, item, linesOf, ports, product, subscription, table, totalsOf,
+  DEC, NOV, account, amt, cell, edit, invoiceRow, invoices, item, linesOf, ports, product, subscription, table, totalsOf, threeCustomers,
 } from './helpers';
 
 const basic = () => ports({
@@ -287,12 +287,7 @@ describe('lifecycle', () => {
   });
 
   it('28 stale draft protection', () => {
-    const p = ports({
-      Accounts: [account('A1'), account('A2'), account('A3')],
-      Products: [product('P1', '100.00')],
-      Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2'), subscription('S3', 'A3')],
-      Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1'), item('I3', 'S3', 'P1')],
-    });
+    const p = threeCustomers();
     runInvoicing(p, NOV);
     // After the run, November of I2 is billed elsewhere and recorded as such.
     edit(p, 'Items', 'Item ID', 'I2', { 'Billed Until': '2026-11-30' });

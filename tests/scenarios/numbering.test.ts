@@ -1,7 +1,7 @@
 // Gapless numbers per tenant and range, resets, formats, and the tamper-evident hash chain.
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
-import { CH_TENANT, DE_TENANT, DEC, NOV, account, deleteRow, edit, invoiceRow, item, ports, product, subscription, table } from './helpers';
+import { CH_TENANT, DE_TENANT, DEC, NOV, account, deleteRow, edit, invoiceRow, item, ports, product, subscription, table, threeCustomers } from './helpers';
 
 const JAN27 = { periodStart: '2027-01-01', periodEnd: '2027-01-31' };
 
@@ -91,12 +91,7 @@ describe('numbering', () => {
   });
 
   it('24 verify detects tampering', () => {
-    const p = ports({
-      Accounts: [account('A1'), account('A2'), account('A3')],
-      Products: [product('P1', '100.00')],
-      Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2'), subscription('S3', 'A3')],
-      Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1'), item('I3', 'S3', 'P1')],
-    });
+    const p = threeCustomers();
     runInvoicing(p, NOV);
     finalizeInvoices(p, { invoiceDate: '2026-11-30' });
     // A draft is not part of the ledger yet.
