@@ -83,7 +83,7 @@ export interface CreditRequest {
 
 /** Cancel = a credit note mirroring the whole invoice; the invoice becomes Cancelled and its service billable again. */
 export function cancelInvoice(ports: Ports, req: { invoiceId: string; releaseTransactions?: boolean; reason?: string }): LedgerReport {
-  return ledgerOp(ports, req.invoiceId, (w) => w.credit(req.invoiceId, { cancel: true, releaseTransactions: req.releaseTransactions, reason: req.reason }));
+  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { cancel: true, releaseTransactions: req.releaseTransactions, reason: req.reason }));
 }
 
 export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
@@ -95,10 +95,10 @@ export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
       throw new BillingError(`credit amount "${req.amount}" is not a number`);
     }
   }
-  return ledgerOp(ports, req.invoiceId, (w) => w.credit(req.invoiceId, { lines: req.lines, amount, reason: req.reason }));
+  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { lines: req.lines, amount, reason: req.reason }));
 }
 
-function ledgerOp(ports: Ports, invoiceId: string, op: (w: LedgerWriter) => unknown): LedgerReport {
+function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport {
   return ports.lock.withLock(() => {
     const ds = readDataset(ports);
     const w = new LedgerWriter(context(ports, ds));

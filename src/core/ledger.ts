@@ -387,7 +387,7 @@ function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoi
     .filter((g) => g.left.gt(0));
   if (!groups.length) throw new BillingError(`nothing is left to credit on ${inv.number}`);
   const total = groups.reduce((s, g) => s.plus(g.left), ZERO as Decimal);
-  const order = groups.map((g, i) => i).sort((a, b) => groups[b].left.cmp(groups[a].left) || a - b);
+  const order = groups.map((_g, i) => i).sort((a, b) => groups[b].left.cmp(groups[a].left) || a - b);
   const shares = groups.map((g) => roundMoney(amount.times(g.left).div(total), inv.currency, mode));
   const rest = amount.minus(shares.reduce((s, x) => s.plus(x), ZERO as Decimal));
   shares[order[0]] = shares[order[0]].plus(rest);

@@ -41,8 +41,10 @@ export interface Piece {
   start: IsoDate;
   end: IsoDate;
   period: Period;
-  /** Days served / days of the whole period, 6 decimals (1 for a full period or without proration). */
+  /** Days served / days of the whole period, 6 decimals, as shown on the line (1 for a full period or without proration). */
   factor: Decimal;
+  /** The same ratio unrounded: what the net is computed with (16/30 of 30000.00 is 16000.00, not 15999.99). */
+  exact: Decimal;
 }
 
 export interface PieceQuery {
@@ -66,9 +68,15 @@ const MAX_PERIODS = 240;
 export const FACTOR_DECIMALS = 6;
 
 export function prorationFactor(start: IsoDate, end: IsoDate, period: Period): Decimal {
-  if (start === period.start && end === period.end) return new D(1);
-  return new D(daysInclusive(start, end)).div(daysInclusive(period.start, period.end)).toDecimalPlaces(FACTOR_DECIMALS);
+  return exactFactor(start, end, period).toDecimalPlaces(FACTOR_DECIMALS);
 }
+
+function exactFactor(start: IsoDate, end: IsoDate, period: Period): Decimal {
+  if (start === period.start && end === period.end) return ONE;
+  return new D(daysInclusive(start, end)).div(daysInclusive(period.start, period.end));
+}
+
+const ONE = new D(1);
 
 /**
  * The not-yet-billed pieces due in a run.
@@ -94,7 +102,8 @@ export function duePieces(q: PieceQuery): Piece[] {
     const end = q.serviceEnd ? minDate(period.end, q.serviceEnd) : period.end;
     if (start > end) continue;
     if (q.timing === 'advance' ? start > q.runEnd : end > q.runEnd) break;
-    out.push({ start, end, period, factor: q.prorate ? prorationFactor(start, end, period) : new D(1) });
+    const exact = q.prorate ? exactFactor(start, end, period) : ONE;
+    out.push({ start, end, period, factor: new D(exact.toDecimalPlaces(FACTOR_DECIMALS)), exact });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Invoice run planning (pure, deterministic): the draft invoices a run period produces,
 // and the subscriptions that failed with the reason. Same input → identical drafts.
 import { D, Decimal, ZERO, minorUnits, roundTo, type RoundingMode } from './money';
-import { daysInclusive, isIsoDate, minDate, type IsoDate } from './dates';
+import { isIsoDate, minDate, type IsoDate } from './dates';
 import { groupBy, type Dataset } from './dataset';
 import { BillingError } from './errors';
 import { compileAnyFilter, compileFilter, type RowPredicate } from './filters';
@@ -154,10 +154,7 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
   const name = item.description ?? product.name;
   const out: Line[] = [];
   const base = priceSpec(c, product, item);
-  /**
-   * `factor` is shown on the line (6 decimals); `exact` (days served / days of the period, unrounded)
-   * is what the net is computed with, so 16/30 of 30000.00 is 16000.00, not 15999.99.
-   */
+  /** `factor` is shown on the line (6 decimals); the net is computed with the `exact` ratio. */
   const push = (start: IsoDate, end: IsoDate, factor: Decimal | undefined, exact: Decimal | undefined, raise: Decimal | undefined, kind: Line['kind']) => {
     for (const comp of priceComponents(base, qty, c.ds.ctx.locale)) {
       const unitPrice = raise ? raisePrice(comp.unitPrice, raise, c) : comp.unitPrice;
@@ -188,8 +185,7 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
         c.warnings.add(`item ${item.itemId}: ${p.start}..${p.end} is already on draft ${taken.invoiceId}`);
         continue;
       }
-      const exact = p.factor.eq(1) ? p.factor : new D(daysInclusive(p.start, p.end)).div(daysInclusive(p.period.start, p.period.end));
-      push(p.start, p.end, p.factor, exact, increaseFactor(c, p.start), 'recurring');
+      push(p.start, p.end, p.factor, p.exact, increaseFactor(c, p.start), 'recurring');
     }
   } else if (item.billingType === 'one_time' && !item.billedUntil) {
     const date = item.startDate ?? c.sub.startDate ?? c.o.periodStart;

@@ -1,7 +1,7 @@
 // Tax rules end to end: domestic rates, reverse charge, EU B2B without VAT ID, exports.
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { cancelInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
-import { NOV, account, amt, invoiceRow, item, linesOf, ports, product, subscription, totalsOf } from './helpers';
+import { NOV, account, invoiceRow, item, linesOf, ports, product, subscription, totalsOf } from './helpers';
 
 const rows = (acc: Record<string, string>) => ({
   Accounts: [account('A1', acc)],
