@@ -6,7 +6,6 @@ export { Decimal };
 
 /** A private Decimal constructor so a host's global Decimal settings cannot change our math. */
 export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
-export type Money = Decimal;
 
 export type RoundingMode = 'half-up' | 'half-even' | 'down' | 'up';
 
@@ -17,8 +16,6 @@ const MODES: Record<RoundingMode, Decimal.Rounding> = {
   down: Decimal.ROUND_DOWN,
   up: Decimal.ROUND_UP,
 };
-
-export const ROUNDING_MODES = Object.keys(MODES) as RoundingMode[];
 
 /** ISO 4217 minor units that differ from 2. */
 const MINOR_UNITS: Record<string, number> = {
@@ -31,29 +28,30 @@ export function minorUnits(currency: string): number {
   return MINOR_UNITS[currency] ?? 2;
 }
 
-export function isCurrencyCode(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code);
-}
-
 export function dec(value: Decimal.Value): Decimal {
   return new D(value);
 }
 
 export const ZERO = new D(0);
 
+/** `v` as our own Decimal: results of D's methods already are, so no copy in the hot path. */
+function own(v: Decimal): Decimal {
+  return v instanceof D ? v : new D(v);
+}
+
 /** Round to the currency's minor unit. */
 export function roundMoney(value: Decimal, currency: string, mode: RoundingMode = 'half-up'): Decimal {
-  return new D(value.toDecimalPlaces(minorUnits(currency), MODES[mode]));
+  return own(value.toDecimalPlaces(minorUnits(currency), MODES[mode]));
 }
 
 export function roundTo(value: Decimal, places: number, mode: RoundingMode = 'half-up'): Decimal {
-  return new D(value.toDecimalPlaces(places, MODES[mode]));
+  return own(value.toDecimalPlaces(places, MODES[mode]));
 }
 
 /** Round to a cash increment such as 0.05 (Swiss francs). */
 export function roundToIncrement(value: Decimal, increment: Decimal, mode: RoundingMode = 'half-up'): Decimal {
   if (increment.lte(0)) return value;
-  return new D(value.div(increment).toDecimalPlaces(0, MODES[mode]).times(increment));
+  return own(value.div(increment).toDecimalPlaces(0, MODES[mode]).times(increment));
 }
 
 /** Fixed-point string with the currency's decimals, e.g. "1234.50" (no grouping). */
@@ -64,5 +62,5 @@ export function formatAmount(value: Decimal, currency: string): string {
 export function sum(values: Iterable<Decimal>): Decimal {
   let total: Decimal = ZERO;
   for (const v of values) total = total.plus(v);
-  return new D(total);
+  return own(total);
 }

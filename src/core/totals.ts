@@ -1,6 +1,6 @@
 // Invoice totals as EN 16931 computes them: line nets are already rounded; tax is computed per
 // VAT category and rate from the sum of that group's line nets and rounded once (BR-CO-14, BR-S-08).
-import { D, Decimal, ZERO, formatAmount, roundMoney, roundToIncrement, sum, type RoundingMode } from './money';
+import { Decimal, ZERO, formatAmount, roundMoney, roundToIncrement, sum, type RoundingMode } from './money';
 import type { InvoiceLine, TaxCategory } from './model';
 
 export interface TaxGroup {
@@ -37,7 +37,7 @@ export function computeTotals(lines: readonly TaxedLine[], o: TotalsOptions): To
     const key = `${l.taxCategory}|${l.taxRate.toString()}`;
     const g = byGroup.get(key);
     if (g) g.taxable = g.taxable.plus(l.net);
-    else byGroup.set(key, { category: l.taxCategory, rate: new D(l.taxRate), taxable: new D(l.net), tax: ZERO, exemptionCode: l.exemptionCode, exemptionText: l.exemptionText });
+    else byGroup.set(key, { category: l.taxCategory, rate: l.taxRate, taxable: l.net, tax: ZERO, exemptionCode: l.exemptionCode, exemptionText: l.exemptionText });
   }
   const groups = [...byGroup.values()].sort((a, b) => (a.category === b.category ? a.rate.cmp(b.rate) : a.category < b.category ? -1 : 1));
   for (const g of groups) g.tax = roundMoney(g.taxable.times(g.rate).div(100), o.currency, o.mode);
@@ -45,7 +45,7 @@ export function computeTotals(lines: readonly TaxedLine[], o: TotalsOptions): To
   const tax = sum(groups.map((g) => g.tax));
   const gross = net.plus(tax);
   const payable = o.cashIncrement && o.cashIncrement.gt(0) ? roundToIncrement(gross, o.cashIncrement, o.mode) : gross;
-  return { net, tax, gross: new D(gross), rounding: new D(payable.minus(gross)), payable: new D(payable), groups };
+  return { net, tax, gross, rounding: payable.minus(gross), payable, groups };
 }
 
 /** "S 19%: 100.00 → 19.00; AE 0%: 50.00 → 0.00" for the ledger's Tax Summary column. */

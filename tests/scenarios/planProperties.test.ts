@@ -35,7 +35,9 @@ const PRODUCTS = [
   product('P-PACK', '25.00', { priceModel: 'package', packageSize: 50, freeUnits: 10 }),
 ];
 
-function rows(specs: fc.infer<typeof subSpec>[]): Rows {
+type Spec = typeof subSpec extends fc.Arbitrary<infer T> ? T : never;
+
+function rows(specs: Spec[]): Rows {
   return {
     Accounts: specs.map((s, i) => account(`A${i}`, { country: s.country, customerType: s.b2b ? 'B2B' : 'B2C', vatId: s.b2b ? `X${i}` : '' })),
     Products: PRODUCTS,
