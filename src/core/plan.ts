@@ -91,23 +91,28 @@ interface LineContext {
   warnings: Set<string>;
   /** Id of the draft this plan replaces: its own lines do not reserve anything. */
   replacing?: string;
+  taxCache: TaxCache;
 }
 
 /** Tax fields of a line: the tax rule for seller, buyer and tax class on the service date. */
 export function lineTax(
-  c: Pick<LineContext, 'ds' | 'tenant' | 'account' | 'warnings'>, taxClass: string, date: IsoDate,
+  c: Pick<LineContext, 'ds' | 'tenant' | 'account' | 'warnings'> & { taxCache?: TaxCache }, taxClass: string, date: IsoDate,
 ): Pick<InvoiceLine, 'taxCategory' | 'taxRate' | 'taxClass' | 'exemptionCode' | 'exemptionText'> {
-  const { rule, warning } = resolveTax(c.ds.taxRules, {
-    sellerCountry: c.tenant.country.toUpperCase(),
-    buyerCountry: c.account.country.toUpperCase(),
-    customerType: c.account.customerType,
-    buyerVatId: c.account.vatId,
-    taxClass,
-    date,
-  });
+  const seller = c.tenant.country.toUpperCase();
+  const buyer = c.account.country.toUpperCase();
+  const key = `${seller}|${buyer}|${c.account.customerType}|${c.account.vatId ? 1 : 0}|${taxClass}|${date}`;
+  let hit = c.taxCache?.get(key);
+  if (!hit) {
+    hit = resolveTax(c.ds.taxRules, { sellerCountry: seller, buyerCountry: buyer, customerType: c.account.customerType, buyerVatId: c.account.vatId, taxClass, date });
+    c.taxCache?.set(key, hit);
+  }
+  const { rule, warning } = hit;
   if (warning) c.warnings.add(warning);
   return { taxCategory: rule.category, taxRate: rule.rate, taxClass, exemptionCode: rule.exemptionCode, exemptionText: rule.exemptionText };
 }
+
+/** Tax lookups of one run: the same seller, buyer kind, class and date recur on thousands of lines. */
+type TaxCache = Map<string, ReturnType<typeof resolveTax>>;
 
 const taxFields = (c: LineContext, product: Product, date: IsoDate) => lineTax(c, product.taxClass, date);
 
@@ -308,6 +313,7 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
   }
 
   const nextId = invoiceIdSource(ds.invoices.map((r) => r.record));
+  const taxCache: TaxCache = new Map();
   const drafts: InvoiceDoc[] = [];
   const removed: string[] = [];
   const links: TransactionLink[] = [];
@@ -318,7 +324,7 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
     const billedTx: ParsedRow<Transaction>[] = [];
     for (const s of members) {
       const sub = s.row.record;
-      const c: LineContext = { ds, sub, account: s.account, tenant: s.tenant, currency: s.currency, mode: roundingMode(s.tenant), o, warnings, replacing: existing?.invoiceId };
+      const c: LineContext = { ds, sub, account: s.account, tenant: s.tenant, currency: s.currency, mode: roundingMode(s.tenant), o, warnings, replacing: existing?.invoiceId, taxCache };
       try {
         const broken = ds.incomplete.get(sub.subscriptionId);
         if (broken) throw new BillingError(`not billed while ${broken.sheet} row ${broken.row} has an error (${broken.column}: ${broken.message})`);
