@@ -87,9 +87,16 @@ export class LedgerWriter {
     }
   }
 
-  invoice(id: string): InvoiceDoc {
-    const invoice = this.invoices.get(id);
-    if (!invoice) throw new BillingError(`invoice ${id} does not exist`);
+  /** An invoice by internal id or by its number (unique across tenants, or an error says so). */
+  invoice(idOrNumber: string): InvoiceDoc {
+    let invoice = this.invoices.get(idOrNumber);
+    if (!invoice) {
+      const byNumber = [...this.invoices.values()].filter((i) => i.number === idOrNumber);
+      if (byNumber.length > 1) throw new BillingError(`number ${idOrNumber} exists in tenants ${byNumber.map((i) => i.tenantId).join(' and ')}: use the Invoice ID`);
+      invoice = byNumber[0];
+    }
+    if (!invoice) throw new BillingError(`invoice ${idOrNumber} does not exist`);
+    const id = invoice.invoiceId;
     const created = this.changes.created.find((d) => d.invoice.invoiceId === id);
     return { invoice, lines: created?.lines ?? (this.c.ds.linesByInvoice.get(id) ?? []).map((r) => r.record) };
   }

@@ -1,0 +1,161 @@
+// The command-line interface of the local host: `billing <command>` on an .xlsx workbook.
+import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { runInvoicing, type RunReport } from '../app/runInvoicing';
+import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
+import { summarize, type InvoiceSummary } from '../app/summary';
+import { readDataset } from '../app/workbook';
+import { monthRange } from '../core/dates';
+import { demoRows } from '../../sheets-templates/demoData';
+import { withFileLock } from './fileLock';
+import { memoryPorts } from './memoryHost';
+import { createWorkbook, openWorkbook } from './xlsxWorkbook';
+
+interface Global { workbook: string; json?: boolean; dryRun?: boolean; user?: string }
+
+class Failed extends Error {}
+
+function out(g: Global, data: unknown, text: () => string) {
+  console.log(g.json ? JSON.stringify(data, null, 2) : text());
+}
+
+function table(rows: InvoiceSummary[]): string {
+  if (!rows.length) return '  (none)';
+  const pad = (s: unknown, n: number) => String(s ?? '').padEnd(n).slice(0, n);
+  const padL = (s: unknown, n: number) => String(s ?? '').padStart(n);
+  return rows.map((d) => `  ${pad(d.number ?? d.invoiceId, 15)} ${pad(d.status, 9)} ${pad(d.buyerName, 28)} ${d.currency} ${padL(d.net, 11)} ${padL(d.tax, 10)} ${padL(d.payable, 11)}`).join('\n');
+}
+
+/** Opens the workbook under its lock, runs the action on it and saves unless --dry-run. */
+async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>) => T): Promise<T> {
+  if (!existsSync(g.workbook)) throw new Failed(`workbook ${g.workbook} not found (create one with: billing init --workbook ${g.workbook})`);
+  return withFileLock(g.workbook, async () => {
+    const book = await openWorkbook(g.workbook);
+    const result = action(memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli' }));
+    if (!g.dryRun) await book.save();
+    return result;
+  });
+}
+
+function period(o: { period?: string; from?: string; to?: string }) {
+  if (o.period) return monthRange(o.period);
+  if (o.from && o.to) return { start: o.from, end: o.to };
+  throw new Failed('give the run period as --period YYYY-MM or as --from YYYY-MM-DD --to YYYY-MM-DD');
+}
+
+function ledgerText(r: LedgerReport) {
+  return `${table(r.invoices)}${r.failed.length ? `\n\nNot done:\n${r.failed.map((f) => `  ${f.invoiceId}: ${f.reason}`).join('\n')}` : ''}`;
+}
+
+export function program(): Command {
+  const cmd = new Command('billing')
+    .description('Invoice runs, finalized invoices and credit notes on an .xlsx billing workbook.')
+    .option('-w, --workbook <file>', 'the billing workbook', 'billing.xlsx')
+    .option('--json', 'print machine-readable JSON instead of tables')
+    .option('--dry-run', 'do everything but save the workbook')
+    .option('--user <name>', 'who is acting (for the ledger and log); default $USER')
+    .showHelpAfterError();
+  const g = () => cmd.opts<Global>();
+
+  cmd.command('init')
+    .description('create a new workbook with every sheet (headers, notes, drop-downs)')
+    .option('--demo', 'fill it with the demo data')
+    .option('--force', 'overwrite an existing file')
+    .action(async (o: { demo?: boolean; force?: boolean }) => {
+      if (existsSync(g().workbook) && !o.force) throw new Failed(`${g().workbook} exists; use --force to overwrite`);
+      await createWorkbook(g().workbook, o.demo ? demoRows() : {});
+      out(g(), { created: g().workbook }, () => `Created ${g().workbook}${o.demo ? ' with the demo data' : ''}.`);
+    });
+
+  cmd.command('run')
+    .description('plan the period: create or update draft invoices')
+    .option('-p, --period <YYYY-MM>', 'the month to bill')
+    .option('--from <date>', 'period start (YYYY-MM-DD)')
+    .option('--to <date>', 'period end (YYYY-MM-DD)')
+    .option('--invoice-date <date>', 'invoice date used at finalization (default: that day)')
+    .option('--filter <name>', 'subscription filter of the Filters sheet')
+    .addOption(new Option('--tx-filter <name...>', 'transaction filters (a transaction matching any is billed)'))
+    .option('--tenant <id>', 'only this company profile')
+    .addOption(new Option('--subscription <id...>', 'only these subscriptions (e.g. the failed ones of a run)'))
+    .action(async (o: { period?: string; from?: string; to?: string; invoiceDate?: string; filter?: string; txFilter?: string[]; tenant?: string; subscription?: string[] }) => {
+      const p = period(o);
+      const r: RunReport = await onWorkbook(g(), (ports) => runInvoicing(ports, {
+        periodStart: p.start, periodEnd: p.end, invoiceDate: o.invoiceDate, filter: o.filter,
+        transactionFilters: o.txFilter, tenantId: o.tenant, subscriptionIds: o.subscription,
+      }));
+      out(g(), r, () => [
+        `Run ${r.runId} ${r.periodStart}..${r.periodEnd}: ${r.inScope} subscriptions in scope, ${r.drafts.length} drafts${r.removed.length ? `, ${r.removed.length} stale drafts removed` : ''}.`,
+        table(r.drafts),
+        ...(r.failed.length ? ['', 'Failed subscriptions (fix, then re-run with --subscription):', ...r.failed.map((f) => `  ${f.subscriptionId} (Subscriptions row ${f.row}): ${f.reason}`)] : []),
+        ...(r.rowErrors.length ? ['', 'Rows skipped:', ...r.rowErrors.map((e) => `  ${e.text}`)] : []),
+        '', `Summary: ${r.drafts.length} drafts, ${r.failed.length} failed subscriptions, ${r.rowErrors.length} row errors${g().dryRun ? ' (dry run: nothing saved)' : ''}`,
+      ].join('\n'));
+      if (r.failed.length || r.rowErrors.length) process.exitCode = 1;
+    });
+
+  cmd.command('drafts')
+    .description('list the draft invoices with their totals')
+    .action(async () => {
+      const drafts = await onWorkbook({ ...g(), dryRun: true }, (ports) =>
+        readDataset(ports, ['Settings', 'Invoices']).invoices.filter((r) => r.record.status === 'Draft').map((r) => summarize(r.record)));
+      out(g(), drafts, () => `${drafts.length} drafts\n${table(drafts)}`);
+    });
+
+  cmd.command('finalize [invoiceIds...]')
+    .description('number and freeze drafts (all drafts when no id is given)')
+    .option('--tenant <id>', 'only drafts of this company profile')
+    .option('--invoice-date <date>', 'invoice date (default: the run\'s, else today)')
+    .action(async (ids: string[], o: { tenant?: string; invoiceDate?: string }) => {
+      const r = await onWorkbook(g(), (ports) => finalizeInvoices(ports, { invoiceIds: ids.length ? ids : undefined, tenantId: o.tenant, invoiceDate: o.invoiceDate }));
+      out(g(), r, () => `Finalized ${r.invoices.length} invoices.\n${ledgerText(r)}`);
+      if (r.failed.length) process.exitCode = 1;
+    });
+
+  cmd.command('cancel <invoiceId>')
+    .description('cancel a finalized invoice with a credit note mirroring it')
+    .option('--release-transactions', 'make its usage transactions billable again')
+    .option('--reason <text>', 'why (for the log)')
+    .action(async (id: string, o: { releaseTransactions?: boolean; reason?: string }) => {
+      const r = await onWorkbook(g(), (ports) => cancelInvoice(ports, { invoiceId: id, releaseTransactions: o.releaseTransactions, reason: o.reason }));
+      out(g(), r, () => ledgerText(r));
+      if (r.failed.length) process.exitCode = 1;
+    });
+
+  cmd.command('credit <invoiceId>')
+    .description('credit chosen lines or a net amount of a finalized invoice')
+    .option('--lines <numbers>', 'line numbers, comma separated')
+    .option('--amount <net>', 'net amount, spread over the invoice\'s tax rates')
+    .option('--reason <text>', 'why (for the log)')
+    .action(async (id: string, o: { lines?: string; amount?: string; reason?: string }) => {
+      const lines = o.lines?.split(',').map((n) => Number(n.trim()));
+      if (lines?.some((n) => !Number.isInteger(n))) throw new Failed(`--lines takes whole line numbers, not "${o.lines}"`);
+      const r = await onWorkbook(g(), (ports) => creditInvoice(ports, { invoiceId: id, lines, amount: o.amount, reason: o.reason }));
+      out(g(), r, () => ledgerText(r));
+      if (r.failed.length) process.exitCode = 1;
+    });
+
+  cmd.command('verify')
+    .description('check every finalized invoice against its hash and the hash chains')
+    .action(async () => {
+      const r = await onWorkbook({ ...g(), dryRun: true }, (ports) => verifyLedger(ports));
+      out(g(), r, () => (r.problems.length ? r.problems.map((p) => `  ${p.number ?? p.invoiceId} (row ${p.row}): ${p.message}`).join('\n') : `Ledger intact: ${r.checked} finalized invoices checked.`));
+      if (r.problems.length) process.exitCode = 1;
+    });
+
+  return cmd;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().exitOverride().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (code?.startsWith('commander.')) return 2;
+    console.error(`billing: ${(e as Error).message}`);
+    return e instanceof Failed ? 2 : 1;
+  }
+}
+
+if (require.main === module) void main(process.argv).then((c) => process.exit(c));

@@ -1,0 +1,83 @@
+// The CLI end to end on a real .xlsx file: init, run, drafts, finalize, cancel by number, credit,
+// verify; JSON output; exit codes; errors with sheet/row/column.
+import ExcelJS from 'exceljs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/node/cli';
+
+async function billing(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const wOut = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const wErr = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  process.exitCode = undefined;
+  try {
+    const code = await main(['node', 'billing', ...args]);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    wOut.mockRestore();
+    wErr.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe('billing CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'billing-cli-'));
+  const book = join(dir, 'demo.xlsx');
+
+  it('init --demo creates the workbook and refuses to overwrite it', async () => {
+    expect((await billing('-w', book, 'init', '--demo')).code).toBe(0);
+    expect(existsSync(book)).toBe(true);
+    const again = await billing('-w', book, 'init');
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/exists; use --force/);
+  });
+
+  it('run --dry-run saves nothing; run prints drafts with totals', async () => {
+    const dry = await billing('-w', book, '--dry-run', 'run', '--period', '2026-11');
+    expect(dry.out).toMatch(/8 drafts.*dry run: nothing saved/s);
+    expect(JSON.parse((await billing('-w', book, '--json', 'drafts')).out)).toEqual([]);
+    const run = await billing('-w', book, '--json', 'run', '--period', '2026-11', '--invoice-date', '2026-12-01');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.out);
+    expect(report.drafts.map((d: { payable: string }) => d.payable)).toEqual(['743.71', '940.07', '1500.00', '91.88', '15.00', '163.27', '125.45', '36.05']);
+  });
+
+  it('finalize numbers the drafts; cancel by number makes a mirrored credit note; verify passes', async () => {
+    const fin = JSON.parse((await billing('-w', book, '--json', 'finalize')).out);
+    expect(fin.invoices.map((i: { number: string }) => i.number).slice(0, 2)).toEqual(['RE-2026-00001', 'RE-2026-00002']);
+    const cancel = JSON.parse((await billing('-w', book, '--json', 'cancel', 'RE-2026-00002', '--reason', 'wrong customer')).out);
+    const note = cancel.invoices.find((i: { type: string }) => i.type === 'credit_note');
+    expect([note.number, note.payable]).toEqual(['GS-2026-00001', '-940.07']);
+    const credit = JSON.parse((await billing('-w', book, '--json', 'credit', 'RE-2026-00003', '--amount', '100')).out);
+    expect(credit.invoices.find((i: { type: string }) => i.type === 'credit_note').net).toBe('-100.00');
+    const verify = await billing('-w', book, 'verify');
+    expect([verify.code, verify.out]).toEqual([0, 'Ledger intact: 10 finalized invoices checked.']);
+  });
+
+  it('exits non-zero and names sheet, row and column when rows are bad', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(book);
+    const products = wb.getWorksheet('Products')!;
+    const priceCol = (products.getRow(1).values as unknown[]).indexOf('Price');
+    products.getCell(2, priceCol).value = 'forty-nine';
+    await wb.xlsx.writeFile(book);
+    const run = await billing('-w', book, 'run', '--period', '2026-12');
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('Products row 2, column Price (value "forty-nine"): "forty-nine" is not a number');
+    expect(run.out).toMatch(/Failed subscriptions/);
+  });
+
+  it('usage errors exit with 2 and say what is missing', async () => {
+    const r = await billing('-w', book, 'run');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--period YYYY-MM/);
+    expect((await billing('-w', join(dir, 'nope.xlsx'), 'drafts')).err).toMatch(/not found/);
+    expect((await billing('--help')).out).toMatch(/Commands:[\s\S]*finalize[\s\S]*verify/);
+  });
+});
