@@ -1,6 +1,7 @@
 // npm run demo: a whole invoicing cycle on the demo workbook, no Google account needed.
 // out/demo.xlsx is made from the demo data the first time; then November 2026 is run, the drafts
-// finalized and the ledger verified. Running it again is safe: nothing new is billed.
+// finalized, the ledger verified and the PDFs written to out/<tenant>/<yyyy>/<mm>/.
+// Running it again is safe: nothing new is billed, no PDF is written twice.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInvoicing } from '../src/app/runInvoicing';
@@ -8,6 +9,7 @@ import { finalizeInvoices, verifyLedger } from '../src/app/ledgerActions';
 import { memoryPorts } from '../src/node/memoryHost';
 import { createWorkbook, openWorkbook } from '../src/node/xlsxWorkbook';
 import { withFileLock } from '../src/node/fileLock';
+import { renderFinalPdfs } from '../src/node/documents';
 import { demoRows } from '../sheets-templates/demoData';
 
 async function main() {
@@ -43,6 +45,11 @@ async function main() {
     console.log('\n3. Verify the ledger');
     const v = verifyLedger(ports);
     console.log(v.problems.length ? v.problems.map((p) => `   ${p.number}: ${p.message}`).join('\n') : `   intact: ${v.checked} finalized invoices, hash chains unbroken`);
+
+    console.log('\n4. PDF invoices');
+    const files = await renderFinalPdfs(ports, dir);
+    for (const f of files) console.log(`   ${f.path}`);
+    if (!files.length) console.log('   every finalized invoice has its PDF');
 
     await book.save();
     console.log(`\nSaved ${path}: sheets Invoices, InvoiceLines, Items (Billed Until), Transactions, NumberRanges, Runs, Log.`);

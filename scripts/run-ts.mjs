@@ -7,6 +7,6 @@ import { fileURLToPath } from 'node:url';
 const [file, ...args] = process.argv.slice(2);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'out', '.run', basename(file).replace(/\.ts$/, '.cjs'));
-await build({ entryPoints: [resolve(file)], external: ['exceljs'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
+await build({ entryPoints: [resolve(file)], packages: 'external', bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
 const r = spawnSync(process.execPath, ['--max-old-space-size=16384', outfile, ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

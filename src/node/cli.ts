@@ -7,6 +7,7 @@ import { summarize, type InvoiceSummary } from '../app/summary';
 import { readDataset } from '../app/workbook';
 import { monthRange } from '../core/dates';
 import { demoRows } from '../../sheets-templates/demoData';
+import { previewDrafts, renderFinalPdfs } from './documents';
 import { withFileLock } from './fileLock';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, openWorkbook } from './xlsxWorkbook';
@@ -27,11 +28,11 @@ function table(rows: InvoiceSummary[]): string {
 }
 
 /** Opens the workbook under its lock, runs the action on it and saves unless --dry-run. */
-async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>) => T): Promise<T> {
+async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>) => T | Promise<T>): Promise<T> {
   if (!existsSync(g.workbook)) throw new Failed(`workbook ${g.workbook} not found (create one with: billing init --workbook ${g.workbook})`);
   return withFileLock(g.workbook, async () => {
     const book = await openWorkbook(g.workbook);
-    const result = action(memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli' }));
+    const result = await action(memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli' }));
     if (!g.dryRun) await book.save();
     return result;
   });
@@ -132,6 +133,22 @@ export function program(): Command {
       const r = await onWorkbook(g(), (ports) => creditInvoice(ports, { invoiceId: id, lines, amount: o.amount, reason: o.reason }));
       out(g(), r, () => ledgerText(r));
       if (r.failed.length) process.exitCode = 1;
+    });
+
+  cmd.command('preview [invoiceIds...]')
+    .description('draft PDFs with a DRAFT watermark into <out>/previews/ (all drafts when no id is given)')
+    .option('--out <dir>', 'output folder', 'out')
+    .action(async (ids: string[], o: { out: string }) => {
+      const files = await onWorkbook({ ...g(), dryRun: true }, (ports) => previewDrafts(ports, o.out, ids));
+      out(g(), files, () => (files.length ? files.map((f) => `  ${f.path}`).join('\n') : '  no drafts'));
+    });
+
+  cmd.command('pdf [invoiceIds...]')
+    .description('PDFs of finalized invoices into <out>/<tenant>/<yyyy>/<mm>/ (those without one, or whose file is gone)')
+    .option('--out <dir>', 'output folder', 'out')
+    .action(async (ids: string[], o: { out: string }) => {
+      const files = await onWorkbook(g(), (ports) => renderFinalPdfs(ports, o.out, ids));
+      out(g(), files, () => (files.length ? files.map((f) => `  ${f.number}: ${f.path}`).join('\n') : '  every finalized invoice has its PDF'));
     });
 
   cmd.command('verify')

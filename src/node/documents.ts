@@ -1,0 +1,70 @@
+// PDF files of the local host: finalized invoices into <out>/<tenant>/<yyyy>/<mm>/<number>_<date>.pdf
+// (path recorded in the ledger, a deleted file is made again from the ledger), draft previews
+// with a DRAFT watermark into <out>/previews/.
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readDataset } from '../app/workbook';
+import type { Dataset } from '../core/dataset';
+import type { InvoiceDoc } from '../core/model';
+import type { Ports } from '../ports';
+import { renderInvoicePdf } from './invoicePdf';
+
+export interface RenderedFile {
+  invoiceId: string;
+  number?: string;
+  path: string;
+}
+
+function docOf(ds: Dataset, invoiceId: string): InvoiceDoc {
+  const row = ds.invoices.find((r) => r.record.invoiceId === invoiceId || r.record.number === invoiceId);
+  if (!row) throw new Error(`invoice ${invoiceId} does not exist`);
+  return { invoice: row.record, lines: (ds.linesByInvoice.get(row.record.invoiceId) ?? []).map((l) => l.record) };
+}
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+function writeAtomic(path: string, data: Buffer) {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Draft previews (all drafts, or the ones named). Nothing is recorded in the ledger. */
+export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]): Promise<RenderedFile[]> {
+  const ds = readDataset(ports);
+  const wanted = ids?.length ? ids.map((id) => docOf(ds, id)) : ds.invoices.filter((r) => r.record.status === 'Draft').map((r) => docOf(ds, r.record.invoiceId));
+  const dir = join(outDir, 'previews');
+  mkdirSync(dir, { recursive: true });
+  const out: RenderedFile[] = [];
+  for (const doc of wanted) {
+    const inv = doc.invoice;
+    const tenant = ds.tenantById.get(inv.tenantId)!;
+    const path = join(dir, `${safe(inv.invoiceId)}_DRAFT.pdf`);
+    writeAtomic(path, await renderInvoicePdf(doc, { tenant, account: ds.accounts.get(inv.accountId), draft: inv.status === 'Draft' }));
+    out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
+  }
+  return out;
+}
+
+/**
+ * PDFs of finalized invoices that have none yet (or whose file was deleted), recorded in the
+ * Invoices sheet's PDF URL column in one bulk write.
+ */
+export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[]): Promise<RenderedFile[]> {
+  const ds = readDataset(ports);
+  const docs = (ids?.length ? ids.map((id) => docOf(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record.invoiceId)))
+    .filter((d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)));
+  const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
+  const out: RenderedFile[] = [];
+  for (const doc of docs) {
+    const inv = doc.invoice;
+    const date = inv.invoiceDate!;
+    const dir = join(outDir, safe(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${safe(inv.number!)}_${date}.pdf`);
+    writeAtomic(path, await renderInvoicePdf(doc, { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId) }));
+    out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
+  }
+  if (out.length) ports.tables.apply('Invoices', { update: out.map((f) => ({ row: rows.get(f.invoiceId)!, values: { pdfUrl: f.path } })) });
+  return out;
+}

@@ -1,0 +1,90 @@
+// Invoice PDFs read back with a PDF reader (pdf.js): number, totals, recipient, tax notes,
+// payment details, page numbers and repeated table headers, the draft watermark, files per tenant.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInvoicing } from '../../src/app/runInvoicing';
+import { finalizeInvoices } from '../../src/app/ledgerActions';
+import { previewDrafts, renderFinalPdfs } from '../../src/node/documents';
+import { memoryPorts } from '../../src/node/memoryHost';
+import { renderInvoicePdf } from '../../src/node/invoicePdf';
+import { demoRows } from '../../sheets-templates/demoData';
+import { workbook } from '../support/fixtures';
+import { D } from '../../src/core/money';
+import type { InvoiceDoc, Tenant } from '../../src/core/model';
+
+function pdfText(path: string): { pages: string[]; title: string } {
+  return JSON.parse(execFileSync(process.execPath, [join(__dirname, '../support/pdfText.mjs'), path], { encoding: 'utf8' }));
+}
+
+describe('invoice PDFs', () => {
+  const out = mkdtempSync(join(tmpdir(), 'billing-pdf-'));
+  const p = memoryPorts(workbook(demoRows()), { now: () => new Date('2026-12-01T09:00:00Z') });
+  runInvoicing(p, { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-12-01' });
+
+  it('previews drafts with a DRAFT watermark and no number', async () => {
+    const files = await previewDrafts(p, out, ['I-000001']);
+    const { pages } = pdfText(files[0].path);
+    expect(pages[0]).toContain('ENTWURF');
+    expect(pages[0]).toContain('Bäckerei Müller & Söhne KG');
+    expect(pages[0]).not.toMatch(/RE-2026-\d+/);
+  });
+
+  it('renders finalized invoices into <tenant>/<yyyy>/<mm>/ with number, recipient, totals and payment details', async () => {
+    finalizeInvoices(p, {});
+    const files = await renderFinalPdfs(p, out);
+    expect(files.map((f) => f.path.slice(out.length + 1))).toEqual([
+      'DE/2026/12/RE-2026-00001_2026-12-01.pdf', 'DE/2026/12/RE-2026-00002_2026-12-01.pdf', 'DE/2026/12/RE-2026-00003_2026-12-01.pdf',
+      'DE/2026/12/RE-2026-00004_2026-12-01.pdf', 'DE/2026/12/RE-2026-00005_2026-12-01.pdf', 'DE/2026/12/RE-2026-00006_2026-12-01.pdf',
+      'CH/2026/12/CH-2026-0001_2026-12-01.pdf', 'CH/2026/12/CH-2026-0002_2026-12-01.pdf',
+    ]);
+    const first = pdfText(files[0].path);
+    expect(first.title).toBe('Rechnung RE-2026-00001');
+    const text = first.pages[0];
+    for (const s of ['Rechnung RE-2026-00001', 'Bäckerei Müller & Söhne KG', 'Marktplatz 3', '80331 München', '01.12.2026', '15.12.2026',
+      '624,97 EUR', '118,74 EUR', '743,71 EUR', 'DE298765432', 'IBAN DE89370400440532013000', 'Seite 1 von 1', '01.11.2026 – 30.11.2026']) {
+      expect(text).toContain(s);
+    }
+    expect(text).not.toContain('ENTWURF');
+    // Reverse charge: the legal note is printed.
+    expect(pdfText(files[1].path).pages[0]).toContain('Reverse Charge');
+    // French customer: French words and number format.
+    expect(pdfText(files[2].path).pages[0]).toMatch(/Facture RE-2026-00003[\s\S]*1\s500,00 EUR/);
+    // Swiss francs with cash rounding shown on its own.
+    expect(pdfText(files[6].path).pages[0]).toMatch(/Rundung 0,01 CHF[\s\S]*Zahlbetrag 125,45 CHF/);
+  });
+
+  it('records the files in the ledger, skips them next time and makes a deleted one again', async () => {
+    expect(await renderFinalPdfs(p, out)).toEqual([]);
+    const path = p.tables.objects('Invoices')[0]['PDF URL'] as string;
+    expect(existsSync(path)).toBe(true);
+    unlinkSync(path);
+    expect((await renderFinalPdfs(p, out)).map((f) => f.path)).toEqual([path]);
+  });
+
+  it('repeats the table header on every page and numbers the pages', async () => {
+    const tenant = { tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', language: 'en' } as Tenant;
+    const lines = Array.from({ length: 60 }, (_, i) => ({
+      invoiceId: 'I-1', lineNo: i + 1, kind: 'manual' as const, description: `Consulting day ${i + 1}`, quantity: new D(1), unitPrice: new D('100'),
+      net: new D('100.00'), taxCategory: 'S' as const, taxRate: new D(19),
+    }));
+    const doc: InvoiceDoc = {
+      invoice: {
+        invoiceId: 'I-1', key: 'M', type: 'invoice', status: 'Open', number: 'INV-1', tenantId: 'DE', accountId: 'A', currency: 'EUR', language: 'en',
+        net: new D('6000.00'), tax: new D('1140.00'), gross: new D('7140.00'), rounding: new D(0), payable: new D('7140.00'), buyerName: 'Big Buyer Ltd',
+      },
+      lines,
+    };
+    const path = join(out, 'long.pdf');
+    require('node:fs').writeFileSync(path, await renderInvoicePdf(doc, { tenant }));
+    const { pages } = pdfText(path);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    pages.forEach((t, i) => {
+      expect(t).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(t).toMatch(/No\. Description Qty Unit Unit price Disc\. Net/);
+    });
+    expect(pages.join(' ')).toContain('Consulting day 60');
+    expect(pages[pages.length - 1]).toContain('EUR 7,140.00');
+  });
+});
