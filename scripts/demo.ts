@@ -1,6 +1,7 @@
 // npm run demo: a whole invoicing cycle on the demo workbook, no Google account needed.
 // out/demo.xlsx is made from the demo data the first time; then November 2026 is run, the drafts
-// finalized, the ledger verified and the PDFs written to out/<tenant>/<yyyy>/<mm>/.
+// finalized, the ledger verified, the PDFs written to out/<tenant>/<yyyy>/<mm>/ and the emails to
+// out/outbox/ (.eml).
 // Running it again is safe: nothing new is billed, no PDF is written twice.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { memoryPorts } from '../src/node/memoryHost';
 import { createWorkbook, openWorkbook } from '../src/node/xlsxWorkbook';
 import { withFileLock } from '../src/node/fileLock';
 import { renderFinalPdfs } from '../src/node/documents';
+import { sendInvoices } from '../src/node/outbox';
 import { demoRows } from '../sheets-templates/demoData';
 
 async function main() {
@@ -51,10 +53,16 @@ async function main() {
     for (const f of files) console.log(`   ${f.path}`);
     if (!files.length) console.log('   every finalized invoice has its PDF');
 
+    console.log('\n5. Email (outbox: one .eml per invoice, PDF attached)');
+    const sent = await sendInvoices(ports, { outDir: dir, flush: () => book.save() });
+    for (const m of sent.sent) console.log(`   ${pad(m.number, 14)} → ${m.to.join(', ')}`);
+    if (!sent.sent.length) console.log('   nothing to send: every invoice went out already');
+    for (const f of sent.failed) console.log(`   NOT SENT ${f.number ?? f.invoiceId}: ${f.reason}`);
+
     await book.save();
     console.log(`\nSaved ${path}: sheets Invoices, InvoiceLines, Items (Billed Until), Transactions, NumberRanges, Runs, Log.`);
     console.log('Run `npm run demo` again: the second run finds nothing new to bill. Delete out/demo.xlsx to start over.');
-    if (run.failed.length || run.rowErrors.length || fin.failed.length || v.problems.length) process.exitCode = 1;
+    if (run.failed.length || run.rowErrors.length || fin.failed.length || v.problems.length || sent.failed.length) process.exitCode = 1;
   });
 }
 

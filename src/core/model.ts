@@ -19,6 +19,7 @@ export interface Tenant {
   numberReset?: 'none' | 'yearly' | 'monthly'; roundingMode?: 'half-up' | 'half-even';
   cashRounding?: Decimal; invoicePer?: 'subscription' | 'account'; usageLines?: 'aggregate' | 'each';
   driveFolderId?: string; templateId?: string; eInvoiceFormat?: string; billingAdmins?: string; replyTo?: string;
+  emailSubject?: string; emailBody?: string;
 }
 
 export interface Account {

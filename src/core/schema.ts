@@ -81,6 +81,8 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Default e-invoice for this tenant', en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
       c('billingAdmins', 'Billing Admins', 'text', 'Emails (comma separated) allowed to finalize, send and cancel'),
       c('replyTo', 'Reply-To', 'text', 'Reply-to address of invoice emails'),
+      c('emailSubject', 'Email Subject', 'text', 'Invoice email subject; placeholders {type} {number} {company} {customer} {total} {dueDate} {invoiceDate} {period} (default per language)'),
+      c('emailBody', 'Email Body', 'text', 'Invoice email text with the same placeholders (default per language)'),
     ],
   },
   Accounts: {

@@ -9,6 +9,7 @@ import { monthRange } from '../core/dates';
 import { demoRows } from '../../sheets-templates/demoData';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { withFileLock } from './fileLock';
+import { markSent, sendInvoices } from './outbox';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, openWorkbook } from './xlsxWorkbook';
 
@@ -28,11 +29,14 @@ function table(rows: InvoiceSummary[]): string {
 }
 
 /** Opens the workbook under its lock, runs the action on it and saves unless --dry-run. */
-async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>) => T | Promise<T>): Promise<T> {
+async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>, save: () => Promise<void>) => T | Promise<T>): Promise<T> {
   if (!existsSync(g.workbook)) throw new Failed(`workbook ${g.workbook} not found (create one with: billing init --workbook ${g.workbook})`);
   return withFileLock(g.workbook, async () => {
     const book = await openWorkbook(g.workbook);
-    const result = await action(memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli' }));
+    const save = async () => {
+      if (!g.dryRun) await book.save();
+    };
+    const result = await action(memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli' }), save);
     if (!g.dryRun) await book.save();
     return result;
   });
@@ -149,6 +153,36 @@ export function program(): Command {
     .action(async (ids: string[], o: { out: string }) => {
       const files = await onWorkbook(g(), (ports) => renderFinalPdfs(ports, o.out, ids));
       out(g(), files, () => (files.length ? files.map((f) => `  ${f.number}: ${f.path}`).join('\n') : '  every finalized invoice has its PDF'));
+    });
+
+  cmd.command('send [invoiceIds...]')
+    .description('email finalized invoices to their contacts (To: role invoice, cc, bcc) with the PDF; every mail is kept as .eml in <out>/outbox/')
+    .option('--out <dir>', 'output folder', 'out')
+    .option('--resend', 'send the named invoices again, even if sent or uncertain')
+    .option('--smtp-host <host>', 'deliver over SMTP (default $SMTP_HOST; without it, only the outbox)')
+    .option('--smtp-port <port>', 'SMTP port (default $SMTP_PORT or 587)')
+    .option('--smtp-user <user>', 'SMTP user (default $SMTP_USER)')
+    .option('--smtp-pass <password>', 'SMTP password (default $SMTP_PASS)')
+    .option('--smtp-secure', 'TLS from the start (port 465)')
+    .action(async (ids: string[], o: { out: string; resend?: boolean; smtpHost?: string; smtpPort?: string; smtpUser?: string; smtpPass?: string; smtpSecure?: boolean }) => {
+      const host = o.smtpHost ?? process.env.SMTP_HOST;
+      const smtp = host ? { host, port: Number(o.smtpPort ?? process.env.SMTP_PORT ?? 587), user: o.smtpUser ?? process.env.SMTP_USER, pass: o.smtpPass ?? process.env.SMTP_PASS, secure: o.smtpSecure } : undefined;
+      if (o.resend && !ids.length) throw new Failed('--resend needs the invoices to send again');
+      const r = await onWorkbook(g(), (ports, save) => sendInvoices(ports, { outDir: o.out, smtp, ids, resend: o.resend, flush: save }));
+      out(g(), r, () => [
+        `Sent ${r.sent.length}${smtp ? ` via ${smtp.host}:${smtp.port}` : ' to the outbox'}.`,
+        ...r.sent.map((s) => `  ${s.number} → ${s.to.join(', ')}  (${s.eml})`),
+        ...(r.uncertain.length ? ['', 'Delivery uncertain (a send was interrupted): check, then `billing send --resend <number>` or `billing mark-sent <number>`', ...r.uncertain.map((u) => `  ${u.number}`)] : []),
+        ...(r.failed.length ? ['', 'Not sent:', ...r.failed.map((f) => `  ${f.number ?? f.invoiceId}: ${f.reason}`)] : []),
+      ].join('\n'));
+      if (r.failed.length || r.uncertain.length) process.exitCode = 1;
+    });
+
+  cmd.command('mark-sent <invoiceIds...>')
+    .description('record invoices whose delivery was uncertain as sent')
+    .action(async (ids: string[]) => {
+      const done = await onWorkbook(g(), (ports) => markSent(ports, ids));
+      out(g(), done, () => `Marked as sent: ${done.join(', ') || 'none'}`);
     });
 
   cmd.command('verify')

@@ -1,0 +1,122 @@
+// Sending finalized invoices from the local host: every email is kept as an RFC 5322 .eml file
+// in <out>/outbox/ and, when SMTP settings are given, delivered over SMTP. Sending cannot be
+// transactional: invoices are marked "sending" (and saved) before anything goes out and "sent"
+// after; one found in "sending" later is reported as delivery uncertain, never resent by itself.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { readDataset } from '../app/workbook';
+import { invoiceMail } from '../core/mail';
+import { toRowValues } from '../core/table';
+import type { Invoice } from '../core/model';
+import type { Ports } from '../ports';
+import { renderFinalPdfs } from './documents';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure?: boolean;
+  user?: string;
+  pass?: string;
+}
+
+export interface SendReport {
+  sent: { invoiceId: string; number: string; to: string[]; eml: string }[];
+  /** Found in "sending": the mail may or may not have gone out. Resend explicitly or mark as sent. */
+  uncertain: { invoiceId: string; number: string }[];
+  failed: { invoiceId: string; number?: string; reason: string }[];
+}
+
+export interface SendOptions {
+  outDir: string;
+  smtp?: SmtpSettings;
+  /** Only these invoices (id or number); with `resend` they are sent even if sent or uncertain before. */
+  ids?: string[];
+  resend?: boolean;
+  /** Persists the workbook (called after marking "sending", so a crash cannot lose that mark). */
+  flush: () => Promise<void>;
+}
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendReport> {
+  await renderFinalPdfs(ports, o.outDir, o.ids);
+  const ds = readDataset(ports);
+  const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
+  const report: SendReport = { sent: [], uncertain: [], failed: [] };
+  const chosen = (i: Invoice) => !o.ids?.length || o.ids.includes(i.invoiceId) || (i.number !== undefined && o.ids.includes(i.number));
+  const finals = ds.invoices.map((r) => r.record).filter((i) => i.status !== 'Draft' && i.type !== 'pro_forma' && chosen(i));
+  const due: Invoice[] = [];
+  for (const inv of finals) {
+    if (inv.delivery === 'sending' && !o.resend) report.uncertain.push({ invoiceId: inv.invoiceId, number: inv.number! });
+    else if (inv.delivery !== 'sent' || (o.resend && o.ids?.length)) due.push(inv);
+  }
+  const now = () => ports.clock.now().toISOString();
+  const mark = (list: { inv: Invoice; values: Record<string, string> }[]) => {
+    if (list.length) ports.tables.apply('Invoices', { update: list.map((m) => ({ row: rows.get(m.inv.invoiceId)!, values: m.values })) });
+  };
+  const log = (entries: { inv: Invoice; action: string; details: string }[]) => {
+    if (entries.length) {
+      ports.tables.apply('Log', { append: entries.map((e) => toRowValues('Log', { at: now(), user: ports.user(), action: e.action, invoiceId: e.inv.invoiceId, number: e.inv.number, details: e.details })) });
+    }
+  };
+
+  const mails = new Map<string, ReturnType<typeof invoiceMail>>();
+  for (const inv of due) {
+    try {
+      if (!inv.pdfUrl || !existsSync(inv.pdfUrl)) throw new Error('its PDF is missing');
+      mails.set(inv.invoiceId, invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, ds.contacts));
+    } catch (e) {
+      report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason: (e as Error).message });
+    }
+  }
+  const ready = due.filter((i) => mails.has(i.invoiceId));
+  mark(ready.map((inv) => ({ inv, values: { delivery: 'sending' } })));
+  if (ready.length) await o.flush();
+
+  const outbox = join(o.outDir, 'outbox');
+  mkdirSync(outbox, { recursive: true });
+  const eml = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const smtp = o.smtp && nodemailer.createTransport({
+    host: o.smtp.host, port: o.smtp.port, secure: !!o.smtp.secure, ignoreTLS: !o.smtp.secure && o.smtp.host === '127.0.0.1',
+    auth: o.smtp.user ? { user: o.smtp.user, pass: o.smtp.pass ?? '' } : undefined,
+  });
+  const done: { inv: Invoice; values: Record<string, string> }[] = [];
+  const logs: { inv: Invoice; action: string; details: string }[] = [];
+  for (const inv of ready) {
+    const m = mails.get(inv.invoiceId)!;
+    const message = {
+      from: m.from.address ? { name: m.from.name, address: m.from.address } : m.from.name, replyTo: m.replyTo,
+      to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, text: m.text, html: m.html,
+      messageId: `<${safe(inv.invoiceId)}.${safe(inv.tenantId)}@sheets-billing.invalid>`, date: ports.clock.now(),
+      attachments: [{ filename: basename(inv.pdfUrl!), content: readFileSync(inv.pdfUrl!), contentType: 'application/pdf' }],
+    };
+    try {
+      // The outbox copy keeps its Bcc header (nodemailer's keepBcc), so the file shows every recipient.
+      const info = (await eml.sendMail({ ...message, keepBcc: true } as nodemailer.SendMailOptions)) as unknown as { message: Buffer };
+      const path = join(outbox, `${safe(inv.number!)}.eml`);
+      writeFileSync(`${path}.tmp`, info.message);
+      renameSync(`${path}.tmp`, path);
+      if (smtp) await smtp.sendMail(message);
+      const to = [...m.to, ...m.cc.map((c) => `cc:${c}`), ...m.bcc.map((b) => `bcc:${b}`)].join(', ');
+      done.push({ inv, values: { delivery: 'sent', sentAt: now(), sentTo: to } });
+      logs.push({ inv, action: 'send', details: `${smtp ? 'SMTP' : 'outbox'} to ${to}` });
+      report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: m.to, eml: path });
+    } catch (e) {
+      done.push({ inv, values: { delivery: 'failed' } });
+      logs.push({ inv, action: 'send failed', details: (e as Error).message });
+      report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason: (e as Error).message });
+    }
+  }
+  mark(done);
+  log(logs);
+  return report;
+}
+
+/** After checking with the customer: record an uncertain delivery as sent. */
+export function markSent(ports: Ports, ids: string[]): string[] {
+  const ds = readDataset(ports, ['Settings', 'Invoices']);
+  const hits = ds.invoices.filter((r) => ids.includes(r.record.invoiceId) || (r.record.number && ids.includes(r.record.number)));
+  ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString() } })) });
+  return hits.map((r) => r.record.number ?? r.record.invoiceId);
+}
