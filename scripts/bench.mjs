@@ -33,3 +33,12 @@ if (results.length > 1) {
   const b = results[results.length - 1];
   console.log(`growth ${a.subscriptions} → ${b.subscriptions}: warm plan time ×${(b.warmPlanMs / a.warmPlanMs).toFixed(1)}, parse ×${(b.parseMs / a.parseMs).toFixed(1)} for ×${b.subscriptions / a.subscriptions} subscriptions`);
 }
+
+// The local host: .xlsx workbook read/write and PDF rendering.
+const localScript = join(outDir, 'local.cjs');
+await build({ entryPoints: [join(root, 'scripts/bench/local.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: localScript, logLevel: 'warning' });
+const localSize = Number(process.env.BENCH_XLSX_SIZE ?? 10000);
+const local = JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=16384', localScript, String(localSize), '200'], { encoding: 'utf8' }).trim().split('\n').pop());
+console.log('');
+console.log(`.xlsx workbook with ${local.subscriptions} subscriptions (${local.subscriptions * 5} items, ${local.subscriptions * 10} transactions): read ${local.readMs.toFixed(0)} ms, save ${local.writeMs.toFixed(0)} ms, peak RSS ${local.peakRssMiB.toFixed(0)} MiB`);
+console.log(`PDF invoices: ${local.pdfPerSec.toFixed(0)} per second (${local.pdfs} rendered and written; goal ≥ 50/s)`);
