@@ -6,6 +6,8 @@ import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type Ledg
 import { summarize, type InvoiceSummary } from '../app/summary';
 import { readDataset } from '../app/workbook';
 import { monthRange } from '../core/dates';
+import { formatAmount } from '../core/money';
+import { revenueByMonth } from '../core/report';
 import { demoRows } from '../../sheets-templates/demoData';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { withFileLock } from './fileLock';
@@ -36,7 +38,11 @@ async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memory
     const save = async () => {
       if (!g.dryRun) await book.save();
     };
-    const result = await action(memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli' }), save);
+    // BILLING_NOW (ISO time) fixes the clock: reproducible runs for demos and tests.
+    const fixed = process.env.BILLING_NOW ? new Date(process.env.BILLING_NOW) : undefined;
+    if (fixed && isNaN(fixed.getTime())) throw new Failed(`BILLING_NOW="${process.env.BILLING_NOW}" is not a time`);
+    const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed) });
+    const result = await action(ports, save);
     if (!g.dryRun) await book.save();
     return result;
   });
@@ -183,6 +189,15 @@ export function program(): Command {
     .action(async (ids: string[]) => {
       const done = await onWorkbook(g(), (ports) => markSent(ports, ids));
       out(g(), done, () => `Marked as sent: ${done.join(', ') || 'none'}`);
+    });
+
+  cmd.command('report')
+    .description('revenue per month, tenant and currency: finalized invoices less credit notes (no drafts, no pro-forma)')
+    .action(async () => {
+      const rows = await onWorkbook({ ...g(), dryRun: true }, (ports) => revenueByMonth(readDataset(ports, ['Settings', 'Invoices']).invoices.map((r) => r.record)));
+      const json = rows.map((r) => ({ ...r, net: formatAmount(r.net, r.currency), tax: formatAmount(r.tax, r.currency), gross: formatAmount(r.gross, r.currency) }));
+      out(g(), json, () => ['month    tenant  cur   invoices  credits           net           tax         gross',
+        ...json.map((r) => `${r.month}  ${r.tenantId.padEnd(6)}  ${r.currency}  ${String(r.invoices).padStart(8)}  ${String(r.creditNotes).padStart(7)}  ${r.net.padStart(12)}  ${r.tax.padStart(12)}  ${r.gross.padStart(12)}`)].join('\n'));
     });
 
   cmd.command('verify')

@@ -27,6 +27,12 @@ async function billing(...args: string[]): Promise<{ code: number; out: string; 
 }
 
 describe('billing CLI', () => {
+  beforeAll(() => {
+    process.env.BILLING_NOW = '2026-12-02T10:00:00Z';
+  });
+  afterAll(() => {
+    delete process.env.BILLING_NOW;
+  });
   const dir = mkdtempSync(join(tmpdir(), 'billing-cli-'));
   const book = join(dir, 'demo.xlsx');
 
@@ -56,6 +62,13 @@ describe('billing CLI', () => {
     expect([note.number, note.payable]).toEqual(['GS-2026-00001', '-940.07']);
     const credit = JSON.parse((await billing('-w', book, '--json', 'credit', 'RE-2026-00003', '--amount', '100')).out);
     expect(credit.invoices.find((i: { type: string }) => i.type === 'credit_note').net).toBe('-100.00');
+    // Revenue per month: the invoices are dated 2026-12-01, the credit notes (−940.07, −100.00) 2026-12-02.
+    const report = JSON.parse((await billing('-w', book, '--json', 'report')).out);
+    expect(report.map((r: Record<string, unknown>) => [r.month, r.tenantId, r.currency, r.invoices, r.creditNotes, r.net])).toEqual([
+      ['2026-12', 'CH', 'CHF', 2, 0, '149.37'],
+      ['2026-12', 'DE', 'EUR', 5, 2, '2241.07'],
+      ['2026-12', 'DE', 'USD', 1, 0, '15.00'],
+    ]);
     const verify = await billing('-w', book, 'verify');
     expect([verify.code, verify.out]).toEqual([0, 'Ledger intact: 10 finalized invoices checked.']);
   });
