@@ -12,7 +12,7 @@ import { createWorkbook, openWorkbook } from '../src/node/xlsxWorkbook';
 import { withFileLock } from '../src/node/fileLock';
 import { renderFinalPdfs } from '../src/node/documents';
 import { sendInvoices } from '../src/node/outbox';
-import { demoRows } from '../sheets-templates/demoData';
+import { demoRows } from '../sheets-templates/demoGenerator';
 
 async function main() {
   const dir = join(process.cwd(), 'out');

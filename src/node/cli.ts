@@ -8,7 +8,7 @@ import { readDataset } from '../app/workbook';
 import { monthRange } from '../core/dates';
 import { formatAmount } from '../core/money';
 import { revenueByMonth } from '../core/report';
-import { demoRows } from '../../sheets-templates/demoData';
+import { demoRows } from '../../sheets-templates/demoGenerator';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { withFileLock } from './fileLock';
 import { markSent, sendInvoices } from './outbox';

@@ -1,7 +1,7 @@
 // The demo workbook's November cycle, totals checked by hand (see comments).
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
-import { demoRows } from '../../sheets-templates/demoData';
+import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
 import { memoryPorts } from '../../src/node/memoryHost';
 import { workbook } from '../support/fixtures';
 

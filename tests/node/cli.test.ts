@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/node/cli';
+import { createWorkbook } from '../../src/node/xlsxWorkbook';
+import { coreDemoRows } from '../../sheets-templates/demoData';
 
 async function billing(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -36,12 +38,17 @@ describe('billing CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'billing-cli-'));
   const book = join(dir, 'demo.xlsx');
 
-  it('init --demo creates the workbook and refuses to overwrite it', async () => {
-    expect((await billing('-w', book, 'init', '--demo')).code).toBe(0);
-    expect(existsSync(book)).toBe(true);
-    const again = await billing('-w', book, 'init');
+  it('init --demo creates the demo workbook and refuses to overwrite it', async () => {
+    const full = join(dir, 'full.xlsx');
+    expect((await billing('-w', full, 'init', '--demo')).code).toBe(0);
+    expect(existsSync(full)).toBe(true);
+    const again = await billing('-w', full, 'init');
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/exists; use --force/);
+    const drafts = JSON.parse((await billing('-w', full, '--json', '--dry-run', 'run', '--period', '2026-11')).out).drafts;
+    expect(drafts.length).toBeGreaterThanOrEqual(30);
+    // The rest of this file works on the hand-checked core of the demo.
+    await createWorkbook(book, coreDemoRows());
   });
 
   it('run --dry-run saves nothing; run prints drafts with totals', async () => {

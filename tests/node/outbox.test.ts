@@ -11,7 +11,7 @@ import { finalizeInvoices } from '../../src/app/ledgerActions';
 import { memoryPorts } from '../../src/node/memoryHost';
 import { createWorkbook, openWorkbook } from '../../src/node/xlsxWorkbook';
 import { markSent, sendInvoices } from '../../src/node/outbox';
-import { demoRows } from '../../sheets-templates/demoData';
+import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
 
 const NOW = () => new Date('2026-12-01T09:00:00Z');
 

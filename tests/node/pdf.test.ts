@@ -9,7 +9,7 @@ import { finalizeInvoices } from '../../src/app/ledgerActions';
 import { previewDrafts, renderFinalPdfs } from '../../src/node/documents';
 import { memoryPorts } from '../../src/node/memoryHost';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
-import { demoRows } from '../../sheets-templates/demoData';
+import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
 import { workbook } from '../support/fixtures';
 import { D } from '../../src/core/money';
 import type { InvoiceDoc, Tenant } from '../../src/core/model';
