@@ -18,7 +18,7 @@ export interface Tenant {
   numberFormat?: string; creditNumberFormat?: string; proFormaNumberFormat?: string;
   numberReset?: 'none' | 'yearly' | 'monthly'; roundingMode?: 'half-up' | 'half-even';
   cashRounding?: Decimal; invoicePer?: 'subscription' | 'account'; usageLines?: 'aggregate' | 'each';
-  driveFolderId?: string; templateId?: string; eInvoiceFormat?: string; billingAdmins?: string; replyTo?: string;
+  driveFolderId?: string; templateId?: string; logo?: string; eInvoiceFormat?: string; billingAdmins?: string; replyTo?: string;
   emailSubject?: string; emailBody?: string;
 }
 

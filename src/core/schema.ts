@@ -78,6 +78,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('usageLines', 'Usage Lines', 'enum', 'Usage as one line per product and price (aggregate, default) or per transaction', en(['aggregate', 'each'])),
       c('driveFolderId', 'Drive Folder ID', 'text', 'Folder for invoice documents (set by setup)'),
       c('templateId', 'Template ID', 'text', 'Google Docs invoice template (set by setup)'),
+      c('logo', 'Logo', 'text', 'Logo for invoice PDFs: a PNG or JPEG file path (local host) or Drive file id (Apps Script)'),
       c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Default e-invoice for this tenant', en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
       c('billingAdmins', 'Billing Admins', 'text', 'Emails (comma separated) allowed to finalize, send and cancel'),
       c('replyTo', 'Reply-To', 'text', 'Reply-to address of invoice emails'),

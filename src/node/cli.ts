@@ -12,6 +12,7 @@ import { demoRows } from '../../sheets-templates/demoGenerator';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { withFileLock } from './fileLock';
 import { markSent, sendInvoices } from './outbox';
+import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, openWorkbook } from './xlsxWorkbook';
 
@@ -157,7 +158,7 @@ export function program(): Command {
     .description('PDFs of finalized invoices into <out>/<tenant>/<yyyy>/<mm>/ (those without one, or whose file is gone)')
     .option('--out <dir>', 'output folder', 'out')
     .action(async (ids: string[], o: { out: string }) => {
-      const files = await onWorkbook(g(), (ports) => renderFinalPdfs(ports, o.out, ids));
+      const files = await onWorkbook(g(), (ports) => renderFinalPdfs(ports, o.out, ids, g().json ? undefined : progressBar('PDF')));
       out(g(), files, () => (files.length ? files.map((f) => `  ${f.number}: ${f.path}`).join('\n') : '  every finalized invoice has its PDF'));
     });
 
@@ -174,7 +175,7 @@ export function program(): Command {
       const host = o.smtpHost ?? process.env.SMTP_HOST;
       const smtp = host ? { host, port: Number(o.smtpPort ?? process.env.SMTP_PORT ?? 587), user: o.smtpUser ?? process.env.SMTP_USER, pass: o.smtpPass ?? process.env.SMTP_PASS, secure: o.smtpSecure } : undefined;
       if (o.resend && !ids.length) throw new Failed('--resend needs the invoices to send again');
-      const r = await onWorkbook(g(), (ports, save) => sendInvoices(ports, { outDir: o.out, smtp, ids, resend: o.resend, flush: save }));
+      const r = await onWorkbook(g(), (ports, save) => sendInvoices(ports, { outDir: o.out, smtp, ids, resend: o.resend, flush: save, progress: g().json ? undefined : progressBar('Sending') }));
       out(g(), r, () => [
         `Sent ${r.sent.length}${smtp ? ` via ${smtp.host}:${smtp.port}` : ' to the outbox'}.`,
         ...r.sent.map((s) => `  ${s.number} → ${s.to.join(', ')}  (${s.eml})`),

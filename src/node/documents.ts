@@ -1,13 +1,14 @@
 // PDF files of the local host: finalized invoices into <out>/<tenant>/<yyyy>/<mm>/<number>_<date>.pdf
 // (path recorded in the ledger, a deleted file is made again from the ledger), draft previews
 // with a DRAFT watermark into <out>/previews/.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDataset } from '../app/workbook';
 import type { Dataset } from '../core/dataset';
 import type { InvoiceDoc } from '../core/model';
 import type { Ports } from '../ports';
 import { renderInvoicePdf } from './invoicePdf';
+import type { Progress } from './progress';
 
 export interface RenderedFile {
   invoiceId: string;
@@ -22,6 +23,12 @@ function docOf(ds: Dataset, invoiceId: string): InvoiceDoc {
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+/** The tenant's logo file, if Settings names one that exists (a missing file is not fatal). */
+function logoOf(ds: Dataset, tenantId: string): Buffer | undefined {
+  const path = ds.tenantById.get(tenantId)?.logo;
+  return path && existsSync(path) ? readFileSync(path) : undefined;
+}
 
 function writeAtomic(path: string, data: Buffer) {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -40,7 +47,7 @@ export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]
     const inv = doc.invoice;
     const tenant = ds.tenantById.get(inv.tenantId)!;
     const path = join(dir, `${safe(inv.invoiceId)}_DRAFT.pdf`);
-    writeAtomic(path, await renderInvoicePdf(doc, { tenant, account: ds.accounts.get(inv.accountId), draft: inv.status === 'Draft' }));
+    writeAtomic(path, await renderInvoicePdf(doc, { tenant, account: ds.accounts.get(inv.accountId), draft: inv.status === 'Draft', logo: logoOf(ds, inv.tenantId) }));
     out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
   }
   return out;
@@ -50,7 +57,7 @@ export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]
  * PDFs of finalized invoices that have none yet (or whose file was deleted), recorded in the
  * Invoices sheet's PDF URL column in one bulk write.
  */
-export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[]): Promise<RenderedFile[]> {
+export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress): Promise<RenderedFile[]> {
   const ds = readDataset(ports);
   const docs = (ids?.length ? ids.map((id) => docOf(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record.invoiceId)))
     .filter((d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)));
@@ -62,8 +69,9 @@ export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string
     const dir = join(outDir, safe(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${safe(inv.number!)}_${date}.pdf`);
-    writeAtomic(path, await renderInvoicePdf(doc, { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId) }));
+    writeAtomic(path, await renderInvoicePdf(doc, { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId), logo: logoOf(ds, inv.tenantId) }));
     out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
+    progress?.(out.length, docs.length);
   }
   if (out.length) ports.tables.apply('Invoices', { update: out.map((f) => ({ row: rows.get(f.invoiceId)!, values: { pdfUrl: f.path } })) });
   return out;

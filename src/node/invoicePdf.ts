@@ -22,6 +22,8 @@ export interface PdfContext {
   /** The customer as it is now (payment method and mandate); the invoice's own snapshot is printed. */
   account?: Account;
   draft?: boolean;
+  /** Logo image (PNG or JPEG bytes). */
+  logo?: Buffer;
 }
 
 export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buffer> {
@@ -35,7 +37,8 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
 
-  // Sender block, top right.
+  // Logo top left (PNG or JPEG file), sender block top right.
+  if (ctx.logo) pdf.image(ctx.logo, LEFT, 12 * MM, { fit: [60 * MM, 22 * MM] });
   pdf.font('Helvetica-Bold').fontSize(12).text(t.legalName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
   pdf.font('Helvetica').fontSize(8.5).text(
     [t.street, [t.postalCode, t.city].filter(Boolean).join(' '), t.country, t.email, t.phone].filter(Boolean).join('\n'),

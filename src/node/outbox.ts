@@ -11,6 +11,7 @@ import { toRowValues } from '../core/table';
 import type { Invoice } from '../core/model';
 import type { Ports } from '../ports';
 import { renderFinalPdfs } from './documents';
+import type { Progress } from './progress';
 
 export interface SmtpSettings {
   host: string;
@@ -35,12 +36,13 @@ export interface SendOptions {
   resend?: boolean;
   /** Persists the workbook (called after marking "sending", so a crash cannot lose that mark). */
   flush: () => Promise<void>;
+  progress?: Progress;
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendReport> {
-  await renderFinalPdfs(ports, o.outDir, o.ids);
+  await renderFinalPdfs(ports, o.outDir, o.ids, o.progress);
   const ds = readDataset(ports);
   const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
   const report: SendReport = { sent: [], uncertain: [], failed: [] };
@@ -107,6 +109,7 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
       logs.push({ inv, action: 'send failed', details: (e as Error).message });
       report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason: (e as Error).message });
     }
+    o.progress?.(done.length, ready.length);
   }
   mark(done);
   log(logs);

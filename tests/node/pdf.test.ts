@@ -1,7 +1,7 @@
 // Invoice PDFs read back with a PDF reader (pdf.js): number, totals, recipient, tax notes,
 // payment details, page numbers and repeated table headers, the draft watermark, files per tenant.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInvoicing } from '../../src/app/runInvoicing';
@@ -86,5 +86,51 @@ describe('invoice PDFs', () => {
     });
     expect(pages.join(' ')).toContain('Consulting day 60');
     expect(pages[pages.length - 1]).toContain('EUR 7,140.00');
+  });
+});
+
+describe('logo', () => {
+  /** A 4×2 PNG in one color, made by hand (signature, IHDR, IDAT, IEND). */
+  function png(): Buffer {
+    const zlib = require('node:zlib') as typeof import('node:zlib');
+    const crcTable = Array.from({ length: 256 }, (_, n) => {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      return c >>> 0;
+    });
+    const crc = (b: Buffer) => {
+      let c = 0xffffffff;
+      for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type: string, data: Buffer) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(data.length);
+      const body = Buffer.concat([Buffer.from(type), data]);
+      const sum = Buffer.alloc(4);
+      sum.writeUInt32BE(crc(body));
+      return Buffer.concat([len, body, sum]);
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(4, 0);
+    ihdr.writeUInt32BE(2, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const raw = Buffer.concat([0, 1].map(() => Buffer.from([0, ...new Array(4).fill([20, 60, 160]).flat()])));
+    return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  }
+
+  it("puts the tenant's logo on the invoice when Settings names a file, and renders without it when the file is gone", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'billing-logo-'));
+    const logo = join(out, 'logo.png');
+    require('node:fs').writeFileSync(logo, png());
+    const rows = demoRows();
+    rows.Settings![0].logo = logo;
+    const p = memoryPorts(workbook(rows), { now: () => new Date('2026-12-01T09:00:00Z') });
+    runInvoicing(p, { periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+    const [withLogo] = await previewDrafts(p, out, ['I-000001']);
+    expect(readFileSync(withLogo.path).toString('latin1')).toMatch(/\/Subtype \/Image/);
+    unlinkSync(logo);
+    const [without] = await previewDrafts(p, out, ['I-000001']);
+    expect(readFileSync(without.path).toString('latin1')).not.toMatch(/\/Subtype \/Image/);
   });
 });
