@@ -33,9 +33,20 @@ export interface LockPort {
   withLock<T>(fn: () => T): T;
 }
 
+/**
+ * Small state that is not a table (checkpoints of cut runs, scheduler state): Document Properties
+ * in Apps Script (9 KB a value), a JSON file beside the workbook in Node.
+ */
+export interface KeyValuePort {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
 export interface Ports {
   tables: TablePort;
   clock: ClockPort;
+  kv: KeyValuePort;
   lock: LockPort;
   /** SHA-256 of a UTF-8 string as lowercase hex. */
   sha256(text: string): string;

@@ -11,6 +11,12 @@ export function gasPorts(): Ports {
   const fmt = (d: Date) => Utilities.formatDate(d, tz, 'yyyy-MM-dd');
   return {
     tables: new SheetTables(ss),
+    // Document Properties: per spreadsheet (Script Properties would be shared by every customer).
+    kv: {
+      get: (k) => PropertiesService.getDocumentProperties().getProperty(k) ?? undefined,
+      set: (k, v) => void PropertiesService.getDocumentProperties().setProperty(k, v),
+      delete: (k) => void PropertiesService.getDocumentProperties().deleteProperty(k),
+    },
     clock: { now: () => new Date(), today: () => fmt(new Date()) },
     lock: {
       withLock<T>(fn: () => T): T {

@@ -11,6 +11,7 @@ import { revenueByMonth } from '../core/report';
 import { demoRows } from '../../sheets-templates/demoGenerator';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { withFileLock } from './fileLock';
+import { JsonFileStore } from './jsonStore';
 import { markSent, sendInvoices } from './outbox';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
@@ -42,7 +43,7 @@ async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memory
     // BILLING_NOW (ISO time) fixes the clock: reproducible runs for demos and tests.
     const fixed = process.env.BILLING_NOW ? new Date(process.env.BILLING_NOW) : undefined;
     if (fixed && isNaN(fixed.getTime())) throw new Failed(`BILLING_NOW="${process.env.BILLING_NOW}" is not a time`);
-    const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed) });
+    const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed), kv: JsonFileStore.beside(g.workbook) });
     const result = await action(ports, save);
     if (!g.dryRun) await book.save();
     return result;

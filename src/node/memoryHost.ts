@@ -1,6 +1,6 @@
 // Ports for running the engine in Node on an in-memory workbook (tests, benchmarks, CLI core).
 import { createHash } from 'node:crypto';
-import type { Ports } from '../ports';
+import type { KeyValuePort, Ports } from '../ports';
 import { MemoryTables } from './memoryTables';
 
 export function sha256Hex(text: string): string {
@@ -12,6 +12,8 @@ export interface MemoryHostOptions {
   now?: () => Date;
   user?: string;
   locale?: 'de' | 'en';
+  /** Where small state lives (default: in memory). */
+  kv?: KeyValuePort;
 }
 
 export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Ports & { tables: MemoryTables } {
@@ -20,6 +22,7 @@ export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Po
   return {
     tables,
     clock: { now, today: () => now().toISOString().slice(0, 10) },
+    kv: o.kv ?? memoryStore(),
     lock: {
       withLock<T>(fn: () => T): T {
         if (locked) throw new Error('another billing action is in progress; try again when it has finished');
@@ -35,4 +38,9 @@ export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Po
     user: () => o.user ?? 'local',
     locale: o.locale,
   };
+}
+
+function memoryStore(): KeyValuePort {
+  const m = new Map<string, string>();
+  return { get: (k) => m.get(k), set: (k, v) => void m.set(k, v), delete: (k) => void m.delete(k) };
 }
