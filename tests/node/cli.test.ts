@@ -91,6 +91,9 @@ describe('billing CLI', () => {
     expect(run.code).toBe(1);
     expect(run.out).toContain('Products row 2, column Price (value "forty-nine"): "forty-nine" is not a number');
     expect(run.out).toMatch(/Failed subscriptions/);
+    // The subscriptions that do not use the broken product still get their December drafts.
+    expect(run.out).toContain("Summary: 3 drafts, 4 failed subscriptions, 5 row errors");
+    expect(run.out).toContain('Gipfel Treuhand GmbH');
   });
 
   it('usage errors exit with 2 and say what is missing', async () => {
