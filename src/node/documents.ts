@@ -1,7 +1,8 @@
 // PDF files of the local host: finalized invoices into <out>/<tenant>/<yyyy>/<mm>/<number>_<date>.pdf
 // (path recorded in the ledger, a deleted file is made again from the ledger), draft previews
 // with a DRAFT watermark into <out>/previews/.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { safeFileName, writeFileAtomic } from './files';
 import { join } from 'node:path';
 import { readDataset } from '../app/workbook';
 import type { Dataset } from '../core/dataset';
@@ -22,18 +23,10 @@ function docOf(ds: Dataset, invoiceId: string): InvoiceDoc {
   return { invoice: row.record, lines: (ds.linesByInvoice.get(row.record.invoiceId) ?? []).map((l) => l.record) };
 }
 
-const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
-
 /** The tenant's logo file, if Settings names one that exists (a missing file is not fatal). */
 function logoOf(ds: Dataset, tenantId: string): Buffer | undefined {
   const path = ds.tenantById.get(tenantId)?.logo;
   return path && existsSync(path) ? readFileSync(path) : undefined;
-}
-
-function writeAtomic(path: string, data: Buffer) {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 /** Draft previews (all drafts, or the ones named). Nothing is recorded in the ledger. */
@@ -46,8 +39,8 @@ export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]
   for (const doc of wanted) {
     const inv = doc.invoice;
     const tenant = ds.tenantById.get(inv.tenantId)!;
-    const path = join(dir, `${safe(inv.invoiceId)}_DRAFT.pdf`);
-    writeAtomic(path, await renderInvoicePdf(doc, { tenant, account: ds.accounts.get(inv.accountId), draft: inv.status === 'Draft', logo: logoOf(ds, inv.tenantId) }));
+    const path = join(dir, `${safeFileName(inv.invoiceId)}_DRAFT.pdf`);
+    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account: ds.accounts.get(inv.accountId), draft: inv.status === 'Draft', logo: logoOf(ds, inv.tenantId) }));
     out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
   }
   return out;
@@ -66,10 +59,10 @@ export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string
   for (const doc of docs) {
     const inv = doc.invoice;
     const date = inv.invoiceDate!;
-    const dir = join(outDir, safe(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
+    const dir = join(outDir, safeFileName(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${safe(inv.number!)}_${date}.pdf`);
-    writeAtomic(path, await renderInvoicePdf(doc, { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId), logo: logoOf(ds, inv.tenantId) }));
+    const path = join(dir, `${safeFileName(inv.number!)}_${date}.pdf`);
+    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId), logo: logoOf(ds, inv.tenantId) }));
     out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
     progress?.(out.length, docs.length);
   }

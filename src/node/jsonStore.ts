@@ -1,6 +1,7 @@
 // The local host's key-value store: a JSON file beside the workbook (<workbook>.state.json),
 // rewritten atomically on every change.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './files';
 import type { KeyValuePort } from '../ports';
 
 export class JsonFileStore implements KeyValuePort {
@@ -31,8 +32,6 @@ export class JsonFileStore implements KeyValuePort {
   }
 
   private save() {
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.data, null, 2) + '\n');
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(this.data, null, 2) + '\n');
   }
 }

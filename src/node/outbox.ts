@@ -2,7 +2,8 @@
 // in <out>/outbox/ and, when SMTP settings are given, delivered over SMTP. Sending cannot be
 // transactional: invoices are marked "sending" (and saved) before anything goes out and "sent"
 // after; one found in "sending" later is reported as delivery uncertain, never resent by itself.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { safeFileName, writeFileAtomic } from './files';
 import { basename, join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { readDataset } from '../app/workbook';
@@ -38,8 +39,6 @@ export interface SendOptions {
   flush: () => Promise<void>;
   progress?: Progress;
 }
-
-const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendReport> {
   await renderFinalPdfs(ports, o.outDir, o.ids, o.progress);
@@ -90,15 +89,14 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
     const message = {
       from: m.from.address ? { name: m.from.name, address: m.from.address } : m.from.name, replyTo: m.replyTo,
       to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, text: m.text, html: m.html,
-      messageId: `<${safe(inv.invoiceId)}.${safe(inv.tenantId)}@sheets-billing.invalid>`, date: ports.clock.now(),
+      messageId: `<${safeFileName(inv.invoiceId)}.${safeFileName(inv.tenantId)}@sheets-billing.invalid>`, date: ports.clock.now(),
       attachments: [{ filename: basename(inv.pdfUrl!), content: readFileSync(inv.pdfUrl!), contentType: 'application/pdf' }],
     };
     try {
       // The outbox copy keeps its Bcc header (nodemailer's keepBcc), so the file shows every recipient.
       const info = (await eml.sendMail({ ...message, keepBcc: true } as nodemailer.SendMailOptions)) as unknown as { message: Buffer };
-      const path = join(outbox, `${safe(inv.number!)}.eml`);
-      writeFileSync(`${path}.tmp`, info.message);
-      renameSync(`${path}.tmp`, path);
+      const path = join(outbox, `${safeFileName(inv.number!)}.eml`);
+      writeFileAtomic(path, info.message);
       if (smtp) await smtp.sendMail(message);
       const to = [...m.to, ...m.cc.map((c) => `cc:${c}`), ...m.bcc.map((b) => `bcc:${b}`)].join(', ');
       done.push({ inv, values: { delivery: 'sent', sentAt: now(), sentTo: to } });
