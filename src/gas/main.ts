@@ -5,6 +5,8 @@ import * as ledger from '../app/ledgerActions';
 import type { ManualInvoiceInput } from '../core/manual';
 import { lastOfMonth, addMonthsClamped, firstOfMonth } from '../core/dates';
 import { gasPorts } from './host';
+import { setupSheets } from './setup';
+import { readDataset } from '../app/workbook';
 
 export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): void {
   // In AuthMode.NONE (add-on not yet used in this document) only a menu may be built.
@@ -13,6 +15,8 @@ export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): voi
     .addItem('Run invoicing for last month', 'menuRunLastMonth')
     .addItem('Finalize all drafts', 'menuFinalizeAll')
     .addItem('Verify ledger', 'menuVerifyLedger')
+    .addSeparator()
+    .addItem('Set up billing sheets', 'menuSetupSheets')
     .addToUi();
   void e;
 }
@@ -62,4 +66,23 @@ export function menuFinalizeAll(): void {
 export function menuVerifyLedger(): void {
   const r = ledger.verifyLedger(gasPorts());
   SpreadsheetApp.getUi().alert(r.problems.length ? `Ledger problems:\n${r.problems.map((p) => `${p.number ?? p.invoiceId}: ${p.message}`).join('\n')}` : `Ledger intact: ${r.checked} finalized invoices checked.`);
+}
+
+/** Creates or completes the billing sheets; billing admins = Settings "Billing Admins" + the user running setup. */
+export function setupBillingSheets() {
+  const ports = gasPorts();
+  const ss = SpreadsheetApp.getActive();
+  return ports.lock.withLock(() => {
+    const settings = readDataset(ports, ['Settings']).tenants;
+    const admins = [...new Set([ports.user(), ...settings.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/))].filter((e) => e.includes('@')))];
+    return setupSheets(ss, admins);
+  });
+}
+
+export function menuSetupSheets(): void {
+  const r = setupBillingSheets();
+  SpreadsheetApp.getUi().alert(
+    `Billing sheets are ready.\n\nCreated: ${r.createdSheets.join(', ') || 'none'}\nColumns added: ${r.addedColumns.length}\n` +
+    `Protected sheets: ${r.protectedSheets.join(', ')}\nProtected engine columns: ${r.protectedColumns.join(', ')}`,
+  );
 }

@@ -37,7 +37,9 @@ describe('dist/Code.js', () => {
   it('onOpen builds the menu', () => {
     const { ctx, menus } = load(new FakeSpreadsheet());
     ctx.onOpen({ authMode: 'NONE' });
-    expect(menus).toEqual(['menuRunLastMonth', 'menuFinalizeAll', 'menuVerifyLedger']);
+    expect(menus).toEqual(['menuRunLastMonth', 'menuFinalizeAll', 'menuVerifyLedger', 'menuSetupSheets']);
+    // Menus call top-level functions by name: each must be a global of the bundle.
+    for (const fn of menus) expect(typeof ctx[fn]).toBe('function');
   });
 
   it('runs, finalizes and verifies on a spreadsheet with bulk reads and writes and no formulas from user text', () => {

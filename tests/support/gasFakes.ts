@@ -27,11 +27,48 @@ export function zonedMidnight(y: number, m: number, d: number, tz: string): Date
   return new Date(guess - (local.getTime() - utc.getTime()));
 }
 
+export class FakeProtection {
+  description = '';
+  editors: string[];
+  domainEdit = true;
+  constructor(public type: 'SHEET' | 'RANGE', public column: number, owner: string, private ss: FakeSpreadsheet) {
+    this.editors = [owner];
+  }
+  setDescription(d: string) { this.description = d; return this; }
+  getDescription() { return this.description; }
+  getEditors() { return this.editors.map((e) => ({ getEmail: () => e })); }
+  removeEditors(list: { getEmail(): string }[] | string[]) {
+    const out = list.map((e) => (typeof e === 'string' ? e : e.getEmail()));
+    // The owner of a spreadsheet can never be removed from a protection.
+    this.editors = this.editors.filter((e) => !out.includes(e) || e === this.ss.owner);
+    return this;
+  }
+  addEditors(list: string[]) { this.editors = [...new Set([...this.editors, ...list])]; return this; }
+  canDomainEdit() { return this.domainEdit; }
+  setDomainEdit(v: boolean) { this.domainEdit = v; return this; }
+  getRange() { return { getColumn: () => this.column }; }
+}
+
 export class FakeSheet {
   cells: V[][] = [];
   formulas: string[] = [];
-  constructor(public name: string, private ss: FakeSpreadsheet) {}
-  private count(k: string) {
+  frozenRows = 0;
+  /** Per column (1-based): number format, drop-down values, bold header, header note. */
+  formats = new Map<number, string>();
+  validations = new Map<number, string[]>();
+  notes = new Map<number, string>();
+  protections: FakeProtection[] = [];
+  setFrozenRows(n: number) { this.count('setFrozenRows'); this.frozenRows = n; }
+  getFrozenRows() { return this.frozenRows; }
+  protect() {
+    this.count('protect');
+    const p = new FakeProtection('SHEET', 0, this.ss.owner, this.ss);
+    this.protections.push(p);
+    return p;
+  }
+  getProtections(type: 'SHEET' | 'RANGE') { return this.protections.filter((p) => p.type === type); }
+  constructor(public name: string, readonly ss: FakeSpreadsheet) {}
+  count(k: string) {
     this.ss.counters[k] = (this.ss.counters[k] ?? 0) + 1;
   }
   getName() { return this.name; }
@@ -67,6 +104,27 @@ export class FakeSheet {
         for (const r of sheet.cells) while (r.length < width) r.push('');
         return undefined;
       },
+      getColumn: () => col,
+      setFontWeight: () => (sheet.count('setFontWeight'), undefined),
+      setNotes: (notes: string[][]) => {
+        sheet.count('setNotes');
+        if (notes.length !== numRows || notes.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
+        notes[0].forEach((n, j) => sheet.notes.set(col + j, n));
+      },
+      setNumberFormat: (f: string) => {
+        sheet.count('setNumberFormat');
+        for (let j = 0; j < numCols; j++) sheet.formats.set(col + j, f);
+      },
+      setDataValidation: (rule: { values: string[] }) => {
+        sheet.count('setDataValidation');
+        for (let j = 0; j < numCols; j++) sheet.validations.set(col + j, rule.values);
+      },
+      protect: () => {
+        sheet.count('protect');
+        const p = new FakeProtection('RANGE', col, sheet.ss.owner, sheet.ss);
+        sheet.protections.push(p);
+        return p;
+      },
     };
   }
   deleteRows(start: number, howMany: number) {
@@ -79,6 +137,7 @@ export class FakeSheet {
 export class FakeSpreadsheet {
   sheets = new Map<string, FakeSheet>();
   counters: FakeCounters = {};
+  owner = 'owner@example.com';
   constructor(public tz = 'Europe/Berlin', public locale = 'de_DE') {}
   getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
   insertSheet(n: string) {
@@ -110,7 +169,18 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com') {
   return {
     alerts, menus,
     globals: {
-      SpreadsheetApp: { getActive: () => ss, getUi: () => ui, flush: () => undefined },
+      SpreadsheetApp: {
+        getActive: () => ss, getUi: () => ui, flush: () => undefined,
+        ProtectionType: { SHEET: 'SHEET', RANGE: 'RANGE' },
+        newDataValidation: () => {
+          const rule = { values: [] as string[] };
+          const b = {
+            requireValueInList: (values: string[]) => ((rule.values = values), b),
+            setAllowInvalid: () => b, setHelpText: () => b, build: () => rule,
+          };
+          return b;
+        },
+      },
       Utilities: {
         DigestAlgorithm: { SHA_256: 'SHA_256' },
         Charset: { UTF_8: 'UTF_8' },

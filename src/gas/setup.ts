@@ -1,0 +1,92 @@
+// "Set up billing sheets": every sheet of the schema with its header row, frozen and bold, a note
+// per column, drop-downs for enum columns and formats; missing sheets and columns are added, the
+// user's data and own columns are never touched. The engine's sheets, and the engine's columns of
+// Items and Transactions, are protected so only the billing admins (Settings) can edit them.
+import { SCHEMA, TABLE_NAMES, type TableName } from '../core/schema';
+import { normalizeHeader } from '../core/table';
+
+type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+export interface SetupReport {
+  createdSheets: string[];
+  addedColumns: string[];
+  protectedSheets: string[];
+  protectedColumns: string[];
+}
+
+/** Rows (below the header) that get validation and formats. */
+const ROWS = 2000;
+const DESCRIPTION = 'Billing engine';
+
+export function setupSheets(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, admins: string[]): SetupReport {
+  const report: SetupReport = { createdSheets: [], addedColumns: [], protectedSheets: [], protectedColumns: [] };
+  for (const name of TABLE_NAMES) {
+    let sheet = ss.getSheetByName(name);
+    if (!sheet) {
+      sheet = ss.insertSheet(name);
+      report.createdSheets.push(name);
+    }
+    const headers = headerRow(sheet, name, report);
+    formatColumns(sheet, name, headers);
+    protect(sheet, name, headers, admins, report);
+  }
+  return report;
+}
+
+/** Adds the schema columns the header row lacks, at its end, in one write; returns the header row. */
+function headerRow(sheet: Sheet, name: TableName, report: SetupReport): string[] {
+  const width = sheet.getLastColumn();
+  const current = width ? (sheet.getRange(1, 1, 1, width).getValues()[0] as unknown[]).map((h) => String(h)) : [];
+  const have = new Set(current.map(normalizeHeader));
+  const missing = SCHEMA[name].columns.filter((c) => !have.has(normalizeHeader(c.header)));
+  while (current.length && current[current.length - 1] === '') current.pop();
+  const headers = [...current, ...missing.map((c) => c.header)];
+  if (missing.length) {
+    sheet.getRange(1, 1, 1, headers.length).setValues([headers]);
+    report.addedColumns.push(...missing.map((c) => `${name}.${c.header}`));
+  }
+  const head = sheet.getRange(1, 1, 1, headers.length);
+  head.setFontWeight('bold');
+  head.setNotes([headers.map((h) => SCHEMA[name].columns.find((c) => normalizeHeader(c.header) === normalizeHeader(h))?.note ?? '')]);
+  sheet.setFrozenRows(1);
+  return headers;
+}
+
+function formatColumns(sheet: Sheet, name: TableName, headers: string[]) {
+  for (const col of SCHEMA[name].columns) {
+    const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
+    if (at < 0) continue;
+    const range = sheet.getRange(2, at + 1, ROWS, 1);
+    if (col.type === 'date') range.setNumberFormat('yyyy-mm-dd');
+    // Ids and names stay text: "007" or "1-2" must not turn into numbers or dates.
+    else if (col.type === 'text' || col.type === 'ref') range.setNumberFormat('@');
+    if (col.values?.length && !SCHEMA[name].engineOwned) {
+      range.setDataValidation(SpreadsheetApp.newDataValidation().requireValueInList([...col.values], true).setAllowInvalid(false)
+        .setHelpText(col.note).build());
+    }
+  }
+}
+
+function protect(sheet: Sheet, name: TableName, headers: string[], admins: string[], report: SetupReport) {
+  const restrict = (p: GoogleAppsScript.Spreadsheet.Protection) => {
+    p.setDescription(DESCRIPTION);
+    p.removeEditors(p.getEditors());
+    if (admins.length) p.addEditors(admins);
+    if (p.canDomainEdit()) p.setDomainEdit(false);
+  };
+  if (SCHEMA[name].engineOwned) {
+    const existing = sheet.getProtections(SpreadsheetApp.ProtectionType.SHEET).find((p) => p.getDescription() === DESCRIPTION);
+    restrict(existing ?? sheet.protect());
+    report.protectedSheets.push(name);
+    return;
+  }
+  const existing = sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE).filter((p) => p.getDescription() === DESCRIPTION);
+  for (const col of SCHEMA[name].columns.filter((c) => c.engine)) {
+    const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
+    if (at < 0) continue;
+    const range = sheet.getRange(1, at + 1, ROWS + 1, 1);
+    const p = existing.find((x) => x.getRange().getColumn() === at + 1) ?? range.protect();
+    restrict(p);
+    report.protectedColumns.push(`${name}.${col.header}`);
+  }
+}
