@@ -55,4 +55,9 @@ export interface Ports {
   /** How Date cells become calendar dates in the sheet's time zone (default: UTC fields). */
   dateOf?: (d: Date) => string;
   locale?: 'de' | 'en';
+  /**
+   * Only the billing admins named in Settings may finalize, cancel and credit (Apps Script, where
+   * the spreadsheet is shared; the local CLI's user owns the file).
+   */
+  enforceAdmins?: boolean;
 }

@@ -19,6 +19,16 @@ export interface LedgerReport {
   failed: { invoiceId: string; reason: string }[];
 }
 
+/** Billing admins of all tenants; when none are named, everyone may act. */
+export function assertAdmin(ports: Ports, ds: Dataset, action: string): void {
+  if (!ports.enforceAdmins) return;
+  const admins = ds.tenants.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/)).map((e) => e.trim().toLowerCase()).filter(Boolean);
+  const user = ports.user().toLowerCase();
+  if (admins.length && !admins.includes(user)) {
+    throw new BillingError(`Only the billing admins named in Settings (${[...new Set(admins)].join(', ')}) may ${action}; you are signed in as ${ports.user()}.`);
+  }
+}
+
 function context(ports: Ports, ds: Dataset): LedgerContext {
   return { ds, today: ports.clock.today(), now: ports.clock.now().toISOString(), user: ports.user(), sha256: (t) => ports.sha256(t) };
 }
@@ -39,6 +49,7 @@ export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): Ledge
   checkDate(req.invoiceDate);
   return ports.lock.withLock(() => {
     const ds = readDataset(ports);
+    assertAdmin(ports, ds, 'finalize invoices');
     const w = new LedgerWriter(context(ports, ds));
     const ids = req.invoiceIds ?? ds.invoices.filter((r) => r.record.status === 'Draft' && (!req.tenantId || r.record.tenantId === req.tenantId)).map((r) => r.record.invoiceId);
     const done: InvoiceSummary[] = [];
@@ -101,6 +112,7 @@ export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
 function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport {
   return ports.lock.withLock(() => {
     const ds = readDataset(ports);
+    assertAdmin(ports, ds, 'cancel or credit invoices');
     const w = new LedgerWriter(context(ports, ds));
     op(w);
     writeLedgerChanges(ports, ds, w.changes);

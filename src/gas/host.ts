@@ -38,5 +38,6 @@ export function gasPorts(): Ports {
     user: () => Session.getActiveUser().getEmail() || 'unknown user',
     dateOf: fmt,
     locale: DECIMAL_COMMA.test(ss.getSpreadsheetLocale()) ? 'de' : 'en',
+    enforceAdmins: true,
   };
 }

@@ -85,3 +85,37 @@ describe('dist/Code.js', () => {
     expect(() => ctx.finalizeInvoices({})).toThrow(/Another billing action is running/);
   });
 });
+
+describe('billing admins', () => {
+  function sheetWithDraft(admins: string) {
+    const ss = new FakeSpreadsheet();
+    seedTable(ss, 'Settings', [{ ...DE_TENANT, billingAdmins: admins }]);
+    seedTable(ss, 'TaxRules', TAX_RULES);
+    seedTable(ss, 'Accounts', [account('A1')]);
+    seedTable(ss, 'Products', [product('P1', '10')]);
+    seedTable(ss, 'Subscriptions', [subscription('S1', 'A1')]);
+    seedTable(ss, 'Items', [item('I1', 'S1', 'P1')]);
+    return ss;
+  }
+  const as = (ss: FakeSpreadsheet, user: string) => {
+    const ctx = vm.createContext({ ...gasGlobals(ss, user).globals }) as Record<string, any>;
+    vm.runInContext(code, ctx);
+    return ctx;
+  };
+
+  it('lets anyone run drafts but only the admins finalize, with a clear message', () => {
+    const ss = sheetWithDraft('boss@example.com; cfo@example.com');
+    expect(as(ss, 'clerk@example.com').runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' }).drafts).toHaveLength(1);
+    expect(() => as(ss, 'clerk@example.com').finalizeInvoices({})).toThrow(
+      'Only the billing admins named in Settings (boss@example.com, cfo@example.com) may finalize invoices; you are signed in as clerk@example.com.',
+    );
+    expect(as(ss, 'CFO@example.com').finalizeInvoices({}).invoices.map((i: { number: string }) => i.number)).toEqual(['INV-2026-00001']);
+    expect(() => as(ss, 'clerk@example.com').cancelInvoice({ invoiceId: 'INV-2026-00001' })).toThrow(/may cancel or credit invoices/);
+  });
+
+  it('lets everyone finalize while no admin is named', () => {
+    const ss = sheetWithDraft('');
+    as(ss, 'clerk@example.com').runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+    expect(as(ss, 'clerk@example.com').finalizeInvoices({}).invoices).toHaveLength(1);
+  });
+});
