@@ -68,8 +68,9 @@ export class FakeSheet {
   }
   getProtections(type: 'SHEET' | 'RANGE') { return this.protections.filter((p) => p.type === type); }
   constructor(public name: string, readonly ss: FakeSpreadsheet) {}
-  count(k: string) {
+  count(k: string, cells = 0) {
     this.ss.counters[k] = (this.ss.counters[k] ?? 0) + 1;
+    this.ss.spend(k, cells);
   }
   getName() { return this.name; }
   getLastRow() { return this.cells.length; }
@@ -82,13 +83,13 @@ export class FakeSheet {
     const sheet = this;
     return {
       getValues: () => {
-        sheet.count('getValues');
+        sheet.count('getValues', numRows * numCols);
         const width = sheet.getLastColumn();
         return Array.from({ length: numRows }, (_, i) =>
           Array.from({ length: numCols }, (_, j) => (col - 1 + j < width ? sheet.cells[row - 1 + i]?.[col - 1 + j] ?? '' : '')));
       },
       setValues: (values: unknown[][]) => {
-        sheet.count('setValues');
+        sheet.count('setValues', numRows * numCols);
         if (!Array.isArray(values) || values.length !== numRows || values.some((r) => !Array.isArray(r) || r.length !== numCols)) {
           throw new Error(`Exception: The number of rows or columns in the data does not match the range. The data has ${values.length} rows but the range has ${numRows}.`);
         }
@@ -134,9 +135,28 @@ export class FakeSheet {
   }
 }
 
+/**
+ * Typical latencies of Spreadsheet calls (ms, plus per cell), from the shape of Apps Script's
+ * behaviour: a bulk call costs far more than nothing, a cell far less than a call.
+ */
+const LATENCY: Record<string, [number, number]> = {
+  getValues: [60, 0.002], setValues: [120, 0.01], deleteRows: [90, 0], setNotes: [80, 0], setNumberFormat: [40, 0],
+  setDataValidation: [60, 0], protect: [150, 0], setFontWeight: [30, 0], setFrozenRows: [30, 0],
+};
+
+/** Apps Script stops an execution after 6 minutes with this error. */
+export const TIME_LIMIT_MS = 6 * 60 * 1000;
+
 export class FakeSpreadsheet {
   sheets = new Map<string, FakeSheet>();
   counters: FakeCounters = {};
+  /** Simulated time spent in Spreadsheet calls by the current execution. */
+  elapsedMs = 0;
+  spend(call: string, cells: number) {
+    const [base, perCell] = LATENCY[call] ?? [20, 0];
+    this.elapsedMs += base + perCell * cells;
+    if (this.elapsedMs > TIME_LIMIT_MS) throw new Error('Exceeded maximum execution time');
+  }
   owner = 'owner@example.com';
   constructor(public tz = 'Europe/Berlin', public locale = 'de_DE') {}
   getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
