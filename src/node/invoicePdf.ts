@@ -38,7 +38,13 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
 
   // Logo top left (PNG or JPEG file), sender block top right.
-  if (ctx.logo) pdf.image(ctx.logo, LEFT, 12 * MM, { fit: [60 * MM, 22 * MM] });
+  if (ctx.logo) {
+    try {
+      pdf.image(ctx.logo, LEFT, 12 * MM, { fit: [60 * MM, 22 * MM] });
+    } catch {
+      // Not a PNG or JPEG pdfkit can read: the invoice goes out without the logo rather than not at all.
+    }
+  }
   pdf.font('Helvetica-Bold').fontSize(12).text(t.legalName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
   pdf.font('Helvetica').fontSize(8.5).text(
     [t.street, [t.postalCode, t.city].filter(Boolean).join(' '), t.country, t.email, t.phone].filter(Boolean).join('\n'),

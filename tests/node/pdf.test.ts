@@ -119,7 +119,7 @@ describe('logo', () => {
     return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
   }
 
-  it("puts the tenant's logo on the invoice when Settings names a file, and renders without it when the file is gone", async () => {
+  it("puts the tenant's logo on the invoice when Settings names a file, and renders without it when the file is broken or gone", async () => {
     const out = mkdtempSync(join(tmpdir(), 'billing-logo-'));
     const logo = join(out, 'logo.png');
     require('node:fs').writeFileSync(logo, png());
@@ -129,6 +129,9 @@ describe('logo', () => {
     runInvoicing(p, { periodStart: '2026-11-01', periodEnd: '2026-11-30' });
     const [withLogo] = await previewDrafts(p, out, ['I-000001']);
     expect(readFileSync(withLogo.path).toString('latin1')).toMatch(/\/Subtype \/Image/);
+    require('node:fs').writeFileSync(logo, 'not an image');
+    const [broken] = await previewDrafts(p, out, ['I-000001']);
+    expect(readFileSync(broken.path).toString('latin1')).not.toMatch(/\/Subtype \/Image/);
     unlinkSync(logo);
     const [without] = await previewDrafts(p, out, ['I-000001']);
     expect(readFileSync(without.path).toString('latin1')).not.toMatch(/\/Subtype \/Image/);
