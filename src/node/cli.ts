@@ -176,6 +176,8 @@ export function program(): Command {
       const host = o.smtpHost ?? process.env.SMTP_HOST;
       const smtp = host ? { host, port: Number(o.smtpPort ?? process.env.SMTP_PORT ?? 587), user: o.smtpUser ?? process.env.SMTP_USER, pass: o.smtpPass ?? process.env.SMTP_PASS, secure: o.smtpSecure } : undefined;
       if (o.resend && !ids.length) throw new Failed('--resend needs the invoices to send again');
+      // A sent email cannot be taken back, and without saving the workbook it would be sent again.
+      if (g().dryRun) throw new Failed('send has no --dry-run: use `billing preview` to look at the invoices first');
       const r = await onWorkbook(g(), (ports, save) => sendInvoices(ports, { outDir: o.out, smtp, ids, resend: o.resend, flush: save, progress: g().json ? undefined : progressBar('Sending') }));
       out(g(), r, () => [
         `Sent ${r.sent.length}${smtp ? ` via ${smtp.host}:${smtp.port}` : ' to the outbox'}.`,

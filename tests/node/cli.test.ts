@@ -102,5 +102,7 @@ describe('billing CLI', () => {
     expect(r.err).toMatch(/--period YYYY-MM/);
     expect((await billing('-w', join(dir, 'nope.xlsx'), 'drafts')).err).toMatch(/not found/);
     expect((await billing('--help')).out).toMatch(/Commands:[\s\S]*finalize[\s\S]*verify/);
+    const dry = await billing('-w', book, '--dry-run', 'send');
+    expect([dry.code, dry.err]).toEqual([2, 'billing: send has no --dry-run: use `billing preview` to look at the invoices first']);
   });
 });
