@@ -43,7 +43,22 @@ export interface TransactionLink {
   invoiceId: string;
 }
 
+/**
+ * A slice of a run (Apps Script stops an execution after 6 minutes): the groups (draft keys) in
+ * sheet order after `after`, until `maxGroups` or `deadline()`. Drafts are keyed, so a group planned
+ * twice (a checkpoint lost, a key no longer found) is just updated: slicing never bills twice.
+ */
+export interface Slice {
+  /** Key of the last group done by the previous slice. */
+  after?: string;
+  maxGroups?: number;
+  /** Asked after each group; true stops the slice (at least one group is always done). */
+  deadline?: () => boolean;
+}
+
 export interface Plan {
+  /** Key of the last group done when the run is not finished (the checkpoint); undefined when it is. */
+  next?: string;
   drafts: InvoiceDoc[];
   /** Drafts of this run's keys that no longer have anything to bill (to delete). */
   removed: string[];
@@ -248,7 +263,7 @@ function buyerSnapshot(a: Account): Partial<Invoice> {
 }
 
 /** Plans a run. Throws only for a problem with the run itself (e.g. an unknown filter). */
-export function planRun(ds: Dataset, o: RunOptions): Plan {
+export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
   for (const d of [o.periodStart, o.periodEnd, o.invoiceDate]) {
     if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`);
   }
@@ -280,6 +295,7 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
       failed.push({ subscriptionId: sub.subscriptionId, accountId: sub.accountId, row: row.row, reason: (e as Error).message });
     }
   }
+  const scopeFailed = new Set(failed);
   if (wanted) {
     // An account invoice is re-planned whole, so a partial re-run never drops another subscription's lines.
     const keys = new Set(scoped.filter((s) => wanted.has(s.row.record.subscriptionId)).map((s) => s.key));
@@ -317,7 +333,16 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
   const drafts: InvoiceDoc[] = [];
   const removed: string[] = [];
   const links: TransactionLink[] = [];
-  for (const [key, members] of groups) {
+  const order = [...groups.keys()];
+  const from = slice.after === undefined ? 0 : order.indexOf(slice.after) + 1;
+  let next: string | undefined;
+  for (let g = from; g < order.length; g++) {
+    const key = order[g];
+    const members = groups.get(key)!;
+    if (g > from && ((slice.maxGroups !== undefined && g - from >= slice.maxGroups) || slice.deadline?.())) {
+      next = order[g - 1];
+      break;
+    }
     const existing = draftByKey.get(key);
     const lines: Line[] = [];
     const warnings = new Set<string>();
@@ -373,15 +398,18 @@ export function planRun(ds: Dataset, o: RunOptions): Plan {
       lines, warnings: [...warnings],
     }));
   }
+  // Drafts that became stale are removed once the run has seen every group.
   let txByInvoice: Map<string, ParsedRow<Transaction>[]> | undefined;
-  for (const key of [...staleKeys].sort()) {
+  for (const key of next === undefined ? [...staleKeys].sort() : []) {
     const existing = draftByKey.get(key);
     if (!existing || groups.has(key)) continue;
     removed.push(existing.invoiceId);
     txByInvoice ??= groupBy(ds.transactions, (t) => t.invoiceId ?? '');
     for (const t of txByInvoice.get(existing.invoiceId) ?? []) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
   }
-  return { drafts, removed, transactionLinks: links, failed, inScope: scoped.length };
+  // Scope problems are reported by the first slice only.
+  const reported = slice.after === undefined ? failed : failed.filter((f) => !scopeFailed.has(f));
+  return { next, drafts, removed, transactionLinks: links, failed: reported, inScope: scoped.length };
 }
 
 function serviceOnDrafts(ds: Dataset): Reservations['service'] {

@@ -1,6 +1,6 @@
 // Apps Script entry points. Every export becomes a top-level global function of dist/Code.js
 // (menus, triggers and google.script.run only find top-level functions).
-import { runInvoicing as runUseCase, type RunRequest } from '../app/runInvoicing';
+import { continueRun as continueUseCase, runInvoicing as runUseCase, unfinishedRun, type RunRequest } from '../app/runInvoicing';
 import * as ledger from '../app/ledgerActions';
 import type { ManualInvoiceInput } from '../core/manual';
 import { lastOfMonth, addMonthsClamped, firstOfMonth } from '../core/dates';
@@ -25,9 +25,19 @@ export function onInstall(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): 
   onOpen(e);
 }
 
-/** google.script.run: an invoice run (ISO dates in, plain objects out). */
+/** A sidebar call does a bounded slice of work (~20 s); the sidebar calls continueRun until done. */
+const SLICE_MS = 20_000;
+/** A menu or trigger execution keeps slicing until this, well before Apps Script's 6 minutes. */
+const EXECUTION_MS = 4.5 * 60_000;
+
+/** google.script.run: starts an invoice run (ISO dates in, plain objects out); `done: false` means call continueRun. */
 export function runInvoicing(req: RunRequest) {
-  return runUseCase(gasPorts(), req);
+  return runUseCase(gasPorts(), req, { budgetMs: SLICE_MS });
+}
+
+/** google.script.run: the next slice of a run that stopped at its checkpoint. */
+export function continueRun(runId: string) {
+  return continueUseCase(gasPorts(), runId, { budgetMs: SLICE_MS });
 }
 
 export function finalizeInvoices(req: ledger.FinalizeRequest) {
@@ -53,9 +63,23 @@ export function verifyLedger() {
 export function menuRunLastMonth(): void {
   const ports = gasPorts();
   const start = firstOfMonth(addMonthsClamped(ports.clock.today(), -1));
-  const r = runUseCase(ports, { periodStart: start, periodEnd: lastOfMonth(start) });
-  const failed = r.failed.map((f) => `${f.subscriptionId}: ${f.reason}`).concat(r.rowErrors.map((e) => e.text));
-  SpreadsheetApp.getUi().alert(`Run ${r.runId} (${r.periodStart} – ${r.periodEnd}): ${r.drafts.length} drafts.` + (failed.length ? `\n\nProblems:\n${failed.slice(0, 20).join('\n')}` : ''));
+  const began = Date.now();
+  const end = lastOfMonth(start);
+  const pending = unfinishedRun(ports, start, end);
+  let r = pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : runUseCase(ports, { periodStart: start, periodEnd: end }, { budgetMs: SLICE_MS });
+  const drafts = [...r.drafts];
+  const failedAll = [...r.failed];
+  const rowErrors = r.rowErrors;
+  while (!r.done && Date.now() - began < EXECUTION_MS - 2 * SLICE_MS) {
+    r = continueUseCase(ports, r.runId, { budgetMs: SLICE_MS });
+    drafts.push(...r.drafts);
+    failedAll.push(...r.failed);
+  }
+  const failed = failedAll.map((f) => `${f.subscriptionId}: ${f.reason}`).concat(rowErrors.map((e) => e.text));
+  SpreadsheetApp.getUi().alert(
+    `Run ${r.runId} (${r.periodStart} – ${r.periodEnd}): ${drafts.length} drafts${r.done ? '.' : ', not finished: choose Run invoicing for last month again to continue from its checkpoint.'}` +
+    (failed.length ? `\n\nProblems:\n${failed.slice(0, 20).join('\n')}` : ''),
+  );
 }
 
 export function menuFinalizeAll(): void {

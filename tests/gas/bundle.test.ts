@@ -27,7 +27,7 @@ describe('dist/Code.js', () => {
     expect(code).not.toMatch(/^\s*(export|import)\s/m);
     expect(code).not.toMatch(/\brequire\(/);
     const { ctx } = load(new FakeSpreadsheet());
-    expect(entryPoints).toEqual(expect.arrayContaining(['onOpen', 'onInstall', 'runInvoicing', 'finalizeInvoices', 'cancelInvoice', 'creditInvoice', 'verifyLedger']));
+    expect(entryPoints).toEqual(expect.arrayContaining(['onOpen', 'onInstall', 'runInvoicing', 'continueRun', 'setupBillingSheets', 'finalizeInvoices', 'cancelInvoice', 'creditInvoice', 'verifyLedger']));
     for (const name of entryPoints) {
       expect(typeof ctx[name]).toBe('function');
       expect(code).toContain(`function ${name}(`);
