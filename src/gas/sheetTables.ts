@@ -7,8 +7,6 @@ import { ensureColumns } from '../core/table';
 import type { RawTable } from '../core/table';
 import type { CellValue, TablePatch, TablePort } from '../ports';
 
-type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
-
 export class SheetTables implements TablePort {
   /** Values as last read, per sheet: patches are applied to them and written back in blocks. */
   private readonly cache = new Map<TableName, Cell[][]>();
@@ -82,4 +80,3 @@ function toSheet(v: Cell): Cell {
   return typeof v === 'string' ? asPlainText(v) : v;
 }
 
-export type { Sheet };
