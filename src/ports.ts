@@ -26,6 +26,8 @@ export interface ClockPort {
   now(): Date;
   /** Today's date (YYYY-MM-DD) in the spreadsheet's time zone. */
   today(): string;
+  /** The hour (0–23) in the spreadsheet's time zone. */
+  hour(): number;
 }
 
 export interface LockPort {

@@ -17,7 +17,7 @@ export function gasPorts(): Ports {
       set: (k, v) => void PropertiesService.getDocumentProperties().setProperty(k, v),
       delete: (k) => void PropertiesService.getDocumentProperties().deleteProperty(k),
     },
-    clock: { now: () => new Date(), today: () => fmt(new Date()) },
+    clock: { now: () => new Date(), today: () => fmt(new Date()), hour: () => Number(Utilities.formatDate(new Date(), tz, 'H')) },
     lock: {
       withLock<T>(fn: () => T): T {
         const lock = LockService.getDocumentLock();

@@ -5,6 +5,8 @@ import * as ledger from '../app/ledgerActions';
 import type { ManualInvoiceInput } from '../core/manual';
 import { lastOfMonth, addMonthsClamped, firstOfMonth } from '../core/dates';
 import { gasPorts } from './host';
+import { nextScheduledRun, saveSchedule, scheduledWork, type Schedule } from '../app/schedule';
+import { toRowValues } from '../core/table';
 import { setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
 
@@ -109,4 +111,31 @@ export function menuSetupSheets(): void {
     `Billing sheets are ready.\n\nCreated: ${r.createdSheets.join(', ') || 'none'}\nColumns added: ${r.addedColumns.length}\n` +
     `Protected sheets: ${r.protectedSheets.join(', ')}\nProtected engine columns: ${r.protectedColumns.join(', ')}`,
   );
+}
+
+const TRIGGER_HANDLER = 'onHourlyTrigger';
+
+/**
+ * google.script.run: saves the monthly schedule and makes sure exactly one hourly trigger exists
+ * (an editor add-on may own one time-driven trigger per user and document, firing at most hourly).
+ */
+export function saveScheduleSettings(s: Schedule) {
+  const ports = gasPorts();
+  const saved = saveSchedule(ports, s);
+  const mine = ScriptApp.getProjectTriggers().filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER);
+  if (saved.enabled && !mine.length) ScriptApp.newTrigger(TRIGGER_HANDLER).timeBased().everyHours(1).create();
+  if (!saved.enabled) mine.forEach((t) => ScriptApp.deleteTrigger(t));
+  return { schedule: saved, next: nextScheduledRun(ports) ?? null };
+}
+
+/** The hourly trigger: continue a cut run, or start the scheduled one, or return at once. */
+export function onHourlyTrigger(): void {
+  const ports = gasPorts();
+  try {
+    // Planning stops after 2 minutes, leaving the rest of the 6 for reading and writing the sheets.
+    scheduledWork(ports, { budgetMs: 2 * 60_000 });
+  } catch (e) {
+    // Add-on triggers send no failure email: the Log sheet is where a failure shows.
+    ports.tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action: 'scheduled run failed', details: (e as Error).message })] });
+  }
 }

@@ -21,7 +21,7 @@ export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Po
   let locked = false;
   return {
     tables,
-    clock: { now, today: () => now().toISOString().slice(0, 10) },
+    clock: { now, today: () => now().toISOString().slice(0, 10), hour: () => now().getUTCHours() },
     kv: o.kv ?? memoryStore(),
     lock: {
       withLock<T>(fn: () => T): T {

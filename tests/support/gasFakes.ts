@@ -158,6 +158,9 @@ export class FakeSpreadsheet {
     if (this.elapsedMs > TIME_LIMIT_MS) throw new Error('Exceeded maximum execution time');
   }
   owner = 'owner@example.com';
+  /** Document Properties and installed triggers live with the document. */
+  properties = new Map<string, string>();
+  triggers: { handler: string; user: string; id: string }[] = [];
   constructor(public tz = 'Europe/Berlin', public locale = 'de_DE') {}
   getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
   insertSheet(n: string) {
@@ -177,6 +180,8 @@ export class FakeSpreadsheet {
 /** A global object for node:vm with the services the bundle touches. */
 export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com') {
   const alerts: string[] = [];
+  const props = ss.properties;
+  const triggers = ss.triggers;
   const menus: string[] = [];
   let locked = false;
   const ui = {
@@ -217,6 +222,42 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com') {
         }),
       },
       Session: { getActiveUser: () => ({ getEmail: () => user }) },
+      PropertiesService: {
+        getDocumentProperties: () => ({
+          getProperty: (k: string) => props.get(k) ?? null,
+          setProperty: (k: string, v: string) => {
+            // Properties: 9 KB a value, 500 KB a store.
+            if (k.length + v.length > 9 * 1024) throw new Error('Exception: Argument too large: value');
+            props.set(k, v);
+            if ([...props].reduce((n, [a, b]) => n + a.length + b.length, 0) > 500 * 1024) throw new Error('Exception: You have exceeded the property storage quota.');
+          },
+          deleteProperty: (k: string) => void props.delete(k),
+        }),
+      },
+      ScriptApp: {
+        getProjectTriggers: () => triggers.map((t) => ({ getHandlerFunction: () => t.handler, getUniqueId: () => t.id })),
+        newTrigger: (handler: string) => {
+          const b = {
+            timeBased: () => b,
+            everyHours: (n: number) => {
+              // Add-ons: time-driven triggers fire at most hourly, one per user and document.
+              if (n < 1) throw new Error('Exception: Add-ons may not create triggers that run more often than once per hour.');
+              return b;
+            },
+            create: () => {
+              if (triggers.some((t) => t.user === user)) throw new Error('Exception: This add-on has created too many time-based triggers in this document for this Google user account.');
+              const t = { handler, user, id: `T${triggers.length + 1}` };
+              triggers.push(t);
+              return { getHandlerFunction: () => handler, getUniqueId: () => t.id };
+            },
+          };
+          return b;
+        },
+        deleteTrigger: (t: { getUniqueId(): string }) => {
+          const i = triggers.findIndex((x) => x.id === t.getUniqueId());
+          if (i >= 0) triggers.splice(i, 1);
+        },
+      },
     },
   };
 }
