@@ -119,3 +119,16 @@ describe('billing admins', () => {
     expect(as(ss, 'clerk@example.com').finalizeInvoices({}).invoices).toHaveLength(1);
   });
 });
+
+describe('dist/appsscript.json', () => {
+  it('asks for the narrow scopes the code uses, and nothing broader', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../dist/appsscript.json'), 'utf8'));
+    expect(manifest.runtimeVersion).toBe('V8');
+    expect(manifest.oauthScopes.sort()).toEqual([
+      'https://www.googleapis.com/auth/script.container.ui',
+      'https://www.googleapis.com/auth/script.scriptapp',
+      'https://www.googleapis.com/auth/spreadsheets.currentonly',
+      'https://www.googleapis.com/auth/userinfo.email',
+    ]);
+  });
+});
