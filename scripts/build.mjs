@@ -26,6 +26,7 @@ await build({
 });
 
 copyFileSync(join(root, 'src/gas/appsscript.json'), join(dist, 'appsscript.json'));
+copyFileSync(join(root, 'sidebar/Sidebar.html'), join(dist, 'Sidebar.html'));
 const size = readFileSync(join(dist, 'Code.js')).length;
 writeFileSync(join(dist, 'entry-points.json'), JSON.stringify(exportsList, null, 2) + '\n');
 console.log(`dist/Code.js ${(size / 1024).toFixed(0)} KiB, entry points: ${exportsList.join(', ')}`);

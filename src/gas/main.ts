@@ -5,6 +5,7 @@ import * as ledger from '../app/ledgerActions';
 import type { ManualInvoiceInput } from '../core/manual';
 import { lastOfMonth, addMonthsClamped, firstOfMonth } from '../core/dates';
 import { gasPorts } from './host';
+import { sidebarState as sidebarStateUseCase } from '../app/sidebarState';
 import { nextScheduledRun, saveSchedule, scheduledWork, type Schedule } from '../app/schedule';
 import { toRowValues } from '../core/table';
 import { setupSheets } from './setup';
@@ -14,6 +15,7 @@ export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): voi
   // In AuthMode.NONE (add-on not yet used in this document) only a menu may be built.
   const ui = SpreadsheetApp.getUi();
   ui.createMenu('Billing')
+    .addItem('Open sidebar', 'showSidebar')
     .addItem('Run invoicing for last month', 'menuRunLastMonth')
     .addItem('Finalize all drafts', 'menuFinalizeAll')
     .addItem('Verify ledger', 'menuVerifyLedger')
@@ -138,4 +140,14 @@ export function onHourlyTrigger(): void {
     // Add-on triggers send no failure email: the Log sheet is where a failure shows.
     ports.tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action: 'scheduled run failed', details: (e as Error).message })] });
   }
+}
+
+/** The sidebar (sidebar/Sidebar.html, copied into dist/ by the build). */
+export function showSidebar(): void {
+  SpreadsheetApp.getUi().showSidebar(HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('Billing'));
+}
+
+/** google.script.run: what the sidebar's run form offers. */
+export function sidebarState() {
+  return sidebarStateUseCase(gasPorts());
 }

@@ -34,10 +34,17 @@ describe('dist/Code.js', () => {
     }
   });
 
+  it('opens the sidebar from the HTML file the build ships', () => {
+    const { ctx, sidebars } = load(new FakeSpreadsheet());
+    ctx.showSidebar();
+    expect(sidebars.map((h: { file: string; title: string }) => [h.file, h.title])).toEqual([['Sidebar', 'Billing']]);
+    expect(readFileSync(join(__dirname, '../../dist/Sidebar.html'), 'utf8')).toContain('google.script.run');
+  });
+
   it('onOpen builds the menu', () => {
     const { ctx, menus } = load(new FakeSpreadsheet());
     ctx.onOpen({ authMode: 'NONE' });
-    expect(menus).toEqual(['menuRunLastMonth', 'menuFinalizeAll', 'menuVerifyLedger', 'menuSetupSheets']);
+    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuVerifyLedger', 'menuSetupSheets']);
     // Menus call top-level functions by name: each must be a global of the bundle.
     for (const fn of menus) expect(typeof ctx[fn]).toBe('function');
   });

@@ -178,8 +178,9 @@ export class FakeSpreadsheet {
 }
 
 /** A global object for node:vm with the services the bundle touches. */
-export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com') {
+export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', htmlFiles: string[] = ['Sidebar']) {
   const alerts: string[] = [];
+  const sidebars: { title: string; file: string }[] = [];
   const props = ss.properties;
   const triggers = ss.triggers;
   const menus: string[] = [];
@@ -190,9 +191,10 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com') {
       return menu;
     },
     alert: (msg: string) => alerts.push(msg),
+    showSidebar: (html: { title: string; file: string }) => sidebars.push(html),
   };
   return {
-    alerts, menus,
+    alerts, menus, sidebars,
     globals: {
       SpreadsheetApp: {
         getActive: () => ss, getUi: () => ui, flush: () => undefined,
@@ -222,6 +224,14 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com') {
         }),
       },
       Session: { getActiveUser: () => ({ getEmail: () => user }) },
+      HtmlService: {
+        // Apps Script fails when the project has no such HTML file: the fake knows the bundle's files.
+        createHtmlOutputFromFile: (file: string) => {
+          if (!htmlFiles.includes(file)) throw new Error(`Exception: No HTML file named ${file} was found.`);
+          const out = { title: '', file, setTitle: (t: string) => ((out.title = t), out) };
+          return out;
+        },
+      },
       PropertiesService: {
         getDocumentProperties: () => ({
           getProperty: (k: string) => props.get(k) ?? null,
