@@ -38,9 +38,10 @@ function checkDate(d: string | undefined) {
 }
 
 export interface FinalizeRequest {
-  /** Drafts to finalize; omitted = every draft (optionally of one tenant). */
+  /** Drafts to finalize; omitted = every draft (optionally of one tenant or one run). */
   invoiceIds?: string[];
   tenantId?: string;
+  runId?: string;
   /** Overrides the drafts' invoice date. */
   invoiceDate?: string;
 }
@@ -51,7 +52,9 @@ export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): Ledge
     const ds = readDataset(ports);
     assertAdmin(ports, ds, 'finalize invoices');
     const w = new LedgerWriter(context(ports, ds));
-    const ids = req.invoiceIds ?? ds.invoices.filter((r) => r.record.status === 'Draft' && (!req.tenantId || r.record.tenantId === req.tenantId)).map((r) => r.record.invoiceId);
+    const ids = req.invoiceIds ?? ds.invoices.map((r) => r.record)
+      .filter((i) => i.status === 'Draft' && (!req.tenantId || i.tenantId === req.tenantId) && (!req.runId || i.runId === req.runId))
+      .map((i) => i.invoiceId);
     const done: InvoiceSummary[] = [];
     // Drafts of one item go in service order: a draft waiting for an earlier draft of this batch is retried after it.
     const requested = new Set(ids);

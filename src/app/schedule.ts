@@ -72,7 +72,6 @@ export function scheduledWork(ports: Ports, slice: SliceOptions): ScheduledWork 
 
 function finish(ports: Ports, action: 'continued' | 'started', run: RunReport, s: Schedule | undefined): ScheduledWork {
   if (!run.done || !s?.autoFinalize) return { action, run };
-  const ids = readDataset(ports, ['Settings', 'Invoices']).invoices
-    .filter((r) => r.record.status === 'Draft' && r.record.runId === run.runId).map((r) => r.record.invoiceId);
-  return { action, run, finalized: ids.length ? finalizeInvoices(ports, { invoiceIds: ids }).invoices.length : 0 };
+  // The run's own drafts only, found in finalize's single read of the workbook.
+  return { action, run, finalized: finalizeInvoices(ports, { runId: run.runId }).invoices.length };
 }
