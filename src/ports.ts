@@ -2,6 +2,9 @@
 // is, and the Node host loads a workbook into memory first and saves it after.
 import type { RawTable } from './core/table';
 import type { TableName } from './core/schema';
+import type { DocText } from './core/docText';
+import type { InvoiceMail } from './core/mail';
+import type { Tenant } from './core/model';
 
 export type CellValue = string | number | boolean;
 
@@ -31,8 +34,26 @@ export interface ClockPort {
 }
 
 export interface LockPort {
-  /** Run `fn` holding the document's lock; throw a clear error if another run holds it. */
-  withLock<T>(fn: () => T): T;
+  /** Run `fn` holding the document's lock; throw a clear error (who holds it, since when) if another action does. */
+  withLock<T>(fn: () => T, what?: string): T;
+}
+
+/** Invoice documents of a synchronous host (Apps Script: a Google Doc and its PDF in Drive). */
+export interface DocumentsPort {
+  /** Makes the document of a finalized invoice under the tenant's folder, `<yyyy>/<mm>/`, named `name`. */
+  render(text: DocText, tenant: Tenant, name: string, date: string): { docUrl: string; pdfUrl: string };
+  /** A draft's preview PDF (not recorded in the ledger); returns its URL. */
+  preview(text: DocText, tenant: Tenant, name: string): string;
+  /** Whether the file behind a ledger link still exists (not deleted, not in the trash). */
+  exists(url: string): boolean;
+}
+
+/** Email of a synchronous host (Apps Script: MailApp, sent from the user's Gmail). */
+export interface MailPort {
+  /** Recipients the host may still send to today. */
+  remainingQuota(): number;
+  /** Sends one invoice email with the files behind these links attached. */
+  send(mail: InvoiceMail, attachmentUrls: string[]): void;
 }
 
 /**

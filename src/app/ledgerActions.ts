@@ -82,7 +82,7 @@ export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): Ledge
     }
     writeLedgerChanges(ports, ds, w.changes);
     return { invoices: done, failed: w.changes.errors };
-  });
+  }, 'finalizing invoices');
 }
 
 export interface CreditRequest {
@@ -120,7 +120,7 @@ function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport 
     op(w);
     writeLedgerChanges(ports, ds, w.changes);
     return { invoices: [...w.changes.created.map((d) => d.invoice), ...w.changes.updated].map(summarize), failed: w.changes.errors };
-  });
+  }, 'a cancellation or credit note');
 }
 
 /** A manual (or pro-forma) draft; finalize it like any other draft. */

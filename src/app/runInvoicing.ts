@@ -43,7 +43,7 @@ interface Checkpoint {
 
 /** Starts an invoice run; with slice limits it may stop early (`done: false`): continue it with continueRun. */
 export function runInvoicing(ports: Ports, req: RunRequest, slice: SliceOptions = {}): RunReport {
-  return ports.lock.withLock(() => runSlice(ports, readDataset(ports), req, slice));
+  return ports.lock.withLock(() => runSlice(ports, readDataset(ports), req, slice), 'an invoice run');
 }
 
 /** Continues a run that stopped at its checkpoint (the Runs row keeps its options). */
@@ -60,7 +60,7 @@ export function continueRun(ports: Ports, runId: string, slice: SliceOptions = {
       transactionFilters: run.transactionFilters ? run.transactionFilters.split(', ') : undefined, subscriptionIds: cp.subscriptionIds,
     };
     return runSlice(ports, ds, req, slice, { row: row.row, run, after: cp.after });
-  });
+  }, 'an invoice run');
 }
 
 function runSlice(ports: Ports, ds: Dataset, req: RunRequest, slice: SliceOptions, resume?: { row: number; run: Run; after: string }): RunReport {

@@ -5,6 +5,7 @@ import { addMonthsClamped, firstOfMonth, lastOfMonth } from '../core/dates';
 import { BillingError } from '../core/errors';
 import type { Ports } from '../ports';
 import { finalizeInvoices } from './ledgerActions';
+import { queueRun } from './delivery';
 import { continueRun, runInvoicing, type RunReport, type SliceOptions } from './runInvoicing';
 import { readDataset } from './workbook';
 
@@ -15,6 +16,8 @@ export interface Schedule {
   hour: number;
   /** Finalize the run's drafts when it is done. */
   autoFinalize: boolean;
+  /** Then email the finalized invoices (needs autoFinalize); what the mail quota refuses waits for the next trigger. */
+  autoSend?: boolean;
   enabled: boolean;
 }
 
@@ -29,7 +32,8 @@ export function loadSchedule(ports: Ports): Schedule | undefined {
 export function saveSchedule(ports: Ports, s: Schedule): Schedule {
   if (!Number.isInteger(s.dayOfMonth) || s.dayOfMonth < 1 || s.dayOfMonth > 28) throw new BillingError(`day of month must be 1 to 28 (every month has it), not ${s.dayOfMonth}`);
   if (!Number.isInteger(s.hour) || s.hour < 0 || s.hour > 23) throw new BillingError(`hour must be 0 to 23, not ${s.hour}`);
-  const clean: Schedule = { dayOfMonth: s.dayOfMonth, hour: s.hour, autoFinalize: !!s.autoFinalize, enabled: s.enabled !== false };
+  if (s.autoSend && !s.autoFinalize) throw new BillingError('auto-send needs auto-finalize: only finalized invoices are emailed');
+  const clean: Schedule = { dayOfMonth: s.dayOfMonth, hour: s.hour, autoFinalize: !!s.autoFinalize, autoSend: !!s.autoSend, enabled: s.enabled !== false };
   ports.kv.set(KEY, JSON.stringify(clean));
   return clean;
 }
@@ -53,7 +57,7 @@ function isDue(ports: Ports, s: Schedule): boolean {
 
 export type ScheduledWork =
   | { action: 'none' }
-  | { action: 'continued' | 'started'; run: RunReport; finalized?: number };
+  | { action: 'continued' | 'started'; run: RunReport; finalized?: number; queued?: number };
 
 /** What the hourly trigger does; quick when there is nothing to do. */
 export function scheduledWork(ports: Ports, slice: SliceOptions): ScheduledWork {
@@ -73,5 +77,32 @@ export function scheduledWork(ports: Ports, slice: SliceOptions): ScheduledWork 
 function finish(ports: Ports, action: 'continued' | 'started', run: RunReport, s: Schedule | undefined): ScheduledWork {
   if (!run.done || !s?.autoFinalize) return { action, run };
   // The run's own drafts only, found in finalize's single read of the workbook.
-  return { action, run, finalized: finalizeInvoices(ports, { runId: run.runId }).invoices.length };
+  const finalized = finalizeInvoices(ports, { runId: run.runId }).invoices.length;
+  // Auto-send queues them: the trigger mails the queue within the daily quota, this hour or later.
+  return { action, run, finalized, ...(s.autoSend ? { queued: queueRun(ports, run.runId) } : {}) };
+}
+
+export interface RunOutcome {
+  runId: string;
+  periodStart?: string;
+  periodEnd?: string;
+  startedAt?: string;
+  startedBy?: string;
+  status: string;
+  drafts: number;
+  errors: number;
+  lastError?: string;
+}
+
+/** The sidebar's Schedule panel: the schedule, when it runs next, and how the last runs ended. */
+export function scheduleState(ports: Ports): { schedule: Schedule | null; next: string | null; lastRuns: RunOutcome[] } {
+  const runs = readDataset(ports, ['Settings', 'Runs']).runs.map((r) => r.record);
+  return {
+    schedule: loadSchedule(ports) ?? null,
+    next: nextScheduledRun(ports) ?? null,
+    lastRuns: runs.slice(-5).reverse().map((r) => ({
+      runId: r.runId, periodStart: r.periodStart, periodEnd: r.periodEnd, startedAt: r.startedAt, startedBy: r.startedBy,
+      status: r.status, drafts: r.drafts ?? 0, errors: r.errors ?? 0, lastError: r.lastError,
+    })),
+  };
 }

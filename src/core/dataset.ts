@@ -11,6 +11,8 @@ export type RawWorkbook = Partial<Record<TableName, RawTable>>;
 export interface Dataset {
   ctx: ParseContext;
   tenants: Tenant[];
+  /** The Settings rows with their sheet row numbers (setup writes Drive ids into them). */
+  settingsRows: ParsedRow<Tenant>[];
   tenantById: Map<string, Tenant>;
   accounts: Map<string, Account>;
   contacts: Contact[];
@@ -116,7 +118,7 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
   }
 
   return {
-    ctx, tenants, tenantById, accounts, contacts, products,
+    ctx, tenants, settingsRows: settings.rows, tenantById, accounts, contacts, products,
     subscriptions: subs, subscriptionHeaders: subsT.headers,
     items, itemsBySubscription: groupBy(items, (i) => i.subscriptionId),
     transactions: txs, transactionHeaders: txT.headers,

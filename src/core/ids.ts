@@ -13,3 +13,14 @@ export function invoiceIdSource(existing: Iterable<Pick<Invoice, 'invoiceId'>>):
   }
   return () => `I-${String(++max).padStart(6, '0')}`;
 }
+
+/** An invoice number or id as a file name part ("RE/2026 01" → "RE_2026_01"). */
+export function safeFileName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+/** The file name (without extension) of a finalized invoice's documents: number and date. */
+export function documentName(inv: Pick<Invoice, 'number' | 'invoiceDate' | 'invoiceId'>): string {
+  const base = safeFileName(inv.number ?? inv.invoiceId);
+  return inv.invoiceDate ? `${base}_${inv.invoiceDate}` : base;
+}

@@ -5,6 +5,8 @@ import { SheetTables } from './sheetTables';
 /** Spreadsheet locales that write 1.234,56 (decimal comma); Swiss locales use a decimal point. */
 const DECIMAL_COMMA = /^(de|fr|es|it|nl|pt|pl|cs|da|fi|sv|nb|no|ru|tr|el|hu|ro|sk|sl|hr|bg|lt|lv|et|uk|id|vi)(?!_CH)/;
 
+const HOLDER = 'billing.lockHolder';
+
 export function gasPorts(): Ports {
   const ss = SpreadsheetApp.getActive();
   const tz = ss.getSpreadsheetTimeZone();
@@ -19,14 +21,23 @@ export function gasPorts(): Ports {
     },
     clock: { now: () => new Date(), today: () => fmt(new Date()), hour: () => Number(Utilities.formatDate(new Date(), tz, 'H')) },
     lock: {
-      withLock<T>(fn: () => T): T {
+      withLock<T>(fn: () => T, what = 'a billing action'): T {
         const lock = LockService.getDocumentLock();
-        if (!lock.tryLock(10000)) throw new Error('Another billing action is running in this spreadsheet. Try again in a minute.');
+        const props = PropertiesService.getDocumentProperties();
+        if (!lock.tryLock(10000)) {
+          const h = JSON.parse(props.getProperty(HOLDER) ?? 'null') as { what: string; user: string; at: string } | null;
+          throw new Error(h
+            ? `Another billing action is in progress (${h.what}, started by ${h.user} at ${h.at}). Try again when it has finished.`
+            : 'Another billing action is running in this spreadsheet. Try again in a minute.');
+        }
+        // Who holds the lock, for the message another user or the trigger gets meanwhile.
+        props.setProperty(HOLDER, JSON.stringify({ what, user: Session.getActiveUser().getEmail() || 'the hourly trigger', at: Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm') }));
         try {
           const out = fn();
           SpreadsheetApp.flush();
           return out;
         } finally {
+          props.deleteProperty(HOLDER);
           lock.releaseLock();
         }
       },

@@ -10,6 +10,11 @@ import { nextScheduledRun, saveSchedule, scheduledWork, type Schedule } from '..
 import { toRowValues } from '../core/table';
 import { setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
+import { pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
+import { scheduleState as scheduleStateUseCase } from '../app/schedule';
+import { DriveDocuments, createDefaultTemplate } from './documents';
+import { gasMail } from './mail';
+import { HELP } from './help';
 
 export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): void {
   // In AuthMode.NONE (add-on not yet used in this document) only a menu may be built.
@@ -18,9 +23,11 @@ export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): voi
     .addItem('Open sidebar', 'showSidebar')
     .addItem('Run invoicing for last month', 'menuRunLastMonth')
     .addItem('Finalize all drafts', 'menuFinalizeAll')
+    .addItem('Send finalized invoices', 'menuSendInvoices')
     .addItem('Verify ledger', 'menuVerifyLedger')
     .addSeparator()
     .addItem('Set up billing sheets', 'menuSetupSheets')
+    .addItem('Help', 'showHelp')
     .addToUi();
   void e;
 }
@@ -96,23 +103,93 @@ export function menuVerifyLedger(): void {
   SpreadsheetApp.getUi().alert(r.problems.length ? `Ledger problems:\n${r.problems.map((p) => `${p.number ?? p.invoiceId}: ${p.message}`).join('\n')}` : `Ledger intact: ${r.checked} finalized invoices checked.`);
 }
 
-/** Creates or completes the billing sheets; billing admins = Settings "Billing Admins" + the user running setup. */
+/**
+ * Creates or completes the billing sheets; billing admins = Settings "Billing Admins" + the user
+ * running setup. Each company in Settings without them gets a Drive folder and a default invoice
+ * template (their ids go into Settings).
+ */
 export function setupBillingSheets() {
   const ports = gasPorts();
   const ss = SpreadsheetApp.getActive();
   return ports.lock.withLock(() => {
     const settings = readDataset(ports, ['Settings']).tenants;
     const admins = [...new Set([ports.user(), ...settings.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/))].filter((e) => e.includes('@')))];
-    return setupSheets(ss, admins);
-  });
+    const sheets = setupSheets(ss, admins);
+    const rows = readDataset(ports, ['Settings']).settingsRows;
+    const created: string[] = [];
+    const update = rows.filter((r) => !r.record.driveFolderId || !r.record.templateId).map((r) => {
+      const t = r.record;
+      const folder = t.driveFolderId ? DriveApp.getFolderById(t.driveFolderId) : DriveApp.createFolder(`Invoices – ${t.legalName}`);
+      const templateId = t.templateId || createDefaultTemplate(folder, t.legalName);
+      created.push(t.tenantId);
+      return { row: r.row, values: { driveFolderId: folder.getId(), templateId } };
+    });
+    if (update.length) ports.tables.apply('Settings', { update });
+    return { ...sheets, driveFilesFor: created, companies: rows.length };
+  }, 'setting up the billing sheets');
 }
 
 export function menuSetupSheets(): void {
   const r = setupBillingSheets();
   SpreadsheetApp.getUi().alert(
     `Billing sheets are ready.\n\nCreated: ${r.createdSheets.join(', ') || 'none'}\nColumns added: ${r.addedColumns.length}\n` +
-    `Protected sheets: ${r.protectedSheets.join(', ')}\nProtected engine columns: ${r.protectedColumns.join(', ')}`,
+    `Protected sheets: ${r.protectedSheets.join(', ')}\nProtected engine columns: ${r.protectedColumns.join(', ')}\n` +
+    (r.companies ? `Drive folder and invoice template created for: ${r.driveFilesFor.join(', ') || 'none needed'}` : 'Add your company in Settings, then run Set up billing sheets again to create its Drive folder and invoice template.'),
   );
+}
+
+/** google.script.run: documents (Doc + PDF in Drive) for finalized invoices that have none, ~20 s a call. */
+export function renderDocuments(req?: { invoiceIds?: string[] }) {
+  return renderUseCase(gasPorts(), new DriveDocuments(), { invoiceIds: req?.invoiceIds, budgetMs: SLICE_MS });
+}
+
+/** google.script.run: a draft's preview PDF in Drive (<folder>/Previews); the sidebar opens its URL. */
+export function previewDraft(invoiceId: string) {
+  return previewUseCase(gasPorts(), new DriveDocuments(), invoiceId);
+}
+
+/** google.script.run: emails finalized invoices not sent yet, ~20 s a call; `done: false` means call again. */
+export function sendInvoices(req?: SendRequest) {
+  return sendUseCase(gasPorts(), new DriveDocuments(), gasMail, { ...(req ?? {}), budgetMs: SLICE_MS });
+}
+
+export function menuSendInvoices(): void {
+  const ports = gasPorts();
+  const docs = new DriveDocuments();
+  const began = Date.now();
+  let r = sendUseCase(ports, docs, gasMail, { budgetMs: SLICE_MS });
+  let sent = r.sent.length;
+  const failed = [...r.failed];
+  while (!r.done && Date.now() - began < EXECUTION_MS - 2 * SLICE_MS) {
+    r = sendUseCase(ports, docs, gasMail, { budgetMs: SLICE_MS });
+    sent += r.sent.length;
+    failed.push(...r.failed);
+  }
+  SpreadsheetApp.getUi().alert(
+    `Sent ${sent} invoices.` +
+    (r.queued ? `\n${r.queued} wait in the queue (${r.done ? `today's mail quota has ${r.quotaLeft} recipients left` : 'time ran out'}); the hourly trigger or the next Send continues.` : '') +
+    (r.uncertain.length ? `\nDelivery uncertain (check, then resend or mark as sent): ${r.uncertain.map((u) => u.number).join(', ')}` : '') +
+    (failed.length ? `\n\nNot sent:\n${failed.map((f) => `${f.number ?? f.invoiceId}: ${f.reason}`).join('\n')}` : ''),
+  );
+}
+
+/** google.script.run: the Schedule panel (schedule, next run, the last runs' outcome). */
+export function scheduleState() {
+  return scheduleStateUseCase(gasPorts());
+}
+
+/** google.script.run: selects an invoice's row in the Invoices sheet. */
+export function goToInvoice(invoiceId: string): void {
+  const ports = gasPorts();
+  const row = readDataset(ports, ['Settings', 'Invoices']).invoices.find((r) => r.record.invoiceId === invoiceId || r.record.number === invoiceId);
+  if (!row) throw new Error(`invoice ${invoiceId} does not exist`);
+  const sheet = SpreadsheetApp.getActive().getSheetByName('Invoices')!;
+  sheet.activate();
+  sheet.getRange(row.row, 1).activate();
+}
+
+export function showHelp(): void {
+  SpreadsheetApp.getUi().alert(HELP);
 }
 
 const TRIGGER_HANDLER = 'onHourlyTrigger';
@@ -130,15 +207,32 @@ export function saveScheduleSettings(s: Schedule) {
   return { schedule: saved, next: nextScheduledRun(ports) ?? null };
 }
 
-/** The hourly trigger: continue a cut run, or start the scheduled one, or return at once. */
+/**
+ * The hourly trigger: continue a cut run or start the scheduled one; then, with the time left,
+ * documents for finalized invoices and the mail queue; return at once when nothing waits.
+ */
 export function onHourlyTrigger(): void {
   const ports = gasPorts();
+  const began = Date.now();
+  const log = (action: string, e: unknown) =>
+    // Add-on triggers send no failure email: the Log sheet is where a failure shows.
+    ports.tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action, details: (e as Error).message })] });
   try {
     // Planning stops after 2 minutes, leaving the rest of the 6 for reading and writing the sheets.
     scheduledWork(ports, { budgetMs: 2 * 60_000 });
   } catch (e) {
-    // Add-on triggers send no failure email: the Log sheet is where a failure shows.
-    ports.tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action: 'scheduled run failed', details: (e as Error).message })] });
+    log('scheduled run failed', e);
+    return;
+  }
+  try {
+    const left = () => EXECUTION_MS - 60_000 - (Date.now() - began);
+    const pending = pendingDelivery(readDataset(ports, ['Settings', 'Invoices']));
+    if (!pending.documents && !pending.queued) return;
+    const docs = new DriveDocuments();
+    if (pending.documents && left() > 0) renderUseCase(ports, docs, { budgetMs: left() });
+    if (pending.queued && left() > 0) sendUseCase(ports, docs, gasMail, { queuedOnly: true, budgetMs: left() });
+  } catch (e) {
+    log('documents or mail failed', e);
   }
 }
 

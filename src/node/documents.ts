@@ -2,7 +2,8 @@
 // (path recorded in the ledger, a deleted file is made again from the ledger), draft previews
 // with a DRAFT watermark into <out>/previews/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { safeFileName, writeFileAtomic } from './files';
+import { writeFileAtomic } from './files';
+import { documentName, safeFileName } from '../core/ids';
 import { join } from 'node:path';
 import { readDataset } from '../app/workbook';
 import type { Dataset } from '../core/dataset';
@@ -61,7 +62,7 @@ export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string
     const date = inv.invoiceDate!;
     const dir = join(outDir, safeFileName(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${safeFileName(inv.number!)}_${date}.pdf`);
+    const path = join(dir, `${documentName(inv)}.pdf`);
     writeFileAtomic(path, await renderInvoicePdf(doc, { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId), logo: logoOf(ds, inv.tenantId) }));
     out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
     progress?.(out.length, docs.length);

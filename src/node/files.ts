@@ -7,8 +7,3 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
   writeFileSync(tmp, data);
   renameSync(tmp, path);
 }
-
-/** An invoice number or id as a file name part ("RE/2026 01" → "RE_2026_01"). */
-export function safeFileName(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '_');
-}

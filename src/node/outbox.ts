@@ -3,12 +3,13 @@
 // transactional: invoices are marked "sending" (and saved) before anything goes out and "sent"
 // after; one found in "sending" later is reported as delivery uncertain, never resent by itself.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { safeFileName, writeFileAtomic } from './files';
+import { writeFileAtomic } from './files';
+import { safeFileName } from '../core/ids';
 import { basename, join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { readDataset } from '../app/workbook';
+import { chooseDeliveries, logInvoices, markInvoices, recipientsText } from '../app/delivery';
 import { invoiceMail } from '../core/mail';
-import { toRowValues } from '../core/table';
 import type { Invoice } from '../core/model';
 import type { Ports } from '../ports';
 import { renderFinalPdfs } from './documents';
@@ -44,23 +45,11 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
   await renderFinalPdfs(ports, o.outDir, o.ids, o.progress);
   const ds = readDataset(ports);
   const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
-  const report: SendReport = { sent: [], uncertain: [], failed: [] };
-  const chosen = (i: Invoice) => !o.ids?.length || o.ids.includes(i.invoiceId) || (i.number !== undefined && o.ids.includes(i.number));
-  const finals = ds.invoices.map((r) => r.record).filter((i) => i.status !== 'Draft' && i.type !== 'pro_forma' && chosen(i));
-  const due: Invoice[] = [];
-  for (const inv of finals) {
-    if (inv.delivery === 'sending' && !o.resend) report.uncertain.push({ invoiceId: inv.invoiceId, number: inv.number! });
-    else if (inv.delivery !== 'sent' || (o.resend && o.ids?.length)) due.push(inv);
-  }
+  const choice = chooseDeliveries(ds, o.ids, o.resend);
+  const report: SendReport = { sent: [], uncertain: choice.uncertain.map((i) => ({ invoiceId: i.invoiceId, number: i.number! })), failed: [] };
+  const due = choice.due;
   const now = () => ports.clock.now().toISOString();
-  const mark = (list: { inv: Invoice; values: Record<string, string> }[]) => {
-    if (list.length) ports.tables.apply('Invoices', { update: list.map((m) => ({ row: rows.get(m.inv.invoiceId)!, values: m.values })) });
-  };
-  const log = (entries: { inv: Invoice; action: string; details: string }[]) => {
-    if (entries.length) {
-      ports.tables.apply('Log', { append: entries.map((e) => toRowValues('Log', { at: now(), user: ports.user(), action: e.action, invoiceId: e.inv.invoiceId, number: e.inv.number, details: e.details })) });
-    }
-  };
+  const mark = (list: { inv: Invoice; values: Record<string, string> }[]) => markInvoices(ports, rows, list);
 
   const mails = new Map<string, ReturnType<typeof invoiceMail>>();
   for (const inv of due) {
@@ -98,7 +87,7 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
       const path = join(outbox, `${safeFileName(inv.number!)}.eml`);
       writeFileAtomic(path, info.message);
       if (smtp) await smtp.sendMail(message);
-      const to = [...m.to, ...m.cc.map((c) => `cc:${c}`), ...m.bcc.map((b) => `bcc:${b}`)].join(', ');
+      const to = recipientsText(m);
       done.push({ inv, values: { delivery: 'sent', sentAt: now(), sentTo: to } });
       logs.push({ inv, action: 'send', details: `${smtp ? 'SMTP' : 'outbox'} to ${to}` });
       report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: m.to, eml: path });
@@ -110,7 +99,7 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
     o.progress?.(done.length, ready.length);
   }
   mark(done);
-  log(logs);
+  logInvoices(ports, logs);
   return report;
 }
 

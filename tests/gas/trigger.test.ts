@@ -19,7 +19,7 @@ describe('hourly trigger', () => {
     const ctx = load(ss);
     ctx.setupBillingSheets();
     const r = ctx.saveScheduleSettings({ dayOfMonth: 3, hour: 6, autoFinalize: true, enabled: true });
-    expect(r.schedule).toEqual({ dayOfMonth: 3, hour: 6, autoFinalize: true, enabled: true });
+    expect(r.schedule).toEqual({ dayOfMonth: 3, hour: 6, autoFinalize: true, autoSend: false, enabled: true });
     expect(typeof r.next).toBe('string');
     ctx.saveScheduleSettings({ dayOfMonth: 4, hour: 6, autoFinalize: true, enabled: true });
     expect(ss.triggers.map((t) => t.handler)).toEqual(['onHourlyTrigger']);

@@ -23,7 +23,7 @@ describe('scheduled runs', () => {
     expect(() => saveSchedule(p, { dayOfMonth: 31, hour: 8, autoFinalize: false, enabled: true })).toThrow('day of month must be 1 to 28');
     expect(() => saveSchedule(p, { dayOfMonth: 2, hour: 24, autoFinalize: false, enabled: true })).toThrow('hour must be 0 to 23');
     saveSchedule(p, { dayOfMonth: 2, hour: 8, autoFinalize: true, enabled: true });
-    expect(loadSchedule(p)).toEqual({ dayOfMonth: 2, hour: 8, autoFinalize: true, enabled: true });
+    expect(loadSchedule(p)).toEqual({ dayOfMonth: 2, hour: 8, autoFinalize: true, autoSend: false, enabled: true });
   });
 
   it('does nothing before the day and hour, runs last month once when due, and finalizes if asked', () => {

@@ -1,0 +1,269 @@
+// Documents and email of finalized invoices for a synchronous host (Apps Script): the document and
+// PDF of every finalized invoice, draft previews, and sending within the mail quota and a time
+// budget. Sending cannot be transactional: an invoice is marked "sending" (written) before its
+// email goes out and "sent" after; one found still "sending" later is reported as delivery
+// uncertain and never resent by itself. What the quota or the time budget leaves stays "queued"
+// for the next trigger.
+import { documentText } from '../core/docText';
+import { documentName } from '../core/ids';
+import { invoiceMail, type InvoiceMail } from '../core/mail';
+import type { Dataset } from '../core/dataset';
+import type { Invoice, InvoiceDoc } from '../core/model';
+import { toRowValues } from '../core/table';
+import type { DocumentsPort, MailPort, Ports } from '../ports';
+import { assertAdmin } from './ledgerActions';
+import { readDataset, rowOfInvoice } from './workbook';
+
+const TABLES = ['Settings', 'Accounts', 'Contacts', 'Invoices', 'InvoiceLines'] as const;
+
+/** Which finalized invoices are due for sending, and which were left in "sending" by a crash. */
+export function chooseDeliveries(ds: Dataset, ids?: readonly string[], resend = false, queuedOnly = false): { due: Invoice[]; uncertain: Invoice[] } {
+  const chosen = (i: Invoice) => !ids?.length || ids.includes(i.invoiceId) || (i.number !== undefined && ids.includes(i.number));
+  const due: Invoice[] = [];
+  const uncertain: Invoice[] = [];
+  for (const r of ds.invoices) {
+    const inv = r.record;
+    if (inv.status === 'Draft' || inv.type === 'pro_forma' || !chosen(inv)) continue;
+    if (queuedOnly && inv.delivery !== 'queued') continue;
+    // Only a named invoice is resent: a crash must never make "resend" mail every uncertain invoice.
+    if (inv.delivery === 'sending' && !(resend && ids?.length)) uncertain.push(inv);
+    else if (inv.delivery !== 'sent' || (resend && ids?.length)) due.push(inv);
+  }
+  return { due, uncertain };
+}
+
+/** "to, cc:…, bcc:…" as recorded in the ledger's Sent To column and the Log. */
+export function recipientsText(m: InvoiceMail): string {
+  return [...m.to, ...m.cc.map((c) => `cc:${c}`), ...m.bcc.map((b) => `bcc:${b}`)].join(', ');
+}
+
+/** Sets delivery columns of these invoices in one write. */
+export function markInvoices(ports: Ports, rows: Map<string, number>, list: { inv: Invoice; values: Record<string, string> }[]): void {
+  if (list.length) ports.tables.apply('Invoices', { update: list.map((m) => ({ row: rows.get(m.inv.invoiceId)!, values: m.values })) });
+}
+
+/** Appends Log rows (one bulk write). */
+export function logInvoices(ports: Ports, entries: { inv: Invoice; action: string; details: string }[]): void {
+  if (!entries.length) return;
+  const at = ports.clock.now().toISOString();
+  ports.tables.apply('Log', { append: entries.map((e) => toRowValues('Log', { at, user: ports.user(), action: e.action, invoiceId: e.inv.invoiceId, number: e.inv.number, details: e.details })) });
+}
+
+function docOf(ds: Dataset, inv: Invoice): InvoiceDoc {
+  return { invoice: inv, lines: (ds.linesByInvoice.get(inv.invoiceId) ?? []).map((l) => l.record) };
+}
+
+function find(ds: Dataset, idOrNumber: string): Invoice {
+  const inv = ds.invoices.find((r) => r.record.invoiceId === idOrNumber || r.record.number === idOrNumber)?.record;
+  if (!inv) throw new Error(`invoice ${idOrNumber} does not exist`);
+  return inv;
+}
+
+/** Milliseconds left of a call's budget. */
+function budget(ports: Ports, ms: number | undefined): () => boolean {
+  const start = ports.clock.now().getTime();
+  return () => ms !== undefined && ports.clock.now().getTime() - start > ms;
+}
+
+/** Apps Script says this when a daily quota (documents, email recipients) is used up. */
+const DAILY_QUOTA = /too many times for one day/i;
+
+export interface DocumentsReport {
+  rendered: { invoiceId: string; number: string; docUrl: string; pdfUrl: string }[];
+  failed: { invoiceId: string; number?: string; reason: string }[];
+  /** Invoices still without documents (time budget or daily quota): call again, or the trigger does. */
+  remaining: number;
+  quotaExhausted: boolean;
+}
+
+/**
+ * Documents for finalized invoices that have none yet, and for the named ones whose PDF was deleted
+ * (made again from the ledger). Links go to the ledger in one write per call, also when a document fails.
+ */
+export function renderDocuments(ports: Ports, docs: DocumentsPort, req: { invoiceIds?: string[]; budgetMs?: number } = {}): DocumentsReport {
+  return ports.lock.withLock(() => {
+    const ds = readDataset(ports, TABLES);
+    assertAdmin(ports, ds, 'create invoice documents');
+    return renderIn(ports, ds, docs, req.invoiceIds, budget(ports, req.budgetMs));
+  }, 'creating invoice documents');
+}
+
+function renderIn(ports: Ports, ds: Dataset, docs: DocumentsPort, ids: string[] | undefined, over: () => boolean): DocumentsReport {
+  const finals = (ids?.length ? ids.map((id) => find(ds, id)) : ds.invoices.map((r) => r.record)).filter((i) => i.status !== 'Draft' && i.number);
+  // A named invoice is checked in Drive (deleted PDF made again); the bulk pass trusts the ledger's links.
+  const todo = finals.filter((i) => !i.pdfUrl || (ids?.length && !docs.exists(i.pdfUrl)));
+  const report: DocumentsReport = { rendered: [], failed: [], remaining: 0, quotaExhausted: false };
+  const rows = rowOfInvoice(ds);
+  try {
+    for (const [n, inv] of todo.entries()) {
+      if (over() || report.quotaExhausted) {
+        report.remaining = todo.length - n;
+        break;
+      }
+      try {
+        const tenant = ds.tenantById.get(inv.tenantId)!;
+        const r = docs.render(documentText(docOf(ds, inv), tenant, ds.accounts.get(inv.accountId)), tenant, documentName(inv), inv.invoiceDate!);
+        report.rendered.push({ invoiceId: inv.invoiceId, number: inv.number!, ...r });
+      } catch (e) {
+        const reason = (e as Error).message;
+        if (DAILY_QUOTA.test(reason)) {
+          report.quotaExhausted = true;
+          report.remaining = todo.length - n;
+          break;
+        }
+        report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });
+      }
+    }
+  } finally {
+    logInvoices(ports, report.failed.map((f) => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason })));
+    if (report.rendered.length) {
+      ports.tables.apply('Invoices', { update: report.rendered.map((r) => ({ row: rows.get(r.invoiceId)!, values: { docUrl: r.docUrl, pdfUrl: r.pdfUrl } })) });
+      for (const r of report.rendered) Object.assign(ds.invoices.find((x) => x.record.invoiceId === r.invoiceId)!.record, { docUrl: r.docUrl, pdfUrl: r.pdfUrl });
+    }
+  }
+  return report;
+}
+
+/** A draft's preview PDF with the DRAFT mark; anyone may preview, nothing is recorded. */
+export function previewDraft(ports: Ports, docs: DocumentsPort, invoiceId: string): { invoiceId: string; url: string } {
+  const ds = readDataset(ports, TABLES);
+  const inv = find(ds, invoiceId);
+  const tenant = ds.tenantById.get(inv.tenantId)!;
+  const url = docs.preview(documentText(docOf(ds, inv), tenant, ds.accounts.get(inv.accountId), inv.status === 'Draft'), tenant, `${inv.status === 'Draft' ? 'DRAFT ' : ''}${documentName(inv)}`);
+  return { invoiceId: inv.invoiceId, url };
+}
+
+export interface MailReport {
+  /** Documents made on the way (invoices to send need their PDF). */
+  rendered: number;
+  sent: { invoiceId: string; number: string; to: string[] }[];
+  failed: { invoiceId: string; number?: string; reason: string }[];
+  uncertain: { invoiceId: string; number: string }[];
+  /** Left for later: the mail quota is used up for today, or the time budget ran out. */
+  queued: number;
+  quotaLeft: number;
+  /** False: the time budget ran out with work left; call again. */
+  done: boolean;
+}
+
+/** Invoices marked "sending" per written batch: a crash can leave at most this many uncertain. */
+const BATCH = 10;
+
+/**
+ * Emails finalized invoices not sent yet (or the named ones), making missing documents first. Each
+ * email needs as much quota as it has recipients; what does not fit today stays queued.
+ */
+export interface SendRequest {
+  /** Only these invoices (id or number); with `resend` also when sent or uncertain before. */
+  invoiceIds?: string[];
+  resend?: boolean;
+  /** Only invoices waiting in the queue (the trigger: never mail what a user chose not to send). */
+  queuedOnly?: boolean;
+  budgetMs?: number;
+}
+
+export function sendInvoices(ports: Ports, docs: DocumentsPort, mail: MailPort, req: SendRequest = {}): MailReport {
+  return ports.lock.withLock(() => {
+    const ds = readDataset(ports, TABLES);
+    assertAdmin(ports, ds, 'send invoices');
+    const over = budget(ports, req.budgetMs);
+    const { due, uncertain } = chooseDeliveries(ds, req.invoiceIds, req.resend, req.queuedOnly);
+    const report: MailReport = { rendered: 0, sent: [], failed: [], uncertain: uncertain.map((i) => ({ invoiceId: i.invoiceId, number: i.number! })), queued: 0, quotaLeft: 0, done: true };
+    const needDocs = due.filter((i) => !i.pdfUrl || (req.invoiceIds?.length && !docs.exists(i.pdfUrl)));
+    if (needDocs.length) {
+      const r = renderIn(ports, ds, docs, needDocs.map((i) => i.invoiceId), over);
+      report.rendered = r.rendered.length;
+      report.failed.push(...r.failed.map((f) => ({ ...f, reason: `no document: ${f.reason}` })));
+    }
+    const rows = rowOfInvoice(ds);
+    const mark = (list: { inv: Invoice; values: Record<string, string> }[]) => markInvoices(ports, rows, list);
+
+    const ready: { inv: Invoice; m: InvoiceMail }[] = [];
+    const unsendable: { inv: Invoice; values: Record<string, string> }[] = [];
+    const logs: { inv: Invoice; action: string; details: string }[] = [];
+    const docFailed = new Set(report.failed.map((f) => f.invoiceId));
+    for (const inv of due) {
+      // Out of the queue with a Log row, so the trigger does not retry it every hour unseen.
+      if (docFailed.has(inv.invoiceId)) unsendable.push({ inv, values: { delivery: 'failed' } });
+      if (!inv.pdfUrl) continue; // its document failed (above) or waits for time or quota (queued below)
+      try {
+        ready.push({ inv, m: invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, ds.contacts) });
+      } catch (e) {
+        const reason = (e as Error).message;
+        report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });
+        unsendable.push({ inv, values: { delivery: 'failed' } });
+        logs.push({ inv, action: 'send failed', details: reason });
+      }
+    }
+    mark(unsendable);
+    const pending = [...ready];
+    const recipients = (m: InvoiceMail) => m.to.length + m.cc.length + m.bcc.length;
+    let quota = mail.remainingQuota();
+    const queuedNow = new Set<string>();
+    while (pending.length && quota > 0 && !over()) {
+      const batch: typeof ready = [];
+      for (let q = quota, i = 0; i < pending.length && batch.length < BATCH && recipients(pending[i].m) <= q; i++) {
+        q -= recipients(pending[i].m);
+        batch.push(pending[i]);
+      }
+      if (!batch.length) break; // the next email has more recipients than today's quota has left
+      mark(batch.map(({ inv }) => ({ inv, values: { delivery: 'sending' } })));
+      const outcome: { inv: Invoice; values: Record<string, string> }[] = [];
+      for (const { inv, m } of batch) {
+        if (quota <= 0 || over()) {
+          // Not tried: back in the queue, certainly not sent.
+          outcome.push({ inv, values: { delivery: 'queued' } });
+          queuedNow.add(inv.invoiceId);
+          continue;
+        }
+        try {
+          mail.send(m, [inv.pdfUrl!]);
+          quota -= recipients(m);
+          const to = recipientsText(m);
+          outcome.push({ inv, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString(), sentTo: to } });
+          logs.push({ inv, action: 'send', details: `email to ${to}` });
+          report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: m.to });
+          pending.splice(pending.findIndex((p) => p.inv === inv), 1);
+        } catch (e) {
+          const reason = (e as Error).message;
+          if (DAILY_QUOTA.test(reason)) {
+            // The quota refused it: nothing went out; it waits for tomorrow like the rest.
+            quota = 0;
+            outcome.push({ inv, values: { delivery: 'queued' } });
+            queuedNow.add(inv.invoiceId);
+          } else {
+            outcome.push({ inv, values: { delivery: 'failed' } });
+            logs.push({ inv, action: 'send failed', details: reason });
+            report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });
+            pending.splice(pending.findIndex((p) => p.inv === inv), 1);
+          }
+        }
+      }
+      mark(outcome);
+    }
+    // What is left (also what waits for its document) is marked queued: the hourly trigger sends it.
+    const docsWaiting = due.filter((i) => !i.pdfUrl && !docFailed.has(i.invoiceId));
+    const left = [...pending.map((p) => p.inv), ...docsWaiting];
+    mark(left.filter((inv) => inv.delivery !== 'queued' && !queuedNow.has(inv.invoiceId)).map((inv) => ({ inv, values: { delivery: 'queued' } })));
+    logInvoices(ports, logs);
+    report.queued = left.length;
+    report.quotaLeft = Math.max(0, quota);
+    // More to do now only if time, not a quota, stopped us.
+    report.done = report.queued === 0 || quota <= 0 || !over();
+    return report;
+  }, 'sending invoices');
+}
+
+/** Marks a run's finalized invoices for sending (auto-send): the trigger sends them within the quota. */
+export function queueRun(ports: Ports, runId: string): number {
+  const ds = readDataset(ports, ['Settings', 'Invoices']);
+  const hits = ds.invoices.filter((r) => r.record.runId === runId && r.record.status !== 'Draft' && !r.record.delivery);
+  if (hits.length) ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'queued' } })) });
+  return hits.length;
+}
+
+/** Whether the trigger has documents or mail waiting. */
+export function pendingDelivery(ds: Dataset): { documents: number; queued: number } {
+  const finals = ds.invoices.map((r) => r.record).filter((i) => i.status !== 'Draft' && i.number);
+  return { documents: finals.filter((i) => !i.pdfUrl).length, queued: finals.filter((i) => i.delivery === 'queued').length };
+}

@@ -1,0 +1,186 @@
+// Invoice documents in Drive: a copy of the tenant's Google Docs template per finalized invoice with
+// its {{placeholders}} filled and its template rows repeated per line, tax rate and total, saved,
+// exported to PDF, both stored in <folder>/<yyyy>/<mm>/. Folders are looked up once per execution.
+import { BillingError } from '../core/errors';
+import type { DocText } from '../core/docText';
+import type { Tenant } from '../core/model';
+import type { DocumentsPort } from '../ports';
+
+type Folder = GoogleAppsScript.Drive.Folder;
+type Container = GoogleAppsScript.Document.Body | GoogleAppsScript.Document.HeaderSection | GoogleAppsScript.Document.FooterSection | GoogleAppsScript.Document.TableRow;
+
+/** RE2 pattern (a string, as findText takes it) of a placeholder such as {{line.net}}. */
+const PLACEHOLDER = '\\{\\{[A-Za-z.]+\\}\\}';
+
+/**
+ * Fills the placeholders of one section with plain text. Values are inserted literally with
+ * deleteText/insertText, never passed to replaceText (whose replacement string treats `$` and `\`
+ * specially): a customer named "Cash $1 \ Co" stays exactly that. Matches are collected first and
+ * filled from the last to the first, so offsets stay valid and inserted text is never searched again.
+ */
+function fill(section: Container, values: Record<string, string>): void {
+  const found: GoogleAppsScript.Document.RangeElement[] = [];
+  for (let r = section.findText(PLACEHOLDER); r; r = section.findText(PLACEHOLDER, r)) found.push(r);
+  for (const r of found.reverse()) {
+    const text = r.getElement().asText();
+    const start = r.getStartOffset();
+    const end = r.getEndOffsetInclusive();
+    const key = text.getText().slice(start + 2, end - 1);
+    // An unknown name stays visible in the document: the user sees the typo in the template.
+    if (!(key in values)) continue;
+    text.deleteText(start, end);
+    if (values[key]) text.insertText(start, values[key]);
+  }
+}
+
+function prefixed(prefix: string, values: object): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${prefix}.${k}`, String(v)]));
+}
+
+/** Template rows (a row holding {{line.…}}, {{tax.…}} or {{total.…}}) become one row per entry. */
+function repeatRows(body: GoogleAppsScript.Document.Body, text: DocText): void {
+  const sets: Record<string, { values: Record<string, string>; strong?: boolean }[]> = {
+    line: text.lines.map((l) => ({ values: prefixed('line', l) })),
+    tax: text.taxes.map((t) => ({ values: prefixed('tax', t) })),
+    total: text.totals.map((t) => ({ values: prefixed('total', { label: t.label, value: t.value }), strong: t.strong })),
+  };
+  for (const table of body.getTables()) {
+    for (let i = table.getNumRows() - 1; i >= 0; i--) {
+      const row = table.getRow(i);
+      const kind = /\{\{(line|tax|total)\./.exec(row.getText())?.[1];
+      if (!kind) continue;
+      sets[kind].forEach((entry, k) => {
+        const copy = table.insertTableRow(i + 1 + k, row.copy());
+        fill(copy, entry.values);
+        if (entry.strong) for (let c = 0; c < copy.getNumCells(); c++) copy.getCell(c).editAsText().setBold(true);
+      });
+      table.removeRow(i);
+    }
+  }
+}
+
+function fillDocument(doc: GoogleAppsScript.Document.Document, text: DocText): void {
+  const body = doc.getBody();
+  repeatRows(body, text);
+  for (const section of [body, doc.getHeader(), doc.getFooter()]) if (section) fill(section, text.fields);
+}
+
+/** The Drive file id inside a Docs or Drive link. */
+export function fileIdOf(url: string): string | undefined {
+  return /\/d\/([\w-]{10,})/.exec(url)?.[1];
+}
+
+export class DriveDocuments implements DocumentsPort {
+  private readonly folders = new Map<string, Folder>();
+
+  private child(parent: Folder, name: string): Folder {
+    const key = `${parent.getId()}/${name}`;
+    let f = this.folders.get(key);
+    if (!f) {
+      const it = parent.getFoldersByName(name);
+      f = it.hasNext() ? it.next() : parent.createFolder(name);
+      this.folders.set(key, f);
+    }
+    return f;
+  }
+
+  private root(t: Tenant): Folder {
+    if (!t.driveFolderId) throw new BillingError(`Settings has no Drive Folder ID for ${t.tenantId}: run Billing → Set up billing sheets`);
+    let f = this.folders.get(t.driveFolderId);
+    if (!f) {
+      try {
+        f = DriveApp.getFolderById(t.driveFolderId);
+      } catch {
+        throw new BillingError(`the Drive folder of ${t.tenantId} (Settings, Drive Folder ID "${t.driveFolderId}") cannot be opened: clear the cell and run Set up billing sheets`);
+      }
+      this.folders.set(t.driveFolderId, f);
+    }
+    return f;
+  }
+
+  private template(t: Tenant): GoogleAppsScript.Drive.File {
+    if (!t.templateId) throw new BillingError(`Settings has no Template ID for ${t.tenantId}: run Billing → Set up billing sheets`);
+    try {
+      return DriveApp.getFileById(t.templateId);
+    } catch {
+      throw new BillingError(`the invoice template of ${t.tenantId} (Settings, Template ID "${t.templateId}") cannot be opened: clear the cell and run Set up billing sheets`);
+    }
+  }
+
+  /** Copy, fill, save, export: the Doc and its PDF, named `name`, in `folder`. */
+  private make(text: DocText, t: Tenant, name: string, folder: Folder) {
+    // A copy left by an execution that stopped before the ledger got its links is replaced.
+    const left = folder.getFilesByName(name);
+    if (left.hasNext()) {
+      while (left.hasNext()) left.next().setTrashed(true);
+      const pdfs = folder.getFilesByName(`${name}.pdf`);
+      while (pdfs.hasNext()) pdfs.next().setTrashed(true);
+    }
+    const copy = this.template(t).makeCopy(name, folder);
+    try {
+      const doc = DocumentApp.openById(copy.getId());
+      fillDocument(doc, text);
+      // Export sees only saved content.
+      doc.saveAndClose();
+      const pdf = folder.createFile(copy.getAs('application/pdf').setName(`${name}.pdf`));
+      return { copy, pdf };
+    } catch (e) {
+      copy.setTrashed(true);
+      throw e;
+    }
+  }
+
+  render(text: DocText, t: Tenant, name: string, date: string) {
+    const folder = this.child(this.child(this.root(t), date.slice(0, 4)), date.slice(5, 7));
+    const { copy, pdf } = this.make(text, t, name, folder);
+    return { docUrl: copy.getUrl(), pdfUrl: pdf.getUrl() };
+  }
+
+  preview(text: DocText, t: Tenant, name: string): string {
+    const { copy, pdf } = this.make(text, t, name, this.child(this.root(t), 'Previews'));
+    // A preview keeps only its PDF.
+    copy.setTrashed(true);
+    return pdf.getUrl();
+  }
+
+  exists(url: string): boolean {
+    const id = fileIdOf(url);
+    if (!id) return false;
+    try {
+      return !DriveApp.getFileById(id).isTrashed();
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * The default invoice template: every placeholder in a layout that works as it is, for the user to
+ * restyle in Docs (logo, fonts, colours). Labels are placeholders too, so one template serves
+ * German, English and French invoices.
+ */
+export function createDefaultTemplate(folder: Folder, tenantName: string): string {
+  const doc = DocumentApp.create(`Invoice template – ${tenantName}`);
+  const header = doc.addHeader();
+  header.appendParagraph('{{sellerName}}').setAlignment(DocumentApp.HorizontalAlignment.RIGHT).editAsText().setBold(true);
+  header.appendParagraph('{{sellerAddress}}').setAlignment(DocumentApp.HorizontalAlignment.RIGHT);
+  const body = doc.getBody();
+  body.appendParagraph('{{senderLine}}').editAsText().setFontSize(7);
+  body.appendParagraph('{{recipient}}');
+  body.appendParagraph('{{info}}').setAlignment(DocumentApp.HorizontalAlignment.RIGHT);
+  body.appendParagraph('{{title}}').setHeading(DocumentApp.ParagraphHeading.HEADING1);
+  body.appendParagraph('{{credits}}');
+  const lines = body.appendTable([
+    ['{{label.pos}}', '{{label.description}}', '{{label.qty}}', '{{label.unit}}', '{{label.unitPrice}}', '{{label.discount}}', '{{label.net}}'],
+    ['{{line.no}}', '{{line.description}} {{line.period}}', '{{line.quantity}}', '{{line.unit}}', '{{line.unitPrice}}', '{{line.discount}}', '{{line.net}}'],
+  ]);
+  for (let c = 0; c < 7; c++) lines.getRow(0).getCell(c).editAsText().setBold(true);
+  body.appendTable([['{{total.label}}', '{{total.value}}']]);
+  body.appendParagraph('{{notes}}');
+  body.appendParagraph('{{payment}}');
+  doc.addFooter().appendParagraph('{{footer}}').editAsText().setFontSize(7);
+  doc.saveAndClose();
+  const file = DriveApp.getFileById(doc.getId());
+  file.moveTo(folder);
+  return doc.getId();
+}
