@@ -4,20 +4,36 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { continueRun, runInvoicing } from '../../src/app/runInvoicing';
-import { finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
+import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
+import { loadSchedule, nextScheduledRun, saveSchedule, scheduleState } from '../../src/app/schedule';
 import { sidebarState } from '../../src/app/sidebarState';
-import { account, item, ports, product, subscription } from '../support/fixtures';
+import { account, item, ports, product, subscription, table } from '../support/fixtures';
 
 const html = readFileSync(join(__dirname, '../../sidebar/Sidebar.html'), 'utf8');
 
-function sidebar(p: ReturnType<typeof ports>) {
+type Server = Record<string, (...a: any[]) => unknown>;
+
+/**
+ * The sidebar on the real use cases; `host` adds stand-ins for what only the Apps Script host does
+ * (previewDraft, sendInvoices, goToInvoice). `log` records every call with its arguments as sent.
+ */
+function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
   const calls: string[] = [];
-  const server: Record<string, (...a: any[]) => unknown> = {
+  const log: { name: string; args: unknown[] }[] = [];
+  const server: Server = {
     sidebarState: () => sidebarState(p),
     runInvoicing: (req) => runInvoicing(p, req, { maxGroups: 1 }),
     continueRun: (id) => continueRun(p, id, { maxGroups: 1 }),
     finalizeInvoices: (req) => finalizeInvoices(p, req),
     verifyLedger: () => verifyLedger(p),
+    cancelInvoice: (req) => cancelInvoice(p, req),
+    creditInvoice: (req) => creditInvoice(p, req),
+    scheduleState: () => scheduleState(p),
+    saveScheduleSettings: (s) => {
+      const schedule = saveSchedule(p, s);
+      return { schedule, next: nextScheduledRun(p) ?? null };
+    },
+    ...host,
   };
   const dom = new JSDOM(html, {
     runScripts: 'dangerously',
@@ -29,9 +45,12 @@ function sidebar(p: ReturnType<typeof ports>) {
           if (name === 'withFailureHandler') return (f: (e: Error) => void) => runner(ok, f);
           return (...args: unknown[]) => {
             calls.push(name);
+            const sent = JSON.parse(JSON.stringify(args));
+            log.push({ name, args: sent });
             setTimeout(() => {
               try {
-                ok?.(JSON.parse(JSON.stringify(server[name](...JSON.parse(JSON.stringify(args))) ?? null)));
+                if (!server[name]) throw new Error(`Script function not found: ${name}`);
+                ok?.(JSON.parse(JSON.stringify(server[name](...sent) ?? null)));
               } catch (e) {
                 fail?.(new window.Error((e as Error).message));
               }
@@ -42,22 +61,44 @@ function sidebar(p: ReturnType<typeof ports>) {
       window.google = { script: { run: runner() } };
     },
   });
-  return { dom, doc: dom.window.document, calls };
+  return { dom, win: dom.window as any, doc: dom.window.document, calls, log };
 }
+
+const byId = <T extends HTMLElement = HTMLElement>(doc: Document, id: string) => doc.getElementById(id) as T;
+const textOf = (doc: Document, id: string) => doc.getElementById(id)!.textContent!;
+/** An item's text without its buttons: the spans and further lines, joined by " | ". */
+const rowText = (li: Element) => [...li.children].filter((c) => c.tagName === 'SPAN' || c.classList.contains('line')).map((c) => c.textContent).join(' | ');
+const button = (doc: Document, name: string) => {
+  const b = [...doc.querySelectorAll('button')].find((x) => (x.getAttribute('aria-label') ?? x.textContent) === name);
+  if (!b) throw new Error(`no button named "${name}"`);
+  return b as HTMLButtonElement;
+};
 
 async function until(check: () => boolean) {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   if (!check()) throw new Error(`timed out: ${check.toString()}`);
 }
 
-function workbookRows() {
+function workbookRows(now?: string) {
   return ports({
     Accounts: [account('A1', { name: 'Müller <b>& Co</b>' }), account('A2'), account('A3')],
     Products: [product('P1', '10.00')],
     Subscriptions: [subscription('S1', 'A1', { tag: 'vip' }), subscription('S2', 'A2'), subscription('S3', 'A3', { tag: 'vip' })],
     Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1'), item('I3', 'S3', 'P1')],
     Filters: [{ name: 'VIP', appliesTo: 'Subscriptions', column: 'Tag', operator: 'equals', value: 'vip' }],
-  });
+  }, now);
+}
+
+/** November's three invoices finalized through the real use cases: INV-2026-00001 … 00003. */
+function finalizedWorkbook() {
+  const p = workbookRows();
+  runInvoicing(p, { periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+  expect(finalizeInvoices(p, {}).invoices.map((i) => i.number)).toEqual(['INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003']);
+  return p;
+}
+
+async function started(doc: Document) {
+  await until(() => /Next run/.test(textOf(doc, 'nextRun')) && doc.querySelectorAll('input[name=filter]').length > 0);
 }
 
 describe('sidebar', () => {
@@ -65,9 +106,16 @@ describe('sidebar', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//);
     // Every form control has a label for screen readers.
     const dom = new JSDOM(html);
-    for (const el of dom.window.document.querySelectorAll('input, select')) {
+    const controls = [...dom.window.document.querySelectorAll('input, select')];
+    for (const el of controls) {
       expect(dom.window.document.querySelector(`label[for="${el.id}"]`)).not.toBeNull();
     }
+    // The panels' controls are among them.
+    expect(controls.map((c) => c.id)).toEqual(expect.arrayContaining([
+      'ccInvoice', 'ccReason', 'ccAmount', 'ccRelease', 'schedDay', 'schedHour', 'schedAutoFinalize', 'schedAutoSend', 'schedEnabled',
+    ]));
+    // Server data goes into text nodes only.
+    expect(html).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
   });
 
   it('offers the sheet\'s filters and last month, runs in slices until done, and shows drafts as text', async () => {
@@ -81,8 +129,8 @@ describe('sidebar', () => {
     (doc.getElementById('start') as HTMLButtonElement).click();
     await until(() => /done/.test(doc.getElementById('status')!.textContent!));
     expect(calls.filter((c) => c === 'continueRun')).toHaveLength(2);
-    const items = [...doc.querySelectorAll('#drafts li')].map((li) => li.textContent);
-    expect(items).toEqual(['Müller <b>& Co</b>EUR 11.90', 'Customer A2EUR 11.90', 'Customer A3EUR 11.90']);
+    const items = [...doc.querySelectorAll('#drafts li')].map(rowText);
+    expect(items).toEqual(['Müller <b>& Co</b> | EUR 11.90', 'Customer A2 | EUR 11.90', 'Customer A3 | EUR 11.90']);
     expect(doc.querySelector('#drafts b')).toBeNull();
     expect(doc.getElementById('status')!.textContent).toBe('Run R-000001 done: 3 drafts, 0 not billed.');
     expect((doc.getElementById('progress') as HTMLProgressElement).value).toBe(3);
@@ -106,7 +154,7 @@ describe('sidebar', () => {
     (doc.getElementById('month') as HTMLInputElement).value = '2026-11';
     (doc.getElementById('start') as HTMLButtonElement).click();
     await until(() => /done/.test(doc.getElementById('status')!.textContent!));
-    expect([...doc.querySelectorAll('#drafts li')].map((li) => li.textContent)).toEqual(['Müller <b>& Co</b>EUR 11.90']);
+    expect([...doc.querySelectorAll('#drafts li')].map(rowText)).toEqual(['Müller <b>& Co</b> | EUR 11.90']);
     expect((doc.getElementById('failedBox') as HTMLElement).hidden).toBe(false);
     expect(doc.querySelector('#failed li')!.textContent).toMatch(/^S3: no tax rule for seller DE, buyer JP/);
 
@@ -120,5 +168,212 @@ describe('sidebar', () => {
     expect(doc.getElementById('error')!.textContent).toBe(
       'Only the billing admins named in Settings (boss@example.com) may finalize invoices; you are signed in as tester@example.com.',
     );
+  });
+
+  it('previews a draft in a new tab with a link as well, refuses a non-https address, and shows a draft\'s row', async () => {
+    const url = 'https://drive.google.com/file/d/abc/view';
+    let answer = url;
+    const { doc, win, log } = sidebar(workbookRows(), {
+      previewDraft: (invoiceId: string) => ({ invoiceId, url: answer }),
+      goToInvoice: () => undefined,
+    });
+    const opened: unknown[][] = [];
+    win.open = (...a: unknown[]) => { opened.push(a); return {}; };
+    await started(doc);
+    byId<HTMLInputElement>(doc, 'month').value = '2026-11';
+    byId(doc, 'start').click();
+    await until(() => /done/.test(textOf(doc, 'status')));
+
+    button(doc, 'Preview draft I-000002').click();
+    await until(() => opened.length > 0);
+    expect(log.filter((c) => c.name === 'previewDraft').map((c) => c.args)).toEqual([['I-000002']]);
+    expect(opened).toEqual([[url, '_blank']]);
+    const link = doc.querySelector('#status a') as HTMLAnchorElement;
+    expect([link.href, link.target, link.rel, link.textContent]).toEqual([url, '_blank', 'noopener', 'Open the preview of I-000002']);
+    expect(textOf(doc, 'status')).toBe('Preview of draft I-000002 opened in a new tab. If it did not: Open the preview of I-000002');
+
+    // Anything but https is neither opened nor linked.
+    answer = 'javascript:alert(1)';
+    button(doc, 'Preview draft I-000001').click();
+    await until(() => byId(doc, 'error').style.display === 'block');
+    expect(textOf(doc, 'error')).toBe('The preview of draft I-000001 did not come back as a secure (https) address, so it was not opened.');
+    expect(opened).toHaveLength(1);
+    expect([...doc.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([url]);
+
+    // The preselected VIP filter: two drafts, each with its buttons.
+    expect([...doc.querySelectorAll('#drafts li button')].map((b) => `${b.textContent}: ${b.getAttribute('aria-label')}`)).toEqual([
+      'Preview: Preview draft I-000001', 'Show row: Show row of draft I-000001', 'Preview: Preview draft I-000002', 'Show row: Show row of draft I-000002',
+    ]);
+    button(doc, 'Show row of draft I-000002').click();
+    await until(() => log.some((c) => c.name === 'goToInvoice'));
+    expect(log.filter((c) => c.name === 'goToInvoice').map((c) => c.args)).toEqual([['I-000002']]);
+  });
+
+  it('sends in slices until done, then shows sent, failed reasons as text, uncertain and queued invoices', async () => {
+    const slices = [
+      {
+        rendered: 3, sent: [{ invoiceId: 'I-000001', number: 'INV-2026-00001', to: ['a@example.com'] }],
+        failed: [{ invoiceId: 'I-000002', number: 'INV-2026-00002', reason: 'no email address <img src=x onerror="alert(1)">' }],
+        uncertain: [], queued: 0, quotaLeft: 5, done: false,
+      },
+      {
+        rendered: 0, sent: [{ invoiceId: 'I-000004', number: 'INV-2026-00004', to: ['b@example.com'] }], failed: [],
+        uncertain: [{ invoiceId: 'I-000003', number: 'INV-2026-00003' }], queued: 2, quotaLeft: 0, done: true,
+      },
+    ];
+    const statusAtCall: string[] = [];
+    const { doc, log } = sidebar(workbookRows(), {
+      sendInvoices: () => {
+        statusAtCall.push(textOf(doc, 'status'));
+        return slices.shift();
+      },
+      goToInvoice: () => undefined,
+    });
+    await started(doc);
+    byId(doc, 'send').click();
+    expect(byId<HTMLButtonElement>(doc, 'stop').disabled).toBe(false);
+    await until(() => /^Sent \d+ invoices?[.,]/.test(textOf(doc, 'status')));
+    expect(log.filter((c) => c.name === 'sendInvoices').map((c) => c.args)).toEqual([[{}], [{}]]);
+    // The second slice was asked for while the sidebar showed the progress of the first.
+    expect(statusAtCall).toEqual(['Sending…', 'Sent 1 so far… (3 PDFs made)']);
+    expect(textOf(doc, 'status')).toBe(
+      "Sent 2 invoices, 1 not sent, 1 with delivery uncertain. 2 invoices wait for tomorrow's mail quota; the hourly trigger sends them (mail quota left today: 0).",
+    );
+    expect(byId(doc, 'sendBox').hidden).toBe(false);
+    expect([...doc.querySelectorAll('#sendList li')].map(rowText)).toEqual([
+      'INV-2026-00002: no email address <img src=x onerror="alert(1)">',
+      'INV-2026-00003: delivery uncertain, check and mark as sent',
+    ]);
+    expect(doc.querySelector('img')).toBeNull();
+    expect(byId<HTMLButtonElement>(doc, 'stop').disabled).toBe(true);
+    expect(byId<HTMLButtonElement>(doc, 'send').disabled).toBe(false);
+    button(doc, 'Show row of invoice INV-2026-00003').click();
+    await until(() => log.some((c) => c.name === 'goToInvoice'));
+    expect(log.find((c) => c.name === 'goToInvoice')!.args).toEqual(['I-000003']);
+  });
+
+  it('stops sending when Stop is pressed and says how to go on', async () => {
+    let n = 0;
+    const { doc, calls } = sidebar(workbookRows(), {
+      // Finite, so that a sidebar ignoring Stop fails instead of looping.
+      sendInvoices: () => ({ rendered: 0, sent: [{ invoiceId: `I-${++n}`, number: `N-${n}`, to: ['a@example.com'] }], failed: [], uncertain: [], queued: 0, quotaLeft: 90, done: n >= 3 }),
+    });
+    await started(doc);
+    byId(doc, 'send').click();
+    byId(doc, 'stop').click();
+    await until(() => byId<HTMLButtonElement>(doc, 'send').disabled === false);
+    expect(calls.filter((c) => c === 'sendInvoices')).toHaveLength(1);
+    expect(textOf(doc, 'status')).toBe('Sent 1 invoice. Stopped: Send finalized invoices again sends the rest.');
+    expect(byId(doc, 'sendBox').hidden).toBe(true);
+  });
+
+  it('cancels an invoice by its number after confirming: the credit note shows and the ledger has it Cancelled', async () => {
+    const p = finalizedWorkbook();
+    const { doc, win, log } = sidebar(p);
+    const asked: string[] = [];
+    let answer = false;
+    win.confirm = (m: string) => { asked.push(m); return answer; };
+    await started(doc);
+    byId<HTMLInputElement>(doc, 'ccInvoice').value = 'INV-2026-00002';
+    byId<HTMLInputElement>(doc, 'ccReason').value = 'duplicate';
+    byId<HTMLInputElement>(doc, 'ccRelease').checked = true;
+
+    // Declined: nothing is sent to the server.
+    byId(doc, 'ccCancel').click();
+    expect(asked).toEqual(['Cancel invoice INV-2026-00002? A credit note for the whole invoice is issued; this cannot be undone. Its usage transactions are billed again by the next run.']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log.some((c) => c.name === 'cancelInvoice')).toBe(false);
+
+    answer = true;
+    byId(doc, 'ccCancel').click();
+    await until(() => textOf(doc, 'ccStatus') !== '');
+    expect(log.filter((c) => c.name === 'cancelInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'INV-2026-00002', reason: 'duplicate', releaseTransactions: true }]]);
+    expect(textOf(doc, 'ccStatus')).toBe('Cancelled INV-2026-00002 with credit note CN-2026-00001 (total EUR -11.90).');
+    expect([...doc.querySelectorAll('#ccResults li')].map(rowText)).toEqual([
+      'Credit note CN-2026-00001 | EUR -11.90 | Net -10.00, tax -1.90, total -11.90',
+      'Invoice INV-2026-00002 (cancelled) | EUR 11.90',
+    ]);
+    const rows = table(p, 'Invoices').map((r) => [r['Number'], r['Type'], r['Status']]);
+    expect(rows).toContainEqual(['INV-2026-00002', 'invoice', 'Cancelled']);
+    expect(rows).toContainEqual(['CN-2026-00001', 'credit_note', 'Open']);
+    expect(byId<HTMLInputElement>(doc, 'ccInvoice').value).toBe('');
+
+    // A refusal comes back in plain words.
+    byId<HTMLInputElement>(doc, 'ccInvoice').value = 'INV-2026-00002';
+    byId(doc, 'ccCancel').click();
+    await until(() => byId(doc, 'error').style.display === 'block');
+    expect(textOf(doc, 'error')).toBe('invoice INV-2026-00002 is already cancelled');
+  });
+
+  it('credits a net amount: the credit note\'s totals show as exact decimals', async () => {
+    const p = finalizedWorkbook();
+    const { doc, win, log } = sidebar(p);
+    win.confirm = () => true;
+    await started(doc);
+    // The invoice number is required.
+    byId<HTMLInputElement>(doc, 'ccAmount').value = '5';
+    byId(doc, 'ccCredit').click();
+    expect(textOf(doc, 'error')).toBe('Enter the number of the invoice to cancel or credit.');
+
+    byId<HTMLInputElement>(doc, 'ccInvoice').value = ' INV-2026-00003 ';
+    byId<HTMLInputElement>(doc, 'ccAmount').value = '5,00';
+    byId(doc, 'ccCredit').click();
+    await until(() => textOf(doc, 'ccStatus') !== '');
+    expect(log.filter((c) => c.name === 'creditInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'INV-2026-00003', amount: '5.00' }]]);
+    expect(textOf(doc, 'ccStatus')).toBe('Credited INV-2026-00003 with credit note CN-2026-00001 (total EUR -5.95).');
+    expect(rowText(doc.querySelector('#ccResults li')!)).toBe('Credit note CN-2026-00001 | EUR -5.95 | Net -5.00, tax -0.95, total -5.95');
+    expect(table(p, 'Invoices').find((r) => r['Number'] === 'CN-2026-00001')!['Type']).toBe('credit_note');
+    expect(textOf(doc, 'error')).toBe('');
+  });
+
+  it('shows the schedule, the next run and the last runs; auto-send needs auto-finalize; a bad day is refused in plain words', async () => {
+    const p = workbookRows('2026-11-03T12:00:00Z');
+    saveSchedule(p, { dayOfMonth: 5, hour: 6, autoFinalize: false, enabled: true });
+    const accounts = p.tables.sheets.get('Accounts')!;
+    accounts.rows[2][accounts.headers.indexOf('Country')] = 'JP';
+    const rules = p.tables.sheets.get('TaxRules')!;
+    rules.rows = rules.rows.filter((r) => r[0] !== 'DE-EXPORT');
+    runInvoicing(p, { periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+    const { doc, log } = sidebar(p);
+    await started(doc);
+
+    expect([byId<HTMLInputElement>(doc, 'schedDay').value, byId<HTMLInputElement>(doc, 'schedHour').value]).toEqual(['5', '6']);
+    expect(byId<HTMLInputElement>(doc, 'schedEnabled').checked).toBe(true);
+    expect(textOf(doc, 'nextRun')).toBe('Next run: 2026-11-05 06:00');
+    expect([...doc.querySelectorAll('#lastRuns li')].map(rowText)).toEqual([
+      '2026-11-01 – 2026-11-30: done with errors | 2 drafts, 1 error | R-000001, started by tester@example.com | Last error: ' + scheduleState(p).lastRuns[0].lastError,
+    ]);
+    expect(scheduleState(p).lastRuns[0].lastError).toMatch(/^no tax rule for seller DE, buyer JP/);
+
+    const finalize = byId<HTMLInputElement>(doc, 'schedAutoFinalize');
+    const send = byId<HTMLInputElement>(doc, 'schedAutoSend');
+    expect([finalize.checked, send.disabled]).toEqual([false, true]);
+    finalize.click();
+    expect(send.disabled).toBe(false);
+    send.click();
+    finalize.click();
+    expect([send.disabled, send.checked]).toEqual([true, false]);
+    finalize.click();
+    send.click();
+
+    byId<HTMLInputElement>(doc, 'schedDay').value = '31';
+    byId(doc, 'saveSchedule').click();
+    await until(() => byId(doc, 'error').style.display === 'block');
+    expect(textOf(doc, 'error')).toBe('day of month must be 1 to 28 (every month has it), not 31');
+    expect(loadSchedule(p)!.dayOfMonth).toBe(5);
+
+    byId<HTMLInputElement>(doc, 'schedDay').value = '10';
+    byId<HTMLInputElement>(doc, 'schedHour').value = '7';
+    byId(doc, 'saveSchedule').click();
+    await until(() => /saved/.test(textOf(doc, 'nextRun')));
+    expect(log.filter((c) => c.name === 'saveScheduleSettings').map((c) => c.args)[1]).toEqual([{ dayOfMonth: 10, hour: 7, autoFinalize: true, autoSend: true, enabled: true }]);
+    expect(textOf(doc, 'nextRun')).toBe('Schedule saved. Next run: 2026-11-10 07:00');
+    expect(byId(doc, 'error').style.display).toBe('none');
+    expect(loadSchedule(p)).toEqual({ dayOfMonth: 10, hour: 7, autoFinalize: true, autoSend: true, enabled: true });
+
+    byId<HTMLInputElement>(doc, 'schedEnabled').checked = false;
+    byId(doc, 'saveSchedule').click();
+    await until(() => /off/.test(textOf(doc, 'nextRun')));
+    expect(textOf(doc, 'nextRun')).toBe('Schedule saved. Next run: none, the schedule is off.');
   });
 });
