@@ -179,8 +179,8 @@ export function createDefaultTemplate(folder: Folder, tenantName: string): strin
   body.appendParagraph('{{notes}}');
   body.appendParagraph('{{payment}}');
   doc.addFooter().appendParagraph('{{footer}}').editAsText().setFontSize(7);
+  const id = doc.getId();
   doc.saveAndClose();
-  const file = DriveApp.getFileById(doc.getId());
-  file.moveTo(folder);
-  return doc.getId();
+  DriveApp.getFileById(id).moveTo(folder);
+  return id;
 }

@@ -44,7 +44,7 @@ describe('dist/Code.js', () => {
   it('onOpen builds the menu', () => {
     const { ctx, menus } = load(new FakeSpreadsheet());
     ctx.onOpen({ authMode: 'NONE' });
-    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuVerifyLedger', 'menuSetupSheets']);
+    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuSendInvoices', 'menuVerifyLedger', 'menuSetupSheets', 'showHelp']);
     // Menus call top-level functions by name: each must be a global of the bundle.
     for (const fn of menus) expect(typeof ctx[fn]).toBe('function');
   });
@@ -131,11 +131,21 @@ describe('dist/appsscript.json', () => {
   it('asks for the narrow scopes the code uses, and nothing broader', () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, '../../dist/appsscript.json'), 'utf8'));
     expect(manifest.runtimeVersion).toBe('V8');
-    expect(manifest.oauthScopes.sort()).toEqual([
-      'https://www.googleapis.com/auth/script.container.ui',
-      'https://www.googleapis.com/auth/script.scriptapp',
-      'https://www.googleapis.com/auth/spreadsheets.currentonly',
-      'https://www.googleapis.com/auth/userinfo.email',
-    ]);
+    const scopes: string[] = manifest.oauthScopes.map((s: string) => s.replace('https://www.googleapis.com/auth/', ''));
+    expect([...scopes].sort()).toEqual(['documents', 'drive.file', 'script.container.ui', 'script.scriptapp', 'script.send_mail', 'spreadsheets.currentonly', 'userinfo.email']);
+    // Each scope is there because the bundle uses its service; the broad ones are never asked for.
+    const uses: [RegExp, string][] = [
+      [/\bDriveApp\./, 'drive.file'], [/\bDocumentApp\./, 'documents'], [/\bMailApp\./, 'script.send_mail'],
+      [/\bScriptApp\.newTrigger/, 'script.scriptapp'], [/\.showSidebar\(/, 'script.container.ui'], [/\bSpreadsheetApp\.getActive\(/, 'spreadsheets.currentonly'],
+    ];
+    for (const [pattern, scope] of uses) expect([scope, pattern.test(code)]).toEqual([scope, scopes.includes(scope)]);
+    expect(code).not.toMatch(/\bGmailApp\.|SpreadsheetApp\.openBy|UrlFetchApp\./);
+    expect(scopes).not.toEqual(expect.arrayContaining(['drive']));
+    expect(scopes.filter((s) => /^(drive|spreadsheets|gmail\.\w+|mail\.google\.com)$/.test(s))).toEqual([]);
+  });
+
+  it('has no add-on section: editor add-ons have none (it would make a card-based Workspace add-on)', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../dist/appsscript.json'), 'utf8'));
+    expect(manifest.addOns).toBeUndefined();
   });
 });

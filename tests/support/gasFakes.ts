@@ -1,7 +1,11 @@
 // Fakes of the Apps Script services the bundle uses, behaving like the real ones where it matters:
 // values as Sheets returns them (numbers, Dates, ''), strict 2-D shapes, typed input parsed as Sheets
 // parses it (dates, numbers, formulas; a leading apostrophe keeps text), document lock, digests.
+// Drive, Docs, Mail and Blob fakes are in gasServices.ts; all share this spreadsheet's simulated clock,
+// counters, daily quotas and crash injection (ss.call).
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { FakeDrive, FakeMailbox, formatDate, gasServices, serviceLatency } from './gasServices';
 
 type V = string | number | boolean | Date;
 
@@ -68,10 +72,9 @@ export class FakeSheet {
   }
   getProtections(type: 'SHEET' | 'RANGE') { return this.protections.filter((p) => p.type === type); }
   constructor(public name: string, readonly ss: FakeSpreadsheet) {}
-  count(k: string, cells = 0) {
-    this.ss.counters[k] = (this.ss.counters[k] ?? 0) + 1;
-    this.ss.spend(k, cells);
-  }
+  /** A counted Spreadsheet call: counters[k] and counters['k:<sheet name>']. */
+  count(k: string, cells = 0) { this.ss.call(k, cells, this.name); }
+  activate() { this.count('activate'); this.ss.active = { sheet: this.name, row: 1, column: 1 }; return this; }
   getName() { return this.name; }
   getLastRow() { return this.cells.length; }
   getLastColumn() { return Math.max(0, ...this.cells.map((r) => r.length)); }
@@ -81,7 +84,13 @@ export class FakeSheet {
   getRange(row: number, col: number, numRows = 1, numCols = 1) {
     if (row < 1 || col < 1 || numRows < 1 || numCols < 1) throw new Error('Exception: The coordinates of the range are outside the dimensions of the sheet.');
     const sheet = this;
-    return {
+    const range = {
+      getRow: () => row,
+      activate: () => {
+        sheet.count('activate');
+        sheet.ss.active = { sheet: sheet.name, row, column: col };
+        return range;
+      },
       getValues: () => {
         sheet.count('getValues', numRows * numCols);
         const width = sheet.getLastColumn();
@@ -127,6 +136,7 @@ export class FakeSheet {
         return p;
       },
     };
+    return range;
   }
   deleteRows(start: number, howMany: number) {
     this.count('deleteRows');
@@ -141,27 +151,113 @@ export class FakeSheet {
  */
 const LATENCY: Record<string, [number, number]> = {
   getValues: [60, 0.002], setValues: [120, 0.01], deleteRows: [90, 0], setNotes: [80, 0], setNumberFormat: [40, 0],
-  setDataValidation: [60, 0], protect: [150, 0], setFontWeight: [30, 0], setFrozenRows: [30, 0],
+  setDataValidation: [60, 0], protect: [150, 0], setFontWeight: [30, 0], setFrozenRows: [30, 0], activate: [40, 0],
 };
 
 /** Apps Script stops an execution after 6 minutes with this error. */
 export const TIME_LIMIT_MS = 6 * 60 * 1000;
 
+export interface DailyUsage { day: string; docsCreated: number; mailRecipients: number }
+
 export class FakeSpreadsheet {
   sheets = new Map<string, FakeSheet>();
+  /** Counted calls by name ('getValues', 'getValues:Invoices', 'DriveApp.getFileById', 'Element.findText', ...). */
   counters: FakeCounters = {};
-  /** Simulated time spent in Spreadsheet calls by the current execution. */
-  elapsedMs = 0;
-  spend(call: string, cells: number) {
-    const [base, perCell] = LATENCY[call] ?? [20, 0];
-    this.elapsedMs += base + perCell * cells;
-    if (this.elapsedMs > TIME_LIMIT_MS) throw new Error('Exceeded maximum execution time');
+  /** Counted calls ever made, all services (e.g. to inject a crash at each of them in turn). */
+  callCount = 0;
+
+  // --- Simulated clock -----------------------------------------------------------------------
+  /** The simulated instant this spreadsheet's clock started at (settable). */
+  startMs: number;
+  private simulatedMs = 0;
+  private totalSpentMs = 0;
+  private advancedMs = 0;
+  private readonly realT0 = performance.now();
+  private execRealStart = performance.now();
+  /**
+   * Simulated latency spent by the current execution. Setting it (tests do `ss.elapsedMs = 0`)
+   * starts a new execution's real-time measurement too, like beginExecution() without its saving.
+   */
+  get elapsedMs() { return this.simulatedMs; }
+  set elapsedMs(v: number) { this.simulatedMs = v; this.execRealStart = performance.now(); }
+  /** Now on the simulated clock: start + all latency ever spent + advance() jumps + real time (CPU counts too). */
+  now() { return this.startMs + this.totalSpentMs + this.advancedMs + (performance.now() - this.realT0); }
+  /** Jump the clock (next hour, next day: daily quotas reset when the day in tz changes). */
+  advance(ms: number) { this.advancedMs += ms; }
+  /**
+   * A new execution: elapsedMs 0, real time measured from now. Documents the previous execution left
+   * open are saved and closed first, as Apps Script does when a script ends.
+   */
+  beginExecution() { this.drive._endExecution(); this.elapsedMs = 0; }
+  /** Charge simulated time to the execution; past 6 minutes (simulated + real) it is stopped. */
+  chargeMs(ms: number) {
+    this.simulatedMs += ms;
+    this.totalSpentMs += ms;
+    const real = performance.now() - this.execRealStart;
+    if (this.simulatedMs + real > TIME_LIMIT_MS) {
+      // The execution is over: its reported time is its whole time, real time included.
+      this.simulatedMs += real;
+      this.execRealStart = performance.now();
+      throw new Error('Exceeded maximum execution time');
+    }
   }
+  spend(call: string, cells = 0) {
+    const [base, perCell] = LATENCY[call] ?? [serviceLatency(call) ?? 20, 0];
+    this.chargeMs(base + perCell * cells);
+  }
+
+  // --- Counted calls and crash injection -------------------------------------------------------
+  private failures: { remaining: number; error: string | Error }[] = [];
+  /** The n-th counted call from now (1 = the next one), any service, throws `error` once. */
+  failAt(n: number, error: string | Error = 'Service error: simulated crash') {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`failAt: n must be 1 or more, not ${n}`);
+    this.failures.push({ remaining: n, error });
+    return this;
+  }
+  /** Every service call goes through here: counted (also per sheet), charged, maybe made to fail. */
+  call(name: string, cells = 0, sheet?: string, ms?: number) {
+    this.callCount++;
+    this.counters[name] = (this.counters[name] ?? 0) + 1;
+    if (sheet !== undefined) this.counters[`${name}:${sheet}`] = (this.counters[`${name}:${sheet}`] ?? 0) + 1;
+    for (const f of this.failures) f.remaining--;
+    const due = this.failures.find((f) => f.remaining === 0);
+    this.failures = this.failures.filter((f) => f.remaining > 0);
+    if (ms === undefined) this.spend(name, cells);
+    else this.chargeMs(ms);
+    if (due) throw typeof due.error === 'string' ? new Error(due.error) : due.error;
+  }
+
+  // --- Drive, mail, daily quotas ---------------------------------------------------------------
+  drive = new FakeDrive(this);
+  mail = new FakeMailbox();
+  /** Daily quotas of a consumer account (settable). */
+  quotas = { docsPerDay: 250, mailRecipientsPerDay: 100 };
+  private usage: DailyUsage = { day: '', docsCreated: 0, mailRecipients: 0 };
+  /** Today's usage (a new calendar day in tz starts from zero). */
+  daily(): DailyUsage {
+    const day = formatDate(new Date(this.now()), this.tz, 'yyyy-MM-dd');
+    if (day !== this.usage.day) this.usage = { day, docsCreated: 0, mailRecipients: 0 };
+    return this.usage;
+  }
+  /** Use n of a daily quota, or throw Apps Script's error (using nothing) when fewer are left. */
+  useDaily(kind: 'docsCreated' | 'mailRecipients', n: number) {
+    const u = this.daily();
+    const docs = kind === 'docsCreated';
+    if (u[kind] + n > (docs ? this.quotas.docsPerDay : this.quotas.mailRecipientsPerDay)) {
+      throw new Error(`Service invoked too many times for one day: ${docs ? 'docs create' : 'email'}.`);
+    }
+    u[kind] += n;
+  }
+
+  /** The range last activated (Range.activate / Sheet.activate). */
+  active: { sheet: string; row: number; column: number } | null = null;
   owner = 'owner@example.com';
   /** Document Properties and installed triggers live with the document. */
   properties = new Map<string, string>();
   triggers: { handler: string; user: string; id: string }[] = [];
-  constructor(public tz = 'Europe/Berlin', public locale = 'de_DE') {}
+  constructor(public tz = 'Europe/Berlin', public locale = 'de_DE', opts: { startMs?: number } = {}) {
+    this.startMs = opts.startMs ?? Date.now();
+  }
   getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
   insertSheet(n: string) {
     const s = new FakeSheet(n, this);
@@ -184,6 +280,7 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
   const props = ss.properties;
   const triggers = ss.triggers;
   const menus: string[] = [];
+  const services = gasServices(ss);
   let locked = false;
   const ui = {
     createMenu: () => {
@@ -212,18 +309,23 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         DigestAlgorithm: { SHA_256: 'SHA_256' },
         Charset: { UTF_8: 'UTF_8' },
         computeDigest: (_alg: string, text: string) => [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b)),
-        formatDate: (d: Date, tz: string, pattern: string) => {
-          if (pattern !== 'yyyy-MM-dd') throw new Error(`fake formatDate supports yyyy-MM-dd only, not ${pattern}`);
-          return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-        },
+        formatDate,
+        newBlob: services.newBlob,
+        /** Sleeping spends execution time and moves the simulated clock. */
+        sleep: (ms: number) => ss.chargeMs(ms),
       },
+      DriveApp: services.DriveApp,
+      DocumentApp: services.DocumentApp,
+      MailApp: services.MailApp,
+      /** new Date() and Date.now() follow ss.now(). */
+      Date: services.Date,
       LockService: {
         getDocumentLock: () => ({
           tryLock: () => (locked ? false : (locked = true)),
           releaseLock: () => { locked = false; },
         }),
       },
-      Session: { getActiveUser: () => ({ getEmail: () => user }) },
+      Session: { getActiveUser: () => ({ getEmail: () => user }), getEffectiveUser: () => ({ getEmail: () => user }) },
       HtmlService: {
         // Apps Script fails when the project has no such HTML file: the fake knows the bundle's files.
         createHtmlOutputFromFile: (file: string) => {
