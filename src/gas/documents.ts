@@ -67,7 +67,7 @@ function fillDocument(doc: GoogleAppsScript.Document.Document, text: DocText): v
 
 /** The Drive file id inside a Docs or Drive link. */
 export function fileIdOf(url: string): string | undefined {
-  return /\/d\/([\w-]{10,})/.exec(url)?.[1];
+  return /\/d\/([\w-]+)/.exec(url)?.[1];
 }
 
 export class DriveDocuments implements DocumentsPort {

@@ -31,7 +31,7 @@ export function gasPorts(): Ports {
             : 'Another billing action is running in this spreadsheet. Try again in a minute.');
         }
         // Who holds the lock, for the message another user or the trigger gets meanwhile.
-        props.setProperty(HOLDER, JSON.stringify({ what, user: Session.getActiveUser().getEmail() || 'the hourly trigger', at: Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm') }));
+        props.setProperty(HOLDER, JSON.stringify({ what, user: Session.getActiveUser().getEmail() || `the hourly trigger of ${Session.getEffectiveUser().getEmail()}`, at: Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm') }));
         try {
           const out = fn();
           SpreadsheetApp.flush();
@@ -46,7 +46,9 @@ export function gasPorts(): Ports {
       const bytes = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, text, Utilities.Charset.UTF_8);
       return bytes.map((b) => ((b + 256) % 256).toString(16).padStart(2, '0')).join('');
     },
-    user: () => Session.getActiveUser().getEmail() || 'unknown user',
+    // In an installable trigger the active user is often '' (consumer accounts, other domains);
+    // the trigger runs as its owner, the effective user.
+    user: () => Session.getActiveUser().getEmail() || Session.getEffectiveUser().getEmail() || 'unknown user',
     dateOf: fmt,
     locale: DECIMAL_COMMA.test(ss.getSpreadsheetLocale()) ? 'de' : 'en',
     enforceAdmins: true,

@@ -252,6 +252,8 @@ export class FakeSpreadsheet {
   /** The range last activated (Range.activate / Sheet.activate). */
   active: { sheet: string; row: number; column: number } | null = null;
   owner = 'owner@example.com';
+  /** LockService.getDocumentLock() is one lock per document, whoever asks. */
+  documentLocked = false;
   /** Document Properties and installed triggers live with the document. */
   properties = new Map<string, string>();
   triggers: { handler: string; user: string; id: string }[] = [];
@@ -274,14 +276,18 @@ export class FakeSpreadsheet {
 }
 
 /** A global object for node:vm with the services the bundle touches. */
-export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', htmlFiles: string[] = ['Sidebar']) {
+/**
+ * `user` is who is signed in; `effectiveUser` whom the script runs as (default the same). An
+ * installable trigger runs as its owner while Session.getActiveUser() is often '' (another domain,
+ * consumer accounts): pass ('', owner).
+ */
+export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', htmlFiles: string[] = ['Sidebar'], effectiveUser = user) {
   const alerts: string[] = [];
   const sidebars: { title: string; file: string }[] = [];
   const props = ss.properties;
   const triggers = ss.triggers;
   const menus: string[] = [];
   const services = gasServices(ss);
-  let locked = false;
   const ui = {
     createMenu: () => {
       const menu = { addItem: (_t: string, fn: string) => (menus.push(fn), menu), addSeparator: () => menu, addToUi: () => undefined };
@@ -321,11 +327,12 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
       Date: services.Date,
       LockService: {
         getDocumentLock: () => ({
-          tryLock: () => (locked ? false : (locked = true)),
-          releaseLock: () => { locked = false; },
+          // One lock per document, shared by every user's execution.
+          tryLock: () => (ss.documentLocked ? false : (ss.documentLocked = true)),
+          releaseLock: () => { ss.documentLocked = false; },
         }),
       },
-      Session: { getActiveUser: () => ({ getEmail: () => user }), getEffectiveUser: () => ({ getEmail: () => user }) },
+      Session: { getActiveUser: () => ({ getEmail: () => user }), getEffectiveUser: () => ({ getEmail: () => effectiveUser }) },
       HtmlService: {
         // Apps Script fails when the project has no such HTML file: the fake knows the bundle's files.
         createHtmlOutputFromFile: (file: string) => {

@@ -1,0 +1,220 @@
+// Invoice documents and email in Apps Script, through the built bundle's entry points: setup makes
+// the Drive folder and the Docs template, finalized invoices get a filled Doc and PDF in
+// <folder>/<yyyy>/<mm>/, MailApp sends them within the daily quota, and the hourly trigger sends
+// what waits in the queue.
+import { FakeSpreadsheet } from '../support/gasFakes';
+import { addOn, fireTrigger, recipientsOf, rowsOf, seedCustomers } from '../support/gasHarness';
+
+const DEC_2 = Date.parse('2026-12-02T08:00:00Z');
+const DOC = 'application/vnd.google-apps.document';
+
+function billedWorkbook(n: number, tenant: Record<string, unknown> = {}) {
+  const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+  seedCustomers(ss, n, tenant);
+  const admin = addOn(ss);
+  admin.exec('setupBillingSheets');
+  let r = admin.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-11-30' });
+  while (!r.done) r = admin.exec('continueRun', r.runId);
+  return { ss, admin };
+}
+
+const invoices = (ss: FakeSpreadsheet) => rowsOf(ss, 'Invoices');
+const idOf = (url: string) => /\/d\/([\w-]+)/.exec(url)![1];
+
+describe('setup in Drive', () => {
+  it('makes a Drive folder and a default Docs template per company, records their ids, and a second setup makes none', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+    seedCustomers(ss, 1);
+    const { exec } = addOn(ss);
+    const r = exec('setupBillingSheets');
+    expect(r.driveFilesFor).toEqual(['DE']);
+    const s = rowsOf(ss, 'Settings')[0];
+    const folder = ss.drive.items.get(s['Drive Folder ID'])!;
+    const template = ss.drive.items.get(s['Template ID'])!;
+    expect([folder.name, template.mimeType, template.parentId]).toEqual(['Invoices – Muster GmbH', DOC, folder.id]);
+    // The template holds the placeholders, saved.
+    expect(ss.drive.savedText(template.id)).toEqual(expect.stringContaining('{{line.description}}'));
+    const count = ss.drive.items.size;
+    expect(exec('setupBillingSheets').driveFilesFor).toEqual([]);
+    expect(ss.drive.items.size).toBe(count);
+  });
+});
+
+describe('documents of finalized invoices', () => {
+  it('copies the template per invoice into <folder>/2026/11, fills every placeholder, repeats line and tax rows, links both in the ledger', () => {
+    const { ss, admin } = billedWorkbook(3);
+    admin.exec('finalizeInvoices', {});
+    const r = admin.exec('renderDocuments', {});
+    expect([r.rendered.length, r.failed, r.remaining]).toEqual([3, [], 0]);
+    const inv = invoices(ss)[0];
+    const doc = ss.drive.items.get(idOf(inv['Doc URL']))!;
+    const pdf = ss.drive.items.get(idOf(inv['PDF URL']))!;
+    expect([doc.name, doc.mimeType, pdf.name, pdf.mimeType]).toEqual([`${inv.Number}_2026-11-30`, DOC, `${inv.Number}_2026-11-30.pdf`, 'application/pdf']);
+    const month = ss.drive.items.get(doc.parentId!)!;
+    const year = ss.drive.items.get(month.parentId!)!;
+    expect([year.name, month.name, pdf.parentId]).toEqual(['2026', '11', month.id]);
+    expect(ss.drive.items.get(year.parentId!)!.name).toBe('Invoices – Muster GmbH');
+
+    const text = pdf.blob!.getDataAsString();
+    expect(text.startsWith('%PDF-1.4\n')).toBe(true);
+    expect(text).not.toContain('{{');
+    // Customer 0: 1 × 49.00 at 19 % and 1 × 12.50 at 7 % → 49.00 + 12.50 = 61.50 net; 9.31 + 0.88 tax; 71.69.
+    for (const s of ['Rechnung ' + inv.Number, 'Kunde 0', 'Plan', 'Fachbuch', '49,00', '12,50', '61,50 EUR', '9,31 EUR', '0,88 EUR', '71,69 EUR', 'Rechnungsnummer: ' + inv.Number, 'DE89370400440532013000', 'Fällig am: 14.12.2026']) {
+      expect([s, text.includes(s)]).toEqual([s, true]);
+    }
+    // The line row was repeated per line and the template row removed: "Plan" once, one row per VAT rate in the totals.
+    expect(text.match(/Plan/g)).toHaveLength(1);
+    expect(text.match(/USt\. \d+ % \(S\) Bemessungsgrundlage/g)).toHaveLength(2);
+    // The doc and the PDF say the same (the PDF was exported after saveAndClose).
+    expect(text.slice('%PDF-1.4\n'.length)).toBe(ss.drive.savedText(doc.id));
+    // A second call has nothing to do.
+    expect(admin.exec('renderDocuments', {}).rendered).toEqual([]);
+  });
+
+  it('inserts user text literally: $1, backslashes and {{placeholders}} in a customer name stay as typed', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+    seedCustomers(ss, 1);
+    const accounts = ss.getSheetByName('Accounts')!;
+    accounts.cells[1][accounts.cells[0].indexOf('Name')] = 'Cash $1 \\ {{number}} & <Co>';
+    const admin = addOn(ss);
+    admin.exec('setupBillingSheets');
+    admin.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-11-30' });
+    admin.exec('finalizeInvoices', {});
+    admin.exec('renderDocuments', {});
+    const pdf = ss.drive.items.get(idOf(invoices(ss)[0]['PDF URL']))!;
+    expect(pdf.blob!.getDataAsString()).toContain('Cash $1 \\ {{number}} & <Co>');
+  });
+
+  it('stays within 12 Drive and Docs service calls per invoice (element edits counted apart)', () => {
+    const { ss, admin } = billedWorkbook(20);
+    admin.exec('finalizeInvoices', {});
+    const before = { ...ss.counters };
+    admin.exec('renderDocuments', {});
+    const service = Object.entries(ss.counters)
+      .filter(([k]) => /^(DriveApp|DocumentApp|Folder|File|Document)\./.test(k) && !/^File\.get(Id|Url|Name)$/.test(k))
+      .reduce((n, [k, v]) => n + v - (before[k] ?? 0), 0);
+    expect(service / 20).toBeLessThanOrEqual(12);
+  });
+
+  it('makes a deleted PDF again from the ledger when the invoice is named, and previews a draft without recording it', () => {
+    const { ss, admin } = billedWorkbook(2);
+    const draftId = invoices(ss)[1]['Invoice ID'];
+    admin.exec('finalizeInvoices', { invoiceIds: [invoices(ss)[0]['Invoice ID']] });
+    admin.exec('renderDocuments', {});
+    const inv = invoices(ss)[0];
+    ss.drive.items.get(idOf(inv['PDF URL']))!.trashed = true;
+    const again = admin.exec('renderDocuments', { invoiceIds: [inv.Number] });
+    expect(again.rendered.map((x: { number: string }) => x.number)).toEqual([inv.Number]);
+    const fresh = invoices(ss)[0]['PDF URL'];
+    expect(fresh).not.toBe(inv['PDF URL']);
+    expect(ss.drive.items.get(idOf(fresh))!.trashed).toBe(false);
+    // The old Doc of that name was replaced, not left beside the new one.
+    expect(ss.drive.byName(`${inv.Number}_2026-11-30`).filter((f) => !f.trashed)).toHaveLength(1);
+
+    const ledger = JSON.stringify(ss.getSheetByName('Invoices')!.cells);
+    const p = addOn(ss, 'clerk@example.com').exec('previewDraft', draftId);
+    const file = ss.drive.items.get(idOf(p.url))!;
+    expect(ss.drive.items.get(file.parentId!)!.name).toBe('Previews');
+    expect(file.blob!.getDataAsString()).toContain('ENTWURF');
+    // Only the PDF is kept; the ledger is unchanged.
+    expect(ss.drive.byName(`DRAFT ${draftId}_2026-11-30`).every((f) => f.trashed)).toBe(true);
+    expect(JSON.stringify(ss.getSheetByName('Invoices')!.cells)).toBe(ledger);
+  });
+
+  it('stops at the daily documents quota and the trigger finishes the next day', () => {
+    const { ss, admin } = billedWorkbook(6);
+    admin.exec('finalizeInvoices', {});
+    // The trigger runs as whoever saved the schedule.
+    admin.exec('saveScheduleSettings', { dayOfMonth: 28, hour: 6, autoFinalize: false, enabled: true });
+    ss.quotas.docsPerDay = ss.daily().docsCreated + 2;
+    const r = admin.exec('renderDocuments', {});
+    expect([r.rendered.length, r.remaining, r.quotaExhausted]).toEqual([2, 4, true]);
+    expect(invoices(ss).filter((i) => i['PDF URL']).length).toBe(2);
+    ss.advance(24 * 3600_000);
+    ss.quotas.docsPerDay = 250;
+    fireTrigger(ss);
+    expect(invoices(ss).filter((i) => i['PDF URL']).length).toBe(6);
+  });
+});
+
+describe('email', () => {
+  it('mails each invoice to its contacts by role with the PDF attached and reply-to; the quota leaves the rest queued for the trigger; never twice', () => {
+    const { ss, admin } = billedWorkbook(6, { replyTo: 'buchhaltung@muster.example' });
+    admin.exec('finalizeInvoices', {});
+    // Customers 0 and 3 have 3 recipients, the others 1: 1+… quota 5 fits customers 0, 1, 2 (3+1+1).
+    admin.exec('saveScheduleSettings', { dayOfMonth: 28, hour: 6, autoFinalize: false, enabled: true });
+    ss.quotas.mailRecipientsPerDay = 5;
+    // The sidebar calls again while a ~20 s slice leaves work (documents are made first).
+    const slices = [admin.exec('sendInvoices', {})];
+    while (!slices[slices.length - 1].done) slices.push(admin.exec('sendInvoices', {}));
+    const r = slices[slices.length - 1];
+    expect(slices.length).toBeGreaterThan(1);
+    expect([slices.reduce((n, x) => n + x.sent.length, 0), r.queued, r.quotaLeft]).toEqual([3, 3, 0]);
+    const first = ss.mail.sent[0];
+    expect([first.to, first.cc, first.bcc, first.replyTo, first.name]).toEqual(['a0@kunde.example', 'cc0@kunde.example', 'bcc0@kunde.example', 'buchhaltung@muster.example', 'Muster GmbH']);
+    const inv = invoices(ss);
+    expect(first.subject).toBe(`Rechnung ${inv[0].Number} von Muster GmbH`);
+    expect(first.attachments.map((a) => [a.name, a.contentType])).toEqual([[`${inv[0].Number}_2026-11-30.pdf`, 'application/pdf']]);
+    expect(first.attachments[0].data).toContain(inv[0].Number);
+    expect(inv.map((i) => i.Delivery)).toEqual(['sent', 'sent', 'sent', 'queued', 'queued', 'queued']);
+    expect(inv[0]['Sent To']).toBe('a0@kunde.example, cc:cc0@kunde.example, bcc:bcc0@kunde.example');
+    expect(rowsOf(ss, 'Log').filter((l) => l.Action === 'send').map((l) => l.Number)).toEqual(inv.slice(0, 3).map((i) => i.Number));
+
+    // Later the same day the trigger finds no quota: nothing is sent, nothing fails.
+    ss.advance(3600_000);
+    fireTrigger(ss);
+    expect(ss.mail.sent).toHaveLength(3);
+    // The next day it sends the queue.
+    ss.advance(24 * 3600_000);
+    ss.quotas.mailRecipientsPerDay = 100;
+    fireTrigger(ss);
+    expect(invoices(ss).map((i) => i.Delivery)).toEqual(Array(6).fill('sent'));
+    expect(ss.mail.sent.reduce((n, m) => n + m.recipients.length, 0)).toBe([0, 1, 2, 3, 4, 5].reduce((n, i) => n + recipientsOf(i), 0));
+    // Sending again mails nobody twice.
+    expect(admin.exec('sendInvoices', {}).sent).toEqual([]);
+    expect(new Set(ss.mail.sent.map((m) => m.subject)).size).toBe(6);
+  });
+
+  it('lets only billing admins send, and tells a second user who holds the lock', () => {
+    const { ss, admin } = billedWorkbook(1);
+    admin.exec('finalizeInvoices', {});
+    admin.exec('renderDocuments', {});
+    expect(() => addOn(ss, 'clerk@example.com').exec('sendInvoices', {})).toThrow('Only the billing admins named in Settings (admin@example.com) may send invoices; you are signed in as clerk@example.com.');
+    expect(ss.mail.sent).toEqual([]);
+
+    // While the admin's send holds the document lock, another user's run is refused with who and what.
+    const clerk = addOn(ss, 'clerk@example.com');
+    const mailApp = admin.globals.MailApp as { sendEmail: (...a: unknown[]) => void };
+    const send = mailApp.sendEmail;
+    let message = '';
+    mailApp.sendEmail = (...a: unknown[]) => {
+      try {
+        clerk.ctx.runInvoicing({ periodStart: '2026-12-01', periodEnd: '2026-12-31' });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      return send(...a);
+    };
+    admin.exec('sendInvoices', {});
+    expect(message).toMatch(/^Another billing action is in progress \(sending invoices, started by admin@example\.com at 2026-12-02 \d\d:\d\d\)\. Try again when it has finished\.$/);
+    // And the lock is free again afterwards.
+    expect(() => clerk.exec('sidebarState')).not.toThrow();
+    expect(clerk.exec('runInvoicing', { periodStart: '2026-12-01', periodEnd: '2026-12-31' }).done).toBe(true);
+  });
+
+  it('auto-send: the scheduled run finalizes and queues its invoices, and the trigger mails them', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: Date.parse('2026-12-03T05:30:00Z') });
+    seedCustomers(ss, 4);
+    const admin = addOn(ss);
+    admin.exec('setupBillingSheets');
+    admin.exec('saveScheduleSettings', { dayOfMonth: 3, hour: 7, autoFinalize: true, autoSend: true, enabled: true });
+    admin.exec('onHourlyTrigger'); // 06:30 Berlin: not yet
+    expect(invoices(ss)).toEqual([]);
+    ss.advance(3600_000);
+    fireTrigger(ss);
+    const inv = invoices(ss);
+    expect(inv.map((i) => [i.Status, i.Delivery])).toEqual(Array(4).fill(['Open', 'sent']));
+    expect(inv.every((i) => i['PDF URL'])).toBe(true);
+    expect(ss.mail.sent).toHaveLength(4);
+  });
+});
