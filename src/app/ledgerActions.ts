@@ -11,7 +11,7 @@ import { toRowValues } from '../core/table';
 import type { Dataset } from '../core/dataset';
 import type { Ports } from '../ports';
 import { summarize, type InvoiceSummary } from './summary';
-import { linesAppend, readDataset, writeLedgerChanges } from './workbook';
+import { linesAppend, readDataset, readForLedger, writeLedgerChanges } from './workbook';
 
 export interface LedgerReport {
   invoices: InvoiceSummary[];
@@ -49,7 +49,7 @@ export interface FinalizeRequest {
 export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): LedgerReport {
   checkDate(req.invoiceDate);
   return ports.lock.withLock(() => {
-    const ds = readDataset(ports);
+    const ds = readForLedger(ports);
     assertAdmin(ports, ds, 'finalize invoices');
     const w = new LedgerWriter(context(ports, ds));
     const ids = req.invoiceIds ?? ds.invoices.map((r) => r.record)
@@ -114,7 +114,7 @@ export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
 
 function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport {
   return ports.lock.withLock(() => {
-    const ds = readDataset(ports);
+    const ds = readForLedger(ports);
     assertAdmin(ports, ds, 'cancel or credit invoices');
     const w = new LedgerWriter(context(ports, ds));
     op(w);
@@ -127,7 +127,7 @@ function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport 
 export function createManualInvoice(ports: Ports, input: ManualInvoiceInput): InvoiceSummary {
   checkDate(input.invoiceDate);
   return ports.lock.withLock(() => {
-    const ds = readDataset(ports);
+    const ds = readForLedger(ports);
     const id = invoiceIdSource(ds.invoices.map((r) => r.record))();
     const doc = manualDraft(ds, id, input, ports.clock.today());
     ports.tables.apply('Invoices', { append: [toRowValues('Invoices', doc.invoice)] });

@@ -7,7 +7,7 @@ import { BillingError } from '../core/errors';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
 import { summarize, summarizeError, type ErrorSummary, type InvoiceSummary } from './summary';
-import { lineRowsOf, linesAppend, readDataset, rowOfInvoice } from './workbook';
+import { lineRowsOf, linesAppend, readDataset, readForLedger, rowOfInvoice } from './workbook';
 
 export type RunRequest = Omit<RunOptions, 'runId'>;
 
@@ -43,13 +43,13 @@ interface Checkpoint {
 
 /** Starts an invoice run; with slice limits it may stop early (`done: false`): continue it with continueRun. */
 export function runInvoicing(ports: Ports, req: RunRequest, slice: SliceOptions = {}): RunReport {
-  return ports.lock.withLock(() => runSlice(ports, readDataset(ports), req, slice), 'an invoice run');
+  return ports.lock.withLock(() => runSlice(ports, readForLedger(ports), req, slice), 'an invoice run');
 }
 
 /** Continues a run that stopped at its checkpoint (the Runs row keeps its options). */
 export function continueRun(ports: Ports, runId: string, slice: SliceOptions = {}): RunReport {
   return ports.lock.withLock(() => {
-    const ds = readDataset(ports);
+    const ds = readForLedger(ports);
     const row = ds.runs.find((r) => r.record.runId === runId);
     if (!row) throw new BillingError(`run ${runId} does not exist`);
     const run = row.record;

@@ -4,12 +4,34 @@ import type { InvoiceDoc } from '../core/model';
 import type { LedgerChanges } from '../core/ledger';
 import { TABLE_NAMES, type TableName } from '../core/schema';
 import { toRowValues } from '../core/table';
+import { findRepairs, hasRepairs } from '../core/repair';
 import type { Ports, TablePatch } from '../ports';
 
 export function readDataset(ports: Ports, tables: readonly TableName[] = TABLE_NAMES): Dataset {
   const raw: RawWorkbook = {};
   for (const name of tables) raw[name] = ports.tables.read(name);
   return loadDataset(raw, { locale: ports.locale, dateOf: ports.dateOf });
+}
+
+/**
+ * The whole workbook for an operation that writes the ledger, after completing what an interrupted
+ * earlier write left behind (counters, billed-until, usage numbers, orphan lines; see core/repair).
+ * Nothing to repair is the usual case and costs no write.
+ */
+export function readForLedger(ports: Ports): Dataset {
+  const ds = readDataset(ports);
+  const r = findRepairs(ds, ports.clock.now().toISOString());
+  if (!hasRepairs(r)) return ds;
+  const rangeRows = new Map(ds.numberRanges.map((x) => [x.record.range, x.row]));
+  apply(ports, 'NumberRanges', {
+    update: r.ranges.filter((x) => rangeRows.has(x.range)).map((x) => ({ row: rangeRows.get(x.range)!, values: toRowValues('NumberRanges', x) })),
+    append: r.ranges.filter((x) => !rangeRows.has(x.range)).map((x) => toRowValues('NumberRanges', x)),
+  });
+  apply(ports, 'Items', { update: r.items.map((i) => ({ row: i.row, values: { ...(i.billedUntil ? { billedUntil: i.billedUntil } : {}), ...(i.status ? { status: i.status } : {}) } })) });
+  apply(ports, 'Transactions', { update: r.transactions.map((t) => ({ row: t.row, values: { invoiceNumber: t.invoiceNumber } })) });
+  apply(ports, 'InvoiceLines', { remove: r.orphanLines });
+  apply(ports, 'Log', { append: r.notes.map((n) => toRowValues('Log', { at: ports.clock.now().toISOString(), user: ports.user(), action: 'repair', details: n })) });
+  return readDataset(ports);
 }
 
 export function rowOfInvoice(ds: Dataset): Map<string, number> {
@@ -34,6 +56,9 @@ function apply(ports: Ports, name: TableName, patch: TablePatch) {
 /** Writes what finalize / cancel / credit changed: one patch per table. */
 export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges): void {
   const invRows = rowOfInvoice(ds);
+  // Lines first: the Invoices write commits; what follows it is derived from Invoices again if an
+  // execution stops in between (readForLedger), and lines without their invoice are removed.
+  apply(ports, 'InvoiceLines', { append: linesAppend(ch.created) });
   apply(ports, 'Invoices', {
     update: ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, values: toRowValues('Invoices', i) })),
     append: [
@@ -41,7 +66,6 @@ export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges)
       ...ch.created.map((d) => toRowValues('Invoices', d.invoice)),
     ],
   });
-  apply(ports, 'InvoiceLines', { append: linesAppend(ch.created) });
   const rangeRows = new Map(ds.numberRanges.map((r) => [r.record.range, r.row]));
   apply(ports, 'NumberRanges', {
     update: ch.ranges.filter((r) => rangeRows.has(r.range)).map((r) => ({ row: rangeRows.get(r.range)!, values: toRowValues('NumberRanges', r) })),

@@ -1,6 +1,6 @@
 // Finalizing, cancelling and crediting invoices: pure state transitions over the parsed workbook
 // that return every change to write. Numbers come from the range counters, hashes chain per range.
-import { D, Decimal, ZERO, roundMoney } from './money';
+import { D, Decimal, ZERO, roundMoney, sum } from './money';
 import { addDays, type IsoDate } from './dates';
 import type { Dataset } from './dataset';
 import { BillingError } from './errors';
@@ -168,6 +168,10 @@ export class LedgerWriter {
     const doc = this.invoice(invoiceId);
     if (doc.invoice.status !== 'Draft') throw new BillingError(`invoice ${invoiceId} is not a draft (status ${doc.invoice.status})`);
     if (!doc.lines.length) throw new BillingError(`invoice ${invoiceId} has no lines`);
+    // A draft whose lines were not all written (an interrupted run) must not be frozen.
+    if (!sum(doc.lines.map((l) => l.net)).eq(doc.invoice.net)) {
+      throw new BillingError(`draft ${invoiceId} is incomplete: its lines do not add up to its net total; run invoicing for its period again`);
+    }
     const date = invoiceDate ?? doc.invoice.invoiceDate ?? this.c.today;
     if (doc.invoice.type === 'invoice') this.checkNotStale(doc);
     const invoice = this.issue(doc, date);

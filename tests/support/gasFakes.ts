@@ -186,9 +186,9 @@ export class FakeSpreadsheet {
   advance(ms: number) { this.advancedMs += ms; }
   /**
    * A new execution: elapsedMs 0, real time measured from now. Documents the previous execution left
-   * open are saved and closed first, as Apps Script does when a script ends.
+   * open are saved and closed first and its lock released, as Apps Script does when a script ends.
    */
-  beginExecution() { this.drive._endExecution(); this.elapsedMs = 0; }
+  beginExecution() { this.drive._endExecution(); this.documentLocked = false; this.elapsedMs = 0; }
   /** Charge simulated time to the execution; past 6 minutes (simulated + real) it is stopped. */
   chargeMs(ms: number) {
     this.simulatedMs += ms;
