@@ -6,7 +6,7 @@
 // for the next trigger.
 import { documentText } from '../core/docText';
 import { documentName } from '../core/ids';
-import { invoiceMail, type InvoiceMail } from '../core/mail';
+import { contactsByAccount, invoiceMail, type InvoiceMail } from '../core/mail';
 import type { Dataset } from '../core/dataset';
 import type { Invoice, InvoiceDoc } from '../core/model';
 import { toRowValues } from '../core/table';
@@ -181,13 +181,14 @@ export function sendInvoices(ports: Ports, docs: DocumentsPort, mail: MailPort, 
     const ready: { inv: Invoice; m: InvoiceMail }[] = [];
     const unsendable: { inv: Invoice; values: Record<string, string> }[] = [];
     const logs: { inv: Invoice; action: string; details: string }[] = [];
+    const contacts = contactsByAccount(ds.contacts);
     const docFailed = new Set(report.failed.map((f) => f.invoiceId));
     for (const inv of due) {
       // Out of the queue with a Log row, so the trigger does not retry it every hour unseen.
       if (docFailed.has(inv.invoiceId)) unsendable.push({ inv, values: { delivery: 'failed' } });
       if (!inv.pdfUrl) continue; // its document failed (above) or waits for time or quota (queued below)
       try {
-        ready.push({ inv, m: invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, ds.contacts) });
+        ready.push({ inv, m: invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, contacts.get(inv.accountId) ?? []) });
       } catch (e) {
         const reason = (e as Error).message;
         report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });

@@ -41,6 +41,14 @@ export function fillTemplate(template: string, values: Record<string, string>): 
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
+/** Contacts per account, so that mailing n invoices does not scan every contact n times. */
+export function contactsByAccount(contacts: readonly Contact[]): Map<string, Contact[]> {
+  const out = new Map<string, Contact[]>();
+  for (const c of contacts) out.set(c.accountId, [...(out.get(c.accountId) ?? []), c]);
+  return out;
+}
+
+/** `contacts`: the account's contacts (or all; others are ignored). */
 export function invoiceMail(inv: Invoice, tenant: Tenant, contacts: readonly Contact[]): InvoiceMail {
   const mine = contacts.filter((c) => c.accountId === inv.accountId && c.active !== false);
   const pick = (role: Contact['role']) => [...new Set(mine.filter((c) => c.role === role).map((c) => c.email.trim()))];

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { readDataset } from '../app/workbook';
 import { chooseDeliveries, logInvoices, markInvoices, recipientsText } from '../app/delivery';
-import { invoiceMail } from '../core/mail';
+import { contactsByAccount, invoiceMail } from '../core/mail';
 import type { Invoice } from '../core/model';
 import type { Ports } from '../ports';
 import { renderFinalPdfs } from './documents';
@@ -51,11 +51,12 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
   const now = () => ports.clock.now().toISOString();
   const mark = (list: { inv: Invoice; values: Record<string, string> }[]) => markInvoices(ports, rows, list);
 
+  const contacts = contactsByAccount(ds.contacts);
   const mails = new Map<string, ReturnType<typeof invoiceMail>>();
   for (const inv of due) {
     try {
       if (!inv.pdfUrl || !existsSync(inv.pdfUrl)) throw new Error('its PDF is missing');
-      mails.set(inv.invoiceId, invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, ds.contacts));
+      mails.set(inv.invoiceId, invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, contacts.get(inv.accountId) ?? []));
     } catch (e) {
       report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason: (e as Error).message });
     }

@@ -5,7 +5,7 @@
 // counters, daily quotas and crash injection (ss.call).
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { FakeDrive, FakeMailbox, formatDate, gasServices, serviceLatency } from './gasServices';
+import { FakeDrive, FakeMailbox, formatDate, gasServices, serviceLatency, zoned } from './gasServices';
 
 type V = string | number | boolean | Date;
 
@@ -26,9 +26,9 @@ function parseTyped(v: unknown, tz: string): { value: V; formula?: string } {
 /** The instant of local midnight of a calendar day in a time zone (how Sheets hands out date cells). */
 export function zonedMidnight(y: number, m: number, d: number, tz: string): Date {
   const guess = Date.UTC(y, m - 1, d);
-  const local = new Date(new Date(guess).toLocaleString('en-US', { timeZone: tz }));
-  const utc = new Date(new Date(guess).toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(guess - (local.getTime() - utc.getTime()));
+  const p = Object.fromEntries(zoned(tz).formatToParts(guess).map((x) => [x.type, x.value]));
+  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return new Date(guess - (local - guess));
 }
 
 export class FakeProtection {

@@ -53,17 +53,49 @@ export function fakeDateClass(now: () => number): DateConstructor {
 
 const FORMAT_PATTERNS = new Set(['yyyy-MM-dd', 'H', 'HH', 'yyyy', 'MM', 'dd', 'yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm:ss"]);
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per time zone (making one costs far more than using it). */
+export function zoned(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+const partCache = new Map<string, Record<string, string>>();
+const formatted = new Map<string, string>();
+/** Calendar fields of an instant in a zone; zone offsets are whole minutes, so a minute's fields are cached. */
+function partsAt(tz: string, ms: number): Record<string, string> {
+  const minute = Math.floor(ms / 60000);
+  const key = `${tz}|${minute}`;
+  let p = partCache.get(key);
+  if (!p) {
+    p = Object.fromEntries(zoned(tz).formatToParts(minute * 60000).map((x) => [x.type, x.value]));
+    if (partCache.size > 10000) partCache.clear();
+    partCache.set(key, p);
+  }
+  return { ...p, second: String(Math.floor((ms - minute * 60000) / 1000)).padStart(2, '0') };
+}
+
 /** Utilities.formatDate for the Java SimpleDateFormat patterns the code uses, in a time zone. */
 export function formatDate(d: Date, tz: string, pattern: string): string {
   if (!FORMAT_PATTERNS.has(pattern)) throw new Error(`fake Utilities.formatDate does not support the pattern ${pattern}`);
   const ms = Date.prototype.getTime.call(d); // any realm's Date
-  const p: Record<string, string> = {};
-  for (const part of new Intl.DateTimeFormat('en-US', {
-    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(ms)) p[part.type] = part.value;
-  return pattern.replace(/'([^']*)'|yyyy|MM|dd|HH|H|mm|ss/g, (tok: string, lit?: string) =>
+  // Patterns without seconds give the same text all minute long.
+  const key = pattern.includes('ss') ? '' : `${tz}|${pattern}|${Math.floor(ms / 60000)}`;
+  const hit = key && formatted.get(key);
+  if (hit) return hit;
+  const p = partsAt(tz, ms);
+  const out = pattern.replace(/'([^']*)'|yyyy|MM|dd|HH|H|mm|ss/g, (tok: string, lit?: string) =>
     lit !== undefined ? lit
       : ({ yyyy: p.year, MM: p.month, dd: p.day, HH: p.hour, H: String(Number(p.hour)), mm: p.minute, ss: p.second } as Record<string, string>)[tok]);
+  if (key) {
+    if (formatted.size > 10000) formatted.clear();
+    formatted.set(key, out);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
