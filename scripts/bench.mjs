@@ -1,5 +1,6 @@
 // npm run bench: planning speed and memory for 1k, 10k and 100k subscriptions
-// (5 items and 10 usage transactions each). Each size runs in its own Node process.
+// (5 items and 10 usage transactions each), the local host's .xlsx and PDFs, and the Apps Script
+// host on the fake runtime. Each part runs in its own Node process.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -42,3 +43,17 @@ const local = JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=1
 console.log('');
 console.log(`.xlsx workbook with ${local.subscriptions} subscriptions (${local.subscriptions * 5} items, ${local.subscriptions * 10} transactions): read ${local.readMs.toFixed(0)} ms, save ${local.writeMs.toFixed(0)} ms, peak RSS ${local.peakRssMiB.toFixed(0)} MiB`);
 console.log(`PDF invoices: ${local.pdfPerSec.toFixed(0)} per second (${local.pdfs} rendered and written; goal ≥ 50/s)`);
+
+// The Apps Script host on the fake runtime (tests/support): calls per table and per invoice, simulated time.
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
+const gasScript = join(outDir, 'gas.cjs');
+await build({ entryPoints: [join(root, 'scripts/bench/gas.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: gasScript, logLevel: 'warning' });
+console.log('');
+console.log('Apps Script (fake runtime with typical latencies): a monthly cycle driven from the sidebar in ~20 s calls.');
+for (const size of (process.env.BENCH_GAS_SIZES ?? '100,1000').split(',').map(Number)) {
+  const g = JSON.parse(execFileSync(process.execPath, [gasScript, String(size)], { encoding: 'utf8' }).trim().split('\n').pop());
+  console.log(`${g.invoices} invoices:`);
+  for (const p of g.phases) {
+    console.log(`  ${p.name.padEnd(9)} ${String(p.executions).padStart(4)} calls, Spreadsheet ${String(p.sheetCallCount).padStart(4)} (${p.sheetCalls}); Drive/Docs/Mail ${p.servicePerInvoice.toFixed(1)}/invoice, document edits ${p.elementPerInvoice.toFixed(0)}/invoice; ${p.simulatedSecPerInvoice.toFixed(2)} s/invoice simulated (${p.simulatedMin.toFixed(1)} min), ${(p.realMs / 1000).toFixed(1)} s real`);
+  }
+}

@@ -268,3 +268,15 @@ export function pendingDelivery(ds: Dataset): { documents: number; queued: numbe
   const finals = ds.invoices.map((r) => r.record).filter((i) => i.status !== 'Draft' && i.number);
   return { documents: finals.filter((i) => !i.pdfUrl).length, queued: finals.filter((i) => i.delivery === 'queued').length };
 }
+
+/** After checking with the customer: record an uncertain delivery as sent (billing admins only). */
+export function markSent(ports: Ports, ids: string[]): string[] {
+  return ports.lock.withLock(() => {
+    const ds = readDataset(ports, ['Settings', 'Invoices']);
+    assertAdmin(ports, ds, 'mark invoices as sent');
+    const hits = ds.invoices.filter((r) => ids.includes(r.record.invoiceId) || (r.record.number && ids.includes(r.record.number)));
+    ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString() } })) });
+    logInvoices(ports, hits.map((r) => ({ inv: r.record, action: 'marked sent', details: 'delivery confirmed by the user' })));
+    return hits.map((r) => r.record.number ?? r.record.invoiceId);
+  }, 'marking invoices as sent');
+}

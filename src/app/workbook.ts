@@ -7,7 +7,10 @@ import { toRowValues } from '../core/table';
 import { findRepairs, hasRepairs } from '../core/repair';
 import type { Ports, TablePatch } from '../ports';
 
-export function readDataset(ports: Ports, tables: readonly TableName[] = TABLE_NAMES): Dataset {
+/** Every table a use case reads; the Log is only ever appended to (it grows for years; nothing reads it back). */
+const DATA_TABLES = TABLE_NAMES.filter((t) => t !== 'Log');
+
+export function readDataset(ports: Ports, tables: readonly TableName[] = DATA_TABLES): Dataset {
   const raw: RawWorkbook = {};
   for (const name of tables) raw[name] = ports.tables.read(name);
   return loadDataset(raw, { locale: ports.locale, dateOf: ports.dateOf });

@@ -12,13 +12,25 @@ type Container = GoogleAppsScript.Document.Body | GoogleAppsScript.Document.Head
 /** RE2 pattern (a string, as findText takes it) of a placeholder such as {{line.net}}. */
 const PLACEHOLDER = '\\{\\{[A-Za-z.]+\\}\\}';
 
+/** Values that read the same whether a replacement string is taken literally or with Java's `$1`/`\\` rules. */
+const PLAIN = /^[^$\\]*$/;
+
 /**
- * Fills the placeholders of one section with plain text. Values are inserted literally with
- * deleteText/insertText, never passed to replaceText (whose replacement string treats `$` and `\`
- * specially): a customer named "Cash $1 \ Co" stays exactly that. Matches are collected first and
- * filled from the last to the first, so offsets stay valid and inserted text is never searched again.
+ * Fills the placeholders of one section with plain text. A value without `$` or `\` (nearly all)
+ * goes through replaceText, one call per placeholder name. Any other value is inserted literally
+ * with deleteText/insertText, never as a replaceText replacement (which treats `$` and `\`
+ * specially), after all replaceText calls so that nothing searches it again: a customer named
+ * "Cash $1 \ {{number}}" stays exactly that.
  */
 function fill(section: Container, values: Record<string, string>): void {
+  const names = [...new Set(section.getText().match(/\{\{[A-Za-z.]+\}\}/g) ?? [])].map((m) => m.slice(2, -2)).filter((k) => k in values);
+  const literal = new Set<string>();
+  for (const k of names) {
+    if (PLAIN.test(values[k]) && !values[k].includes('{{')) section.replaceText(`\\{\\{${k.replace(/\./g, '\\.')}\\}\\}`, values[k]);
+    else literal.add(k);
+  }
+  if (!literal.size) return;
+  // Matches are collected first and filled from the last to the first, so offsets stay valid.
   const found: GoogleAppsScript.Document.RangeElement[] = [];
   for (let r = section.findText(PLACEHOLDER); r; r = section.findText(PLACEHOLDER, r)) found.push(r);
   for (const r of found.reverse()) {
@@ -27,7 +39,7 @@ function fill(section: Container, values: Record<string, string>): void {
     const end = r.getEndOffsetInclusive();
     const key = text.getText().slice(start + 2, end - 1);
     // An unknown name stays visible in the document: the user sees the typo in the template.
-    if (!(key in values)) continue;
+    if (!literal.has(key)) continue;
     text.deleteText(start, end);
     if (values[key]) text.insertText(start, values[key]);
   }
@@ -73,13 +85,17 @@ export function fileIdOf(url: string): string | undefined {
 export class DriveDocuments implements DocumentsPort {
   private readonly folders = new Map<string, Folder>();
 
+  private readonly templates = new Map<string, GoogleAppsScript.Drive.File>();
+  private readonly folderKeys = new Map<Folder, string>();
+
   private child(parent: Folder, name: string): Folder {
-    const key = `${parent.getId()}/${name}`;
+    const key = `${this.folderKeys.get(parent) ?? parent.getId()}/${name}`;
     let f = this.folders.get(key);
     if (!f) {
       const it = parent.getFoldersByName(name);
       f = it.hasNext() ? it.next() : parent.createFolder(name);
       this.folders.set(key, f);
+      this.folderKeys.set(f, key);
     }
     return f;
   }
@@ -94,14 +110,19 @@ export class DriveDocuments implements DocumentsPort {
         throw new BillingError(`the Drive folder of ${t.tenantId} (Settings, Drive Folder ID "${t.driveFolderId}") cannot be opened: clear the cell and run Set up billing sheets`);
       }
       this.folders.set(t.driveFolderId, f);
+      this.folderKeys.set(f, t.driveFolderId);
     }
     return f;
   }
 
   private template(t: Tenant): GoogleAppsScript.Drive.File {
     if (!t.templateId) throw new BillingError(`Settings has no Template ID for ${t.tenantId}: run Billing → Set up billing sheets`);
+    const cached = this.templates.get(t.templateId);
+    if (cached) return cached;
     try {
-      return DriveApp.getFileById(t.templateId);
+      const f = DriveApp.getFileById(t.templateId);
+      this.templates.set(t.templateId, f);
+      return f;
     } catch {
       throw new BillingError(`the invoice template of ${t.tenantId} (Settings, Template ID "${t.templateId}") cannot be opened: clear the cell and run Set up billing sheets`);
     }

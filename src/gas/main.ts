@@ -10,7 +10,7 @@ import { nextScheduledRun, saveSchedule, scheduledWork, type Schedule } from '..
 import { toRowValues } from '../core/table';
 import { setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
-import { pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
+import { markSent as markSentUseCase, pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
 import { scheduleState as scheduleStateUseCase } from '../app/schedule';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
@@ -171,6 +171,11 @@ export function menuSendInvoices(): void {
     (r.uncertain.length ? `\nDelivery uncertain (check, then resend or mark as sent): ${r.uncertain.map((u) => u.number).join(', ')}` : '') +
     (failed.length ? `\n\nNot sent:\n${failed.map((f) => `${f.number ?? f.invoiceId}: ${f.reason}`).join('\n')}` : ''),
   );
+}
+
+/** google.script.run: after checking with the customer, an uncertain delivery is recorded as sent. */
+export function markInvoicesSent(ids: string[]) {
+  return markSentUseCase(gasPorts(), ids);
 }
 
 /** google.script.run: the Schedule panel (schedule, next run, the last runs' outcome). */

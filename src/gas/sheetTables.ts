@@ -23,6 +23,7 @@ export class SheetTables implements TablePort {
 
   apply(name: TableName, patch: TablePatch): void {
     const sheet = this.ss.getSheetByName(name) ?? this.ss.insertSheet(name);
+    if (!this.cache.has(name) && !patch.update?.length && !patch.remove?.length && sheet.getLastRow() > 0) return this.appendOnly(sheet, name, patch.append ?? []);
     let values = this.cache.get(name);
     if (!values) {
       this.read(name);
@@ -72,6 +73,24 @@ export class SheetTables implements TablePort {
       sheet.getRange(values.length + 1, 1, rows.length, headers.length).setValues(rows.map((r) => r.map(toSheet)));
       values.push(...rows);
     }
+  }
+
+  /**
+   * Appending to a sheet not read in this execution (the Log, Runs): only its header row is read,
+   * not rows that only grow over the years.
+   */
+  private appendOnly(sheet: GoogleAppsScript.Spreadsheet.Sheet, name: TableName, append: Record<string, CellValue>[]): void {
+    if (!append.length) return;
+    const headers = sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as Cell[];
+    const before = headers.length;
+    const index = ensureColumns(name, headers, { append });
+    if (headers.length > before) sheet.getRange(1, 1, 1, headers.length).setValues([headers.map((h) => asPlainText(String(h)))]);
+    const rows = append.map((a) => {
+      const row: CellValue[] = new Array(headers.length).fill('');
+      for (const [k, v] of Object.entries(a)) row[index.get(k)!] = v;
+      return row.map(toSheet);
+    });
+    sheet.getRange(sheet.getLastRow() + 1, 1, rows.length, headers.length).setValues(rows);
   }
 }
 

@@ -103,11 +103,3 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
   logInvoices(ports, logs);
   return report;
 }
-
-/** After checking with the customer: record an uncertain delivery as sent. */
-export function markSent(ports: Ports, ids: string[]): string[] {
-  const ds = readDataset(ports, ['Settings', 'Invoices']);
-  const hits = ds.invoices.filter((r) => ids.includes(r.record.invoiceId) || (r.record.number && ids.includes(r.record.number)));
-  ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString() } })) });
-  return hits.map((r) => r.record.number ?? r.record.invoiceId);
-}

@@ -49,6 +49,22 @@ describe('dist/Code.js', () => {
     for (const fn of menus) expect(typeof ctx[fn]).toBe('function');
   });
 
+  it('onInstall and onOpen in AuthMode.NONE touch no service but the menu (add-on not yet authorized in this document)', () => {
+    const g = gasGlobals(new FakeSpreadsheet());
+    const refuse = (service: string) => new Proxy({}, { get: (_t, k) => () => { throw new Error(`${service}.${String(k)} in AuthMode.NONE`); } });
+    const ui = g.globals.SpreadsheetApp.getUi();
+    const ctx = vm.createContext({
+      ...g.globals,
+      SpreadsheetApp: { getUi: () => ui, getActive: () => { throw new Error('SpreadsheetApp.getActive in AuthMode.NONE'); } },
+      DriveApp: refuse('DriveApp'), DocumentApp: refuse('DocumentApp'), MailApp: refuse('MailApp'), PropertiesService: refuse('PropertiesService'),
+      Session: refuse('Session'), LockService: refuse('LockService'), ScriptApp: refuse('ScriptApp'),
+    }) as Record<string, any>;
+    vm.runInContext(code, ctx);
+    ctx.onInstall({ authMode: 'NONE' });
+    ctx.onOpen({ authMode: 'NONE' });
+    expect(g.menus.filter((m) => m === 'showSidebar')).toHaveLength(2);
+  });
+
   it('runs, finalizes and verifies on a spreadsheet with bulk reads and writes and no formulas from user text', () => {
     const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE');
     seedTable(ss, 'Settings', [DE_TENANT]);

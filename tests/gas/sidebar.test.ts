@@ -223,11 +223,12 @@ describe('sidebar', () => {
     ];
     const statusAtCall: string[] = [];
     const { doc, log } = sidebar(workbookRows(), {
-      sendInvoices: () => {
+      sendInvoices: (req: { invoiceIds?: string[] }) => {
         statusAtCall.push(textOf(doc, 'status'));
-        return slices.shift();
+        return req.invoiceIds ? { rendered: 0, sent: [{ invoiceId: 'I-000003', number: 'INV-2026-00003', to: ['c@example.com'] }], failed: [], uncertain: [], queued: 0, quotaLeft: 4, done: true } : slices.shift();
       },
       goToInvoice: () => undefined,
+      markInvoicesSent: (ids: string[]) => ids,
     });
     await started(doc);
     byId(doc, 'send').click();
@@ -242,7 +243,7 @@ describe('sidebar', () => {
     expect(byId(doc, 'sendBox').hidden).toBe(false);
     expect([...doc.querySelectorAll('#sendList li')].map(rowText)).toEqual([
       'INV-2026-00002: no email address <img src=x onerror="alert(1)">',
-      'INV-2026-00003: delivery uncertain, check and mark as sent',
+      'INV-2026-00003: delivery uncertain; check with the customer, then mark as sent or resend',
     ]);
     expect(doc.querySelector('img')).toBeNull();
     expect(byId<HTMLButtonElement>(doc, 'stop').disabled).toBe(true);
@@ -250,6 +251,13 @@ describe('sidebar', () => {
     button(doc, 'Show row of invoice INV-2026-00003').click();
     await until(() => log.some((c) => c.name === 'goToInvoice'));
     expect(log.find((c) => c.name === 'goToInvoice')!.args).toEqual(['I-000003']);
+    // The uncertain one: resend it explicitly, or record it as sent after checking.
+    button(doc, 'Resend invoice INV-2026-00003').click();
+    await until(() => /sent again/.test(rowText(doc.querySelectorAll('#sendList li')[1])));
+    expect(log.filter((c) => c.name === 'sendInvoices').pop()!.args).toEqual([{ invoiceIds: ['I-000003'], resend: true }]);
+    button(doc, 'Mark invoice INV-2026-00003 as sent').click();
+    await until(() => log.some((c) => c.name === 'markInvoicesSent'));
+    expect(log.find((c) => c.name === 'markInvoicesSent')!.args).toEqual([['I-000003']]);
   });
 
   it('stops sending when Stop is pressed and says how to go on', async () => {

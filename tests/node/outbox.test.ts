@@ -10,7 +10,8 @@ import { runInvoicing } from '../../src/app/runInvoicing';
 import { finalizeInvoices } from '../../src/app/ledgerActions';
 import { memoryPorts } from '../../src/node/memoryHost';
 import { createWorkbook, openWorkbook } from '../../src/node/xlsxWorkbook';
-import { markSent, sendInvoices } from '../../src/node/outbox';
+import { sendInvoices } from '../../src/node/outbox';
+import { markSent } from '../../src/app/delivery';
 import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
 
 const NOW = () => new Date('2026-12-01T09:00:00Z');

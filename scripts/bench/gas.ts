@@ -1,0 +1,53 @@
+// Benchmark body for the Apps Script host, on the fake runtime of tests/support (every service call
+// counted and charged a typical latency): a monthly cycle of N invoices driven like the sidebar
+// (run, finalize, documents, send in ~20 s calls). Reports Spreadsheet calls per table and phase,
+// Drive/Docs/Mail calls per invoice, and simulated Apps Script seconds per invoice.
+import { FakeSpreadsheet } from '../../tests/support/gasFakes';
+import { addOn, seedCustomers } from '../../tests/support/gasHarness';
+
+const n = Number(process.argv[2] ?? 500);
+const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: Date.parse('2026-12-02T08:00:00Z') });
+seedCustomers(ss, n);
+Object.assign(ss.quotas, { docsPerDay: 100000, mailRecipientsPerDay: 100000 });
+const admin = addOn(ss);
+admin.exec('setupBillingSheets');
+
+type Phase = { name: string; calls: Record<string, number>; executions: number; simulatedMs: number; realMs: number };
+const phases: Phase[] = [];
+function phase(name: string, body: (call: (fn: string, ...a: unknown[]) => any) => void) {
+  const before = { ...ss.counters };
+  const t0 = ss.now();
+  const r0 = performance.now();
+  let executions = 0;
+  body((fn, ...a) => {
+    executions++;
+    return admin.exec(fn, ...a);
+  });
+  const calls: Record<string, number> = {};
+  for (const [k, v] of Object.entries(ss.counters)) if (v !== (before[k] ?? 0)) calls[k] = v - (before[k] ?? 0);
+  phases.push({ name, calls, executions, simulatedMs: ss.now() - t0, realMs: performance.now() - r0 });
+}
+
+phase('run', (call) => {
+  let r = call('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-11-30' });
+  while (!r.done) r = call('continueRun', r.runId);
+});
+phase('finalize', (call) => call('finalizeInvoices', {}));
+phase('documents', (call) => { while (call('renderDocuments', {}).remaining); });
+phase('send', (call) => { while (!call('sendInvoices', {}).done); });
+
+const sheetCalls = (c: Record<string, number>) => Object.entries(c).filter(([k]) => /^(getValues|setValues|deleteRows):/.test(k)).map(([k, v]) => `${k}×${v}`).join(' ');
+// Round trips to Drive, Docs and Mail; getters and the open document's sections are local.
+const serviceCalls = (c: Record<string, number>) => Object.entries(c)
+  .filter(([k]) => /^(DriveApp|DocumentApp|Folder|File|Document|MailApp|Iterator)\./.test(k) && !/^(File|Folder)\.get(Id|Url|Name)$|^Document\.get(Body|Header|Footer)$/.test(k))
+  .reduce((s, [, v]) => s + v, 0);
+const elementCalls = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.startsWith('Element.')).reduce((s, [, v]) => s + v, 0);
+console.log(JSON.stringify({
+  invoices: n,
+  phases: phases.map((p) => ({
+    name: p.name, executions: p.executions, sheetCalls: sheetCalls(p.calls),
+    sheetCallCount: Object.entries(p.calls).filter(([k]) => /^(getValues|setValues|deleteRows)$/.test(k)).reduce((s, [, v]) => s + v, 0),
+    servicePerInvoice: serviceCalls(p.calls) / n, elementPerInvoice: elementCalls(p.calls) / n,
+    simulatedSecPerInvoice: p.simulatedMs / 1000 / n, simulatedMin: p.simulatedMs / 60000, realMs: p.realMs,
+  })),
+}));
