@@ -209,6 +209,24 @@ describe('sidebar', () => {
     expect(log.filter((c) => c.name === 'goToInvoice').map((c) => c.args)).toEqual([['I-000002']]);
   });
 
+  it('bills a period from – to instead of the month, and says in plain words what is missing or wrong', async () => {
+    const { doc, log } = sidebar(workbookRows());
+    await started(doc);
+    const set = (id: string, v: string) => { byId<HTMLInputElement>(doc, id).value = v; };
+    set('from', '2026-11-10');
+    byId(doc, 'start').click();
+    expect(textOf(doc, 'error')).toBe('Fill in both From and To, or clear them to bill the month.');
+    set('to', '2026-11-01');
+    byId(doc, 'start').click();
+    expect(textOf(doc, 'error')).toBe('From (2026-11-10) is after To (2026-11-01).');
+    expect(log.some((c) => c.name === 'runInvoicing')).toBe(false);
+    set('to', '2026-11-20');
+    byId(doc, 'start').click();
+    await until(() => log.some((c) => c.name === 'runInvoicing'));
+    expect(textOf(doc, 'error')).toBe('');
+    expect((log.find((c) => c.name === 'runInvoicing')!.args[0] as { periodStart: string; periodEnd: string })).toMatchObject({ periodStart: '2026-11-10', periodEnd: '2026-11-20' });
+  });
+
   it('sends in slices until done, then shows sent, failed reasons as text, uncertain and queued invoices', async () => {
     const slices = [
       {
