@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { continueRun, runInvoicing } from '../../src/app/runInvoicing';
 import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
+import { renderDocuments } from '../../src/app/delivery';
 import { loadSchedule, nextScheduledRun, saveSchedule, scheduleState } from '../../src/app/schedule';
 import { sidebarState } from '../../src/app/sidebarState';
 import { account, item, ports, product, subscription, table } from '../support/fixtures';
@@ -17,6 +18,13 @@ type Server = Record<string, (...a: any[]) => unknown>;
  * The sidebar on the real use cases; `host` adds stand-ins for what only the Apps Script host does
  * (previewDraft, sendInvoices, goToInvoice). `log` records every call with its arguments as sent.
  */
+let made = 0;
+const paperDocs = {
+  render: () => ({ docUrl: `https://docs.google.com/document/d/D${++made}/edit`, pdfUrl: `https://drive.google.com/file/d/P${made}/view` }),
+  preview: () => 'https://drive.google.com/file/d/preview/view',
+  exists: () => true,
+};
+
 function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
   const calls: string[] = [];
   const log: { name: string; args: unknown[] }[] = [];
@@ -26,6 +34,8 @@ function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
     continueRun: (id) => continueRun(p, id, { maxGroups: 1 }),
     finalizeInvoices: (req) => finalizeInvoices(p, req),
     verifyLedger: () => verifyLedger(p),
+    // The use case with a Drive stand-in (the Docs rendering itself is tested in tests/gas/documents).
+    renderDocuments: (req) => renderDocuments(p, paperDocs, req ?? {}),
     cancelInvoice: (req) => cancelInvoice(p, req),
     creditInvoice: (req) => creditInvoice(p, req),
     scheduleState: () => scheduleState(p),
@@ -67,7 +77,7 @@ function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
 const byId = <T extends HTMLElement = HTMLElement>(doc: Document, id: string) => doc.getElementById(id) as T;
 const textOf = (doc: Document, id: string) => doc.getElementById(id)!.textContent!;
 /** An item's text without its buttons: the spans and further lines, joined by " | ". */
-const rowText = (li: Element) => [...li.children].filter((c) => c.tagName === 'SPAN' || c.classList.contains('line')).map((c) => c.textContent).join(' | ');
+const rowText = (li: Element) => [...li.children].filter((c) => c.tagName === 'SPAN' || c.tagName === 'LABEL' || c.classList.contains('line')).map((c) => c.textContent).join(' | ');
 const button = (doc: Document, name: string) => {
   const b = [...doc.querySelectorAll('button')].find((x) => (x.getAttribute('aria-label') ?? x.textContent) === name);
   if (!b) throw new Error(`no button named "${name}"`);
@@ -119,7 +129,8 @@ describe('sidebar', () => {
   });
 
   it('offers the sheet\'s filters and last month, runs in slices until done, and shows drafts as text', async () => {
-    const { doc, calls } = sidebar(workbookRows());
+    const p = workbookRows();
+    const { doc, calls } = sidebar(p);
     await until(() => doc.querySelectorAll('input[name=filter]').length > 0);
     expect((doc.getElementById('month') as HTMLInputElement).value).toBe('2026-10');
     // One filter: it is preselected.
@@ -137,7 +148,9 @@ describe('sidebar', () => {
 
     (doc.getElementById('finalize') as HTMLButtonElement).click();
     await until(() => /Finalized/.test(doc.getElementById('status')!.textContent!));
-    expect(doc.getElementById('status')!.textContent).toBe('Finalized 3 invoices.');
+    await until(() => /Documents/.test(doc.getElementById('status')!.textContent!));
+    expect(doc.getElementById('status')!.textContent).toBe('Finalized 3 invoices. Documents: 3 made.');
+    expect(table(p, 'Invoices').map((i) => i['PDF URL'])).toEqual(Array(3).fill(expect.stringMatching(/^https:\/\/drive\.google\.com\/file\/d\/P\d+\/view$/)));
     (doc.getElementById('verify') as HTMLButtonElement).click();
     await until(() => /Ledger/.test(doc.getElementById('status')!.textContent!));
     expect(doc.getElementById('status')!.textContent).toBe('Ledger intact: 3 finalized invoices checked.');
@@ -225,6 +238,30 @@ describe('sidebar', () => {
     await until(() => log.some((c) => c.name === 'runInvoicing'));
     expect(textOf(doc, 'error')).toBe('');
     expect((log.find((c) => c.name === 'runInvoicing')!.args[0] as { periodStart: string; periodEnd: string })).toMatchObject({ periodStart: '2026-11-10', periodEnd: '2026-11-20' });
+  });
+
+  it('finalizes the selected drafts only, then makes their documents in slices until none remain', async () => {
+    const p = workbookRows();
+    const answers = [{ rendered: [{ invoiceId: 'I-000001' }], failed: [], remaining: 1, quotaExhausted: false }, { rendered: [{ invoiceId: 'I-000002' }], failed: [{ invoiceId: 'I-000009', number: 'INV-9', reason: 'template <gone>' }], remaining: 0, quotaExhausted: false }];
+    const { doc, log } = sidebar(p, { renderDocuments: () => answers.shift() });
+    await started(doc);
+    byId<HTMLInputElement>(doc, 'month').value = '2026-11';
+    (doc.querySelector('input[name=filter][value=""]') as HTMLInputElement).checked = true;
+    byId(doc, 'start').click();
+    await until(() => /done/.test(textOf(doc, 'status')));
+    byId(doc, 'finalizeSelected').click();
+    expect(textOf(doc, 'error')).toBe('Select the drafts to finalize first.');
+    for (const id of ['I-000001', 'I-000003']) byId<HTMLInputElement>(doc, `pick-${id}`).checked = true;
+    // Each checkbox is labelled by its draft's customer.
+    expect(doc.querySelector('label[for="pick-I-000001"]')!.textContent).toBe('Müller <b>& Co</b>');
+    byId(doc, 'finalizeSelected').click();
+    await until(() => /Documents: 2 made/.test(textOf(doc, 'status')));
+    expect(log.find((c) => c.name === 'finalizeInvoices')!.args).toEqual([{ invoiceIds: ['I-000001', 'I-000003'] }]);
+    expect(table(p, 'Invoices').map((i) => i.Status)).toEqual(['Open', 'Draft', 'Open']);
+    expect(textOf(doc, 'status')).toBe('Finalized 2 invoices. Documents: 2 made. Documents not made: INV-9 (template <gone>).');
+    expect(log.filter((c) => c.name === 'renderDocuments')).toHaveLength(2);
+    // The finalized drafts left the list; the other stays selectable.
+    expect([...doc.querySelectorAll('input[name=pick]')].map((i) => (i as HTMLInputElement).value)).toEqual(['I-000002']);
   });
 
   it('sends in slices until done, then shows sent, failed reasons as text, uncertain and queued invoices', async () => {
