@@ -1,0 +1,119 @@
+// UN/CEFACT Cross Industry Invoice D16B: XRechnung 3.0 (CII syntax) and the Factur-X / ZUGFeRD
+// EN 16931 profile (the same XML with its own guideline id), in the element order of the schema.
+import { XMLBuilder } from 'fast-xml-parser';
+import type { EInvoice, ELine, EParty } from './terms';
+import { PEPPOL_BILLING, XRECHNUNG_3, cleanTree } from './ubl';
+
+/** Factur-X 1.0 / ZUGFeRD 2.x profile EN 16931 ("COMFORT"). */
+export const FACTURX_EN16931 = 'urn:cen.eu:en16931:2017';
+
+type Node = Record<string, unknown>;
+
+const date = (iso: string | undefined) => iso && { 'udt:DateTimeString': { '@_format': '102', '#text': iso.replace(/-/g, '') } };
+const qdate = (iso: string | undefined) => iso && { 'qdt:DateTimeString': { '@_format': '102', '#text': iso.replace(/-/g, '') } };
+const period = (p: { start: string; end: string } | undefined) => p && { 'ram:StartDateTime': date(p.start), 'ram:EndDateTime': date(p.end) };
+
+function party(p: EParty, contact?: EInvoice['seller']['contact']): Node {
+  return {
+    'ram:Name': p.name,
+    'ram:DefinedTradeContact': contact && {
+      'ram:PersonName': contact.name,
+      'ram:TelephoneUniversalCommunication': contact.phone && { 'ram:CompleteNumber': contact.phone },
+      'ram:EmailURIUniversalCommunication': contact.email && { 'ram:URIID': contact.email },
+    },
+    'ram:PostalTradeAddress': { 'ram:PostcodeCode': p.postalCode, 'ram:LineOne': p.street, 'ram:CityName': p.city, 'ram:CountryID': p.country },
+    'ram:URIUniversalCommunication': p.endpoint && { 'ram:URIID': { '@_schemeID': p.endpoint.scheme, '#text': p.endpoint.id } },
+    'ram:SpecifiedTaxRegistration': [
+      p.vatId && { 'ram:ID': { '@_schemeID': 'VA', '#text': p.vatId } },
+      p.taxNumber && { 'ram:ID': { '@_schemeID': 'FC', '#text': p.taxNumber } },
+    ],
+  };
+}
+
+const adjustment = (charge: boolean, a: { amount: string; reason: string; code: string } | undefined) => a && {
+  'ram:ChargeIndicator': { 'udt:Indicator': String(charge) }, 'ram:ActualAmount': a.amount, 'ram:ReasonCode': a.code, 'ram:Reason': a.reason,
+};
+
+function line(l: ELine): Node {
+  return {
+    'ram:AssociatedDocumentLineDocument': { 'ram:LineID': l.id },
+    'ram:SpecifiedTradeProduct': { 'ram:Name': l.name, 'ram:Description': l.description },
+    'ram:SpecifiedLineTradeAgreement': { 'ram:NetPriceProductTradePrice': { 'ram:ChargeAmount': l.price } },
+    'ram:SpecifiedLineTradeDelivery': { 'ram:BilledQuantity': { '@_unitCode': l.unitCode, '#text': l.quantity } },
+    'ram:SpecifiedLineTradeSettlement': {
+      'ram:ApplicableTradeTax': { 'ram:TypeCode': 'VAT', 'ram:CategoryCode': l.category, 'ram:RateApplicablePercent': l.category === 'O' ? undefined : l.rate },
+      'ram:BillingSpecifiedPeriod': period(l.period),
+      'ram:SpecifiedTradeAllowanceCharge': [adjustment(true, l.charge), adjustment(false, l.allowance)],
+      'ram:SpecifiedTradeSettlementLineMonetarySummation': { 'ram:LineTotalAmount': l.net },
+    },
+  };
+}
+
+export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 'xrechnung'): string {
+  const p = e.payment;
+  const doc: Node = {
+    '@_xmlns:rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
+    '@_xmlns:ram': 'urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100',
+    '@_xmlns:qdt': 'urn:un:unece:uncefact:data:standard:QualifiedDataType:100',
+    '@_xmlns:udt': 'urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100',
+    'rsm:ExchangedDocumentContext': {
+      'ram:BusinessProcessSpecifiedDocumentContextParameter': guideline === 'xrechnung' ? { 'ram:ID': PEPPOL_BILLING } : undefined,
+      'ram:GuidelineSpecifiedDocumentContextParameter': { 'ram:ID': guideline === 'xrechnung' ? XRECHNUNG_3 : FACTURX_EN16931 },
+    },
+    'rsm:ExchangedDocument': {
+      'ram:ID': e.number,
+      'ram:TypeCode': e.typeCode,
+      'ram:IssueDateTime': date(e.issueDate),
+      'ram:IncludedNote': e.notes.map((n) => ({ 'ram:Content': n })),
+    },
+    'rsm:SupplyChainTradeTransaction': {
+      'ram:IncludedSupplyChainTradeLineItem': e.lines.map(line),
+      'ram:ApplicableHeaderTradeAgreement': {
+        'ram:BuyerReference': e.buyerReference,
+        'ram:SellerTradeParty': party(e.seller, e.seller.contact),
+        'ram:BuyerTradeParty': party(e.buyer),
+        'ram:BuyerOrderReferencedDocument': e.orderReference && { 'ram:IssuerAssignedID': e.orderReference },
+      },
+      // Mandatory in the schema even when it says nothing.
+      'ram:ApplicableHeaderTradeDelivery': '',
+      'ram:ApplicableHeaderTradeSettlement': {
+        'ram:CreditorReferenceID': e.seller.creditorId,
+        'ram:PaymentReference': p.remittance,
+        'ram:InvoiceCurrencyCode': e.currency,
+        'ram:SpecifiedTradeSettlementPaymentMeans': {
+          'ram:TypeCode': p.code,
+          'ram:PayerPartyDebtorFinancialAccount': p.mandate?.debitedIban && { 'ram:IBANID': p.mandate.debitedIban.replace(/\s+/g, '') },
+          'ram:PayeePartyCreditorFinancialAccount': p.iban && { 'ram:IBANID': p.iban, 'ram:AccountName': p.accountName },
+          'ram:PayeeSpecifiedCreditorFinancialInstitution': p.iban && p.bic && { 'ram:BICID': p.bic },
+        },
+        'ram:ApplicableTradeTax': e.vat.map((v) => ({
+          'ram:CalculatedAmount': v.tax, 'ram:TypeCode': 'VAT', 'ram:ExemptionReason': v.exemptionText, 'ram:BasisAmount': v.taxable,
+          'ram:CategoryCode': v.category, 'ram:ExemptionReasonCode': v.exemptionCode, 'ram:RateApplicablePercent': v.category === 'O' ? undefined : v.rate,
+        })),
+        'ram:BillingSpecifiedPeriod': period(e.period),
+        'ram:SpecifiedTradePaymentTerms': (e.paymentTerms || e.dueDate || p.mandate) && {
+          'ram:Description': e.paymentTerms, 'ram:DueDateDateTime': date(e.dueDate), 'ram:DirectDebitMandateID': p.mandate?.reference,
+        },
+        'ram:SpecifiedTradeSettlementHeaderMonetarySummation': {
+          'ram:LineTotalAmount': e.totals.lines,
+          'ram:TaxBasisTotalAmount': e.totals.taxExclusive,
+          'ram:TaxTotalAmount': { '@_currencyID': e.currency, '#text': e.totals.tax },
+          'ram:RoundingAmount': e.totals.rounding,
+          'ram:GrandTotalAmount': e.totals.taxInclusive,
+          'ram:DuePayableAmount': e.totals.payable,
+        },
+        'ram:InvoiceReferencedDocument': e.preceding && { 'ram:IssuerAssignedID': e.preceding.number, 'ram:FormattedIssueDateTime': qdate(e.preceding.issueDate) },
+      },
+    },
+  };
+  const tree = cleanTree(doc) as Node;
+  // cleanTree drops the empty delivery element; the schema requires it.
+  (tree['rsm:SupplyChainTradeTransaction'] as Node)['ram:ApplicableHeaderTradeDelivery'] = '';
+  const t = tree['rsm:SupplyChainTradeTransaction'] as Node;
+  // Keep the schema order: agreement, delivery, settlement.
+  const ordered: Node = {};
+  for (const k of ['ram:IncludedSupplyChainTradeLineItem', 'ram:ApplicableHeaderTradeAgreement', 'ram:ApplicableHeaderTradeDelivery', 'ram:ApplicableHeaderTradeSettlement']) ordered[k] = t[k];
+  tree['rsm:SupplyChainTradeTransaction'] = ordered;
+  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ 'rsm:CrossIndustryInvoice': tree })}`;
+}

@@ -1,0 +1,199 @@
+// The EN 16931 business terms of a finalized invoice or credit note, from the ledger (not from the
+// PDF): one neutral model that the UBL and CII writers put into their syntax. Amounts are strings
+// with the currency's decimals (at most 2); credit notes carry positive amounts (type code 381).
+import { BillingError } from '../errors';
+import { formatDate, labels } from '../i18n';
+import { minorUnits, roundMoney, type Decimal } from '../money';
+import type { Account, Contact, InvoiceDoc, TaxCategory, Tenant } from '../model';
+import { computeTotals } from '../totals';
+import { unitCode } from './units';
+
+export interface EParty {
+  name: string;
+  street?: string;
+  city?: string;
+  postalCode?: string;
+  country: string;
+  vatId?: string;
+  /** BT-32: the seller's tax number when there is no VAT ID. */
+  taxNumber?: string;
+  /** BT-34 / BT-49 with its scheme (EM = email). */
+  endpoint?: { id: string; scheme: string };
+}
+
+export interface ELine {
+  id: string;
+  quantity: string;
+  unitCode: string;
+  net: string;
+  name: string;
+  description?: string;
+  period?: { start: string; end: string };
+  /** BT-146: net price, never negative. */
+  price: string;
+  /** Line allowance (BG-27) or charge (BG-28): discounts and pro-rata reductions, so that net = quantity × price − allowance + charge (R120). */
+  allowance?: { amount: string; reason: string; code: string };
+  charge?: { amount: string; reason: string; code: string };
+  category: TaxCategory;
+  rate: string;
+}
+
+export interface EVat {
+  category: TaxCategory;
+  rate: string;
+  taxable: string;
+  tax: string;
+  exemptionCode?: string;
+  exemptionText?: string;
+}
+
+export interface EInvoice {
+  /** 380 invoice, 381 credit note. */
+  typeCode: '380' | '381';
+  number: string;
+  issueDate: string;
+  dueDate?: string;
+  currency: string;
+  notes: string[];
+  buyerReference: string;
+  orderReference?: string;
+  preceding?: { number: string; issueDate?: string };
+  period?: { start: string; end: string };
+  seller: EParty & { contact: { name: string; phone?: string; email?: string }; creditorId?: string };
+  buyer: EParty;
+  payment: {
+    /** 58 SEPA credit transfer, 59 SEPA direct debit, 1 not defined. */
+    code: '58' | '59' | '1';
+    remittance: string;
+    iban?: string;
+    bic?: string;
+    accountName?: string;
+    mandate?: { reference: string; debitedIban?: string };
+  };
+  paymentTerms?: string;
+  lines: ELine[];
+  vat: EVat[];
+  totals: { lines: string; taxExclusive: string; tax: string; taxInclusive: string; rounding?: string; payable: string };
+}
+
+export interface TermsContext {
+  tenant: Tenant;
+  account?: Account;
+  contacts: readonly Contact[];
+  /** For a credit note: the invoice it credits (BT-25, BT-26). */
+  original?: { number?: string; invoiceDate?: string };
+}
+
+const EU_REASONS: Partial<Record<TaxCategory, string>> = {
+  AE: 'Reverse charge', K: 'Intra-community supply', G: 'Export outside the EU', E: 'Exempt from VAT', O: 'Not subject to VAT',
+};
+
+/** A decimal as the e-invoice writes it: fixed decimals, no grouping, "-" for negatives. */
+function amount(v: Decimal, places: number): string {
+  const s = v.toFixed(places);
+  return /^-0(\.0+)?$/.test(s) ? s.slice(1) : s;
+}
+
+/** A quantity or price: as many decimals as it has (at most 6), without trailing zeros. */
+function plain(v: Decimal): string {
+  return v.toDecimalPlaces(6).toFixed();
+}
+
+export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
+  const inv = doc.invoice;
+  if (inv.status === 'Draft' || !inv.number || !inv.invoiceDate) throw new BillingError(`invoice ${inv.invoiceId} is not finalized: e-invoices are made of finalized invoices only`);
+  if (inv.type === 'pro_forma') throw new BillingError(`${inv.number} is a pro-forma invoice: it has no e-invoice`);
+  const t = c.tenant;
+  const a = c.account;
+  const places = minorUnits(inv.currency);
+  // Credit notes are written with positive amounts; their ledger lines are negative.
+  const sign = inv.type === 'credit_note' ? -1 : 1;
+  const money = (v: Decimal) => amount(v.times(sign), places);
+  const lang = inv.language ?? t.language ?? 'en';
+  const L = labels(lang);
+
+  const lines = doc.lines.map((l): ELine => {
+    const net = l.net.times(sign);
+    // Price is never negative (BR-27): a negative line is a negative quantity at a positive price.
+    const qtySign = net.isNegative() || (net.isZero() && l.quantity.times(sign).isNegative()) ? -1 : 1;
+    const quantity = l.quantity.abs().times(qtySign);
+    const price = l.unitPrice.abs();
+    const gross = roundMoney(quantity.times(price), inv.currency);
+    const diff = gross.minus(net);
+    const why = [
+      l.discountPercent && !l.discountPercent.isZero() ? `${plain(l.discountPercent)} % discount` : '',
+      l.periodFactor && !l.periodFactor.eq(1) ? `pro rata ${plain(l.periodFactor)} of the period` : '',
+    ].filter(Boolean).join(', ') || 'price adjustment';
+    return {
+      id: String(l.lineNo),
+      quantity: plain(quantity),
+      unitCode: unitCode(l.unit),
+      net: amount(net, places),
+      name: l.description,
+      period: l.serviceStart ? { start: l.serviceStart, end: l.serviceEnd ?? l.serviceStart } : undefined,
+      price: plain(price),
+      // For a negative quantity the allowance sign flips with it: the difference is always written so that net = gross − allowance + charge.
+      ...(diff.gt(0) ? { allowance: { amount: amount(diff, places), reason: why, code: '95' } } : {}),
+      ...(diff.lt(0) ? { charge: { amount: amount(diff.neg(), places), reason: why, code: 'ZZZ' } } : {}),
+      category: l.taxCategory,
+      rate: plain(l.taxRate),
+    };
+  });
+
+  const groups = computeTotals(doc.lines, { currency: inv.currency, mode: t.roundingMode }).groups;
+  const vat = groups.map((g): EVat => ({
+    category: g.category, rate: plain(g.rate), taxable: money(g.taxable), tax: money(g.tax),
+    ...(g.category !== 'S' && g.category !== 'Z' && g.category !== 'L' && g.category !== 'M'
+      ? { exemptionCode: g.exemptionCode, exemptionText: g.exemptionText ?? EU_REASONS[g.category] } : {}),
+  }));
+
+  const invoiceContact = c.contacts.find((x) => x.accountId === inv.accountId && x.role === 'invoice' && x.active !== false);
+  const directDebit = inv.type === 'invoice' && a?.paymentMethod === 'direct_debit' && a.mandateReference;
+  const rounding = inv.rounding.times(sign);
+  return {
+    typeCode: inv.type === 'credit_note' ? '381' : '380',
+    number: inv.number,
+    issueDate: inv.invoiceDate,
+    dueDate: inv.type === 'credit_note' ? undefined : inv.dueDate,
+    currency: inv.currency,
+    notes: [inv.taxNote ?? ''].filter(Boolean),
+    // BT-10: the Leitweg-ID or buyer reference; otherwise the customer number printed on the invoice.
+    buyerReference: inv.buyerReference ?? a?.buyerReference ?? inv.accountId,
+    orderReference: inv.orderReference,
+    preceding: inv.type === 'credit_note' && (c.original?.number ?? inv.originalNumber)
+      ? { number: (c.original?.number ?? inv.originalNumber)!, issueDate: c.original?.invoiceDate } : undefined,
+    period: inv.periodStart && inv.periodEnd ? { start: inv.periodStart, end: inv.periodEnd } : undefined,
+    seller: {
+      name: t.legalName, street: t.street, city: t.city, postalCode: t.postalCode, country: t.country.toUpperCase(),
+      vatId: t.vatId, taxNumber: t.vatId ? undefined : t.taxNumber,
+      endpoint: t.email ? { id: t.email, scheme: 'EM' } : undefined,
+      contact: { name: t.contactName ?? t.legalName, phone: t.phone, email: t.email },
+      creditorId: directDebit ? t.creditorId : undefined,
+    },
+    buyer: {
+      name: inv.buyerName ?? a?.name ?? inv.accountId,
+      street: a?.street, city: a?.city, postalCode: a?.postalCode, country: (inv.buyerCountry ?? a?.country ?? t.country).toUpperCase(),
+      vatId: inv.buyerVatId,
+      endpoint: invoiceContact ? { id: invoiceContact.email.trim(), scheme: 'EM' } : undefined,
+    },
+    payment: directDebit
+      ? { code: '59', remittance: inv.number, mandate: { reference: a!.mandateReference!, debitedIban: a!.iban } }
+      : t.iban ? { code: '58', remittance: inv.number, iban: t.iban.replace(/\s+/g, ''), bic: t.bic, accountName: t.legalName } : { code: '1', remittance: inv.number },
+    paymentTerms: inv.type === 'credit_note' || !inv.dueDate ? undefined : `${L.due} ${formatDate(inv.dueDate, lang)}`,
+    lines,
+    vat,
+    totals: {
+      lines: money(inv.net), taxExclusive: money(inv.net), tax: money(inv.tax), taxInclusive: money(inv.gross),
+      rounding: rounding.isZero() ? undefined : amount(rounding, places), payable: money(inv.payable),
+    },
+  };
+}
+
+/** Which e-invoice an account gets: its own setting, else the tenant's, else XRechnung UBL for buyers with a buyer reference (Leitweg-ID). */
+export type EInvoiceFormat = 'none' | 'xrechnung-ubl' | 'xrechnung-cii' | 'zugferd';
+
+export function formatFor(t: Tenant, a: Account | undefined): EInvoiceFormat {
+  const f = (a?.eInvoiceFormat ?? t.eInvoiceFormat) as EInvoiceFormat | undefined;
+  if (f) return f;
+  return a?.buyerReference ? 'xrechnung-ubl' : 'none';
+}
