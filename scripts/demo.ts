@@ -48,12 +48,12 @@ async function main() {
     const v = verifyLedger(ports);
     console.log(v.problems.length ? v.problems.map((p) => `   ${p.number}: ${p.message}`).join('\n') : `   intact: ${v.checked} finalized invoices, hash chains unbroken`);
 
-    console.log('\n4. PDF invoices');
+    console.log('\n4. PDF invoices (and e-invoices for customers who get them)');
     const files = await renderFinalPdfs(ports, dir);
-    for (const f of files) console.log(`   ${f.path}`);
+    for (const f of files) console.log(`   ${f.path}${f.xml ? `  + e-invoice ${f.xml.split('/').pop()}` : ''}${f.problem ? `\n   NO E-INVOICE: ${f.problem}` : ''}`);
     if (!files.length) console.log('   every finalized invoice has its PDF');
 
-    console.log('\n5. Email (outbox: one .eml per invoice, PDF attached)');
+    console.log('\n5. Email (outbox: one .eml per invoice, PDF and e-invoice attached)');
     const sent = await sendInvoices(ports, { outDir: dir, flush: () => book.save() });
     for (const m of sent.sent) console.log(`   ${pad(m.number, 14)} → ${m.to.join(', ')}`);
     if (!sent.sent.length) console.log('   nothing to send: every invoice went out already');

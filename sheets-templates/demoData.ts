@@ -9,11 +9,11 @@ export type Rows = Partial<Record<TableName, Record<string, Cell>[]>>;
 export function coreDemoRows(): Rows {
   return {
     Settings: [
-      { tenantId: 'DE', legalName: 'Nordlicht Software GmbH', street: 'Torstraße 12', postalCode: '10119', city: 'Berlin', country: 'DE', vatId: 'DE812345678', email: 'billing@nordlicht.example', currency: 'EUR', language: 'de', locale: 'de', paymentTermsDays: 14, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', numberFormat: 'RE-{yyyy}-{seq:5}', creditNumberFormat: 'GS-{yyyy}-{seq:5}' },
-      { tenantId: 'CH', legalName: 'Alpenblick Services AG', street: 'Bahnhofstrasse 5', postalCode: '8001', city: 'Zürich', country: 'CH', vatId: 'CHE-123.456.789 MWST', currency: 'CHF', language: 'de', paymentTermsDays: 30, cashRounding: 0.05, numberFormat: 'CH-{yyyy}-{seq:4}', creditNumberFormat: 'CHG-{yyyy}-{seq:4}' },
+      { tenantId: 'DE', legalName: 'Nordlicht Software GmbH', street: 'Torstraße 12', postalCode: '10119', city: 'Berlin', country: 'DE', vatId: 'DE812345678', email: 'billing@nordlicht.example', phone: '+49 30 5550 1234', contactName: 'Jana Krüger', currency: 'EUR', language: 'de', locale: 'de', paymentTermsDays: 14, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', numberFormat: 'RE-{yyyy}-{seq:5}', creditNumberFormat: 'GS-{yyyy}-{seq:5}' },
+      { tenantId: 'CH', legalName: 'Alpenblick Services AG', street: 'Bahnhofstrasse 5', postalCode: '8001', city: 'Zürich', country: 'CH', vatId: 'CHE-123.456.789 MWST', email: 'rechnung@alpenblick.example', phone: '+41 44 555 12 34', contactName: 'Urs Meier', currency: 'CHF', language: 'de', paymentTermsDays: 30, cashRounding: 0.05, numberFormat: 'CH-{yyyy}-{seq:4}', creditNumberFormat: 'CHG-{yyyy}-{seq:4}' },
     ],
     Accounts: [
-      { accountId: 'ACC-001', name: 'Bäckerei Müller & Söhne KG', status: 'Active', customerType: 'B2B', street: 'Marktplatz 3', postalCode: '80331', city: 'München', country: 'DE', vatId: 'DE298765432' },
+      { accountId: 'ACC-001', name: 'Bäckerei Müller & Söhne KG', status: 'Active', customerType: 'B2B', street: 'Marktplatz 3', postalCode: '80331', city: 'München', country: 'DE', vatId: 'DE298765432', eInvoiceFormat: 'zugferd' },
       { accountId: 'ACC-002', name: 'Wiener Design OG', status: 'Active', customerType: 'B2B', street: 'Ringstraße 8', postalCode: '1010', city: 'Wien', country: 'AT', vatId: 'ATU12345678' },
       { accountId: 'ACC-003', name: 'Éditions Léon SARL', status: 'Active', customerType: 'B2B', street: '12 rue de Rivoli', postalCode: '75001', city: 'Paris', country: 'FR', vatId: 'FR40303265045', language: 'fr' },
       { accountId: 'ACC-004', name: 'Jan de Vries', status: 'Active', customerType: 'B2C', street: 'Prinsengracht 1', postalCode: '1015', city: 'Amsterdam', country: 'NL', language: 'en' },

@@ -42,6 +42,8 @@ export interface LockPort {
 export interface DocumentsPort {
   /** Makes the document of a finalized invoice under the tenant's folder, `<yyyy>/<mm>/`, named `name`. */
   render(text: DocText, tenant: Tenant, name: string, date: string): { docUrl: string; pdfUrl: string };
+  /** Stores an e-invoice XML beside the invoice's documents; returns its URL. */
+  saveXml(xml: string, tenant: Tenant, name: string, date: string): string;
   /** A draft's preview PDF (not recorded in the ledger); returns its URL. */
   preview(text: DocText, tenant: Tenant, name: string): string;
   /** Whether the file behind a ledger link still exists (not deleted, not in the trash). */

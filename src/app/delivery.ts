@@ -5,6 +5,7 @@
 // uncertain and never resent by itself. What the quota or the time budget leaves stays "queued"
 // for the next trigger.
 import { documentText } from '../core/docText';
+import { eInvoice } from '../core/einvoice';
 import { documentName } from '../core/ids';
 import { contactsByAccount, invoiceMail, type InvoiceMail } from '../core/mail';
 import type { Dataset } from '../core/dataset';
@@ -53,6 +54,12 @@ function docOf(ds: Dataset, inv: Invoice): InvoiceDoc {
   return { invoice: inv, lines: (ds.linesByInvoice.get(inv.invoiceId) ?? []).map((l) => l.record) };
 }
 
+/** The invoice a credit note credits (its number and date go into the e-invoice, BT-25/26). */
+export function originalOf(ds: Dataset, inv: Invoice): { number?: string; invoiceDate?: string } | undefined {
+  const o = inv.originalInvoiceId ? ds.invoices.find((r) => r.record.invoiceId === inv.originalInvoiceId)?.record : undefined;
+  return o ? { number: o.number, invoiceDate: o.invoiceDate } : inv.originalNumber ? { number: inv.originalNumber } : undefined;
+}
+
 function find(ds: Dataset, idOrNumber: string): Invoice {
   const inv = ds.invoices.find((r) => r.record.invoiceId === idOrNumber || r.record.number === idOrNumber)?.record;
   if (!inv) throw new Error(`invoice ${idOrNumber} does not exist`);
@@ -69,7 +76,7 @@ function budget(ports: Ports, ms: number | undefined): () => boolean {
 const DAILY_QUOTA = /too many times for one day/i;
 
 export interface DocumentsReport {
-  rendered: { invoiceId: string; number: string; docUrl: string; pdfUrl: string }[];
+  rendered: { invoiceId: string; number: string; docUrl: string; pdfUrl: string; xmlUrl?: string }[];
   failed: { invoiceId: string; number?: string; reason: string }[];
   /** Invoices still without documents (time budget or daily quota): call again, or the trigger does. */
   remaining: number;
@@ -94,6 +101,7 @@ function renderIn(ports: Ports, ds: Dataset, docs: DocumentsPort, ids: string[] 
   const todo = finals.filter((i) => !i.pdfUrl || (ids?.length && !docs.exists(i.pdfUrl)));
   const report: DocumentsReport = { rendered: [], failed: [], remaining: 0, quotaExhausted: false };
   const rows = rowOfInvoice(ds);
+  const contacts = contactsByAccount(ds.contacts);
   try {
     for (const [n, inv] of todo.entries()) {
       if (over() || report.quotaExhausted) {
@@ -102,8 +110,13 @@ function renderIn(ports: Ports, ds: Dataset, docs: DocumentsPort, ids: string[] 
       }
       try {
         const tenant = ds.tenantById.get(inv.tenantId)!;
-        const r = docs.render(documentText(docOf(ds, inv), tenant, ds.accounts.get(inv.accountId)), tenant, documentName(inv), inv.invoiceDate!);
-        report.rendered.push({ invoiceId: inv.invoiceId, number: inv.number!, ...r });
+        const account = ds.accounts.get(inv.accountId);
+        const doc = docOf(ds, inv);
+        // The e-invoice first: data it lacks (named by sheet and column) stops this invoice before any file is made.
+        const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: originalOf(ds, inv) });
+        const r = docs.render(documentText(doc, tenant, account), tenant, documentName(inv), inv.invoiceDate!);
+        const xmlUrl = xml ? docs.saveXml(xml.xml, tenant, documentName(inv), inv.invoiceDate!) : undefined;
+        report.rendered.push({ invoiceId: inv.invoiceId, number: inv.number!, ...r, ...(xmlUrl ? { xmlUrl } : {}) });
       } catch (e) {
         const reason = (e as Error).message;
         if (DAILY_QUOTA.test(reason)) {
@@ -117,8 +130,9 @@ function renderIn(ports: Ports, ds: Dataset, docs: DocumentsPort, ids: string[] 
   } finally {
     logInvoices(ports, report.failed.map((f) => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason })));
     if (report.rendered.length) {
-      ports.tables.apply('Invoices', { update: report.rendered.map((r) => ({ row: rows.get(r.invoiceId)!, values: { docUrl: r.docUrl, pdfUrl: r.pdfUrl } })) });
-      for (const r of report.rendered) Object.assign(ds.invoices.find((x) => x.record.invoiceId === r.invoiceId)!.record, { docUrl: r.docUrl, pdfUrl: r.pdfUrl });
+      const links = (r: DocumentsReport['rendered'][number]) => ({ docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl ?? '' });
+      ports.tables.apply('Invoices', { update: report.rendered.map((r) => ({ row: rows.get(r.invoiceId)!, values: links(r) })) });
+      for (const r of report.rendered) Object.assign(ds.invoices.find((x) => x.record.invoiceId === r.invoiceId)!.record, { ...links(r), xmlUrl: r.xmlUrl });
     }
   }
   return report;
@@ -218,7 +232,7 @@ export function sendInvoices(ports: Ports, docs: DocumentsPort, mail: MailPort, 
           continue;
         }
         try {
-          mail.send(m, [inv.pdfUrl!]);
+          mail.send(m, [inv.pdfUrl!, ...(inv.xmlUrl ? [inv.xmlUrl] : [])]);
           quota -= recipients(m);
           const to = recipientsText(m);
           outcome.push({ inv, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString(), sentTo: to } });

@@ -134,8 +134,10 @@ export class DriveDocuments implements DocumentsPort {
     const left = folder.getFilesByName(name);
     if (left.hasNext()) {
       while (left.hasNext()) left.next().setTrashed(true);
-      const pdfs = folder.getFilesByName(`${name}.pdf`);
-      while (pdfs.hasNext()) pdfs.next().setTrashed(true);
+      for (const ext of ['pdf', 'xml']) {
+        const files = folder.getFilesByName(`${name}.${ext}`);
+        while (files.hasNext()) files.next().setTrashed(true);
+      }
     }
     const copy = this.template(t).makeCopy(name, folder);
     try {
@@ -155,6 +157,11 @@ export class DriveDocuments implements DocumentsPort {
     const folder = this.child(this.child(this.root(t), date.slice(0, 4)), date.slice(5, 7));
     const { copy, pdf } = this.make(text, t, name, folder);
     return { docUrl: copy.getUrl(), pdfUrl: pdf.getUrl() };
+  }
+
+  saveXml(xml: string, t: Tenant, name: string, date: string): string {
+    const folder = this.child(this.child(this.root(t), date.slice(0, 4)), date.slice(5, 7));
+    return folder.createFile(Utilities.newBlob(xml, 'application/xml', `${name}.xml`)).getUrl();
   }
 
   preview(text: DocText, t: Tenant, name: string): string {

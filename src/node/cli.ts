@@ -161,7 +161,9 @@ export function program(): Command {
     .option('--out <dir>', 'output folder', 'out')
     .action(async (ids: string[], o: { out: string }) => {
       const files = await onWorkbook(g(), (ports) => renderFinalPdfs(ports, o.out, ids, g().json ? undefined : progressBar('PDF')));
-      out(g(), files, () => (files.length ? files.map((f) => `  ${f.number}: ${f.path}`).join('\n') : '  every finalized invoice has its PDF'));
+      out(g(), files, () => (files.length
+        ? files.map((f) => `  ${f.number}: ${f.path}${f.xml ? ` + ${f.xml}` : ''}${f.problem ? `\n    no e-invoice: ${f.problem}` : ''}`).join('\n')
+        : '  every finalized invoice has its PDF'));
     });
 
   cmd.command('send [invoiceIds...]')

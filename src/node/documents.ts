@@ -10,12 +10,19 @@ import type { Dataset } from '../core/dataset';
 import type { InvoiceDoc } from '../core/model';
 import type { Ports } from '../ports';
 import { renderInvoicePdf } from './invoicePdf';
+import { eInvoice } from '../core/einvoice';
+import { contactsByAccount } from '../core/mail';
+import { originalOf } from '../app/delivery';
 import type { Progress } from './progress';
 
 export interface RenderedFile {
   invoiceId: string;
   number?: string;
   path: string;
+  /** The e-invoice written beside the PDF, when the customer gets one. */
+  xml?: string;
+  /** Why the e-invoice could not be made (the PDF is made all the same). */
+  problem?: string;
 }
 
 function docOf(ds: Dataset, invoiceId: string): InvoiceDoc {
@@ -48,25 +55,39 @@ export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]
 }
 
 /**
- * PDFs of finalized invoices that have none yet (or whose file was deleted), recorded in the
- * Invoices sheet's PDF URL column in one bulk write.
+ * PDFs of finalized invoices that have none yet (or whose file was deleted), with the customer's
+ * e-invoice XML beside each (XRechnung UBL or CII, Factur-X CII), recorded in the Invoices sheet's
+ * PDF URL and XML URL columns in one bulk write.
  */
 export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress): Promise<RenderedFile[]> {
   const ds = readDataset(ports);
   const docs = (ids?.length ? ids.map((id) => docOf(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record.invoiceId)))
     .filter((d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)));
   const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
+  const contacts = contactsByAccount(ds.contacts);
   const out: RenderedFile[] = [];
   for (const doc of docs) {
     const inv = doc.invoice;
     const date = inv.invoiceDate!;
+    const tenant = ds.tenantById.get(inv.tenantId)!;
+    const account = ds.accounts.get(inv.accountId);
     const dir = join(outDir, safeFileName(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${documentName(inv)}.pdf`);
-    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId), logo: logoOf(ds, inv.tenantId) }));
-    out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
+    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account, logo: logoOf(ds, inv.tenantId) }));
+    const file: RenderedFile = { invoiceId: inv.invoiceId, number: inv.number, path };
+    try {
+      const e = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: originalOf(ds, inv) });
+      if (e) {
+        file.xml = join(dir, `${documentName(inv)}.xml`);
+        writeFileAtomic(file.xml, e.xml);
+      }
+    } catch (err) {
+      file.problem = (err as Error).message;
+    }
+    out.push(file);
     progress?.(out.length, docs.length);
   }
-  if (out.length) ports.tables.apply('Invoices', { update: out.map((f) => ({ row: rows.get(f.invoiceId)!, values: { pdfUrl: f.path } })) });
+  if (out.length) ports.tables.apply('Invoices', { update: out.map((f) => ({ row: rows.get(f.invoiceId)!, values: { pdfUrl: f.path, xmlUrl: f.xml ?? '' } })) });
   return out;
 }

@@ -80,7 +80,10 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
       from: m.from.address ? { name: m.from.name, address: m.from.address } : m.from.name, replyTo: m.replyTo,
       to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, text: m.text, html: m.html,
       messageId: `<${safeFileName(inv.invoiceId)}.${safeFileName(inv.tenantId)}@sheets-billing.invalid>`, date: ports.clock.now(),
-      attachments: [{ filename: basename(inv.pdfUrl!), content: readFileSync(inv.pdfUrl!), contentType: 'application/pdf' }],
+      attachments: [
+        { filename: basename(inv.pdfUrl!), content: readFileSync(inv.pdfUrl!), contentType: 'application/pdf' },
+        ...(inv.xmlUrl && existsSync(inv.xmlUrl) ? [{ filename: basename(inv.xmlUrl), content: readFileSync(inv.xmlUrl), contentType: 'application/xml' }] : []),
+      ],
     };
     try {
       // The outbox copy keeps its Bcc header (nodemailer's keepBcc), so the file shows every recipient.

@@ -47,6 +47,15 @@ class FakeDocs implements DocumentsPort {
     return r;
   }
 
+  readonly xmls: { xml: string; name: string; url: string }[] = [];
+
+  saveXml(xml: string, _tenant: Tenant, name: string): string {
+    const url = `https://drive.google.com/file/d/XML${this.xmls.length + 1}/view`;
+    this.xmls.push({ xml, name, url });
+    this.files.add(url);
+    return url;
+  }
+
   preview(text: DocText, tenant: Tenant, name: string): string {
     const url = `https://drive.google.com/file/d/PREVIEW${this.previews.length + 1}/view`;
     this.previews.push({ text, tenantId: tenant.tenantId, name, url });

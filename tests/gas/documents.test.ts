@@ -242,4 +242,38 @@ describe('email', () => {
     expect(ss.mail.sent.filter((m) => m.subject.includes(a.Number))).toEqual([]);
     expect(rowsOf(ss, 'Log').filter((l) => l.Action === 'marked sent').map((l) => l.Number)).toEqual([a.Number]);
   });
+
+  it('stores the XRechnung of a public-sector buyer beside its PDF, links it, and attaches it; names the missing data otherwise', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+    seedCustomers(ss, 2, { phone: '+49 30 1234567', contactName: 'Erika Muster' });
+    // Customer 0 is a public authority with a Leitweg-ID: XRechnung (UBL) by default.
+    const accounts = ss.getSheetByName('Accounts')!;
+    accounts.cells[1][accounts.cells[0].indexOf('Buyer Reference')] = '04011000-12345-67';
+    const admin = addOn(ss);
+    admin.exec('setupBillingSheets');
+    admin.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-11-30' });
+    admin.exec('finalizeInvoices', {});
+    while (!admin.exec('sendInvoices', {}).done);
+    const [a, b] = invoices(ss);
+    const xml = ss.drive.items.get(idOf(a['XML URL']))!;
+    expect([xml.name, xml.mimeType, xml.parentId]).toEqual([`${a.Number}_2026-11-30.xml`, 'application/xml', ss.drive.items.get(idOf(a['PDF URL']))!.parentId]);
+    expect(xml.blob!.getDataAsString()).toContain('<cbc:BuyerReference>04011000-12345-67</cbc:BuyerReference>');
+    expect(b['XML URL']).toBe('');
+    const mailA = ss.mail.sent.find((m) => m.subject.includes(a.Number))!;
+    expect(mailA.attachments.map((x) => [x.name, x.contentType])).toEqual([[`${a.Number}_2026-11-30.pdf`, 'application/pdf'], [`${a.Number}_2026-11-30.xml`, 'application/xml']]);
+    expect(ss.mail.sent.find((m) => m.subject.includes(b.Number))!.attachments).toHaveLength(1);
+  });
+
+  it('makes no documents for an invoice whose XRechnung lacks data, and says which sheet and column to fill in', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+    seedCustomers(ss, 1, { eInvoiceFormat: 'xrechnung-cii' });
+    const admin = addOn(ss);
+    admin.exec('setupBillingSheets');
+    admin.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-11-30' });
+    admin.exec('finalizeInvoices', {});
+    const r = admin.exec('renderDocuments', {});
+    expect(r.failed.map((f: { reason: string }) => f.reason)).toEqual([`${invoices(ss)[0].Number}: no XRechnung: Settings (DE): Phone is required for the seller contact (BR-DE-6)`]);
+    expect(invoices(ss)[0]['PDF URL']).toBe('');
+    expect(rowsOf(ss, 'Log').filter((l) => l.Action === 'document failed')).toHaveLength(1);
+  });
 });

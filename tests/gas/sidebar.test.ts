@@ -22,6 +22,7 @@ let made = 0;
 const paperDocs = {
   render: () => ({ docUrl: `https://docs.google.com/document/d/D${++made}/edit`, pdfUrl: `https://drive.google.com/file/d/P${made}/view` }),
   preview: () => 'https://drive.google.com/file/d/preview/view',
+  saveXml: () => 'https://drive.google.com/file/d/xml/view',
   exists: () => true,
 };
 

@@ -45,7 +45,9 @@ describe('sending invoices', () => {
     expect(mail.text).toContain('über 743,71 EUR, fällig am 15.12.2026');
     expect(mail.html).toContain('Nordlicht &lt;Software&gt; &amp; Co. KG');
     expect(mail.html).not.toContain('<Software>');
-    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['RE-2026-00001_2026-12-01.pdf', 'application/pdf']]);
+    // ACC-001 gets ZUGFeRD: the Factur-X CII XML travels with the PDF.
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['RE-2026-00001_2026-12-01.pdf', 'application/pdf'], ['RE-2026-00001_2026-12-01.xml', 'application/xml']]);
+    expect(mail.attachments[1].content.toString()).toContain('<ram:ID>urn:cen.eu:en16931:2017</ram:ID>');
     expect(mail.attachments[0].content.subarray(0, 5).toString()).toBe('%PDF-');
     const acme = await simpleParser(readFileSync(r.sent.find((s) => s.to.includes('ap@acme.example'))!.eml));
     expect((acme.bcc as { text: string }).text).toBe('controller@acme.example');
