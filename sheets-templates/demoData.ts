@@ -9,7 +9,7 @@ export type Rows = Partial<Record<TableName, Record<string, Cell>[]>>;
 export function coreDemoRows(): Rows {
   return {
     Settings: [
-      { tenantId: 'DE', legalName: 'Nordlicht Software GmbH', street: 'Torstraße 12', postalCode: '10119', city: 'Berlin', country: 'DE', vatId: 'DE812345678', email: 'billing@nordlicht.example', phone: '+49 30 5550 1234', contactName: 'Jana Krüger', currency: 'EUR', language: 'de', locale: 'de', paymentTermsDays: 14, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', numberFormat: 'RE-{yyyy}-{seq:5}', creditNumberFormat: 'GS-{yyyy}-{seq:5}' },
+      { tenantId: 'DE', legalName: 'Nordlicht Software GmbH', street: 'Torstraße 12', postalCode: '10119', city: 'Berlin', country: 'DE', vatId: 'DE812345678', email: 'billing@nordlicht.example', phone: '+49 30 5550 1234', contactName: 'Jana Krüger', creditorId: 'DE98ZZZ09999999999', currency: 'EUR', language: 'de', locale: 'de', paymentTermsDays: 14, iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', numberFormat: 'RE-{yyyy}-{seq:5}', creditNumberFormat: 'GS-{yyyy}-{seq:5}' },
       { tenantId: 'CH', legalName: 'Alpenblick Services AG', street: 'Bahnhofstrasse 5', postalCode: '8001', city: 'Zürich', country: 'CH', vatId: 'CHE-123.456.789 MWST', email: 'rechnung@alpenblick.example', phone: '+41 44 555 12 34', contactName: 'Urs Meier', currency: 'CHF', language: 'de', paymentTermsDays: 30, cashRounding: 0.05, numberFormat: 'CH-{yyyy}-{seq:4}', creditNumberFormat: 'CHG-{yyyy}-{seq:4}' },
     ],
     Accounts: [

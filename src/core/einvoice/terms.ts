@@ -99,6 +99,13 @@ function plain(v: Decimal): string {
   return v.toDecimalPlaces(6).toFixed();
 }
 
+/** The invoice period (BG-14): the run's period widened to every line's period (PEPPOL-EN16931-R110/R111). */
+function periodOf(start: string | undefined, end: string | undefined, lines: ELine[]): EInvoice['period'] {
+  const starts = [start, ...lines.map((l) => l.period?.start)].filter((d): d is string => !!d).sort();
+  const ends = [end, ...lines.map((l) => l.period?.end)].filter((d): d is string => !!d).sort();
+  return starts.length && ends.length ? { start: starts[0], end: ends[ends.length - 1] } : undefined;
+}
+
 export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
   const inv = doc.invoice;
   if (inv.status === 'Draft' || !inv.number || !inv.invoiceDate) throw new BillingError(`invoice ${inv.invoiceId} is not finalized: e-invoices are made of finalized invoices only`);
@@ -162,7 +169,7 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     orderReference: inv.orderReference,
     preceding: inv.type === 'credit_note' && (c.original?.number ?? inv.originalNumber)
       ? { number: (c.original?.number ?? inv.originalNumber)!, issueDate: c.original?.invoiceDate } : undefined,
-    period: inv.periodStart && inv.periodEnd ? { start: inv.periodStart, end: inv.periodEnd } : undefined,
+    period: periodOf(inv.periodStart, inv.periodEnd, lines),
     seller: {
       name: t.legalName, street: t.street, city: t.city, postalCode: t.postalCode, country: t.country.toUpperCase(),
       vatId: t.vatId, taxNumber: t.vatId ? undefined : t.taxNumber,
