@@ -3,7 +3,7 @@
 // with the currency's decimals (at most 2); credit notes carry positive amounts (type code 381).
 import { BillingError } from '../errors';
 import { formatDate, labels } from '../i18n';
-import { minorUnits, roundMoney, type Decimal } from '../money';
+import { D, minorUnits, roundMoney, type Decimal } from '../money';
 import type { Account, Contact, InvoiceDoc, TaxCategory, Tenant } from '../model';
 import { computeTotals } from '../totals';
 import { unitCode } from './units';
@@ -99,6 +99,18 @@ function plain(v: Decimal): string {
   return v.toDecimalPlaces(6).toFixed();
 }
 
+/** The ledger's address snapshot "street, postcode city" back into its parts. */
+export function addressOf(snapshot: string): { street?: string; postalCode?: string; city?: string } {
+  const parts = snapshot.split(', ').filter(Boolean);
+  const last = parts.pop() ?? '';
+  const m = /^(\S*\d\S*)\s+(.+)$/.exec(last);
+  return {
+    street: parts.join(', ') || undefined,
+    postalCode: m ? m[1] : undefined,
+    city: m ? m[2] : last || undefined,
+  };
+}
+
 /** The invoice period (BG-14): the run's period widened to every line's period (PEPPOL-EN16931-R110/R111). */
 function periodOf(start: string | undefined, end: string | undefined, lines: ELine[]): EInvoice['period'] {
   const starts = [start, ...lines.map((l) => l.period?.start)].filter((d): d is string => !!d).sort();
@@ -113,6 +125,7 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
   const t = c.tenant;
   const a = c.account;
   const places = minorUnits(inv.currency);
+  if (places > 2) throw new BillingError(`${inv.number}: EN 16931 allows amounts with at most 2 decimals; ${inv.currency} has ${places}, so this invoice gets no e-invoice`);
   // Credit notes are written with positive amounts; their ledger lines are negative.
   const sign = inv.type === 'credit_note' ? -1 : 1;
   const money = (v: Decimal) => amount(v.times(sign), places);
@@ -125,7 +138,8 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     const qtySign = net.isNegative() || (net.isZero() && l.quantity.times(sign).isNegative()) ? -1 : 1;
     const quantity = l.quantity.abs().times(qtySign);
     const price = l.unitPrice.abs();
-    const gross = roundMoney(quantity.times(price), inv.currency);
+    // R120 is checked on the written numbers: the gross comes from them, not from more precise ones.
+    const gross = roundMoney(new D(plain(quantity)).times(new D(plain(price))), inv.currency);
     const diff = gross.minus(net);
     const why = [
       l.discountPercent && !l.discountPercent.isZero() ? `${plain(l.discountPercent)} % discount` : '',
@@ -179,7 +193,9 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     },
     buyer: {
       name: inv.buyerName ?? a?.name ?? inv.accountId,
-      street: a?.street, city: a?.city, postalCode: a?.postalCode, country: (inv.buyerCountry ?? a?.country ?? t.country).toUpperCase(),
+      // The address the invoice was issued to (its ledger snapshot), not where the customer lives today.
+      ...(inv.buyerAddress !== undefined ? addressOf(inv.buyerAddress) : { street: a?.street, city: a?.city, postalCode: a?.postalCode }),
+      country: (inv.buyerCountry ?? a?.country ?? t.country).toUpperCase(),
       vatId: inv.buyerVatId,
       endpoint: invoiceContact ? { id: invoiceContact.email.trim(), scheme: 'EM' } : undefined,
     },

@@ -29,7 +29,12 @@ function clean(v: unknown): unknown {
     // An element with only attributes and no text is empty too.
     return keys.length && !keys.every((k) => k.startsWith('@_')) ? o : undefined;
   }
-  return v === undefined || v === null || v === '' ? undefined : v;
+  if (typeof v === 'string') {
+    // Characters XML 1.0 forbids (a line break pasted from Word is U+000B) become spaces.
+    const text = v.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ' ').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+    return text === '' ? undefined : text;
+  }
+  return v === undefined || v === null ? undefined : v;
 }
 
 const amt = (currency: string, value: string | undefined) => (value === undefined ? undefined : { '@_currencyID': currency, '#text': value });

@@ -11,8 +11,9 @@ const CODES: Record<string, string> = {
 /** A Rec 20 code for a unit name; a Rec 20 code itself passes through; anything else is "one" (C62). */
 export function unitCode(unit: string | undefined): string {
   const u = (unit ?? '').trim();
-  if (/^[A-Z0-9]{2,3}$/.test(u)) return u;
   const key = u.toLowerCase().replace(/\.$/, '');
-  // "months", "hours", "Stunden": the singular.
-  return CODES[key] ?? CODES[key.replace(/s$/, '')] ?? CODES[key.replace(/n$/, '')] ?? 'C62';
+  // "months", "hours", "Stunden": the singular. Names first, so "KG" or "STK" map like "kg" and "Stk".
+  const named = CODES[key] ?? CODES[key.replace(/s$/, '')] ?? CODES[key.replace(/n$/, '')];
+  if (named) return named;
+  return /^[A-Z0-9]{2,3}$/.test(u) ? u : 'C62';
 }
