@@ -74,8 +74,6 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
         'ram:BuyerTradeParty': party(e.buyer),
         'ram:BuyerOrderReferencedDocument': e.orderReference && { 'ram:IssuerAssignedID': e.orderReference },
       },
-      // Mandatory in the schema even when it says nothing.
-      'ram:ApplicableHeaderTradeDelivery': '',
       'ram:ApplicableHeaderTradeSettlement': {
         'ram:CreditorReferenceID': e.seller.creditorId,
         'ram:PaymentReference': p.remittance,
@@ -107,8 +105,11 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
     },
   };
   const tree = cleanTree(doc) as Node;
-  // cleanTree drops the empty delivery element; the schema requires it.
-  (tree['rsm:SupplyChainTradeTransaction'] as Node)['ram:ApplicableHeaderTradeDelivery'] = '';
+  // The delivery element is required by the schema even when it says nothing (cleanTree drops it then).
+  const d = e.delivery;
+  (tree['rsm:SupplyChainTradeTransaction'] as Node)['ram:ApplicableHeaderTradeDelivery'] = d
+    ? cleanTree({ 'ram:ShipToTradeParty': { 'ram:PostalTradeAddress': { 'ram:PostcodeCode': d.postalCode, 'ram:LineOne': d.street, 'ram:CityName': d.city, 'ram:CountryID': d.country } } })
+    : '';
   const t = tree['rsm:SupplyChainTradeTransaction'] as Node;
   // Keep the schema order: agreement, delivery, settlement.
   const ordered: Node = {};

@@ -59,6 +59,8 @@ export interface EInvoice {
   orderReference?: string;
   preceding?: { number: string; issueDate?: string };
   period?: { start: string; end: string };
+  /** BG-15 deliver-to address, written for intra-community supplies (BR-IC-12): the buyer's address. */
+  delivery?: { street?: string; city?: string; postalCode?: string; country: string };
   seller: EParty & { contact: { name: string; phone?: string; email?: string }; creditorId?: string };
   buyer: EParty;
   payment: {
@@ -171,7 +173,7 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
   const invoiceContact = c.contacts.find((x) => x.accountId === inv.accountId && x.role === 'invoice' && x.active !== false);
   const directDebit = inv.type === 'invoice' && a?.paymentMethod === 'direct_debit' && a.mandateReference;
   const rounding = inv.rounding.times(sign);
-  return {
+  const terms: EInvoice = {
     typeCode: inv.type === 'credit_note' ? '381' : '380',
     number: inv.number,
     issueDate: inv.invoiceDate,
@@ -210,6 +212,11 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
       rounding: rounding.isZero() ? undefined : amount(rounding, places), payable: money(inv.payable),
     },
   };
+  if (vat.some((v) => v.category === 'K')) {
+    const b = terms.buyer;
+    terms.delivery = { street: b.street, city: b.city, postalCode: b.postalCode, country: b.country };
+  }
+  return terms;
 }
 
 /** Which e-invoice an account gets: its own setting, else the tenant's, else XRechnung UBL for buyers with a buyer reference (Leitweg-ID). */

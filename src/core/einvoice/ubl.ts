@@ -99,6 +99,12 @@ export function toUbl(e: EInvoice): string {
     'cac:BillingReference': e.preceding && { 'cac:InvoiceDocumentReference': { 'cbc:ID': e.preceding.number, 'cbc:IssueDate': e.preceding.issueDate } },
     'cac:AccountingSupplierParty': { 'cac:Party': party(e.seller, { contact: e.seller.contact, creditorId: e.seller.creditorId }) },
     'cac:AccountingCustomerParty': { 'cac:Party': party(e.buyer) },
+    'cac:Delivery': e.delivery && {
+      'cac:DeliveryLocation': { 'cac:Address': {
+        'cbc:StreetName': e.delivery.street, 'cbc:CityName': e.delivery.city, 'cbc:PostalZone': e.delivery.postalCode,
+        'cac:Country': { 'cbc:IdentificationCode': e.delivery.country },
+      } },
+    },
     'cac:PaymentMeans': {
       'cbc:PaymentMeansCode': payment.code,
       'cbc:PaymentID': payment.remittance,
