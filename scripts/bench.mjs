@@ -57,3 +57,10 @@ for (const size of (process.env.BENCH_GAS_SIZES ?? '100,1000').split(',').map(Nu
     console.log(`  ${p.name.padEnd(9)} ${String(p.executions).padStart(4)} calls, Spreadsheet ${String(p.sheetCallCount).padStart(4)} (${p.sheetCalls}); Drive/Docs/Mail ${p.servicePerInvoice.toFixed(1)}/invoice, document edits ${p.elementPerInvoice.toFixed(0)}/invoice; ${p.simulatedSecPerInvoice.toFixed(2)} s/invoice simulated (${p.simulatedMin.toFixed(1)} min), ${(p.realMs / 1000).toFixed(1)} s real`);
   }
 }
+
+// E-invoices: XML generation per second.
+const eScript = join(outDir, 'einvoice.cjs');
+await build({ entryPoints: [join(root, 'scripts/bench/einvoice.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: eScript, logLevel: 'warning' });
+const e = JSON.parse(execFileSync(process.execPath, [eScript], { encoding: 'utf8' }).trim().split('\n').pop());
+console.log('');
+console.log(`E-invoice XML (demo invoices and credit notes, business terms + XML): XRechnung UBL ${e['xrechnung-ubl'].toFixed(0)}/s (${e['xrechnung-ubl:kb'].toFixed(1)} KB each), CII ${e['xrechnung-cii'].toFixed(0)}/s (${e['xrechnung-cii:kb'].toFixed(1)} KB); goal ≥ 1,000/s`);
