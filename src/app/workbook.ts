@@ -7,8 +7,11 @@ import { toRowValues } from '../core/table';
 import { findRepairs, hasRepairs } from '../core/repair';
 import type { Ports, TablePatch } from '../ports';
 
-/** Every table a use case reads; the Log is only ever appended to (it grows for years; nothing reads it back). */
-const DATA_TABLES = TABLE_NAMES.filter((t) => t !== 'Log');
+/**
+ * Every table billing reads; the Log is only ever appended to (it grows for years; nothing reads it
+ * back), and received supplier invoices are not billing's business.
+ */
+const DATA_TABLES = TABLE_NAMES.filter((t) => t !== 'Log' && t !== 'Received' && t !== 'ReceivedLines');
 
 export function readDataset(ports: Ports, tables: readonly TableName[] = DATA_TABLES): Dataset {
   const raw: RawWorkbook = {};

@@ -31,7 +31,7 @@ export interface TableDef {
 
 export type TableName =
   | 'Settings' | 'Accounts' | 'Contacts' | 'Products' | 'Subscriptions' | 'Items' | 'Transactions'
-  | 'TaxRules' | 'Filters' | 'Invoices' | 'InvoiceLines' | 'NumberRanges' | 'Runs' | 'Log';
+  | 'TaxRules' | 'Filters' | 'Invoices' | 'InvoiceLines' | 'NumberRanges' | 'Runs' | 'Log' | 'Received' | 'ReceivedLines';
 
 export const BILLING_PERIODS = ['monthly', 'quarterly', 'semiannual', 'annual'] as const;
 export const PRICE_MODELS = ['per_unit', 'flat', 'graduated', 'volume', 'package'] as const;
@@ -331,6 +331,48 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('invoiceId', 'Invoice ID', 'text', 'Which invoice', eng),
       c('number', 'Number', 'text', 'Invoice number', eng),
       c('details', 'Details', 'text', 'More', eng),
+    ],
+  },
+  // Accounts payable: e-invoices received from suppliers (XRechnung, ZUGFeRD / Factur-X), read in.
+  Received: {
+    name: 'Received', id: 'receivedId', engineOwned: true,
+    columns: [
+      c('receivedId', 'Received ID', 'text', 'Id of the received document', eng),
+      c('receivedAt', 'Received At', 'datetime', 'When it was read in', eng),
+      c('file', 'File', 'text', 'File it came from', eng),
+      c('syntax', 'Syntax', 'text', 'UBL or CII (and the specification, e.g. XRechnung)', eng),
+      c('typeCode', 'Type', 'text', '380 invoice, 381 credit note, ...', eng),
+      c('number', 'Number', 'text', 'Supplier\'s invoice number', eng),
+      c('issueDate', 'Issue Date', 'date', 'Invoice date', eng),
+      c('dueDate', 'Due Date', 'date', 'Payment due date', eng),
+      c('currency', 'Currency', 'text', 'Invoice currency', eng),
+      c('supplier', 'Supplier', 'text', 'Seller name', eng),
+      c('supplierVatId', 'Supplier VAT ID', 'text', 'Seller VAT identifier', eng),
+      c('supplierCountry', 'Supplier Country', 'text', 'Seller country', eng),
+      c('buyerReference', 'Buyer Reference', 'text', 'Our reference (BT-10)', eng),
+      c('net', 'Net', 'money', 'Total without VAT (BT-109)', eng),
+      c('tax', 'Tax', 'money', 'Total VAT (BT-110)', eng),
+      c('gross', 'Gross', 'money', 'Total with VAT (BT-112)', eng),
+      c('payable', 'Payable', 'money', 'Amount due (BT-115)', eng),
+      c('vatBreakdown', 'VAT Breakdown', 'text', 'Per category and rate: taxable → tax', eng),
+      c('iban', 'IBAN', 'text', 'Where to pay', eng),
+      c('bic', 'BIC', 'text', 'Bank', eng),
+      c('paymentTerms', 'Payment Terms', 'text', 'As written by the supplier', eng),
+      c('status', 'Validation', 'text', 'valid, or the rules its totals break (BR-CO-10..16)', eng),
+    ],
+  },
+  ReceivedLines: {
+    name: 'ReceivedLines', engineOwned: true,
+    columns: [
+      c('receivedId', 'Received ID', 'text', 'The received document', eng),
+      c('lineId', 'Line', 'text', 'Line id', eng),
+      c('name', 'Item', 'text', 'Item name', eng),
+      c('quantity', 'Quantity', 'number', 'Quantity', eng),
+      c('unit', 'Unit', 'text', 'UN/ECE Rec 20 unit code', eng),
+      c('price', 'Price', 'number', 'Net price', eng),
+      c('net', 'Net', 'money', 'Line net amount', eng),
+      c('category', 'VAT Category', 'text', 'VAT category code', eng),
+      c('rate', 'VAT Rate', 'number', 'VAT rate in percent', eng),
     ],
   },
 };
