@@ -12,6 +12,7 @@ import { setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
 import { markSent as markSentUseCase, pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
 import { scheduleState as scheduleStateUseCase } from '../app/schedule';
+import { receiveInvoices as receiveUseCase } from '../app/receive';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
 import { HELP } from './help';
@@ -176,6 +177,15 @@ export function menuSendInvoices(): void {
 /** google.script.run: after checking with the customer, an uncertain delivery is recorded as sent. */
 export function markInvoicesSent(ids: string[]) {
   return markSentUseCase(gasPorts(), ids);
+}
+
+/**
+ * google.script.run: supplier e-invoices the user picked in the sidebar (read in the browser), into
+ * the Received sheets. Picking files in the browser needs no Drive scope; reading a Drive folder of
+ * uploaded files would need `drive.readonly` (drive.file sees only files the add-on created).
+ */
+export function receiveInvoices(files: { name: string; xml: string }[]) {
+  return receiveUseCase(gasPorts(), files);
 }
 
 /** google.script.run: the Schedule panel (schedule, next run, the last runs' outcome). */

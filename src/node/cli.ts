@@ -1,6 +1,7 @@
 // The command-line interface of the local host: `billing <command>` on an .xlsx workbook.
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { runInvoicing, type RunReport } from '../app/runInvoicing';
 import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
 import { summarize, type InvoiceSummary } from '../app/summary';
@@ -14,6 +15,7 @@ import { withFileLock } from './fileLock';
 import { JsonFileStore } from './jsonStore';
 import { sendInvoices } from './outbox';
 import { markSent } from '../app/delivery';
+import { receiveInvoices } from '../app/receive';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, openWorkbook } from './xlsxWorkbook';
@@ -205,6 +207,22 @@ export function program(): Command {
       const json = rows.map((r) => ({ ...r, net: formatAmount(r.net, r.currency), tax: formatAmount(r.tax, r.currency), gross: formatAmount(r.gross, r.currency) }));
       out(g(), json, () => ['month    tenant  cur   invoices  credits           net           tax         gross',
         ...json.map((r) => `${r.month}  ${r.tenantId.padEnd(6)}  ${r.currency}  ${String(r.invoices).padStart(8)}  ${String(r.creditNotes).padStart(7)}  ${r.net.padStart(12)}  ${r.tax.padStart(12)}  ${r.gross.padStart(12)}`)].join('\n'));
+    });
+
+  cmd.command('receive <files...>')
+    .description('read supplier e-invoices (XRechnung UBL or CII, ZUGFeRD / Factur-X XML) into the Received and ReceivedLines sheets, totals checked (BR-CO-10..16)')
+    .action(async (files: string[]) => {
+      const read = files.map((f) => {
+        if (!existsSync(f)) throw new Failed(`no such file: ${f}`);
+        return { name: basename(f), xml: readFileSync(f, 'utf8') };
+      });
+      const r = await onWorkbook(g(), (ports) => receiveInvoices(ports, read));
+      out(g(), r, () => [
+        ...r.received.map((x) => `  ${x.receivedId} ${x.file}: ${x.supplier} ${x.number}, ${x.currency} ${x.payable} (${x.status})`),
+        ...r.skipped.map((x) => `  skipped ${x.file}: ${x.reason}`),
+        ...r.failed.map((x) => `  NOT READ ${x.file}: ${x.reason}`),
+      ].join('\n') || '  nothing to read');
+      if (r.failed.length || r.received.some((x) => x.status !== 'valid')) process.exitCode = 1;
     });
 
   cmd.command('verify')

@@ -2,7 +2,10 @@
 // the Drive folder and the Docs template, finalized invoices get a filled Doc and PDF in
 // <folder>/<yyyy>/<mm>/, MailApp sends them within the daily quota, and the hourly trigger sends
 // what waits in the queue.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FakeSpreadsheet } from '../support/gasFakes';
+import { einvoiceDir } from '../support/einvoiceValidation';
 import { addOn, fireTrigger, recipientsOf, rowsOf, seedCustomers } from '../support/gasHarness';
 
 const DEC_2 = Date.parse('2026-12-02T08:00:00Z');
@@ -275,5 +278,21 @@ describe('email', () => {
     expect(r.failed.map((f: { reason: string }) => f.reason)).toEqual([`${invoices(ss)[0].Number}: no XRechnung: Settings (DE): Phone is required for the seller contact (BR-DE-6)`]);
     expect(invoices(ss)[0]['PDF URL']).toBe('');
     expect(rowsOf(ss, 'Log').filter((l) => l.Action === 'document failed')).toHaveLength(1);
+  });
+
+  it('reads supplier e-invoices picked in the sidebar into the Received sheets, in bulk', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+    seedCustomers(ss, 1);
+    const admin = addOn(ss);
+    admin.exec('setupBillingSheets');
+    const xml = readFileSync(join(einvoiceDir(), 'examples', 'ubl', 'ubl-tc434-example1.xml'), 'utf8');
+    const before = ss.counters.setValues ?? 0;
+    const r = admin.exec('receiveInvoices', [{ name: 'supplier.xml', xml }, { name: 'note.txt', xml: 'hello' }]);
+    expect([r.received.length, r.failed.map((f: { file: string }) => f.file)]).toEqual([1, ['note.txt']]);
+    const [row] = rowsOf(ss, 'Received');
+    expect([row.Number, row.Validation, typeof row.Payable]).toEqual([r.received[0].number, 'valid', 'number']);
+    expect(rowsOf(ss, 'ReceivedLines').length).toBeGreaterThan(0);
+    // One append per sheet.
+    expect((ss.counters.setValues ?? 0) - before).toBe(2);
   });
 });

@@ -106,7 +106,8 @@ export class FakeSheet {
           while (sheet.cells.length < row + i) sheet.cells.push([]);
           const line = sheet.cells[row - 1 + i];
           while (line.length < col + j) line.push('');
-          const t = parseTyped(v, sheet.ss.tz);
+          // A column formatted as plain text (@) keeps what is typed as text, as Sheets does.
+          const t = sheet.formats.get(col + j) === '@' && typeof v === 'string' ? { value: v.startsWith("'") ? v.slice(1) : v } as { value: V; formula?: string } : parseTyped(v, sheet.ss.tz);
           line[col - 1 + j] = t.value;
           if (t.formula) sheet.formulas.push(t.formula);
         }));
