@@ -1,7 +1,7 @@
 // The CLI end to end on a real .xlsx file: init, run, drafts, finalize, cancel by number, credit,
 // verify; JSON output; exit codes; errors with sheet/row/column.
 import ExcelJS from 'exceljs';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/node/cli';
@@ -94,6 +94,21 @@ describe('billing CLI', () => {
     // The subscriptions that do not use the broken product still get their December drafts.
     expect(run.out).toContain("Summary: 3 drafts, 4 failed subscriptions, 5 row errors");
     expect(run.out).toContain('Gipfel Treuhand GmbH');
+  });
+
+  it('receive reads supplier e-invoices into the workbook; a non-invoice exits 1 and a missing file 2', async () => {
+    const example = join(__dirname, '../../../shared/einvoice/examples/cii/XRechnung-O.xml');
+    const junk = join(dir, 'junk.xml');
+    writeFileSync(junk, '<notes><note>hi</note></notes>');
+    const r = await billing('-w', book, '--json', 'receive', example, junk);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.received.map((x: { file: string; status: string }) => [x.file, x.status])).toEqual([['XRechnung-O.xml', 'valid']]);
+    expect(report.failed.map((x: { file: string }) => x.file)).toEqual(['junk.xml']);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(book);
+    expect(wb.getWorksheet('Received')!.rowCount).toBe(2);
+    expect((await billing('-w', book, 'receive', join(dir, 'nope.xml'))).code).toBe(2);
   });
 
   it('usage errors exit with 2 and say what is missing', async () => {
