@@ -63,4 +63,4 @@ const eScript = join(outDir, 'einvoice.cjs');
 await build({ entryPoints: [join(root, 'scripts/bench/einvoice.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: eScript, logLevel: 'warning' });
 const e = JSON.parse(execFileSync(process.execPath, [eScript], { encoding: 'utf8' }).trim().split('\n').pop());
 console.log('');
-console.log(`E-invoice XML (demo invoices and credit notes, business terms + XML): XRechnung UBL ${e['xrechnung-ubl'].toFixed(0)}/s (${e['xrechnung-ubl:kb'].toFixed(1)} KB each), CII ${e['xrechnung-cii'].toFixed(0)}/s (${e['xrechnung-cii:kb'].toFixed(1)} KB); goal ≥ 1,000/s`);
+console.log(`E-invoice XML (demo invoices and credit notes, business terms + XML): XRechnung UBL ${e['xrechnung-ubl'].toFixed(0)}/s (${e['xrechnung-ubl:kb'].toFixed(1)} KB each), CII ${e['xrechnung-cii'].toFixed(0)}/s (${e['xrechnung-cii:kb'].toFixed(1)} KB); goal ≥ 1,000/s. Reading received ones (parse + totals check): ${e.parse.toFixed(0)}/s`);

@@ -1,6 +1,7 @@
 // Benchmark body for e-invoices: XML generation per second (UBL, CII) over the demo cycle's
-// invoices and credit notes, repeated to a few thousand documents.
+// invoices and credit notes, repeated to a few thousand documents, and parsing them back.
 import { demoLedger, xmlOf } from '../../tests/support/einvoiceCases';
+import { checkTotals, parseEInvoice } from '../../src/core/einvoice/receive';
 
 const ds = demoLedger();
 const docs = ds.invoices.map((r) => r.record).filter((i) => i.status !== 'Draft' && i.type !== 'pro_forma');
@@ -15,4 +16,11 @@ for (const format of ['xrechnung-ubl', 'xrechnung-cii'] as const) {
   out[format] = (rounds * docs.length) / (ms / 1000);
   out[`${format}:kb`] = bytes / rounds / docs.length / 1024;
 }
+// Reading them back: parse + totals check (the Received sheets' work per document).
+const xmls = docs.map((inv) => xmlOf(ds, inv, 'xrechnung-ubl')).concat(docs.map((inv) => xmlOf(ds, inv, 'xrechnung-cii')));
+for (const x of xmls) checkTotals(parseEInvoice(x));
+const rounds = Math.ceil(2000 / xmls.length);
+const t0 = performance.now();
+for (let i = 0; i < rounds; i++) for (const x of xmls) checkTotals(parseEInvoice(x));
+out.parse = (rounds * xmls.length) / ((performance.now() - t0) / 1000);
 console.log(JSON.stringify(out));

@@ -192,7 +192,6 @@ function total(xs: readonly string[]): Decimal {
   return s;
 }
 
-
 /** The one text of the several (e.g. payment terms notes), joined by line breaks. */
 function joined(nodes: unknown[]): string | undefined {
   const parts = nodes.map(text).filter((t): t is string => t !== undefined);
@@ -486,8 +485,9 @@ export function parseEInvoice(xml: string): ReceivedInvoice {
 /**
  * The EN 16931 calculation rules for the document totals (BR-CO-10 to BR-CO-16) the invoice
  * breaks, as "BR-CO-nn: ..." texts; [] when its arithmetic holds. Exact decimals, no tolerance.
- * An absent BT-110 skips BR-CO-14 and counts as 0 in BR-CO-15 (the official rules let BT-112 =
- * BT-109 then); absent BT-107, BT-108, BT-113, BT-114 count as 0.
+ * An absent BT-110 skips BR-CO-14 and counts as 0 in BR-CO-15 (as the official CII rules: BT-112 =
+ * BT-109 then); absent BT-107, BT-108, BT-113, BT-114 count as 0. Stricter than the official CII
+ * BR-CO-15, which also accepts BT-112 = BT-109 when a BT-110 other than 0 is present.
  */
 export function checkTotals(r: ReceivedInvoice): string[] {
   const out: string[] = [];
