@@ -10,7 +10,7 @@ import { documentName } from '../core/ids';
 import { contactsByAccount, invoiceMail, type InvoiceMail } from '../core/mail';
 import type { Dataset } from '../core/dataset';
 import type { Invoice, InvoiceDoc } from '../core/model';
-import { toRowValues } from '../core/table';
+import { toRowValues, type ParsedRow } from '../core/table';
 import type { DocumentsPort, MailPort, Ports } from '../ports';
 import { assertAdmin } from './ledgerActions';
 import { readDataset, rowOfInvoice } from './workbook';
@@ -50,7 +50,8 @@ export function logInvoices(ports: Ports, entries: { inv: Invoice; action: strin
   ports.tables.apply('Log', { append: entries.map((e) => toRowValues('Log', { at, user: ports.user(), action: e.action, invoiceId: e.inv.invoiceId, number: e.inv.number, details: e.details })) });
 }
 
-function docOf(ds: Dataset, inv: Invoice): InvoiceDoc {
+/** An invoice with its lines. */
+export function docOf(ds: Dataset, inv: Invoice): InvoiceDoc {
   return { invoice: inv, lines: (ds.linesByInvoice.get(inv.invoiceId) ?? []).map((l) => l.record) };
 }
 
@@ -60,13 +61,16 @@ export function originalOf(ds: Dataset, inv: Invoice): { number?: string; invoic
   return o ? { number: o.number, invoiceDate: o.invoiceDate } : inv.originalNumber ? { number: inv.originalNumber } : undefined;
 }
 
-function find(ds: Dataset, idOrNumber: string): Invoice {
-  const inv = ds.invoices.find((r) => r.record.invoiceId === idOrNumber || r.record.number === idOrNumber)?.record;
-  if (!inv) throw new Error(`invoice ${idOrNumber} does not exist`);
-  return inv;
+/** An invoice's row, by internal id or number. */
+export function findInvoice(ds: Dataset, idOrNumber: string): ParsedRow<Invoice> {
+  const row = ds.invoices.find((r) => r.record.invoiceId === idOrNumber || r.record.number === idOrNumber);
+  if (!row) throw new Error(`invoice ${idOrNumber} does not exist`);
+  return row;
 }
 
-/** Milliseconds left of a call's budget. */
+const find = (ds: Dataset, idOrNumber: string): Invoice => findInvoice(ds, idOrNumber).record;
+
+/** Whether a call has used up its time budget (never, without one). */
 function budget(ports: Ports, ms: number | undefined): () => boolean {
   const start = ports.clock.now().getTime();
   return () => ms !== undefined && ports.clock.now().getTime() - start > ms;
@@ -104,7 +108,7 @@ function renderIn(ports: Ports, ds: Dataset, docs: DocumentsPort, ids: string[] 
   const contacts = contactsByAccount(ds.contacts);
   try {
     for (const [n, inv] of todo.entries()) {
-      if (over() || report.quotaExhausted) {
+      if (over()) {
         report.remaining = todo.length - n;
         break;
       }
@@ -114,8 +118,9 @@ function renderIn(ports: Ports, ds: Dataset, docs: DocumentsPort, ids: string[] 
         const doc = docOf(ds, inv);
         // The e-invoice first: data it lacks (named by sheet and column) stops this invoice before any file is made.
         const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: originalOf(ds, inv) });
-        const r = docs.render(documentText(doc, tenant, account), tenant, documentName(inv), inv.invoiceDate!);
-        const xmlUrl = xml ? docs.saveXml(xml.xml, tenant, documentName(inv), inv.invoiceDate!) : undefined;
+        const name = documentName(inv);
+        const r = docs.render(documentText(doc, tenant, account), tenant, name, inv.invoiceDate!);
+        const xmlUrl = xml ? docs.saveXml(xml.xml, tenant, name, inv.invoiceDate!) : undefined;
         report.rendered.push({ invoiceId: inv.invoiceId, number: inv.number!, ...r, ...(xmlUrl ? { xmlUrl } : {}) });
       } catch (e) {
         const reason = (e as Error).message;
@@ -132,7 +137,8 @@ function renderIn(ports: Ports, ds: Dataset, docs: DocumentsPort, ids: string[] 
     if (report.rendered.length) {
       const links = (r: DocumentsReport['rendered'][number]) => ({ docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl ?? '' });
       ports.tables.apply('Invoices', { update: report.rendered.map((r) => ({ row: rows.get(r.invoiceId)!, values: links(r) })) });
-      for (const r of report.rendered) Object.assign(ds.invoices.find((x) => x.record.invoiceId === r.invoiceId)!.record, { ...links(r), xmlUrl: r.xmlUrl });
+      // The records too: sending in the same call attaches these files.
+      for (const r of report.rendered) Object.assign(find(ds, r.invoiceId), { docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl });
     }
   }
   return report;
@@ -163,10 +169,6 @@ export interface MailReport {
 /** Invoices marked "sending" per written batch: a crash can leave at most this many uncertain. */
 const BATCH = 10;
 
-/**
- * Emails finalized invoices not sent yet (or the named ones), making missing documents first. Each
- * email needs as much quota as it has recipients; what does not fit today stays queued.
- */
 export interface SendRequest {
   /** Only these invoices (id or number); with `resend` also when sent or uncertain before. */
   invoiceIds?: string[];
@@ -176,6 +178,10 @@ export interface SendRequest {
   budgetMs?: number;
 }
 
+/**
+ * Emails finalized invoices not sent yet (or the named ones), making missing documents first. Each
+ * email needs as much quota as it has recipients; what does not fit today stays queued.
+ */
 export function sendInvoices(ports: Ports, docs: DocumentsPort, mail: MailPort, req: SendRequest = {}): MailReport {
   return ports.lock.withLock(() => {
     const ds = readDataset(ports, TABLES);

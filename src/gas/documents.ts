@@ -153,15 +153,18 @@ export class DriveDocuments implements DocumentsPort {
     }
   }
 
+  /** <folder>/<yyyy>/<mm>/ of the tenant. */
+  private month(t: Tenant, date: string): Folder {
+    return this.child(this.child(this.root(t), date.slice(0, 4)), date.slice(5, 7));
+  }
+
   render(text: DocText, t: Tenant, name: string, date: string) {
-    const folder = this.child(this.child(this.root(t), date.slice(0, 4)), date.slice(5, 7));
-    const { copy, pdf } = this.make(text, t, name, folder);
+    const { copy, pdf } = this.make(text, t, name, this.month(t, date));
     return { docUrl: copy.getUrl(), pdfUrl: pdf.getUrl() };
   }
 
   saveXml(xml: string, t: Tenant, name: string, date: string): string {
-    const folder = this.child(this.child(this.root(t), date.slice(0, 4)), date.slice(5, 7));
-    return folder.createFile(Utilities.newBlob(xml, 'application/xml', `${name}.xml`)).getUrl();
+    return this.month(t, date).createFile(Utilities.newBlob(xml, 'application/xml', `${name}.xml`)).getUrl();
   }
 
   preview(text: DocText, t: Tenant, name: string): string {

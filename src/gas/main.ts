@@ -6,12 +6,11 @@ import type { ManualInvoiceInput } from '../core/manual';
 import { lastOfMonth, addMonthsClamped, firstOfMonth } from '../core/dates';
 import { gasPorts } from './host';
 import { sidebarState as sidebarStateUseCase } from '../app/sidebarState';
-import { nextScheduledRun, saveSchedule, scheduledWork, type Schedule } from '../app/schedule';
+import { nextScheduledRun, saveSchedule, scheduleState as scheduleStateUseCase, scheduledWork, type Schedule } from '../app/schedule';
 import { toRowValues } from '../core/table';
 import { setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
-import { markSent as markSentUseCase, pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
-import { scheduleState as scheduleStateUseCase } from '../app/schedule';
+import { findInvoice, markSent as markSentUseCase, pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
 import { receiveInvoices as receiveUseCase } from '../app/receive';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
@@ -116,6 +115,7 @@ export function setupBillingSheets() {
     const settings = readDataset(ports, ['Settings']).tenants;
     const admins = [...new Set([ports.user(), ...settings.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/))].filter((e) => e.includes('@')))];
     const sheets = setupSheets(ss, admins);
+    // Read again: setup may have added the Drive columns, and the ids are written by header.
     const rows = readDataset(ports, ['Settings']).settingsRows;
     const created: string[] = [];
     const update = rows.filter((r) => !r.record.driveFolderId || !r.record.templateId).map((r) => {
@@ -196,8 +196,7 @@ export function scheduleState() {
 /** google.script.run: selects an invoice's row in the Invoices sheet. */
 export function goToInvoice(invoiceId: string): void {
   const ports = gasPorts();
-  const row = readDataset(ports, ['Settings', 'Invoices']).invoices.find((r) => r.record.invoiceId === invoiceId || r.record.number === invoiceId);
-  if (!row) throw new Error(`invoice ${invoiceId} does not exist`);
+  const row = findInvoice(readDataset(ports, ['Settings', 'Invoices']), invoiceId);
   const sheet = SpreadsheetApp.getActive().getSheetByName('Invoices')!;
   sheet.activate();
   sheet.getRange(row.row, 1).activate();

@@ -12,7 +12,7 @@ import type { Ports } from '../ports';
 import { renderInvoicePdf } from './invoicePdf';
 import { eInvoice } from '../core/einvoice';
 import { contactsByAccount } from '../core/mail';
-import { originalOf } from '../app/delivery';
+import { docOf, findInvoice, originalOf } from '../app/delivery';
 import type { Progress } from './progress';
 
 export interface RenderedFile {
@@ -25,11 +25,7 @@ export interface RenderedFile {
   problem?: string;
 }
 
-function docOf(ds: Dataset, invoiceId: string): InvoiceDoc {
-  const row = ds.invoices.find((r) => r.record.invoiceId === invoiceId || r.record.number === invoiceId);
-  if (!row) throw new Error(`invoice ${invoiceId} does not exist`);
-  return { invoice: row.record, lines: (ds.linesByInvoice.get(row.record.invoiceId) ?? []).map((l) => l.record) };
-}
+const docById = (ds: Dataset, idOrNumber: string): InvoiceDoc => docOf(ds, findInvoice(ds, idOrNumber).record);
 
 /** The tenant's logo file, if Settings names one that exists (a missing file is not fatal). */
 function logoOf(ds: Dataset, tenantId: string): Buffer | undefined {
@@ -40,7 +36,7 @@ function logoOf(ds: Dataset, tenantId: string): Buffer | undefined {
 /** Draft previews (all drafts, or the ones named). Nothing is recorded in the ledger. */
 export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]): Promise<RenderedFile[]> {
   const ds = readDataset(ports);
-  const wanted = ids?.length ? ids.map((id) => docOf(ds, id)) : ds.invoices.filter((r) => r.record.status === 'Draft').map((r) => docOf(ds, r.record.invoiceId));
+  const wanted = ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.filter((r) => r.record.status === 'Draft').map((r) => docOf(ds, r.record));
   const dir = join(outDir, 'previews');
   mkdirSync(dir, { recursive: true });
   const out: RenderedFile[] = [];
@@ -61,7 +57,7 @@ export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]
  */
 export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress): Promise<RenderedFile[]> {
   const ds = readDataset(ports);
-  const docs = (ids?.length ? ids.map((id) => docOf(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record.invoiceId)))
+  const docs = (ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record)))
     .filter((d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)));
   const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
   const contacts = contactsByAccount(ds.contacts);

@@ -43,6 +43,18 @@ describe('setup in Drive', () => {
   });
 });
 
+describe('setup on a Settings sheet without the Drive columns', () => {
+  it('adds each column once and writes the ids under them', () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+    ss.seed('Settings', [['Tenant ID', 'Legal Name', 'Country', 'Currency'], ['DE', 'Muster GmbH', 'DE', 'EUR']]);
+    addOn(ss).exec('setupBillingSheets');
+    const header = ss.getSheetByName('Settings')!.cells[0];
+    expect(header.filter((h) => h === 'Drive Folder ID' || h === 'Template ID')).toEqual(['Drive Folder ID', 'Template ID']);
+    const s = rowsOf(ss, 'Settings')[0];
+    expect([ss.drive.items.get(s['Drive Folder ID'])?.name, ss.drive.items.get(s['Template ID'])?.mimeType]).toEqual(['Invoices – Muster GmbH', DOC]);
+  });
+});
+
 describe('documents of finalized invoices', () => {
   it('copies the template per invoice into <folder>/2026/11, fills every placeholder, repeats line and tax rows, links both in the ledger', () => {
     const { ss, admin } = billedWorkbook(3);

@@ -1,8 +1,8 @@
 // UN/CEFACT Cross Industry Invoice D16B: XRechnung 3.0 (CII syntax) and the Factur-X / ZUGFeRD
 // EN 16931 profile (the same XML with its own guideline id), in the element order of the schema.
-import { XMLBuilder } from 'fast-xml-parser';
 import type { EInvoice, ELine, EParty } from './terms';
-import { PEPPOL_BILLING, XRECHNUNG_3, cleanTree } from './ubl';
+import { PEPPOL_BILLING, XRECHNUNG_3 } from './ubl';
+import { EMPTY, toXml } from './xml';
 
 /** Factur-X 1.0 / ZUGFeRD 2.x profile EN 16931 ("COMFORT"). */
 export const FACTURX_EN16931 = 'urn:cen.eu:en16931:2017';
@@ -74,6 +74,10 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
         'ram:BuyerTradeParty': party(e.buyer),
         'ram:BuyerOrderReferencedDocument': e.orderReference && { 'ram:IssuerAssignedID': e.orderReference },
       },
+      // Required by the schema even when it says nothing; the deliver-to address of intra-community supplies.
+      'ram:ApplicableHeaderTradeDelivery': e.delivery ? {
+        'ram:ShipToTradeParty': { 'ram:PostalTradeAddress': { 'ram:PostcodeCode': e.delivery.postalCode, 'ram:LineOne': e.delivery.street, 'ram:CityName': e.delivery.city, 'ram:CountryID': e.delivery.country } },
+      } : EMPTY,
       'ram:ApplicableHeaderTradeSettlement': {
         'ram:CreditorReferenceID': e.seller.creditorId,
         'ram:PaymentReference': p.remittance,
@@ -104,17 +108,5 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
       },
     },
   };
-  const tree = cleanTree(doc) as Node;
-  // The delivery element is required by the schema even when it says nothing (cleanTree drops it then).
-  const d = e.delivery;
-  (tree['rsm:SupplyChainTradeTransaction'] as Node)['ram:ApplicableHeaderTradeDelivery'] = d
-    ? cleanTree({ 'ram:ShipToTradeParty': { 'ram:PostalTradeAddress': { 'ram:PostcodeCode': d.postalCode, 'ram:LineOne': d.street, 'ram:CityName': d.city, 'ram:CountryID': d.country } } })
-    : '';
-  const t = tree['rsm:SupplyChainTradeTransaction'] as Node;
-  // Keep the schema order: agreement, delivery, settlement.
-  const ordered: Node = {};
-  for (const k of ['ram:IncludedSupplyChainTradeLineItem', 'ram:ApplicableHeaderTradeAgreement', 'ram:ApplicableHeaderTradeDelivery', 'ram:ApplicableHeaderTradeSettlement']) ordered[k] = t[k];
-  tree['rsm:SupplyChainTradeTransaction'] = ordered;
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ 'rsm:CrossIndustryInvoice': tree })}`;
+  return toXml('rsm:CrossIndustryInvoice', doc);
 }

@@ -1,41 +1,12 @@
 // XRechnung 3.0 in UBL 2.1: Invoice, or CreditNote with CreditNoteLine, in the element order of
-// the UBL schemas. Built as an object tree and serialised by fast-xml-parser's builder, which
-// escapes every text and attribute; empty values are left out, never written as empty elements.
-import { XMLBuilder } from 'fast-xml-parser';
+// the UBL schemas, built as an object tree (serialised by ./xml).
+import { toXml } from './xml';
 import type { EInvoice, ELine, EParty } from './terms';
 
 export const XRECHNUNG_3 = 'urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0';
 export const PEPPOL_BILLING = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
 
 type Node = Record<string, unknown>;
-
-/** Drops undefined and empty parts so that no empty element is written. */
-export function cleanTree(v: unknown): unknown {
-  return clean(v);
-}
-
-function clean(v: unknown): unknown {
-  if (Array.isArray(v)) {
-    const a = v.map(clean).filter((x) => x !== undefined);
-    return a.length ? a : undefined;
-  }
-  if (v && typeof v === 'object') {
-    const o: Node = {};
-    for (const [k, x] of Object.entries(v as Node)) {
-      const c = clean(x);
-      if (c !== undefined) o[k] = c;
-    }
-    const keys = Object.keys(o);
-    // An element with only attributes and no text is empty too.
-    return keys.length && !keys.every((k) => k.startsWith('@_')) ? o : undefined;
-  }
-  if (typeof v === 'string') {
-    // Characters XML 1.0 forbids (a line break pasted from Word is U+000B) become spaces.
-    const text = v.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ' ').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-    return text === '' ? undefined : text;
-  }
-  return v === undefined || v === null ? undefined : v;
-}
 
 const amt = (currency: string, value: string | undefined) => (value === undefined ? undefined : { '@_currencyID': currency, '#text': value });
 
@@ -139,6 +110,5 @@ export function toUbl(e: EInvoice): string {
     },
     [credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine']: e.lines.map((l) => line(e, l, credit)),
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: clean(doc) })}`;
+  return toXml(root, doc);
 }
