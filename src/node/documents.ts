@@ -1,6 +1,6 @@
 // PDF files of the local host: finalized invoices into <out>/<tenant>/<yyyy>/<mm>/<number>_<date>.pdf
 // (path recorded in the ledger, a deleted file is made again from the ledger), draft previews
-// with a DRAFT watermark into <out>/previews/.
+// with a DRAFT watermark into <out>/previews/. A Factur-X / ZUGFeRD customer's PDF embeds its XML.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from './files';
 import { documentName, safeFileName } from '../core/ids';
@@ -10,7 +10,7 @@ import type { Dataset } from '../core/dataset';
 import type { InvoiceDoc } from '../core/model';
 import type { Ports } from '../ports';
 import { renderInvoicePdf } from './invoicePdf';
-import { eInvoice } from '../core/einvoice';
+import { eInvoice, type EInvoiceFile } from '../core/einvoice';
 import { contactsByAccount } from '../core/mail';
 import { docOf, findInvoice, originalOf } from '../app/delivery';
 import type { Progress } from './progress';
@@ -70,16 +70,18 @@ export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string
     const dir = join(outDir, safeFileName(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${documentName(inv)}.pdf`);
-    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account, logo: logoOf(ds, inv.tenantId) }));
     const file: RenderedFile = { invoiceId: inv.invoiceId, number: inv.number, path };
+    let e: EInvoiceFile | undefined;
     try {
-      const e = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: originalOf(ds, inv) });
-      if (e) {
-        file.xml = join(dir, `${documentName(inv)}.xml`);
-        writeFileAtomic(file.xml, e.xml);
-      }
+      e = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: originalOf(ds, inv) });
     } catch (err) {
       file.problem = (err as Error).message;
+    }
+    // A ZUGFeRD customer's PDF carries the XML inside (Factur-X); the XML file beside it is the archive copy.
+    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account, logo: logoOf(ds, inv.tenantId), facturX: e?.format === 'zugferd' ? e.xml : undefined, now: ports.clock.now() }));
+    if (e) {
+      file.xml = join(dir, `${documentName(inv)}.xml`);
+      writeFileAtomic(file.xml, e.xml);
     }
     out.push(file);
     progress?.(out.length, docs.length);

@@ -1,8 +1,9 @@
 // An invoice as a PDF a customer accepts: sender block, recipient in the DIN 5008 address window,
 // invoice data, line table (header repeated on every page), tax breakdown, totals, exemption notes,
-// payment details, page numbers, and a DRAFT watermark on previews. pdfkit's standard fonts use
-// WinAnsi encoding, which covers €, ä, ö, ü, ß, é, è, à, ç.
+// payment details, page numbers, and a DRAFT watermark on previews. Every PDF is PDF/A-3b with
+// embedded fonts (pdfa.ts); a Factur-X / ZUGFeRD customer's PDF carries its CII XML inside.
 import PDFDocument from 'pdfkit';
+import { FONT, embedFacturX, escapeXmpInfo, pdfaOptions, registerFonts } from './pdfa';
 import type { Account, InvoiceDoc, Tenant } from '../core/model';
 import { documentText } from '../core/docText';
 
@@ -22,6 +23,10 @@ export interface PdfContext {
   draft?: boolean;
   /** Logo image (PNG or JPEG bytes). */
   logo?: Buffer;
+  /** Factur-X / ZUGFeRD EN 16931 CII XML to embed as factur-x.xml (a hybrid invoice). */
+  facturX?: string;
+  /** Creation time of the file (the clock of the host). */
+  now?: Date;
 }
 
 export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buffer> {
@@ -29,7 +34,13 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   const t = ctx.tenant;
   const x = documentText(doc, t, ctx.account, ctx.draft);
   const L = x.L;
-  const pdf = new PDFDocument({ size: 'A4', margin: 0, bufferPages: true, info: { Title: `${L[inv.type]} ${inv.number ?? L.draft}`, Author: t.legalName } });
+  const now = ctx.now ?? new Date();
+  const pdf = new PDFDocument({
+    ...pdfaOptions(), size: 'A4', margin: 0, bufferPages: true, displayTitle: true, lang: x.lang,
+    info: { Title: `${L[inv.type]} ${inv.number ?? L.draft}`, Author: t.legalName, CreationDate: now },
+  });
+  registerFonts(pdf);
+  escapeXmpInfo(pdf);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
@@ -42,8 +53,8 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
       // Not a PNG or JPEG pdfkit can read: the invoice goes out without the logo rather than not at all.
     }
   }
-  pdf.font('Helvetica-Bold').fontSize(12).text(t.legalName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
-  pdf.font('Helvetica').fontSize(8.5).text(x.sellerLines.join('\n'), { width: RIGHT - 110 * MM, align: 'right' });
+  pdf.font(FONT.bold).fontSize(12).text(t.legalName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
+  pdf.font(FONT.regular).fontSize(8.5).text(x.sellerLines.join('\n'), { width: RIGHT - 110 * MM, align: 'right' });
 
   // DIN 5008 form B address window: 20 mm from the left, 45 mm from the top, 85 × 45 mm.
   pdf.fontSize(7).fillColor('#444').text(x.senderLine, LEFT, 50 * MM, { width: 85 * MM, lineBreak: false });
@@ -53,22 +64,22 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   let y = 50 * MM;
   pdf.fontSize(8.5);
   for (const [k, v] of x.info) {
-    pdf.font('Helvetica').text(k, 122 * MM, y, { width: 35 * MM });
-    pdf.font('Helvetica-Bold').text(v, 157 * MM, y, { width: RIGHT - 157 * MM, align: 'right' });
+    pdf.font(FONT.regular).text(k, 122 * MM, y, { width: 35 * MM });
+    pdf.font(FONT.bold).text(v, 157 * MM, y, { width: RIGHT - 157 * MM, align: 'right' });
     y += 4.2 * MM;
   }
 
   y = Math.max(y, 100 * MM) + 5 * MM;
-  pdf.font('Helvetica-Bold').fontSize(15).text(x.title, LEFT, y);
+  pdf.font(FONT.bold).fontSize(15).text(x.title, LEFT, y);
   y += 9 * MM;
   if (x.credits) {
-    pdf.font('Helvetica').fontSize(9).text(x.credits, LEFT, y);
+    pdf.font(FONT.regular).fontSize(9).text(x.credits, LEFT, y);
     y += 6 * MM;
   }
 
   const header = (at: number) => {
     const heads = [L.pos, L.description, L.qty, L.unit, L.unitPrice, L.discount, L.net];
-    pdf.font('Helvetica-Bold').fontSize(8.5);
+    pdf.font(FONT.bold).fontSize(8.5);
     let left = LEFT;
     heads.forEach((h, i) => {
       pdf.text(h, left + 1 + (i === 3 ? PAD : 0), at, { width: COLS[i] - 2 - (i === 3 ? PAD : 0), align: i >= 2 && i !== 3 ? 'right' : 'left' });
@@ -84,11 +95,11 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
 
   y = header(y);
   for (const l of x.lines) {
-    pdf.font('Helvetica').fontSize(8.5);
+    pdf.font(FONT.regular).fontSize(8.5);
     const descHeight = pdf.heightOfString(l.description, { width: COLS[1] - 2 }) + (l.period ? 3.6 * MM : 0);
     const rowHeight = Math.max(descHeight, 4 * MM) + 1.5 * MM;
     if (y + rowHeight > BOTTOM) y = header(newPage());
-    pdf.font('Helvetica').fontSize(8.5);
+    pdf.font(FONT.regular).fontSize(8.5);
     const cells = [l.no, l.description, l.quantity, l.unit, l.unitPrice, l.discount, l.net];
     let left = LEFT;
     cells.forEach((c, i) => {
@@ -104,7 +115,7 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   // Totals and the tax breakdown per category and rate.
   if (y + x.totals.length * 5 * MM > BOTTOM) y = newPage();
   for (const row of x.totals) {
-    pdf.font(row.strong ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
+    pdf.font(row.strong ? FONT.bold : FONT.regular).fontSize(9);
     pdf.text(row.label, 80 * MM, y, { width: 80 * MM, align: 'right' });
     pdf.text(row.value, 160 * MM, y, { width: RIGHT - 160 * MM, align: 'right' });
     y += 5 * MM;
@@ -113,7 +124,7 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   // Exemption and reverse-charge notes, then how to pay.
   for (const text of [x.notes, x.payment]) {
     if (!text) continue;
-    const h = pdf.font('Helvetica').fontSize(8.5).heightOfString(text, { width: RIGHT - LEFT });
+    const h = pdf.font(FONT.regular).fontSize(8.5).heightOfString(text, { width: RIGHT - LEFT });
     if (y + h + 4 * MM > BOTTOM) y = newPage();
     y += 3 * MM;
     pdf.text(text, LEFT, y, { width: RIGHT - LEFT });
@@ -125,14 +136,15 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   for (let i = 0; i < range.count; i++) {
     pdf.switchToPage(range.start + i);
     if (ctx.draft) {
-      pdf.save().rotate(-40, { origin: [105 * MM, 150 * MM] }).font('Helvetica-Bold').fontSize(90).fillColor('#cc0000').opacity(0.12)
+      pdf.save().rotate(-40, { origin: [105 * MM, 150 * MM] }).font(FONT.bold).fontSize(90).fillColor('#cc0000').opacity(0.12)
         .text(L.draft, 0, 135 * MM, { width: 210 * MM, align: 'center', lineBreak: false }).restore();
       pdf.opacity(1).fillColor('black');
     }
-    pdf.font('Helvetica').fontSize(7).fillColor('#555').text(x.footer, LEFT, 297 * MM - 18 * MM, { width: RIGHT - LEFT, align: 'center', lineBreak: false });
+    pdf.font(FONT.regular).fontSize(7).fillColor('#555').text(x.footer, LEFT, 297 * MM - 18 * MM, { width: RIGHT - LEFT, align: 'center', lineBreak: false });
     pdf.text(`${L.page} ${i + 1} ${L.of} ${range.count}`, LEFT, 297 * MM - 13 * MM, { width: RIGHT - LEFT, align: 'right', lineBreak: false });
     pdf.fillColor('black');
   }
+  if (ctx.facturX) embedFacturX(pdf, ctx.facturX, now);
   pdf.end();
   return done;
 }

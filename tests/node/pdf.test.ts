@@ -1,6 +1,5 @@
 // Invoice PDFs read back with a PDF reader (pdf.js): number, totals, recipient, tax notes,
 // payment details, page numbers and repeated table headers, the draft watermark, files per tenant.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +10,10 @@ import { memoryPorts } from '../../src/node/memoryHost';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
 import { workbook } from '../support/fixtures';
+import { inspectPdf } from '../support/pdfInspect';
 import { D } from '../../src/core/money';
 import type { InvoiceDoc, Tenant } from '../../src/core/model';
 
-function pdfText(path: string): { pages: string[]; title: string } {
-  return JSON.parse(execFileSync(process.execPath, [join(__dirname, '../support/pdfText.mjs'), path], { encoding: 'utf8' }));
-}
 
 describe('invoice PDFs', () => {
   const out = mkdtempSync(join(tmpdir(), 'billing-pdf-'));
@@ -25,7 +22,7 @@ describe('invoice PDFs', () => {
 
   it('previews drafts with a DRAFT watermark and no number', async () => {
     const files = await previewDrafts(p, out, ['I-000001']);
-    const { pages } = pdfText(files[0].path);
+    const { pages } = inspectPdf(files[0].path);
     expect(pages[0]).toContain('ENTWURF');
     expect(pages[0]).toContain('Bäckerei Müller & Söhne KG');
     expect(pages[0]).not.toMatch(/RE-2026-\d+/);
@@ -39,7 +36,7 @@ describe('invoice PDFs', () => {
       'DE/2026/12/RE-2026-00004_2026-12-01.pdf', 'DE/2026/12/RE-2026-00005_2026-12-01.pdf', 'DE/2026/12/RE-2026-00006_2026-12-01.pdf',
       'CH/2026/12/CH-2026-0001_2026-12-01.pdf', 'CH/2026/12/CH-2026-0002_2026-12-01.pdf',
     ]);
-    const first = pdfText(files[0].path);
+    const first = inspectPdf(files[0].path);
     expect(first.title).toBe('Rechnung RE-2026-00001');
     const text = first.pages[0];
     for (const s of ['Rechnung RE-2026-00001', 'Bäckerei Müller & Söhne KG', 'Marktplatz 3', '80331 München', '01.12.2026', '15.12.2026',
@@ -48,11 +45,11 @@ describe('invoice PDFs', () => {
     }
     expect(text).not.toContain('ENTWURF');
     // Reverse charge: the legal note is printed.
-    expect(pdfText(files[1].path).pages[0]).toContain('Reverse Charge');
+    expect(inspectPdf(files[1].path).pages[0]).toContain('Reverse Charge');
     // French customer: French words and number format.
-    expect(pdfText(files[2].path).pages[0]).toMatch(/Facture RE-2026-00003[\s\S]*1\s500,00 EUR/);
+    expect(inspectPdf(files[2].path).pages[0]).toMatch(/Facture RE-2026-00003[\s\S]*1\s500,00 EUR/);
     // Swiss francs with cash rounding shown on its own.
-    expect(pdfText(files[6].path).pages[0]).toMatch(/Rundung 0,01 CHF[\s\S]*Zahlbetrag 125,45 CHF/);
+    expect(inspectPdf(files[6].path).pages[0]).toMatch(/Rundung 0,01 CHF[\s\S]*Zahlbetrag 125,45 CHF/);
   });
 
   it('records the files in the ledger, skips them next time and makes a deleted one again', async () => {
@@ -78,7 +75,7 @@ describe('invoice PDFs', () => {
     };
     const path = join(out, 'long.pdf');
     require('node:fs').writeFileSync(path, await renderInvoicePdf(doc, { tenant }));
-    const { pages } = pdfText(path);
+    const { pages } = inspectPdf(path);
     expect(pages.length).toBeGreaterThanOrEqual(2);
     pages.forEach((t, i) => {
       expect(t).toContain(`Page ${i + 1} of ${pages.length}`);

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The project's own small ISO Schematron → XSLT 3.0 translation (test support only; see
-  tests/support/einvoiceValidation.ts, which runs it with xslt3 and caches the compiled result).
+  The project's own small ISO Schematron → XSLT 3.0 translation (see src/node/einvoiceRules.ts,
+  which runs it with xslt3 and caches the compiled result; used by the tests and `billing receive`).
 
   Input: an ISO Schematron schema with queryBinding xslt2/xslt3. Output: an XSLT 3.0 stylesheet that,
   applied to a document, serializes a JSON array of {id, flag, location, text}: every failed

@@ -1,0 +1,418 @@
+// E-invoice validation with the official material (Node only): XSD (UBL 2.1, CII D16B) with
+// xmllint-wasm and the official Schematron rule sets (EN 16931, XRechnung, Peppol) through the
+// project's small Schematron→XSLT 3.0 translation (schematron-to-xslt.xsl next to this file),
+// compiled once with xslt3 to SEF and run with SaxonJS. Used by `billing receive --rules <dir>` for
+// supplier e-invoices (validateReceived) and by the tests (tests/support/einvoiceValidation.ts).
+//
+// The validation material is data outside the project: a directory with xsd/ and schematron/ in the
+// layout of the shared e-invoice folder (its README), passed in as `rulesDir`. Compiled rule sets are
+// cached on disk under node_modules/.cache/einvoice-sef of the project (or EINVOICE_SEF_CACHE), keyed
+// by a hash of the .sch files, the translator and the SaxonJS/xslt3 versions; safe for parallel
+// processes (lock file, temp file + rename).
+//
+// Paths work from the TypeScript source (Jest) and from an esbuild bundle (out/.run/cli.cjs): the
+// project directory is found by walking up from this module's directory to the package.json named
+// "sheets-billing"; the translator is src/node/schematron-to-xslt.xsl there.
+import SaxonJS from 'saxon-js';
+import { validateXML } from 'xmllint-wasm';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+export type XsdSyntax = 'ubl-invoice' | 'ubl-creditnote' | 'cii';
+export type RuleSet = 'en16931-ubl' | 'en16931-cii' | 'xrechnung-ubl' | 'xrechnung-cii' | 'peppol-ubl' | 'peppol-cii';
+export interface SchematronResult {
+  id: string;
+  flag: string;
+  location: string;
+  text: string;
+}
+export interface RuleSetInfo {
+  /** The rule set, or `file-<name>` for validateSchematronFile. */
+  ruleSet: string;
+  /** The compiled stylesheet on disk. */
+  sefPath: string;
+  /** True if this process translated and compiled it (cache miss), false if it came from the cache. */
+  compiled: boolean;
+  /** Time to get the compiled rule set ready in this process (compile, or wait and read). */
+  ms: number;
+}
+/** One problem of a received invoice: a rule id (BR-CO-16, BR-DE-1 …, or XSD) with its flag and text. */
+export interface RuleFinding {
+  id: string;
+  flag: 'fatal' | 'error' | 'warning' | 'information' | string;
+  text: string;
+  location?: string;
+}
+/** One XSD message, with the line it names if xmllint gave one. */
+export interface XsdMessage {
+  message: string;
+  line?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where things are
+
+const PROJECT_NAME = 'sheets-billing';
+
+let projectDirMemo: string | undefined;
+/** The project directory: the nearest ancestor of this module's directory with the project's package.json. */
+export function projectDir(): string {
+  if (projectDirMemo) return projectDirMemo;
+  for (let d = resolve(__dirname); ; d = dirname(d)) {
+    const pkg = join(d, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === PROJECT_NAME) return (projectDirMemo = d);
+      } catch {
+        /* not readable as JSON: keep looking */
+      }
+    }
+    if (dirname(d) === d) throw new Error(`einvoiceRules: no package.json named "${PROJECT_NAME}" above ${__dirname}`);
+  }
+}
+
+/** Bump when the translation or the runner changes in a way the translator file's hash doesn't show. */
+const TRANSLATOR_VERSION = '1';
+const translatorPath = () => join(projectDir(), 'src/node/schematron-to-xslt.xsl');
+const cacheDir = () => process.env.EINVOICE_SEF_CACHE ?? join(projectDir(), 'node_modules/.cache/einvoice-sef');
+
+/** The rule sets' files, relative to the rules directory. */
+export const RULE_SET_FILES: Readonly<Record<RuleSet, string>> = {
+  'en16931-ubl': 'schematron/en16931/EN16931-UBL-validation-preprocessed.sch',
+  'en16931-cii': 'schematron/en16931/EN16931-CII-validation-preprocessed.sch',
+  'xrechnung-ubl': 'schematron/xrechnung/ubl/XRechnung-UBL-validation.sch',
+  'xrechnung-cii': 'schematron/xrechnung/cii/XRechnung-CII-validation.sch',
+  'peppol-ubl': 'schematron/peppol/PEPPOL-EN16931-UBL.sch',
+  'peppol-cii': 'schematron/peppol/PEPPOL-EN16931-CII.sch',
+};
+
+const XSD: Record<XsdSyntax, { dir: string; main: string }> = {
+  'ubl-invoice': { dir: 'xsd/ubl-2.1', main: 'maindoc/UBL-Invoice-2.1.xsd' },
+  'ubl-creditnote': { dir: 'xsd/ubl-2.1', main: 'maindoc/UBL-CreditNote-2.1.xsd' },
+  cii: { dir: 'xsd/cii-d16b', main: 'CrossIndustryInvoice_100pD16B.xsd' },
+};
+
+/** What validateReceived needs in a rules directory (the Peppol sets are optional). */
+const RECEIVED_FILES = [
+  ...new Set(Object.values(XSD).map((x) => `${x.dir}/${x.main}`)),
+  ...(['en16931-ubl', 'en16931-cii', 'xrechnung-ubl', 'xrechnung-cii'] as const).map((s) => RULE_SET_FILES[s]),
+];
+
+/** Throws an Error naming every missing file if `dir` lacks the layout validateReceived needs (xsd/, schematron/). */
+export function checkRulesDir(dir: string): void {
+  const missing = RECEIVED_FILES.filter((f) => !existsSync(join(dir, f)));
+  if (!missing.length) return;
+  const what = existsSync(dir) ? `lacks ${missing.length === 1 ? 'a file' : `${missing.length} files`} of the expected layout` : 'does not exist';
+  throw new Error(`e-invoice rules directory ${resolve(dir)} ${what} (xsd/ and schematron/ of the EN 16931 / XRechnung validation material); missing: ${missing.join(', ')}`);
+}
+
+/** The XSD for a document, from its root element (UBL Invoice, UBL CreditNote or CII). */
+export function syntaxOf(xml: string): XsdSyntax {
+  const root = /<(?:[\w.-]+:)?([\w.-]+)/.exec(withoutMarkup(xml))?.[1];
+  if (root === 'Invoice') return 'ubl-invoice';
+  if (root === 'CreditNote') return 'ubl-creditnote';
+  if (root === 'CrossIndustryInvoice') return 'cii';
+  throw new Error(`syntaxOf: root element ${root ?? '(none)'} is neither a UBL Invoice/CreditNote nor a CII CrossIndustryInvoice`);
+}
+
+/** The text without processing instructions, comments and a DOCTYPE. */
+const withoutMarkup = (xml: string) => xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, '');
+
+// ---------------------------------------------------------------------------------------------
+// XSD
+
+type XsdFile = { fileName: string; contents: string };
+const xsdFiles = new Map<string, XsdFile[]>();
+
+function readXsdDir(dir: string): XsdFile[] {
+  let files = xsdFiles.get(dir);
+  if (!files) {
+    const walk = (d: string): XsdFile[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(d, e.name))
+        : e.name.endsWith('.xsd') ? [{ fileName: relative(dir, join(d, e.name)).split('\\').join('/'), contents: readFileSync(join(d, e.name), 'utf8') }]
+        : [],
+      );
+    files = walk(dir);
+    xsdFiles.set(dir, files);
+  }
+  return files;
+}
+
+/**
+ * XSD validation against the schema of `syntax` in `rulesDir`; `readable` is false if xmllint could
+ * not read the document at all (not well-formed), with its message in `errors`.
+ */
+export async function checkXsd(xml: string, syntax: XsdSyntax, rulesDir: string): Promise<{ readable: boolean; errors: XsdMessage[] }> {
+  const dir = join(rulesDir, XSD[syntax].dir);
+  const files = readXsdDir(dir);
+  const schema = files.find((f) => f.fileName === XSD[syntax].main);
+  if (!schema) throw new Error(`validateXsd: ${XSD[syntax].main} not found in ${dir}`);
+  try {
+    const result = await validateXML({
+      xml: [{ fileName: 'invoice.xml', contents: xml }],
+      // Kept in their folders so relative schemaLocations (../common/…) resolve in the in-memory file system.
+      schema: [schema],
+      preload: files.filter((f) => f !== schema),
+      maxMemoryPages: 4096, // 256 MiB: the UBL common aggregate schema alone is 2.4 MB of XSD
+    });
+    if (result.valid) return { readable: true, errors: [] };
+    const errors = result.errors.filter((e) => e.message.trim() !== '').map((e) => ({ message: e.message, line: e.loc?.lineNumber ?? undefined }));
+    // A document that is not (namespace-)well-formed: xmllint's parser errors, each followed by the line it quotes.
+    const readable = !errors.some((e) => /^(?:parser|namespace) error\b/.test(e.message));
+    return { readable, errors: errors.length ? errors : [{ message: result.rawOutput.trim() || 'invalid (xmllint gave no message)' }] };
+  } catch (err) {
+    // xmllint exit code 1: the document could not be read (e.g. not well-formed). Anything else
+    // (schema does not compile, out of memory) is a problem of the validator, not the document.
+    if ((err as { code?: unknown }).code === 1) return { readable: false, errors: [{ message: String((err as Error).message).trim() }] };
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schematron
+
+function packageVersion(name: string): string {
+  return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+}
+
+/** The .sch file and every file it includes (recursively), for the cache key. */
+function schematronSources(schPath: string, seen = new Set<string>()): { path: string; text: string }[] {
+  if (seen.has(schPath)) return [];
+  seen.add(schPath);
+  const text = readFileSync(schPath, 'utf8');
+  const included = [...text.matchAll(/<(?:[\w.-]+:)?include\b[^>]*?\bhref\s*=\s*["']([^"']+)["']/g)].flatMap((m) =>
+    schematronSources(resolve(dirname(schPath), m[1]), seen),
+  );
+  return [{ path: schPath, text }, ...included];
+}
+
+function cacheKey(label: string, schPath: string): string {
+  const hash = createHash('sha256');
+  hash.update(`translator ${TRANSLATOR_VERSION}\0saxon-js ${packageVersion('saxon-js')}\0xslt3 ${packageVersion('xslt3')}\0${label}\0`);
+  hash.update(readFileSync(translatorPath()));
+  for (const s of schematronSources(schPath)) hash.update(`\0${relative(dirname(schPath), s.path)}\0${s.text}`);
+  return hash.digest('hex').slice(0, 20);
+}
+
+function runXslt3(args: string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    execFile(process.execPath, [require.resolve('xslt3/xslt3.js'), ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) fail(new Error(`xslt3 ${args.join(' ')} failed: ${err.message}\n${stderr}${stdout}`));
+      else done();
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const LOCK_STALE_MS = 15 * 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: existence check only
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Translate and compile one rule set into `sefPath`, atomically (temp files, then rename). */
+async function compileRuleSet(schPath: string, base: string, sefPath: string): Promise<void> {
+  const tmp = `${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await runXslt3([`-xsl:${translatorPath()}`, `-s:${schPath}`, `-o:${tmp}.xsl`]);
+    await runXslt3([`-xsl:${tmp}.xsl`, `-export:${tmp}.sef.json`, '-nogo']);
+    if (!existsSync(`${tmp}.sef.json`)) throw new Error(`xslt3 wrote no ${tmp}.sef.json`);
+    renameSync(`${tmp}.xsl`, `${base}.xsl`); // the generated XSLT, kept for reading
+    renameSync(`${tmp}.sef.json`, sefPath);
+  } finally {
+    rmSync(`${tmp}.xsl`, { force: true });
+    rmSync(`${tmp}.sef.json`, { force: true });
+  }
+}
+
+/** Makes sure the compiled rule set is on disk; one process compiles, others wait for it. */
+async function ensureSef(schPath: string, base: string, sefPath: string): Promise<boolean> {
+  const lockPath = `${base}.lock`;
+  for (;;) {
+    if (existsSync(sefPath)) return false;
+    let fd: number;
+    try {
+      fd = openSync(lockPath, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Another process is compiling: wait for its result (or take over a lock left by a dead one).
+      try {
+        const holder = Number(readFileSync(lockPath, 'utf8').trim());
+        if (Date.now() - statSync(lockPath).mtimeMs > LOCK_STALE_MS || (holder > 0 && !processAlive(holder))) rmSync(lockPath, { force: true });
+      } catch {
+        /* the lock just went away */
+      }
+      await sleep(250);
+      continue;
+    }
+    try {
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      if (existsSync(sefPath)) return false; // finished between our check and the lock
+      await compileRuleSet(schPath, base, sefPath);
+      return true;
+    } finally {
+      rmSync(lockPath, { force: true });
+    }
+  }
+}
+
+interface Loaded {
+  info: RuleSetInfo;
+  sef: unknown;
+}
+const loaded = new Map<string, Promise<Loaded>>();
+
+/** Compiled (cached) stylesheet of one .sch file; `label` names the cache file and goes into its key. */
+function load(label: string, schPath: string): Promise<Loaded> {
+  const memoKey = `${label}\0${schPath}`;
+  let p = loaded.get(memoKey);
+  if (!p) {
+    p = (async () => {
+      const started = Date.now();
+      if (!existsSync(schPath)) throw new Error(`validateSchematron: ${schPath} not found`);
+      mkdirSync(cacheDir(), { recursive: true });
+      const base = join(cacheDir(), `${label}-${cacheKey(label, schPath)}`);
+      const sefPath = `${base}.sef.json`;
+      const compiled = await ensureSef(schPath, base, sefPath);
+      const sef: unknown = JSON.parse(readFileSync(sefPath, 'utf8'));
+      return { info: { ruleSet: label, sefPath, compiled, ms: Date.now() - started }, sef };
+    })();
+    p.catch(() => loaded.delete(memoKey)); // a failed compile is retried on the next call
+    loaded.set(memoKey, p);
+  }
+  return p;
+}
+
+function loadRuleSetInternal(ruleSet: RuleSet, rulesDir: string): Promise<Loaded> {
+  if (!Object.prototype.hasOwnProperty.call(RULE_SET_FILES, ruleSet)) throw new Error(`validateSchematron: unknown rule set ${String(ruleSet)}`);
+  return load(ruleSet, resolve(rulesDir, RULE_SET_FILES[ruleSet]));
+}
+
+/** Gets a rule set ready (compiles it on a cache miss: ~10–20 s for EN 16931). */
+export async function loadRuleSet(ruleSet: RuleSet, rulesDir: string): Promise<RuleSetInfo> {
+  return (await loadRuleSetInternal(ruleSet, rulesDir)).info;
+}
+
+function run(sef: unknown, xml: string): SchematronResult[] {
+  const out = SaxonJS.transform({ stylesheetInternal: sef, sourceText: xml, destination: 'serialized' });
+  const raw = JSON.parse(String(out.principalResult)) as Partial<SchematronResult>[];
+  return raw.map((r) => ({ id: r.id ?? '', flag: r.flag ?? '', location: r.location ?? '', text: r.text ?? '' }));
+}
+
+/** Every failed assert and successful report of the rule set, in pattern order, then document order. */
+export async function validateSchematron(xml: string, ruleSet: RuleSet, rulesDir: string): Promise<SchematronResult[]> {
+  return run((await loadRuleSetInternal(ruleSet, rulesDir)).sef, xml);
+}
+
+/** The same for any ISO Schematron file (queryBinding xslt2/xslt3), e.g. to test the translation itself. */
+export async function validateSchematronFile(xml: string, schPath: string): Promise<SchematronResult[]> {
+  const label = `file-${schPath.replace(/^.*[\\/]/, '').replace(/\.sch$/i, '').replace(/[^\w.-]+/g, '_')}`;
+  return run((await load(label, resolve(schPath))).sef, xml);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Severity as the German validator (KoSIT) applies it
+
+/** The Peppol BIS rules XRechnung adopts; the Peppol set's other rules are ignored. */
+export const PEPPOL_ADOPTED_RULES: ReadonlySet<string> = new Set(
+  ['R001', 'R005', 'R008', 'R010', 'R020', 'R040', 'R041', 'R042', 'R043', 'R044', 'R045', 'R046', 'R053', 'R054', 'R055', 'R061', 'R101', 'R110', 'R111', 'R120', 'R121', 'R130'].map(
+    (r) => `PEPPOL-EN16931-${r}`,
+  ),
+);
+/** Downgraded to warnings in the standard scenarios. */
+export const DOWNGRADED_RULES: ReadonlySet<string> = new Set(['BR-CL-21', 'BR-CL-23']);
+
+/** Ids that only the Peppol rule sets use: PEPPOL-…, and the national rules DE-R-…, NO-R-…, GR-S-… */
+const isPeppolSetId = (id: string) => /^PEPPOL-|^[A-Z]{2}-[RS]-/.test(id);
+
+/**
+ * The results that make an invoice fail: not flag="warning"/"information", not BR-CL-21/BR-CL-23, and
+ * from a Peppol set only the adopted rules. Without `ruleSet`, a result is taken as a Peppol-set one by its id.
+ */
+export function errorsOf(results: readonly SchematronResult[], ruleSet?: RuleSet): SchematronResult[] {
+  return results.filter((r) => {
+    if (r.flag === 'warning' || r.flag === 'information') return false;
+    if (DOWNGRADED_RULES.has(r.id)) return false;
+    const fromPeppol = ruleSet ? ruleSet.startsWith('peppol-') : isPeppolSetId(r.id);
+    return !fromPeppol || PEPPOL_ADOPTED_RULES.has(r.id);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Received invoices
+
+/** True if the document's CustomizationID (UBL) or guideline parameter (CII) names XRechnung. */
+export function isXRechnung(xml: string): boolean {
+  const text = withoutMarkup(xml).replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
+  const ids = [
+    ...text.matchAll(/<(?:[\w.-]+:)?CustomizationID\b[^>]*>([^<]*)</g),
+    ...text.matchAll(/<(?:[\w.-]+:)?GuidelineSpecifiedDocumentContextParameter\b[^>]*>\s*<(?:[\w.-]+:)?ID\b[^>]*>([^<]*)</g),
+  ];
+  return ids.some((m) => /xrechnung/i.test(m[1]));
+}
+
+/**
+ * Validates a received e-invoice against the material in `rulesDir`: the XSD of its syntax, the
+ * EN 16931 rules of its syntax, and the XRechnung rules when its CustomizationID /
+ * GuidelineSpecifiedDocumentContextParameter names XRechnung. Errors fail the invoice; warnings
+ * (flag warning/information, and BR-CL-21/BR-CL-23 as the German validator downgrades them) don't.
+ * XSD problems are findings with id 'XSD'; a document that is not well-formed gives one such error
+ * and nothing else. Throws for a document whose root is no UBL Invoice/CreditNote or CII invoice,
+ * and (checkRulesDir) for a rules directory without the expected files.
+ */
+export async function validateReceived(xml: string, rulesDir: string): Promise<{ errors: RuleFinding[]; warnings: RuleFinding[]; ruleSets: string[] }> {
+  checkRulesDir(rulesDir);
+  let syntax: XsdSyntax;
+  try {
+    syntax = syntaxOf(xml);
+  } catch (err) {
+    // No invoice root: if xmllint cannot read it at all, that is the finding; else not an invoice.
+    const probe = await checkXsd(xml, 'cii', rulesDir);
+    if (probe.readable) throw err;
+    return { errors: [notWellFormed(probe.errors)], warnings: [], ruleSets: [] };
+  }
+  const xsd = await checkXsd(xml, syntax, rulesDir);
+  const ruleSets = [`xsd-${syntax}`];
+  if (!xsd.readable) return { errors: [notWellFormed(xsd.errors)], warnings: [], ruleSets };
+  const errors = xsd.errors.map((e) => xsdFinding(e, 'error'));
+  const warnings: RuleFinding[] = [];
+  const sets: RuleSet[] = syntax === 'cii' ? ['en16931-cii'] : ['en16931-ubl'];
+  if (isXRechnung(xml)) sets.push(syntax === 'cii' ? 'xrechnung-cii' : 'xrechnung-ubl');
+  for (const set of sets) {
+    ruleSets.push(set);
+    let results: SchematronResult[];
+    try {
+      results = await validateSchematron(xml, set, rulesDir);
+    } catch (err) {
+      // A schema-invalid document may stop a rule set (e.g. a value of the wrong type); a valid one must not.
+      if (!errors.length) throw err;
+      errors.push({ id: set, flag: 'fatal', text: `rule set not applicable to this document: ${(err as Error).message}` });
+      continue;
+    }
+    const failing = new Set(errorsOf(results, set));
+    for (const r of results) {
+      const finding: RuleFinding = { id: r.id, flag: r.flag, text: r.text.trim().replace(/\s+/g, ' '), ...(r.location ? { location: r.location } : {}) };
+      if (failing.has(r)) errors.push(finding);
+      else warnings.push(DOWNGRADED_RULES.has(r.id) && r.flag !== 'information' ? { ...finding, flag: 'warning' } : finding);
+    }
+  }
+  return { errors, warnings, ruleSets };
+}
+
+const xsdFinding = (e: XsdMessage, flag: string): RuleFinding => ({ id: 'XSD', flag, text: e.message.trim(), ...(typeof e.line === 'number' ? { location: `line ${e.line}` } : {}) });
+
+/** One finding for a document xmllint could not read: its parser errors (without the quoted lines). */
+function notWellFormed(messages: XsdMessage[]): RuleFinding {
+  const parser = messages.filter((e) => /^(?:parser|namespace) error\b/.test(e.message));
+  const text = (parser.length ? parser : messages).map((e) => e.message.trim()).join('; ');
+  return xsdFinding({ message: `not well-formed XML: ${text}`, line: (parser[0] ?? messages[0])?.line }, 'fatal');
+}
