@@ -1,13 +1,38 @@
-// Accounts payable: supplier e-invoices (XRechnung UBL or CII, ZUGFeRD / Factur-X XML) read into
-// the Received and ReceivedLines sheets with their totals checked (BR-CO-10..16). A file that is
-// not an e-invoice is reported and nothing of it is written; one already read is skipped.
+// Accounts payable: supplier e-invoices (XRechnung UBL or CII XML, or a ZUGFeRD / Factur-X PDF with
+// its XML inside) read into the Received and ReceivedLines sheets with their totals checked
+// (BR-CO-10..16) and, where the host ran them, the official rules. A file that is not an e-invoice
+// is reported and nothing of it is written; one already read is skipped.
 import { checkTotals, parseEInvoice, type ReceivedInvoice } from '../core/einvoice/receive';
+import { eInvoiceFromPdf, isPdf, utf8 } from '../core/einvoice/pdfAttachments';
 import { SCHEMA } from '../core/schema';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
 
+/** A supplier's file as a host has it: XML text, or the bytes of an XML file or a hybrid PDF. */
+export interface IncomingFile {
+  name: string;
+  xml?: string;
+  bytes?: Uint8Array;
+  /** The official rule sets the host ran on it (XSD, EN 16931, XRechnung) and the errors they found. */
+  rules?: { ran: string[]; errors: string[] };
+}
+
+/** Findings shown in the Validation cell before it says how many more there are. */
+const SHOWN_FINDINGS = 10;
+
+/**
+ * The e-invoice XML of a file: its text, or the XML embedded in a Factur-X / ZUGFeRD PDF. Throws a
+ * message for the user when a PDF carries none.
+ */
+export function xmlOfFile(f: IncomingFile): string {
+  if (f.xml !== undefined) return f.xml;
+  const bytes = f.bytes ?? new Uint8Array(0);
+  if (isPdf(bytes)) return eInvoiceFromPdf(bytes).xml;
+  return utf8(bytes);
+}
+
 export interface ReceiveReport {
-  received: { file: string; receivedId: string; number: string; supplier: string; currency: string; payable: string; status: string }[];
+  received: { file: string; receivedId: string; number: string; supplier: string; currency: string; payable: string; status: string; checked: string }[];
   /** Already in the Received sheet (same supplier and number, or the same file). */
   skipped: { file: string; number?: string; reason: string }[];
   failed: { file: string; reason: string }[];
@@ -27,7 +52,7 @@ function syntaxName(r: ReceivedInvoice): string {
   return [r.syntax.toUpperCase(), spec].filter(Boolean).join(' ');
 }
 
-export function receiveInvoices(ports: Ports, files: readonly { name: string; xml: string }[]): ReceiveReport {
+export function receiveInvoices(ports: Ports, files: readonly IncomingFile[]): ReceiveReport {
   return ports.lock.withLock(() => {
     const existing = ports.tables.read('Received');
     const header = (existing?.headers ?? []).map(String);
@@ -47,7 +72,7 @@ export function receiveInvoices(ports: Ports, files: readonly { name: string; xm
       }
       let r: ReceivedInvoice;
       try {
-        r = parseEInvoice(f.xml);
+        r = parseEInvoice(xmlOfFile(f));
       } catch (e) {
         report.failed.push({ file: f.name, reason: (e as Error).message });
         continue;
@@ -59,20 +84,25 @@ export function receiveInvoices(ports: Ports, files: readonly { name: string; xm
       }
       seen.add(key);
       seenFiles.add(f.name);
-      const problems = checkTotals(r);
-      const status = problems.length ? problems.join('; ') : 'valid';
+      // Our totals check names the amounts; the official rules' finding for the same rule would only repeat it.
+      const totals = checkTotals(r);
+      const ruleOf = (p: string) => p.split(':')[0];
+      const problems = [...totals, ...(f.rules?.errors ?? []).filter((e) => !totals.some((t) => ruleOf(t) === ruleOf(e)))];
+      const shown = problems.slice(0, SHOWN_FINDINGS).join('; ') + (problems.length > SHOWN_FINDINGS ? `; and ${problems.length - SHOWN_FINDINGS} more` : '');
+      const status = problems.length ? shown : 'valid';
+      const checked = f.rules ? f.rules.ran.join(', ') : 'totals (BR-CO-10..16)';
       const receivedId = `RCV-${String(++seq).padStart(6, '0')}`;
       heads.push(numeric('Received', toRowValues('Received', {
         receivedId, receivedAt: now, file: f.name, syntax: syntaxName(r), typeCode: r.typeCode, number: r.number, issueDate: r.issueDate,
         dueDate: r.dueDate, currency: r.currency, supplier: r.seller.name, supplierVatId: r.seller.vatId, supplierCountry: r.seller.country,
         buyerReference: r.buyerReference, net: r.totals.taxExclusive, tax: r.totals.tax, gross: r.totals.taxInclusive, payable: r.totals.payable,
         vatBreakdown: r.vat.map((v) => `${v.category} ${v.rate ?? ''}%: ${v.taxable} → ${v.tax}`).join('; '),
-        iban: r.payment.iban, bic: r.payment.bic, paymentTerms: r.payment.terms, status,
+        iban: r.payment.iban, bic: r.payment.bic, paymentTerms: r.payment.terms, status, checked,
       })));
       for (const l of r.lines) {
         lines.push(numeric('ReceivedLines', toRowValues('ReceivedLines', { receivedId, lineId: l.id, name: l.name, quantity: l.quantity, unit: l.unitCode, price: l.price, net: l.net, category: l.category, rate: l.rate })));
       }
-      report.received.push({ file: f.name, receivedId, number: r.number, supplier: r.seller.name, currency: r.currency, payable: r.totals.payable, status });
+      report.received.push({ file: f.name, receivedId, number: r.number, supplier: r.seller.name, currency: r.currency, payable: r.totals.payable, status, checked });
     }
     // Lines first, then the documents: a document row never lacks its lines.
     if (lines.length) ports.tables.apply('ReceivedLines', { append: lines });

@@ -358,7 +358,8 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('iban', 'IBAN', 'text', 'Where to pay', eng),
       c('bic', 'BIC', 'text', 'Bank', eng),
       c('paymentTerms', 'Payment Terms', 'text', 'As written by the supplier', eng),
-      c('status', 'Validation', 'text', 'valid, or the rules its totals break (BR-CO-10..16)', eng),
+      c('status', 'Validation', 'text', 'valid, or the rules it breaks', eng),
+      c('checked', 'Checked Against', 'text', 'The totals (BR-CO-10..16) everywhere; locally with --rules also the schema, EN 16931 and XRechnung rules', eng),
     ],
   },
   ReceivedLines: {

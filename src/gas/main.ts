@@ -181,11 +181,12 @@ export function markInvoicesSent(ids: string[]) {
 
 /**
  * google.script.run: supplier e-invoices the user picked in the sidebar (read in the browser), into
- * the Received sheets. Picking files in the browser needs no Drive scope; reading a Drive folder of
- * uploaded files would need `drive.readonly` (drive.file sees only files the add-on created).
+ * the Received sheets: XML as text, PDFs (Factur-X / ZUGFeRD) as base64, their XML taken out here.
+ * Picking files in the browser needs no Drive scope; reading a Drive folder of uploaded files would
+ * need `drive.readonly` (drive.file sees only files the add-on created).
  */
-export function receiveInvoices(files: { name: string; xml: string }[]) {
-  return receiveUseCase(gasPorts(), files);
+export function receiveInvoices(files: { name: string; xml?: string; pdf?: string }[]) {
+  return receiveUseCase(gasPorts(), files.map((f) => (f.pdf === undefined ? { name: f.name, xml: f.xml ?? '' } : { name: f.name, bytes: Uint8Array.from(Utilities.base64Decode(f.pdf)) })));
 }
 
 /** google.script.run: the Schedule panel (schedule, next run, the last runs' outcome). */

@@ -1,7 +1,6 @@
 // The command-line interface of the local host: `billing <command>` on an .xlsx workbook.
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
 import { runInvoicing, type RunReport } from '../app/runInvoicing';
 import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
 import { summarize, type InvoiceSummary } from '../app/summary';
@@ -16,6 +15,7 @@ import { JsonFileStore } from './jsonStore';
 import { sendInvoices } from './outbox';
 import { markSent } from '../app/delivery';
 import { receiveInvoices } from '../app/receive';
+import { readIncoming } from './receiveFiles';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, openWorkbook } from './xlsxWorkbook';
@@ -210,15 +210,19 @@ export function program(): Command {
     });
 
   cmd.command('receive <files...>')
-    .description('read supplier e-invoices (XRechnung UBL or CII, ZUGFeRD / Factur-X XML) into the Received and ReceivedLines sheets, totals checked (BR-CO-10..16)')
-    .action(async (files: string[]) => {
-      const read = files.map((f) => {
-        if (!existsSync(f)) throw new Failed(`no such file: ${f}`);
-        return { name: basename(f), xml: readFileSync(f, 'utf8') };
-      });
+    .description('read supplier e-invoices (XRechnung UBL or CII XML, ZUGFeRD / Factur-X PDF or XML) into the Received and ReceivedLines sheets, totals checked (BR-CO-10..16); with --rules also the schema, EN 16931 and XRechnung rules')
+    .addOption(new Option('--rules <dir>', 'directory with the official XSD and Schematron files (layout in the README)').env('EINVOICE_RULES'))
+    .action(async (files: string[], o: { rules?: string }) => {
+      for (const f of files) if (!existsSync(f)) throw new Failed(`no such file: ${f}`);
+      let read;
+      try {
+        read = await readIncoming(files, o.rules);
+      } catch (e) {
+        throw new Failed((e as Error).message);
+      }
       const r = await onWorkbook(g(), (ports) => receiveInvoices(ports, read));
       out(g(), r, () => [
-        ...r.received.map((x) => `  ${x.receivedId} ${x.file}: ${x.supplier} ${x.number}, ${x.currency} ${x.payable} (${x.status})`),
+        ...r.received.map((x) => `  ${x.receivedId} ${x.file}: ${x.supplier} ${x.number}, ${x.currency} ${x.payable} (${x.status}; checked: ${x.checked})`),
         ...r.skipped.map((x) => `  skipped ${x.file}: ${x.reason}`),
         ...r.failed.map((x) => `  NOT READ ${x.file}: ${x.reason}`),
       ].join('\n') || '  nothing to read');

@@ -3,9 +3,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { receiveInvoices } from '../../src/app/receive';
-import { ports, table } from '../support/fixtures';
+import { oneInvoiceDoc, oneTenant, ports, table } from '../support/fixtures';
 import { einvoiceDir } from '../support/einvoiceValidation';
 import { demoLedger, xmlOf } from '../support/einvoiceCases';
+import { renderInvoicePdf } from '../../src/node/invoicePdf';
 
 const examples = (syntax: 'ubl' | 'cii') => readdirSync(join(einvoiceDir(), 'examples', syntax)).filter((f) => f.endsWith('.xml')).sort()
   .map((f) => ({ name: f, xml: readFileSync(join(einvoiceDir(), 'examples', syntax, f), 'utf8') }));
@@ -41,5 +42,38 @@ describe('receiving e-invoices', () => {
     const again = receiveInvoices(p, [corrupted, { ...good, name: 'renamed.xml' }]);
     expect(again.skipped.map((s) => s.reason)).toEqual(['this file was read before', expect.stringMatching(/is already in Received$/)]);
     expect(table(p, 'Received')).toHaveLength(1);
+  });
+
+  it('takes bytes: an XML file with a byte order mark, and the XML inside a Factur-X PDF; a PDF without one is reported', async () => {
+    const p = ports({});
+    const [ubl] = examples('ubl');
+    const cii = examples('cii').find((f) => f.name === 'CII_example1.xml')!;
+    const pdf = await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant, facturX: cii.xml });
+    const plain = await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant });
+    const r = receiveInvoices(p, [
+      { name: 'bom.xml', bytes: new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(ubl.xml, 'utf8')]) },
+      { name: 'hybrid.pdf', bytes: new Uint8Array(pdf) },
+      { name: 'plain.pdf', bytes: new Uint8Array(plain) },
+    ]);
+    expect(r.received.map((x) => [x.file, x.status, x.checked])).toEqual([['bom.xml', 'valid', 'totals (BR-CO-10..16)'], ['hybrid.pdf', 'valid', 'totals (BR-CO-10..16)']]);
+    expect(r.failed).toEqual([{ file: 'plain.pdf', reason: expect.stringContaining('no embedded e-invoice') }]);
+    expect(table(p, 'Received')[1].Number).toBe(/<rsm:ExchangedDocument>\s*<ram:ID>([^<]+)/.exec(cii.xml)![1]);
+  });
+
+  it("adds the official rules' errors the host found (one finding per rule, the first 10 shown) and says what was checked", () => {
+    const p = ports({});
+    const [good, second] = examples('ubl');
+    const corrupted = { name: 'bad-total.xml', xml: good.xml.replace(/(<cbc:PayableAmount[^>]*>)([^<]+)/, (_m, a: string, v: string) => `${a}${(Number(v) + 1).toFixed(2)}`) };
+    const ran = ['UBL 2.1 schema', 'EN 16931'];
+    const many = Array.from({ length: 12 }, (_, i) => `BR-${i + 1}: rule ${i + 1}`);
+    const r = receiveInvoices(p, [
+      { ...corrupted, rules: { ran, errors: ['BR-CO-16: [BR-CO-16]-Amount due for payment (BT-115) = ...', 'BR-DE-1: payment instructions missing'] } },
+      { ...second, rules: { ran, errors: many } },
+    ]);
+    const [a, b] = r.received;
+    expect(a.status).toMatch(/^BR-CO-16: the amount due for payment \(BT-115\).*; BR-DE-1: payment instructions missing$/);
+    expect(a.status.match(/BR-CO-16/g)).toHaveLength(1);
+    expect(b.status).toBe(`${many.slice(0, 10).join('; ')}; and 2 more`);
+    expect(table(p, 'Received').map((row) => row['Checked Against'])).toEqual(['UBL 2.1 schema, EN 16931', 'UBL 2.1 schema, EN 16931']);
   });
 });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { FakeSpreadsheet } from '../support/gasFakes';
 import { einvoiceDir } from '../support/einvoiceValidation';
 import { addOn, fireTrigger, recipientsOf, rowsOf, seedCustomers } from '../support/gasHarness';
+import { oneInvoiceDoc, oneTenant } from '../support/fixtures';
+import { renderInvoicePdf } from '../../src/node/invoicePdf';
 
 const DEC_2 = Date.parse('2026-12-02T08:00:00Z');
 const DOC = 'application/vnd.google-apps.document';
@@ -306,5 +308,18 @@ describe('email', () => {
     expect(rowsOf(ss, 'ReceivedLines').length).toBeGreaterThan(0);
     // One append per sheet.
     expect((ss.counters.setValues ?? 0) - before).toBe(2);
+  });
+
+  it('reads the XML out of a Factur-X PDF picked in the sidebar (sent as base64), inside the Apps Script bundle', async () => {
+    const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
+    const admin = addOn(ss);
+    admin.exec('setupBillingSheets');
+    const xml = readFileSync(join(einvoiceDir(), 'examples', 'cii', 'CII_example1.xml'), 'utf8');
+    const pdf = await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant, facturX: xml });
+    const plain = await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant });
+    const r = admin.exec('receiveInvoices', [{ name: 'supplier.pdf', pdf: pdf.toString('base64') }, { name: 'scan.pdf', pdf: plain.toString('base64') }]);
+    expect(r.received.map((x: { file: string; status: string }) => [x.file, x.status])).toEqual([['supplier.pdf', 'valid']]);
+    expect(r.failed.map((x: { reason: string }) => x.reason)).toEqual([expect.stringContaining('no embedded e-invoice')]);
+    expect(rowsOf(ss, 'Received').map((row) => [row.Number, row['Checked Against']])).toEqual([['12115118', 'totals (BR-CO-10..16)']]);
   });
 });

@@ -1,12 +1,14 @@
 // The CLI end to end on a real .xlsx file: init, run, drafts, finalize, cancel by number, credit,
 // verify; JSON output; exit codes; errors with sheet/row/column.
 import ExcelJS from 'exceljs';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/node/cli';
 import { createWorkbook } from '../../src/node/xlsxWorkbook';
 import { coreDemoRows } from '../../sheets-templates/demoData';
+import { renderInvoicePdf } from '../../src/node/invoicePdf';
+import { oneInvoiceDoc, oneTenant } from '../support/fixtures';
 
 async function billing(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -110,6 +112,30 @@ describe('billing CLI', () => {
     expect(wb.getWorksheet('Received')!.rowCount).toBe(2);
     expect((await billing('-w', book, 'receive', join(dir, 'nope.xml'))).code).toBe(2);
   });
+
+  it('receive takes the XML out of a Factur-X PDF, and with --rules runs the schema and EN 16931 rules on each file', async () => {
+    const rules = join(__dirname, '../../../shared/einvoice');
+    const xml = readFileSync(join(rules, 'examples/cii/CII_example1.xml'), 'utf8');
+    const hybrid = join(dir, 'supplier-facturx.pdf');
+    const plain = join(dir, 'plain.pdf');
+    writeFileSync(hybrid, await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant, facturX: xml }));
+    writeFileSync(plain, await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant }));
+    const payable = /<ram:DuePayableAmount>([^<]+)</.exec(xml)![1];
+    const changed = join(dir, 'changed.xml');
+    writeFileSync(changed, xml.replace(`<ram:DuePayableAmount>${payable}<`, '<ram:DuePayableAmount>999999.99<').replace(/(<rsm:ExchangedDocument>\s*<ram:ID>)([^<]+)/, '$1$2-B'));
+    const r = await billing('-w', book, '--json', 'receive', '--rules', rules, hybrid, changed, plain);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.received.map((x: { file: string; checked: string }) => [x.file, x.checked])).toEqual([
+      ['supplier-facturx.pdf', 'CII D16B schema, EN 16931'], ['changed.xml', 'CII D16B schema, EN 16931'],
+    ]);
+    expect(report.received[0].status).toBe('valid');
+    expect(report.received[1].status).toMatch(/^BR-CO-16: the amount due for payment \(BT-115\)/);
+    expect(report.received[1].status.match(/BR-CO-16/g)).toHaveLength(1);
+    expect(report.failed).toEqual([{ file: 'plain.pdf', reason: expect.stringMatching(/^the PDF has no embedded e-invoice \(factur-x\.xml \/ xrechnung\.xml\)/) }]);
+    const bad = await billing('-w', book, 'receive', '--rules', dir, hybrid);
+    expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/CII D16B|missing|does not/i)]);
+  }, 300_000);
 
   it('usage errors exit with 2 and say what is missing', async () => {
     const r = await billing('-w', book, 'run');

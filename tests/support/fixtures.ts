@@ -3,6 +3,8 @@ import type { Cell } from '../../src/core/cells';
 import { SCHEMA, TABLE_NAMES, type TableName } from '../../src/core/schema';
 import { MemoryTables } from '../../src/node/memoryTables';
 import { memoryPorts } from '../../src/node/memoryHost';
+import { D } from '../../src/core/money';
+import type { InvoiceDoc, Tenant } from '../../src/core/model';
 
 export type Rows = Partial<Record<TableName, Record<string, Cell>[]>>;
 
@@ -65,4 +67,18 @@ export const item = (id: string, subscriptionId: string, productId: string, extr
 /** Sheet rows as {header: value} objects. */
 export function table(p: { tables: MemoryTables }, name: TableName) {
   return p.tables.objects(name);
+}
+
+/** A supplier for documents made in tests. */
+export const oneTenant = { tenantId: 'DE', legalName: 'Supplier GmbH', country: 'DE', currency: 'EUR', language: 'en' } as Tenant;
+
+/** A one-page invoice without lines: a PDF container for e-invoice tests. */
+export function oneInvoiceDoc(): InvoiceDoc {
+  return {
+    invoice: {
+      invoiceId: 'I-1', key: 'M', type: 'invoice', status: 'Open', number: 'X-1', tenantId: 'DE', accountId: 'A', currency: 'EUR', language: 'en',
+      net: new D('1.00'), tax: new D('0.19'), gross: new D('1.19'), rounding: new D(0), payable: new D('1.19'), buyerName: 'Us',
+    },
+    lines: [],
+  };
 }

@@ -315,6 +315,8 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
       Utilities: {
         DigestAlgorithm: { SHA_256: 'SHA_256' },
         Charset: { UTF_8: 'UTF_8' },
+        /** Bytes as Java gives them: signed. */
+        base64Decode: (b64: string) => [...Buffer.from(b64, 'base64')].map((b) => (b > 127 ? b - 256 : b)),
         computeDigest: (_alg: string, text: string) => [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b)),
         formatDate,
         newBlob: services.newBlob,
