@@ -3,7 +3,9 @@
 // (BR-CO-10..16) and, where the host ran them, the official rules. A file that is not an e-invoice
 // is reported and nothing of it is written; one already read is skipped.
 import { checkTotals, parseEInvoice, type ReceivedInvoice } from '../core/einvoice/receive';
-import { eInvoiceFromPdf, isPdf, utf8 } from '../core/einvoice/pdfAttachments';
+import { eInvoiceFromPdf } from '../core/einvoice/fromPdf';
+import { isPdf } from '../core/pdf/attachments';
+import { utf8 } from '../core/pdf/text';
 import { SCHEMA } from '../core/schema';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';

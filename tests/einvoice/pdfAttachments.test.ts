@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
-import { eInvoiceFromPdf, isPdf, pdfAttachments } from '../../src/core/einvoice/pdfAttachments';
+import { eInvoiceFromPdf } from '../../src/core/einvoice/fromPdf';
+import { isPdf, pdfAttachments } from '../../src/core/pdf/attachments';
 import { BillingError } from '../../src/core/errors';
 
 const DIR = process.env.EINVOICE_DIR ?? join(__dirname, '../../../shared/einvoice');

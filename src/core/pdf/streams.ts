@@ -1,0 +1,96 @@
+// A stream's data with its filters undone: FlateDecode (fflate's synchronous code: no workers, no
+// timers, so it runs in Apps Script's V8) and the TIFF and PNG predictors.
+import { inflateSync, unzlibSync } from 'fflate';
+import { BillingError } from '../errors';
+import { dictOf, resolve, type PdfFile, type PdfObject } from './objects';
+import { nameOf, type PdfDict, type PdfValue } from './values';
+
+/** A stream's data with its filters undone; BillingError for what cannot be read, naming `what`. */
+export function decodeStream(file: PdfFile, obj: PdfObject, what: string): Uint8Array {
+  if (!obj.stream) throw new BillingError(`the PDF is damaged: ${what} is not a stream`);
+  if (!obj.stream.complete) throw new BillingError(`the PDF is truncated or damaged: ${what} has no end`);
+  const dict = dictOf(file, obj.value)!;
+  const filters = asList(resolve(file, dict.entries.get('Filter')));
+  const parms = asList(resolve(file, dict.entries.get('DecodeParms') ?? dict.entries.get('DP')));
+  let data = file.bytes.subarray(obj.stream.start, obj.stream.end);
+  filters.forEach((f, i) => {
+    const filter = nameOf(resolve(file, f));
+    if (filter !== 'FlateDecode' && filter !== 'Fl') {
+      throw new BillingError(`${what} in the PDF uses the ${filter ?? 'unnamed'} filter, which is not supported (only FlateDecode)`);
+    }
+    data = unpredict(inflate(data, what), dictOf(file, parms[i]), what);
+  });
+  return data;
+}
+
+const asList = (v: PdfValue | undefined): PdfValue[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/** zlib data; some writers omit or break the zlib header or checksum, so raw deflate is tried too. */
+function inflate(data: Uint8Array, what: string): Uint8Array {
+  for (const attempt of [() => unzlibSync(data), () => inflateSync(data.subarray(2)), () => inflateSync(data)]) {
+    try {
+      return attempt();
+    } catch {
+      // next attempt
+    }
+  }
+  throw new BillingError(`the PDF is damaged: the compressed data of ${what} cannot be read`);
+}
+
+/** Undoes a /Predictor: 2 (TIFF, 8 bits per component) or 10-15 (PNG, a filter type byte per row). */
+function unpredict(data: Uint8Array, parms: PdfDict | undefined, what: string): Uint8Array {
+  const get = (key: string, dflt: number) => {
+    const v = parms?.entries.get(key);
+    return typeof v === 'number' ? v : dflt;
+  };
+  const predictor = get('Predictor', 1);
+  if (predictor === 1) return data;
+  const colors = get('Colors', 1);
+  const bits = get('BitsPerComponent', 8);
+  const bpp = Math.max(1, Math.ceil((colors * bits) / 8));
+  const rowLength = Math.ceil((colors * bits * get('Columns', 1)) / 8);
+  if (predictor >= 10 && predictor <= 15) return unpredictPng(data, bpp, rowLength, what);
+  if (predictor === 2 && bits === 8) return unpredictTiff(data, colors, rowLength);
+  throw new BillingError(`${what} in the PDF uses predictor ${predictor} (${bits} bits), which is not supported`);
+}
+
+function unpredictTiff(data: Uint8Array, colors: number, rowLength: number): Uint8Array {
+  const out = Uint8Array.from(data);
+  for (let row = 0; row < out.length; row += rowLength) {
+    for (let i = row + colors; i < Math.min(row + rowLength, out.length); i++) out[i] += out[i - colors];
+  }
+  return out;
+}
+
+/** PNG filters per row: 0 none, 1 sub, 2 up, 3 average, 4 Paeth. A partial last row is dropped. */
+function unpredictPng(data: Uint8Array, bpp: number, rowLength: number, what: string): Uint8Array {
+  const rows = Math.floor(data.length / (rowLength + 1));
+  const out = new Uint8Array(rows * rowLength);
+  for (let r = 0; r < rows; r++) {
+    const type = data[r * (rowLength + 1)];
+    const src = r * (rowLength + 1) + 1;
+    const o = r * rowLength;
+    for (let i = 0; i < rowLength; i++) {
+      const left = i >= bpp ? out[o + i - bpp] : 0;
+      const up = r > 0 ? out[o - rowLength + i] : 0;
+      const upLeft = r > 0 && i >= bpp ? out[o - rowLength + i - bpp] : 0;
+      out[o + i] = data[src + i] + pngPrediction(type, left, up, upLeft, what);
+    }
+  }
+  return out;
+}
+
+function pngPrediction(type: number, left: number, up: number, upLeft: number, what: string): number {
+  switch (type) {
+    case 0: return 0;
+    case 1: return left;
+    case 2: return up;
+    case 3: return (left + up) >> 1;
+    case 4: {
+      const p = left + up - upLeft;
+      const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - upLeft);
+      return pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
+    }
+    default: throw new BillingError(`the PDF is damaged: ${what} has PNG filter type ${type}`);
+  }
+}
