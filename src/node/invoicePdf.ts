@@ -3,7 +3,7 @@
 // payment details, page numbers, and a DRAFT watermark on previews. Every PDF is PDF/A-3b with
 // embedded fonts (pdfa.ts); a Factur-X / ZUGFeRD customer's PDF carries its CII XML inside.
 import PDFDocument from 'pdfkit';
-import { FONT, embedFacturX, escapeXmpInfo, pdfaOptions, registerFonts } from './pdfa';
+import { FONT, embedFacturX, escapeXmpInfo, pdfaOptions, useFonts } from './pdfa';
 import type { Account, InvoiceDoc, Tenant } from '../core/model';
 import { documentText } from '../core/docText';
 
@@ -39,7 +39,7 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
     ...pdfaOptions(), size: 'A4', margin: 0, bufferPages: true, displayTitle: true, lang: x.lang,
     info: { Title: `${L[inv.type]} ${inv.number ?? L.draft}`, Author: t.legalName, CreationDate: now },
   });
-  registerFonts(pdf);
+  useFonts(pdf);
   escapeXmpInfo(pdf);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));

@@ -19,15 +19,41 @@ function fonts() {
   return fontFiles;
 }
 
-/** Options for `new PDFDocument` that make a PDF/A-3b file starting in the embedded regular face. */
+/** Options for `new PDFDocument` that make a PDF/A-3b file; no default font (pdfkit would parse one per document). */
 export function pdfaOptions(): { pdfVersion: '1.7'; subset: 'PDF/A-3b'; font: string } {
-  // pdfkit accepts a Buffer for the default font at runtime; its typings say string.
-  return { pdfVersion: '1.7', subset: 'PDF/A-3b', font: fonts().regular as unknown as string };
+  return { pdfVersion: '1.7', subset: 'PDF/A-3b', font: null as unknown as string };
 }
 
-export function registerFonts(pdf: PDFKit.PDFDocument): void {
+/** pdfkit's internals this module relies on (no public API lets a parsed font be reused). */
+interface PdfkitFonts {
+  _font: { font: object; name: string; constructor: new (doc: unknown, font: object, id: string) => { name: string } };
+  _fontFamilies: Record<string, unknown>;
+  _fontCount: number;
+}
+let parsed: { EmbeddedFont: PdfkitFonts['_font']['constructor']; regular: object; bold: object } | undefined;
+
+/**
+ * Registers the two faces and selects the regular one. pdfkit parses a font file for every
+ * document (about 60 ms for DejaVu, five times the rest of an invoice), so the first document
+ * parses them and every later one gets a new pdfkit font object (its own subset, widths and
+ * resources) around the same parsed fontkit font, whose tables and glyphs are read-only.
+ */
+export function useFonts(pdf: PDFKit.PDFDocument): void {
   pdf.registerFont(FONT.regular, fonts().regular);
   pdf.registerFont(FONT.bold, fonts().bold);
+  const doc = pdf as unknown as PdfkitFonts;
+  if (!parsed) {
+    const bold = pdf.font(FONT.bold) && doc._font;
+    const regular = pdf.font(FONT.regular) && doc._font;
+    parsed = { EmbeddedFont: regular.constructor, regular: regular.font, bold: bold.font };
+    return;
+  }
+  for (const [key, font] of [[FONT.regular, parsed.regular], [FONT.bold, parsed.bold]] as const) {
+    const f = new parsed.EmbeddedFont(pdf, font, `F${++doc._fontCount}`);
+    doc._fontFamilies[key] = f;
+    doc._fontFamilies[f.name] = f;
+  }
+  pdf.font(FONT.regular);
 }
 
 const xmlText = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
