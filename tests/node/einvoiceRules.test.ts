@@ -5,7 +5,7 @@
 // bundle in out/ (as the CLI runs it). The first run compiles the rule sets (cached on disk).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkRulesDir, isXRechnung, projectDir, validateReceived, type RuleFinding } from '../../src/node/einvoiceRules';
@@ -117,6 +117,7 @@ describe('validateReceived', () => {
 describe('from an esbuild bundle in out/ (as `billing receive` runs it)', () => {
   let work: string;
   beforeAll(() => {
+    mkdirSync(join(projectDir(), 'out'), { recursive: true }); // not there in a fresh clone
     work = mkdtempSync(join(projectDir(), 'out', 'einvoice-rules-test-'));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
