@@ -24,6 +24,7 @@ export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): voi
     .addItem('Run invoicing for last month', 'menuRunLastMonth')
     .addItem('Finalize all drafts', 'menuFinalizeAll')
     .addItem('Send finalized invoices', 'menuSendInvoices')
+    .addItem('Read received e-invoices…', 'menuReceiveInvoices')
     .addItem('Verify ledger', 'menuVerifyLedger')
     .addSeparator()
     .addItem('Set up billing sheets', 'menuSetupSheets')
@@ -253,7 +254,18 @@ export function onHourlyTrigger(): void {
 
 /** The sidebar (sidebar/Sidebar.html, copied into dist/ by the build). */
 export function showSidebar(): void {
-  SpreadsheetApp.getUi().showSidebar(HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('Billing'));
+  openSidebar();
+}
+
+/** Menu: the sidebar with its "Read received e-invoices" panel open (files are picked there). */
+export function menuReceiveInvoices(): void {
+  openSidebar('receivePanel');
+}
+
+function openSidebar(panel?: string): void {
+  const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('Billing');
+  if (panel) html.append(`<script>openPanel(${JSON.stringify(panel)});</script>`);
+  SpreadsheetApp.getUi().showSidebar(html);
 }
 
 /** google.script.run: what the sidebar's run form offers. */

@@ -41,10 +41,16 @@ describe('dist/Code.js', () => {
     expect(readFileSync(join(__dirname, '../../dist/Sidebar.html'), 'utf8')).toContain('google.script.run');
   });
 
+  it('the menu\'s "Read received e-invoices…" opens the sidebar at that panel', () => {
+    const { ctx, sidebars } = load(new FakeSpreadsheet());
+    ctx.menuReceiveInvoices();
+    expect(sidebars.map((h: { file: string; appended: string }) => [h.file, h.appended])).toEqual([['Sidebar', '<script>openPanel("receivePanel");</script>']]);
+  });
+
   it('onOpen builds the menu', () => {
     const { ctx, menus } = load(new FakeSpreadsheet());
     ctx.onOpen({ authMode: 'NONE' });
-    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuSendInvoices', 'menuVerifyLedger', 'menuSetupSheets', 'showHelp']);
+    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuSendInvoices', 'menuReceiveInvoices', 'menuVerifyLedger', 'menuSetupSheets', 'showHelp']);
     // Menus call top-level functions by name: each must be a global of the bundle.
     for (const fn of menus) expect(typeof ctx[fn]).toBe('function');
   });

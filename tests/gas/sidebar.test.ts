@@ -129,6 +129,14 @@ describe('sidebar', () => {
     expect(html).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
   });
 
+  it('opens the panel the menu asks for', async () => {
+    const { win, doc } = sidebar(workbookRows());
+    await started(doc);
+    expect((doc.getElementById('receivePanel') as HTMLDetailsElement).open).toBe(false);
+    win.openPanel('receivePanel');
+    expect((doc.getElementById('receivePanel') as HTMLDetailsElement).open).toBe(true);
+  });
+
   it('offers the sheet\'s filters and last month, runs in slices until done, and shows drafts as text', async () => {
     const p = workbookRows();
     const { doc, calls } = sidebar(p);

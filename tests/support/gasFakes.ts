@@ -284,7 +284,7 @@ export class FakeSpreadsheet {
  */
 export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', htmlFiles: string[] = ['Sidebar'], effectiveUser = user) {
   const alerts: string[] = [];
-  const sidebars: { title: string; file: string }[] = [];
+  const sidebars: { title: string; file: string; appended: string }[] = [];
   const props = ss.properties;
   const triggers = ss.triggers;
   const menus: string[] = [];
@@ -295,7 +295,7 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
       return menu;
     },
     alert: (msg: string) => alerts.push(msg),
-    showSidebar: (html: { title: string; file: string }) => sidebars.push(html),
+    showSidebar: (html: { title: string; file: string; appended: string }) => sidebars.push(html),
   };
   return {
     alerts, menus, sidebars,
@@ -340,7 +340,7 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         // Apps Script fails when the project has no such HTML file: the fake knows the bundle's files.
         createHtmlOutputFromFile: (file: string) => {
           if (!htmlFiles.includes(file)) throw new Error(`Exception: No HTML file named ${file} was found.`);
-          const out = { title: '', file, setTitle: (t: string) => ((out.title = t), out) };
+          const out = { title: '', file, appended: '', setTitle: (t: string) => ((out.title = t), out), append: (html: string) => ((out.appended += html), out) };
           return out;
         },
       },
