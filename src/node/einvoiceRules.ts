@@ -19,6 +19,7 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { eInvoiceRoot } from '../core/einvoice/receive';
 
 export type XsdSyntax = 'ubl-invoice' | 'ubl-creditnote' | 'cii';
 export type RuleSet = 'en16931-ubl' | 'en16931-cii' | 'xrechnung-ubl' | 'xrechnung-cii' | 'peppol-ubl' | 'peppol-cii';
@@ -110,15 +111,13 @@ export function checkRulesDir(dir: string): void {
 
 /** The XSD for a document, from its root element (UBL Invoice, UBL CreditNote or CII). */
 export function syntaxOf(xml: string): XsdSyntax {
-  const root = /<(?:[\w.-]+:)?([\w.-]+)/.exec(withoutMarkup(xml))?.[1];
-  if (root === 'Invoice') return 'ubl-invoice';
-  if (root === 'CreditNote') return 'ubl-creditnote';
-  if (root === 'CrossIndustryInvoice') return 'cii';
-  throw new Error(`syntaxOf: root element ${root ?? '(none)'} is neither a UBL Invoice/CreditNote nor a CII CrossIndustryInvoice`);
+  const root = eInvoiceRoot(xml);
+  if (!root) throw new NotAnInvoice('the root element is neither a UBL Invoice/CreditNote nor a CII CrossIndustryInvoice (in its namespace)');
+  return root.syntax === 'cii' ? 'cii' : root.local === 'CreditNote' ? 'ubl-creditnote' : 'ubl-invoice';
 }
 
-/** The text without processing instructions, comments and a DOCTYPE. */
-const withoutMarkup = (xml: string) => xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, '');
+/** A document that is not an e-invoice: nothing to validate (the receive use case reports it). */
+export class NotAnInvoice extends Error {}
 
 // ---------------------------------------------------------------------------------------------
 // XSD
@@ -349,6 +348,9 @@ export function errorsOf(results: readonly SchematronResult[], ruleSet?: RuleSet
 
 // ---------------------------------------------------------------------------------------------
 // Received invoices
+
+/** The text without processing instructions, comments and a DOCTYPE. */
+const withoutMarkup = (xml: string) => xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, '');
 
 /** True if the document's CustomizationID (UBL) or guideline parameter (CII) names XRechnung. */
 export function isXRechnung(xml: string): boolean {

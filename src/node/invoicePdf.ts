@@ -3,7 +3,7 @@
 // payment details, page numbers, and a DRAFT watermark on previews. Every PDF is PDF/A-3b with
 // embedded fonts (pdfa.ts); a Factur-X / ZUGFeRD customer's PDF carries its CII XML inside.
 import PDFDocument from 'pdfkit';
-import { FONT, embedFacturX, escapeXmpInfo, pdfaOptions, useFonts } from './pdfa';
+import { FONT, embedFacturX, escapeXmpInfo, mapStrings, pdfaOptions, printable, useFonts, withoutControls } from './pdfa';
 import type { Account, InvoiceDoc, Tenant } from '../core/model';
 import { documentText } from '../core/docText';
 
@@ -32,14 +32,16 @@ export interface PdfContext {
 export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buffer> {
   const inv = doc.invoice;
   const t = ctx.tenant;
-  const x = documentText(doc, t, ctx.account, ctx.draft);
-  const L = x.L;
+  const text = documentText(doc, t, ctx.account, ctx.draft);
+  const L = text.L;
   const now = ctx.now ?? new Date();
   const pdf = new PDFDocument({
-    ...pdfaOptions(), size: 'A4', margin: 0, bufferPages: true, displayTitle: true, lang: x.lang,
-    info: { Title: `${L[inv.type]} ${inv.number ?? L.draft}`, Author: t.legalName, CreationDate: now },
+    ...pdfaOptions(), size: 'A4', margin: 0, bufferPages: true, displayTitle: true, lang: text.lang,
+    info: { Title: withoutControls(`${L[inv.type]} ${inv.number ?? L.draft}`), Author: withoutControls(t.legalName), CreationDate: now },
   });
   useFonts(pdf);
+  const print = printable(pdf);
+  const x = mapStrings(text, print);
   escapeXmpInfo(pdf);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
@@ -53,7 +55,7 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
       // Not a PNG or JPEG pdfkit can read: the invoice goes out without the logo rather than not at all.
     }
   }
-  pdf.font(FONT.bold).fontSize(12).text(t.legalName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
+  pdf.font(FONT.bold).fontSize(12).text(print(t.legalName), 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
   pdf.font(FONT.regular).fontSize(8.5).text(x.sellerLines.join('\n'), { width: RIGHT - 110 * MM, align: 'right' });
 
   // DIN 5008 form B address window: 20 mm from the left, 45 mm from the top, 85 × 45 mm.

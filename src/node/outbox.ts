@@ -14,6 +14,8 @@ import type { Invoice } from '../core/model';
 import type { Ports } from '../ports';
 import { renderFinalPdfs } from './documents';
 import type { Progress } from './progress';
+import { pdfAttachments } from '../core/pdf/attachments';
+import { FACTURX_FILE } from './pdfa';
 
 export interface SmtpSettings {
   host: string;
@@ -76,13 +78,16 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
   const logs: { inv: Invoice; action: string; details: string }[] = [];
   for (const inv of ready) {
     const m = mails.get(inv.invoiceId)!;
+    const pdf = readFileSync(inv.pdfUrl!);
+    // A Factur-X PDF carries the XML: sent once more beside it, an inbound system could book the invoice twice.
+    const hybrid = pdfAttachments(new Uint8Array(pdf)).some((a) => a.name === FACTURX_FILE);
     const message = {
       from: m.from.address ? { name: m.from.name, address: m.from.address } : m.from.name, replyTo: m.replyTo,
       to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, text: m.text, html: m.html,
       messageId: `<${safeFileName(inv.invoiceId)}.${safeFileName(inv.tenantId)}@sheets-billing.invalid>`, date: ports.clock.now(),
       attachments: [
-        { filename: basename(inv.pdfUrl!), content: readFileSync(inv.pdfUrl!), contentType: 'application/pdf' },
-        ...(inv.xmlUrl && existsSync(inv.xmlUrl) ? [{ filename: basename(inv.xmlUrl), content: readFileSync(inv.xmlUrl), contentType: 'application/xml' }] : []),
+        { filename: basename(inv.pdfUrl!), content: pdf, contentType: 'application/pdf' },
+        ...(!hybrid && inv.xmlUrl && existsSync(inv.xmlUrl) ? [{ filename: basename(inv.xmlUrl), content: readFileSync(inv.xmlUrl), contentType: 'application/xml' }] : []),
       ],
     };
     try {

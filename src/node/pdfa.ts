@@ -56,6 +56,43 @@ export function useFonts(pdf: PDFKit.PDFDocument): void {
   pdf.font(FONT.regular);
 }
 
+/** Control characters (but line feed), C1 controls, non-characters and lone surrogates: no glyph, and not allowed in XML. */
+const UNPRINTABLE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text fit for the Info dictionary and XMP: control characters (a tab or a vertical tab pasted from Word) become spaces. */
+export const withoutControls = (s: string) => s.replace(UNPRINTABLE, ' ');
+
+/**
+ * For drawing in the current document: control characters become spaces and any character the
+ * embedded faces have no glyph for (CJK, emoji) becomes "?", since PDF/A forbids the .notdef
+ * glyph and a silently missing letter would misprint a name. The e-invoice XML keeps the text.
+ */
+export function printable(pdf: PDFKit.PDFDocument): (s: string) => string {
+  const families = (pdf as unknown as PdfkitFonts)._fontFamilies as Record<string, { font: { hasGlyphForCodePoint(cp: number): boolean } }>;
+  const faces = [families[FONT.regular].font, families[FONT.bold].font];
+  const known = new Map<number, boolean>();
+  const has = (cp: number) => {
+    let ok = known.get(cp);
+    if (ok === undefined) known.set(cp, (ok = faces.every((f) => f.hasGlyphForCodePoint(cp))));
+    return ok;
+  };
+  return (s) => {
+    let out = '';
+    for (const ch of withoutControls(s)) out += ch === '\n' || has(ch.codePointAt(0)!) ? ch : '?';
+    return out;
+  };
+}
+
+/** Every string in a plain object tree through `f` (arrays and plain objects are copied; anything else is kept). */
+export function mapStrings<T>(v: T, f: (s: string) => string): T {
+  if (typeof v === 'string') return f(v) as T;
+  if (Array.isArray(v)) return v.map((x) => mapStrings(x, f)) as T;
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, f)])) as T;
+  }
+  return v;
+}
+
 const xmlText = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**

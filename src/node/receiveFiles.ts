@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { xmlOfFile, type IncomingFile } from '../app/receive';
-import { checkRulesDir, validateReceived } from './einvoiceRules';
+import { NotAnInvoice, checkRulesDir, validateReceived } from './einvoiceRules';
 
 const RULE_SET_NAMES: Record<string, string> = {
   'xsd-ubl-invoice': 'UBL 2.1 schema', 'xsd-ubl-creditnote': 'UBL 2.1 schema', 'xsd-cii': 'CII D16B schema',
@@ -30,8 +30,10 @@ export async function readIncoming(paths: readonly string[], rulesDir?: string):
     try {
       const r = await validateReceived(xml, rulesDir);
       f.rules = { ran: [...new Set(r.ruleSets.map((s) => RULE_SET_NAMES[s] ?? s))], errors: r.errors.map((e) => `${e.id}: ${e.text}`) };
-    } catch {
-      // Not an invoice or credit note root: the use case says so and writes nothing.
+    } catch (err) {
+      // Not an invoice or credit note: the use case says so and writes nothing. Anything else
+      // (a rule set that does not compile, an unwritable cache) must not pass for "valid".
+      if (!(err instanceof NotAnInvoice)) f.rules = { ran: [], errors: [`the official rules could not run: ${(err as Error).message}`] };
     }
   }
   return files;

@@ -2,7 +2,6 @@
 // pdfkit's PDFs, compressed and not; PDFs written here by hand with object streams, a
 // cross-reference stream with PNG predictors, and incremental updates, each cross-checked with
 // pdf.js; and clear errors for what is not a hybrid invoice (never a TypeError, never a hang).
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import PDFDocument from 'pdfkit';
 import { eInvoiceFromPdf } from '../../src/core/einvoice/fromPdf';
 import { isPdf, pdfAttachments } from '../../src/core/pdf/attachments';
 import { BillingError } from '../../src/core/errors';
+import { inspectPdf } from '../support/pdfInspect';
 
 const DIR = process.env.EINVOICE_DIR ?? join(__dirname, '../../../shared/einvoice');
 const CII_EXAMPLE = readFileSync(join(DIR, 'examples/cii/CII_example1.xml'), 'utf8');
@@ -243,26 +243,14 @@ function updateClassic(pdf: Buffer, xml: Buffer): Buffer {
 
 // ---------- pdf.js, the reference reader ----------
 
-const PDFJS = `
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { readFileSync } from 'node:fs';
-const out = [];
-for (const path of process.argv.slice(1)) {
-  const pdf = await getDocument({ data: new Uint8Array(readFileSync(path)), isEvalSupported: false, verbosity: 0 }).promise;
-  const files = Object.values((await pdf.getAttachments()) ?? {});
-  out.push(files.map((f) => ({ name: f.filename, data: Buffer.from(f.content).toString('base64') })));
-}
-process.stdout.write(JSON.stringify(out));`;
-
-/** Each PDF's attachments as pdf.js reads them (pdfjs-dist is ESM-only: a child process). */
+/** Each PDF's attachments as pdf.js reads them. */
 function pdfjsAttachments(pdfs: Buffer[]): { name: string; data: string }[][] {
   const dir = mkdtempSync(join(tmpdir(), 'pdf-attachments-'));
-  const paths = pdfs.map((b, i) => {
-    writeFileSync(join(dir, `${i}.pdf`), b);
-    return join(dir, `${i}.pdf`);
+  return pdfs.map((b, i) => {
+    const path = join(dir, `${i}.pdf`);
+    writeFileSync(path, b);
+    return inspectPdf(path).attachments.map((f) => ({ name: f.filename, data: f.content.toString('base64') }));
   });
-  const json = execFileSync(process.execPath, ['--input-type=module', '-e', PDFJS, ...paths], { cwd: join(__dirname, '../..'), encoding: 'utf8', maxBuffer: 64 << 20 });
-  return JSON.parse(json);
 }
 
 // ---------- the tests ----------
@@ -402,6 +390,11 @@ describe('clear errors', () => {
     expect(errorOf(() => eInvoiceFromPdf(u8(pdf)))).toBe('the PDF has no embedded e-invoice (factur-x.xml / xrechnung.xml)');
   });
 
+  it('an embedded file whose length differs from its declared /Params /Size (damaged, yet it inflates)', async () => {
+    const pdf = Buffer.from((await pdfkit(PDFA, [facturX(SMALL_CII)])).toString('latin1').replace(/\/Size (\d+)\n/, (_m, n: string) => `/Size ${Number(n) + 1}\n`), 'latin1');
+    expect(errorOf(() => eInvoiceFromPdf(u8(pdf)))).toMatch(/^the PDF is damaged: the embedded file "factur-x.xml" has \d+ bytes, not the \d+ it declares$/);
+  });
+
   it('a PDF with only a PNG attached', async () => {
     const pdf = await pdfkit(PDFA, [{ data: PNG, name: 'logo.png', type: 'image/png' }]);
     expect(pdfAttachments(u8(pdf)).map((a) => [a.name, a.mimeType, Buffer.from(a.data).equals(PNG)])).toEqual([['logo.png', 'image/png', true]]);
@@ -417,7 +410,6 @@ describe('clear errors', () => {
 
   it('a truncated PDF: an error or a result, never a TypeError or a hang', async () => {
     const sources = [await pdfkit(PDFA, [facturX(CII_EXAMPLE)]), handBuilt({ predictor: 'png' }).w.bytes(), updated(handBuilt(), Buffer.from(UBL('x')))];
-    const started = Date.now();
     for (const pdf of sources) {
       for (let cut = 0; cut < pdf.length; cut += Math.max(1, Math.floor(pdf.length / 400))) {
         try {
@@ -427,7 +419,6 @@ describe('clear errors', () => {
         }
       }
     }
-    expect(Date.now() - started).toBeLessThan(10_000);
     // Cut inside the embedded file: no partial XML comes back.
     const plain = await pdfkit({ ...PDFA, compress: false }, [facturX(CII_EXAMPLE)]);
     const inFile = plain.indexOf('<rsm:SupplyChainTradeTransaction');
@@ -435,12 +426,10 @@ describe('clear errors', () => {
   });
 });
 
-it('reads a 5 MB PDF in well under a second', async () => {
+it('finds the invoice behind a 4 MB attachment and 400 pages (speed: npm run bench)', async () => {
   const noise = Buffer.alloc(4 << 20);
   for (let i = 0, x = 1; i < noise.length; i++) noise[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
   const pdf = await pdfkit({ compress: false }, [{ data: noise, name: 'scan.bin' }, facturX(CII_EXAMPLE)], 400);
   expect(pdf.length).toBeGreaterThan(5 << 20);
-  const started = Date.now();
   expect(eInvoiceFromPdf(u8(pdf)).xml).toBe(CII_EXAMPLE);
-  expect(Date.now() - started).toBeLessThan(1000);
 });

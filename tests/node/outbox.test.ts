@@ -13,6 +13,7 @@ import { createWorkbook, openWorkbook } from '../../src/node/xlsxWorkbook';
 import { sendInvoices } from '../../src/node/outbox';
 import { markSent } from '../../src/app/delivery';
 import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
+import { eInvoiceFromPdf } from '../../src/core/einvoice/fromPdf';
 
 const NOW = () => new Date('2026-12-01T09:00:00Z');
 
@@ -45,10 +46,13 @@ describe('sending invoices', () => {
     expect(mail.text).toContain('über 743,71 EUR, fällig am 15.12.2026');
     expect(mail.html).toContain('Nordlicht &lt;Software&gt; &amp; Co. KG');
     expect(mail.html).not.toContain('<Software>');
-    // ACC-001 gets ZUGFeRD: the Factur-X CII XML travels with the PDF.
-    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['RE-2026-00001_2026-12-01.pdf', 'application/pdf'], ['RE-2026-00001_2026-12-01.xml', 'application/xml']]);
-    expect(mail.attachments[1].content.toString()).toContain('<ram:ID>urn:cen.eu:en16931:2017</ram:ID>');
-    expect(mail.attachments[0].content.subarray(0, 5).toString()).toBe('%PDF-');
+    // ACC-001 gets ZUGFeRD: the Factur-X CII XML travels inside the PDF, and only there (one invoice, not two).
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['RE-2026-00001_2026-12-01.pdf', 'application/pdf']]);
+    expect(eInvoiceFromPdf(new Uint8Array(mail.attachments[0].content)).xml).toContain('<ram:ID>urn:cen.eu:en16931:2017</ram:ID>');
+    // ACC-006 (Leitweg-ID) gets XRechnung UBL: the XML beside the PDF.
+    const city = await simpleParser(readFileSync(r.sent.find((s) => s.number === 'RE-2026-00006')!.eml));
+    expect(city.attachments.map((a) => [a.filename, a.contentType])).toEqual([['RE-2026-00006_2026-12-01.pdf', 'application/pdf'], ['RE-2026-00006_2026-12-01.xml', 'application/xml']]);
+    expect(city.attachments[1].content.toString()).toContain('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"');
     const acme = await simpleParser(readFileSync(r.sent.find((s) => s.to.includes('ap@acme.example'))!.eml));
     expect((acme.bcc as { text: string }).text).toBe('controller@acme.example');
     expect(acme.subject).toBe('Invoice RE-2026-00005 from Nordlicht <Software> & Co. KG');

@@ -4,25 +4,11 @@ import { BillingError } from '../errors';
 import { openPdf, type FoundFile } from '../pdf/attachments';
 import type { PdfFile } from '../pdf/objects';
 import { utf8 } from '../pdf/text';
+import { eInvoiceRoot } from './receive';
 
 const E_INVOICE_NAMES = new Set(['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml']);
-const INVOICE_ROOTS = new Set(['Invoice', 'CreditNote', 'CrossIndustryInvoice']);
-
 const baseName = (name: string) => name.split(/[\\/]/).pop()!.toLowerCase();
 
-/** The local name of the root element, after the prolog (declaration, comments, processing instructions, doctype). */
-function rootName(xml: string): string | undefined {
-  let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (;;) {
-    while (xml[i] === ' ' || xml[i] === '\t' || xml[i] === '\n' || xml[i] === '\r') i++;
-    const close = xml.startsWith('<?', i) ? '?>' : xml.startsWith('<!--', i) ? '-->' : xml.startsWith('<!', i) ? '>' : undefined;
-    if (!close) break;
-    const end = xml.indexOf(close, i + 2);
-    if (end < 0) return undefined;
-    i = end + close.length;
-  }
-  return /^<(?:[\w.-]+:)?([A-Za-z_][\w.-]*)/.exec(xml.slice(i, i + 256))?.[1];
-}
 const looksXml = (f: FoundFile) => baseName(f.name).endsWith('.xml') || /xml/i.test(f.mimeType ?? '');
 
 /**
@@ -34,7 +20,14 @@ export function eInvoiceFromPdf(pdf: Uint8Array): { name: string; xml: string } 
   const { file, files } = openPdf(pdf);
   const named = files.find((f) => E_INVOICE_NAMES.has(baseName(f.name)));
   if (named) return { name: named.name, xml: utf8(named.data()) };
-  const invoices = files.filter(looksXml).map((f) => ({ name: f.name, xml: utf8(f.data()) })).filter((f) => INVOICE_ROOTS.has(rootName(f.xml) ?? ''));
+  const invoices = files.filter(looksXml).flatMap((f) => {
+    try {
+      const xml = utf8(f.data());
+      return eInvoiceRoot(xml) ? [{ name: f.name, xml }] : [];
+    } catch {
+      return []; // An attachment that cannot be decoded does not hide the invoice beside it.
+    }
+  });
   if (invoices.length === 1) return invoices[0];
   if (invoices.length > 1) {
     throw new BillingError(`the PDF has ${invoices.length} embedded invoices (${invoices.map((f) => f.name).join(', ')}); expected one, or one named factur-x.xml / xrechnung.xml`);

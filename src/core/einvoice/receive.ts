@@ -428,6 +428,19 @@ function fromCii(root: unknown): ReceivedInvoice {
 // ---------- the document ----------
 
 /** The root element's qualified name and namespace, read from its start tag (the parser drops xmlns attributes with the prefixes). */
+/**
+ * Which e-invoice document a text is, from its root element and namespace (UBL Invoice or
+ * CreditNote, CII CrossIndustryInvoice), or undefined: one test for the reader, the PDF
+ * attachment search and the rule runner.
+ */
+export function eInvoiceRoot(xml: string): { local: 'Invoice' | 'CreditNote' | 'CrossIndustryInvoice'; syntax: 'ubl' | 'cii' } | undefined {
+  const root = rootElement(xml);
+  if (!root) return undefined;
+  const local = root.name.slice(root.name.indexOf(':') + 1);
+  const known = Object.prototype.hasOwnProperty.call(NAMESPACES, local) ? NAMESPACES[local] : undefined;
+  return known && root.ns === known.ns ? { local: local as 'Invoice' | 'CreditNote' | 'CrossIndustryInvoice', syntax: known.syntax } : undefined;
+}
+
 function rootElement(xml: string): { name: string; ns?: string } | undefined {
   const skip = /\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/y;
   let at = 0;

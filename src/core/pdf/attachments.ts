@@ -2,7 +2,7 @@
 // newest catalog, so an attachment an incremental update replaced is not reported.
 import { BillingError } from '../errors';
 import { readFile } from './file';
-import { dictOf, resolve, type PdfFile, type PdfObject } from './objects';
+import { dictOf, numberOf, resolve, type PdfFile, type PdfObject } from './objects';
 import { decodeStream } from './streams';
 import { textString } from './text';
 import { isDict, isRef, nameOf, stringOf, type PdfDict, type PdfValue } from './values';
@@ -69,7 +69,14 @@ function fileOf(file: PdfFile, spec: PdfDict): FoundFile | undefined {
     name,
     ...(relationship ? { relationship } : {}),
     ...(mimeType ? { mimeType } : {}),
-    data: () => decodeStream(file, stream, `the embedded file "${name}"`),
+    data: () => {
+      const what = `the embedded file "${name}"`;
+      const data = decodeStream(file, stream, what);
+      // /Params /Size is the file's length as written: a damaged stream that still inflates shows here.
+      const size = numberOf(file, dictOf(file, dictOf(file, stream.value)?.entries.get('Params'))?.entries.get('Size'));
+      if (size !== undefined && size !== data.length) throw new BillingError(`the PDF is damaged: ${what} has ${data.length} bytes, not the ${size} it declares`);
+      return data;
+    },
     stream,
   };
 }
