@@ -57,9 +57,13 @@ describe('receiving e-invoices', () => {
       { name: 'bom.xml', bytes: new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(ubl.xml, 'utf8')]) },
       { name: 'hybrid.pdf', bytes: new Uint8Array(pdf) },
       { name: 'plain.pdf', bytes: new Uint8Array(plain) },
+      { name: 'notes.xml', bytes: new Uint8Array(Buffer.from('<notes>see %PDF-1.7</notes>')) },
     ]);
     expect(r.received.map((x) => [x.file, x.status, x.checked])).toEqual([['bom.xml', 'valid', 'totals (BR-CO-10..16)'], ['hybrid.pdf', 'valid', 'totals (BR-CO-10..16)']]);
-    expect(r.failed).toEqual([{ file: 'plain.pdf', reason: expect.stringContaining('no embedded e-invoice') }]);
+    expect(r.failed).toEqual([
+      { file: 'plain.pdf', reason: expect.stringContaining('no embedded e-invoice') },
+      { file: 'notes.xml', reason: expect.stringMatching(/^not an e-invoice: root element <notes>/) }, // XML, though "%PDF-" is in it
+    ]);
     expect(table(p, 'Received')[1].Number).toBe(/<rsm:ExchangedDocument>\s*<ram:ID>([^<]+)/.exec(cii.xml)![1]);
   });
 
