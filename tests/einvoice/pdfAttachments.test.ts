@@ -9,6 +9,7 @@ import { deflateRawSync, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { eInvoiceFromPdf } from '../../src/core/einvoice/fromPdf';
 import { isPdf, pdfAttachments } from '../../src/core/pdf/attachments';
+import { MAX_STREAM_BYTES } from '../../src/core/pdf/streams';
 import { BillingError } from '../../src/core/errors';
 import { inspectPdf } from '../support/pdfInspect';
 
@@ -393,6 +394,12 @@ describe('clear errors', () => {
   it('an embedded file whose length differs from its declared /Params /Size (damaged, yet it inflates)', async () => {
     const pdf = Buffer.from((await pdfkit(PDFA, [facturX(SMALL_CII)])).toString('latin1').replace(/\/Size (\d+)\n/, (_m, n: string) => `/Size ${Number(n) + 1}\n`), 'latin1');
     expect(errorOf(() => eInvoiceFromPdf(u8(pdf)))).toMatch(/^the PDF is damaged: the embedded file "factur-x.xml" has \d+ bytes, not the \d+ it declares$/);
+  });
+
+  it('a stream that unpacks to more than 64 MB (a "zip bomb" from a supplier) is refused, not unpacked', () => {
+    const bomb = handBuilt({ xml: Buffer.alloc(MAX_STREAM_BYTES + 1, 0x20) }).w.bytes();
+    expect(bomb.length).toBeLessThan(200_000);
+    expect(errorOf(() => eInvoiceFromPdf(u8(bomb)))).toBe('the embedded file "factur-x.xml" in the PDF unpacks to more than 64 MB; it is not read');
   });
 
   it('a PDF with only a PNG attached', async () => {

@@ -1,6 +1,6 @@
 // A stream's data with its filters undone: FlateDecode (fflate's synchronous code: no workers, no
 // timers, so it runs in Apps Script's V8) and the TIFF and PNG predictors.
-import { inflateSync, unzlibSync } from 'fflate';
+import { Inflate, Unzlib } from 'fflate';
 import { BillingError } from '../errors';
 import { dictOf, resolve, type PdfFile, type PdfObject } from './objects';
 import { nameOf, type PdfDict, type PdfValue } from './values';
@@ -25,16 +25,46 @@ export function decodeStream(file: PdfFile, obj: PdfObject, what: string): Uint8
 
 const asList = (v: PdfValue | undefined): PdfValue[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
+/** More than this from one stream is refused: a few KB of deflate can claim gigabytes (a "zip bomb"). */
+export const MAX_STREAM_BYTES = 64 << 20;
+/** Input is fed in pieces this big, so no single step can produce more than about 16 MB. */
+const PIECE = 1 << 14;
+
+class TooLarge extends BillingError {}
+
 /** zlib data; some writers omit or break the zlib header or checksum, so raw deflate is tried too. */
 function inflate(data: Uint8Array, what: string): Uint8Array {
-  for (const attempt of [() => unzlibSync(data), () => inflateSync(data.subarray(2)), () => inflateSync(data)]) {
+  for (const attempt of [() => inflateCapped(data, true, what), () => inflateCapped(data.subarray(2), false, what), () => inflateCapped(data, false, what)]) {
     try {
       return attempt();
-    } catch {
+    } catch (e) {
+      if (e instanceof TooLarge) throw e;
       // next attempt
     }
   }
   throw new BillingError(`the PDF is damaged: the compressed data of ${what} cannot be read`);
+}
+
+/** Inflates in pieces, counting the output, and stops at MAX_STREAM_BYTES. */
+function inflateCapped(data: Uint8Array, zlib: boolean, what: string): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const stream = zlib ? new Unzlib() : new Inflate();
+  stream.ondata = (chunk) => {
+    total += chunk.length;
+    if (total > MAX_STREAM_BYTES) throw new TooLarge(`${what} in the PDF unpacks to more than ${MAX_STREAM_BYTES >> 20} MB; it is not read`);
+    parts.push(chunk);
+  };
+  if (!data.length) stream.push(data, true);
+  for (let at = 0; at < data.length; at += PIECE) stream.push(data.subarray(at, at + PIECE), at + PIECE >= data.length);
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Undoes a /Predictor: 2 (TIFF, 8 bits per component) or 10-15 (PNG, a filter type byte per row). */
