@@ -3,7 +3,7 @@
 // finalized, the ledger verified, the PDFs written to out/<tenant>/<yyyy>/<mm>/ and the emails to
 // out/outbox/ (.eml).
 // Running it again is safe: nothing new is billed, no PDF is written twice.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInvoicing } from '../src/app/runInvoicing';
 import { finalizeInvoices, verifyLedger } from '../src/app/ledgerActions';
@@ -13,6 +13,9 @@ import { withFileLock } from '../src/node/fileLock';
 import { renderFinalPdfs } from '../src/node/documents';
 import { sendInvoices } from '../src/node/outbox';
 import { demoRows } from '../sheets-templates/demoGenerator';
+import { receiveInvoices } from '../src/app/receive';
+import { readIncoming } from '../src/node/receiveFiles';
+import { isFacturXPdf } from '../src/node/pdfa';
 
 async function main() {
   const dir = join(process.cwd(), 'out');
@@ -50,7 +53,10 @@ async function main() {
 
     console.log('\n4. PDF invoices (and e-invoices for customers who get them)');
     const files = await renderFinalPdfs(ports, dir);
-    for (const f of files) console.log(`   ${f.path}${f.xml ? `  + e-invoice ${f.xml.split('/').pop()}` : ''}${f.problem ? `\n   NO E-INVOICE: ${f.problem}` : ''}`);
+    for (const f of files) {
+      const einvoice = f.facturX ? '  (Factur-X: the e-invoice inside, PDF/A-3)' : f.xml ? `  + e-invoice ${f.xml.split('/').pop()}` : '';
+      console.log(`   ${f.path}${einvoice}${f.problem ? `\n   NO E-INVOICE: ${f.problem}` : ''}`);
+    }
     if (!files.length) console.log('   every finalized invoice has its PDF');
 
     console.log('\n5. Email (outbox: one .eml per invoice, PDF and e-invoice attached)');
@@ -59,8 +65,17 @@ async function main() {
     if (!sent.sent.length) console.log('   nothing to send: every invoice went out already');
     for (const f of sent.failed) console.log(`   NOT SENT ${f.number ?? f.invoiceId}: ${f.reason}`);
 
+    console.log('\n6. Accounts payable: a Factur-X invoice read in (our first one, as the customer\'s books would read it)');
+    const hybrid = book.tables.objects('Invoices').map((r) => String(r['PDF URL'] ?? '')).find((p) => p.endsWith('.pdf') && existsSync(p) && isFacturXPdf(new Uint8Array(readFileSync(p))));
+    if (hybrid) {
+      const got = receiveInvoices(ports, await readIncoming([hybrid]));
+      for (const x of got.received) console.log(`   ${x.receivedId} ${x.supplier} ${x.number}: ${x.currency} ${x.payable}, ${x.status} (checked: ${x.checked}) → sheets Received, ReceivedLines`);
+      for (const x of got.skipped) console.log(`   ${x.file}: ${x.reason}`);
+      for (const x of got.failed) console.log(`   NOT READ ${x.file}: ${x.reason}`);
+    }
+
     await book.save();
-    console.log(`\nSaved ${path}: sheets Invoices, InvoiceLines, Items (Billed Until), Transactions, NumberRanges, Runs, Log.`);
+    console.log(`\nSaved ${path}: sheets Invoices, InvoiceLines, Items (Billed Until), Transactions, NumberRanges, Runs, Log, Received.`);
     console.log('Run `npm run demo` again: the second run finds nothing new to bill. Delete out/demo.xlsx to start over.');
     if (run.failed.length || run.rowErrors.length || fin.failed.length || v.problems.length || sent.failed.length) process.exitCode = 1;
   });

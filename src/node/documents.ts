@@ -21,6 +21,8 @@ export interface RenderedFile {
   path: string;
   /** The e-invoice written beside the PDF, when the customer gets one. */
   xml?: string;
+  /** The PDF carries the XML inside (Factur-X / ZUGFeRD). */
+  facturX?: boolean;
   /** Why the e-invoice could not be made (the PDF is made all the same). */
   problem?: string;
 }
@@ -80,6 +82,7 @@ export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string
     // A ZUGFeRD customer's PDF carries the XML inside (Factur-X); the XML file beside it is the archive copy.
     writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account, logo: logoOf(ds, inv.tenantId), facturX: e?.format === 'zugferd' ? e.xml : undefined, now: ports.clock.now() }));
     if (e) {
+      if (e.format === 'zugferd') file.facturX = true;
       file.xml = join(dir, `${documentName(inv)}.xml`);
       writeFileAtomic(file.xml, e.xml);
     }

@@ -14,8 +14,7 @@ import type { Invoice } from '../core/model';
 import type { Ports } from '../ports';
 import { renderFinalPdfs } from './documents';
 import type { Progress } from './progress';
-import { pdfAttachments } from '../core/pdf/attachments';
-import { FACTURX_FILE } from './pdfa';
+import { isFacturXPdf } from './pdfa';
 
 export interface SmtpSettings {
   host: string;
@@ -80,7 +79,7 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
     const m = mails.get(inv.invoiceId)!;
     const pdf = readFileSync(inv.pdfUrl!);
     // A Factur-X PDF carries the XML: sent once more beside it, an inbound system could book the invoice twice.
-    const hybrid = pdfAttachments(new Uint8Array(pdf)).some((a) => a.name === FACTURX_FILE);
+    const hybrid = isFacturXPdf(new Uint8Array(pdf));
     const message = {
       from: m.from.address ? { name: m.from.name, address: m.from.address } : m.from.name, replyTo: m.replyTo,
       to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, text: m.text, html: m.html,

@@ -5,6 +5,7 @@
 // extension schema that tells readers which profile it follows.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pdfAttachments } from '../core/pdf/attachments';
 
 /** The two faces the invoice uses, registered under these names. */
 export const FONT = { regular: 'Sans', bold: 'Sans-Bold' } as const;
@@ -116,6 +117,9 @@ export function escapeXmpInfo(pdf: PDFKit.PDFDocument): void {
 }
 
 export const FACTURX_FILE = 'factur-x.xml';
+
+/** Whether a PDF carries a Factur-X / ZUGFeRD XML (one made by embedFacturX, or a supplier's). */
+export const isFacturXPdf = (pdf: Uint8Array) => pdfAttachments(pdf).some((a) => a.name.toLowerCase() === FACTURX_FILE);
 const FX_NS = 'urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#';
 
 function fxProperty(name: string, description: string): string {
