@@ -8,7 +8,10 @@ import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger } from '..
 import { renderDocuments } from '../../src/app/delivery';
 import { loadSchedule, nextScheduledRun, saveSchedule, scheduleState } from '../../src/app/schedule';
 import { sidebarState } from '../../src/app/sidebarState';
-import { account, item, ports, product, subscription, table } from '../support/fixtures';
+import { account, item, oneInvoiceDoc, oneTenant, ports, product, subscription, table } from '../support/fixtures';
+import { receiveInvoices } from '../../src/app/receive';
+import { renderInvoicePdf } from '../../src/node/invoicePdf';
+import { einvoiceDir } from '../support/einvoiceValidation';
 
 const html = readFileSync(join(__dirname, '../../sidebar/Sidebar.html'), 'utf8');
 
@@ -127,6 +130,45 @@ describe('sidebar', () => {
     ]));
     // Server data goes into text nodes only.
     expect(html).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  });
+
+  it('reads picked XML files and Factur-X PDFs into Received, in calls of at most about 4 MB', async () => {
+    const p = workbookRows();
+    const examples = join(einvoiceDir(), 'examples');
+    const big = readFileSync(join(examples, 'ubl/FT_G2G_TD01_split_payment.xml'), 'utf8'); // 3.3 MB
+    const small = readFileSync(join(examples, 'ubl/ubl-tc434-example2.xml'), 'utf8'); // not CII_example1's invoice in UBL
+    const pdf = await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant, facturX: readFileSync(join(examples, 'cii/CII_example1.xml'), 'utf8') });
+    const { win, doc, log } = sidebar(p, {
+      // What src/gas/main.ts receiveInvoices does with what the browser sends.
+      receiveInvoices: (files: { name: string; xml?: string; pdf?: string }[]) =>
+        receiveInvoices(p, files.map((f) => (f.pdf === undefined ? { name: f.name, xml: f.xml! } : { name: f.name, bytes: new Uint8Array(Buffer.from(f.pdf, 'base64')) }))),
+    });
+    await started(doc);
+    const input = byId<HTMLInputElement>(doc, 'receiveFiles');
+    const big2 = big.replace(/<cbc:ID>([^<]+)<\/cbc:ID>/, '<cbc:ID>$1-2</cbc:ID>');
+    const picked = [new win.File([big], 'big.xml', { type: 'text/xml' }), new win.File([big2], 'big2.xml', { type: 'text/xml' }), new win.File([small], 'small.xml', { type: 'text/xml' }),
+      new win.File([pdf], 'supplier.pdf', { type: 'application/pdf' }), new win.File(['hello'], 'note.xml', { type: 'text/xml' })];
+    Object.defineProperty(input, 'files', { value: picked });
+    button(doc, 'Read in').click();
+    await until(() => /^Read \d/.test(textOf(doc, 'receiveStatus')));
+    const sent = log.filter((c) => c.name === 'receiveInvoices').map((c) => (c.args[0] as { name: string }[]).map((f) => f.name));
+    expect(sent).toEqual([['big.xml'], ['big2.xml', 'small.xml', 'supplier.pdf', 'note.xml']]);
+    expect(textOf(doc, 'receiveStatus')).toBe('Read 4 into the Received sheet, 1 not e-invoices.');
+    expect([...doc.querySelectorAll('#receiveResults li')].map((li) => li.textContent)).toEqual([
+      expect.stringMatching(/^big\.xml: /), expect.stringMatching(/^big2\.xml: /), expect.stringMatching(/^small\.xml: /), expect.stringMatching(/^supplier\.pdf: .*12115118/), expect.stringMatching(/^note\.xml: malformed XML/),
+    ]);
+    expect(table(p, 'Received')).toHaveLength(4);
+  });
+
+  it('refuses a file too large to send from the sidebar, naming it, and sends nothing', async () => {
+    const { win, doc, log } = sidebar(workbookRows());
+    await started(doc);
+    const huge = new win.File(['x'], 'scan.pdf', { type: 'application/pdf' });
+    Object.defineProperty(huge, 'size', { value: 16_000_000 });
+    Object.defineProperty(byId<HTMLInputElement>(doc, 'receiveFiles'), 'files', { value: [huge] });
+    button(doc, 'Read in').click();
+    await until(() => /scan\.pdf: too large/.test(doc.body.textContent ?? ''));
+    expect(log.filter((c) => c.name === 'receiveInvoices')).toEqual([]);
   });
 
   it('opens the panel the menu asks for', async () => {
