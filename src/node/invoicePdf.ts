@@ -50,7 +50,9 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   // Logo top left (PNG or JPEG file), sender block top right.
   if (ctx.logo) {
     try {
-      pdf.image(ctx.logo, LEFT, 12 * MM, { fit: [60 * MM, 22 * MM] });
+      const logo = (pdf as unknown as { openImage(src: Buffer): { colorSpace?: string } }).openImage(ctx.logo);
+      // A CMYK JPEG would break PDF/A (the output intent is sRGB), so it is left out like an unreadable one.
+      if (logo.colorSpace !== 'DeviceCMYK') pdf.image(logo as unknown as Buffer, LEFT, 12 * MM, { fit: [60 * MM, 22 * MM] });
     } catch {
       // Not a PNG or JPEG pdfkit can read: the invoice goes out without the logo rather than not at all.
     }

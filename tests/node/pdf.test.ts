@@ -9,7 +9,7 @@ import { previewDrafts, renderFinalPdfs } from '../../src/node/documents';
 import { memoryPorts } from '../../src/node/memoryHost';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
-import { workbook } from '../support/fixtures';
+import { oneInvoiceDoc, oneTenant, workbook } from '../support/fixtures';
 import { inspectPdf } from '../support/pdfInspect';
 import { D } from '../../src/core/money';
 import type { InvoiceDoc, Tenant } from '../../src/core/model';
@@ -132,5 +132,17 @@ describe('logo', () => {
     unlinkSync(logo);
     const [without] = await previewDrafts(p, out, ['I-000001']);
     expect(readFileSync(without.path).toString('latin1')).not.toMatch(/\/Subtype \/Image/);
+  });
+
+  it('takes an RGB or grey JPEG logo, and leaves out a CMYK one (PDF/A: the output intent is sRGB)', async () => {
+    /** The header pdfkit reads of a baseline JPEG (SOI, SOF0 with 1, 3 or 4 components, EOI); the image data itself is not decoded. */
+    const jpeg = (components: number) => Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 8 + 3 * components, 8, 0, 2, 0, 4, components,
+      ...Array.from({ length: components }, (_, i) => [i + 1, 0x11, 0]).flat(), 0xff, 0xd9]);
+    const colorSpaces = [];
+    for (const n of [1, 3, 4]) {
+      const pdf = (await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant, logo: jpeg(n) })).toString('latin1');
+      colorSpaces.push(/\/Subtype \/Image[\s\S]*?\/ColorSpace \/(\w+)/.exec(pdf)?.[1] ?? 'no image');
+    }
+    expect(colorSpaces).toEqual(['DeviceGray', 'DeviceRGB', 'no image']);
   });
 });
