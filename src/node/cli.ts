@@ -10,7 +10,7 @@ import { formatAmount } from '../core/money';
 import { revenueByMonth } from '../core/report';
 import { demoRows } from '../../sheets-templates/demoGenerator';
 import { previewDrafts, renderFinalPdfs } from './documents';
-import { withFileLock } from './fileLock';
+import { assertNotOpenElsewhere, withFileLock } from './fileLock';
 import { JsonFileStore } from './jsonStore';
 import { sendInvoices } from './outbox';
 import { markSent } from '../app/delivery';
@@ -39,6 +39,7 @@ function table(rows: InvoiceSummary[]): string {
 async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>, save: () => Promise<void>) => T | Promise<T>): Promise<T> {
   if (!existsSync(g.workbook)) throw new Failed(`workbook ${g.workbook} not found (create one with: billing init --workbook ${g.workbook})`);
   return withFileLock(g.workbook, async () => {
+    if (!g.dryRun) assertNotOpenElsewhere(g.workbook); // LibreOffice's or Excel's next save would discard ours
     const book = await openWorkbook(g.workbook);
     const save = async () => {
       if (!g.dryRun) await book.save();
