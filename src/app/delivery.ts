@@ -7,10 +7,10 @@
 import { documentText } from '../core/docText';
 import { eInvoice } from '../core/einvoice';
 import { documentName } from '../core/ids';
-import { contactsByAccount, invoiceMail, type InvoiceMail } from '../core/mail';
+import { contactsByAccount, invoiceMail, type InvoiceMail, type MailRows } from '../core/mail';
 import type { Dataset } from '../core/dataset';
 import type { Invoice, InvoiceDoc } from '../core/model';
-import { toRowValues, type ParsedRow } from '../core/table';
+import { headerIndex, toRowValues, type ParsedRow } from '../core/table';
 import type { DocumentsPort, MailPort, Ports } from '../ports';
 import { assertAdmin } from './ledgerActions';
 import { readDataset, rowOfInvoice } from './workbook';
@@ -31,6 +31,26 @@ export function chooseDeliveries(ds: Dataset, ids?: readonly string[], resend = 
     else if (inv.delivery !== 'sent' || (resend && ids?.length)) due.push(inv);
   }
   return { due, uncertain };
+}
+
+/**
+ * Where each invoice's mail addresses are in the sheets (the tenant's Settings row, the Contacts
+ * rows), so that invoiceMail names a bad address by its row. Contacts are read again only when an
+ * error needs a row.
+ */
+export function mailRowsOf(ports: Ports, ds: Dataset): (inv: Invoice) => MailRows {
+  const settings = new Map(ds.settingsRows.map((r) => [r.record.tenantId, r.row]));
+  let contacts: Map<string, number> | undefined;
+  const contact = (id: string) => {
+    if (!contacts) {
+      contacts = new Map();
+      const raw = ports.tables.read('Contacts');
+      const at = raw && headerIndex('Contacts', raw.headers).get('contactId');
+      if (raw && at !== undefined) raw.rows.forEach((r, i) => contacts!.set(String(r[at] ?? '').trim(), i + 2));
+    }
+    return contacts.get(id);
+  };
+  return (inv) => ({ settings: settings.get(inv.tenantId), contact });
 }
 
 /** "to, cc:…, bcc:…" as recorded in the ledger's Sent To column and the Log. */
@@ -167,7 +187,7 @@ export interface MailReport {
 }
 
 /** Invoices marked "sending" per written batch: a crash can leave at most this many uncertain. */
-const BATCH = 10;
+export const BATCH = 10;
 
 export interface SendRequest {
   /** Only these invoices (id or number); with `resend` also when sent or uncertain before. */
@@ -202,13 +222,14 @@ export function sendInvoices(ports: Ports, docs: DocumentsPort, mail: MailPort, 
     const unsendable: { inv: Invoice; values: Record<string, string> }[] = [];
     const logs: { inv: Invoice; action: string; details: string }[] = [];
     const contacts = contactsByAccount(ds.contacts);
+    const where = mailRowsOf(ports, ds);
     const docFailed = new Set(report.failed.map((f) => f.invoiceId));
     for (const inv of due) {
       // Out of the queue with a Log row, so the trigger does not retry it every hour unseen.
       if (docFailed.has(inv.invoiceId)) unsendable.push({ inv, values: { delivery: 'failed' } });
       if (!inv.pdfUrl) continue; // its document failed (above) or waits for time or quota (queued below)
       try {
-        ready.push({ inv, m: invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, contacts.get(inv.accountId) ?? []) });
+        ready.push({ inv, m: invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, contacts.get(inv.accountId) ?? [], where(inv)) });
       } catch (e) {
         const reason = (e as Error).message;
         report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });

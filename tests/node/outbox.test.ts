@@ -1,8 +1,11 @@
 // Invoice emails: .eml files in the outbox parsed back (recipients by role, subject, escaped HTML,
-// the PDF attached), real SMTP delivery to a server on 127.0.0.1, nothing sent twice, and a send
-// interrupted after "sending" was saved reported as uncertain instead of resent.
+// the PDF attached), real SMTP delivery to a server on 127.0.0.1, nothing sent twice; an
+// interrupted send picked up from what the outbox shows (delivered, never tried, or really
+// uncertain), SMTP refusals and broken connections, batches of "sending" marks, and addresses
+// from the sheets checked before anything goes out.
 import { simpleParser } from 'mailparser';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -14,21 +17,70 @@ import { sendInvoices } from '../../src/node/outbox';
 import { markSent } from '../../src/app/delivery';
 import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
 import { eInvoiceFromPdf } from '../../src/core/einvoice/fromPdf';
+import { demoRows as fullDemoRows } from '../../sheets-templates/demoGenerator';
+import { JsonFileStore } from '../../src/node/jsonStore';
 
 const NOW = () => new Date('2026-12-01T09:00:00Z');
 
-async function finalizedBook(edit?: (rows: ReturnType<typeof demoRows>) => void) {
+async function finalizedBook(edit?: (rows: ReturnType<typeof demoRows>) => void, all = demoRows) {
   const dir = mkdtempSync(join(tmpdir(), 'billing-mail-'));
   const path = join(dir, 'book.xlsx');
-  const rows = demoRows();
+  const rows = all();
   edit?.(rows);
   await createWorkbook(path, rows);
   const book = await openWorkbook(path);
-  const ports = memoryPorts(book.tables, { now: NOW });
+  // The state file beside the workbook, as the CLI has it (it remembers the outbox folders).
+  const ports = memoryPorts(book.tables, { now: NOW, kv: JsonFileStore.beside(path) });
   runInvoicing(ports, { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-12-01' });
   finalizeInvoices(ports, {});
   await book.save();
   return { dir, path, book, ports };
+}
+
+/** The workbook as a crash left it on disk: opened again, with its state file. */
+async function reopen(path: string) {
+  const book = await openWorkbook(path);
+  return { book, ports: memoryPorts(book.tables, { now: NOW, kv: JsonFileStore.beside(path) }) };
+}
+
+const column = (book: { tables: { objects(t: 'Invoices' | 'Log'): Record<string, unknown>[] } }, name: string) => book.tables.objects('Invoices').map((i) => [i['Number'], i[name]]);
+
+/**
+ * An SMTP server on 127.0.0.1 that counts the messages it accepted per Message-ID. `refuse`: answer
+ * 554 to these Message-IDs; `drop`: take the message, then break the connection without answering
+ * (once per id), so the client cannot know whether it was accepted.
+ */
+async function smtpServer() {
+  const accepted: { messageId: string; rcpt: string[]; raw: Buffer }[] = [];
+  const refuse = new Set<string>();
+  const drop = new Set<string>();
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const messageId = /^Message-ID:\s*(\S+)/im.exec(raw.toString())?.[1] ?? '?';
+        if (refuse.has(messageId)) return cb(Object.assign(new Error('message refused'), { responseCode: 554 }));
+        accepted.push({ messageId, rcpt: session.envelope.rcptTo.map((a) => a.address), raw });
+        if (drop.delete(messageId)) {
+          for (const c of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
+          return;
+        }
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    port, accepted, refuse, drop,
+    /** How often the server accepted the invoice's message (by its internal id, I-000001). */
+    count: (invoiceId: string) => accepted.filter((m) => m.messageId.startsWith(`<${invoiceId}.`)).length,
+    id: (invoiceId: string, tenant = 'DE') => `<${invoiceId}.${tenant}@sheets-billing.invalid>`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('sending invoices', () => {
@@ -71,23 +123,6 @@ describe('sending invoices', () => {
     expect(r.failed).toEqual([{ invoiceId: 'I-000004', number: 'RE-2026-00004', reason: 'account ACC-004 has no active contact with role "invoice"' }]);
   });
 
-  it('a send interrupted after "sending" was saved is uncertain: not resent, until resent or marked on purpose', async () => {
-    const { dir, path, book, ports } = await finalizedBook();
-    // The process dies right after the "sending" marks are saved, before any mail goes out.
-    await expect(sendInvoices(ports, { outDir: dir, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: async () => { await book.save(); throw new Error('crash'); } })).rejects.toThrow('crash');
-    const reopened = await openWorkbook(path);
-    const p2 = memoryPorts(reopened.tables, { now: NOW });
-    const r = await sendInvoices(p2, { outDir: dir, flush: () => reopened.save() });
-    expect(r.uncertain.map((u) => u.number)).toEqual(['RE-2026-00001', 'RE-2026-00002']);
-    expect(r.sent.map((s) => s.number)).not.toContain('RE-2026-00001');
-    expect(r.sent).toHaveLength(6);
-    const again = await sendInvoices(p2, { outDir: dir, ids: ['RE-2026-00001'], resend: true, flush: () => reopened.save() });
-    expect(again.sent.map((s) => s.number)).toEqual(['RE-2026-00001']);
-    expect(markSent(p2, ['RE-2026-00002'])).toEqual(['RE-2026-00002']);
-    const last = await sendInvoices(p2, { outDir: dir, flush: () => reopened.save() });
-    expect([last.sent, last.uncertain, last.failed]).toEqual([[], [], []]);
-  });
-
   it('delivers over SMTP to a server on 127.0.0.1 with every recipient in the envelope', async () => {
     const received: { rcpt: string[]; raw: Buffer }[] = [];
     const server = new SMTPServer({
@@ -117,5 +152,194 @@ describe('sending invoices', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('an invoice left "sending" with nothing in the outbox was never tried: the next send mails it normally, not as uncertain', async () => {
+    const { dir, path, book, ports } = await finalizedBook();
+    // The process dies right after the batch's "sending" marks are saved, before any mail is written.
+    await expect(sendInvoices(ports, { outDir: dir, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: async () => { await book.save(); throw new Error('crash'); } })).rejects.toThrow('crash');
+    const after = await reopen(path);
+    expect(column(after.book, 'Delivery').slice(0, 2)).toEqual([['RE-2026-00001', 'sending'], ['RE-2026-00002', 'sending']]);
+    const r = await sendInvoices(after.ports, { outDir: dir, flush: () => after.book.save() });
+    expect(r.uncertain).toEqual([]);
+    expect(r.sent.map((s) => [s.number, s.recovered ?? false])).toEqual([
+      ['RE-2026-00001', false], ['RE-2026-00002', false], ['RE-2026-00003', false], ['RE-2026-00004', false],
+      ['RE-2026-00005', false], ['RE-2026-00006', false], ['CH-2026-0001', false], ['CH-2026-0002', false],
+    ]);
+  });
+
+  it('an invoice left "sending" whose mail the server accepted is recorded as sent from the outbox (Sent To, Log row), not mailed again, also from another --out', async () => {
+    const smtp = await smtpServer();
+    try {
+      const { dir, path, book, ports } = await finalizedBook();
+      // Both mails go out; the process dies when it saves their results.
+      let saves = 0;
+      const flush = async () => {
+        if (++saves === 2) throw new Error('crash');
+        await book.save();
+      };
+      await expect(sendInvoices(ports, { outDir: dir, smtp: { host: '127.0.0.1', port: smtp.port }, ids: ['RE-2026-00001', 'RE-2026-00005'], flush })).rejects.toThrow('crash');
+      expect([smtp.count('I-000001'), smtp.count('I-000005')]).toEqual([1, 1]);
+      const after = await reopen(path);
+      expect(column(after.book, 'Delivery').filter(([, d]) => d)).toEqual([['RE-2026-00001', 'sending'], ['RE-2026-00005', 'sending']]);
+      // The next send runs from elsewhere (another --out): the outbox folder used before is remembered beside the workbook.
+      const elsewhere = mkdtempSync(join(tmpdir(), 'billing-mail-other-'));
+      const r = await sendInvoices(after.ports, { outDir: elsewhere, smtp: { host: '127.0.0.1', port: smtp.port }, ids: ['RE-2026-00001', 'RE-2026-00005'], flush: () => after.book.save() });
+      expect(r.uncertain).toEqual([]);
+      expect(r.failed).toEqual([]);
+      expect(r.sent).toEqual([
+        { invoiceId: 'I-000001', number: 'RE-2026-00001', to: ['anna@baeckerei-mueller.example'], eml: join(dir, 'outbox', 'RE-2026-00001.eml'), recovered: true },
+        { invoiceId: 'I-000005', number: 'RE-2026-00005', to: ['ap@acme.example'], eml: join(dir, 'outbox', 'RE-2026-00005.eml'), recovered: true },
+      ]);
+      expect([smtp.count('I-000001'), smtp.count('I-000005')]).toEqual([1, 1]);
+      const saved = await openWorkbook(path);
+      const rows = saved.tables.objects('Invoices').filter((i) => i['Delivery']);
+      expect(rows.map((i) => [i['Number'], i['Delivery'], i['Sent To'], i['Sent At']])).toEqual([
+        ['RE-2026-00001', 'sent', 'anna@baeckerei-mueller.example, cc:kanzlei@steuer.example', '2026-12-01T09:00:00.000Z'],
+        ['RE-2026-00005', 'sent', 'ap@acme.example, bcc:controller@acme.example', '2026-12-01T09:00:00.000Z'],
+      ]);
+      expect(saved.tables.objects('Log').filter((l) => l['Action'] === 'send').map((l) => [l['Number'], l['Details']])).toEqual([
+        ['RE-2026-00001', `recorded after an interrupted send: ${join(dir, 'outbox', 'RE-2026-00001.eml')} was delivered (no new mail)`],
+        ['RE-2026-00005', `recorded after an interrupted send: ${join(dir, 'outbox', 'RE-2026-00005.eml')} was delivered (no new mail)`],
+      ]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('a mail handed to the server whose answer never came is uncertain: the rest is not tried, and only an explicit resend mails it again', async () => {
+    const smtp = await smtpServer();
+    try {
+      const { dir, book, ports } = await finalizedBook();
+      const at = { host: '127.0.0.1', port: smtp.port };
+      const three = ['RE-2026-00001', 'RE-2026-00002', 'RE-2026-00003'];
+      smtp.drop.add(smtp.id('I-000002'));
+      const r = await sendInvoices(ports, { outDir: dir, smtp: at, ids: three, flush: () => book.save() });
+      expect(r.sent.map((s) => s.number)).toEqual(['RE-2026-00001']);
+      expect(r.uncertain).toEqual([{ invoiceId: 'I-000002', number: 'RE-2026-00002', eml: join(dir, 'outbox', 'RE-2026-00002.pending.eml'), reason: 'Connection closed unexpectedly' }]);
+      expect(r.failed).toEqual([{ invoiceId: 'I-000003', number: 'RE-2026-00003', reason: 'not sent: the SMTP connection broke while RE-2026-00002 was being sent (Connection closed unexpectedly)' }]);
+      expect(column(book, 'Delivery').slice(0, 3)).toEqual([['RE-2026-00001', 'sent'], ['RE-2026-00002', 'sending'], ['RE-2026-00003', 'failed']]);
+      // The next send mails the one never tried and leaves the uncertain one alone.
+      const next = await sendInvoices(ports, { outDir: dir, smtp: at, ids: three, flush: () => book.save() });
+      expect([next.sent.map((s) => s.number), next.uncertain.map((u) => u.number), next.failed]).toEqual([['RE-2026-00003'], ['RE-2026-00002'], []]);
+      expect(['I-000001', 'I-000002', 'I-000003'].map(smtp.count)).toEqual([1, 1, 1]);
+      // The user decides to send it again anyway.
+      const again = await sendInvoices(ports, { outDir: dir, smtp: at, ids: ['RE-2026-00002'], resend: true, flush: () => book.save() });
+      expect(again.sent.map((s) => s.number)).toEqual(['RE-2026-00002']);
+      expect(smtp.count('I-000002')).toBe(2);
+      expect(existsSync(join(dir, 'outbox', 'RE-2026-00002.pending.eml'))).toBe(false);
+      const last = await sendInvoices(ports, { outDir: dir, smtp: at, ids: three, flush: () => book.save() });
+      expect([last.sent, last.uncertain, last.failed]).toEqual([[], [], []]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('after checking, an uncertain invoice can be marked as sent; it is not mailed again', async () => {
+    const smtp = await smtpServer();
+    try {
+      const { dir, book, ports } = await finalizedBook();
+      const at = { host: '127.0.0.1', port: smtp.port };
+      smtp.drop.add(smtp.id('I-000001'));
+      const r = await sendInvoices(ports, { outDir: dir, smtp: at, ids: ['RE-2026-00001'], flush: () => book.save() });
+      expect(r.uncertain.map((u) => u.number)).toEqual(['RE-2026-00001']);
+      expect(markSent(ports, ['RE-2026-00001'])).toEqual(['RE-2026-00001']);
+      const next = await sendInvoices(ports, { outDir: dir, smtp: at, ids: ['RE-2026-00001'], flush: () => book.save() });
+      expect([next.sent, next.uncertain, next.failed]).toEqual([[], [], []]);
+      expect(smtp.count('I-000001')).toBe(1);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('a mail the server refuses is failed and leaves no outbox file; the next send tries it normally', async () => {
+    const smtp = await smtpServer();
+    try {
+      const { dir, book, ports } = await finalizedBook();
+      const at = { host: '127.0.0.1', port: smtp.port };
+      smtp.refuse.add(smtp.id('I-000001'));
+      const r = await sendInvoices(ports, { outDir: dir, smtp: at, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: () => book.save() });
+      expect(r.failed).toEqual([{ invoiceId: 'I-000001', number: 'RE-2026-00001', reason: 'Message failed: 554 message refused' }]);
+      expect(r.sent.map((s) => s.number)).toEqual(['RE-2026-00002']);
+      expect(readdirSync(join(dir, 'outbox')).sort()).toEqual(['RE-2026-00002.eml']);
+      expect(column(book, 'Delivery').slice(0, 2)).toEqual([['RE-2026-00001', 'failed'], ['RE-2026-00002', 'sent']]);
+      smtp.refuse.clear();
+      const next = await sendInvoices(ports, { outDir: dir, smtp: at, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: () => book.save() });
+      expect([next.sent.map((s) => s.number), next.uncertain, next.failed]).toEqual([['RE-2026-00001'], [], []]);
+      expect(['I-000001', 'I-000002'].map(smtp.count)).toEqual([1, 1]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('an SMTP server that cannot be reached fails every invoice before any is marked "sending" or written to the outbox', async () => {
+    // A port nobody listens on.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const { dir, book, ports } = await finalizedBook();
+    const states: unknown[] = [];
+    const r = await sendInvoices(ports, { outDir: dir, smtp: { host: '127.0.0.1', port }, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: async () => { states.push(column(book, 'Delivery').slice(0, 2)); await book.save(); } });
+    expect(r.sent).toEqual([]);
+    expect(r.failed.map((f) => [f.number, f.reason.replace(/\d+$/, 'PORT')])).toEqual([
+      ['RE-2026-00001', `not sent: SMTP server 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:PORT`],
+      ['RE-2026-00002', `not sent: SMTP server 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:PORT`],
+    ]);
+    expect(states).toEqual([[['RE-2026-00001', 'failed'], ['RE-2026-00002', 'failed']]]);
+    expect(existsSync(join(dir, 'outbox'))).toBe(false);
+  });
+
+  it('marks "sending" in batches of 10, each saved before it goes out together with the results before it: never more than 10 "sending" at once', async () => {
+    const { dir, book, ports } = await finalizedBook(undefined, fullDemoRows);
+    const total = book.tables.objects('Invoices').filter((i) => i['Number']).length;
+    expect(total).toBeGreaterThan(20);
+    const saves: { sending: number; sent: number }[] = [];
+    const flush = async () => {
+      const d = book.tables.objects('Invoices').map((i) => i['Delivery']);
+      saves.push({ sending: d.filter((x) => x === 'sending').length, sent: d.filter((x) => x === 'sent').length });
+      await book.save();
+    };
+    const r = await sendInvoices(ports, { outDir: dir, flush });
+    expect(r.failed).toEqual([]);
+    expect(r.sent).toHaveLength(total);
+    const batches = Math.ceil(total / 10);
+    // One save per batch (its marks, with the previous batch's results), one for the last results.
+    expect(saves).toEqual([
+      ...Array.from({ length: batches }, (_, b) => ({ sending: Math.min(10, total - 10 * b), sent: 10 * b })),
+      { sending: 0, sent: total },
+    ]);
+  });
+
+  it('addresses from the sheets are checked: a Reply-To with a line break or a contact with two addresses stops those mails, named by sheet, row and column; the rest go out with clean headers', async () => {
+    const { dir, book, ports } = await finalizedBook((rows) => {
+      rows.Settings![0].replyTo = 'billing@nordlicht.example\nBcc: spy@evil.example';
+      rows.Settings![0].legalName = 'Nordlicht Software GmbH\r\nBcc: spy@evil.example';
+      rows.Settings![1].replyTo = ' office@alpenblick.example ';
+      rows.Contacts!.find((c) => c.contactId === 'C-11')!.email = 'lara@brunner.example, boss@brunner.example';
+    });
+    const r = await sendInvoices(ports, { outDir: dir, flush: () => book.save() });
+    const settings = 'Settings row 2 (DE), column Reply-To (value "billing@nordlicht.example\\nBcc: spy@evil.example"): not one email address: it contains a line break';
+    expect(r.failed).toEqual([
+      ...[1, 2, 3, 4, 5, 6].map((n) => ({ invoiceId: `I-00000${n}`, number: `RE-2026-0000${n}`, reason: settings })),
+      { invoiceId: 'I-000008', number: 'CH-2026-0002', reason: 'Contacts row 12 (C-11), column Email (value "lara@brunner.example, boss@brunner.example"): not one email address: it is a list: only one address is allowed here' },
+    ]);
+    expect(r.sent.map((s) => s.number)).toEqual(['CH-2026-0001']);
+    expect(column(book, 'Delivery').map(([, d]) => d)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'sent', 'failed']);
+    expect(book.tables.objects('Log').filter((l) => l['Action'] === 'send failed')).toHaveLength(7);
+    const head = readFileSync(r.sent[0].eml, 'utf8').split('\n\n')[0];
+    expect(head).toMatch(/^Reply-To: office@alpenblick\.example$/m);
+    expect(head).not.toMatch(/spy@evil/);
+    expect(readdirSync(join(dir, 'outbox'))).toEqual(['CH-2026-0001.eml']);
+  });
+
+  it('a company name with a line break stays in the one From line of the .eml', async () => {
+    const { dir, book, ports } = await finalizedBook((rows) => {
+      rows.Settings![0].legalName = 'Nordlicht <Software>\r\nBcc: spy@evil.example';
+    });
+    const r = await sendInvoices(ports, { outDir: dir, ids: ['RE-2026-00001'], flush: () => book.save() });
+    const mail = await simpleParser(readFileSync(r.sent[0].eml));
+    expect(mail.bcc).toBeUndefined();
+    expect((mail.from as { value: { name: string; address: string }[] }).value).toEqual([{ name: 'Nordlicht <Software> Bcc: spy@evil.example', address: 'billing@nordlicht.example' }]);
   });
 });
