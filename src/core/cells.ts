@@ -2,6 +2,17 @@
 import { D, Decimal } from './money';
 import { fromSerial, isIsoDate, iso, type IsoDate } from './dates';
 import type { ColumnDef } from './schema';
+import { checkCountry, checkCurrency } from './codes';
+
+/**
+ * No amount, quantity or price of a billing sheet comes near this (10^13 is ten trillion in any
+ * currency); above it a cell is a typo, and products of such numbers stop being finite doubles.
+ */
+export const MAX_NUMBER = new Decimal('1e13');
+/** Dates outside these years are typos (a 0 in a date cell is 1899-12-30). */
+export const DATE_RANGE = { first: '1970-01-01', last: '2199-12-31' } as const;
+/** Ids that become part of file and folder names. */
+const ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 /** What a spreadsheet cell can hold when read in bulk. */
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -83,35 +94,55 @@ function parseDate(v: Cell, ctx: ParseContext): IsoDate | undefined {
 const TRUE = ['true', 'yes', 'ja', 'oui', 'y', 'x', '1', 'wahr'];
 const FALSE = ['false', 'no', 'nein', 'non', 'n', '0', 'falsch'];
 
+/** A number within the column's bounds, or why not. */
+function bounded(n: Decimal, v: Cell, col: ColumnDef): Parsed {
+  if (n.abs().gte(MAX_NUMBER)) return fail(`"${String(v)}" is too large (a billing amount or quantity stays below 10^13)`);
+  if (col.min !== undefined && n.lt(col.min)) return fail(`${n.toString()} is below the smallest allowed value ${col.min}`);
+  if (col.max !== undefined && n.gt(col.max)) return fail(`${n.toString()} is above the largest allowed value ${col.max}`);
+  return ok(n);
+}
+
+function code(s: string, col: ColumnDef): Parsed {
+  if (col.code === 'id') return ID.test(s) ? ok(s) : fail(`"${s}" is not a valid id: use up to 40 letters, digits, - and _`);
+  const c = col.code === 'country' ? checkCountry(s, col.extra) : checkCurrency(s);
+  return c.ok ? ok(c.code) : fail(c.message);
+}
+
 /** Parse one non-blank cell for a column. */
 export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
   switch (col.type) {
     case 'text':
-    case 'ref':
-      return ok(isDate(v) ? parseDate(v, ctx) : String(v).trim());
+    case 'ref': {
+      const s = isDate(v) ? parseDate(v, ctx) : String(v).trim();
+      return col.code ? code(s ?? String(v), col) : ok(s);
+    }
     case 'number':
     case 'money': {
       const n = parseDecimal(v, ctx.locale);
-      return n ? ok(n) : fail(`"${String(v)}" is not a number`);
+      return n ? bounded(n, v, col) : fail(`"${String(v)}" is not a number`);
     }
     case 'integer': {
       const n = parseDecimal(v, ctx.locale);
-      return n && n.isInteger() ? ok(n.toNumber()) : fail(`"${String(v)}" is not a whole number`);
+      if (!n || !n.isInteger()) return fail(`"${String(v)}" is not a whole number`);
+      const b = bounded(n, v, col);
+      return b.ok ? ok(n.toNumber()) : b;
     }
     case 'percent': {
       const text = typeof v === 'string' ? v.trim() : v;
       if (typeof text === 'string' && text.endsWith('%')) {
         const n = parseDecimal(text.slice(0, -1), ctx.locale);
-        return n ? ok(n) : fail(`"${String(v)}" is not a percentage`);
+        return n ? bounded(n, v, col) : fail(`"${String(v)}" is not a percentage`);
       }
       const n = parseDecimal(text, ctx.locale);
       if (!n) return fail(`"${String(v)}" is not a percentage`);
       // A cell formatted as percent arrives as a fraction (19 % → 0.19): read |x| < 1 as a fraction.
-      return ok(typeof v === 'number' && n.abs().lt(1) && !n.isZero() ? n.times(100) : n);
+      return bounded(typeof v === 'number' && n.abs().lt(1) && !n.isZero() ? n.times(100) : n, v, col);
     }
     case 'date': {
       const d = parseDate(v, ctx);
-      return d ? ok(d) : fail(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
+      if (!d) return fail(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
+      if (d < DATE_RANGE.first || d > DATE_RANGE.last) return fail(`${d} is not a plausible date (a billing date lies between ${DATE_RANGE.first} and ${DATE_RANGE.last})`);
+      return ok(d);
     }
     case 'datetime':
       if (isDate(v) && isNaN(v.getTime())) return fail(`"${String(v)}" is not a date and time`);
@@ -134,7 +165,13 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
 /** A record field back to a plain cell value: Decimal → number, dates stay ISO strings. */
 export function toCell(value: unknown): string | number | boolean {
   if (value === undefined || value === null) return '';
-  if (Decimal.isDecimal(value)) return (value as Decimal).toNumber();
+  if (Decimal.isDecimal(value)) {
+    const n = (value as Decimal).toNumber();
+    // A sheet cell holds a finite double; anything else is a bug upstream, never a cell "Infinity".
+    if (!Number.isFinite(n)) throw new Error(`${(value as Decimal).toString()} cannot be written to a cell`);
+    return n;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${value} cannot be written to a cell`);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   return String(value);
 }

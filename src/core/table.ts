@@ -63,7 +63,9 @@ export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: P
   const rows: ParsedRow<T>[] = [];
   if (!raw) return { name, headers: [], rows, errors };
   const index = headerIndex(name, raw.headers);
-  const missing = def.columns.filter((col) => col.required && !col.engine && !index.has(col.key));
+  // An engine column the engine has not written yet may be absent; once rows exist, its key columns must be there.
+  const hasRows = raw.rows.some((r) => r.some((v) => !isBlank(v)));
+  const missing = def.columns.filter((col) => col.required && (!col.engine || hasRows) && !index.has(col.key));
   for (const col of missing) {
     errors.push({ sheet: name, row: 1, column: col.header, value: '', message: `required column "${col.header}" is missing from the header row` });
   }
@@ -83,11 +85,11 @@ export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: P
     for (const { col, at } of present) {
       const v = at === undefined ? undefined : cells[at];
       if (isBlank(v)) {
-        if (col.required && !col.engine) (rowErrors ??= []).push({ sheet: name, row: rowNo, column: col.header, value: '', message: `${col.header} is required` });
+        if (col.required) (rowErrors ??= []).push({ sheet: name, row: rowNo, column: col.header, value: '', message: `${col.header} is required` });
         continue;
       }
       // Text read as text needs no parsing: most cells of a large sheet are ids and names.
-      if (typeof v === 'string' && (col.type === 'text' || col.type === 'ref')) {
+      if (typeof v === 'string' && (col.type === 'text' || col.type === 'ref') && !col.code) {
         record[col.key] = v.trim();
         continue;
       }

@@ -53,10 +53,14 @@ describe('parseTable', () => {
     ]);
   });
 
-  it('engine columns are never required', () => {
-    const t = parseTable('Invoices', { headers: ['Invoice ID', 'Net'], rows: [['INV1', 10]] }, en);
-    expect(t.errors).toEqual([]);
-    expect(t.rows).toHaveLength(1);
+  it('an empty engine sheet needs none of its columns; once it has rows, its key columns must be there and filled', () => {
+    expect(parseTable('Invoices', { headers: ['Invoice ID', 'Net'], rows: [] }, en).errors).toEqual([]);
+    const missing = parseTable('Invoices', { headers: ['Invoice ID', 'Net'], rows: [['INV1', 10]] }, en);
+    expect(missing.errors.map((e) => `${e.row} ${e.column}`)).toEqual(['1 Type', '1 Status', '1 Tenant', '1 Account ID', '1 Currency', '1 Tax', '1 Gross', '1 Payable']);
+    const headers = ['Invoice ID', 'Type', 'Status', 'Tenant', 'Account ID', 'Currency', 'Net', 'Tax', 'Gross', 'Payable', 'Hash'];
+    const blank = parseTable('Invoices', { headers, rows: [['INV1', 'invoice', 'Open', 'DE', 'A1', 'EUR', 10, 1.9, 11.9, 11.9, ''], ['', 'invoice', 'Open', 'DE', 'A1', 'EUR', 10, 1.9, 11.9, 11.9, 'h']] }, en);
+    expect(blank.rows.map((r) => r.row)).toEqual([2]);
+    expect(blank.errors).toEqual([{ sheet: 'Invoices', row: 3, column: 'Invoice ID', value: '', message: 'Invoice ID is required' }]);
   });
 
   it('a bad cell names sheet, sheet row, column header, raw value and problem; the row is skipped, others parse', () => {
