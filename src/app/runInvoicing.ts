@@ -26,6 +26,8 @@ export interface RunReport {
   failed: FailedSubscription[];
   /** Rows skipped because of bad data (reported by a run's first slice). */
   rowErrors: ErrorSummary[];
+  /** Sheet-level problems that change amounts without failing a row (e.g. a missing Quantity column). */
+  warnings: string[];
 }
 
 /** How much of a run one call does (Apps Script: one execution must end well before 6 minutes). */
@@ -101,13 +103,16 @@ function runSlice(ports: Ports, ds: Dataset, req: RunRequest, slice: SliceOption
   else ports.tables.apply('Runs', { append: [toRowValues('Runs', run)] });
   if (done) {
     ports.tables.apply('Log', {
-      append: [toRowValues('Log', { at: run.startedAt, user: ports.user(), action: 'run', details: `${runId} ${req.periodStart}..${req.periodEnd}: ${run.drafts} drafts, ${errors} errors` })],
+      append: [toRowValues('Log', {
+        at: run.startedAt, user: ports.user(), action: 'run',
+        details: [`${runId} ${req.periodStart}..${req.periodEnd}: ${run.drafts} drafts, ${errors} errors`, ...ds.structureWarnings].join('; '),
+      })],
     });
   }
   return {
     runId, status: run.status, done, periodStart: req.periodStart, periodEnd: req.periodEnd, inScope: plan.inScope,
     drafts: plan.drafts.map((d) => summarize(d.invoice)), removed: plan.removed, failed: plan.failed,
-    rowErrors: rowErrors.map(summarizeError),
+    rowErrors: rowErrors.map(summarizeError), warnings: ds.structureWarnings,
   };
 }
 

@@ -3,7 +3,8 @@ import { loadDataset, type Dataset, type RawWorkbook } from '../core/dataset';
 import type { InvoiceDoc } from '../core/model';
 import type { LedgerChanges } from '../core/ledger';
 import { TABLE_NAMES, type TableName } from '../core/schema';
-import { toRowValues } from '../core/table';
+import { formatError, toRowValues } from '../core/table';
+import { BillingError } from '../core/errors';
 import { findRepairs, hasRepairs } from '../core/repair';
 import type { Ports, TablePatch } from '../ports';
 
@@ -26,6 +27,7 @@ export function readDataset(ports: Ports, tables: readonly TableName[] = DATA_TA
  */
 export function readForLedger(ports: Ports): Dataset {
   const ds = readDataset(ports);
+  assertLedgerReadable(ds);
   const r = findRepairs(ds, ports.clock.now().toISOString());
   if (!hasRepairs(r)) return ds;
   const rangeRows = new Map(ds.numberRanges.map((x) => [x.record.range, x.row]));
@@ -38,6 +40,27 @@ export function readForLedger(ports: Ports): Dataset {
   apply(ports, 'InvoiceLines', { remove: r.orphanLines });
   apply(ports, 'Log', { append: r.notes.map((n) => toRowValues('Log', { at: ports.clock.now().toISOString(), user: ports.user(), action: 'repair', details: n })) });
   return readDataset(ports);
+}
+
+/**
+ * A ledger the engine cannot read completely is not written: a row that does not parse would look
+ * absent (its number reissued, its lines taken for orphans). The user fixes the cell first.
+ */
+export function assertLedgerReadable(ds: Dataset): void {
+  const problems = ds.ledgerErrors.map(formatError);
+  for (const t of ['Invoices', 'InvoiceLines', 'NumberRanges'] as const) {
+    const why = ds.unreadable.get(t);
+    if (why && !why.includes('sheet is missing')) problems.push(why);
+  }
+  if (ds.unreadable.has('Invoices') && (ds.linesByInvoice.size || ds.numberRanges.length)) {
+    problems.push('the Invoices sheet is missing while InvoiceLines or NumberRanges have rows (renamed or deleted?)');
+  }
+  if (!problems.length) return;
+  const shown = problems.slice(0, 10).map((p) => `  ${p}`);
+  if (problems.length > 10) shown.push(`  … and ${problems.length - 10} more`);
+  throw new BillingError(
+    `The ledger has cells the engine cannot read, so nothing was changed. Restore what the engine wrote there (finalized invoices must stay as they were issued), then try again:\n${shown.join('\n')}`,
+  );
 }
 
 export function rowOfInvoice(ds: Dataset): Map<string, number> {

@@ -37,6 +37,44 @@ export interface Dataset {
    * they are not billed at all until it is fixed, so no invoice goes out with an item missing.
    */
   incomplete: Map<string, RowError>;
+  /**
+   * Sheets that were asked for and cannot be read at all: missing (renamed, deleted) or without a
+   * required column. What needs them fails with this message instead of billing without them.
+   */
+  unreadable: Map<TableName, string>;
+  /** Optional columns that change amounts, missing from a sheet that has rows: said with every run. */
+  structureWarnings: string[];
+  /** Rows of the engine's own sheets (Invoices, InvoiceLines, NumberRanges, Runs) that do not parse. */
+  ledgerErrors: RowError[];
+  /** Every invoice id in the Invoices sheet, including rows that do not parse (repair must never orphan their lines). */
+  invoiceIdsInSheet: Set<string>;
+}
+
+const LEDGER_SHEETS: readonly TableName[] = ['Invoices', 'InvoiceLines', 'NumberRanges', 'Runs'];
+
+/** Missing sheets, sheets without a required column, and missing columns that change amounts. */
+function structure(raw: RawWorkbook, errors: RowError[]): { unreadable: Map<TableName, string>; warnings: string[] } {
+  const unreadable = new Map<TableName, string>();
+  const warnings: string[] = [];
+  for (const name of TABLE_NAMES) {
+    if (!(name in raw)) continue;
+    const t = raw[name];
+    if (!t) {
+      unreadable.set(name, `the ${name} sheet is missing (renamed or deleted?)`);
+      continue;
+    }
+    const header = errors.find((e) => e.sheet === name && e.row === 1);
+    if (header) {
+      unreadable.set(name, `${name}: ${header.message}`);
+      continue;
+    }
+    if (!t.rows.some((r) => r.some((v) => v !== '' && v !== null && v !== undefined))) continue;
+    const index = headerIndex(name, t.headers);
+    for (const col of SCHEMA[name].columns) {
+      if (col.amounts && !index.has(col.key)) warnings.push(`${name}: column "${col.header}" is missing, so every row is billed as if it were empty (${col.note})`);
+    }
+  }
+  return { unreadable, warnings };
 }
 
 export function groupBy<T>(rows: ParsedRow<T>[], key: (r: T) => string): Map<string, ParsedRow<T>[]> {
@@ -113,6 +151,11 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     }
   }
 
+  const { unreadable, warnings: structureWarnings } = structure(raw, errors);
+  const idAt = headerIndex('Invoices', raw.Invoices?.headers ?? []).get('invoiceId');
+  const invoiceIdsInSheet = new Set<string>();
+  if (idAt !== undefined) for (const r of raw.Invoices!.rows) if (r[idAt] !== '' && r[idAt] !== null && r[idAt] !== undefined) invoiceIdsInSheet.add(String(r[idAt]).trim());
+
   if (!tenants.length && !settings.errors.length) {
     errors.push({ sheet: 'Settings', row: 2, column: header('Settings', 'tenantId'), value: '', message: 'no company profile: add a row to Settings' });
   }
@@ -130,6 +173,7 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     numberRanges: rangesT.rows,
     runs: runsT.rows,
     errors: errors.sort((a, b) => TABLE_NAMES.indexOf(a.sheet as TableName) - TABLE_NAMES.indexOf(b.sheet as TableName) || a.row - b.row),
-    incomplete,
+    incomplete, unreadable, structureWarnings, invoiceIdsInSheet,
+    ledgerErrors: errors.filter((e) => LEDGER_SHEETS.includes(e.sheet as TableName)),
   };
 }

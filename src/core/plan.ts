@@ -3,6 +3,7 @@
 import { D, Decimal, ZERO, minorUnits, roundTo, type RoundingMode } from './money';
 import { isIsoDate, minDate, type IsoDate } from './dates';
 import { groupBy, type Dataset } from './dataset';
+import { MAX_NUMBER } from './cells';
 import { BillingError } from './errors';
 import { compileAnyFilter, compileFilter, type RowPredicate } from './filters';
 import { invoiceIdSource } from './ids';
@@ -12,6 +13,7 @@ import { lineNet, priceComponents, type PriceSpec } from './pricing';
 import { resolveTax } from './tax';
 import { computeTotals, taxSummary } from './totals';
 import type { ParsedRow } from './table';
+import type { TableName } from './schema';
 
 export interface RunOptions {
   runId: string;
@@ -162,6 +164,8 @@ function raisePrice(price: Decimal, factor: Decimal, c: LineContext): Decimal {
 }
 
 const PRICE_DECIMALS = 6;
+/** At most this much earlier service is caught up by one run. */
+export const MAX_CATCH_UP_MONTHS = 24;
 
 /** A stretch of service on another draft (not the one being replaced) that overlaps start..end. */
 function reservedBy(c: LineContext, reserved: Reservations, itemId: string, start: IsoDate, end: IsoDate) {
@@ -198,6 +202,10 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
       runStart: c.o.periodStart, runEnd: c.o.periodEnd, prorate: sub.prorate !== false,
     });
     const late = pieces.filter((p) => p.end < c.o.periodStart);
+    // Years of service never billed are a missing Billed Until or a mistyped start date, not a debt to invoice.
+    if (late.length * PERIOD_MONTHS[sub.billingPeriod] > MAX_CATCH_UP_MONTHS) {
+      throw new BillingError(`item ${item.itemId} would catch up ${late.length} earlier periods from ${late[0].start} never billed (more than ${MAX_CATCH_UP_MONTHS} months): check the start date, or set Billed Until if they were billed elsewhere`);
+    }
     if (late.length) c.warnings.add(`item ${item.itemId}: catching up ${late.length} earlier period(s) from ${late[0].start} never billed (set Billed Until if they were billed elsewhere)`);
     for (const p of pieces) {
       const taken = reservedBy(c, reserved, item.itemId, p.start, p.end);
@@ -268,6 +276,13 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
     if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`);
   }
   if (o.periodEnd < o.periodStart) throw new BillingError(`run period ends (${o.periodEnd}) before it starts (${o.periodStart})`);
+  // Without one of these sheets every invoice would come out wrong (or drafts would vanish): no run.
+  const needed: TableName[] = ['Settings', 'Accounts', 'Products', 'Subscriptions', 'Items', 'TaxRules'];
+  if (o.filter || o.transactionFilters?.length) needed.push('Filters');
+  for (const t of needed) {
+    const why = ds.unreadable.get(t);
+    if (why) throw new BillingError(`${why}: nothing was billed`);
+  }
   const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders, ds.ctx.dateOf) : () => true;
   const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders, ds.ctx.dateOf);
 
@@ -366,7 +381,11 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
           if (tx.invoiceId && tx.invoiceId !== existing?.invoiceId && invoiceById.has(tx.invoiceId)) return false;
           return txFilter(t.cells);
         });
+        const noUsage = usageItems.size ? ds.unreadable.get('Transactions') : undefined;
+        if (noUsage) throw new BillingError(`its usage items cannot be billed: ${noUsage}`);
         subLines.push(...usageLines(c, txs, usageItems));
+        const net = subLines.reduce((sum, l) => sum.plus(l.net), ZERO);
+        if (net.abs().gte(MAX_NUMBER)) throw new BillingError(`the lines add up to ${net.toString()}, beyond any plausible invoice (10^13): check quantities and prices`);
         lines.push(...subLines);
         billedTx.push(...txs);
       } catch (e) {

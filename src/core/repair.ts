@@ -74,8 +74,8 @@ export function findRepairs(ds: Dataset, now: string): Repairs {
   }
 
   // Lines whose invoice row does not exist (written just before an interrupted Invoices write).
-  const ids = new Set(ds.invoices.map((r) => r.record.invoiceId));
-  for (const [id, lines] of ds.linesByInvoice) if (!ids.has(id)) out.orphanLines.push(...lines.map((l) => l.row));
+  // The sheet's ids, not the parsed rows: a typo in an invoice row must never cost it its lines.
+  for (const [id, lines] of ds.linesByInvoice) if (!ds.invoiceIdsInSheet.has(id)) out.orphanLines.push(...lines.map((l) => l.row));
   if (out.orphanLines.length) out.notes.push(`${out.orphanLines.length} invoice lines without an invoice removed`);
   return out;
 }
