@@ -103,6 +103,8 @@ export function program(): Command {
       out(g(), r, () => [
         `Run ${r.runId} ${r.periodStart}..${r.periodEnd}: ${r.inScope} subscriptions in scope, ${r.drafts.length} drafts${r.removed.length ? `, ${r.removed.length} stale drafts removed` : ''}.`,
         table(r.drafts),
+        ...(r.warnings.length ? ['', 'Warnings:', ...r.warnings.map((w) => `  ${w}`)] : []),
+        ...(r.drafts.some((d) => d.warnings) ? ['', 'Drafts to look at:', ...r.drafts.filter((d) => d.warnings).map((d) => `  ${d.invoiceId} (${d.subscriptionId ?? d.accountId}): ${d.warnings}`)] : []),
         ...(r.failed.length ? ['', 'Failed subscriptions (fix, then re-run with --subscription):', ...r.failed.map((f) => `  ${f.subscriptionId} (Subscriptions row ${f.row}): ${f.reason}`)] : []),
         ...(r.rowErrors.length ? ['', 'Rows skipped:', ...r.rowErrors.map((e) => `  ${e.text}`)] : []),
         '', `Summary: ${r.drafts.length} drafts, ${r.failed.length} failed subscriptions, ${r.rowErrors.length} row errors${g().dryRun ? ' (dry run: nothing saved)' : ''}`,
@@ -254,4 +256,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) void main(process.argv).then((c) => process.exit(c));
+/**
+ * Runs the CLI as a program. The exit waits until stdout and stderr are flushed: a pipe takes 64 KB
+ * at once, and process.exit() right after a large write would cut the rest off.
+ */
+export async function run(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  // A write's callback runs once it and every write before it reached the pipe.
+  await new Promise<void>((done) => process.stdout.write('', () => process.stderr.write('', () => done())));
+  process.exit(code);
+}
+
+if (require.main === module) void run(process.argv);
