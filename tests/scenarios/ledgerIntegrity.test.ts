@@ -41,7 +41,7 @@ describe('a finalized invoice row with a typo', () => {
       (p: ReturnType<typeof threeCustomers>) => edit(p, 'Invoices', 'Invoice ID', 'I-000003', { 'Invoice ID': 'I-000002' }),
       (p: ReturnType<typeof threeCustomers>) => edit(p, 'Invoices', 'Invoice ID', 'I-000003', { 'Invoice ID': '' }),
       (p: ReturnType<typeof threeCustomers>) => edit(p, 'InvoiceLines', 'Invoice ID', 'I-000003', { Net: 'n/a' }),
-      (p: ReturnType<typeof threeCustomers>) => edit(p, 'NumberRanges', 'Last Sequence', 3, { 'Last Sequence': 'three' }),
+      (p: ReturnType<typeof threeCustomers>) => edit(p, 'NumberRanges', 'Range', String(table(p, 'NumberRanges')[0]['Range']), { 'Last Sequence': 'three' }),
     ]) {
       const p = finalizedNovember();
       damage(p);
