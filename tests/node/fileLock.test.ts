@@ -3,7 +3,7 @@
 // MS Office (a workbook open there must not be saved by a command).
 import { build } from 'esbuild';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNotOpenElsewhere, openElsewhere, withFileLock } from '../../src/node/fileLock';
@@ -132,7 +132,7 @@ describe('lock race: processes taking over stale locks at once', () => {
     ['a dead process\'s lock', (lock) => writeFileSync(lock, lockOf(deadPid(), 'ghost'))],
     ['a dead process\'s lock in the old format', (lock) => writeFileSync(lock, `${deadPid()} 2026-12-01T08:00:00.000Z`)],
     ['an empty lock file of a crash', (lock) => (writeFileSync(lock, ''), age(lock, 60))],
-    ['no lock file', () => undefined],
+    ['no lock file', (lock) => rmSync(lock, { force: true })],
   ];
 
   it('lets at most one process hold the lock at any time, and a stale lock never blocks', async () => {
