@@ -1,7 +1,7 @@
 // The words of an invoice document, host-independent: what the local PDF prints and what fills the
 // placeholders of a Google Docs template. One place decides what an invoice says; the hosts only
 // lay it out.
-import type { Account, InvoiceDoc, Tenant } from './model';
+import type { Account, Invoice, InvoiceDoc, InvoiceLine, Tenant } from './model';
 import { computeTotals } from './totals';
 import { formatDate, formatMoney, formatNumber, formatQuantity, labels, type Labels } from './i18n';
 import { minorUnits } from './money';
@@ -36,8 +36,91 @@ export interface DocText {
   fields: Record<string, string>;
 }
 
-export function documentText(doc: InvoiceDoc, t: Tenant, account: Account | undefined, draft = false): DocText {
-  const inv = doc.invoice;
+/** How much of a text a document prints: at most `chars` characters (UTF-16 units, "…" included) on at most `lines` lines. */
+export interface TextLimit { chars: number; lines: number }
+
+/**
+ * The most a document prints of each text that comes from the sheets. A real invoice needs far
+ * less; a pasted 40,000-character cell would otherwise take the PDF minutes and gigabytes to lay
+ * out and fill pages of a Google Doc. Longer texts end in "…"; the ledger and the e-invoice XML
+ * keep them in full.
+ */
+export const TEXT_LIMITS = {
+  /** A line's description: a paragraph or a short list. */
+  description: { chars: 1000, lines: 20 },
+  /** The unit of a line ("C62", "Stunden"). */
+  unit: { chars: 30, lines: 1 },
+  /** Buyer and seller names. */
+  name: { chars: 200, lines: 3 },
+  /** The buyer's address as the ledger keeps it (its parts joined by ", "), and how many address lines the recipient block shows. */
+  address: { chars: 300, lines: 6 },
+  /** Numbers, ids and references: invoice and customer number, VAT IDs, tax number, order and buyer reference, IBAN, BIC, mandate, creditor id. */
+  reference: { chars: 100, lines: 1 },
+  /** The seller's street, postal code, city, country, email, phone and bank; the buyer's country. */
+  contact: { chars: 200, lines: 2 },
+  /** The tax (exemption, reverse-charge) note, and the warnings a draft shows, each. */
+  notes: { chars: 2000, lines: 30 },
+} as const satisfies Record<string, TextLimit>;
+
+/**
+ * `s` within `limit`: the first `limit.lines` lines and at most `limit.chars` characters, ending in
+ * "…" when anything was left out (never half of a surrogate pair, no blank before the "…").
+ */
+export function clip(s: string, limit: TextLimit): string {
+  let end = Math.min(s.length, limit.chars);
+  // The line feed that ends the last line allowed, when it comes before the character limit.
+  let nl = -1;
+  for (let i = 0; i < limit.lines && nl < end; i++) {
+    nl = s.indexOf('\n', nl + 1);
+    if (nl < 0) break;
+  }
+  if (nl >= 0 && nl < end) end = nl;
+  // Nothing left out but blanks: no "…".
+  if (end === s.length || !/\S/.test(s.slice(end))) return s.slice(0, end);
+  end = Math.min(end, limit.chars - 1);
+  const code = s.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${s.slice(0, end).trimEnd()}…`;
+}
+
+const clipped = (s: string | undefined, limit: TextLimit) => (s === undefined ? undefined : clip(s, limit));
+
+/**
+ * The one place where texts from the sheets are cut to what a document prints (TEXT_LIMITS): the
+ * invoice's snapshot, the seller's settings, the customer's mandate and the lines, as copies.
+ */
+function onDocument(doc: InvoiceDoc, t: Tenant, account: Account | undefined): { inv: Invoice; t: Tenant; account: Account | undefined; lines: InvoiceLine[] } {
+  const L = TEXT_LIMITS;
+  const i = doc.invoice;
+  const ref = (s: string | undefined) => clipped(s, L.reference);
+  const contact = (s: string | undefined) => clipped(s, L.contact);
+  return {
+    inv: {
+      ...i, number: ref(i.number), accountId: clip(i.accountId, L.reference), buyerVatId: ref(i.buyerVatId), orderReference: ref(i.orderReference),
+      buyerReference: ref(i.buyerReference), originalNumber: ref(i.originalNumber), buyerName: clipped(i.buyerName, L.name),
+      buyerAddress: clipped(i.buyerAddress, { chars: L.address.chars, lines: Infinity }), buyerCountry: contact(i.buyerCountry),
+      taxNote: clipped(i.taxNote, L.notes), warnings: clipped(i.warnings, L.notes),
+    },
+    t: {
+      ...t, legalName: clip(t.legalName, L.name), street: contact(t.street), postalCode: contact(t.postalCode), city: contact(t.city),
+      country: clip(t.country, L.contact), email: contact(t.email), phone: contact(t.phone), bankName: contact(t.bankName),
+      vatId: ref(t.vatId), taxNumber: ref(t.taxNumber), iban: ref(t.iban), bic: ref(t.bic), creditorId: ref(t.creditorId),
+    },
+    account: account && { ...account, mandateReference: ref(account.mandateReference), iban: ref(account.iban) },
+    lines: doc.lines.map((l) => ({ ...l, description: clip(l.description, L.description), unit: clipped(l.unit, L.unit) })),
+  };
+}
+
+/** At most `max` lines; the last one shown ends in "…" when lines were left out. */
+function firstLines(lines: string[], max: number): string[] {
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  kept[max - 1] = `${kept[max - 1].trimEnd()}…`;
+  return kept;
+}
+
+export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account | undefined, draft = false): DocText {
+  const { inv, t, account, lines: docLines } = onDocument(doc, tenant, customer);
   const lang = inv.language ?? t.language ?? 'en';
   const L = labels(lang);
   const money = (v: Parameters<typeof formatMoney>[0]) => formatMoney(v, inv.currency, lang);
@@ -63,7 +146,7 @@ export function documentText(doc: InvoiceDoc, t: Tenant, account: Account | unde
     [L.buyerRef, inv.buyerReference ?? ''],
   ] as [string, string][]).filter(([, v]) => v);
 
-  const lines = doc.lines.map((l): LineText => ({
+  const lines = docLines.map((l): LineText => ({
     no: String(l.lineNo),
     description: l.description,
     period: l.serviceStart && l.serviceEnd && l.serviceEnd !== l.serviceStart
@@ -93,7 +176,8 @@ export function documentText(doc: InvoiceDoc, t: Tenant, account: Account | unde
     ? `${L.directDebit} ${account!.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account!.iban ? ` · IBAN ${account!.iban}` : ''}`
     : t.iban ? `${L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${inv.number ? ` · ${L.reference}: ${inv.number}` : ''}` : '';
   const footer = [t.legalName, [t.street, cityLine].filter(Boolean).join(', '), t.vatId ? `${L.ourVatId} ${t.vatId}` : '', t.iban ? `IBAN ${t.iban}` : ''].filter(Boolean).join(' · ');
-  const recipientLines = [inv.buyerName ?? '', ...(inv.buyerAddress ?? '').split(', '), inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : ''].filter(Boolean);
+  const recipientLines = [inv.buyerName ?? '', ...firstLines((inv.buyerAddress ?? '').split(', ').filter(Boolean), TEXT_LIMITS.address.lines),
+    inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : ''].filter(Boolean);
   const sellerLines = [t.street ?? '', cityLine, t.country, t.email ?? '', t.phone ?? ''].filter(Boolean);
   const title = `${L[inv.type]} ${inv.number ?? ''}`.trim();
   const credits = inv.originalNumber ? `${L.credits} ${inv.originalNumber}` : '';

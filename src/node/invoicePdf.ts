@@ -15,6 +15,19 @@ const BOTTOM = 297 * MM - 28 * MM;
 const COLS = [10, 67, 18, 14, 24, 14, 28].map((w) => w * MM);
 /** Space between the right-aligned quantity and the left-aligned unit. */
 const PAD = 2 * MM;
+/** Where a page's table rows start (below the repeated header) on pages after the first. */
+const TOP = 20 * MM + 6 * MM;
+
+/**
+ * pdfkit breaks a word wider than the line one character at a time, measuring (and caching the
+ * layout of) the rest of the word for every line it makes: quadratic time and memory in the
+ * word's length. A run of more than 100 characters without a blank (longer than any IBAN or
+ * usual email address) gets an invisible break opportunity, a zero-width space, after every 50
+ * characters, so no word pdfkit measures is long.
+ */
+const LONG_WORD = /[^\s\u200B]{101,}/g;
+const WORD_PIECE = /[^]{50}(?=[^])/gu;
+const breakLongWords = (s: string) => s.replace(LONG_WORD, (w) => w.replace(WORD_PIECE, '$&\u200B'));
 
 export interface PdfContext {
   tenant: Tenant;
@@ -32,16 +45,17 @@ export interface PdfContext {
 export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buffer> {
   const inv = doc.invoice;
   const t = ctx.tenant;
+  // Every text as the document prints it: cut to TEXT_LIMITS (docText), glyphs the font lacks as "?", long words breakable.
   const text = documentText(doc, t, ctx.account, ctx.draft);
   const L = text.L;
   const now = ctx.now ?? new Date();
   const pdf = new PDFDocument({
     ...pdfaOptions(), size: 'A4', margin: 0, bufferPages: true, displayTitle: true, lang: text.lang,
-    info: { Title: withoutControls(`${L[inv.type]} ${inv.number ?? L.draft}`), Author: withoutControls(t.legalName), CreationDate: now },
+    info: { Title: withoutControls(`${L[inv.type]} ${text.fields.number}`), Author: withoutControls(text.fields.sellerName), CreationDate: now },
   });
   useFonts(pdf);
   const print = printable(pdf);
-  const x = mapStrings(text, print);
+  const x = mapStrings(text, (s) => breakLongWords(print(s)));
   escapeXmpInfo(pdf);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
@@ -57,12 +71,13 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
       // Not a PNG or JPEG pdfkit can read: the invoice goes out without the logo rather than not at all.
     }
   }
-  pdf.font(FONT.bold).fontSize(12).text(print(t.legalName), 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
+  pdf.font(FONT.bold).fontSize(12).text(x.fields.sellerName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
   pdf.font(FONT.regular).fontSize(8.5).text(x.sellerLines.join('\n'), { width: RIGHT - 110 * MM, align: 'right' });
 
   // DIN 5008 form B address window: 20 mm from the left, 45 mm from the top, 85 × 45 mm.
   pdf.fontSize(7).fillColor('#444').text(x.senderLine, LEFT, 50 * MM, { width: 85 * MM, lineBreak: false });
-  pdf.fillColor('black').fontSize(10).text(x.recipientLines.join('\n'), LEFT, 55 * MM, { width: 85 * MM });
+  // The window ends 90 mm from the top: a longer recipient is cut there with "…" rather than print over the invoice data.
+  pdf.fillColor('black').fontSize(10).text(x.recipientLines.join('\n'), LEFT, 55 * MM, { width: 85 * MM, height: 35 * MM, ellipsis: true });
 
   // Invoice data, right of the window.
   let y = 50 * MM;
@@ -98,16 +113,20 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   };
 
   y = header(y);
+  // A row is at most a page high (its description cut with "…"), so pdfkit never flows a cell onto a page of its own.
+  const periodHeight = 3.6 * MM;
+  const maxDescHeight = BOTTOM - TOP - periodHeight - 1.5 * MM;
   for (const l of x.lines) {
     pdf.font(FONT.regular).fontSize(8.5);
-    const descHeight = pdf.heightOfString(l.description, { width: COLS[1] - 2 }) + (l.period ? 3.6 * MM : 0);
-    const rowHeight = Math.max(descHeight, 4 * MM) + 1.5 * MM;
+    const descHeight = Math.min(pdf.heightOfString(l.description, { width: COLS[1] - 2 }), maxDescHeight);
+    const rowHeight = Math.max(descHeight + (l.period ? periodHeight : 0), 4 * MM) + 1.5 * MM;
     if (y + rowHeight > BOTTOM) y = header(newPage());
     pdf.font(FONT.regular).fontSize(8.5);
     const cells = [l.no, l.description, l.quantity, l.unit, l.unitPrice, l.discount, l.net];
     let left = LEFT;
     cells.forEach((c, i) => {
-      pdf.text(c, left + 1 + (i === 3 ? PAD : 0), y, { width: COLS[i] - 2 - (i === 3 ? PAD : 0), align: i >= 2 && i !== 3 ? 'right' : 'left' });
+      const limit = i === 1 ? { height: maxDescHeight, ellipsis: true } : {};
+      pdf.text(c, left + 1 + (i === 3 ? PAD : 0), y, { width: COLS[i] - 2 - (i === 3 ? PAD : 0), align: i >= 2 && i !== 3 ? 'right' : 'left', ...limit });
       if (i === 1 && l.period) pdf.fontSize(7).fillColor('#555').text(l.period, left + 1, pdf.y + 0.3 * MM, { width: COLS[i] - 2 }).fontSize(8.5).fillColor('black');
       left += COLS[i];
     });

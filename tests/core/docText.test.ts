@@ -3,7 +3,7 @@
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { cancelInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
 import { readDataset } from '../../src/app/workbook';
-import { documentText, type DocText } from '../../src/core/docText';
+import { TEXT_LIMITS, clip, documentText, type DocText } from '../../src/core/docText';
 import { LABELS } from '../../src/core/i18n';
 import type { Invoice } from '../../src/core/model';
 import { CH_TENANT, DE_TENANT, TAX_RULES, account, item, ports, product, subscription } from '../support/fixtures';
@@ -405,5 +405,102 @@ describe('documentText: known gaps', () => {
     const { x } = textOf(p, invoiceOf('A6'));
     expect(x.payment.startsWith('Der Betrag wird per SEPA-Lastschrift eingezogen. Mandatsreferenz: M-9')).toBe(true);
     expect(x.payment).not.toMatch(/IBAN\s*$/);
+  });
+});
+
+describe('documentText cuts texts to what a document prints (TEXT_LIMITS); the ledger keeps them whole', () => {
+  /** `n` characters of `word` repeated, ending in "." (a sheet trims a trailing blank). */
+  const long = (n: number, word = 'Wartung ') => `${word.repeat(Math.ceil(n / word.length)).slice(0, n - 1)}.`;
+  /** Length and start of a long text, so a failure does not print 40,000 characters. */
+  const brief = (s: string) => ({ length: s.length, start: s.slice(0, 30), end: s.slice(-30) });
+
+  /** A finalized German invoice whose item, customer and tax rule texts are `texts`. */
+  function invoiceWith(texts: { description?: string; name?: string; street?: string; exemption?: string }) {
+    const p = ports({
+      TaxRules: [{ ...TAX_RULES[2], exemptionText: texts.exemption ?? TAX_RULES[2].exemptionText }],
+      Accounts: [account('A9', { name: texts.name ?? 'Customer A9', street: texts.street ?? 'Weg 2', country: 'AT', vatId: 'ATU12345678' })],
+      Products: [product('P1', '100.00')],
+      Subscriptions: [subscription('S9', 'A9')],
+      Items: [item('I9', 'S9', 'P1', { description: texts.description })],
+    });
+    const run = runInvoicing(p, NOV);
+    expect([run.failed, run.rowErrors]).toEqual([[], []]);
+    expect(finalizeInvoices(p, { invoiceDate: '2026-11-30' }).failed).toEqual([]);
+    const ds = readDataset(p);
+    return { ...textOf(p, invoiceOf('A9')), ledgerLines: (ds.linesByInvoice.get('I-000001') ?? []).map((l) => l.record) };
+  }
+
+  it('a 40,000-character line description prints as its first 999 characters and "…"; the ledger line keeps all 40,000', () => {
+    const description = long(40000);
+    const { x, ledgerLines } = invoiceWith({ description });
+    expect(brief(ledgerLines[0].description)).toEqual(brief(description));
+    expect(ledgerLines[0].description === description).toBe(true);
+    const printed = x.lines[0].description;
+    expect(brief(printed)).toEqual({ length: TEXT_LIMITS.description.chars, start: description.slice(0, 30), end: `${description.slice(970, 999)}…` });
+  });
+
+  it('a description of 200 lines prints its first 20, the last one ending in "…"', () => {
+    const description = Array.from({ length: 200 }, (_, i) => `Position ${i + 1}`).join('\n');
+    const { x } = invoiceWith({ description });
+    expect(x.lines[0].description.split('\n')).toEqual([...Array.from({ length: 19 }, (_, i) => `Position ${i + 1}`), 'Position 20…']);
+  });
+
+  it('buyer name, address lines and the exemption note are cut, in the fields of a Google Doc as on the PDF', () => {
+    const { inv, x } = invoiceWith({ name: long(5000, 'Großhandel '), street: long(40000, 'Hof '), exemption: long(40000, 'Steuerschuldnerschaft ') });
+    expect(inv.buyerName!.length).toBe(5000);
+    expect(brief(x.recipientLines[0])).toEqual({ length: TEXT_LIMITS.name.chars, start: inv.buyerName!.slice(0, 30), end: `${inv.buyerName!.slice(170, 199)}…` });
+    expect(x.fields.buyerName).toBe(x.recipientLines[0]);
+    // The 40,000-character street is cut within the address limit; postal code and city are left out after it.
+    expect(x.recipientLines.length).toBe(3);
+    expect(x.recipientLines[1].length).toBeLessThanOrEqual(TEXT_LIMITS.address.chars);
+    expect(x.recipientLines[1].startsWith('Hof Hof')).toBe(true);
+    expect(x.recipientLines[1].endsWith('…')).toBe(true);
+    expect(x.recipientLines[2]).toBe('AT');
+    expect(x.fields.recipient).toBe(x.recipientLines.join('\n'));
+    expect(brief(x.notes)).toEqual({ length: TEXT_LIMITS.notes.chars, start: 'Steuerschuldnerschaft Steuersc', end: expect.stringMatching(/[^ ]…$/) });
+    expect(x.fields.notes).toBe(x.notes);
+  });
+
+  it('an address of 50 parts shows 6 address lines, the sixth ending in "…"', () => {
+    const { x } = invoiceWith({ street: Array.from({ length: 50 }, (_, i) => `Haus ${i + 1}`).join(', ') });
+    expect(x.recipientLines).toEqual(['Customer A9', 'Haus 1', 'Haus 2', 'Haus 3', 'Haus 4', 'Haus 5', 'Haus 6…', 'AT']);
+  });
+
+  it('with 40,000-character texts everywhere, no field of the document is longer than the notes limit (2,000), no line longer than 1,000', () => {
+    const huge = long(40000, 'x');
+    const { x } = invoiceWith({ description: huge, name: huge, street: huge, exemption: huge });
+    const tooLong = Object.entries(x.fields).filter(([, v]) => v.length > TEXT_LIMITS.notes.chars).map(([k, v]) => `${k}: ${v.length}`);
+    expect(tooLong).toEqual([]);
+    expect(x.lines.map((l) => l.description.length)).toEqual([TEXT_LIMITS.description.chars]);
+  });
+});
+
+describe('clip', () => {
+  const limit = { chars: 10, lines: 2 };
+
+  it('leaves a text within the limit as it is', () => {
+    expect(clip('', limit)).toBe('');
+    expect(clip('0123456789', limit)).toBe('0123456789');
+    expect(clip('ab\ncd', limit)).toBe('ab\ncd');
+  });
+
+  it('cuts at the character limit with "…" counted in, and drops the blank before it', () => {
+    expect(clip('0123456789X', limit)).toBe('012345678…');
+    expect(clip('01234567 9X', limit)).toBe('01234567…');
+  });
+
+  it('cuts after the last line allowed', () => {
+    expect(clip('a\nb\nc', limit)).toBe('a\nb…');
+    expect(clip('a\nb\n', limit)).toBe('a\nb');
+  });
+
+  it('adds no "…" when only blanks are left out', () => {
+    expect(clip(`0123456789${' '.repeat(50)}`, limit)).toBe('0123456789');
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    const cut = clip('12345678😀😀', limit);
+    expect(cut).toBe('12345678…');
+    expect(clip('1234567😀😀', limit)).toBe('1234567😀…');
   });
 });

@@ -86,6 +86,26 @@ describe('invoice PDFs', () => {
   });
 });
 
+describe('long texts on the PDF', () => {
+  it('a 5,000-character seller and buyer name: the author and both printed names stop at 200 characters with "…"', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'billing-pdf-names-'));
+    const seller = `Supplier${' und Söhne'.repeat(500)}`;
+    const buyer = `Buyer${' & Partner'.repeat(500)}`;
+    const doc = oneInvoiceDoc();
+    doc.invoice.buyerName = buyer;
+    const path = join(out, 'names.pdf');
+    require('node:fs').writeFileSync(path, await renderInvoicePdf(doc, { tenant: { ...oneTenant, legalName: seller } }));
+    const { info, pages } = inspectPdf(path);
+    const cut = (s: string) => `${s.slice(0, 199).trimEnd()}…`;
+    const author = String(info.Author);
+    expect({ length: author.length, whole: author === cut(seller), end: author.slice(-20), title: info.Title }).toEqual({ length: cut(seller).length, whole: true, end: cut(seller).slice(-20), title: 'Invoice X-1' });
+    const text = pages.join(' ').replace(/\u200B/g, '').replace(/\s+/g, ' ');
+    const ends = (s: string) => cut(s).slice(-40);
+    expect({ seller: text.includes(ends(seller)), buyer: text.includes(ends(buyer)) }).toEqual({ seller: true, buyer: true });
+    expect(text.length).toBeLessThan(3000);
+  });
+});
+
 describe('logo', () => {
   /** A 4×2 PNG in one color, made by hand (signature, IHDR, IDAT, IEND). */
   function png(): Buffer {
