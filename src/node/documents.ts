@@ -4,10 +4,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from './files';
 import { documentName, safeFileName } from '../core/ids';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readDataset } from '../app/workbook';
 import type { Dataset } from '../core/dataset';
-import type { InvoiceDoc } from '../core/model';
+import type { Invoice, InvoiceDoc } from '../core/model';
 import type { Ports } from '../ports';
 import { renderInvoicePdf } from './invoicePdf';
 import { eInvoice, type EInvoiceFile } from '../core/einvoice';
@@ -35,17 +35,48 @@ function logoOf(ds: Dataset, tenantId: string): Buffer | undefined {
   return path && existsSync(path) ? readFileSync(path) : undefined;
 }
 
-/** Draft previews (all drafts, or the ones named). Nothing is recorded in the ledger. */
-export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]): Promise<RenderedFile[]> {
-  const ds = readDataset(ports);
+/**
+ * `outDir` joined with `parts`, after checking that the path stays inside `outDir` (resolved):
+ * the parts come from ledger values through safeFileName, so this only fails if that is ever
+ * bypassed; then it names the invoice and its values instead of writing elsewhere.
+ */
+export function fileUnder(outDir: string, inv: Pick<Invoice, 'invoiceId' | 'number' | 'tenantId' | 'invoiceDate'>, ...parts: string[]): string {
+  const path = join(outDir, ...parts);
+  const root = resolve(outDir);
+  const rel = relative(root, resolve(path));
+  if (!rel || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    const values = `tenant ${JSON.stringify(inv.tenantId)}, number ${JSON.stringify(inv.number ?? '')}, date ${JSON.stringify(inv.invoiceDate ?? '')}`;
+    throw new Error(`invoice ${inv.number ?? inv.invoiceId}: its file ${JSON.stringify(parts.join('/'))} (from ${values}) would not be inside the output folder ${root}`);
+  }
+  return path;
+}
+
+/** Where a draft's preview goes: <out>/previews/<invoice id>_DRAFT.pdf. */
+export function previewPath(outDir: string, inv: Invoice): string {
+  return fileUnder(outDir, inv, 'previews', `${safeFileName(inv.invoiceId)}_DRAFT.pdf`);
+}
+
+/**
+ * Where a finalized invoice's files go: <out>/<tenant>/<yyyy>/<mm>/<number>_<date>.pdf and .xml,
+ * every part a safe file name (so a tenant ".." or "a/b", or a number with "/", stays one folder
+ * or file name under <out>), checked to be inside <out>.
+ */
+export function documentPaths(outDir: string, inv: Invoice): { dir: string; pdf: string; xml: string } {
+  const date = inv.invoiceDate ?? '';
+  const folder = [safeFileName(inv.tenantId), safeFileName(date.slice(0, 4)), safeFileName(date.slice(5, 7))];
+  const name = documentName(inv);
+  return { dir: fileUnder(outDir, inv, ...folder), pdf: fileUnder(outDir, inv, ...folder, `${name}.pdf`), xml: fileUnder(outDir, inv, ...folder, `${name}.xml`) };
+}
+
+/** Draft previews (all drafts, or the ones named). Nothing is recorded in the ledger. `ds`: the workbook as the caller has read it. */
+export async function previewDrafts(ports: Ports, outDir: string, ids?: string[], ds: Dataset = readDataset(ports)): Promise<RenderedFile[]> {
   const wanted = ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.filter((r) => r.record.status === 'Draft').map((r) => docOf(ds, r.record));
-  const dir = join(outDir, 'previews');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(outDir, 'previews'), { recursive: true });
   const out: RenderedFile[] = [];
   for (const doc of wanted) {
     const inv = doc.invoice;
     const tenant = ds.tenantById.get(inv.tenantId)!;
-    const path = join(dir, `${safeFileName(inv.invoiceId)}_DRAFT.pdf`);
+    const path = previewPath(outDir, inv);
     writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account: ds.accounts.get(inv.accountId), draft: inv.status === 'Draft', logo: logoOf(ds, inv.tenantId) }));
     out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
   }
@@ -55,10 +86,9 @@ export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]
 /**
  * PDFs of finalized invoices that have none yet (or whose file was deleted), with the customer's
  * e-invoice XML beside each (XRechnung UBL or CII, Factur-X CII), recorded in the Invoices sheet's
- * PDF URL and XML URL columns in one bulk write.
+ * PDF URL and XML URL columns in one bulk write. `ds`: the workbook as the caller has read it.
  */
-export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress): Promise<RenderedFile[]> {
-  const ds = readDataset(ports);
+export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress, ds: Dataset = readDataset(ports)): Promise<RenderedFile[]> {
   const docs = (ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record)))
     .filter((d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)));
   const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
@@ -66,12 +96,11 @@ export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string
   const out: RenderedFile[] = [];
   for (const doc of docs) {
     const inv = doc.invoice;
-    const date = inv.invoiceDate!;
     const tenant = ds.tenantById.get(inv.tenantId)!;
     const account = ds.accounts.get(inv.accountId);
-    const dir = join(outDir, safeFileName(inv.tenantId), date.slice(0, 4), date.slice(5, 7));
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `${documentName(inv)}.pdf`);
+    const paths = documentPaths(outDir, inv);
+    mkdirSync(paths.dir, { recursive: true });
+    const path = paths.pdf;
     const file: RenderedFile = { invoiceId: inv.invoiceId, number: inv.number, path };
     let e: EInvoiceFile | undefined;
     try {
@@ -83,7 +112,7 @@ export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string
     writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account, logo: logoOf(ds, inv.tenantId), facturX: e?.format === 'zugferd' ? e.xml : undefined, now: ports.clock.now() }));
     if (e) {
       if (e.format === 'zugferd') file.facturX = true;
-      file.xml = join(dir, `${documentName(inv)}.xml`);
+      file.xml = paths.xml;
       writeFileAtomic(file.xml, e.xml);
     }
     out.push(file);
