@@ -136,7 +136,8 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
       const n = parseDecimal(text, ctx.locale);
       if (!n) return fail(`"${String(v)}" is not a percentage`);
       // A cell formatted as percent arrives as a fraction (19 % → 0.19): read |x| < 1 as a fraction.
-      return bounded(typeof v === 'number' && n.abs().lt(1) && !n.isZero() ? n.times(100) : n, v, col);
+      // Not in the engine's columns: it writes percents (0.5 for 0.5 %), and must read back what it hashed.
+      return bounded(typeof v === 'number' && !col.engine && n.abs().lt(1) && !n.isZero() ? n.times(100) : n, v, col);
     }
     case 'date': {
       const d = parseDate(v, ctx);

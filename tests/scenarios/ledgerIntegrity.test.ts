@@ -106,3 +106,19 @@ describe('missing sheets and columns', () => {
     expect(String(table(p, 'Log').at(-1)!['Details'])).toContain('Items: column "Quantity" is missing');
   });
 });
+
+describe('rates below 1 %', () => {
+  it('a 0.5 % tax rate is read back from the ledger as 0.5 %, so the finalized invoice verifies', () => {
+    const p = threeCustomers();
+    edit(p, 'TaxRules', 'Rule ID', 'DE-S', { Rate: '0.5 %' });
+    runInvoicing(p, NOV);
+    const fin = finalizeInvoices(p, { invoiceDate: '2026-11-30' });
+    expect(fin.invoices.map((i) => i.tax)).toEqual(['0.50', '0.50', '0.50']);
+    expect(verifyLedger(p).problems).toEqual([]);
+    expect(runInvoicing(p, DEC).drafts.map((d) => d.tax)).toEqual(['0.50', '0.50', '0.50']);
+    // A credit note takes the rate from the invoice's lines as read back from the sheet.
+    const credit = creditInvoice(p, { invoiceId: 'I-000001', amount: '100' });
+    expect(credit.invoices.filter((i) => i.type === 'credit_note').map((i) => [i.net, i.tax])).toEqual([['-100.00', '-0.50']]);
+    expect(verifyLedger(p).problems).toEqual([]);
+  });
+});
