@@ -93,6 +93,8 @@ export interface CreditRequest {
   amount?: string;
   /** Free text for the log. */
   reason?: string;
+  /** Issue it even if the same amount was credited on this invoice today (otherwise taken for a retry). */
+  again?: boolean;
 }
 
 /** Cancel = a credit note mirroring the whole invoice; the invoice becomes Cancelled and its service billable again. */
@@ -109,7 +111,7 @@ export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
       throw new BillingError(`credit amount "${req.amount}" is not a number`);
     }
   }
-  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { lines: req.lines, amount, reason: req.reason }));
+  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { lines: req.lines, amount, reason: req.reason, again: req.again }));
 }
 
 function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport {

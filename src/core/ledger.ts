@@ -225,7 +225,7 @@ export class LedgerWriter {
    * Credit note for a finalized invoice: all lines (cancel), chosen lines, or a net amount spread
    * over the invoice's tax groups. Numbered from the credit-note range at once.
    */
-  credit(invoiceId: string, what: { lines?: number[]; amount?: Decimal; cancel?: boolean; releaseTransactions?: boolean; reason?: string }): Invoice {
+  credit(invoiceId: string, what: { lines?: number[]; amount?: Decimal; cancel?: boolean; releaseTransactions?: boolean; reason?: string; again?: boolean }): Invoice {
     const original = this.invoice(invoiceId);
     const inv = original.invoice;
     if (inv.type === 'credit_note') throw new BillingError(`${inv.number ?? invoiceId} is a credit note; a credit note cannot be cancelled or credited`);
@@ -257,6 +257,12 @@ export class LedgerWriter {
       lines = chosen.map(negate);
     } else {
       const amount = roundMoney(what.amount!, inv.currency, mode);
+      // The same credit asked for twice the same day is a retry (a crash before the answer, a double
+      // click), not a second credit: it takes an explicit "again".
+      const twin = [...this.invoices.values()].find((o) => o.type === 'credit_note' && o.originalInvoiceId === inv.invoiceId && o.invoiceDate === this.c.today && o.net.neg().eq(amount));
+      if (twin && !what.again) {
+        throw new BillingError(`a credit note of ${amount.toFixed(2)} for ${inv.number} was already issued today (${twin.number}); to issue a second one of the same amount, credit with --again`);
+      }
       const open = inv.net.minus(prior);
       if (amount.lte(0) || amount.gt(open)) throw new BillingError(`credit amount ${amount} must be above 0 and at most ${open} (net not yet credited)`);
       lines = spreadAmount(original.lines, amount, inv, mode, this.creditedByGroup(inv));

@@ -145,10 +145,11 @@ export function program(): Command {
     .option('--lines <numbers>', 'line numbers, comma separated')
     .option('--amount <net>', 'net amount, spread over the invoice\'s tax rates')
     .option('--reason <text>', 'why (for the log)')
-    .action(async (id: string, o: { lines?: string; amount?: string; reason?: string }) => {
+    .option('--again', 'issue it even if the same amount was credited on this invoice today')
+    .action(async (id: string, o: { lines?: string; amount?: string; reason?: string; again?: boolean }) => {
       const lines = o.lines?.split(',').map((n) => Number(n.trim()));
       if (lines?.some((n) => !Number.isInteger(n))) throw new Failed(`--lines takes whole line numbers, not "${o.lines}"`);
-      const r = await onWorkbook(g(), (ports) => creditInvoice(ports, { invoiceId: id, lines, amount: o.amount, reason: o.reason }));
+      const r = await onWorkbook(g(), (ports) => creditInvoice(ports, { invoiceId: id, lines, amount: o.amount, reason: o.reason, again: o.again }));
       out(g(), r, () => ledgerText(r));
       if (r.failed.length) process.exitCode = 1;
     });

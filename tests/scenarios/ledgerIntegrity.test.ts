@@ -122,3 +122,17 @@ describe('rates below 1 %', () => {
     expect(verifyLedger(p).problems).toEqual([]);
   });
 });
+
+describe('a credit asked for twice', () => {
+  it('the same amount on the same invoice the same day is taken for a retry and refused; with "again" it is issued', () => {
+    const p = finalizedNovember();
+    creditInvoice(p, { invoiceId: 'I-000001', amount: '10' });
+    expect(() => creditInvoice(p, { invoiceId: 'I-000001', amount: '10' })).toThrow(
+      /a credit note of 10.00 for INV-2026-00001 was already issued today \(CN-2026-00001\); to issue a second one of the same amount, credit with --again/,
+    );
+    expect(creditInvoice(p, { invoiceId: 'I-000001', amount: '10', again: true }).invoices.filter((i) => i.type === 'credit_note')).toHaveLength(1);
+    // Another amount is another credit.
+    expect(creditInvoice(p, { invoiceId: 'I-000001', amount: '5' }).invoices.filter((i) => i.type === 'credit_note').map((i) => i.net)).toEqual(['-5.00']);
+    expect(invoices(p).filter((i) => i['Type'] === 'credit_note')).toHaveLength(3);
+  });
+});
