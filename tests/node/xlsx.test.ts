@@ -1,13 +1,13 @@
 // The .xlsx workbook adapter: a whole cycle through a real file, the user's own columns, formats
 // and sheets kept, engine columns written, atomic saves.
 import ExcelJS from 'exceljs';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
 import { memoryPorts } from '../../src/node/memoryHost';
-import { createWorkbook, openWorkbook } from '../../src/node/xlsxWorkbook';
+import { CELL_TEXT_MAX, createWorkbook, openWorkbook } from '../../src/node/xlsxWorkbook';
 import { DE_TENANT, TAX_RULES, account, item, product, subscription } from '../support/fixtures';
 
 const NOV = { periodStart: '2026-11-01', periodEnd: '2026-11-30' };
@@ -111,5 +111,52 @@ describe('xlsx workbook', () => {
     const cell = inv.getCell(2, (inv.getRow(1).values as unknown[]).indexOf('Buyer Name'));
     expect(cell.type).toBe(ExcelJS.ValueType.String);
     expect(cell.value).toBe('=HYPERLINK("http://x","y")');
+  });
+
+  it.each([[Infinity], [-Infinity], [NaN]])('refuses to save the number %s, naming sheet, row and column, and writes nothing', async (bad) => {
+    const { dir, path } = await demoFile();
+    const book = await openWorkbook(path);
+    book.tables.apply('Log', { append: [{ action: 'test', details: 'saved with the line' }] });
+    book.tables.apply('InvoiceLines', { append: [{ invoiceId: 'I-1', lineNo: 1, kind: 'item', description: 'ok', net: 5 }, { invoiceId: 'I-1', lineNo: 2, kind: 'item', description: '1E308 × 10', net: bad }] });
+    const before = readFileSync(path);
+    await expect(book.save()).rejects.toThrow(new RegExp(`^cannot save .*book\\.xlsx: InvoiceLines row 3, column [A-Z]+ \\("Net"\\): ${bad} is not a number a spreadsheet can hold; nothing was saved$`));
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['book.xlsx']);
+  });
+
+  it(`cuts text over ${CELL_TEXT_MAX} characters to the limit, ending in "…" with a note "cut from N characters"; a short text later drops the note`, async () => {
+    const { path } = await demoFile();
+    let book = await openWorkbook(path);
+    const long = 'Ä'.repeat(39999) + 'Z';
+    book.tables.apply('Log', { append: [{ action: 'test', details: long }] });
+    await book.save();
+
+    const detailsCell = async () => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path);
+      const ws = wb.getWorksheet('Log')!;
+      const cell = ws.getCell(2, (ws.getRow(1).values as unknown[]).indexOf('Details'));
+      const note = cell.note as string | { texts: { text: string }[] } | undefined;
+      return { value: cell.value, note: typeof note === 'string' ? note : note?.texts.map((t) => t.text).join('') };
+    };
+    const cut = await detailsCell();
+    expect(cut.value).toBe('Ä'.repeat(CELL_TEXT_MAX - 1) + '…');
+    expect(cut.note).toBe('cut from 40000 characters');
+
+    book = await openWorkbook(path);
+    book.tables.apply('Log', { update: [{ row: 2, values: { details: 'short now' } }] });
+    await book.save();
+    expect(await detailsCell()).toEqual({ value: 'short now', note: undefined });
+  });
+
+  it('cuts a long text of emoji without splitting a surrogate pair', async () => {
+    const { path } = await demoFile();
+    const book = await openWorkbook(path);
+    book.tables.apply('Log', { append: [{ action: 'test', details: '😀'.repeat(20000) }] });
+    await book.save();
+    const details = (await openWorkbook(path)).tables.objects('Log')[0]['Details'] as string;
+    expect(details.length).toBeLessThanOrEqual(CELL_TEXT_MAX);
+    expect(details.endsWith('😀…')).toBe(true);
+    expect(details).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 });
