@@ -7,7 +7,7 @@ import { finalizeInvoices, creditInvoice } from '../../src/app/ledgerActions';
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { readDataset } from '../../src/app/workbook';
 import { FACTURX_EN16931, toCii } from '../../src/core/einvoice/cii';
-import { checkTotals, parseEInvoice, type ReceivedInvoice } from '../../src/core/einvoice/receive';
+import { checkTotals, clipText, MAX_TEXT, parseEInvoice, type ReceivedInvoice } from '../../src/core/einvoice/receive';
 import { invoiceTerms, type EInvoice } from '../../src/core/einvoice/terms';
 import { XRECHNUNG_3, toUbl } from '../../src/core/einvoice/ubl';
 import { BillingError } from '../../src/core/errors';
@@ -264,7 +264,7 @@ describe('documents that are not e-invoices', () => {
     expect(errorOf(() => parseEInvoice(mutate(ubl, '<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>', '')))).toBe('UBL Invoice TOSL108 has no invoice currency code (BT-5)');
     expect(errorOf(() => parseEInvoice(mutate(ubl, /<cac:LegalMonetaryTotal>[\s\S]*<\/cac:LegalMonetaryTotal>/, '')))).toBe('UBL Invoice TOSL108 has no document totals (BG-22, LegalMonetaryTotal)');
     expect(errorOf(() => parseEInvoice(mutate(ubl, /<cbc:PayableAmount[^>]*>[^<]*<\/cbc:PayableAmount>/, '')))).toBe('UBL Invoice TOSL108 has no amount due for payment (BT-115)');
-    expect(errorOf(() => parseEInvoice(mutate(ubl, '>801.78<', '>801,78<')))).toBe('UBL Invoice TOSL108 has amount due for payment (BT-115) "801,78", which is not a decimal number');
+    expect(errorOf(() => parseEInvoice(mutate(ubl, '>801.78<', '>801,78<')))).toBe('UBL Invoice TOSL108 has amount due for payment (BT-115) "801,78" in <PayableAmount>, which is not a decimal number');
     expect(errorOf(() => parseEInvoice(mutate(ubl, '<cbc:IssueDate>2013-06-30', '<cbc:IssueDate>2013-06-31')))).toBe('UBL Invoice TOSL108 has issue date (BT-2) "2013-06-31", which is not a date (YYYY-MM-DD)');
     expect(errorOf(() => parseEInvoice(mutate(cii, '<ram:ID>TOSL110</ram:ID>', '<ram:ID></ram:ID>')))).toBe('CII CrossIndustryInvoice has no invoice number (BT-1)');
     expect(errorOf(() => parseEInvoice(mutate(cii, '<ram:InvoiceCurrencyCode>DKK</ram:InvoiceCurrencyCode>', '')))).toBe('CII CrossIndustryInvoice TOSL110 has no invoice currency code (BT-5)');
@@ -272,6 +272,39 @@ describe('documents that are not e-invoices', () => {
       .toBe('CII CrossIndustryInvoice TOSL110 has issue date (BT-2) "2013-04-10", which is not a date in format 102 (YYYYMMDD)');
     expect(errorOf(() => parseEInvoice(mutate(cii, /<ram:SpecifiedTradeSettlementHeaderMonetarySummation>[\s\S]*<\/ram:SpecifiedTradeSettlementHeaderMonetarySummation>/, ''))))
       .toBe('CII CrossIndustryInvoice TOSL110 has no document totals (BG-22, SpecifiedTradeSettlementHeaderMonetarySummation)');
+  });
+
+  it('amounts, quantities and rates up to 13 digits before and 20 after the decimal point are read; beyond, the file is refused naming the element', () => {
+    const ubl = example('ubl', 'guide-example2.xml');
+    const cii = example('cii', 'CII_example5.xml');
+    const payable = (v: string) => mutate(ubl, '>801.78<', `>${v}<`);
+    expect(parseEInvoice(payable('9999999999999.99999999999999999999')).totals.payable).toBe('9999999999999.99999999999999999999');
+    expect(parseEInvoice(payable('-00000000000000000001.50')).totals.payable).toBe('-1.50'); // leading zeros are no digits
+    expect(errorOf(() => parseEInvoice(payable('10000000000000')))).toBe(
+      'UBL Invoice TOSL108 has amount due for payment (BT-115) "10000000000000" in <PayableAmount>, which is beyond ±10^13 (14 digits before the decimal point)');
+    expect(errorOf(() => parseEInvoice(payable('-1.000000000000000000001')))).toBe(
+      'UBL Invoice TOSL108 has amount due for payment (BT-115) "-1.000000000000000000001" in <PayableAmount>, which has 21 decimals (at most 20 are read)');
+    expect(errorOf(() => parseEInvoice(mutate(ubl, '<cbc:InvoicedQuantity unitCode="EA">2</cbc:InvoicedQuantity>', `<cbc:InvoicedQuantity unitCode="EA">${'1'.repeat(60)}</cbc:InvoicedQuantity>`)))).toBe(
+      `UBL Invoice TOSL108 has invoiced quantity (BT-129) on line 1 "${'1'.repeat(40)}… (60 characters)" in <InvoicedQuantity>, which is beyond ±10^13 (60 digits before the decimal point)`);
+    expect(errorOf(() => parseEInvoice(mutate(cii, /<ram:DuePayableAmount>[^<]+/, '<ram:DuePayableAmount>1e400')))).toBe(
+      'CII CrossIndustryInvoice TOSL110 has amount due for payment (BT-115) "1e400" in <DuePayableAmount>, which is not a decimal number');
+    expect(errorOf(() => parseEInvoice(mutate(cii, /<ram:RateApplicablePercent>[^<]+/, `<ram:RateApplicablePercent>${'9'.repeat(20)}`)))).toMatch(
+      /^CII CrossIndustryInvoice TOSL110 has VAT rate \(BT-152\) on line 1 "9{20}" in <RateApplicablePercent>, which is beyond ±10\^13 /);
+  });
+
+  it('texts are clipped to MAX_TEXT characters ending in "…", never half a surrogate pair; values in messages are shortened', () => {
+    expect(clipText('a'.repeat(MAX_TEXT))).toBe('a'.repeat(MAX_TEXT));
+    expect(clipText('a'.repeat(MAX_TEXT + 1))).toBe(`${'a'.repeat(MAX_TEXT - 1)}…`);
+    const emoji = `${'a'.repeat(MAX_TEXT - 2)}😀😀`; // the first emoji's halves at MAX_TEXT - 2 and - 1
+    expect(clipText(emoji)).toBe(`${'a'.repeat(MAX_TEXT - 2)}…`);
+    const ubl = example('ubl', 'guide-example2.xml');
+    const long = (n: number) => 'Ü'.repeat(n);
+    const r = parseEInvoice(mutate(mutate(ubl, '<cbc:Name>Laptop computer</cbc:Name>', `<cbc:Name>${long(40_000)}</cbc:Name>`), /<cbc:Note>[^<]*/, `<cbc:Note>${long(10)}`)
+      .replace(/(<cac:PaymentTerms>\s*<cbc:Note>)[^<]*/, `$1${long(50_000)}`));
+    expect([r.lines[0].name.length, r.lines[0].name.endsWith('Ü…'), r.payment.terms?.length, r.seller.name]).toEqual([MAX_TEXT, true, MAX_TEXT, 'Salescompany ltd.']);
+    const number = 'N'.repeat(1000);
+    expect(errorOf(() => parseEInvoice(mutate(mutate(ubl, '<cbc:ID>TOSL108</cbc:ID>', `<cbc:ID>${number}</cbc:ID>`), '>801.78<', '>x<'))))
+      .toBe(`UBL Invoice ${'N'.repeat(40)}… (1000 characters) has amount due for payment (BT-115) "x" in <PayableAmount>, which is not a decimal number`);
   });
 
   it('text is decoded as XML: entities and character references, a byte order mark', () => {

@@ -55,6 +55,9 @@ const NAMESPACES: Record<string, { syntax: 'ubl' | 'cii'; ns: string }> = {
   CrossIndustryInvoice: { syntax: 'cii', ns: 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100' },
 };
 
+/** Element depth: e-invoices nest about 10 deep; the parser's own limit, named so the message can say it. */
+export const MAX_XML_DEPTH = 100;
+
 // Element names without their prefixes (UBL and CII documents choose their own); text stays text
 // (parseTagValue false: "007.50" is not turned into 7.5); XML's five entities and character
 // references are decoded (htmlEntities: fast-xml-parser decodes &#...; only with it). Attached
@@ -62,7 +65,7 @@ const NAMESPACES: Record<string, { syntax: 'ubl' | 'cii'; ns: string }> = {
 const parser = new XMLParser({
   ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true,
   parseTagValue: false, parseAttributeValue: false, trimValues: true,
-  ignoreDeclaration: true, ignorePiTags: true, htmlEntities: true,
+  ignoreDeclaration: true, ignorePiTags: true, htmlEntities: true, maxNestedTags: MAX_XML_DEPTH,
   stopNodes: ['*.EmbeddedDocumentBinaryObject', '*.AttachmentBinaryObject'],
 });
 
@@ -134,6 +137,16 @@ function validDay(y: number, m: number, d: number): boolean {
 
 const iso = (y: string, m: string, d: string) => (validDay(+y, +m, +d) ? `${y}-${m}-${d}` : undefined);
 
+/** Digits before the decimal point: ≥ 10^13 is no invoice amount, and the sheet's numbers (doubles) lose cents there. */
+export const MAX_INTEGER_DIGITS = 13;
+/** Decimals: with 13 + 20 digits, sums stay exact at D's 40 significant digits. */
+export const MAX_DECIMALS = 20;
+
+/** A value from the document as an error message quotes it: at most 40 characters. */
+export function shortened(raw: string, max = 40): string {
+  return raw.length <= max ? raw : `${raw.slice(0, max)}… (${raw.length} characters)`;
+}
+
 /** Reads the values of one document, naming it in every error. */
 class Reader {
   constructor(public label: string) {}
@@ -146,16 +159,22 @@ class Reader {
     return v === undefined ? this.fail(`has no ${what}`) : v;
   }
 
-  decimal(raw: string | undefined, what: string): string | undefined {
+  /** A decimal within ±10^13 and MAX_DECIMALS; `path` ends with the element's name, for the message. */
+  decimal(raw: string | undefined, what: string, path: string): string | undefined {
     if (raw === undefined) return undefined;
-    return normalDecimal(raw) ?? this.fail(`has ${what} "${raw}", which is not a decimal number`);
+    const where = `${what} "${shortened(raw)}" in <${path.split('/').pop()}>`;
+    const v = normalDecimal(raw) ?? this.fail(`has ${where}, which is not a decimal number`);
+    const [int, fraction = ''] = v.replace('-', '').split('.');
+    if (int.length > MAX_INTEGER_DIGITS) this.fail(`has ${where}, which is beyond ±10^${MAX_INTEGER_DIGITS} (${int.length} digits before the decimal point)`);
+    if (fraction.length > MAX_DECIMALS) this.fail(`has ${where}, which has ${fraction.length} decimals (at most ${MAX_DECIMALS} are read)`);
+    return v;
   }
 
   /** xsd:date, as UBL writes it (a time zone is allowed and dropped). */
   ublDate(raw: string | undefined, what: string): string | undefined {
     if (raw === undefined) return undefined;
     const m = /^(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?$/.exec(raw);
-    return (m && iso(m[1], m[2], m[3])) ?? this.fail(`has ${what} "${raw}", which is not a date (YYYY-MM-DD)`);
+    return (m && iso(m[1], m[2], m[3])) ?? this.fail(`has ${what} "${shortened(raw)}", which is not a date (YYYY-MM-DD)`);
   }
 
   /** udt:DateTimeString format 102 (YYYYMMDD), the only date format EN 16931 allows in CII. */
@@ -164,15 +183,15 @@ class Reader {
     const raw = text(s);
     if (raw === undefined) return undefined;
     const format = attr(s, 'format');
-    if (format !== undefined && format !== '102') this.fail(`has ${what} in date format ${format}; EN 16931 allows 102 (YYYYMMDD) only`);
+    if (format !== undefined && format !== '102') this.fail(`has ${what} in date format ${shortened(format)}; EN 16931 allows 102 (YYYYMMDD) only`);
     const m = /^(\d{4})(\d{2})(\d{2})$/.exec(raw);
-    return (m && iso(m[1], m[2], m[3])) ?? this.fail(`has ${what} "${raw}", which is not a date in format 102 (YYYYMMDD)`);
+    return (m && iso(m[1], m[2], m[3])) ?? this.fail(`has ${what} "${shortened(raw)}", which is not a date in format 102 (YYYYMMDD)`);
   }
 
   /** xsd:boolean: true, false, 1 or 0 (ubl-tc434-example2 writes 0 and 1). */
   indicator(raw: string | undefined, what: string): boolean {
     const v = this.need(raw, what);
-    if (!['true', 'false', '1', '0'].includes(v)) this.fail(`has ${what} "${raw}", which is not a boolean (true, false, 1, 0)`);
+    if (!['true', 'false', '1', '0'].includes(v)) this.fail(`has ${what} "${shortened(v)}", which is not a boolean (true, false, 1, 0)`);
     return v === 'true' || v === '1';
   }
 }
@@ -208,10 +227,10 @@ function inCurrency(nodes: unknown[], currency: string): unknown {
 function fromUbl(inv: unknown, credit: boolean): ReceivedInvoice {
   const r = new Reader(`UBL ${credit ? 'CreditNote' : 'Invoice'}`);
   const number = r.need(txt(inv, 'ID'), 'invoice number (BT-1)');
-  r.label += ` ${number}`;
+  r.label += ` ${shortened(number)}`;
   const currency = r.need(txt(inv, 'DocumentCurrencyCode'), 'invoice currency code (BT-5)');
-  const amount = (n: unknown, what: string) => r.decimal(text(n), what);
-  const needAmount = (n: unknown, what: string) => r.need(amount(n, what), what);
+  const amount = (n: unknown, path: string, what: string) => r.decimal(text(first(n, path)), what, path);
+  const needAmount = (n: unknown, path: string, what: string) => r.need(amount(n, path, what), what);
 
   const party = (p: unknown, role: string) => {
     const schemes = all(p, 'PartyTaxScheme').map((s) => ({ id: txt(s, 'CompanyID'), scheme: txt(s, 'TaxScheme/ID')?.toUpperCase() }));
@@ -236,13 +255,13 @@ function fromUbl(inv: unknown, credit: boolean): ReceivedInvoice {
     return compact({
       id,
       name: r.need(txt(l, 'Item/Name'), what('item name (BT-153)')),
-      quantity: needAmount(q, what('invoiced quantity (BT-129)')),
+      quantity: needAmount(l, credit ? 'CreditedQuantity' : 'InvoicedQuantity', what('invoiced quantity (BT-129)')),
       unitCode: attr(q, 'unitCode') || undefined,
-      price: amount(first(l, 'Price/PriceAmount'), what('item net price (BT-146)')),
-      baseQuantity: amount(first(l, 'Price/BaseQuantity'), what('item price base quantity (BT-149)')),
-      net: needAmount(first(l, 'LineExtensionAmount'), what('line net amount (BT-131)')),
+      price: amount(l, 'Price/PriceAmount', what('item net price (BT-146)')),
+      baseQuantity: amount(l, 'Price/BaseQuantity', what('item price base quantity (BT-149)')),
+      net: needAmount(l, 'LineExtensionAmount', what('line net amount (BT-131)')),
       category: txt(l, 'Item/ClassifiedTaxCategory/ID'),
-      rate: r.decimal(txt(l, 'Item/ClassifiedTaxCategory/Percent'), what('VAT rate (BT-152)')),
+      rate: r.decimal(txt(l, 'Item/ClassifiedTaxCategory/Percent'), what('VAT rate (BT-152)'), 'Item/ClassifiedTaxCategory/Percent'),
     });
   });
 
@@ -251,9 +270,9 @@ function fromUbl(inv: unknown, credit: boolean): ReceivedInvoice {
     .filter((s) => [undefined, currency].includes(attr(first(s, 'TaxAmount'), 'currencyID')))
     .map((s) => compact({
       category: r.need(txt(s, 'TaxCategory/ID'), 'VAT category code (BT-118) in the VAT breakdown'),
-      rate: r.decimal(txt(s, 'TaxCategory/Percent'), 'VAT category rate (BT-119)'),
-      taxable: needAmount(first(s, 'TaxableAmount'), 'VAT category taxable amount (BT-116)'),
-      tax: needAmount(first(s, 'TaxAmount'), 'VAT category tax amount (BT-117)'),
+      rate: r.decimal(txt(s, 'TaxCategory/Percent'), 'VAT category rate (BT-119)', 'TaxCategory/Percent'),
+      taxable: needAmount(s, 'TaxableAmount', 'VAT category taxable amount (BT-116)'),
+      tax: needAmount(s, 'TaxAmount', 'VAT category tax amount (BT-117)'),
       exemptionReason: txt(s, 'TaxCategory/TaxExemptionReason') ?? txt(s, 'TaxCategory/TaxExemptionReasonCode'),
     }));
 
@@ -262,15 +281,15 @@ function fromUbl(inv: unknown, credit: boolean): ReceivedInvoice {
     const bt = charge ? 'BT-99' : 'BT-92';
     return compact({
       charge,
-      amount: needAmount(first(a, 'Amount'), `document level ${charge ? 'charge' : 'allowance'} amount (${bt})`),
+      amount: needAmount(a, 'Amount', `document level ${charge ? 'charge' : 'allowance'} amount (${bt})`),
       reason: txt(a, 'AllowanceChargeReason') ?? txt(a, 'AllowanceChargeReasonCode'),
       category: txt(a, 'TaxCategory/ID'),
-      rate: r.decimal(txt(a, 'TaxCategory/Percent'), 'document level allowance or charge VAT rate'),
+      rate: r.decimal(txt(a, 'TaxCategory/Percent'), 'document level allowance or charge VAT rate', 'TaxCategory/Percent'),
     });
   });
 
   const m = r.need(first(inv, 'LegalMonetaryTotal'), 'document totals (BG-22, LegalMonetaryTotal)');
-  const stated = { allowances: amount(first(m, 'AllowanceTotalAmount'), 'BT-107'), charges: amount(first(m, 'ChargeTotalAmount'), 'BT-108') };
+  const stated = { allowances: amount(m, 'AllowanceTotalAmount', 'BT-107'), charges: amount(m, 'ChargeTotalAmount', 'BT-108') };
   const means = all(inv, 'PaymentMeans');
   const account = means.map((x) => first(x, 'PayeeFinancialAccount')).find((x) => x !== undefined);
 
@@ -294,14 +313,14 @@ function fromUbl(inv: unknown, credit: boolean): ReceivedInvoice {
     allowances: stated.allowances ?? '0.00',
     charges: stated.charges ?? '0.00',
     totals: compact({
-      lines: needAmount(first(m, 'LineExtensionAmount'), 'sum of invoice line net amounts (BT-106)'),
-      taxExclusive: needAmount(first(m, 'TaxExclusiveAmount'), 'total amount without VAT (BT-109)'),
-      tax: amount(inCurrency(all(inv, 'TaxTotal/TaxAmount'), currency), 'total VAT amount (BT-110)'),
-      taxInclusive: needAmount(first(m, 'TaxInclusiveAmount'), 'total amount with VAT (BT-112)'),
+      lines: needAmount(m, 'LineExtensionAmount', 'sum of invoice line net amounts (BT-106)'),
+      taxExclusive: needAmount(m, 'TaxExclusiveAmount', 'total amount without VAT (BT-109)'),
+      tax: r.decimal(text(inCurrency(all(inv, 'TaxTotal/TaxAmount'), currency)), 'total VAT amount (BT-110)', 'TaxAmount'),
+      taxInclusive: needAmount(m, 'TaxInclusiveAmount', 'total amount with VAT (BT-112)'),
       ...stated,
-      prepaid: amount(first(m, 'PrepaidAmount'), 'paid amount (BT-113)'),
-      rounding: amount(first(m, 'PayableRoundingAmount'), 'rounding amount (BT-114)'),
-      payable: needAmount(first(m, 'PayableAmount'), 'amount due for payment (BT-115)'),
+      prepaid: amount(m, 'PrepaidAmount', 'paid amount (BT-113)'),
+      rounding: amount(m, 'PayableRoundingAmount', 'rounding amount (BT-114)'),
+      payable: needAmount(m, 'PayableAmount', 'amount due for payment (BT-115)'),
     }),
     payment: compact({
       code: txt(means[0], 'PaymentMeansCode'),
@@ -319,13 +338,13 @@ function fromCii(root: unknown): ReceivedInvoice {
   const r = new Reader('CII CrossIndustryInvoice');
   const doc = first(root, 'ExchangedDocument');
   const number = r.need(txt(doc, 'ID'), 'invoice number (BT-1)');
-  r.label += ` ${number}`;
+  r.label += ` ${shortened(number)}`;
   const tx = first(root, 'SupplyChainTradeTransaction');
   const agreement = first(tx, 'ApplicableHeaderTradeAgreement');
   const settlement = first(tx, 'ApplicableHeaderTradeSettlement');
   const currency = r.need(txt(settlement, 'InvoiceCurrencyCode'), 'invoice currency code (BT-5)');
-  const amount = (n: unknown, what: string) => r.decimal(text(n), what);
-  const needAmount = (n: unknown, what: string) => r.need(amount(n, what), what);
+  const amount = (n: unknown, path: string, what: string) => r.decimal(text(first(n, path)), what, path);
+  const needAmount = (n: unknown, path: string, what: string) => r.need(amount(n, path, what), what);
 
   const party = (p: unknown, role: string) => {
     const ids = all(p, 'SpecifiedTaxRegistration/ID').map((n) => ({ id: text(n), scheme: attr(n, 'schemeID')?.toUpperCase() }));
@@ -351,21 +370,21 @@ function fromCii(root: unknown): ReceivedInvoice {
     return compact({
       id,
       name: r.need(txt(l, 'SpecifiedTradeProduct/Name'), what('item name (BT-153)')),
-      quantity: needAmount(q, what('invoiced quantity (BT-129)')),
+      quantity: needAmount(l, 'SpecifiedLineTradeDelivery/BilledQuantity', what('invoiced quantity (BT-129)')),
       unitCode: attr(q, 'unitCode') || undefined,
-      price: amount(first(l, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/ChargeAmount'), what('item net price (BT-146)')),
-      baseQuantity: amount(first(l, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/BasisQuantity'), what('item price base quantity (BT-149)')),
-      net: needAmount(first(s, 'SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount'), what('line net amount (BT-131)')),
+      price: amount(l, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/ChargeAmount', what('item net price (BT-146)')),
+      baseQuantity: amount(l, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/BasisQuantity', what('item price base quantity (BT-149)')),
+      net: needAmount(s, 'SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount', what('line net amount (BT-131)')),
       category: txt(s, 'ApplicableTradeTax/CategoryCode'),
-      rate: r.decimal(txt(s, 'ApplicableTradeTax/RateApplicablePercent'), what('VAT rate (BT-152)')),
+      rate: r.decimal(txt(s, 'ApplicableTradeTax/RateApplicablePercent'), what('VAT rate (BT-152)'), 'ApplicableTradeTax/RateApplicablePercent'),
     });
   });
 
   const vat = all(settlement, 'ApplicableTradeTax').map((t) => compact({
     category: r.need(txt(t, 'CategoryCode'), 'VAT category code (BT-118) in the VAT breakdown'),
-    rate: r.decimal(txt(t, 'RateApplicablePercent'), 'VAT category rate (BT-119)'),
-    taxable: needAmount(first(t, 'BasisAmount'), 'VAT category taxable amount (BT-116)'),
-    tax: needAmount(first(t, 'CalculatedAmount'), 'VAT category tax amount (BT-117)'),
+    rate: r.decimal(txt(t, 'RateApplicablePercent'), 'VAT category rate (BT-119)', 'RateApplicablePercent'),
+    taxable: needAmount(t, 'BasisAmount', 'VAT category taxable amount (BT-116)'),
+    tax: needAmount(t, 'CalculatedAmount', 'VAT category tax amount (BT-117)'),
     exemptionReason: txt(t, 'ExemptionReason') ?? txt(t, 'ExemptionReasonCode'),
   }));
 
@@ -374,15 +393,15 @@ function fromCii(root: unknown): ReceivedInvoice {
     const bt = charge ? 'BT-99' : 'BT-92';
     return compact({
       charge,
-      amount: needAmount(first(a, 'ActualAmount'), `document level ${charge ? 'charge' : 'allowance'} amount (${bt})`),
+      amount: needAmount(a, 'ActualAmount', `document level ${charge ? 'charge' : 'allowance'} amount (${bt})`),
       reason: txt(a, 'Reason') ?? txt(a, 'ReasonCode'),
       category: txt(a, 'CategoryTradeTax/CategoryCode'),
-      rate: r.decimal(txt(a, 'CategoryTradeTax/RateApplicablePercent'), 'document level allowance or charge VAT rate'),
+      rate: r.decimal(txt(a, 'CategoryTradeTax/RateApplicablePercent'), 'document level allowance or charge VAT rate', 'CategoryTradeTax/RateApplicablePercent'),
     });
   });
 
   const m = r.need(first(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation'), 'document totals (BG-22, SpecifiedTradeSettlementHeaderMonetarySummation)');
-  const stated = { allowances: amount(first(m, 'AllowanceTotalAmount'), 'BT-107'), charges: amount(first(m, 'ChargeTotalAmount'), 'BT-108') };
+  const stated = { allowances: amount(m, 'AllowanceTotalAmount', 'BT-107'), charges: amount(m, 'ChargeTotalAmount', 'BT-108') };
   const terms = all(settlement, 'SpecifiedTradePaymentTerms');
   const means = all(settlement, 'SpecifiedTradeSettlementPaymentMeans');
   const dueDate = terms.map((t) => r.ciiDate(first(t, 'DueDateDateTime'), 'due date (BT-9)')).find((d) => d !== undefined);
@@ -406,14 +425,14 @@ function fromCii(root: unknown): ReceivedInvoice {
     allowances: stated.allowances ?? '0.00',
     charges: stated.charges ?? '0.00',
     totals: compact({
-      lines: needAmount(first(m, 'LineTotalAmount'), 'sum of invoice line net amounts (BT-106)'),
-      taxExclusive: needAmount(first(m, 'TaxBasisTotalAmount'), 'total amount without VAT (BT-109)'),
-      tax: amount(inCurrency(all(m, 'TaxTotalAmount'), currency), 'total VAT amount (BT-110)'),
-      taxInclusive: needAmount(first(m, 'GrandTotalAmount'), 'total amount with VAT (BT-112)'),
+      lines: needAmount(m, 'LineTotalAmount', 'sum of invoice line net amounts (BT-106)'),
+      taxExclusive: needAmount(m, 'TaxBasisTotalAmount', 'total amount without VAT (BT-109)'),
+      tax: r.decimal(text(inCurrency(all(m, 'TaxTotalAmount'), currency)), 'total VAT amount (BT-110)', 'TaxTotalAmount'),
+      taxInclusive: needAmount(m, 'GrandTotalAmount', 'total amount with VAT (BT-112)'),
       ...stated,
-      prepaid: amount(first(m, 'TotalPrepaidAmount'), 'paid amount (BT-113)'),
-      rounding: amount(first(m, 'RoundingAmount'), 'rounding amount (BT-114)'),
-      payable: needAmount(first(m, 'DuePayableAmount'), 'amount due for payment (BT-115)'),
+      prepaid: amount(m, 'TotalPrepaidAmount', 'paid amount (BT-113)'),
+      rounding: amount(m, 'RoundingAmount', 'rounding amount (BT-114)'),
+      payable: needAmount(m, 'DuePayableAmount', 'amount due for payment (BT-115)'),
     }),
     payment: compact({
       code: txt(means[0], 'TypeCode'),
@@ -427,7 +446,6 @@ function fromCii(root: unknown): ReceivedInvoice {
 
 // ---------- the document ----------
 
-/** The root element's qualified name and namespace, read from its start tag (the parser drops xmlns attributes with the prefixes). */
 /**
  * Which e-invoice document a text is, from its root element and namespace (UBL Invoice or
  * CreditNote, CII CrossIndustryInvoice), or undefined: one test for the reader, the PDF
@@ -441,22 +459,66 @@ export function eInvoiceRoot(xml: string): { local: 'Invoice' | 'CreditNote' | '
   return known && root.ns === known.ns ? { local: local as 'Invoice' | 'CreditNote' | 'CrossIndustryInvoice', syntax: known.syntax } : undefined;
 }
 
+/**
+ * The root element's name and namespace, from its start tag (the parser drops xmlns attributes
+ * with the prefixes). Scanned with indexOf and sticky
+ * regular expressions only: the PDF attachment search runs this on any XML a supplier sends, and
+ * a backtracking pattern takes seconds on "<!--" repeated 20,000 times.
+ */
 function rootElement(xml: string): { name: string; ns?: string } | undefined {
-  const skip = /\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/y;
+  const space = /\s*/y;
   let at = 0;
   for (;;) {
-    skip.lastIndex = at;
-    if (!skip.exec(xml)) break;
-    at = skip.lastIndex;
+    space.lastIndex = at;
+    space.exec(xml);
+    at = space.lastIndex;
+    const end = xml.startsWith('<?', at) ? after(xml, '?>', at + 2)
+      : xml.startsWith('<!--', at) ? after(xml, '-->', at + 4)
+      : xml.startsWith('<!DOCTYPE', at) ? doctypeEnd(xml, at + 9)
+      : at;
+    if (end < 0) return undefined;
+    if (end === at) break;
+    at = end;
   }
-  const tag = /<([^\s/>]+)((?:[^>"']|"[^"]*"|'[^']*')*)>/y;
-  tag.lastIndex = at;
-  const m = tag.exec(xml);
+  const name = /<([^\s/>]+)/y;
+  name.lastIndex = at;
+  const m = name.exec(xml);
   if (!m) return undefined;
+  let close = name.lastIndex; // the start tag's ">", outside quoted attribute values
+  for (; close < xml.length && xml[close] !== '>'; close++) {
+    if (xml[close] === '"' || xml[close] === "'") close = xml.indexOf(xml[close], close + 1);
+    if (close < 0) return undefined;
+  }
+  if (close >= xml.length) return undefined;
   const colon = m[1].indexOf(':');
   const xmlns = colon < 0 ? 'xmlns' : `xmlns:${m[1].slice(0, colon)}`;
-  for (const a of m[2].matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) if (a[1] === xmlns) return { name: m[1], ns: (a[2] ?? a[3]).trim() };
+  const attribute = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+  attribute.lastIndex = name.lastIndex;
+  for (let a = attribute.exec(xml); a && attribute.lastIndex <= close; a = attribute.exec(xml)) {
+    if (a[1] === xmlns) return { name: m[1], ns: (a[2] ?? a[3]).trim() };
+  }
   return { name: m[1] };
+}
+
+/** The position after the next `token` from `from`, or -1. */
+function after(xml: string, token: string, from: number): number {
+  const i = xml.indexOf(token, from);
+  return i < 0 ? -1 : i + token.length;
+}
+
+/** The position after a DOCTYPE's closing ">", or -1: outside quotes and comments, after the internal subset's "]". */
+function doctypeEnd(xml: string, from: number): number {
+  let subset = false;
+  for (let i = from; i < xml.length; i++) {
+    const c = xml[i];
+    if (c === '"' || c === "'") i = xml.indexOf(c, i + 1);
+    else if (xml.startsWith('<!--', i)) i = after(xml, '-->', i + 4) - 1;
+    else if (c === '[') subset = true;
+    else if (c === ']') subset = false;
+    else if (c === '>' && !subset) return i + 1;
+    if (i < 0) return -1;
+  }
+  return -1;
 }
 
 /** Whether the document ends in text rather than in markup (an end tag, a comment or a processing instruction). */
@@ -464,21 +526,87 @@ function textAfterRoot(xml: string): boolean {
   return !xml.trimEnd().endsWith('>');
 }
 
+// ---------- limits ----------
+
+/**
+ * Longest text handed on for a Received or ReceivedLines cell (Sheets holds 50,000 characters a
+ * cell; the host enforces that): a 40,000-character item name is cut, ending in "…".
+ */
+export const MAX_TEXT = 32_000;
+
+export function clipText(s: string): string {
+  if (s.length <= MAX_TEXT) return s;
+  const end = /[\uD800-\uDBFF]/.test(s[MAX_TEXT - 2]) ? MAX_TEXT - 2 : MAX_TEXT - 1; // not half a surrogate pair
+  return `${s.slice(0, end)}…`;
+}
+
+/** Every string of a parsed invoice clipped to MAX_TEXT. */
+function clipped<T>(v: T): T {
+  if (typeof v === 'string') return clipText(v) as T;
+  if (Array.isArray(v)) return v.map(clipped) as T;
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clipped(x)])) as T;
+  return v;
+}
+
+/**
+ * The parser reads about 4 MB of text a second (Node; Apps Script is slower), attachments much
+ * faster: the biggest real e-invoices (10,000 lines, or attachments in base64) stay below 32 MB.
+ */
+export const MAX_XML_CHARS = 32 << 20;
+/** Markup ("<": tags, comments): a 10,000-line UBL invoice has about 900,000. */
+export const MAX_XML_MARKUP = 1_000_000;
+/** Entity and character references ("&"): each one is work for the parser. */
+export const MAX_XML_REFERENCES = 1_000_000;
+
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** Whether `xml` holds more than `max` of `char` (indexOf: fast, stops at the limit). */
+function moreThan(xml: string, char: string, max: number): boolean {
+  let n = 0;
+  for (let at = xml.indexOf(char); at >= 0; at = xml.indexOf(char, at + 1)) if (++n > max) return true;
+  return false;
+}
+
+/**
+ * What is refused before the parser runs, so that a hostile file costs at most a few seconds:
+ * its size, entity declarations (an external entity would name a file or URL to read, internal
+ * ones expand to gigabytes: "billion laughs"; e-invoices declare none), and the amount of markup.
+ */
+function checkBounds(xml: string): void {
+  if (xml.length > MAX_XML_CHARS) throw new BillingError(`the XML has ${thousands(xml.length)} characters; more than ${MAX_XML_CHARS >> 20} MB is not read`);
+  if (xml.includes('<!ENTITY')) {
+    throw new BillingError('the XML declares entities (<!ENTITY …>); e-invoices declare none, and such declarations can name outside files or expand to gigabytes, so it is not read');
+  }
+  if (moreThan(xml, '<', MAX_XML_MARKUP)) throw new BillingError(`the XML has more than ${thousands(MAX_XML_MARKUP)} tags; it is not read`);
+  if (moreThan(xml, '&', MAX_XML_REFERENCES)) throw new BillingError(`the XML has more than ${thousands(MAX_XML_REFERENCES)} entity or character references (&…;); it is not read`);
+}
+
+// ---------- reading ----------
+
 /**
  * Reads an EN 16931 e-invoice (UBL Invoice or CreditNote, CII CrossIndustryInvoice). Throws a
- * BillingError for malformed XML, for a document that is not an e-invoice, and for an invoice
- * without its number, dates, currency or totals, or with an amount that is not a decimal.
+ * BillingError for malformed XML, for XML beyond the limits above, for a document that is not an
+ * e-invoice, and for an invoice without its number, dates, currency or totals, or with an amount
+ * that is not a decimal or beyond ±10^13. Texts longer than MAX_TEXT are clipped.
  */
 export function parseEInvoice(xml: string): ReceivedInvoice {
   const src = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+  checkBounds(src);
   const valid = XMLValidator.validate(src);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
-    throw new BillingError(`malformed XML: ${msg}${line ? ` (line ${line}${col ? `, column ${col}` : ''})` : ''}`);
+    throw new BillingError(`malformed XML: ${shortened(msg, 200)}${line ? ` (line ${line}${col ? `, column ${col}` : ''})` : ''}`);
   }
   // The validator and the parser both let text after the root element pass ("<a/>junk").
   if (textAfterRoot(src)) throw new BillingError('malformed XML: text after the root element');
-  const tree = parser.parse(src) as Obj;
+  let tree: Obj;
+  try {
+    tree = parser.parse(src) as Obj;
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/nested/i.test(msg)) throw new BillingError(`the XML nests elements more than ${MAX_XML_DEPTH} deep (e-invoices: about 10); it is not read`);
+    throw new BillingError(`the XML cannot be read: ${shortened(msg, 200)}`);
+  }
   const keys = Object.keys(tree);
   if (keys.includes('#text')) throw new BillingError('malformed XML: text outside the root element');
   if (keys.length !== 1 || Array.isArray(tree[keys[0]])) throw new BillingError('malformed XML: more than one root element');
@@ -486,11 +614,11 @@ export function parseEInvoice(xml: string): ReceivedInvoice {
   const local = keys[0];
   const known = Object.prototype.hasOwnProperty.call(NAMESPACES, local) ? NAMESPACES[local] : undefined;
   if (!known || root?.ns !== known.ns) {
-    const name = root?.name ?? local;
-    const ns = known ? ` (its namespace is ${root?.ns ? `"${root.ns}"` : 'none'}, not "${known.ns}")` : '';
+    const name = shortened(root?.name ?? local);
+    const ns = known ? ` (its namespace is ${root?.ns ? `"${shortened(root.ns, 100)}"` : 'none'}, not "${known.ns}")` : '';
     throw new BillingError(`not an e-invoice: root element <${name}> is neither UBL Invoice/CreditNote nor CII CrossIndustryInvoice${ns}`);
   }
-  return known.syntax === 'cii' ? fromCii(tree[local]) : fromUbl(tree[local], local === 'CreditNote');
+  return clipped(known.syntax === 'cii' ? fromCii(tree[local]) : fromUbl(tree[local], local === 'CreditNote'));
 }
 
 // ---------- BR-CO-10 .. BR-CO-16 ----------

@@ -30,6 +30,7 @@ function embeddedFiles(file: PdfFile): FoundFile[] {
   const stack: (PdfValue | undefined)[] = startingPoints(file).reverse();
   while (stack.length) {
     const v = stack.pop();
+    file.budget.spend(1);
     if (isRef(v)) {
       if (!seen.has(v.num)) stack.push(file.objects.get(v.num)?.value);
       seen.add(v.num);
@@ -39,7 +40,8 @@ function embeddedFiles(file: PdfFile): FoundFile[] {
       const found = fileOf(file, v);
       if (found && !streams.has(found.stream)) out.push(found);
       if (found) streams.add(found.stream);
-      stack.push(...[...v.entries.values()].reverse());
+      const entries = [...v.entries.values()];
+      for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]); // not push(...): a dictionary of a million entries overflows the call
     }
   }
   return out;

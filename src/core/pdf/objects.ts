@@ -1,4 +1,5 @@
 // A PDF file as read: its objects by number, its trailers, and following references between them.
+import type { Budget } from './budget';
 import { isDict, isRef, type PdfDict, type PdfValue } from './values';
 
 export interface StreamSpan { start: number; end: number; complete: boolean }
@@ -19,6 +20,8 @@ export interface PdfFile {
   trailers: { order: number; dict: PdfDict }[];
   /** Object streams that could not be read, for the error message when nothing is found. */
   unreadable: string[];
+  /** What reading this file has cost so far, against its limits. */
+  budget: Budget;
 }
 
 /** Follows references (a few hops; a cycle or a missing object is null). */

@@ -1,4 +1,5 @@
 // The PDF tokenizer and value parser, on a latin1 string of the file (charCodeAt is byte access).
+import { PARSE_COST, type Budget } from './budget';
 import { latin1 } from './text';
 import { nameOf, type PdfDict, type PdfName, type PdfRef, type PdfString, type PdfValue } from './values';
 
@@ -15,10 +16,24 @@ export const isWhitespace = (c: number) => CLASS[c] === 1;
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '(': '(', ')': ')', '\\': '\\' };
 /** Deeper nesting is not a real document; the limit keeps a hostile file from exhausting the stack. */
 const MAX_DEPTH = 64;
+// Runs scanned by the regular expression engine: several times faster than a loop over characters
+// on a hostile file's megabyte strings. Sticky or global, used with lastIndex, never re-entered.
+const WORD = /[^\0\t\n\f\r ()<>[\]{}/%]*/y;
+const COMMENT = /[^\r\n]*/y;
+const IN_STRING = /[()\\\r]/g;
+
+/** What one special character in a string costs (the engine's search stops there), in characters. */
+const STRING_STEP = 32;
 
 export class Parser {
   private depth = 0;
-  constructor(readonly s: string, public pos: number) {}
+  private steps = 0;
+  /**
+   * With a budget, every value read (nested ones too: a 60 MB array of names would take gigabytes)
+   * charges PARSE_COST, and each value read from the top its characters, also those scanned before
+   * a failure.
+   */
+  constructor(readonly s: string, public pos: number, private readonly budget?: Budget) {}
 
   /** Skips whitespace and comments. */
   skipSpace(): void {
@@ -26,19 +41,37 @@ export class Parser {
     while (this.pos < s.length) {
       const c = s.charCodeAt(this.pos);
       if (isWhitespace(c)) this.pos++;
-      else if (c === 37 /* % */) while (this.pos < s.length && s[this.pos] !== '\n' && s[this.pos] !== '\r') this.pos++;
-      else return;
+      else if (c === 37 /* % */) {
+        COMMENT.lastIndex = this.pos;
+        COMMENT.exec(s);
+        this.pos = COMMENT.lastIndex;
+      } else return;
     }
   }
 
   /** The run of regular characters at pos (a keyword, number or name body). */
   word(): string {
     const start = this.pos;
-    while (isRegular(this.s.charCodeAt(this.pos))) this.pos++;
+    WORD.lastIndex = start;
+    WORD.exec(this.s);
+    this.pos = WORD.lastIndex;
     return this.s.slice(start, this.pos);
   }
 
   value(): PdfValue {
+    if (!this.budget) return this.read();
+    this.budget.spend(PARSE_COST);
+    if (this.depth) return this.read();
+    const start = this.pos;
+    this.steps = 0;
+    try {
+      return this.read();
+    } finally {
+      this.budget.spend(this.pos - start + this.steps * STRING_STEP);
+    }
+  }
+
+  private read(): PdfValue {
     this.skipSpace();
     if (this.pos >= this.s.length) throw new Malformed('unexpected end of file');
     const c = this.s[this.pos];
@@ -50,7 +83,7 @@ export class Parser {
     if (word === 'true' || word === 'false') return word === 'true';
     if (word === 'null') return null;
     const n = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(word) ? Number(word) : NaN;
-    if (Number.isNaN(n)) throw new Malformed(`unexpected "${word || c}"`);
+    if (Number.isNaN(n)) throw new Malformed(`unexpected "${word.slice(0, 20) || c}"`);
     return Number.isInteger(n) && n >= 0 ? this.refOr(n) : n;
   }
 
@@ -114,10 +147,13 @@ export class Parser {
 
   private hex(): PdfString {
     const end = this.s.indexOf('>', this.pos);
-    if (end < 0) throw new Malformed('unterminated hex string');
+    if (end < 0) {
+      this.pos = this.s.length; // scanned to the end: the budget counts it
+      throw new Malformed('unterminated hex string');
+    }
     const digits = this.s.slice(this.pos + 1, end).replace(/[\0\t\n\f\r ]/g, '');
-    if (!/^[0-9A-Fa-f]*$/.test(digits)) throw new Malformed('bad hex string');
     this.pos = end + 1;
+    if (!/^[0-9A-Fa-f]*$/.test(digits)) throw new Malformed('bad hex string');
     const padded = digits.length % 2 ? `${digits}0` : digits; // an odd last digit is followed by 0
     const bytes = new Uint8Array(padded.length / 2);
     for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(padded.slice(2 * i, 2 * i + 2), 16);
@@ -132,7 +168,13 @@ export class Parser {
     let i = this.pos;
     let start = i + 1;
     for (;;) {
-      if (i >= s.length) throw new Malformed('unterminated string');
+      IN_STRING.lastIndex = i;
+      if (!IN_STRING.exec(s)) {
+        this.pos = s.length; // scanned to the end: the budget counts it
+        throw new Malformed('unterminated string');
+      }
+      i = IN_STRING.lastIndex - 1;
+      this.steps++;
       const c = s[i];
       if (c === '(') depth++;
       else if (c === ')' && --depth === 0) break;

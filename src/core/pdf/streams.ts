@@ -2,6 +2,7 @@
 // timers, so it runs in Apps Script's V8) and the TIFF and PNG predictors.
 import { Inflate, Unzlib } from 'fflate';
 import { BillingError } from '../errors';
+import { PdfLimitError, type Budget } from './budget';
 import { dictOf, resolve, type PdfFile, type PdfObject } from './objects';
 import { nameOf, type PdfDict, type PdfValue } from './values';
 
@@ -18,7 +19,7 @@ export function decodeStream(file: PdfFile, obj: PdfObject, what: string): Uint8
     if (filter !== 'FlateDecode' && filter !== 'Fl') {
       throw new BillingError(`${what} in the PDF uses the ${filter ?? 'unnamed'} filter, which is not supported (only FlateDecode)`);
     }
-    data = unpredict(inflate(data, what), dictOf(file, parms[i]), what);
+    data = unpredict(file, inflate(data, what, file.budget), dictOf(file, parms[i]), what);
   });
   return data;
 }
@@ -33,26 +34,27 @@ const PIECE = 1 << 14;
 class TooLarge extends BillingError {}
 
 /** zlib data; some writers omit or break the zlib header or checksum, so raw deflate is tried too. */
-function inflate(data: Uint8Array, what: string): Uint8Array {
-  for (const attempt of [() => inflateCapped(data, true, what), () => inflateCapped(data.subarray(2), false, what), () => inflateCapped(data, false, what)]) {
+function inflate(data: Uint8Array, what: string, budget: Budget): Uint8Array {
+  for (const attempt of [() => inflateCapped(data, true, what, budget), () => inflateCapped(data.subarray(2), false, what, budget), () => inflateCapped(data, false, what, budget)]) {
     try {
       return attempt();
     } catch (e) {
-      if (e instanceof TooLarge) throw e;
+      if (e instanceof TooLarge || e instanceof PdfLimitError) throw e;
       // next attempt
     }
   }
   throw new BillingError(`the PDF is damaged: the compressed data of ${what} cannot be read`);
 }
 
-/** Inflates in pieces, counting the output, and stops at MAX_STREAM_BYTES. */
-function inflateCapped(data: Uint8Array, zlib: boolean, what: string): Uint8Array {
+/** Inflates in pieces, counting the output against MAX_STREAM_BYTES and the file's budget (a failed attempt's output counts too). */
+function inflateCapped(data: Uint8Array, zlib: boolean, what: string, budget: Budget): Uint8Array {
   const parts: Uint8Array[] = [];
   let total = 0;
   const stream = zlib ? new Unzlib() : new Inflate();
   stream.ondata = (chunk) => {
     total += chunk.length;
     if (total > MAX_STREAM_BYTES) throw new TooLarge(`${what} in the PDF unpacks to more than ${MAX_STREAM_BYTES >> 20} MB; it is not read`);
+    budget.decode(chunk.length, what);
     parts.push(chunk);
   };
   if (!data.length) stream.push(data, true);
@@ -67,25 +69,43 @@ function inflateCapped(data: Uint8Array, zlib: boolean, what: string): Uint8Arra
   return out;
 }
 
+/** Predictor parameters a real stream can have (ISO 32000 7.4.4.4); anything else is refused before a loop runs on it. */
+const PREDICTOR_PARAMS: Record<string, { dflt: number; ok: (n: number) => boolean; allowed: string }> = {
+  Colors: { dflt: 1, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 32, allowed: 'a whole number from 1 to 32' },
+  BitsPerComponent: { dflt: 8, ok: (n) => [1, 2, 4, 8, 16].includes(n), allowed: '1, 2, 4, 8 or 16' },
+  Columns: { dflt: 1, ok: (n) => Number.isInteger(n) && n >= 1 && n <= 1 << 20, allowed: 'a whole number from 1 to 1048576' },
+};
+
 /** Undoes a /Predictor: 2 (TIFF, 8 bits per component) or 10-15 (PNG, a filter type byte per row). */
-function unpredict(data: Uint8Array, parms: PdfDict | undefined, what: string): Uint8Array {
-  const get = (key: string, dflt: number) => {
+function unpredict(file: PdfFile, data: Uint8Array, parms: PdfDict | undefined, what: string): Uint8Array {
+  const present = (key: string) => {
     const v = parms?.entries.get(key);
-    return typeof v === 'number' ? v : dflt;
+    return v === undefined ? undefined : resolve(file, v);
   };
-  const predictor = get('Predictor', 1);
+  const predictor = present('Predictor') ?? 1;
   if (predictor === 1) return data;
-  const colors = get('Colors', 1);
-  const bits = get('BitsPerComponent', 8);
+  if (typeof predictor !== 'number' || !(predictor === 2 || (Number.isInteger(predictor) && predictor >= 10 && predictor <= 15))) {
+    throw new BillingError(`${what} in the PDF uses predictor ${typeof predictor === 'number' ? predictor : '(not a number)'}, which is not supported`);
+  }
+  const get = (key: string) => {
+    const { dflt, ok, allowed } = PREDICTOR_PARAMS[key];
+    const v = present(key) ?? dflt;
+    if (typeof v !== 'number' || !ok(v)) {
+      throw new BillingError(`the PDF is damaged: ${what} has a predictor with /${key} ${typeof v === 'number' ? v : '(not a number)'} (allowed: ${allowed}); it is not read`);
+    }
+    return v;
+  };
+  const colors = get('Colors');
+  const bits = get('BitsPerComponent');
   const bpp = Math.max(1, Math.ceil((colors * bits) / 8));
-  const rowLength = Math.ceil((colors * bits * get('Columns', 1)) / 8);
-  if (predictor >= 10 && predictor <= 15) return unpredictPng(data, bpp, rowLength, what);
-  if (predictor === 2 && bits === 8) return unpredictTiff(data, colors, rowLength);
+  const rowLength = Math.ceil((colors * bits * get('Columns')) / 8);
+  if (predictor >= 10) return unpredictPng(data, bpp, rowLength, what);
+  if (bits === 8) return unpredictTiff(data, colors, rowLength);
   throw new BillingError(`${what} in the PDF uses predictor ${predictor} (${bits} bits), which is not supported`);
 }
 
 function unpredictTiff(data: Uint8Array, colors: number, rowLength: number): Uint8Array {
-  const out = Uint8Array.from(data);
+  const out = data.slice();
   for (let row = 0; row < out.length; row += rowLength) {
     for (let i = row + colors; i < Math.min(row + rowLength, out.length); i++) out[i] += out[i - colors];
   }

@@ -36,9 +36,12 @@ export function textString(bytes: string): string {
 
 /** UTF-8 to a string, without TextDecoder (Apps Script has none): a leading BOM is dropped, invalid bytes become U+FFFD. */
 export function utf8(bytes: Uint8Array): string {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let ascii = i;
+  while (ascii < bytes.length && bytes[ascii] < 0x80) ascii++;
+  if (ascii === bytes.length) return fromCodes(bytes.subarray(i)); // ASCII, as most XML: no buffer twice the size
   const units = new Uint16Array(bytes.length); // never more UTF-16 units than UTF-8 bytes
   let n = 0;
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (i < bytes.length) {
     if (bytes[i] < 0x80) {
       units[n++] = bytes[i++]; // ASCII, most of any XML: no tuple to allocate
