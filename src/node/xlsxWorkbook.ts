@@ -354,8 +354,9 @@ export async function openWorkbook(path: string): Promise<XlsxWorkbook> {
   }
   resolveUncalculated(bytes, found.sheets, tables, pending);
   tables.calls.length = 0;
-  const readOnly = found.cannotKeep.length
-    ? `this workbook has ${[...new Set(found.cannotKeep)].join(', ')}, which the billing CLI cannot keep; saving would delete ${found.cannotKeep.length > 1 ? 'them' : 'it'}, so nothing was saved. Keep charts and the like in another workbook, or bill in Google Sheets with the add-on`
+  const objects = [...new Set(found.cannotKeep)];
+  const readOnly = objects.length
+    ? `this workbook has ${objects.join(', ')}, which the billing CLI cannot keep; saving would delete ${objects.length > 1 ? 'them' : 'it'}, so nothing was saved. Keep charts and the like in another workbook, or bill in Google Sheets with the add-on`
     : undefined;
   return {
     path, tables, readOnly,
