@@ -83,7 +83,7 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
   // Left in "sending" by an interrupted send: what does the outbox say?
   const retry = new Set<Invoice>();
   for (const inv of choice.uncertain) {
-    const state = outboxState(outboxes, inv.number!);
+    const state = outboxState(outboxes, inv);
     if (state.pending) {
       report.uncertain.push({ invoiceId: inv.invoiceId, number: inv.number!, eml: state.pending });
     } else if (state.delivered) {
@@ -202,7 +202,7 @@ async function deliver(inv: Invoice, m: InvoiceMail, outbox: string, eml: nodema
   const message = {
     from: { name: m.from.name, address: m.from.address! }, ...(m.replyTo ? { replyTo: one(m.replyTo) } : {}),
     to: m.to.map(one), cc: m.cc.map(one), bcc: m.bcc.map(one), subject: m.subject, text: m.text, html: m.html,
-    messageId: `<${safeFileName(inv.invoiceId)}.${safeFileName(inv.tenantId)}@sheets-billing.invalid>`, date,
+    messageId: messageIdOf(inv), date,
     attachments: [
       { filename: basename(inv.pdfUrl!), content: pdf, contentType: 'application/pdf' },
       ...(!hybrid && inv.xmlUrl && existsSync(inv.xmlUrl) ? [{ filename: basename(inv.xmlUrl), content: readFileSync(inv.xmlUrl), contentType: 'application/xml' }] : []),
@@ -269,28 +269,47 @@ function rememberedOutboxes(ports: Ports): string[] {
   }
 }
 
-/** A pending file in any outbox makes the invoice uncertain; else a delivered .eml means delivered. */
-function outboxState(outboxes: string[], number: string): { pending?: string; delivered?: string } {
+/** The Message-ID of an invoice's mail: the same for every copy and every resend. */
+function messageIdOf(inv: Invoice): string {
+  return `<${safeFileName(inv.invoiceId)}.${safeFileName(inv.tenantId)}@sheets-billing.invalid>`;
+}
+
+/**
+ * A pending file of this invoice in any outbox makes it uncertain; else its delivered .eml means
+ * delivered. A file is the invoice's only if its Message-ID says so (two tenants may number alike).
+ */
+function outboxState(outboxes: string[], inv: Invoice): { pending?: string; delivered?: string } {
+  const mine = (path: string) => existsSync(path) && emlField(path, 'Message-ID') === messageIdOf(inv);
   for (const dir of outboxes) {
-    const f = outboxFiles(dir, number);
-    if (existsSync(f.pending)) return { pending: f.pending };
+    const f = outboxFiles(dir, inv.number!);
+    if (mine(f.pending)) return { pending: f.pending };
   }
   for (const dir of outboxes) {
-    const f = outboxFiles(dir, number);
-    if (existsSync(f.delivered)) return { delivered: f.delivered };
+    const f = outboxFiles(dir, inv.number!);
+    if (mine(f.delivered)) return { delivered: f.delivered };
   }
   return {};
 }
 
-/** Recipients ("to, cc:…, bcc:…") and date of an outbox .eml, read from its header. */
-function emlSummary(path: string): { to: string[]; recipients: string; date?: string } {
+/** A header field of an .eml (unfolded), from its first 64 KB. */
+function emlField(path: string, name: string): string | undefined {
   const fd = openSync(path, 'r');
   const buf = Buffer.alloc(64 * 1024);
-  const n = readSync(fd, buf, 0, buf.length, 0);
-  closeSync(fd);
+  let n: number;
+  try {
+    n = readSync(fd, buf, 0, buf.length, 0);
+  } finally {
+    closeSync(fd);
+  }
   const text = buf.subarray(0, n).toString('utf8');
-  const head = text.slice(0, text.search(/\r?\n\r?\n/) >= 0 ? text.search(/\r?\n\r?\n/) : text.length).replace(/\r?\n[ \t]+/g, ' ');
-  const field = (name: string) => head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
+  return head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+}
+
+/** Recipients ("to, cc:…, bcc:…") and date of an outbox .eml, read from its header. */
+function emlSummary(path: string): { to: string[]; recipients: string; date?: string } {
+  const field = (name: string) => emlField(path, name);
   const list = (name: string) => (field(name) ?? '').split(',').map((a) => (/<([^>]*)>/.exec(a)?.[1] ?? a).trim()).filter(Boolean);
   const to = list('To');
   const date = field('Date') && new Date(field('Date')!);

@@ -4,7 +4,7 @@
 // uncertain), SMTP refusals and broken connections, batches of "sending" marks, and addresses
 // from the sheets checked before anything goes out.
 import { simpleParser } from 'mailparser';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +22,19 @@ import { JsonFileStore } from '../../src/node/jsonStore';
 
 const NOW = () => new Date('2026-12-01T09:00:00Z');
 
+/** Temporary folders of this file, removed at the end. */
+const temps: string[] = [];
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
 async function finalizedBook(edit?: (rows: ReturnType<typeof demoRows>) => void, all = demoRows) {
-  const dir = mkdtempSync(join(tmpdir(), 'billing-mail-'));
+  const dir = tempDir('billing-mail-');
   const path = join(dir, 'book.xlsx');
   const rows = all();
   edit?.(rows);
@@ -183,7 +194,7 @@ describe('sending invoices', () => {
       const after = await reopen(path);
       expect(column(after.book, 'Delivery').filter(([, d]) => d)).toEqual([['RE-2026-00001', 'sending'], ['RE-2026-00005', 'sending']]);
       // The next send runs from elsewhere (another --out): the outbox folder used before is remembered beside the workbook.
-      const elsewhere = mkdtempSync(join(tmpdir(), 'billing-mail-other-'));
+      const elsewhere = tempDir('billing-mail-other-');
       const r = await sendInvoices(after.ports, { outDir: elsewhere, smtp: { host: '127.0.0.1', port: smtp.port }, ids: ['RE-2026-00001', 'RE-2026-00005'], flush: () => after.book.save() });
       expect(r.uncertain).toEqual([]);
       expect(r.failed).toEqual([]);
@@ -205,6 +216,20 @@ describe('sending invoices', () => {
     } finally {
       await smtp.close();
     }
+  });
+
+  it('an outbox file counts only for the invoice its Message-ID names: another tenant\'s invoice with the same number is not recorded from it', async () => {
+    const { dir, path, book, ports } = await finalizedBook((rows) => {
+      rows.Settings![1].numberFormat = 'RE-{yyyy}-{seq:5}'; // the Swiss tenant numbers like the German one
+    });
+    expect(book.tables.objects('Invoices').filter((i) => i['Number'] === 'RE-2026-00001').map((i) => i['Invoice ID'])).toEqual(['I-000001', 'I-000007']);
+    expect((await sendInvoices(ports, { outDir: dir, ids: ['I-000001'], flush: () => book.save() })).sent.map((s) => s.invoiceId)).toEqual(['I-000001']);
+    // The Swiss RE-2026-00001 is left "sending" before anything was written for it.
+    await expect(sendInvoices(ports, { outDir: dir, ids: ['I-000007'], flush: async () => { await book.save(); throw new Error('crash'); } })).rejects.toThrow('crash');
+    const after = await reopen(path);
+    const r = await sendInvoices(after.ports, { outDir: dir, ids: ['I-000007'], flush: () => after.book.save() });
+    expect(r.sent.map((s) => [s.invoiceId, s.recovered ?? false])).toEqual([['I-000007', false]]);
+    expect(r.uncertain).toEqual([]);
   });
 
   it('a mail handed to the server whose answer never came is uncertain: the rest is not tried, and only an explicit resend mails it again', async () => {
