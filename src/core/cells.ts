@@ -11,6 +11,15 @@ import { checkCountry, checkCurrency } from './codes';
 export const MAX_NUMBER = new Decimal('1e13');
 /** Dates outside these years are typos (a 0 in a date cell is 1899-12-30). */
 export const DATE_RANGE = { first: '1970-01-01', last: '2199-12-31' } as const;
+/**
+ * No cell the user fills needs more text than this; longer is a paste gone wrong, and an .xlsx cell
+ * holds at most 32,767 characters, so a finalized invoice carrying it could not be saved whole.
+ */
+export const MAX_TEXT = 10000;
+/** What a spreadsheet shows for a formula that failed: never a value to bill with. */
+const ERROR_VALUE = /^#(N\/A|REF!|VALUE!|NAME\?|DIV\/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA|ERROR!)$/i;
+/** How the .xlsx reader hands over a formula whose result was never computed. */
+export const UNCOMPUTED = '(formula without a computed value';
 /** Ids that become part of file and folder names. */
 const ID = /^[A-Za-z0-9_-]{1,40}$/;
 
@@ -108,8 +117,18 @@ function code(s: string, col: ColumnDef): Parsed {
   return c.ok ? ok(c.code) : fail(c.message);
 }
 
+/** Whether a text cell can be taken as it is (most cells of a large sheet are plain ids and names). */
+export function plainText(v: string): boolean {
+  return v.length <= MAX_TEXT && v[0] !== '#' && !v.includes(UNCOMPUTED);
+}
+
 /** Parse one non-blank cell for a column. */
 export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
+  if (typeof v === 'string') {
+    if (ERROR_VALUE.test(v.trim())) return fail(`"${v}" is an error value of the spreadsheet: fix the formula`);
+    if (v.includes(UNCOMPUTED)) return fail('a formula without a computed value: open and save the file in a spreadsheet program');
+    if (v.length > MAX_TEXT && !col.engine) return fail(`the text is ${v.length} characters long, more than the ${MAX_TEXT} a cell of this sheet may have`);
+  }
   switch (col.type) {
     case 'text':
     case 'ref': {

@@ -1,6 +1,6 @@
 // A whole sheet ↔ typed records, columns found by header name. Bad rows become errors
 // that name sheet, row, column and value; they are skipped, the other rows go on.
-import { isBlank, isDate, parseCell, toCell, type Cell, type ParseContext } from './cells';
+import { isBlank, isDate, parseCell, plainText, toCell, type Cell, type ParseContext } from './cells';
 import { SCHEMA, type TableName } from './schema';
 
 /** A sheet as read in one bulk call: the header row and the data rows below it. */
@@ -52,9 +52,11 @@ export function headerIndex(table: TableName, headers: Cell[]): Map<string, numb
   return out;
 }
 
+/** A cell's value for a message: long texts shortened, so that a report stays readable. */
 export function describeValue(v: Cell): string {
   if (isDate(v)) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
-  return v === null || v === undefined ? '' : String(v);
+  const s = v === null || v === undefined ? '' : String(v);
+  return s.length > 200 ? `${s.slice(0, 200)}… (${s.length} characters)` : s;
 }
 
 export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: ParseContext): ParsedTable<T> {
@@ -89,7 +91,7 @@ export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: P
         continue;
       }
       // Text read as text needs no parsing: most cells of a large sheet are ids and names.
-      if (typeof v === 'string' && (col.type === 'text' || col.type === 'ref') && !col.code) {
+      if (typeof v === 'string' && (col.type === 'text' || col.type === 'ref') && !col.code && plainText(v)) {
         record[col.key] = v.trim();
         continue;
       }

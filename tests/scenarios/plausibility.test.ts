@@ -31,6 +31,9 @@ describe('implausible cells are refused by name', () => {
     ['a start date in 1900', { sheet: 'Subscriptions', values: { startDate: '1900-01-01' } }, 'Subscriptions row 2, column Start Date (value "1900-01-01"): 1900-01-01 is not a plausible date (a billing date lies between 1970-01-01 and 2199-12-31)'],
     ['a quantity of 1E308', { sheet: 'Items', values: { quantity: 1e308 } }, 'Items row 2, column Quantity (value "1e+308"): "1e+308" is too large (a billing amount or quantity stays below 10^13)'],
     ['a price of 10^13', { sheet: 'Products', values: { price: '10000000000000' } }, 'Products row 2, column Price (value "10000000000000"): "10000000000000" is too large (a billing amount or quantity stays below 10^13)'],
+    ['a spreadsheet error value in a name', { sheet: 'Accounts', values: { name: '#N/A' } }, 'Accounts row 2, column Name (value "#N/A"): "#N/A" is an error value of the spreadsheet: fix the formula'],
+    ['a formula the file never computed', { sheet: 'Items', values: { description: '=A1&B1 (formula without a computed value: open and save the file in a spreadsheet program)' } }, 'Items row 2, column Description (value "=A1&B1 (formula without a computed value: open and save the file in a spreadsheet program)"): a formula without a computed value: open and save the file in a spreadsheet program'],
+    ['a 40,000-character description', { sheet: 'Items', values: { description: 'x'.repeat(40000) } }, `Items row 2, column Description (value "${'x'.repeat(200)}… (40000 characters)"): the text is 40000 characters long, more than the 10000 a cell of this sheet may have`],
     ['a tenant id that is a path', { sheet: 'Settings', values: { tenantId: '..' } }, 'Settings row 2, column Tenant ID (value ".."): ".." is not a valid id: use up to 40 letters, digits, - and _'],
   ];
   it.each(cases)('%s', (_what, patch, message) => {
