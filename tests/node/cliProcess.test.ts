@@ -1,7 +1,7 @@
 // The `billing` command as another program meets it: output piped to a reader, and signals.
 // Issue 10, defects 11 (output cut at 64 KB) and 15 (killing the wrapper left the worker running).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -49,6 +49,17 @@ describe('billing as a process', () => {
     expect(r.out.length).toBeGreaterThan(65536);
     const report = JSON.parse(r.out) as { drafts: unknown[] };
     expect(report.drafts).toHaveLength(n);
+  });
+
+  it('a receive that reads nothing leaves the workbook file as it was, byte for byte', async () => {
+    const book = join(dir, 'receive.xlsx');
+    expect((await billing(['-w', book, 'init', '--demo'])).code).toBe(0);
+    const before = readFileSync(book);
+    writeFileSync(join(dir, 'not-an-invoice.xml'), '<order/>');
+    const r = await billing(['-w', book, 'receive', join(dir, 'not-an-invoice.xml')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/NOT READ .*not-an-invoice.xml: not an e-invoice/);
+    expect(readFileSync(book).equals(before)).toBe(true);
   });
 
   it('killed while sending, it sends nothing more: no worker process outlives the command', async () => {

@@ -119,6 +119,18 @@ export function ledgerViolations(raw: RawWorkbook, o: InvariantOptions = {}): st
     }
   }
 
+  // A supplier's invoice is read in once.
+  const rec = raw.Received;
+  if (rec) {
+    const [sup, num] = [rec.headers.indexOf('Supplier'), rec.headers.indexOf('Number')];
+    const seen = new Set<string>();
+    for (const r of rec.rows) {
+      const k = `${String(r[sup])} ${String(r[num])}`;
+      if (seen.has(k)) out.push(`received invoice ${k} twice`);
+      seen.add(k);
+    }
+  }
+
   // The hash chain verifies.
   for (const p of verifyLedger(ds, sha256Hex).problems) out.push(`verify: ${p.number ?? p.invoiceId} (row ${p.row}): ${p.message}`);
 
