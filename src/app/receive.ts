@@ -2,7 +2,7 @@
 // its XML inside) read into the Received and ReceivedLines sheets with their totals checked
 // (BR-CO-10..16) and, where the host ran them, the official rules. A file that is not an e-invoice
 // is reported and nothing of it is written; one already read is skipped.
-import { checkTotals, parseEInvoice, type ReceivedInvoice } from '../core/einvoice/receive';
+import { checkTotals, clipText, parseEInvoice, type ReceivedInvoice } from '../core/einvoice/receive';
 import { eInvoiceFromPdf } from '../core/einvoice/fromPdf';
 import { isPdf } from '../core/pdf/attachments';
 import { utf8 } from '../core/pdf/text';
@@ -42,11 +42,16 @@ export interface ReceiveReport {
   failed: { file: string; reason: string }[];
 }
 
-/** Amounts and quantities as numbers (a decimal string typed into Sheets is read by the sheet's locale). */
+/**
+ * Amounts and quantities as numbers (a decimal string typed into Sheets is read by the sheet's
+ * locale); every text within a cell's length, whatever a supplier's file holds (a VAT breakdown
+ * of thousands of rates, a file name, the rules a file breaks).
+ */
 function numeric(table: 'Received' | 'ReceivedLines', row: Record<string, string | number | boolean>) {
   for (const c of SCHEMA[table].columns) {
     const v = row[c.key];
     if ((c.type === 'money' || c.type === 'number') && typeof v === 'string' && v !== '') row[c.key] = Number(v);
+    else if (typeof v === 'string') row[c.key] = clipText(v);
   }
   return row;
 }

@@ -84,3 +84,16 @@ describe('receiving e-invoices', () => {
     expect(table(p, 'Received').map((row) => row['Checked Against'])).toEqual(['UBL 2.1 schema, EN 16931', 'UBL 2.1 schema, EN 16931']);
   });
 });
+
+describe('received cells stay within a cell', () => {
+  it('a file name of 40,000 characters is cut to 32,000 with "…" in the File column', () => {
+    const p = ports({});
+    const ds = demoLedger();
+    const ours = ds.invoices.map((r) => r.record).find((i) => i.number && i.type === 'invoice')!;
+    const name = `${'n'.repeat(40000)}.xml`;
+    const r = receiveInvoices(p, [{ name, xml: xmlOf(ds, ours, 'xrechnung-ubl') }]);
+    expect(r.failed).toEqual([]);
+    const file = String(table(p, 'Received')[0].File);
+    expect([file.length, file.endsWith('…'), file.startsWith('nnnn')]).toEqual([32000, true, true]);
+  });
+});
