@@ -1,6 +1,7 @@
 // The command-line interface of the local host: `billing <command>` on an .xlsx workbook.
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInvoicing, type RunReport } from '../app/runInvoicing';
 import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
 import { summarize, type InvoiceSummary } from '../app/summary';
@@ -12,7 +13,7 @@ import { demoRows } from '../../sheets-templates/demoGenerator';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { assertNotOpenElsewhere, withFileLock } from './fileLock';
 import { JsonFileStore } from './jsonStore';
-import { sendInvoices } from './outbox';
+import { outboxFiles, sendInvoices } from './outbox';
 import { markSent } from '../app/delivery';
 import { receiveInvoices } from '../app/receive';
 import { readIncoming } from './receiveFiles';
@@ -190,8 +191,11 @@ export function program(): Command {
       const r = await onWorkbook(g(), (ports, save) => sendInvoices(ports, { outDir: o.out, smtp, ids, resend: o.resend, flush: save, progress: g().json ? undefined : progressBar('Sending') }));
       out(g(), r, () => [
         `Sent ${r.sent.length}${smtp ? ` via ${smtp.host}:${smtp.port}` : ' to the outbox'}.`,
-        ...r.sent.map((s) => `  ${s.number} → ${s.to.join(', ')}  (${s.eml})`),
-        ...(r.uncertain.length ? ['', 'Delivery uncertain (a send was interrupted): check, then `billing send --resend <number>` or `billing mark-sent <number>`', ...r.uncertain.map((u) => `  ${u.number}`)] : []),
+        ...r.sent.map((s) => `  ${s.number} → ${s.to.join(', ')}  (${s.eml}${s.recovered ? '; delivered by an interrupted send, recorded now, not mailed again' : ''})`),
+        ...(r.uncertain.length ? [
+          '', 'Delivery uncertain (a send was interrupted while the server had the mail): check, then `billing send --resend <number>` or `billing mark-sent <number>`',
+          ...r.uncertain.map((u) => `  ${u.number}  (the mail: ${outboxFiles(join(o.out, 'outbox'), u.number).pending})`),
+        ] : []),
         ...(r.failed.length ? ['', 'Not sent:', ...r.failed.map((f) => `  ${f.number ?? f.invoiceId}: ${f.reason}`)] : []),
       ].join('\n'));
       if (r.failed.length || r.uncertain.length) process.exitCode = 1;

@@ -47,7 +47,7 @@ export function removeStaleTemps(dir: string, name?: string): void {
 }
 
 /** Flushes a rename to disk: without it a power cut can bring the old directory entry back. */
-function syncDirectory(dir: string): void {
+export function syncDirectory(dir: string): void {
   if (process.platform === 'win32') return; // a directory cannot be opened for fsync there
   const fd = openSync(dir, 'r');
   try {

@@ -12,8 +12,8 @@
 // server, no answer recorded) is "delivery uncertain", never resent by itself. A crash therefore
 // leaves at most the one mail in flight uncertain. The outbox folders used are remembered in the
 // workbook's state file, so a `send` with another --out still finds them.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { readDataset, rowOfInvoice } from '../app/workbook';
 import { BATCH, chooseDeliveries, logInvoices, mailRowsOf, markInvoices, recipientsText } from '../app/delivery';
@@ -25,6 +25,7 @@ import type { Ports } from '../ports';
 import { writePoint } from './crashPoint';
 import { renderFinalPdfs } from './documents';
 import { isFacturXPdf } from './pdfa';
+import { syncDirectory, writeFileAtomic } from './files';
 import type { Progress } from './progress';
 
 export interface SmtpSettings {
@@ -218,12 +219,10 @@ async function deliver(inv: Invoice, m: InvoiceMail, outbox: string, eml: nodema
   const { delivered, pending } = outboxFiles(outbox, inv.number!);
   if (!smtp) {
     // Without SMTP the outbox is the delivery: written whole or not at all.
-    writePoint('send: write the .eml (outbox only)');
-    durableWrite(delivered, raw);
+    writeFileAtomic(delivered, raw, 'send: the .eml (outbox only)');
     return { outcome: 'sent', eml: delivered };
   }
-  writePoint('send: write the .pending.eml');
-  durableWrite(pending, raw);
+  writeFileAtomic(pending, raw, 'send: the .pending.eml');
   let info: { rejected?: unknown[] };
   try {
     writePoint('send: hand the mail to the SMTP server');
@@ -237,7 +236,7 @@ async function deliver(inv: Invoice, m: InvoiceMail, outbox: string, eml: nodema
   }
   writePoint('send: record the acceptance (.pending.eml → .eml)');
   renameSync(pending, delivered);
-  syncDir(outbox);
+  syncDirectory(outbox);
   const refused = (info.rejected ?? []).map(String);
   return { outcome: 'sent', eml: delivered, ...(refused.length ? { note: `refused by the server: ${refused.join(', ')}` } : {}) };
 }
@@ -318,31 +317,4 @@ function emlSummary(path: string): { to: string[]; recipients: string; date?: st
     recipients: [...to, ...list('Cc').map((c) => `cc:${c}`), ...list('Bcc').map((b) => `bcc:${b}`)].join(', '),
     ...(date && !isNaN(date.getTime()) ? { date: date.toISOString() } : {}),
   };
-}
-
-/** Temporary file, fsync, rename, fsync of the folder: after a crash or power cut the file is whole or absent. */
-function durableWrite(path: string, data: Buffer): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  syncDir(dirname(path));
-}
-
-/** Makes a rename in this folder durable (where the platform allows fsync on a folder). */
-function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Windows cannot fsync a folder; the rename itself is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }

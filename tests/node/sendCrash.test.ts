@@ -9,13 +9,16 @@
 // A clean send of the demo's 32 invoices passes over a hundred write points, each run costs a few
 // seconds: by default the crash is tried at the first point of every kind, around the first
 // batch's results and at the end (see crashPoints); SEND_CRASH_ALL=1 crashes at every point
-// (half an hour on a busy machine).
+// (half an hour on a busy machine). After each trial the ledger invariants are checked too
+// (tests/support/invariants.ts; the other commands' crash matrix is crashMatrix.test.ts).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { openWorkbook } from '../../src/node/xlsxWorkbook';
+import type { RawWorkbook } from '../../src/core/dataset';
+import { ledgerViolations } from '../support/invariants';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'billing.mjs');
 const NOW = '2026-12-02T10:00:00Z';
@@ -157,7 +160,7 @@ describe('send killed at a write point, then sent again by a user who checks the
     const problems: string[] = [];
     // The outbox steps of every mail and the batch saves are write points a crash can hit.
     const kinds = new Set(trace.map((t) => kind(t.label)));
-    for (const k of ['send: write the .pending.eml', 'send: hand the mail to the SMTP server', 'send: record the acceptance (.pending.eml → .eml)', 'send: save the workbook']) {
+    for (const k of ['send: the .pending.eml: temp file', 'send: the .pending.eml: rename', 'send: hand the mail to the SMTP server', 'send: record the acceptance (.pending.eml → .eml)', 'send: save the workbook']) {
       if (!kinds.has(k)) problems.push(`a clean send passes no "${k}" write point`);
     }
     const rows: { n: number; label: string; uncertain: number; recovered: number; retried: number; resent: number; markedSent: number }[] = [];
@@ -202,6 +205,7 @@ describe('send killed at a write point, then sent again by a user who checks the
         if (deliveries.get(id) !== 1) problems.push(`${at}: ${number} delivered ${deliveries.get(id) ?? 0} times in the end`);
       }
       const book = await openWorkbook(join(dir, BOOK));
+      for (const v of ledgerViolations(Object.fromEntries(book.tables.sheets) as RawWorkbook)) problems.push(`${at}: ${v}`);
       for (const i of book.tables.objects('Invoices')) {
         if (i['Number'] && i['Delivery'] !== 'sent') problems.push(`${at}: ${i['Number']} ends as "${i['Delivery']}", not sent`);
       }
