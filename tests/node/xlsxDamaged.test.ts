@@ -224,10 +224,8 @@ describe('xlsx saves: temp files, fsync, crash points', () => {
     expect(readdirSync(dir).sort()).toEqual([live, 'book.xlsx', 'notes.tmp-1'].sort());
   });
 
-  it('a save writes the temp file, fsyncs it, renames it over the workbook, then fsyncs the folder', async () => {
-    const { dir, path } = await book();
-    const wb = await openWorkbook(path);
-    runInvoicing(memoryPorts(wb.tables, { now: NOW }), NOV);
+  /** The fsyncs and renames a write makes, in order (files and folders by inode). */
+  async function durability(dir: string, write: () => unknown): Promise<string[]> {
     const events: string[] = [];
     const fsync = jest.spyOn(fs, 'fsyncSync').mockImplementation((fd: number) => {
       const st = fs.fstatSync(fd);
@@ -240,36 +238,30 @@ describe('xlsx saves: temp files, fsync, crash points', () => {
       fs.renameSync(from, to);
     });
     try {
-      await wb.save();
+      await write();
     } finally {
       fsync.mockRestore();
       rename.mockRestore();
     }
-    expect(events).toEqual([
+    return events;
+  }
+
+  it('a save writes the temp file, fsyncs it, renames it over the workbook, then fsyncs the folder', async () => {
+    const { dir, path } = await book();
+    const wb = await openWorkbook(path);
+    runInvoicing(memoryPorts(wb.tables, { now: NOW }), NOV);
+    expect(await durability(dir, () => wb.save())).toEqual([
       `fsync file ${statSync(path).ino}`,
       `rename /.book.xlsx.billing-tmp-${process.pid} → /book.xlsx`,
       `fsync dir ${statSync(dir).ino}`,
     ]);
   });
 
-  it('writeFileAtomic does the same for the other files (state, PDFs, outbox)', () => {
+  it('writeFileAtomic does the same for the other files (state, PDFs, outbox)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'billing-atomic-'));
     const path = join(dir, 'state.json');
-    const events: string[] = [];
-    const fsync = jest.spyOn(fs, 'fsyncSync').mockImplementation((fd: number) => void events.push(fs.fstatSync(fd).isDirectory() ? 'fsync dir' : 'fsync file'));
-    const rename = jest.spyOn(fs, 'renameSync');
-    rename.mockImplementation((from, to) => {
-      events.push(`rename ${String(from).replace(dir, '')} → ${String(to).replace(dir, '')}`);
-      rename.mockRestore();
-      fs.renameSync(from, to);
-    });
-    try {
-      writeFileAtomic(path, '{"a":1}\n');
-    } finally {
-      fsync.mockRestore();
-      rename.mockRestore();
-    }
-    expect(events).toEqual(['fsync file', `rename /.state.json.billing-tmp-${process.pid} → /state.json`, 'fsync dir']);
+    const events = await durability(dir, () => writeFileAtomic(path, '{"a":1}\n'));
+    expect(events).toEqual([`fsync file ${statSync(path).ino}`, `rename /.state.json.billing-tmp-${process.pid} → /state.json`, `fsync dir ${statSync(dir).ino}`]);
     expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n');
   });
 
