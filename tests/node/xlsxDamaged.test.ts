@@ -202,8 +202,8 @@ describe('xlsx: formulas and error values', () => {
     const item = wb.tables.objects('Items')[0];
     expect([item['Quantity'], item['Unit Price']]).toEqual(['#N/A', '#DIV/0!']);
     const errors = runInvoicing(memoryPorts(wb.tables, { now: NOW }), NOV).rowErrors.map((e) => e.text).join('\n');
-    expect(errors).toContain('"#N/A" is not a number');
-    expect(errors).toContain('"#DIV/0!" is not a number');
+    expect(errors).toContain('Items row 2, column Quantity (value "#N/A"): "#N/A" is an error value of the spreadsheet: fix the formula');
+    expect(errors).toContain('Items row 2, column Unit Price (value "#DIV/0!"): "#DIV/0!" is an error value of the spreadsheet: fix the formula');
   });
 });
 
