@@ -145,6 +145,7 @@ describe('fuzz corpus of bad cells and sheets', () => {
 
   it('every case: commands go through or refuse clearly, and the ledger invariants hold after each step', () => {
     const problems = cases.flatMap(([name, mutate]) => cycle(name, mutate));
+    console.log(`fuzz corpus: ${cases.length} bad inputs, each through run, finalize, re-run, credit and next month's run; ${problems.length} problems`);
     expect(problems.slice(0, 30)).toEqual([]);
   });
 
