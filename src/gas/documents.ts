@@ -101,7 +101,7 @@ export class DriveDocuments implements DocumentsPort {
   }
 
   private root(t: Tenant): Folder {
-    if (!t.driveFolderId) throw new BillingError(`Settings has no Drive Folder ID for ${t.tenantId}: run Billing → Set up billing sheets`);
+    if (!t.driveFolderId) throw new BillingError(`Settings has no Drive Folder ID for ${t.tenantId}: run Extensions → Billing → Set up billing sheets`);
     let f = this.folders.get(t.driveFolderId);
     if (!f) {
       try {
@@ -116,7 +116,7 @@ export class DriveDocuments implements DocumentsPort {
   }
 
   private template(t: Tenant): GoogleAppsScript.Drive.File {
-    if (!t.templateId) throw new BillingError(`Settings has no Template ID for ${t.tenantId}: run Billing → Set up billing sheets`);
+    if (!t.templateId) throw new BillingError(`Settings has no Template ID for ${t.tenantId}: run Extensions → Billing → Set up billing sheets`);
     const cached = this.templates.get(t.templateId);
     if (cached) return cached;
     try {

@@ -17,9 +17,11 @@ import { gasMail } from './mail';
 import { HELP } from './help';
 
 export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): void {
-  // In AuthMode.NONE (add-on not yet used in this document) only a menu may be built.
+  // In AuthMode.NONE (add-on not yet used in this document) only a menu may be built. An editor
+  // add-on's menu is createAddonMenu(): Extensions → <add-on name> (in a bound test script, the
+  // project's name); createMenu would be a bound script's own top-level menu.
   const ui = SpreadsheetApp.getUi();
-  ui.createMenu('Billing')
+  ui.createAddonMenu()
     .addItem('Open sidebar', 'showSidebar')
     .addItem('Run invoicing for last month', 'menuRunLastMonth')
     .addItem('Finalize all drafts', 'menuFinalizeAll')

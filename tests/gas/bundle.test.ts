@@ -47,9 +47,11 @@ describe('dist/Code.js', () => {
     expect(sidebars.map((h: { file: string; appended: string }) => [h.file, h.appended])).toEqual([['Sidebar', '<script>openPanel("receivePanel");</script>']]);
   });
 
-  it('onOpen builds the menu', () => {
-    const { ctx, menus } = load(new FakeSpreadsheet());
-    ctx.onOpen({ authMode: 'NONE' });
+  it.each(['NONE', 'LIMITED', 'FULL'])('onOpen in AuthMode.%s builds the add-on menu (Extensions → Billing), not a bound script\'s createMenu', (authMode) => {
+    const { ctx, menus, menuBars } = load(new FakeSpreadsheet());
+    ctx.onOpen({ authMode });
+    // Issue 11, item 6: an editor add-on's menu is createAddonMenu(); createMenu is for bound scripts.
+    expect(menuBars.map((m: { kind: string }) => m.kind)).toEqual(['addon']);
     expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuSendInvoices', 'menuReceiveInvoices', 'menuVerifyLedger', 'menuSetupSheets', 'showHelp']);
     // Menus call top-level functions by name: each must be a global of the bundle.
     for (const fn of menus) expect(typeof ctx[fn]).toBe('function');

@@ -343,3 +343,18 @@ describe('clock, counters and crashes', () => {
     expect(() => raw.getAs('application/pdf')).toThrow(/not supported/);
   });
 });
+
+describe('menus', () => {
+  it('an add-on\'s menu is the one from createAddonMenu (Extensions → add-on); createMenu is recorded as a top-level custom menu', () => {
+    const ss = new FakeSpreadsheet();
+    const g = gasGlobals(ss);
+    const ui = g.globals.SpreadsheetApp.getUi();
+    const sub = ui.createMenu('More').addItem('C', 'fnC');
+    ui.createAddonMenu().addItem('A', 'fnA').addSeparator().addSubMenu(sub).addItem('B', 'fnB').addToUi();
+    expect(g.menus).toEqual(['fnA', 'fnC', 'fnB']);
+    ui.createMenu('Billing').addItem('X', 'fnX').addToUi();
+    // The top-level menu is recorded, but its items are not the add-on's menu.
+    expect(g.menus).toEqual(['fnA', 'fnC', 'fnB']);
+    expect(g.menuBars).toEqual([{ kind: 'addon', name: '', items: ['fnA', 'fnC', 'fnB'] }, { kind: 'custom', name: 'Billing', items: ['fnX'] }]);
+  });
+});

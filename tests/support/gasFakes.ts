@@ -287,18 +287,36 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
   const sidebars: { title: string; file: string; appended: string }[] = [];
   const props = ss.properties;
   const triggers = ss.triggers;
+  /** Functions of the items under Extensions → <add-on>, in order (submenus flattened). */
   const menus: string[] = [];
+  /** Every menu put into the UI, by kind: 'addon' (createAddonMenu) or 'custom' (createMenu(name)). */
+  const menuBars: { kind: 'addon' | 'custom'; name: string; items: string[] }[] = [];
   const services = gasServices(ss);
+  type FakeMenu = { addItem(caption: string, fn: string): FakeMenu; addSeparator(): FakeMenu; addSubMenu(m: FakeMenu): FakeMenu; addToUi(): void; _items: string[] };
+  const menu = (kind: 'addon' | 'custom', name: string): FakeMenu => {
+    const m: FakeMenu = {
+      _items: [],
+      addItem: (_caption, fn) => (m._items.push(fn), m),
+      addSeparator: () => m,
+      // A submenu is made with createMenu(name) and never added to the UI itself.
+      addSubMenu: (sub) => (m._items.push(...sub._items), m),
+      addToUi: () => {
+        menuBars.push({ kind, name, items: [...m._items] });
+        // An editor add-on's menu is createAddonMenu's, under Extensions → <add-on name>; createMenu
+        // is a bound script's top-level menu, so its items are not counted as the add-on's menu.
+        if (kind === 'addon') menus.push(...m._items);
+      },
+    };
+    return m;
+  };
   const ui = {
-    createMenu: () => {
-      const menu = { addItem: (_t: string, fn: string) => (menus.push(fn), menu), addSeparator: () => menu, addToUi: () => undefined };
-      return menu;
-    },
+    createMenu: (name: string) => menu('custom', name),
+    createAddonMenu: () => menu('addon', ''),
     alert: (msg: string) => alerts.push(msg),
     showSidebar: (html: { title: string; file: string; appended: string }) => sidebars.push(html),
   };
   return {
-    alerts, menus, sidebars,
+    alerts, menus, menuBars, sidebars,
     globals: {
       SpreadsheetApp: {
         getActive: () => ss, getUi: () => ui, flush: () => undefined,
