@@ -219,7 +219,9 @@ const TRIGGER_HANDLER = 'onHourlyTrigger';
 export function saveScheduleSettings(s: Schedule) {
   const ports = gasPorts();
   const saved = saveSchedule(ports, s);
-  const mine = ScriptApp.getProjectTriggers().filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER);
+  // This spreadsheet's and user's triggers only: getProjectTriggers() would also list the user's
+  // triggers of this add-on in their other workbooks (and disabling here would delete those).
+  const mine = ScriptApp.getUserTriggers(SpreadsheetApp.getActive()).filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER);
   if (saved.enabled && !mine.length) ScriptApp.newTrigger(TRIGGER_HANDLER).timeBased().everyHours(1).create();
   if (!saved.enabled) mine.forEach((t) => ScriptApp.deleteTrigger(t));
   return { schedule: saved, next: nextScheduledRun(ports) ?? null };

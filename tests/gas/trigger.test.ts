@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { FakeSpreadsheet, gasGlobals } from '../support/gasFakes';
+import { FakeScriptProject, FakeSpreadsheet, gasGlobals } from '../support/gasFakes';
 
 const code = readFileSync(join(__dirname, '../../dist/Code.js'), 'utf8');
 
@@ -36,6 +36,49 @@ describe('hourly trigger', () => {
     expect(() => g.ScriptApp.newTrigger('y').timeBased().everyHours(1).create()).toThrow(/too many time-based triggers/);
     expect(() => g.ScriptApp.newTrigger('y').timeBased().everyHours(0)).toThrow(/more often than once per hour/);
     expect(() => g.PropertiesService.getDocumentProperties().setProperty('k', 'x'.repeat(10 * 1024))).toThrow(/too large/);
+  });
+
+  it('the fake keeps triggers per user and document: getProjectTriggers spans the user\'s documents, getUserTriggers(doc) is one document\'s', () => {
+    const project = new FakeScriptProject();
+    const a = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });
+    const b = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });
+    const inA = gasGlobals(a, 'me@example.com').globals.ScriptApp;
+    const inB = gasGlobals(b, 'me@example.com').globals.ScriptApp;
+    const otherInA = gasGlobals(a, 'other@example.com').globals.ScriptApp;
+    const ta = inA.newTrigger('h').timeBased().everyHours(1).create();
+    const tb = inB.newTrigger('h').timeBased().everyHours(1).create();
+    otherInA.newTrigger('h').timeBased().everyHours(1).create();
+    const ids = (ts: { getUniqueId(): string }[]) => ts.map((t) => t.getUniqueId());
+    // The same user's project triggers include the other workbook's; another user's are never listed.
+    expect(ids(inA.getProjectTriggers())).toEqual([ta.getUniqueId(), tb.getUniqueId()]);
+    expect(ids(inA.getUserTriggers(a))).toEqual([ta.getUniqueId()]);
+    expect(ids(inB.getUserTriggers(b))).toEqual([tb.getUniqueId()]);
+    expect(a.triggers.map((t) => t.user)).toEqual(['me@example.com', 'other@example.com']);
+    // The one-time-trigger limit is per user and document: b's trigger does not count in a.
+    expect(() => inA.newTrigger('h').timeBased().everyHours(1).create()).toThrow(/too many time-based triggers/);
+  });
+
+  it('two workbooks of the same user each enable and disable their own schedule without touching the other\'s trigger', () => {
+    const project = new FakeScriptProject();
+    const a = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });
+    const b = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });
+    const inA = load(a);
+    const inB = load(b);
+    inA.setupBillingSheets();
+    inB.setupBillingSheets();
+    const on = { dayOfMonth: 3, hour: 6, autoFinalize: true, enabled: true };
+    inA.saveScheduleSettings(on);
+    // Issue 11, item 4: with getProjectTriggers, b found a's trigger and installed none of its own.
+    inB.saveScheduleSettings(on);
+    expect(a.triggers.map((t) => t.handler)).toEqual(['onHourlyTrigger']);
+    expect(b.triggers.map((t) => t.handler)).toEqual(['onHourlyTrigger']);
+    // ... and disabling b's schedule deleted a's trigger.
+    inB.saveScheduleSettings({ ...on, enabled: false });
+    expect(b.triggers).toEqual([]);
+    expect(a.triggers.map((t) => t.handler)).toEqual(['onHourlyTrigger']);
+    inA.saveScheduleSettings({ ...on, enabled: false });
+    expect(a.triggers).toEqual([]);
+    expect(project.triggers).toEqual([]);
   });
 
   it('writes a failing scheduled run to the Log sheet instead of failing silently', () => {

@@ -160,6 +160,22 @@ export const TIME_LIMIT_MS = 6 * 60 * 1000;
 
 export interface DailyUsage { day: string; docsCreated: number; mailRecipients: number }
 
+/** An installed trigger: its handler, the user who owns it and the document it belongs to. */
+export interface FakeTrigger { handler: string; user: string; doc: string; id: string }
+
+/**
+ * The Apps Script project (the add-on), shared by every document it is used in: its installed
+ * triggers are stored per user and document. Give two spreadsheets the same project to play one
+ * user's two workbooks.
+ */
+export class FakeScriptProject {
+  triggers: FakeTrigger[] = [];
+  private seq = 0;
+  nextTriggerId() { return `T${++this.seq}`; }
+}
+
+let spreadsheetSeq = 0;
+
 export class FakeSpreadsheet {
   sheets = new Map<string, FakeSheet>();
   /** Counted calls by name ('getValues', 'getValues:Invoices', 'DriveApp.getFileById', 'Element.findText', ...). */
@@ -255,12 +271,19 @@ export class FakeSpreadsheet {
   owner = 'owner@example.com';
   /** LockService.getDocumentLock() is one lock per document, whoever asks. */
   documentLocked = false;
-  /** Document Properties and installed triggers live with the document. */
+  /** Document Properties live with the document. */
   properties = new Map<string, string>();
-  triggers: { handler: string; user: string; id: string }[] = [];
-  constructor(public tz = 'Europe/Berlin', public locale = 'de_DE', opts: { startMs?: number } = {}) {
+  /** The spreadsheet's id (Spreadsheet.getId()); installed triggers name their document by it. */
+  readonly id = `SS${++spreadsheetSeq}`;
+  /** The add-on's project: its triggers span every document of every user (see FakeScriptProject). */
+  project: FakeScriptProject;
+  /** This document's installed triggers, of any user. */
+  get triggers(): FakeTrigger[] { return this.project.triggers.filter((t) => t.doc === this.id); }
+  constructor(public tz = 'Europe/Berlin', public locale = 'de_DE', opts: { startMs?: number; project?: FakeScriptProject } = {}) {
     this.startMs = opts.startMs ?? Date.now();
+    this.project = opts.project ?? new FakeScriptProject();
   }
+  getId() { return this.id; }
   getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
   insertSheet(n: string) {
     const s = new FakeSheet(n, this);
@@ -276,6 +299,8 @@ export class FakeSpreadsheet {
   }
 }
 
+const triggerObject = (t: FakeTrigger) => ({ getHandlerFunction: () => t.handler, getUniqueId: () => t.id, getTriggerSourceId: () => t.doc });
+
 /** A global object for node:vm with the services the bundle touches. */
 /**
  * `user` is who is signed in; `effectiveUser` whom the script runs as (default the same). An
@@ -286,7 +311,7 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
   const alerts: string[] = [];
   const sidebars: { title: string; file: string; appended: string }[] = [];
   const props = ss.properties;
-  const triggers = ss.triggers;
+  const project = ss.project;
   /** Functions of the items under Extensions → <add-on>, in order (submenus flattened). */
   const menus: string[] = [];
   /** Every menu put into the UI, by kind: 'addon' (createAddonMenu) or 'custom' (createMenu(name)). */
@@ -375,7 +400,13 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         }),
       },
       ScriptApp: {
-        getProjectTriggers: () => triggers.map((t) => ({ getHandlerFunction: () => t.handler, getUniqueId: () => t.id })),
+        // Installed triggers belong to the user the script runs as and to one document. getProjectTriggers
+        // is that user's triggers of this project in EVERY document; getUserTriggers(doc) only that document's.
+        getProjectTriggers: () => project.triggers.filter((t) => t.user === effectiveUser).map(triggerObject),
+        getUserTriggers: (doc: FakeSpreadsheet) => {
+          if (!(doc instanceof FakeSpreadsheet)) throw new Error('Exception: Invalid argument: document');
+          return project.triggers.filter((t) => t.user === effectiveUser && t.doc === doc.id).map(triggerObject);
+        },
         newTrigger: (handler: string) => {
           const b = {
             timeBased: () => b,
@@ -384,18 +415,19 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
               if (n < 1) throw new Error('Exception: Add-ons may not create triggers that run more often than once per hour.');
               return b;
             },
+            // An add-on's trigger is bound to the document it was created in and to the user.
             create: () => {
-              if (triggers.some((t) => t.user === user)) throw new Error('Exception: This add-on has created too many time-based triggers in this document for this Google user account.');
-              const t = { handler, user, id: `T${triggers.length + 1}` };
-              triggers.push(t);
-              return { getHandlerFunction: () => handler, getUniqueId: () => t.id };
+              if (ss.triggers.some((t) => t.user === effectiveUser)) throw new Error('Exception: This add-on has created too many time-based triggers in this document for this Google user account.');
+              const t: FakeTrigger = { handler, user: effectiveUser, doc: ss.id, id: project.nextTriggerId() };
+              project.triggers.push(t);
+              return triggerObject(t);
             },
           };
           return b;
         },
         deleteTrigger: (t: { getUniqueId(): string }) => {
-          const i = triggers.findIndex((x) => x.id === t.getUniqueId());
-          if (i >= 0) triggers.splice(i, 1);
+          const i = project.triggers.findIndex((x) => x.id === t.getUniqueId());
+          if (i >= 0) project.triggers.splice(i, 1);
         },
       },
     },
