@@ -52,7 +52,7 @@ console.log('');
 console.log('Apps Script (fake runtime with typical latencies): a monthly cycle driven from the sidebar in ~20 s calls.');
 for (const size of (process.env.BENCH_GAS_SIZES ?? '100,1000').split(',').map(Number)) {
   const g = JSON.parse(execFileSync(process.execPath, [gasScript, String(size)], { encoding: 'utf8' }).trim().split('\n').pop());
-  console.log(`${g.invoices} invoices:`);
+  console.log(`${g.invoices} invoices (every execution first evaluates dist/Code.js: ${g.startupMs.toFixed(1)} ms in node:vm, median of 21):`);
   for (const p of g.phases) {
     console.log(`  ${p.name.padEnd(9)} ${String(p.executions).padStart(4)} calls, Spreadsheet ${String(p.sheetCallCount).padStart(4)} (${p.sheetCalls}); Drive/Docs/Mail ${p.servicePerInvoice.toFixed(1)}/invoice, document edits ${p.elementPerInvoice.toFixed(0)}/invoice; ${p.simulatedSecPerInvoice.toFixed(2)} s/invoice simulated (${p.simulatedMin.toFixed(1)} min), ${(p.realMs / 1000).toFixed(1)} s real`);
   }

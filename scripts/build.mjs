@@ -15,9 +15,39 @@ const probe = await build({ entryPoints: [entry], bundle: true, format: 'esm', w
 const exportsList = Object.values(probe.metafile.outputs).flatMap((o) => o.exports ?? []);
 if (!exportsList.length) throw new Error('build: src/gas/main.ts exports no entry points');
 
+// fflate builds its Huffman tables at its module's top level, which every Apps Script execution
+// would pay for (most of the bundle's start-up), although only reading Factur-X PDFs inflates.
+// esbuild evaluates an ES import up front but a require()d module only at its first require, so
+// in this bundle `import … from 'fflate'` gets a stand-in whose exports require fflate on first
+// call, through a module re-exporting just these names (so fflate stays tree-shaken). src/core keeps
+// its plain import (no require there: it is also the Node host's and the tests' code). Importing a
+// name not listed here fails this build with esbuild's "No matching export": add it here.
+// Forwarded are functions and classes only (`new` on a stand-in returns the real instance). esbuild
+// resolves the require itself (its lazy init of the module): no require is left in dist/Code.js.
+const FFLATE_NAMES = ['Inflate', 'Unzlib'];
+const lazyFflate = {
+  name: 'lazy-fflate',
+  setup(b) {
+    const ns = 'lazy-fflate';
+    // The re-exporting module's own import is the real fflate; every other import gets the stand-in.
+    b.onResolve({ filter: /^fflate$/ }, (args) => (args.importer === 'fflate-used' ? undefined : { path: 'stand-in', namespace: ns }));
+    b.onResolve({ filter: /^fflate-used$/ }, () => ({ path: 'fflate-used', namespace: ns }));
+    b.onLoad({ filter: /^fflate-used$/, namespace: ns }, () => ({ resolveDir: root, loader: 'js', contents: `export { ${FFLATE_NAMES.join(', ')} } from 'fflate';` }));
+    b.onLoad({ filter: /^stand-in$/, namespace: ns }, () => ({
+      resolveDir: root, loader: 'js',
+      contents: [
+        'let real;',
+        'const lazy = (name) => function (...args) { real ??= require("fflate-used"); return new.target ? new real[name](...args) : real[name](...args); };',
+        ...FFLATE_NAMES.map((n) => `export const ${n} = /* @__PURE__ */ lazy(${JSON.stringify(n)});`),
+      ].join('\n'),
+    }));
+  },
+};
+
 // 2. The bundle itself: V8 in Apps Script supports ES2020; no Node APIs are allowed in it.
 await build({
   entryPoints: [entry], bundle: true, format: 'iife', globalName: '__billing', target: 'es2020', platform: 'neutral',
+  plugins: [lazyFflate],
   mainFields: ['module', 'main'], outfile: join(dist, 'Code.js'), legalComments: 'none', charset: 'utf8', logLevel: 'warning',
   banner: { js: '// Built by scripts/build.mjs from src/gas/main.ts. Do not edit: run `npm run build`.' },
   footer: {

@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import { SCHEMA, type TableName } from '../../src/core/schema';
 import { FakeSpreadsheet, gasGlobals } from '../support/gasFakes';
 import { TAX_RULES, DE_TENANT, account, item, product, subscription } from '../support/fixtures';
+import { CII_EXAMPLE, hybridPdf } from '../support/hostileFiles';
 
 const code = readFileSync(join(__dirname, '../../dist/Code.js'), 'utf8');
 const entryPoints: string[] = JSON.parse(readFileSync(join(__dirname, '../../dist/entry-points.json'), 'utf8'));
@@ -32,6 +33,24 @@ describe('dist/Code.js', () => {
       expect(typeof ctx[name]).toBe('function');
       expect(code).toContain(`function ${name}(`);
     }
+  });
+
+  it('builds fflate\'s inflate tables only when a Factur-X PDF is read, not at every execution\'s start-up', () => {
+    const g = gasGlobals(new FakeSpreadsheet());
+    // fflate's bit-reversal table is one Uint16Array(32768), made when its module is evaluated.
+    let tables = 0;
+    const U16 = new Proxy(Uint16Array, { construct: (T, args: [number]) => ((tables += args[0] === 32768 ? 1 : 0), new T(...args)) });
+    const ctx = vm.createContext({ ...g.globals, Uint16Array: U16 }) as Record<string, any>;
+    vm.runInContext(code, ctx);
+    ctx.onOpen({ authMode: 'FULL' });
+    // Issue 11: the tables were ~95 % of the top-level time of every execution, menus and triggers alike.
+    expect(tables).toBe(0);
+    ctx.setupBillingSheets();
+    const pdf = { name: 'supplier.pdf', pdf: hybridPdf(CII_EXAMPLE).toString('base64') };
+    expect(ctx.receiveInvoices([pdf]).received.map((r: { file: string }) => r.file)).toEqual(['supplier.pdf']);
+    expect(tables).toBe(1);
+    ctx.receiveInvoices([{ ...pdf, name: 'again.pdf' }]);
+    expect(tables).toBe(1);
   });
 
   it('opens the sidebar from the HTML file the build ships', () => {
