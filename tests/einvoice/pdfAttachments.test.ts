@@ -12,8 +12,9 @@ import { isPdf, pdfAttachments } from '../../src/core/pdf/attachments';
 import { MAX_STREAM_BYTES } from '../../src/core/pdf/streams';
 import { BillingError } from '../../src/core/errors';
 import { inspectPdf } from '../support/pdfInspect';
+import { einvoiceDir } from '../support/einvoiceValidation';
 
-const DIR = process.env.EINVOICE_DIR ?? join(__dirname, '../../../shared/einvoice');
+const DIR = einvoiceDir();
 const CII_EXAMPLE = readFileSync(join(DIR, 'examples/cii/CII_example1.xml'), 'utf8');
 const SMALL_CII = '<?xml version="1.0" encoding="UTF-8"?>\n<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100">' +
   '<Name>Müller &amp; Söhne – Łódź 😀 (Kopie) \\ ß</Name></rsm:CrossIndustryInvoice>\n';

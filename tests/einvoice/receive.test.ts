@@ -12,10 +12,11 @@ import { invoiceTerms, type EInvoice } from '../../src/core/einvoice/terms';
 import { XRECHNUNG_3, toUbl } from '../../src/core/einvoice/ubl';
 import { BillingError } from '../../src/core/errors';
 import { CH_TENANT, DE_TENANT, account, item, ports, product, subscription, type Rows } from '../support/fixtures';
+import { einvoiceDir } from '../support/einvoiceValidation';
 
 // ---------- the examples ----------
 
-const DIR = process.env.EINVOICE_DIR ?? join(__dirname, '../../../shared/einvoice');
+const DIR = einvoiceDir();
 const filesOf = (syntax: 'ubl' | 'cii') => readdirSync(join(DIR, 'examples', syntax)).filter((f) => f.endsWith('.xml')).sort().map((f) => ({ syntax, file: f, path: join(DIR, 'examples', syntax, f) }));
 const EXAMPLES = [...filesOf('ubl'), ...filesOf('cii')];
 const example = (syntax: 'ubl' | 'cii', file: string) => readFileSync(join(DIR, 'examples', syntax, file), 'utf8');

@@ -9,6 +9,7 @@ import { createWorkbook } from '../../src/node/xlsxWorkbook';
 import { coreDemoRows } from '../../sheets-templates/demoData';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 import { oneInvoiceDoc, oneTenant } from '../support/fixtures';
+import { einvoiceDir } from '../support/einvoiceValidation';
 
 async function billing(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -99,7 +100,7 @@ describe('billing CLI', () => {
   });
 
   it('receive reads supplier e-invoices into the workbook; a non-invoice exits 1 and a missing file 2', async () => {
-    const example = join(__dirname, '../../../shared/einvoice/examples/cii/XRechnung-O.xml');
+    const example = join(einvoiceDir(), 'examples/cii/XRechnung-O.xml');
     const junk = join(dir, 'junk.xml');
     writeFileSync(junk, '<notes><note>hi</note></notes>');
     const r = await billing('-w', book, '--json', 'receive', example, junk);
@@ -114,7 +115,7 @@ describe('billing CLI', () => {
   });
 
   it('receive takes the XML out of a Factur-X PDF, and with --rules runs the schema and EN 16931 rules on each file', async () => {
-    const rules = join(__dirname, '../../../shared/einvoice');
+    const rules = einvoiceDir();
     const xml = readFileSync(join(rules, 'examples/cii/CII_example1.xml'), 'utf8');
     const hybrid = join(dir, 'supplier-facturx.pdf');
     const plain = join(dir, 'plain.pdf');

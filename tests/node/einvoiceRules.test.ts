@@ -1,5 +1,5 @@
 // Validation of received supplier e-invoices (src/node/einvoiceRules.ts) with the official material
-// (EINVOICE_DIR or /work/shared/einvoice): official examples pass, a changed total fails BR-CO-16,
+// (EINVOICE_DIR or tests/fixtures/einvoice): official examples pass, a changed total fails BR-CO-16,
 // XRechnung rules run only for XRechnung documents, BR-CL-23 is only a warning, malformed XML is
 // one XSD finding, a rules directory without the layout is named, and it all works from an esbuild
 // bundle in out/ (as the CLI runs it). The first run compiles the rule sets (cached on disk).

@@ -1,7 +1,7 @@
 // The project's e-invoice validation for tests: src/node/einvoiceRules.ts (XSD with xmllint-wasm, the
 // official Schematron rule sets through the project's Schematron→XSLT 3.0 translation, compiled
 // rule sets cached on disk) with the validation material of the tests as its rules directory:
-// EINVOICE_DIR, else /work/shared/einvoice next to the repository (README there).
+// EINVOICE_DIR, else the copy in tests/fixtures/einvoice (its README names sources and licences).
 import { join } from 'node:path';
 import * as rules from '../../src/node/einvoiceRules';
 import type { RuleSet, RuleSetInfo, SchematronResult, XsdSyntax } from '../../src/node/einvoiceRules';
@@ -11,7 +11,7 @@ export { DOWNGRADED_RULES, PEPPOL_ADOPTED_RULES, errorsOf, syntaxOf, validateSch
 
 /** Base directory of the validation material (xsd/, schematron/, examples/). */
 export function einvoiceDir(): string {
-  return process.env.EINVOICE_DIR ?? join(__dirname, '../../../shared/einvoice');
+  return process.env.EINVOICE_DIR ?? join(__dirname, '../fixtures/einvoice');
 }
 
 /** XSD validation; returns the error messages (empty = valid). A document that is not well-formed is invalid too. */

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { deflateSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
+import { einvoiceDir } from './einvoiceValidation';
 
 const ROOT = join(__dirname, '../..');
-const EXAMPLES = process.env.EINVOICE_DIR ?? join(ROOT, '../shared/einvoice');
+const EXAMPLES = einvoiceDir();
 export const UBL_EXAMPLE = readFileSync(join(EXAMPLES, 'examples/ubl/guide-example2.xml'), 'utf8');
 export const CII_EXAMPLE = readFileSync(join(EXAMPLES, 'examples/cii/CII_example1.xml'), 'utf8');
 
