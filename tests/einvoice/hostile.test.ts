@@ -130,6 +130,8 @@ describe('finding the root element of any XML a PDF carries', () => {
     ['"<?" 20,000 times', '<?'.repeat(20_000)],
     ['a DOCTYPE of "[]" 30 times, unclosed', `<!DOCTYPE ${'[]'.repeat(30)}`],
     ['a start tag of 4 MB, unclosed', `<a${'x'.repeat(4 << 20)}`],
+    ['an element name of 4 MB, closed', `<a${'x'.repeat(4 << 20)}></a>`],
+    ['an attribute of 4 MB on the root', `<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" note="${'y'.repeat(4 << 20)}"></Invoice>`],
   ])('is quick for %s', (_name, xml) => {
     const start = process.hrtime.bigint();
     expect(eInvoiceRoot(xml)).toBeUndefined();

@@ -480,25 +480,32 @@ function rootElement(xml: string): { name: string; ns?: string } | undefined {
     if (end === at) break;
     at = end;
   }
-  const name = /<([^\s/>]+)/y;
-  name.lastIndex = at;
-  const m = name.exec(xml);
-  if (!m) return undefined;
-  let close = name.lastIndex; // the start tag's ">", outside quoted attribute values
+  // Scanned by hand, not by a regular expression: V8's regexp engine can overflow its stack on a
+  // name of megabytes. A root start tag of an e-invoice (name and namespaces) is well under 64 KB.
+  if (xml[at] !== '<') return undefined;
+  let nameEnd = at + 1;
+  while (nameEnd < xml.length && nameEnd - at <= MAX_NAME && !/[\s/>]/.test(xml[nameEnd])) nameEnd++;
+  if (nameEnd === at + 1 || nameEnd - at > MAX_NAME) return undefined;
+  const name = xml.slice(at + 1, nameEnd);
+  let close = nameEnd; // the start tag's ">", outside quoted attribute values
   for (; close < xml.length && xml[close] !== '>'; close++) {
     if (xml[close] === '"' || xml[close] === "'") close = xml.indexOf(xml[close], close + 1);
     if (close < 0) return undefined;
   }
-  if (close >= xml.length) return undefined;
-  const colon = m[1].indexOf(':');
-  const xmlns = colon < 0 ? 'xmlns' : `xmlns:${m[1].slice(0, colon)}`;
+  if (close >= xml.length || close - at > MAX_START_TAG) return undefined;
+  const colon = name.indexOf(':');
+  const xmlns = colon < 0 ? 'xmlns' : `xmlns:${name.slice(0, colon)}`;
   const attribute = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
-  attribute.lastIndex = name.lastIndex;
+  attribute.lastIndex = nameEnd;
   for (let a = attribute.exec(xml); a && attribute.lastIndex <= close; a = attribute.exec(xml)) {
-    if (a[1] === xmlns) return { name: m[1], ns: (a[2] ?? a[3]).trim() };
+    if (a[1] === xmlns) return { name, ns: (a[2] ?? a[3]).trim() };
   }
-  return { name: m[1] };
+  return { name };
 }
+
+/** Longest element name and root start tag looked at (an e-invoice's are a few dozen and a few hundred characters). */
+const MAX_NAME = 1000;
+const MAX_START_TAG = 65536;
 
 /** The position after the next `token` from `from`, or -1. */
 function after(xml: string, token: string, from: number): number {
