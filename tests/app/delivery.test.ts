@@ -441,8 +441,7 @@ describe('sendInvoices', () => {
   });
 
   it('resend without naming invoices does not resend an uncertain one', () => {
-    // BUG: chooseDeliveries puts a "sending" invoice into `due` whenever resend is true, also
-    // without invoiceIds (due = delivery !== 'sent'), so { resend: true } mails every uncertain invoice.
+    // Only a named invoice is resent: { resend: true } alone must not mail every uncertain invoice.
     const p = setup();
     const docs = new FakeDocs();
     renderDocuments(p, docs);
@@ -520,9 +519,8 @@ describe('sendInvoices', () => {
   });
 
   it('invoices whose documents wait for tomorrow’s documents quota are queued for the trigger', () => {
-    // BUG: sendInvoices counts them in report.queued (docsWaiting) but never marks them "queued":
-    // they are not in `pending`, so their Delivery stays empty and the hourly trigger
-    // (renderDocuments, then sendInvoices({ queuedOnly: true })) never mails them.
+    // They must be marked "queued", or the hourly trigger (renderDocuments, then
+    // sendInvoices({ queuedOnly: true })) would never mail them.
     const p = setup();
     const docs = new FakeDocs();
     docs.quota = 1;
@@ -538,8 +536,7 @@ describe('sendInvoices', () => {
   });
 
   it('a queued invoice that cannot be mailed (no invoice contact) leaves the queue with a Log row', () => {
-    // BUG: an invoiceMail error only goes to report.failed: the invoice stays "queued" with no Log
-    // row, so the hourly trigger (which logs only thrown errors) retries it every hour, invisibly.
+    // Left "queued" without a Log row, the hourly trigger would retry it every hour, invisibly.
     const p = ports(rows({ Contacts: [{ contactId: 'K5', accountId: 'A2', email: 'a2@example.com', role: 'invoice' }] }));
     billed(p);
     queueRun(p, 'R-000001');

@@ -128,7 +128,6 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
   });
 
   it('German totals rows spell the noun Bemessungsgrundlage with a capital B', () => {
-    // BUG: docText lowercases L.taxable for every language ("USt. 7 % (S) bemessungsgrundlage 37,04 EUR").
     expect(x.totals[1].label).toBe('USt. 7 % (S) Bemessungsgrundlage 37,04 EUR');
   });
 
@@ -368,17 +367,17 @@ describe('documentText of a draft', () => {
   });
 
   it('a draft’s transfer text leaves no empty reference', () => {
-    // BUG: the draft (no number yet) prints "… · Verwendungszweck: " with nothing after it.
+    // A draft has no number yet: no "… · Verwendungszweck: " with nothing after it.
     const p = world();
     const { x } = textOf(p, invoiceOf('A1'), true);
     expect(x.payment).not.toMatch(/Verwendungszweck: $/);
   });
 });
 
-describe('documentText: known gaps', () => {
+describe('documentText: service period and payment text', () => {
   it('the service period in the invoice data covers the lines (quarterly in advance)', () => {
-    // BUG: info/fields.servicePeriod is the run period (01.11.–30.11.2026) while the only line bills
-    // 01.11.2026 – 31.01.2027: the document states a wrong Leistungszeitraum.
+    // The run period is 01.11.–30.11.2026, but the only line bills 01.11.2026 – 31.01.2027: the
+    // Leistungszeitraum printed must be the lines'.
     const p = ports({
       Accounts: [account('A5')],
       Products: [product('P1', '100.00')],
@@ -393,7 +392,7 @@ describe('documentText: known gaps', () => {
   });
 
   it('direct debit without a customer IBAN prints no empty "IBAN"', () => {
-    // BUG: payment ends in "· IBAN " when the account has a mandate but no IBAN.
+    // An account with a mandate but no IBAN must not get a dangling "· IBAN ".
     const p = ports({
       Accounts: [account('A6', { paymentMethod: 'direct_debit', mandateReference: 'M-9' })],
       Products: [product('P1', '100.00')],
