@@ -1,5 +1,5 @@
 // Reading the workbook once per use case and writing each table's changes in one patch.
-import { loadDataset, type Dataset, type RawWorkbook } from '../core/dataset';
+import { loadDataset, missingSheet, type Dataset, type RawWorkbook } from '../core/dataset';
 import type { InvoiceDoc } from '../core/model';
 import type { LedgerChanges } from '../core/ledger';
 import { TABLE_NAMES, type TableName } from '../core/schema';
@@ -50,7 +50,7 @@ export function assertLedgerReadable(ds: Dataset): void {
   const problems = ds.ledgerErrors.map(formatError);
   for (const t of ['Invoices', 'InvoiceLines', 'NumberRanges'] as const) {
     const why = ds.unreadable.get(t);
-    if (why && !why.includes('sheet is missing')) problems.push(why);
+    if (why && why !== missingSheet(t)) problems.push(why);
   }
   if (ds.unreadable.has('Invoices') && (ds.linesByInvoice.size || ds.numberRanges.length)) {
     problems.push('the Invoices sheet is missing while InvoiceLines or NumberRanges have rows (renamed or deleted?)');

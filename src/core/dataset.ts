@@ -1,5 +1,5 @@
 // All tables of a workbook parsed and cross-checked: the input of every use case.
-import type { Cell, ParseContext } from './cells';
+import { isBlank, type Cell, type ParseContext } from './cells';
 import type {
   Account, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Product, Run, Subscription, TaxRule, Tenant, Transaction,
 } from './model';
@@ -52,6 +52,11 @@ export interface Dataset {
 
 const LEDGER_SHEETS: readonly TableName[] = ['Invoices', 'InvoiceLines', 'NumberRanges', 'Runs'];
 
+/** What `unreadable` says of a sheet that is not there at all. */
+export function missingSheet(name: TableName): string {
+  return `the ${name} sheet is missing (renamed or deleted?)`;
+}
+
 /** Missing sheets, sheets without a required column, and missing columns that change amounts. */
 function structure(raw: RawWorkbook, errors: RowError[]): { unreadable: Map<TableName, string>; warnings: string[] } {
   const unreadable = new Map<TableName, string>();
@@ -60,7 +65,7 @@ function structure(raw: RawWorkbook, errors: RowError[]): { unreadable: Map<Tabl
     if (!(name in raw)) continue;
     const t = raw[name];
     if (!t) {
-      unreadable.set(name, `the ${name} sheet is missing (renamed or deleted?)`);
+      unreadable.set(name, missingSheet(name));
       continue;
     }
     const header = errors.find((e) => e.sheet === name && e.row === 1);
@@ -68,7 +73,7 @@ function structure(raw: RawWorkbook, errors: RowError[]): { unreadable: Map<Tabl
       unreadable.set(name, `${name}: ${header.message}`);
       continue;
     }
-    if (!t.rows.some((r) => r.some((v) => v !== '' && v !== null && v !== undefined))) continue;
+    if (!t.rows.some((r) => r.some((v) => !isBlank(v)))) continue;
     const index = headerIndex(name, t.headers);
     for (const col of SCHEMA[name].columns) {
       if (col.amounts && !index.has(col.key)) warnings.push(`${name}: column "${col.header}" is missing, so every row is billed as if it were empty (${col.note})`);
@@ -154,7 +159,7 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
   const { unreadable, warnings: structureWarnings } = structure(raw, errors);
   const idAt = headerIndex('Invoices', raw.Invoices?.headers ?? []).get('invoiceId');
   const invoiceIdsInSheet = new Set<string>();
-  if (idAt !== undefined) for (const r of raw.Invoices!.rows) if (r[idAt] !== '' && r[idAt] !== null && r[idAt] !== undefined) invoiceIdsInSheet.add(String(r[idAt]).trim());
+  if (idAt !== undefined) for (const r of raw.Invoices!.rows) if (!isBlank(r[idAt])) invoiceIdsInSheet.add(String(r[idAt]).trim());
 
   if (!tenants.length && !settings.errors.length) {
     errors.push({ sheet: 'Settings', row: 2, column: header('Settings', 'tenantId'), value: '', message: 'no company profile: add a row to Settings' });
