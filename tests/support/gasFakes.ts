@@ -236,6 +236,11 @@ export class FakeSpreadsheet {
     this.callCount++;
     this.counters[name] = (this.counters[name] ?? 0) + 1;
     if (sheet !== undefined) this.counters[`${name}:${sheet}`] = (this.counters[`${name}:${sheet}`] ?? 0) + 1;
+    // Cells moved by a call: counters['cells:getValues'] and counters['cells:getValues:<sheet>'].
+    if (cells) {
+      this.counters[`cells:${name}`] = (this.counters[`cells:${name}`] ?? 0) + cells;
+      if (sheet !== undefined) this.counters[`cells:${name}:${sheet}`] = (this.counters[`cells:${name}:${sheet}`] ?? 0) + cells;
+    }
     for (const f of this.failures) f.remaining--;
     const due = this.failures.find((f) => f.remaining === 0);
     this.failures = this.failures.filter((f) => f.remaining > 0);
