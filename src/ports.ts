@@ -85,4 +85,14 @@ export interface Ports {
    * the spreadsheet is shared; the local CLI's user owns the file).
    */
   enforceAdmins?: boolean;
+  /** What the host lets the running user change (Apps Script: the spreadsheet's sharing and protections). */
+  access?: AccessPort;
+}
+
+/** Rights the host enforces, asked before writing so that nobody meets the host's own error half-way. */
+export interface AccessPort {
+  /** False for a user who may only view the spreadsheet. */
+  canEditSpreadsheet(): boolean;
+  /** Whether the running user may write the engine's sheets (their protections list the user). */
+  canWriteLedger(): boolean;
 }

@@ -12,6 +12,7 @@ import type { Dataset } from '../core/dataset';
 import type { Ports } from '../ports';
 import { summarize, type InvoiceSummary } from './summary';
 import { linesAppend, readDataset, readForLedger, writeLedgerChanges } from './workbook';
+import { assertAdmin } from './access';
 
 export interface LedgerReport {
   invoices: InvoiceSummary[];
@@ -19,15 +20,8 @@ export interface LedgerReport {
   failed: { invoiceId: string; reason: string }[];
 }
 
-/** Billing admins of all tenants; when none are named, everyone may act. */
-export function assertAdmin(ports: Ports, ds: Dataset, action: string): void {
-  if (!ports.enforceAdmins) return;
-  const admins = ds.tenants.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/)).map((e) => e.trim().toLowerCase()).filter(Boolean);
-  const user = ports.user().toLowerCase();
-  if (admins.length && !admins.includes(user)) {
-    throw new BillingError(`Only the billing admins named in Settings (${[...new Set(admins)].join(', ')}) may ${action}; you are signed in as ${ports.user()}.`);
-  }
-}
+// Who may act: one rule, in access.ts (re-exported for the delivery use cases).
+export { assertAdmin };
 
 function context(ports: Ports, ds: Dataset): LedgerContext {
   return { ds, today: ports.clock.today(), now: ports.clock.now().toISOString(), user: ports.user(), sha256: (t) => ports.sha256(t) };

@@ -9,6 +9,8 @@ import { utf8 } from '../core/pdf/text';
 import { SCHEMA } from '../core/schema';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
+import { assertAdmin } from './access';
+import { readDataset } from './workbook';
 
 /** A supplier's file as a host has it: XML text, or the bytes of an XML file or a hybrid PDF. */
 export interface IncomingFile {
@@ -63,6 +65,8 @@ function syntaxName(r: ReceivedInvoice): string {
 
 export function receiveInvoices(ports: Ports, files: readonly IncomingFile[]): ReceiveReport {
   return ports.lock.withLock(() => {
+    // The Received sheets are the engine's (protected): only billing admins write them.
+    assertAdmin(ports, readDataset(ports, ['Settings']), 'read received e-invoices into the Received sheets');
     const existing = ports.tables.read('Received');
     const header = (existing?.headers ?? []).map(String);
     const col = (h: string) => header.indexOf(h);

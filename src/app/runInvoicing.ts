@@ -8,6 +8,7 @@ import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
 import { summarize, summarizeError, type ErrorSummary, type InvoiceSummary } from './summary';
 import { lineRowsOf, linesAppend, readDataset, readForLedger, rowOfInvoice } from './workbook';
+import { listText } from '../core/cells';
 
 export type RunRequest = Omit<RunOptions, 'runId'>;
 
@@ -87,7 +88,8 @@ function runSlice(ports: Ports, ds: Dataset, req: RunRequest, slice: SliceOption
   const rowErrors = resume ? [] : ds.errors;
   const errors = (before?.errors ?? 0) + rowErrors.length + plan.failed.length;
   const done = plan.next === undefined;
-  const remaining = [before?.remaining, ...plan.failed.map((f) => f.subscriptionId)].filter(Boolean).join(', ') || undefined;
+  // A long list ends in "…and N more": one cell holds at most 50,000 characters in Sheets.
+  const remaining = listText(before?.remaining, plan.failed.map((f) => f.subscriptionId));
   const run: Run = {
     runId, startedAt: before?.startedAt ?? startedAt.toISOString(), startedBy: before?.startedBy ?? ports.user(),
     status: !done ? 'running' : errors ? 'done_with_errors' : 'done',

@@ -203,3 +203,37 @@ export function toCell(value: unknown): string | number | boolean {
 export function asPlainText(value: string | number | boolean): string | number | boolean {
   return typeof value === 'string' && /^[=+\-@]/.test(value) ? `'${value}` : value;
 }
+
+/**
+ * Text cut to at most `max` characters, ending in "…" (never half a surrogate pair). Cells have a
+ * limit (Google Sheets 50,000 characters, Excel 32,767) and a write over it fails as a whole.
+ */
+export function cutText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let keep = max - 1;
+  const last = s.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep--;
+  return `${s.slice(0, keep)}…`;
+}
+
+/** The longest list the engine writes into one cell (e.g. a run's failed subscriptions). */
+export const LIST_TEXT_MAX = 2000;
+const MORE = /\s…and (\d+) more$/;
+
+/**
+ * A list of ids as "a, b, c …and N more", at most `max` characters. `before` is such a text written
+ * earlier: its items come first and its count of the rest is kept.
+ */
+export function listText(before: string | undefined, add: readonly string[], max = LIST_TEXT_MAX): string | undefined {
+  const more = MORE.exec(before ?? '');
+  const items = [...(before ?? '').replace(MORE, '').split(',').map((x) => x.trim()).filter(Boolean), ...add];
+  let hidden = more ? Number(more[1]) : 0;
+  if (!items.length) return undefined;
+  let text = items.join(', ');
+  while (text.length + (hidden ? ` …and ${hidden} more`.length : 0) > max && items.length > 1) {
+    items.pop();
+    hidden++;
+    text = items.join(', ');
+  }
+  return hidden ? `${text} …and ${hidden} more` : text;
+}

@@ -1,5 +1,5 @@
 // Apps Script implementations of the ports.
-import type { Ports } from '../ports';
+import type { AccessPort, Ports } from '../ports';
 import { SheetTables } from './sheetTables';
 
 /** Spreadsheet locales that write 1.234,56 (decimal comma); Swiss locales use a decimal point. */
@@ -52,5 +52,26 @@ export function gasPorts(): Ports {
     dateOf: fmt,
     locale: DECIMAL_COMMA.test(ss.getSpreadsheetLocale()) ? 'de' : 'en',
     enforceAdmins: true,
+    access: sheetAccess(ss),
   };
+}
+
+/**
+ * What Sheets will let the running user write, asked once per execution: a cell of a data sheet the
+ * engine never protects (a viewer may edit none), and a cell of the protected Invoices sheet.
+ */
+function sheetAccess(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): AccessPort {
+  const probe = (names: string[]) => {
+    let known: boolean | undefined;
+    return () => {
+      if (known === undefined) {
+        const sheet = names.map((n) => ss.getSheetByName(n)).find((s) => s);
+        known = sheet ? sheet.getRange(1, 1).canEdit() : true;
+      }
+      return known;
+    };
+  };
+  const edit = probe(['Settings', 'Accounts', 'Subscriptions']);
+  const ledger = probe(['Invoices']);
+  return { canEditSpreadsheet: edit, canWriteLedger: () => edit() && ledger() };
 }

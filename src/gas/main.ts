@@ -15,6 +15,10 @@ import { receiveInvoices as receiveUseCase } from '../app/receive';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
 import { HELP } from './help';
+import { assertAdmin, documentsOwner, ownsDocuments, recordDocumentsOwner, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
+import { finishRequest, pendingRequests, queueSending, requestWork, type Queued } from '../app/handOver';
+import { isIsoDate } from '../core/dates';
+import type { Ports } from '../ports';
 
 export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): void {
   // In AuthMode.NONE (add-on not yet used in this document) only a menu may be built. An editor
@@ -30,6 +34,7 @@ export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): voi
     .addItem('Verify ledger', 'menuVerifyLedger')
     .addSeparator()
     .addItem('Set up billing sheets', 'menuSetupSheets')
+    .addItem('Take over invoice documents', 'menuTakeOverDocuments')
     .addItem('Help', 'showHelp')
     .addToUi();
   void e;
@@ -44,14 +49,32 @@ const SLICE_MS = 20_000;
 /** A menu or trigger execution keeps slicing until this, well before Apps Script's 6 minutes. */
 const EXECUTION_MS = 4.5 * 60_000;
 
-/** google.script.run: starts an invoice run (ISO dates in, plain objects out); `done: false` means call continueRun. */
+/**
+ * An invoice run asked for by the running user: an admin's starts now; another editor's is queued
+ * for the hourly trigger (the run writes protected sheets); a viewer's is refused.
+ */
+function runOrQueue(ports: Ports, req: RunRequest, start: () => ReturnType<typeof runUseCase>): ReturnType<typeof runUseCase> | Queued {
+  const ds = readDataset(ports, ['Settings']);
+  const role = roleOf(ports, ds);
+  if (role === 'admin') return start();
+  if (role === 'viewer') assertAdmin(ports, ds, 'start an invoice run');
+  for (const d of [req.periodStart, req.periodEnd, req.invoiceDate]) {
+    if (d !== undefined && !isIsoDate(d)) throw new Error(`"${d}" is not a date in the form YYYY-MM-DD`);
+  }
+  return requestWork(ports, ds, 'run', 'Invoice runs write the billing sheets, which only the billing admins may change.', req);
+}
+
+/** google.script.run: starts an invoice run (ISO dates in, plain objects out); `done: false` means call continueRun; `queued` that the trigger does it. */
 export function runInvoicing(req: RunRequest) {
-  return runUseCase(gasPorts(), req, { budgetMs: SLICE_MS });
+  const ports = gasPorts();
+  return runOrQueue(ports, req, () => runUseCase(ports, req, { budgetMs: SLICE_MS }));
 }
 
 /** google.script.run: the next slice of a run that stopped at its checkpoint. */
 export function continueRun(runId: string) {
-  return continueUseCase(gasPorts(), runId, { budgetMs: SLICE_MS });
+  const ports = gasPorts();
+  assertAdmin(ports, readDataset(ports, ['Settings']), 'continue an invoice run');
+  return continueUseCase(ports, runId, { budgetMs: SLICE_MS });
 }
 
 export function finalizeInvoices(req: ledger.FinalizeRequest) {
@@ -79,8 +102,15 @@ export function menuRunLastMonth(): void {
   const start = firstOfMonth(addMonthsClamped(ports.clock.today(), -1));
   const began = Date.now();
   const end = lastOfMonth(start);
-  const pending = unfinishedRun(ports, start, end);
-  let r = pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : runUseCase(ports, { periodStart: start, periodEnd: end }, { budgetMs: SLICE_MS });
+  const first = runOrQueue(ports, { periodStart: start, periodEnd: end }, () => {
+    const pending = unfinishedRun(ports, start, end);
+    return pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : runUseCase(ports, { periodStart: start, periodEnd: end }, { budgetMs: SLICE_MS });
+  });
+  if ('queued' in first) {
+    SpreadsheetApp.getUi().alert(first.message);
+    return;
+  }
+  let r = first;
   const drafts = [...r.drafts];
   const failedAll = [...r.failed];
   const rowErrors = r.rowErrors;
@@ -115,22 +145,61 @@ export function setupBillingSheets() {
   const ports = gasPorts();
   const ss = SpreadsheetApp.getActive();
   return ports.lock.withLock(() => {
-    const settings = readDataset(ports, ['Settings']).tenants;
+    const ds = readDataset(ports, ['Settings']);
+    assertAdmin(ports, ds, 'set up the billing sheets');
+    const settings = ds.tenants;
     const admins = [...new Set([ports.user(), ...settings.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/))].filter((e) => e.includes('@')))];
     const sheets = setupSheets(ss, admins);
-    // Read again: setup may have added the Drive columns, and the ids are written by header.
-    const rows = readDataset(ports, ['Settings']).settingsRows;
-    const created: string[] = [];
-    const update = rows.filter((r) => !r.record.driveFolderId || !r.record.templateId).map((r) => {
-      const t = r.record;
-      const folder = t.driveFolderId ? DriveApp.getFolderById(t.driveFolderId) : DriveApp.createFolder(`Invoices – ${t.legalName}`);
-      const templateId = t.templateId || createDefaultTemplate(folder, t.legalName);
-      created.push(t.tenantId);
-      return { row: r.row, values: { driveFolderId: folder.getId(), templateId } };
-    });
-    if (update.length) ports.tables.apply('Settings', { update });
-    return { ...sheets, driveFilesFor: created, companies: rows.length };
+    // Folders and templates go into one user's Drive: another admin's setup leaves them to that user.
+    const drive = ownsDocuments(ports) ? makeDriveFiles(ports, false) : [];
+    return { ...sheets, driveFilesFor: drive, companies: readDataset(ports, ['Settings']).tenants.length, documentsOwner: documentsOwner(ports) ?? null };
   }, 'setting up the billing sheets');
+}
+
+/**
+ * A Drive folder and a default template for each company that lacks them (`all`: for every company),
+ * in the running user's Drive, who becomes the documents owner. Returns the companies served.
+ */
+function makeDriveFiles(ports: Ports, all: boolean): string[] {
+  // Read again: setup may have added the Drive columns, and the ids are written by header.
+  const rows = readDataset(ports, ['Settings']).settingsRows;
+  const created: string[] = [];
+  const update = rows.filter((r) => all || !r.record.driveFolderId || !r.record.templateId).map((r) => {
+    const t = r.record;
+    const folder = t.driveFolderId && !all ? DriveApp.getFolderById(t.driveFolderId) : DriveApp.createFolder(`Invoices – ${t.legalName}`);
+    const templateId = (!all && t.templateId) || createDefaultTemplate(folder, t.legalName);
+    created.push(t.tenantId);
+    return { row: r.row, values: { driveFolderId: folder.getId(), templateId } };
+  });
+  if (update.length) {
+    ports.tables.apply('Settings', { update });
+    recordDocumentsOwner(ports, ports.user());
+  }
+  return created;
+}
+
+/**
+ * Another admin makes the invoice documents from now on: new folders and default templates in their
+ * Drive (with drive.file nobody reaches another user's files through the add-on). Earlier documents
+ * stay where they are, linked from the ledger; a customised template has to be copied over by hand.
+ */
+export function takeOverDocuments() {
+  const ports = gasPorts();
+  return ports.lock.withLock(() => {
+    assertAdmin(ports, readDataset(ports, ['Settings']), 'take over the invoice documents');
+    const before = documentsOwner(ports);
+    const companies = makeDriveFiles(ports, true);
+    const trigger = triggerOf(ports);
+    return { companies, previousOwner: before ?? null, owner: ports.user(), triggerOwner: trigger?.owner ?? null, triggerMakesDocuments: !!trigger && sameUser(trigger.owner, ports.user()) };
+  }, 'taking over the invoice documents');
+}
+
+export function menuTakeOverDocuments(): void {
+  const r = takeOverDocuments();
+  SpreadsheetApp.getUi().alert(
+    `New invoice folders and templates in your Drive for: ${r.companies.join(', ') || 'no company (add one in Settings)'}.` +
+    (r.triggerMakesDocuments ? '' : '\n\nTurn on the schedule in the sidebar so that the hourly trigger, running as you, makes documents and sends mail.'),
+  );
 }
 
 export function menuSetupSheets(): void {
@@ -138,27 +207,53 @@ export function menuSetupSheets(): void {
   SpreadsheetApp.getUi().alert(
     `Billing sheets are ready.\n\nCreated: ${r.createdSheets.join(', ') || 'none'}\nColumns added: ${r.addedColumns.length}\n` +
     `Protected sheets: ${r.protectedSheets.join(', ')}\nProtected engine columns: ${r.protectedColumns.join(', ')}\n` +
-    (r.companies ? `Drive folder and invoice template created for: ${r.driveFilesFor.join(', ') || 'none needed'}` : 'Add your company in Settings, then run Set up billing sheets again to create its Drive folder and invoice template.'),
+    (!r.companies ? 'Add your company in Settings, then run Set up billing sheets again to create its Drive folder and invoice template.'
+      : r.documentsOwner && !r.driveFilesFor.length && r.documentsOwner !== Session.getEffectiveUser().getEmail() ? `Invoice folders and templates are in the Drive of ${r.documentsOwner}, who makes them for new companies.`
+        : `Drive folder and invoice template created for: ${r.driveFilesFor.join(', ') || 'none needed'}`),
   );
 }
 
 /** google.script.run: documents (Doc + PDF in Drive) for finalized invoices that have none, ~20 s a call. */
 export function renderDocuments(req?: { invoiceIds?: string[] }) {
-  return renderUseCase(gasPorts(), new DriveDocuments(), { invoiceIds: req?.invoiceIds, budgetMs: SLICE_MS });
+  const ports = gasPorts();
+  const notMine = documentsElsewhere(ports, 'create invoice documents');
+  if (notMine) return requestWork(ports, notMine.ds, 'documents', notMine.why);
+  return renderUseCase(ports, new DriveDocuments(), { invoiceIds: req?.invoiceIds, budgetMs: SLICE_MS });
+}
+
+/**
+ * For an admin whose account cannot reach the invoice folders (another user's Drive under
+ * drive.file): why, and the Settings read to queue the work. Undefined when the user may go ahead.
+ */
+function documentsElsewhere(ports: Ports, action: string) {
+  const ds = readDataset(ports, ['Settings']);
+  assertAdmin(ports, ds, action);
+  if (ownsDocuments(ports)) return undefined;
+  return { ds, why: `The invoice folders are in the Drive of ${documentsOwner(ports)}, which your account cannot reach.` };
 }
 
 /** google.script.run: a draft's preview PDF in Drive (<folder>/Previews); the sidebar opens its URL. */
 export function previewDraft(invoiceId: string) {
-  return previewUseCase(gasPorts(), new DriveDocuments(), invoiceId);
+  const ports = gasPorts();
+  if (!ownsDocuments(ports)) throw new Error(`Previews are made in the invoice folder in the Drive of ${documentsOwner(ports)}, which your account cannot reach: ${documentsOwner(ports)} can preview, or look at the draft's rows in the Invoices sheet.`);
+  return previewUseCase(ports, new DriveDocuments(), invoiceId);
 }
 
 /** google.script.run: emails finalized invoices not sent yet, ~20 s a call; `done: false` means call again. */
 export function sendInvoices(req?: SendRequest) {
-  return sendUseCase(gasPorts(), new DriveDocuments(), gasMail, { ...(req ?? {}), budgetMs: SLICE_MS });
+  const ports = gasPorts();
+  const notMine = documentsElsewhere(ports, 'send invoices');
+  if (notMine) return queueSending(ports, readDataset(ports, ['Settings', 'Invoices']), req ?? {}, notMine.why);
+  return sendUseCase(ports, new DriveDocuments(), gasMail, { ...(req ?? {}), budgetMs: SLICE_MS });
 }
 
 export function menuSendInvoices(): void {
   const ports = gasPorts();
+  const notMine = documentsElsewhere(ports, 'send invoices');
+  if (notMine) {
+    SpreadsheetApp.getUi().alert(queueSending(ports, readDataset(ports, ['Settings', 'Invoices']), {}, notMine.why).message);
+    return;
+  }
   const docs = new DriveDocuments();
   const began = Date.now();
   let r = sendUseCase(ports, docs, gasMail, { budgetMs: SLICE_MS });
@@ -218,12 +313,22 @@ const TRIGGER_HANDLER = 'onHourlyTrigger';
  */
 export function saveScheduleSettings(s: Schedule) {
   const ports = gasPorts();
+  assertAdmin(ports, readDataset(ports, ['Settings']), 'change the schedule');
+  // The trigger makes documents and mails them: it must run as the user whose Drive holds the folders.
+  if (s.enabled && !ownsDocuments(ports)) {
+    throw new Error(`The hourly trigger makes invoice documents in the Drive of ${documentsOwner(ports)}, so it has to run as ${documentsOwner(ports)}: ask them to turn on the schedule, or choose Extensions → Billing → Take over invoice documents first.`);
+  }
   const saved = saveSchedule(ports, s);
   // This spreadsheet's and user's triggers only: getProjectTriggers() would also list the user's
   // triggers of this add-on in their other workbooks (and disabling here would delete those).
   const mine = ScriptApp.getUserTriggers(SpreadsheetApp.getActive()).filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER);
   if (saved.enabled && !mine.length) ScriptApp.newTrigger(TRIGGER_HANDLER).timeBased().everyHours(1).create();
-  if (!saved.enabled) mine.forEach((t) => ScriptApp.deleteTrigger(t));
+  // The Document Properties say whose trigger is THE trigger (others cannot list it): requests wait for it.
+  if (saved.enabled) recordTrigger(ports, ports.user());
+  if (!saved.enabled) {
+    mine.forEach((t) => ScriptApp.deleteTrigger(t));
+    if (sameUser(triggerOf(ports)?.owner, ports.user())) recordTrigger(ports, undefined);
+  }
   return { schedule: saved, next: nextScheduledRun(ports) ?? null };
 }
 
@@ -232,27 +337,88 @@ export function saveScheduleSettings(s: Schedule) {
  * documents for finalized invoices and the mail queue; return at once when nothing waits.
  */
 export function onHourlyTrigger(): void {
-  const ports = gasPorts();
   const began = Date.now();
+  const me = Session.getEffectiveUser().getEmail();
+  // After an update that asks for more scopes the owner must authorize again; until then say so
+  // (mail at most once a day, and the Log) instead of failing at the first service call.
+  const auth = ScriptApp.getAuthorizationInfo(ScriptApp.AuthMode.FULL);
+  if (auth.getAuthorizationStatus() === ScriptApp.AuthorizationStatus.REQUIRED) return askToAuthorize(me, auth.getAuthorizationUrl());
+  const ports = gasPorts();
   const log = (action: string, e: unknown) =>
     // Add-on triggers send no failure email: the Log sheet is where a failure shows.
-    ports.tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action, details: (e as Error).message })] });
+    ports.tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action, details: (e as Error).message ?? String(e) })] });
+  // One trigger per workbook does the work: one left behind by an earlier schedule owner removes itself.
+  const recorded = triggerOf(ports);
+  if (recorded && !sameUser(recorded.owner, me)) {
+    ScriptApp.getUserTriggers(SpreadsheetApp.getActive()).filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER).forEach((t) => ScriptApp.deleteTrigger(t));
+    log('trigger removed', { message: `the hourly trigger of ${me} removed itself: the schedule runs as ${recorded.owner} now` });
+    return;
+  }
+  if (!recorded) recordTrigger(ports, me);
+  if (roleOf(ports, readDataset(ports, ['Settings'])) !== 'admin') {
+    log('trigger stopped', { message: `${me}, who owns the hourly trigger, may not write the billing sheets (not a billing admin in Settings, or not in their protection): nothing was done` });
+    return;
+  }
   try {
+    runRequested(ports, began, log);
     // Planning stops after 2 minutes, leaving the rest of the 6 for reading and writing the sheets.
     scheduledWork(ports, { budgetMs: 2 * 60_000 });
   } catch (e) {
     log('scheduled run failed', e);
     return;
   }
+  // Documents and mail need the folders: a trigger whose owner has no access to them leaves them.
+  if (!ownsDocuments(ports)) return;
+  const asked = pendingRequests(ports).filter((r) => r.kind !== 'run');
   try {
     const left = () => EXECUTION_MS - 60_000 - (Date.now() - began);
     const pending = pendingDelivery(readDataset(ports, ['Settings', 'Invoices']));
-    if (!pending.documents && !pending.queued) return;
     const docs = new DriveDocuments();
     if (pending.documents && left() > 0) renderUseCase(ports, docs, { budgetMs: left() });
     if (pending.queued && left() > 0) sendUseCase(ports, docs, gasMail, { queuedOnly: true, budgetMs: left() });
+    // The delivery pass above serves every document and send request made before it.
+    for (const r of asked) finishRequest(ports, r);
   } catch (e) {
     log('documents or mail failed', e);
+  }
+}
+
+/** Runs editors asked for: each continues from its checkpoint next hour if time runs out. */
+function runRequested(ports: Ports, began: number, log: (action: string, e: { message: string }) => void): void {
+  for (const r of pendingRequests(ports).filter((x) => x.kind === 'run' && x.run)) {
+    const req = r.run!;
+    const pending = unfinishedRun(ports, req.periodStart, req.periodEnd);
+    let rep = pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : runUseCase(ports, req, { budgetMs: SLICE_MS });
+    let drafts = rep.drafts.length;
+    while (!rep.done && Date.now() - began < EXECUTION_MS / 2) {
+      rep = continueUseCase(ports, rep.runId, { budgetMs: SLICE_MS });
+      drafts += rep.drafts.length;
+    }
+    if (!rep.done) return;
+    finishRequest(ports, r);
+    log('requested run done', { message: `${rep.runId} ${req.periodStart}..${req.periodEnd}, asked for by ${r.by} at ${r.at}: ${drafts} drafts in this execution` });
+  }
+}
+
+const AUTH_MAILED = 'billing.authorizationMailed';
+
+/** The trigger's owner has to open the add-on and authorize it again: tell them once a day, by mail and in the Log. */
+function askToAuthorize(me: string, url: string | null): void {
+  const props = PropertiesService.getDocumentProperties();
+  const today = Utilities.formatDate(new Date(), SpreadsheetApp.getActive().getSpreadsheetTimeZone(), 'yyyy-MM-dd');
+  if (props.getProperty(AUTH_MAILED) === today) return;
+  props.setProperty(AUTH_MAILED, today);
+  const name = SpreadsheetApp.getActive().getName();
+  const text = `The billing add-on was updated and needs your permission again before its hourly trigger in "${name}" can run invoicing, documents and mail. Open the spreadsheet, choose Extensions → Billing → Open sidebar, and allow access${url ? `, or open ${url}` : ''}. Until then scheduled runs and sending wait.`;
+  try {
+    MailApp.sendEmail(me, 'Billing add-on: please authorize again', text);
+  } catch {
+    // Mail may be the scope that is missing; the Log still says it.
+  }
+  try {
+    gasPorts().tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action: 'authorization required', details: text })] });
+  } catch {
+    // Nothing else can be told.
   }
 }
 

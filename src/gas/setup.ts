@@ -2,8 +2,11 @@
 // per column, drop-downs for enum columns and formats; missing sheets and columns are added, the
 // user's data and own columns are never touched. The engine's sheets, and the engine's columns of
 // Items and Transactions, are protected so only the billing admins (Settings) can edit them.
+// Formats, drop-downs and protections cover every row of the grid, not a fixed number of rows.
 import { SCHEMA, TABLE_NAMES, type TableName } from '../core/schema';
 import { normalizeHeader } from '../core/table';
+import { BillingError } from '../core/errors';
+import { numberFormatOf } from './sheetFormats';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
@@ -14,9 +17,8 @@ export interface SetupReport {
   protectedColumns: string[];
 }
 
-/** Rows (below the header) that get validation and formats. */
-const ROWS = 2000;
-const DESCRIPTION = 'Billing engine';
+export const PROTECTION_DESCRIPTION = 'Billing engine';
+const DESCRIPTION = PROTECTION_DESCRIPTION;
 
 export function setupSheets(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, admins: string[]): SetupReport {
   const report: SetupReport = { createdSheets: [], addedColumns: [], protectedSheets: [], protectedColumns: [] };
@@ -41,6 +43,8 @@ function headerRow(sheet: Sheet, name: TableName, report: SetupReport): string[]
   const missing = SCHEMA[name].columns.filter((c) => !have.has(normalizeHeader(c.header)));
   while (current.length && current[current.length - 1] === '') current.pop();
   const headers = [...current, ...missing.map((c) => c.header)];
+  const maxCols = sheet.getMaxColumns();
+  if (headers.length > maxCols) sheet.insertColumnsAfter(maxCols, headers.length - maxCols);
   if (missing.length) {
     sheet.getRange(1, 1, 1, headers.length).setValues([headers]);
     report.addedColumns.push(...missing.map((c) => `${name}.${c.header}`));
@@ -53,13 +57,14 @@ function headerRow(sheet: Sheet, name: TableName, report: SetupReport): string[]
 }
 
 function formatColumns(sheet: Sheet, name: TableName, headers: string[]) {
+  const rows = sheet.getMaxRows() - 1;
+  if (rows < 1) return;
   for (const col of SCHEMA[name].columns) {
     const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
     if (at < 0) continue;
-    const range = sheet.getRange(2, at + 1, ROWS, 1);
-    if (col.type === 'date') range.setNumberFormat('yyyy-mm-dd');
-    // Ids and names stay text: "007" or "1-2" must not turn into numbers or dates.
-    else if (col.type === 'text' || col.type === 'ref') range.setNumberFormat('@');
+    const range = sheet.getRange(2, at + 1, rows, 1);
+    const format = numberFormatOf(name, col.key);
+    if (format) range.setNumberFormat(format);
     if (col.values?.length && !SCHEMA[name].engineOwned) {
       range.setDataValidation(SpreadsheetApp.newDataValidation().requireValueInList([...col.values], true).setAllowInvalid(false)
         .setHelpText(col.note).build());
@@ -69,6 +74,10 @@ function formatColumns(sheet: Sheet, name: TableName, headers: string[]) {
 
 function protect(sheet: Sheet, name: TableName, headers: string[], admins: string[], report: SetupReport) {
   const restrict = (p: GoogleAppsScript.Spreadsheet.Protection) => {
+    // Changing a protection someone else set up needs its editors' rights: say so instead of Google's error.
+    if (!p.canEdit()) {
+      throw new BillingError(`The protection of ${name} does not list you as an editor yet, so setup cannot change it: ask a billing admin who set it up (${p.getEditors().map((e) => e.getEmail()).join(', ')}) to run Set up billing sheets again, which adds every admin named in Settings.`);
+    }
     p.setDescription(DESCRIPTION);
     p.removeEditors(p.getEditors());
     if (admins.length) p.addEditors(admins);
@@ -81,12 +90,16 @@ function protect(sheet: Sheet, name: TableName, headers: string[], admins: strin
     return;
   }
   const existing = sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE).filter((p) => p.getDescription() === DESCRIPTION);
+  const rows = sheet.getMaxRows();
   for (const col of SCHEMA[name].columns.filter((c) => c.engine)) {
     const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
     if (at < 0) continue;
-    const range = sheet.getRange(1, at + 1, ROWS + 1, 1);
-    const p = existing.find((x) => x.getRange().getColumn() === at + 1) ?? range.protect();
+    const range = sheet.getRange(1, at + 1, rows, 1);
+    const old = existing.find((x) => x.getRange().getColumn() === at + 1);
+    const p = old ?? range.protect();
     restrict(p);
+    // The whole column, also rows added to the grid since the last setup.
+    if (old && old.getRange().getLastRow() < rows) old.setRange(range);
     report.protectedColumns.push(`${name}.${col.header}`);
   }
 }

@@ -1,11 +1,16 @@
 // Table port over the bound spreadsheet: one getValues per table read, and per patch one
 // setValues per block (engine sheets) or per written column (user sheets), one deleteRows per
-// contiguous run of removed rows, and one setValues for all appended rows.
-import { asPlainText, type Cell } from '../core/cells';
+// contiguous run of removed rows, and one setValues for all appended rows. The grid grows before
+// rows are appended past it, and texts over a cell's limit are cut, so a write never fails half-way.
+import { asPlainText, cutText, type Cell } from '../core/cells';
 import { SCHEMA, type TableName } from '../core/schema';
 import { ensureColumns } from '../core/table';
 import type { RawTable } from '../core/table';
 import type { CellValue, TablePatch, TablePort } from '../ports';
+import { ensureGrid, keepOneRow } from './sheetFormats';
+
+/** Google Sheets holds at most 50,000 characters in a cell. */
+export const SHEETS_CELL_MAX = 50_000;
 
 export class SheetTables implements TablePort {
   /** Values as last read, per sheet: patches are applied to them and written back in blocks. */
@@ -33,6 +38,8 @@ export class SheetTables implements TablePort {
     const headers = values[0];
     const before = headers.length;
     const index = ensureColumns(name, headers, patch);
+    const append = patch.append ?? [];
+    ensureGrid(sheet, name, headers, values.length + append.length, before);
     if (headers.length > before) sheet.getRange(1, 1, 1, headers.length).setValues([headers.map((h) => asPlainText(String(h)))]);
     for (const row of values) while (row.length < headers.length) row.push('');
 
@@ -55,6 +62,7 @@ export class SheetTables implements TablePort {
     }
 
     const removed = [...new Set(patch.remove ?? [])].sort((a, b) => b - a);
+    if (removed.length) keepOneRow(sheet, removed.length);
     for (let i = 0; i < removed.length; ) {
       let j = i;
       while (j + 1 < removed.length && removed[j + 1] === removed[j] - 1) j++;
@@ -63,7 +71,6 @@ export class SheetTables implements TablePort {
       i = j + 1;
     }
 
-    const append = patch.append ?? [];
     if (append.length) {
       const rows = append.map((a) => {
         const row: CellValue[] = new Array(headers.length).fill('');
@@ -84,18 +91,20 @@ export class SheetTables implements TablePort {
     const headers = sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as Cell[];
     const before = headers.length;
     const index = ensureColumns(name, headers, { append });
+    const last = sheet.getLastRow();
+    ensureGrid(sheet, name, headers, last + append.length, before);
     if (headers.length > before) sheet.getRange(1, 1, 1, headers.length).setValues([headers.map((h) => asPlainText(String(h)))]);
     const rows = append.map((a) => {
       const row: CellValue[] = new Array(headers.length).fill('');
       for (const [k, v] of Object.entries(a)) row[index.get(k)!] = v;
       return row.map(toSheet);
     });
-    sheet.getRange(sheet.getLastRow() + 1, 1, rows.length, headers.length).setValues(rows);
+    sheet.getRange(last + 1, 1, rows.length, headers.length).setValues(rows);
   }
 }
 
-/** Text is written so Sheets keeps it as text (no formulas from user data). */
+/** Text is written so Sheets keeps it as text (no formulas from user data), cut to a cell's limit. */
 function toSheet(v: Cell): Cell {
-  return typeof v === 'string' ? asPlainText(v) : v;
+  return typeof v === 'string' ? asPlainText(cutText(v, SHEETS_CELL_MAX - 1)) : v;
 }
 

@@ -9,7 +9,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { strFromU8, unzipSync, zipSync, type Unzipped } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
-import type { Cell } from '../core/cells';
+import { cutText, type Cell } from '../core/cells';
 import { isIsoDate } from '../core/dates';
 import { SCHEMA, TABLE_NAMES, type ColumnDef, type TableName } from '../core/schema';
 import { headerIndex } from '../core/table';
@@ -299,13 +299,6 @@ function columnLetter(index: number): string {
   return s;
 }
 
-/** Text over Excel's limit is cut, ending in "…" (a surrogate pair is never split). */
-function cutText(s: string): string {
-  let keep = CELL_TEXT_MAX - 1;
-  const last = s.charCodeAt(keep - 1);
-  if (last >= 0xd800 && last <= 0xdbff) keep--;
-  return `${s.slice(0, keep)}…`;
-}
 
 function noteText(cell: ExcelJS.Cell): string | undefined {
   const note = cell.note as string | { texts?: { text: string }[] } | undefined;
@@ -315,7 +308,7 @@ function noteText(cell: ExcelJS.Cell): string | undefined {
 /** Writes a value into a cell: text over the limit is cut and gets a note; our old note goes. */
 function setCell(cell: ExcelJS.Cell, value: ExcelJS.CellValue) {
   if (typeof value === 'string' && value.length > CELL_TEXT_MAX) {
-    cell.value = cutText(value);
+    cell.value = cutText(value, CELL_TEXT_MAX);
     cell.note = `cut from ${value.length} characters`;
     return;
   }

@@ -71,7 +71,7 @@ describe('dist/Code.js', () => {
     ctx.onOpen({ authMode });
     // Issue 11, item 6: an editor add-on's menu is createAddonMenu(); createMenu is for bound scripts.
     expect(menuBars.map((m: { kind: string }) => m.kind)).toEqual(['addon']);
-    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuSendInvoices', 'menuReceiveInvoices', 'menuVerifyLedger', 'menuSetupSheets', 'showHelp']);
+    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuSendInvoices', 'menuReceiveInvoices', 'menuVerifyLedger', 'menuSetupSheets', 'menuTakeOverDocuments', 'showHelp']);
     // Menus call top-level functions by name: each must be a global of the bundle.
     for (const fn of menus) expect(typeof ctx[fn]).toBe('function');
   });
@@ -106,8 +106,9 @@ describe('dist/Code.js', () => {
     const report = JSON.parse(JSON.stringify(ctx.runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' })));
     expect(report.rowErrors).toEqual([]);
     expect(report.drafts.map((d: any) => d.gross)).toEqual(['1469.06', '2938.11']);
-    // One read per table, no per-cell calls.
-    expect(ss.counters.getValues).toBe(Object.keys(SCHEMA).filter((n) => ss.getSheetByName(n)).length);
+    // One read per table (Settings once more: who is asking is decided before the run), no per-cell calls.
+    expect(ss.counters.getValues).toBe(Object.keys(SCHEMA).filter((n) => ss.getSheetByName(n)).length + 1);
+    expect(ss.counters['getValues:Settings']).toBe(2);
     expect(ss.counters.setValues).toBeLessThanOrEqual(8);
     const invoices = ss.getSheetByName('Invoices')!;
     const header = invoices.cells[0];
@@ -153,9 +154,14 @@ describe('billing admins', () => {
     return ctx;
   };
 
-  it('lets anyone run drafts but only the admins finalize, with a clear message', () => {
+  it('an editor who is not an admin cannot start a run no trigger would pick up; only the admins finalize, with a clear message', () => {
     const ss = sheetWithDraft('boss@example.com; cfo@example.com');
-    expect(as(ss, 'clerk@example.com').runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' }).drafts).toHaveLength(1);
+    const before = JSON.stringify([...ss.sheets.values()].map((x) => x.cells));
+    expect(() => as(ss, 'clerk@example.com').runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' })).toThrow(
+      'Invoice runs write the billing sheets, which only the billing admins may change. No hourly trigger is set up to do it for you: ask a billing admin (boss@example.com, cfo@example.com) to do it, or to turn on the schedule.',
+    );
+    expect(JSON.stringify([...ss.sheets.values()].map((x) => x.cells))).toBe(before);
+    expect(as(ss, 'boss@example.com').runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' }).drafts).toHaveLength(1);
     expect(() => as(ss, 'clerk@example.com').finalizeInvoices({})).toThrow(
       'Only the billing admins named in Settings (boss@example.com, cfo@example.com) may finalize invoices; you are signed in as clerk@example.com.',
     );

@@ -132,7 +132,9 @@ describe('documents of finalized invoices', () => {
     expect(ss.drive.byName(`${inv.Number}_2026-11-30`).filter((f) => !f.trashed)).toHaveLength(1);
 
     const ledger = JSON.stringify(ss.getSheetByName('Invoices')!.cells);
-    const p = addOn(ss, 'clerk@example.com').exec('previewDraft', draftId);
+    // Previews go into the invoice folder, in the documents owner's Drive: another user's account cannot reach it (drive.file).
+    expect(() => addOn(ss, 'clerk@example.com').exec('previewDraft', draftId)).toThrow(/^Previews are made in the invoice folder in the Drive of admin@example\.com, which your account cannot reach/);
+    const p = admin.exec('previewDraft', draftId);
     const file = ss.drive.items.get(idOf(p.url))!;
     expect(ss.drive.items.get(file.parentId!)!.name).toBe('Previews');
     expect(file.blob!.getDataAsString()).toContain('ENTWURF');
@@ -195,15 +197,15 @@ describe('email', () => {
     expect(new Set(ss.mail.sent.map((m) => m.subject)).size).toBe(6);
   });
 
-  it('lets only billing admins send, and tells a second user who holds the lock', () => {
-    const { ss, admin } = billedWorkbook(1);
+  it('lets only billing admins send, and tells a second admin who holds the lock', () => {
+    const { ss, admin } = billedWorkbook(1, { billingAdmins: 'admin@example.com, boss@example.com' });
     admin.exec('finalizeInvoices', {});
     admin.exec('renderDocuments', {});
-    expect(() => addOn(ss, 'clerk@example.com').exec('sendInvoices', {})).toThrow('Only the billing admins named in Settings (admin@example.com) may send invoices; you are signed in as clerk@example.com.');
+    expect(() => addOn(ss, 'clerk@example.com').exec('sendInvoices', {})).toThrow('Only the billing admins named in Settings (admin@example.com, boss@example.com) may send invoices; you are signed in as clerk@example.com.');
     expect(ss.mail.sent).toEqual([]);
 
-    // While the admin's send holds the document lock, another user's run is refused with who and what.
-    const clerk = addOn(ss, 'clerk@example.com');
+    // While the admin's send holds the document lock, another admin's run is refused with who and what.
+    const clerk = addOn(ss, 'boss@example.com');
     const mailApp = admin.globals.MailApp as { sendEmail: (...a: unknown[]) => void };
     const send = mailApp.sendEmail;
     let message = '';

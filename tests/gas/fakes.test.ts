@@ -172,7 +172,7 @@ describe('documents on the drive', () => {
     expect(() => d.addFooter()).toThrow(/already contains a footer/);
   });
 
-  it('counts created documents against the daily quota, also copies, and resets the next day', () => {
+  it('counts created documents against the daily quota, also copies, and resets 24 hours after the first use', () => {
     const { ss, DocumentApp, DriveApp } = setup();
     ss.quotas.docsPerDay = 2;
     const d = DocumentApp.create('A');
@@ -181,9 +181,9 @@ describe('documents on the drive', () => {
     DriveApp.getFileById(id).makeCopy('B');
     expect(() => DocumentApp.create('C')).toThrow(new Error('Service invoked too many times for one day: docs create.'));
     expect(() => DriveApp.getFileById(id).makeCopy('C')).toThrow('docs create');
-    ss.advance(10 * 3600_000); // 23:00 Berlin: still the same day
+    ss.advance(12 * 3600_000); // 01:00 Berlin the next day: midnight resets nothing
     expect(() => DocumentApp.create('C')).toThrow('docs create');
-    ss.advance(2 * 3600_000); // 01:00 the next day
+    ss.advance(12 * 3600_000); // 24 hours after the first document of the window
     expect(DocumentApp.create('C').getName()).toBe('C');
   });
 });
@@ -246,6 +246,8 @@ describe('mail', () => {
     expect(ss.mail.sent[0]).toMatchObject({ recipients: ['a@x.de', 'b@x.de', 'c@x.de', 'd@x.de'], subject: 'Invoice', attachments: [{ name: 'INV-1.pdf', contentType: 'application/pdf', data: '%PDF' }] });
     MailApp.sendEmail('Ada <e@x.de>', 'S', 'B');
     expect(MailApp.getRemainingDailyQuota()).toBe(0);
+    ss.advance(12 * 3600_000);
+    expect(MailApp.getRemainingDailyQuota()).toBe(0); // past midnight, but not 24 hours after the first mail
     ss.advance(12 * 3600_000);
     expect(MailApp.getRemainingDailyQuota()).toBe(5);
   });

@@ -13,6 +13,9 @@ function seed(ss: FakeSpreadsheet, name: TableName, rows: Record<string, unknown
   const cols = SCHEMA[name].columns;
   const sheet = ss.insertSheet(name);
   sheet.cells = [cols.map((c) => c.header), ...rows.map((r) => cols.map((c) => (r[c.key] ?? '') as string))];
+  // Pasted by hand: the Sheets UI grows the grid to hold it.
+  sheet.maxRows = Math.max(sheet.maxRows, sheet.cells.length);
+  sheet.maxCols = Math.max(sheet.maxCols, cols.length);
 }
 
 describe('execution time in Apps Script', () => {

@@ -28,9 +28,9 @@ describe('set up billing sheets', () => {
     }
     const subs = ss.getSheetByName('Subscriptions')!;
     const col = (h: string) => subs.cells[0].indexOf(h) + 1;
-    expect(subs.validations.get(col('Billing Period'))).toEqual(['monthly', 'quarterly', 'semiannual', 'annual']);
-    expect(subs.formats.get(col('Start Date'))).toBe('yyyy-mm-dd');
-    expect(subs.formats.get(col('Subscription ID'))).toBe('@');
+    expect(subs.validations.all(col('Billing Period'), 2, subs.maxRows)).toEqual(['monthly', 'quarterly', 'semiannual', 'annual']);
+    expect(subs.formats.all(col('Start Date'), 2, subs.maxRows)).toBe('yyyy-mm-dd');
+    expect(subs.formats.all(col('Subscription ID'), 2, subs.maxRows)).toBe('@');
   });
 
   it('adds only missing columns after the user\'s own, keeps data, and protects engine sheets and columns for the admins', () => {
@@ -41,7 +41,10 @@ describe('set up billing sheets', () => {
       ['P1', 'I1', 'keep', 'S1', 2, 'recurring', 'Active'],
     ]);
     ss.seed('Settings', [SCHEMA.Settings.columns.map((c) => c.header), SCHEMA.Settings.columns.map((c) => (c.key === 'tenantId' ? 'DE' : c.key === 'billingAdmins' ? 'boss@example.com, cfo@example.com' : c.key === 'legalName' ? 'X GmbH' : c.key === 'country' ? 'DE' : c.key === 'currency' ? 'EUR' : ''))]);
-    const report = load(ss, 'clerk@example.com').setupBillingSheets();
+    // Somebody the Settings do not name may not set up billing (nothing is created).
+    expect(() => load(ss, 'clerk@example.com').setupBillingSheets()).toThrow('Only the billing admins named in Settings (boss@example.com, cfo@example.com) may set up the billing sheets; you are signed in as clerk@example.com.');
+    expect(ss.getSheetByName('Invoices')).toBeNull();
+    const report = load(ss, 'cfo@example.com').setupBillingSheets();
     const items = ss.getSheetByName('Items')!;
     expect(items.cells[0].slice(0, 7)).toEqual(['Product ID', 'Item ID', 'My Notes', 'Subscription ID', 'Quantity', 'Billing Type', 'Status']);
     expect(items.cells[0].slice(7)).toEqual(['Description', 'Unit Price', 'Discount %', 'Start Date', 'End Date', 'Billed Until']);
@@ -50,14 +53,14 @@ describe('set up billing sheets', () => {
 
     const invoices = ss.getSheetByName('Invoices')!.getProtections('SHEET');
     expect(invoices).toHaveLength(1);
-    expect(invoices[0].editors.sort()).toEqual(['boss@example.com', 'cfo@example.com', 'clerk@example.com', 'owner@example.com']);
+    expect(invoices[0].editors.sort()).toEqual(['boss@example.com', 'cfo@example.com', 'owner@example.com']);
     expect(invoices[0].domainEdit).toBe(false);
     const billedUntil = items.getProtections('RANGE');
     expect(billedUntil.map((p) => p.column)).toEqual([items.cells[0].indexOf('Billed Until') + 1]);
     expect(ss.getSheetByName('Transactions')!.getProtections('RANGE')).toHaveLength(2);
 
     // Running setup again adds nothing and stacks no second protection.
-    const again = load(ss, 'clerk@example.com').setupBillingSheets();
+    const again = load(ss, 'boss@example.com').setupBillingSheets();
     expect([again.createdSheets, again.addedColumns]).toEqual([[], []]);
     expect(ss.getSheetByName('Invoices')!.getProtections('SHEET')).toHaveLength(1);
     expect(items.getProtections('RANGE')).toHaveLength(1);

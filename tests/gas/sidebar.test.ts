@@ -12,6 +12,7 @@ import { account, item, oneInvoiceDoc, oneTenant, ports, product, subscription, 
 import { receiveInvoices } from '../../src/app/receive';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 import { einvoiceDir } from '../support/einvoiceValidation';
+import { acrossScriptRun } from '../support/scriptRun';
 
 const html = readFileSync(join(__dirname, '../../sidebar/Sidebar.html'), 'utf8');
 
@@ -52,7 +53,7 @@ function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
   const dom = new JSDOM(html, {
     runScripts: 'dangerously',
     beforeParse(window: any) {
-      // Like google.script.run: asynchronous, arguments and results cross as JSON (no Dates).
+      // Like google.script.run: asynchronous; arguments cross as JSON, and a result holding a Date fails the call.
       const runner = (ok?: (v: unknown) => void, fail?: (e: Error) => void): any => new Proxy({}, {
         get(_t, name: string) {
           if (name === 'withSuccessHandler') return (f: (v: unknown) => void) => runner(f, fail);
@@ -64,7 +65,7 @@ function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
             setTimeout(() => {
               try {
                 if (!server[name]) throw new Error(`Script function not found: ${name}`);
-                ok?.(JSON.parse(JSON.stringify(server[name](...sent) ?? null)));
+                ok?.(acrossScriptRun(server[name](...sent)));
               } catch (e) {
                 fail?.(new window.Error((e as Error).message));
               }

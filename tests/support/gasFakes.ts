@@ -13,13 +13,49 @@ export interface FakeCounters {
   [call: string]: number;
 }
 
-function parseTyped(v: unknown, tz: string): { value: V; formula?: string } {
+/** Sheets' limit of characters in one cell. */
+export const CELL_CHARS = 50_000;
+const PROTECTED = 'Exception: You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit.';
+const VIEW_ONLY = 'Exception: You do not have permission to edit this spreadsheet.';
+const OUTSIDE = 'Exception: The coordinates of the range are outside the dimensions of the sheet.';
+
+const DECIMAL_COMMA = /^(de|fr|es|it|nl|pt|pl|cs|da|fi|sv|nb|no|ru|tr)(?!_CH)/;
+
+/**
+ * A typed string as Sheets turns it into a value (setValues parses strings as if typed): a leading
+ * apostrophe keeps text, '=' starts a formula, and numbers, percentages, currency amounts, booleans,
+ * dates and times become values, with the spreadsheet locale's decimal and grouping marks.
+ */
+export function parseTyped(v: unknown, tz: string, locale = 'en_US'): { value: V; formula?: string } {
   if (typeof v !== 'string') return { value: v as V };
   if (v.startsWith("'")) return { value: v.slice(1) };
   if (/^[=]/.test(v)) return { value: '#FORMULA', formula: v };
-  if (/^[+-]?\d+(\.\d+)?$/.test(v)) return { value: Number(v) };
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const t = v.trim();
+  if (/^(true|false)$/i.test(t)) return { value: t.toLowerCase() === 'true' };
+  if (/^[+-]?\d+(\.\d+)?$/.test(t)) return { value: Number(t) };
+  const comma = DECIMAL_COMMA.test(locale);
+  // Locale numbers: 1.234,56 and 1,5 (decimal comma) or 1,234.56 (decimal point); % divides by 100; a currency sign is dropped.
+  const num = comma ? /^([+-]?)(?:[€$£]\s?)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s?(%|€)?$/ : /^([+-]?)(?:[€$£]\s?)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s?(%|€)?$/;
+  const n = num.exec(t);
+  if (n && (n[3] !== undefined || n[4] !== undefined || /[.,€$£]/.test(t))) {
+    const value = Number(`${n[1]}${n[2].replace(/[.,]/g, '')}.${n[3] ?? '0'}`);
+    return { value: n[4] === '%' ? value / 100 : value };
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
   if (m) return { value: zonedMidnight(Number(m[1]), Number(m[2]), Number(m[3]), tz) };
+  // Day/month (de: 1.2. or 1/2) or month/day (en: 1/2): a date in the current year.
+  const dm = /^(\d{1,2})[/.](\d{1,2})\.?$/.exec(t);
+  if (dm) {
+    const [a, b] = [Number(dm[1]), Number(dm[2])];
+    const [day, month] = comma ? [a, b] : [b, a];
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31) return { value: zonedMidnight(new Date().getUTCFullYear(), month, day, tz) };
+  }
+  // A time of day: the date part is Sheets' epoch, 1899-12-30.
+  const hm = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(t);
+  if (hm && Number(hm[1]) < 24 && Number(hm[2]) < 60) {
+    const d = zonedMidnight(1899, 12, 30, tz);
+    return { value: new Date(d.getTime() + (Number(hm[1]) * 3600 + Number(hm[2]) * 60 + Number(hm[3] ?? 0)) * 1000) };
+  }
   return { value: v };
 }
 
@@ -31,61 +67,188 @@ export function zonedMidnight(y: number, m: number, d: number, tz: string): Date
   return new Date(guess - (local - guess));
 }
 
+/** A rectangle of a sheet, 1-based and inclusive. */
+export interface Rect { r1: number; r2: number; c1: number; c2: number }
+const overlaps = (a: Rect, b: Rect) => a.r1 <= b.r2 && b.r1 <= a.r2 && a.c1 <= b.c2 && b.c1 <= a.c2;
+
+/**
+ * Settings made on ranges (number formats, drop-downs), as Sheets keeps them: per cell, the last one
+ * set wins. Rows inserted inside a range take it on; rows added after its last row do not.
+ */
+export class CellRules<T> {
+  rules: (Rect & { value: T })[] = [];
+  set(rect: Rect, value: T) {
+    const covered = (r: Rect) => r.r1 >= rect.r1 && r.r2 <= rect.r2 && r.c1 >= rect.c1 && r.c2 <= rect.c2;
+    this.rules = this.rules.filter((r) => !covered(r));
+    this.rules.push({ ...rect, value });
+  }
+  at(row: number, col: number): T | undefined {
+    for (let i = this.rules.length - 1; i >= 0; i--) {
+      const r = this.rules[i];
+      if (row >= r.r1 && row <= r.r2 && col >= r.c1 && col <= r.c2) return r.value;
+    }
+    return undefined;
+  }
+  /** The rules touching one column, last first (for looking up many rows fast). */
+  column(col: number) { return this.rules.filter((r) => col >= r.c1 && col <= r.c2).reverse(); }
+  /** Test helper: the value every cell of column `col`, rows r1..r2, has (undefined when they differ or have none). */
+  all(col: number, r1: number, r2: number): T | undefined {
+    const first = this.at(r1, col);
+    if (first === undefined) return undefined;
+    for (let r = r1; r <= r2; r++) if (this.at(r, col) !== first) return undefined;
+    return first;
+  }
+  insertRows(after: number, n: number) {
+    for (const r of this.rules) {
+      if (r.r1 > after) { r.r1 += n; r.r2 += n; } else if (r.r2 > after) r.r2 += n;
+    }
+  }
+  deleteRows(start: number, n: number) {
+    const end = start + n - 1;
+    const shift = (x: number) => (x > end ? x - n : x >= start ? start : x);
+    for (const r of this.rules) {
+      const gone = r.r1 >= start && r.r2 <= end;
+      r.r1 = shift(r.r1);
+      r.r2 = r.r2 > end ? r.r2 - n : r.r2 >= start ? start - 1 : r.r2;
+      if (gone) r.r2 = r.r1 - 1;
+    }
+    this.rules = this.rules.filter((r) => r.r2 >= r.r1);
+  }
+}
+
 export class FakeProtection {
   description = '';
   editors: string[];
-  domainEdit = true;
-  constructor(public type: 'SHEET' | 'RANGE', public column: number, owner: string, private ss: FakeSpreadsheet) {
-    this.editors = [owner];
+  /** Workspace only: everyone in the owner's domain may edit (consumer accounts have no domain). */
+  domainEdit: boolean;
+  /** A sheet protection covers the whole sheet; a range protection its rectangle (moved by row inserts and deletes). */
+  constructor(public type: 'SHEET' | 'RANGE', public rect: Rect | null, creator: string, private sheet: FakeSheet) {
+    this.editors = [...new Set([sheet.ss.owner, creator].filter(Boolean))];
+    this.domainEdit = sheet.ss.domain !== null;
   }
-  setDescription(d: string) { this.description = d; return this; }
+  private get ss() { return this.sheet.ss; }
+  /** Only who may edit a protection may change it. */
+  private change() { if (!this.canEdit()) throw new Error(PROTECTED); }
+  /** The column a range protection starts at (tests). */
+  get column() { return this.rect?.c1 ?? 0; }
+  canEdit() { return this.ss.mayEditProtected(this.editors, this.domainEdit); }
+  setDescription(d: string) { this.change(); this.description = d; return this; }
   getDescription() { return this.description; }
   getEditors() { return this.editors.map((e) => ({ getEmail: () => e })); }
+  /** Neither the spreadsheet's owner nor the current user can be removed (Apps Script's rule). */
   removeEditors(list: { getEmail(): string }[] | string[]) {
+    this.change();
     const out = list.map((e) => (typeof e === 'string' ? e : e.getEmail()));
-    // The owner of a spreadsheet can never be removed from a protection.
-    this.editors = this.editors.filter((e) => !out.includes(e) || e === this.ss.owner);
+    this.editors = this.editors.filter((e) => !out.includes(e) || e === this.ss.owner || e === this.ss.user);
     return this;
   }
-  addEditors(list: string[]) { this.editors = [...new Set([...this.editors, ...list])]; return this; }
+  addEditors(list: string[]) { this.change(); this.editors = [...new Set([...this.editors, ...list])]; return this; }
   canDomainEdit() { return this.domainEdit; }
-  setDomainEdit(v: boolean) { this.domainEdit = v; return this; }
-  getRange() { return { getColumn: () => this.column }; }
+  setDomainEdit(v: boolean) {
+    this.change();
+    if (v && this.ss.domain === null) throw new Error('Exception: Domain edit is only available to Google Workspace domains.');
+    this.domainEdit = v;
+    return this;
+  }
+  getRange() {
+    const r = this.rect ?? { r1: 1, r2: this.sheet.maxRows, c1: 1, c2: this.sheet.maxCols };
+    return this.sheet.getRange(r.r1, r.c1, r.r2 - r.r1 + 1, r.c2 - r.c1 + 1);
+  }
+  /** Moves a range protection to another range of its sheet. */
+  setRange(range: { _rect(): Rect }) {
+    this.change();
+    if (this.type !== 'RANGE') throw new Error('Exception: A sheet protection covers its whole sheet.');
+    this.rect = range._rect();
+    return this;
+  }
+  remove() { this.change(); this.sheet.protections = this.sheet.protections.filter((p) => p !== this); }
 }
 
 export class FakeSheet {
   cells: V[][] = [];
   formulas: string[] = [];
   frozenRows = 0;
-  /** Per column (1-based): number format, drop-down values, bold header, header note. */
-  formats = new Map<number, string>();
-  validations = new Map<number, string[]>();
+  /** The grid: a new sheet has 1,000 rows and 26 columns; ranges outside it do not exist. */
+  maxRows = 1000;
+  maxCols = 26;
+  /** Number formats and drop-down values per range (see CellRules); header notes per column. */
+  formats = new CellRules<string>();
+  validations = new CellRules<string[]>();
   notes = new Map<number, string>();
   protections: FakeProtection[] = [];
-  setFrozenRows(n: number) { this.count('setFrozenRows'); this.frozenRows = n; }
-  getFrozenRows() { return this.frozenRows; }
-  protect() {
-    this.count('protect');
-    const p = new FakeProtection('SHEET', 0, this.ss.owner, this.ss);
-    this.protections.push(p);
-    return p;
-  }
-  getProtections(type: 'SHEET' | 'RANGE') { return this.protections.filter((p) => p.type === type); }
   constructor(public name: string, readonly ss: FakeSpreadsheet) {}
   /** A counted Spreadsheet call: counters[k] and counters['k:<sheet name>']. */
   count(k: string, cells = 0) { this.ss.call(k, cells, this.name); }
+  /** Throws what Sheets throws when the running user may not change these cells (rect null: the sheet itself). */
+  checkEdit(rect: Rect | null) {
+    const ss = this.ss;
+    if (ss.role(ss.user) === 'view') throw new Error(VIEW_ONLY);
+    if (ss.user === ss.owner) return;
+    for (const p of this.protections) {
+      if (p.type === 'RANGE' && rect && !overlaps(p.rect!, rect)) continue;
+      if (!p.canEdit()) throw new Error(PROTECTED);
+    }
+  }
+  /** Whether the running user may edit every cell of the rectangle (Range.canEdit). */
+  canEdit(rect: Rect) {
+    try { this.checkEdit(rect); return true; } catch { return false; }
+  }
+  setFrozenRows(n: number) { this.count('setFrozenRows'); this.checkEdit(null); this.frozenRows = n; }
+  getFrozenRows() { return this.frozenRows; }
+  protect() {
+    this.count('protect');
+    if (this.ss.role(this.ss.user) === 'view') throw new Error(VIEW_ONLY);
+    const p = new FakeProtection('SHEET', null, this.ss.user, this);
+    this.protections.push(p);
+    return p;
+  }
+  getProtections(type: 'SHEET' | 'RANGE') { this.count('getProtections'); return this.protections.filter((p) => p.type === type); }
   activate() { this.count('activate'); this.ss.active = { sheet: this.name, row: 1, column: 1 }; return this; }
   getName() { return this.name; }
   getLastRow() { return this.cells.length; }
   getLastColumn() { return Math.max(0, ...this.cells.map((r) => r.length)); }
+  getMaxRows() { return this.maxRows; }
+  getMaxColumns() { return this.maxCols; }
   getDataRange() {
     return this.getRange(1, 1, Math.max(1, this.getLastRow()), Math.max(1, this.getLastColumn()));
   }
+  /** Adds empty rows to the grid. They take on formats and validation only when inserted inside a range that has them. */
+  insertRowsAfter(after: number, howMany: number) {
+    this.count('insertRowsAfter');
+    if (!Number.isInteger(after) || after < 1 || after > this.maxRows || !Number.isInteger(howMany) || howMany < 1) throw new Error('Exception: Those rows are out of bounds.');
+    this.checkEdit({ r1: after, r2: after + 1, c1: 1, c2: this.maxCols });
+    if (after < this.cells.length) this.cells.splice(after, 0, ...Array.from({ length: howMany }, () => new Array(this.getLastColumn()).fill('')));
+    this.maxRows += howMany;
+    this.formats.insertRows(after, howMany);
+    this.validations.insertRows(after, howMany);
+    for (const p of this.protections) if (p.rect) {
+      if (p.rect.r1 > after) { p.rect.r1 += howMany; p.rect.r2 += howMany; } else if (p.rect.r2 > after) p.rect.r2 += howMany;
+    }
+    return this;
+  }
+  /** Adds columns at the right end of the grid (the only place this fake supports). */
+  insertColumnsAfter(after: number, howMany: number) {
+    this.count('insertColumnsAfter');
+    if (after !== this.maxCols) throw new Error(`fake Sheet.insertColumnsAfter supports only adding after the last column (${this.maxCols}), not after ${after}`);
+    if (!Number.isInteger(howMany) || howMany < 1) throw new Error('Exception: Those columns are out of bounds.');
+    this.checkEdit(null);
+    this.maxCols += howMany;
+    return this;
+  }
   getRange(row: number, col: number, numRows = 1, numCols = 1) {
-    if (row < 1 || col < 1 || numRows < 1 || numCols < 1) throw new Error('Exception: The coordinates of the range are outside the dimensions of the sheet.');
+    if (row < 1 || col < 1 || numRows < 1 || numCols < 1) throw new Error('Exception: The coordinates or dimensions of the range are invalid.');
+    if (row + numRows - 1 > this.maxRows || col + numCols - 1 > this.maxCols) throw new Error(OUTSIDE);
     const sheet = this;
+    const rect: Rect = { r1: row, r2: row + numRows - 1, c1: col, c2: col + numCols - 1 };
     const range = {
+      _rect: () => ({ ...rect }),
       getRow: () => row,
+      getColumn: () => col,
+      getNumRows: () => numRows,
+      getNumColumns: () => numCols,
+      getLastRow: () => rect.r2,
+      getLastColumn: () => rect.c2,
+      canEdit: () => (sheet.count('canEdit'), sheet.canEdit(rect)),
       activate: () => {
         sheet.count('activate');
         sheet.ss.active = { sheet: sheet.name, row, column: col };
@@ -102,12 +265,20 @@ export class FakeSheet {
         if (!Array.isArray(values) || values.length !== numRows || values.some((r) => !Array.isArray(r) || r.length !== numCols)) {
           throw new Error(`Exception: The number of rows or columns in the data does not match the range. The data has ${values.length} rows but the range has ${numRows}.`);
         }
+        sheet.checkEdit(rect);
+        for (const r of values) for (const v of r) {
+          if (typeof v === 'string' && v.length - (v.startsWith("'") ? 1 : 0) > CELL_CHARS) {
+            throw new Error(`Exception: Your input contains more than the maximum of ${CELL_CHARS} characters in a single cell.`);
+          }
+        }
+        const formatsOf = Array.from({ length: numCols }, (_, j) => sheet.formats.column(col + j));
+        const formatAt = (r: number, j: number) => formatsOf[j].find((x) => r >= x.r1 && r <= x.r2)?.value;
         values.forEach((r, i) => r.forEach((v, j) => {
           while (sheet.cells.length < row + i) sheet.cells.push([]);
           const line = sheet.cells[row - 1 + i];
           while (line.length < col + j) line.push('');
-          // A column formatted as plain text (@) keeps what is typed as text, as Sheets does.
-          const t = sheet.formats.get(col + j) === '@' && typeof v === 'string' ? { value: v.startsWith("'") ? v.slice(1) : v } as { value: V; formula?: string } : parseTyped(v, sheet.ss.tz);
+          // A cell formatted as plain text (@) keeps what is typed as text; elsewhere Sheets converts it.
+          const t = typeof v === 'string' && formatAt(row + i, j) === '@' ? { value: v.startsWith("'") ? v.slice(1) : v } as { value: V; formula?: string } : parseTyped(v, sheet.ss.tz, sheet.ss.locale);
           line[col - 1 + j] = t.value;
           if (t.formula) sheet.formulas.push(t.formula);
         }));
@@ -115,34 +286,62 @@ export class FakeSheet {
         for (const r of sheet.cells) while (r.length < width) r.push('');
         return undefined;
       },
-      getColumn: () => col,
-      setFontWeight: () => (sheet.count('setFontWeight'), undefined),
+      setFontWeight: () => (sheet.count('setFontWeight'), sheet.checkEdit(rect), undefined),
       setNotes: (notes: string[][]) => {
         sheet.count('setNotes');
         if (notes.length !== numRows || notes.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
+        sheet.checkEdit(rect);
         notes[0].forEach((n, j) => sheet.notes.set(col + j, n));
       },
       setNumberFormat: (f: string) => {
         sheet.count('setNumberFormat');
-        for (let j = 0; j < numCols; j++) sheet.formats.set(col + j, f);
+        sheet.checkEdit(rect);
+        sheet.formats.set(rect, f);
       },
+      /** One format per cell; the fake stores runs of equal formats per column. */
+      setNumberFormats: (f: string[][]) => {
+        sheet.count('setNumberFormats');
+        if (f.length !== numRows || f.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
+        sheet.checkEdit(rect);
+        for (let j = 0; j < numCols; j++) {
+          for (let i = 0; i < numRows;) {
+            let k = i;
+            while (k + 1 < numRows && f[k + 1][j] === f[i][j]) k++;
+            sheet.formats.set({ r1: row + i, r2: row + k, c1: col + j, c2: col + j }, f[i][j]);
+            i = k + 1;
+          }
+        }
+      },
+      getNumberFormat: () => (sheet.count('getNumberFormat'), sheet.formats.at(row, col) ?? '0.###############'),
       setDataValidation: (rule: { values: string[] }) => {
         sheet.count('setDataValidation');
-        for (let j = 0; j < numCols; j++) sheet.validations.set(col + j, rule.values);
+        sheet.checkEdit(rect);
+        sheet.validations.set(rect, rule.values);
       },
       protect: () => {
         sheet.count('protect');
-        const p = new FakeProtection('RANGE', col, sheet.ss.owner, sheet.ss);
+        if (sheet.ss.role(sheet.ss.user) === 'view') throw new Error(VIEW_ONLY);
+        const p = new FakeProtection('RANGE', { ...rect }, sheet.ss.user, sheet);
         sheet.protections.push(p);
         return p;
       },
     };
     return range;
   }
+  /** Deletes grid rows (their content, formats and validation go with them); Sheets keeps at least one non-frozen row. */
   deleteRows(start: number, howMany: number) {
     this.count('deleteRows');
-    if (start < 1 || start + howMany - 1 > this.cells.length) throw new Error('Exception: Those rows are out of bounds.');
+    if (start < 1 || howMany < 1 || start + howMany - 1 > this.maxRows) throw new Error('Exception: Those rows are out of bounds.');
+    if (howMany >= this.maxRows - this.frozenRows) throw new Error('Exception: Sorry, it is not possible to delete all non-frozen rows.');
+    this.checkEdit({ r1: start, r2: start + howMany - 1, c1: 1, c2: this.maxCols });
     this.cells.splice(start - 1, howMany);
+    this.maxRows -= howMany;
+    this.formats.deleteRows(start, howMany);
+    this.validations.deleteRows(start, howMany);
+    for (const p of this.protections) if (p.rect) {
+      const end = start + howMany - 1;
+      if (p.rect.r1 > end) { p.rect.r1 -= howMany; p.rect.r2 -= howMany; } else if (p.rect.r2 >= start) p.rect.r2 = Math.max(p.rect.r1, p.rect.r2 - Math.min(howMany, p.rect.r2 - start + 1));
+    }
   }
 }
 
@@ -153,12 +352,18 @@ export class FakeSheet {
 const LATENCY: Record<string, [number, number]> = {
   getValues: [60, 0.002], setValues: [120, 0.01], deleteRows: [90, 0], setNotes: [80, 0], setNumberFormat: [40, 0],
   setDataValidation: [60, 0], protect: [150, 0], setFontWeight: [30, 0], setFrozenRows: [30, 0], activate: [40, 0],
+  setNumberFormats: [60, 0.002], insertRowsAfter: [90, 0], insertColumnsAfter: [90, 0], getProtections: [60, 0], canEdit: [40, 0],
+  getNumberFormat: [30, 0],
 };
+
+/** Execution time of the Utilities calls the bundle makes in bulk (ms). */
+export const UTILITY_MS = { computeDigest: 1, formatDate: 0.05 };
 
 /** Apps Script stops an execution after 6 minutes with this error. */
 export const TIME_LIMIT_MS = 6 * 60 * 1000;
 
-export interface DailyUsage { day: string; docsCreated: number; mailRecipients: number }
+/** A user's use of a daily quota: a window opens at the first use and closes 24 hours later. */
+export interface DailyUsage { since: number; docsCreated: number; mailRecipients: number }
 
 /** An installed trigger: its handler, the user who owns it and the document it belongs to. */
 export interface FakeTrigger { handler: string; user: string; doc: string; id: string }
@@ -172,7 +377,34 @@ export class FakeScriptProject {
   triggers: FakeTrigger[] = [];
   private seq = 0;
   nextTriggerId() { return `T${++this.seq}`; }
+  /** Daily quotas are the user's, shared by every document and script they run (keyed by user). */
+  usage = new Map<string, DailyUsage>();
+  /** The scopes the add-on's current version asks for, and the ones each user has granted. */
+  scopes = [...ADDON_SCOPES];
+  private granted = new Map<string, Set<string>>();
+  /** A user who never saw the consent screen is taken to have granted what the add-on asked for then. */
+  grantedBy(user: string) {
+    let g = this.granted.get(user);
+    if (!g) this.granted.set(user, (g = new Set(this.scopes)));
+    return g;
+  }
+  /** A new version asks for another scope: everybody's authorization lapses until they grant it. */
+  addScope(scope: string) {
+    this.scopes.push(scope);
+    for (const g of this.granted.values()) g.delete(scope);
+  }
+  /** The user opens the add-on and grants what it asks for now. */
+  authorize(user: string) { this.granted.set(user, new Set(this.scopes)); }
+  missingScopes(user: string) { const g = this.grantedBy(user); return this.scopes.filter((x) => !g.has(x)); }
 }
+
+/** The add-on's OAuth scopes (src/gas/appsscript.json) and the service each one opens. */
+export const ADDON_SCOPES = [
+  'https://www.googleapis.com/auth/spreadsheets.currentonly', 'https://www.googleapis.com/auth/script.container.ui',
+  'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/script.scriptapp',
+  'https://www.googleapis.com/auth/documents', 'https://www.googleapis.com/auth/drive.file',
+  'https://www.googleapis.com/auth/script.send_mail',
+];
 
 let spreadsheetSeq = 0;
 
@@ -205,7 +437,12 @@ export class FakeSpreadsheet {
    * A new execution: elapsedMs 0, real time measured from now. Documents the previous execution left
    * open are saved and closed first and its lock released, as Apps Script does when a script ends.
    */
-  beginExecution() { this.drive._endExecution(); this.documentLocked = false; this.elapsedMs = 0; }
+  beginExecution(user?: string) {
+    this.drive._endExecution();
+    this.documentLocked = false;
+    this.elapsedMs = 0;
+    if (user !== undefined) this.user = user;
+  }
   /** Charge simulated time to the execution; past 6 minutes (simulated + real) it is stopped. */
   chargeMs(ms: number) {
     this.simulatedMs += ms;
@@ -254,12 +491,15 @@ export class FakeSpreadsheet {
   mail = new FakeMailbox();
   /** Daily quotas of a consumer account (settable). */
   quotas = { docsPerDay: 250, mailRecipientsPerDay: 100 };
-  private usage: DailyUsage = { day: '', docsCreated: 0, mailRecipients: 0 };
-  /** Today's usage (a new calendar day in tz starts from zero). */
-  daily(): DailyUsage {
-    const day = formatDate(new Date(this.now()), this.tz, 'yyyy-MM-dd');
-    if (day !== this.usage.day) this.usage = { day, docsCreated: 0, mailRecipients: 0 };
-    return this.usage;
+  /**
+   * The running user's usage of the daily quotas: shared with their other documents (the project's
+   * usage map), and reset 24 hours after the first use of a window, not at midnight.
+   */
+  daily(user = this.user): DailyUsage {
+    const now = this.now();
+    let u = this.project.usage.get(user);
+    if (!u || now - u.since >= 24 * 3600_000) this.project.usage.set(user, (u = { since: now, docsCreated: 0, mailRecipients: 0 }));
+    return u;
   }
   /** Use n of a daily quota, or throw Apps Script's error (using nothing) when fewer are left. */
   useDaily(kind: 'docsCreated' | 'mailRecipients', n: number) {
@@ -274,6 +514,26 @@ export class FakeSpreadsheet {
   /** The range last activated (Range.activate / Sheet.activate). */
   active: { sheet: string; row: number; column: number } | null = null;
   owner = 'owner@example.com';
+  /** The Workspace domain that owns the file, or null for a consumer (gmail) account. */
+  domain: string | null = null;
+  /** Who the running execution acts as (the effective user): every write is checked against it. */
+  user = this.owner;
+  /** Sharing: 'view' or 'edit' per user; anyone not listed may edit (tests that play one admin). */
+  access = new Map<string, 'edit' | 'view'>();
+  share(user: string, role: 'edit' | 'view') { this.access.set(user, role); return this; }
+  role(user: string): 'owner' | 'edit' | 'view' { return user === this.owner ? 'owner' : this.access.get(user) ?? 'edit'; }
+  /** Whether the running user may edit what a protection with these editors covers. */
+  mayEditProtected(editors: string[], domainEdit: boolean) {
+    if (this.role(this.user) === 'view') return false;
+    if (this.user === this.owner || editors.includes(this.user)) return true;
+    return domainEdit && this.domain !== null && this.user.endsWith(`@${this.domain}`);
+  }
+  /** Runs fn as another user (tests: what that user typed or did by hand). */
+  as<T>(user: string, fn: () => T): T {
+    const was = this.user;
+    this.user = user;
+    try { return fn(); } finally { this.user = was; }
+  }
   /** LockService.getDocumentLock() is one lock per document, whoever asks. */
   documentLocked = false;
   /** Document Properties live with the document. */
@@ -289,18 +549,34 @@ export class FakeSpreadsheet {
     this.project = opts.project ?? new FakeScriptProject();
   }
   getId() { return this.id; }
+  /** The file's name in Drive. */
+  name = 'Billing';
+  getName() { return this.name; }
   getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
   insertSheet(n: string) {
+    this.call('insertSheet');
+    if (this.role(this.user) === 'view') throw new Error(VIEW_ONLY);
+    if (this.sheets.has(n)) throw new Error(`Exception: A sheet with the name "${n}" already exists. Please enter another name.`);
     const s = new FakeSheet(n, this);
     this.sheets.set(n, s);
     return s;
   }
   getSpreadsheetTimeZone() { return this.tz; }
   getSpreadsheetLocale() { return this.locale; }
-  /** Fill a sheet as a user would type it (strings parsed like Sheets input). */
+  /**
+   * Fill a sheet as its owner would paste it (strings parsed like Sheets input); pasting past the
+   * grid grows it, as the Sheets UI does.
+   */
   seed(name: string, rows: unknown[][]) {
-    const s = this.getSheetByName(name) ?? this.insertSheet(name);
-    if (rows.length) s.getRange(1, 1, rows.length, Math.max(...rows.map((r) => r.length))).setValues(rows.map((r) => [...r, ...new Array(Math.max(...rows.map((x) => x.length)) - r.length).fill('')]));
+    this.as(this.owner, () => {
+      const s = this.getSheetByName(name) ?? this.insertSheet(name);
+      const width = Math.max(...rows.map((r) => r.length));
+      if (rows.length) {
+        s.maxRows = Math.max(s.maxRows, rows.length);
+        s.maxCols = Math.max(s.maxCols, width);
+        s.getRange(1, 1, rows.length, width).setValues(rows.map((r) => [...r, ...new Array(width - r.length).fill('')]));
+      }
+    });
   }
 }
 
@@ -322,6 +598,20 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
   /** Every menu put into the UI, by kind: 'addon' (createAddonMenu) or 'custom' (createMenu(name)). */
   const menuBars: { kind: 'addon' | 'custom'; name: string; items: string[] }[] = [];
   const services = gasServices(ss);
+  // Every call of this context runs as its effective user, with the scopes that user granted.
+  const missing = (scope: string) => project.missingScopes(effectiveUser).includes(`https://www.googleapis.com/auth/${scope}`);
+  const enter = (scope: string, what: string) => {
+    ss.user = effectiveUser;
+    if (missing(scope)) throw new Error(`Exception: You do not have permission to call ${what}. Required permissions: https://www.googleapis.com/auth/${scope}`);
+  };
+  /** A service object whose methods first act as this context's user and check its scope. */
+  const guarded = <T extends object>(service: T, scope: string, name: string): T => new Proxy(service, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => { enter(scope, `${name}.${String(key)}`); return v.apply(target, args); };
+    },
+  });
   type FakeMenu = { addItem(caption: string, fn: string): FakeMenu; addSeparator(): FakeMenu; addSubMenu(m: FakeMenu): FakeMenu; addToUi(): void; _items: string[] };
   const menu = (kind: 'addon' | 'custom', name: string): FakeMenu => {
     const m: FakeMenu = {
@@ -349,7 +639,9 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
     alerts, menus, menuBars, sidebars,
     globals: {
       SpreadsheetApp: {
-        getActive: () => ss, getUi: () => ui, flush: () => undefined,
+        getActive: () => (enter('spreadsheets.currentonly', 'SpreadsheetApp.getActive'), ss),
+        getUi: () => (enter('script.container.ui', 'SpreadsheetApp.getUi'), ui),
+        flush: () => undefined,
         ProtectionType: { SHEET: 'SHEET', RANGE: 'RANGE' },
         newDataValidation: () => {
           const rule = { values: [] as string[] };
@@ -364,16 +656,18 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         DigestAlgorithm: { SHA_256: 'SHA_256' },
         Charset: { UTF_8: 'UTF_8' },
         /** Bytes as Java gives them: signed. */
-        base64Decode: (b64: string) => [...Buffer.from(b64, 'base64')].map((b) => (b > 127 ? b - 256 : b)),
-        computeDigest: (_alg: string, text: string) => [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b)),
-        formatDate,
+        // Utilities run on Google's side too: each call costs execution time (not counted as a
+        // service call: they cannot fail half-way like a write).
+        base64Decode: (b64: string) => (ss.chargeMs(1 + b64.length / 1e6), [...Buffer.from(b64, 'base64')].map((b) => (b > 127 ? b - 256 : b))),
+        computeDigest: (_alg: string, text: string) => (ss.chargeMs(UTILITY_MS.computeDigest + text.length / 1e6), [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b))),
+        formatDate: (d: Date, tz: string, pattern: string) => (ss.chargeMs(UTILITY_MS.formatDate), formatDate(d, tz, pattern)),
         newBlob: services.newBlob,
         /** Sleeping spends execution time and moves the simulated clock. */
         sleep: (ms: number) => ss.chargeMs(ms),
       },
-      DriveApp: services.DriveApp,
-      DocumentApp: services.DocumentApp,
-      MailApp: services.MailApp,
+      DriveApp: guarded(services.DriveApp, 'drive.file', 'DriveApp'),
+      DocumentApp: guarded(services.DocumentApp, 'documents', 'DocumentApp'),
+      MailApp: guarded(services.MailApp, 'script.send_mail', 'MailApp'),
       /** new Date() and Date.now() follow ss.now(). */
       Date: services.Date,
       LockService: {
@@ -405,6 +699,14 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         }),
       },
       ScriptApp: {
+        AuthMode: { NONE: 'NONE', LIMITED: 'LIMITED', FULL: 'FULL' },
+        AuthorizationStatus: { REQUIRED: 'REQUIRED', NOT_REQUIRED: 'NOT_REQUIRED' },
+        /** After an update that added scopes, REQUIRED until the user grants them (the add-on's triggers keep firing meanwhile). */
+        getAuthorizationInfo: (mode: string) => {
+          if (mode !== 'FULL' && mode !== 'LIMITED') throw new Error('Exception: Invalid argument: authMode');
+          const need = project.missingScopes(effectiveUser);
+          return { getAuthorizationStatus: () => (need.length ? 'REQUIRED' : 'NOT_REQUIRED'), getAuthorizationUrl: () => (need.length ? `https://script.google.com/a/authorize?scopes=${need.length}` : null) };
+        },
         // Installed triggers belong to the user the script runs as and to one document. getProjectTriggers
         // is that user's triggers of this project in EVERY document; getUserTriggers(doc) only that document's.
         getProjectTriggers: () => project.triggers.filter((t) => t.user === effectiveUser).map(triggerObject),
@@ -413,6 +715,7 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
           return project.triggers.filter((t) => t.user === effectiveUser && t.doc === doc.id).map(triggerObject);
         },
         newTrigger: (handler: string) => {
+          enter('script.scriptapp', 'ScriptApp.newTrigger');
           const b = {
             timeBased: () => b,
             everyHours: (n: number) => {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { SCHEMA, type TableName } from '../../src/core/schema';
 import { FakeSpreadsheet, gasGlobals } from './gasFakes';
+import { formatDate } from './gasServices';
+import type { RawWorkbook } from '../../src/core/dataset';
 import { DE_TENANT, TAX_RULES } from './fixtures';
 
 const code = readFileSync(join(__dirname, '../../dist/Code.js'), 'utf8');
@@ -64,3 +66,12 @@ export function seedCustomers(ss: FakeSpreadsheet, n: number, tenant: Record<str
 
 /** Recipients of an email: to + cc + bcc of the seeded customer i. */
 export const recipientsOf = (i: number) => (i % 3 === 0 ? 3 : 1);
+
+/** The spreadsheet as the engine's raw tables (date cells as calendar dates in its time zone), for the invariant checks. */
+export function rawWorkbook(ss: FakeSpreadsheet): RawWorkbook {
+  const day = (d: Date) => formatDate(d, ss.tz, 'yyyy-MM-dd');
+  return Object.fromEntries([...ss.sheets].map(([name, s]) => {
+    const cells = s.cells.map((r) => r.map((v) => (v instanceof Date ? day(v) : v)));
+    return [name, { headers: cells[0] ?? [], rows: cells.slice(1) }];
+  })) as RawWorkbook;
+}

@@ -681,30 +681,54 @@ export interface DriveItem {
   blob?: FakeBlob;
   /** Saved content of a Google Doc. */
   doc?: SavedDoc;
+  /** Who created it (whose Drive it is in). */
+  owner: string;
+  /**
+   * Who reaches it through the add-on: with the drive.file scope a user sees only the files the
+   * add-on created or opened FOR THAT USER, whoever else they are shared with.
+   */
+  users: Set<string>;
 }
 
 const NOT_FOUND = 'Exception: No item with the given ID could be found. Possibly because you have not edited this item or you do not have permission to access it.';
 
-/** A per-test in-memory drive; ids are deterministic (F0000 is the root folder, then F0001, ...). */
+/**
+ * A per-test in-memory Google Drive of every user; ids are deterministic (F0000, F0001, ... in order
+ * of creation). Each user has their own My Drive and, under drive.file, reaches only their own items.
+ */
 export class FakeDrive {
   items = new Map<string, DriveItem>();
   /** Documents opened (create/openById) by the bundle: Apps Script saves them when an execution ends. */
   open: FakeDocument[] = [];
   private seq = 0;
-  readonly rootId: string;
-  constructor(private ss: FakeSpreadsheet) {
-    this.rootId = this._add({ name: 'My Drive', parentId: null, mimeType: FOLDER_MIME }).id;
+  private roots = new Map<string, string>();
+  constructor(private ss: FakeSpreadsheet) {}
+  /** The running user's My Drive. */
+  get rootId(): string {
+    const user = this.ss.user;
+    let id = this.roots.get(user);
+    if (!id) this.roots.set(user, (id = this._add({ name: 'My Drive', parentId: null, mimeType: FOLDER_MIME }).id));
+    return id;
   }
-  _add(x: Omit<DriveItem, 'id' | 'trashed'>): DriveItem {
-    const item: DriveItem = { ...x, id: `F${String(this.seq++).padStart(4, '0')}`, trashed: false };
+  _add(x: Omit<DriveItem, 'id' | 'trashed' | 'owner' | 'users'>): DriveItem {
+    const item: DriveItem = { ...x, id: `F${String(this.seq++).padStart(4, '0')}`, trashed: false, owner: this.ss.user, users: new Set([this.ss.user]) };
     this.items.set(item.id, item);
     return item;
   }
+  /** Any item, whoever asks (the fake's own bookkeeping and tests). */
   _item(id: string) {
     const it = this.items.get(String(id));
     if (!it) throw new Error(NOT_FOUND);
     return it;
   }
+  /** An item as the running user reaches it through the add-on: unknown to them unless it is theirs under drive.file. */
+  _reach(id: string) {
+    const it = this._item(id);
+    if (!it.users.has(this.ss.user)) throw new Error(NOT_FOUND);
+    return it;
+  }
+  /** Test helper: the add-on opened this item for a user (e.g. picked in a Google Picker), so drive.file reaches it. */
+  grant(id: string, user: string) { this._item(id).users.add(user); }
   _url(id: string) {
     const it = this._item(id);
     return it.mimeType === FOLDER_MIME ? `https://drive.google.com/drive/folders/${id}`
@@ -725,7 +749,7 @@ export class FakeDrive {
     return this._add({ name, parentId, mimeType: DOC_MIME, doc: content ? cloneDoc(content, s) : { body: new FakeBody(s), header: null, footer: null } });
   }
   _open(id: string) {
-    const it = this._item(id);
+    const it = this._reach(id);
     if (it.mimeType !== DOC_MIME) throw new Error(NOT_FOUND);
     const d = new FakeDocument(this.ss, id);
     this.open.push(d);
@@ -762,7 +786,7 @@ function iterator<T>(ss: FakeSpreadsheet, list: T[]) {
 abstract class DriveObject {
   readonly [ITEM]: string;
   constructor(protected ss: FakeSpreadsheet, id: string, private prefix: 'File' | 'Folder') { this[ITEM] = id; }
-  protected use(m: string, ms?: number) { this.ss.call(`${this.prefix}.${m}`, 0, undefined, ms); return this.ss.drive._item(this[ITEM]); }
+  protected use(m: string, ms?: number) { this.ss.call(`${this.prefix}.${m}`, 0, undefined, ms); return this.ss.drive._reach(this[ITEM]); }
   getId() { return this.use('getId').id; }
   getName() { return this.use('getName').name; }
   setName(n: string) { this.use('setName').name = String(n); return this; }
@@ -776,7 +800,7 @@ abstract class DriveObject {
   }
   moveTo(folder: FakeFolder) {
     const it = this.use('moveTo');
-    it.parentId = this.ss.drive._item(folder[ITEM]).id;
+    it.parentId = this.ss.drive._reach(folder[ITEM]).id;
     return this;
   }
 }
@@ -785,7 +809,7 @@ export class FakeFolder extends DriveObject {
   constructor(ss: FakeSpreadsheet, id: string) { super(ss, id, 'Folder'); }
   private kids(folders: boolean, name?: string) {
     return [...this.ss.drive.items.values()]
-      .filter((i) => i.parentId === this[ITEM] && !i.trashed && (i.mimeType === FOLDER_MIME) === folders && (name === undefined || i.name === name))
+      .filter((i) => i.parentId === this[ITEM] && !i.trashed && i.users.has(this.ss.user) && (i.mimeType === FOLDER_MIME) === folders && (name === undefined || i.name === name))
       .map((i) => (folders ? new FakeFolder(this.ss, i.id) : new FakeFile(this.ss, i.id)));
   }
   createFolder(name: string) { this.use('createFolder'); return new FakeFolder(this.ss, this.ss.drive._add({ name: String(name), parentId: this[ITEM], mimeType: FOLDER_MIME }).id); }
@@ -811,7 +835,7 @@ export class FakeFile extends DriveObject {
     const it = this.use('makeCopy');
     const name = typeof nameOrFolder === 'string' ? nameOrFolder : `Copy of ${it.name}`;
     const dest = typeof nameOrFolder === 'object' ? nameOrFolder : folder;
-    const parentId = dest ? this.ss.drive._item(dest[ITEM]).id : it.parentId!;
+    const parentId = dest ? this.ss.drive._reach(dest[ITEM]).id : it.parentId!;
     const copy = it.doc ? this.ss.drive._newDoc(name, parentId, it.doc)
       : this.ss.drive._add({ name, parentId, mimeType: it.mimeType, blob: it.blob?.copyBlob() });
     return new FakeFile(this.ss, copy.id);
@@ -866,8 +890,8 @@ function addresses(list: string | undefined): string[] {
 /** DriveApp, DocumentApp, MailApp, Utilities.newBlob and Date for gasGlobals, bound to one spreadsheet. */
 export function gasServices(ss: FakeSpreadsheet) {
   const drive = ss.drive;
-  const folder = (id: string) => { const it = drive._item(id); if (it.mimeType !== FOLDER_MIME) throw new Error(NOT_FOUND); return new FakeFolder(ss, id); };
-  const file = (id: string) => { const it = drive._item(id); if (it.mimeType === FOLDER_MIME) throw new Error(NOT_FOUND); return new FakeFile(ss, id); };
+  const folder = (id: string) => { const it = drive._reach(id); if (it.mimeType !== FOLDER_MIME) throw new Error(NOT_FOUND); return new FakeFolder(ss, id); };
+  const file = (id: string) => { const it = drive._reach(id); if (it.mimeType === FOLDER_MIME) throw new Error(NOT_FOUND); return new FakeFile(ss, id); };
   const DriveApp = {
     getRootFolder: () => (ss.call('DriveApp.getRootFolder'), new FakeFolder(ss, drive.rootId)),
     /** Unknown ids throw; a trashed item is still returned (isTrashed() tells). */
