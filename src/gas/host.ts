@@ -10,7 +10,14 @@ const HOLDER = 'billing.lockHolder';
 export function gasPorts(): Ports {
   const ss = SpreadsheetApp.getActive();
   const tz = ss.getSpreadsheetTimeZone();
-  const fmt = (d: Date) => Utilities.formatDate(d, tz, 'yyyy-MM-dd');
+  // Date cells repeat (a run's dates, a month's periods): each instant is formatted once, not per cell.
+  const days = new Map<number, string>();
+  const fmt = (d: Date) => {
+    const t = d.getTime();
+    let day = days.get(t);
+    if (day === undefined) days.set(t, (day = Utilities.formatDate(d, tz, 'yyyy-MM-dd')));
+    return day;
+  };
   return {
     tables: new SheetTables(ss),
     // Document Properties: per spreadsheet (Script Properties would be shared by every customer).

@@ -8,7 +8,7 @@ import { gasPorts } from './host';
 import { sidebarState as sidebarStateUseCase } from '../app/sidebarState';
 import { nextScheduledRun, saveSchedule, scheduleState as scheduleStateUseCase, scheduledWork, type Schedule } from '../app/schedule';
 import { toRowValues } from '../core/table';
-import { setupSheets } from './setup';
+import { extendToGrid, setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
 import { findInvoice, markSent as markSentUseCase, pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
 import { receiveInvoices as receiveUseCase } from '../app/receive';
@@ -56,7 +56,10 @@ const EXECUTION_MS = 4.5 * 60_000;
 function runOrQueue(ports: Ports, req: RunRequest, start: () => ReturnType<typeof runUseCase>): ReturnType<typeof runUseCase> | Queued {
   const ds = readDataset(ports, ['Settings']);
   const role = roleOf(ports, ds);
-  if (role === 'admin') return start();
+  if (role === 'admin') {
+    extendToGrid(SpreadsheetApp.getActive());
+    return start();
+  }
   if (role === 'viewer') assertAdmin(ports, ds, 'start an invoice run');
   for (const d of [req.periodStart, req.periodEnd, req.invoiceDate]) {
     if (d !== undefined && !isIsoDate(d)) throw new Error(`"${d}" is not a date in the form YYYY-MM-DD`);
@@ -360,6 +363,7 @@ export function onHourlyTrigger(): void {
     return;
   }
   try {
+    extendToGrid(SpreadsheetApp.getActive());
     runRequested(ports, began, log);
     // Planning stops after 2 minutes, leaving the rest of the 6 for reading and writing the sheets.
     scheduledWork(ports, { budgetMs: 2 * 60_000 });

@@ -29,10 +29,40 @@ export function setupSheets(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, admins
       report.createdSheets.push(name);
     }
     const headers = headerRow(sheet, name, report);
-    formatColumns(sheet, name, headers);
+    formatColumns(sheet, name, headers, 2);
     protect(sheet, name, headers, admins, report);
+    if (!SCHEMA[name].engineOwned) PropertiesService.getDocumentProperties().setProperty(gridKey(name), String(sheet.getMaxRows()));
   }
   return report;
+}
+
+/** Rows of a user sheet that have the engine's formats, drop-downs and protections (Document Properties). */
+const gridKey = (name: TableName) => `billing.grid.${name}`;
+/** What setup covered before it recorded anything: rows 2–2001. */
+const OLD_SETUP_ROWS = 2001;
+
+/**
+ * Rows users add to their sheets (Sheets' "Add more rows") have none of setup's formats, drop-downs
+ * and protections: an admin's run gives them those, so typed ids stay text and engine columns stay
+ * protected however far a sheet grows. Nothing happens while the grid is as setup left it.
+ */
+export function extendToGrid(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): void {
+  const props = PropertiesService.getDocumentProperties();
+  for (const name of TABLE_NAMES.filter((n) => !SCHEMA[n].engineOwned)) {
+    const sheet = ss.getSheetByName(name);
+    if (!sheet) continue;
+    const covered = Number(props.getProperty(gridKey(name)) ?? OLD_SETUP_ROWS);
+    const rows = sheet.getMaxRows();
+    if (rows <= covered) continue;
+    const headers = (sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as unknown[]).map(String);
+    formatColumns(sheet, name, headers, covered + 1);
+    for (const p of sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE)) {
+      if (p.getDescription() !== DESCRIPTION || !p.canEdit()) continue;
+      const r = p.getRange();
+      if (r.getLastRow() < rows) p.setRange(sheet.getRange(1, r.getColumn(), rows, 1));
+    }
+    props.setProperty(gridKey(name), String(rows));
+  }
 }
 
 /** Adds the schema columns the header row lacks, at its end, in one write; returns the header row. */
@@ -56,13 +86,14 @@ function headerRow(sheet: Sheet, name: TableName, report: SetupReport): string[]
   return headers;
 }
 
-function formatColumns(sheet: Sheet, name: TableName, headers: string[]) {
-  const rows = sheet.getMaxRows() - 1;
+/** Formats and drop-downs of the schema's columns from row `first` to the end of the grid. */
+function formatColumns(sheet: Sheet, name: TableName, headers: string[], first: number) {
+  const rows = sheet.getMaxRows() - first + 1;
   if (rows < 1) return;
   for (const col of SCHEMA[name].columns) {
     const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
     if (at < 0) continue;
-    const range = sheet.getRange(2, at + 1, rows, 1);
+    const range = sheet.getRange(first, at + 1, rows, 1);
     const format = numberFormatOf(name, col.key);
     if (format) range.setNumberFormat(format);
     if (col.values?.length && !SCHEMA[name].engineOwned) {

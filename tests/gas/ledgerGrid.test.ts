@@ -99,4 +99,21 @@ describe('limits of a cell and of the grid', () => {
     expect(numbers.filter((v) => typeof v !== 'string')).toEqual([]);
     expect(admin.exec('verifyLedger').problems).toEqual([]);
   });
+
+  it('rows a user adds below the grid of Items get setup\'s formats, drop-downs and protection at the next admin run', () => {
+    const { ss, admin } = ledgerOf(3);
+    const items = ss.getSheetByName('Items')!;
+    const col = (h: string) => items.cells[0].indexOf(h) + 1;
+    // The owner clicks "Add 1000 more rows" at the bottom: the new rows carry nothing of setup's.
+    ss.as(ss.owner, () => items.insertRowsAfter(items.getMaxRows(), 1000));
+    const last = items.getMaxRows();
+    expect(items.formats.at(last, col('Product ID'))).toBeUndefined();
+    runMonth(admin, '2026-11-01', '2026-11-30');
+    expect([items.formats.all(col('Product ID'), 2, last), items.formats.all(col('Billed Until'), 2, last)]).toEqual(['@', 'yyyy-mm-dd']);
+    expect(items.validations.all(col('Billing Type'), 2, last)).toEqual(['recurring', 'one_time', 'usage']);
+    // A user types a product id there: it stays "0815"; a clerk cannot touch Billed Until in that row.
+    ss.as('clerk@example.com', () => items.getRange(last, col('Product ID')).setValues([['0815']]));
+    expect(items.cells[last - 1][col('Product ID') - 1]).toBe('0815');
+    expect(() => ss.as('clerk@example.com', () => items.getRange(last, col('Billed Until')).setValues([['2027-01-31']]))).toThrow(/protected cell/);
+  });
 });

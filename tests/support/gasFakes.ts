@@ -61,11 +61,20 @@ export function parseTyped(v: unknown, tz: string, locale = 'en_US'): { value: V
 
 /** The instant of local midnight of a calendar day in a time zone (how Sheets hands out date cells). */
 export function zonedMidnight(y: number, m: number, d: number, tz: string): Date {
-  const guess = Date.UTC(y, m - 1, d);
-  const p = Object.fromEntries(zoned(tz).formatToParts(guess).map((x) => [x.type, x.value]));
-  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return new Date(guess - (local - guess));
+  const key = `${tz}|${y}-${m}-${d}`;
+  let ms = midnights.get(key);
+  if (ms === undefined) {
+    const guess = Date.UTC(y, m - 1, d);
+    const p = Object.fromEntries(zoned(tz).formatToParts(guess).map((x) => [x.type, x.value]));
+    const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+    ms = guess - (local - guess);
+    if (midnights.size > 100_000) midnights.clear();
+    midnights.set(key, ms);
+  }
+  return new Date(ms);
 }
+/** Formatting in a time zone is slow; a day's midnight never changes. */
+const midnights = new Map<string, number>();
 
 /** A rectangle of a sheet, 1-based and inclusive. */
 export interface Rect { r1: number; r2: number; c1: number; c2: number }
@@ -95,7 +104,8 @@ export class CellRules<T> {
   all(col: number, r1: number, r2: number): T | undefined {
     const first = this.at(r1, col);
     if (first === undefined) return undefined;
-    for (let r = r1; r <= r2; r++) if (this.at(r, col) !== first) return undefined;
+    const same = JSON.stringify(first);
+    for (let r = r1; r <= r2; r++) if (JSON.stringify(this.at(r, col)) !== same) return undefined;
     return first;
   }
   insertRows(after: number, n: number) {
