@@ -13,6 +13,9 @@ import { receiveInvoices } from '../../src/app/receive';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 import { einvoiceDir } from '../support/einvoiceValidation';
 import { acrossScriptRun } from '../support/scriptRun';
+import { recordTrigger } from '../../src/app/access';
+import { pendingRequests, requestWork } from '../../src/app/handOver';
+import { readDataset } from '../../src/app/workbook';
 
 const html = readFileSync(join(__dirname, '../../sidebar/Sidebar.html'), 'utf8');
 
@@ -206,6 +209,24 @@ describe('sidebar', () => {
     (doc.getElementById('verify') as HTMLButtonElement).click();
     await until(() => /Ledger/.test(doc.getElementById('status')!.textContent!));
     expect(doc.getElementById('status')!.textContent).toBe('Ledger intact: 3 finalized invoices checked.');
+  });
+
+  it('tells an editor who is not an admin what their role means, and shows a queued run\'s message instead of drafts', async () => {
+    const p = workbookRows();
+    // A clerk in a shared workbook: may edit the data sheets, not the engine's; an admin's hourly trigger is on.
+    Object.assign(p, { enforceAdmins: true, user: () => 'clerk@example.com', access: { canEditSpreadsheet: () => true, canWriteLedger: () => false } });
+    recordTrigger(p, 'boss@example.com');
+    const { doc, calls } = sidebar(p, {
+      runInvoicing: (req) => requestWork(p, readDataset(p, ['Settings']), 'run', 'Invoice runs write the billing sheets, which only the billing admins may change.', req),
+    });
+    await until(() => !doc.getElementById('access')!.hidden);
+    expect(doc.getElementById('access')!.textContent).toBe('Only the billing admins (see Settings) finalize, send and change the ledger. An invoice run you start is queued for the hourly trigger (run by boss@example.com) and done within the hour.');
+    await until(() => doc.querySelectorAll('input[name=filter]').length > 0);
+    (doc.getElementById('start') as HTMLButtonElement).click();
+    await until(() => /queued/.test(doc.getElementById('status')!.textContent!));
+    expect(doc.getElementById('status')!.textContent).toBe('Invoice runs write the billing sheets, which only the billing admins may change. Your invoice run is queued: the hourly trigger (run by boss@example.com) does it within the hour; the Log sheet shows it when done.');
+    expect([calls.includes('continueRun'), doc.querySelectorAll('#drafts li').length, (doc.getElementById('start') as HTMLButtonElement).disabled]).toEqual([false, 0, false]);
+    expect(pendingRequests(p).map((r) => [r.kind, r.by, r.run?.periodStart])).toEqual([['run', 'clerk@example.com', '2026-10-01']]);
   });
 
   it('runs the preselected filter, lists what failed with the reason, and shows server errors in plain words', async () => {
