@@ -58,6 +58,20 @@ for (const size of (process.env.BENCH_GAS_SIZES ?? '100,1000').split(',').map(Nu
   }
 }
 
+// Flat reads: months of monthly cycles through the add-on; cells read per documents and send call.
+const flatScript = join(outDir, 'flat.cjs');
+await build({ entryPoints: [join(root, 'scripts/bench/flat.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: flatScript, logLevel: 'warning' });
+const flatN = Number(process.env.BENCH_FLAT_INVOICES ?? 1000);
+const flatMonths = Number(process.env.BENCH_FLAT_MONTHS ?? 12);
+console.log('');
+console.log(`Flat reads: ${flatMonths} monthly cycles of ${flatN} invoices from the sidebar (run, finalize, documents, send in ~20 s calls); cells read (getValues) per call, mean, and of those the Invoices + InvoiceLines sheets'.`);
+console.log('month   period   ledger rows   documents calls   cells/call (ledger)   send calls   cells/call (ledger)');
+const flatOut = execFileSync(process.execPath, ['--max-old-space-size=16384', flatScript, String(flatN), String(flatMonths)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+for (const line of flatOut.trim().split('\n')) {
+  const m = JSON.parse(line);
+  console.log(`${String(m.month).padStart(5)}  ${m.period}  ${String(m.invoices).padStart(12)}  ${String(m.documentCalls).padStart(16)}  ${m.documentCells.toFixed(0).padStart(10)} (${m.documentLedgerCells.toFixed(0).padStart(7)})  ${String(m.sendCalls).padStart(11)}  ${m.sendCells.toFixed(0).padStart(10)} (${m.sendLedgerCells.toFixed(0).padStart(7)})`);
+}
+
 // E-invoices: XML generation per second.
 const eScript = join(outDir, 'einvoice.cjs');
 await build({ entryPoints: [join(root, 'scripts/bench/einvoice.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: eScript, logLevel: 'warning' });

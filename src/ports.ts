@@ -1,5 +1,6 @@
 // What the use cases need from a host (Apps Script or Node). Everything is synchronous: Apps Script
 // is, and the Node host loads a workbook into memory first and saves it after.
+import type { Cell } from './core/cells';
 import type { RawTable } from './core/table';
 import type { TableName } from './core/schema';
 import type { DocText } from './core/docText';
@@ -21,6 +22,15 @@ export interface TablePatch {
 export interface TablePort {
   /** The whole sheet in one bulk read; undefined if the sheet does not exist. */
   read(name: TableName): RawTable | undefined;
+  /**
+   * The header row and the sheet rows from `firstRow` (≥ 2) to `lastRow` (default: the last row),
+   * without the rows above: what a slice needs of a sheet that only grows (Invoices, InvoiceLines).
+   * `firstRow` of the result says where rows[0] is; undefined if the sheet does not exist. A later
+   * `apply` may update only rows read here (and append).
+   */
+  readFrom(name: TableName, firstRow: number, lastRow?: number): RawTable | undefined;
+  /** One column (by schema key) of every data row (rows[i] is sheet row i + 2); undefined if the sheet or column is missing. */
+  readColumn(name: TableName, key: string): Cell[] | undefined;
   /** Apply a patch with as few bulk writes as possible; missing engine columns are added. */
   apply(name: TableName, patch: TablePatch): void;
 }

@@ -7,6 +7,7 @@ import { formatError, toRowValues } from '../core/table';
 import { BillingError } from '../core/errors';
 import { findRepairs, hasRepairs } from '../core/repair';
 import type { Ports, TablePatch } from '../ports';
+import { lowerMarks, viewOf } from './deliveryMarks';
 
 /**
  * Every table billing reads; the Log is only ever appended to (it grows for years; nothing reads it
@@ -85,6 +86,9 @@ function apply(ports: Ports, name: TableName, patch: TablePatch) {
 /** Writes what finalize / cancel / credit changed: one patch per table. */
 export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges): void {
   const invRows = rowOfInvoice(ds);
+  // Finalized drafts (and any row written back unfinished) become delivery work again: the marks of
+  // the documents and mail slices come down to them before anything is written.
+  lowerMarks(ports, () => viewOf(ds, { lines: true }), ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, invoice: i })));
   // Lines first: the Invoices write commits; what follows it is derived from Invoices again if an
   // execution stops in between (readForLedger), and lines without their invoice are removed.
   apply(ports, 'InvoiceLines', { append: linesAppend(ch.created) });

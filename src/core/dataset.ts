@@ -151,7 +151,7 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     if (at === undefined) continue;
     for (const e of errors) {
       if (e.sheet !== t || e.row < 2) continue;
-      const sub = String(raw[t]!.rows[e.row - 2]?.[at] ?? '').trim();
+      const sub = String(raw[t]!.rows[e.row - (raw[t]!.firstRow ?? 2)]?.[at] ?? '').trim();
       if (sub && !incomplete.has(sub)) incomplete.set(sub, e);
     }
   }

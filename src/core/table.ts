@@ -7,6 +7,8 @@ import { SCHEMA, type TableName } from './schema';
 export interface RawTable {
   headers: Cell[];
   rows: Cell[][];
+  /** The sheet row of rows[0] when only the rows from there on were read (default 2: the whole sheet). */
+  firstRow?: number;
 }
 
 export interface RowError {
@@ -76,9 +78,10 @@ export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: P
   const present = def.columns.map((col) => ({ col, at: index.get(col.key) }));
   const idHeader = def.id ? def.columns.find((col) => col.key === def.id)!.header : '';
   const rowsIn = raw.rows;
+  const first = raw.firstRow ?? 2;
   for (let i = 0; i < rowsIn.length; i++) {
     const cells = rowsIn[i];
-    const rowNo = i + 2;
+    const rowNo = i + first;
     let blank = true;
     for (const v of cells) if (!isBlank(v)) { blank = false; break; }
     if (blank) continue;

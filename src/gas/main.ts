@@ -10,7 +10,7 @@ import { nextScheduledRun, saveSchedule, scheduleState as scheduleStateUseCase, 
 import { toRowValues } from '../core/table';
 import { extendToGrid, setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
-import { findInvoice, markSent as markSentUseCase, pendingDelivery, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
+import { deliverySlice, findInvoice, markSent as markSentUseCase, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
 import { receiveInvoices as receiveUseCase } from '../app/receive';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
@@ -376,10 +376,8 @@ export function onHourlyTrigger(): void {
   const asked = pendingRequests(ports).filter((r) => r.kind !== 'run');
   try {
     const left = () => EXECUTION_MS - 60_000 - (Date.now() - began);
-    const pending = pendingDelivery(readDataset(ports, ['Settings', 'Invoices']));
-    const docs = new DriveDocuments();
-    if (pending.documents && left() > 0) renderUseCase(ports, docs, { budgetMs: left() });
-    if (pending.queued && left() > 0) sendUseCase(ports, docs, gasMail, { queuedOnly: true, budgetMs: left() });
+    // Documents and the mail queue in turns: the day's mail quota is used while documents are made.
+    if (left() > 0) deliverySlice(ports, new DriveDocuments(), gasMail, { budgetMs: left() });
     // The delivery pass above serves every document and send request made before it.
     for (const r of asked) finishRequest(ports, r);
   } catch (e) {

@@ -4,7 +4,7 @@
 // rows are appended past it, and texts over a cell's limit are cut, so a write never fails half-way.
 import { asPlainText, cutText, type Cell } from '../core/cells';
 import { SCHEMA, type TableName } from '../core/schema';
-import { ensureColumns } from '../core/table';
+import { ensureColumns, headerIndex } from '../core/table';
 import type { RawTable } from '../core/table';
 import type { CellValue, TablePatch, TablePort } from '../ports';
 import { ensureGrid, keepOneRow } from './sheetFormats';
@@ -80,6 +80,51 @@ export class SheetTables implements TablePort {
       sheet.getRange(values.length + 1, 1, rows.length, headers.length).setValues(rows.map((r) => r.map(toSheet)));
       values.push(...rows);
     }
+  }
+
+  /**
+   * The header and the rows from `firstRow` on (two getValues: the header row and the tail), for a
+   * slice that needs only the rows still to be worked on. Read to the end, the tail also becomes
+   * this sheet's cache, so that `apply` updates rows read here and appends without reading the rows
+   * above: those stand in the cache as one shared row that refuses to be written, so an update
+   * outside the rows read fails before anything is written instead of writing what was never read.
+   */
+  readFrom(name: TableName, firstRow: number, lastRow?: number): RawTable | undefined {
+    const sheet = this.ss.getSheetByName(name);
+    if (!sheet) return undefined;
+    const last = sheet.getLastRow();
+    if (firstRow <= 2 && lastRow === undefined) return { ...this.read(name)!, firstRow: 2 };
+    const width = Math.max(1, sheet.getLastColumn());
+    const headers = (last ? sheet.getRange(1, 1, 1, width).getValues()[0] : []) as Cell[];
+    const end = Math.min(last, lastRow ?? last);
+    const rows = end >= firstRow ? (sheet.getRange(firstRow, 1, end - firstRow + 1, width).getValues() as Cell[][]) : [];
+    if (lastRow === undefined) {
+      // Only a sheet with every engine column: `apply` never has to widen the rows not read.
+      if (headerIndex(name, headers).size === SCHEMA[name].columns.length) {
+        const notRead = new Proxy(new Array<Cell>(width).fill(''), {
+          set: () => {
+            throw new Error(`${name}: a row above row ${firstRow} was not read in this execution and cannot be updated`);
+          },
+        });
+        const values: Cell[][] = new Array(last);
+        values[0] = [...headers];
+        values.fill(notRead, 1, Math.min(firstRow - 1, last));
+        rows.forEach((r, i) => (values[firstRow - 1 + i] = [...r]));
+        this.cache.set(name, values);
+      } else this.cache.delete(name);
+    }
+    return { headers, rows, firstRow };
+  }
+
+  /** One column of every data row: the header row and that column (two getValues). */
+  readColumn(name: TableName, key: string): Cell[] | undefined {
+    const sheet = this.ss.getSheetByName(name);
+    if (!sheet || sheet.getLastRow() < 1) return undefined;
+    const headers = sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as Cell[];
+    const at = headerIndex(name, headers).get(key);
+    if (at === undefined) return undefined;
+    const last = sheet.getLastRow();
+    return last < 2 ? [] : (sheet.getRange(2, at + 1, last - 1, 1).getValues() as Cell[][]).map((r) => r[0]);
   }
 
   /**

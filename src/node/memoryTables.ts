@@ -2,13 +2,13 @@
 // saves from it) and the test double of a spreadsheet.
 import type { Cell } from '../core/cells';
 import { SCHEMA, TABLE_NAMES, type TableName } from '../core/schema';
-import { ensureColumns, type RawTable } from '../core/table';
+import { ensureColumns, headerIndex, type RawTable } from '../core/table';
 import type { TablePatch, TablePort } from '../ports';
 
 export class MemoryTables implements TablePort {
   readonly sheets = new Map<string, RawTable>();
   /** Bulk calls made (reads and patches), for tests that check the I/O shape. */
-  readonly calls: { op: 'read' | 'apply'; table: string }[] = [];
+  readonly calls: { op: 'read' | 'readFrom' | 'readColumn' | 'apply'; table: string }[] = [];
 
   constructor(initial: Partial<Record<TableName, RawTable>> = {}) {
     for (const [name, t] of Object.entries(initial)) if (t) this.sheets.set(name, { headers: [...t.headers], rows: t.rows.map((r) => [...r]) });
@@ -25,6 +25,20 @@ export class MemoryTables implements TablePort {
     this.calls.push({ op: 'read', table: name });
     const t = this.sheets.get(name);
     return t && { headers: [...t.headers], rows: t.rows.map((r) => [...r]) };
+  }
+
+  readFrom(name: TableName, firstRow: number, lastRow?: number): RawTable | undefined {
+    this.calls.push({ op: 'readFrom', table: name });
+    const t = this.sheets.get(name);
+    const first = Math.max(2, firstRow);
+    return t && { headers: [...t.headers], rows: t.rows.slice(first - 2, lastRow === undefined ? undefined : Math.max(0, lastRow - 1)).map((r) => [...r]), firstRow: first };
+  }
+
+  readColumn(name: TableName, key: string): Cell[] | undefined {
+    this.calls.push({ op: 'readColumn', table: name });
+    const t = this.sheets.get(name);
+    const at = t && headerIndex(name, t.headers).get(key);
+    return at === undefined ? undefined : t!.rows.map((r) => r[at] ?? '');
   }
 
   apply(name: TableName, patch: TablePatch): void {
