@@ -8,7 +8,8 @@ import type { Ports } from '../ports';
 import type { RunRequest } from './runInvoicing';
 import { adminsOf, documentsOwner, sameUser, triggerOf } from './access';
 import { chooseDeliveries } from './delivery';
-import { rowOfInvoice } from './workbook';
+import { lowerMarks, viewOf } from './deliveryMarks';
+import { readDataset, rowOfInvoice } from './workbook';
 
 const REQUESTS = 'billing.requests';
 /** Requests kept at most: a queue of asks, not a history. */
@@ -64,6 +65,22 @@ export function queueSending(ports: Ports, ds: Dataset, req: { invoiceIds?: stri
   const queued = requestWork(ports, ds, 'send', why);
   const rows = rowOfInvoice(ds);
   const mark = due.filter((i) => i.delivery !== 'queued');
+  // Rows the trigger's slices read from a mark on: queued rows above it bring it down first.
+  lowerMarks(ports, () => viewOf(ds, { lines: false }), mark.map((i) => ({ row: rows.get(i.invoiceId)!, invoice: { ...i, delivery: 'queued' } })));
   if (mark.length) ports.tables.apply('Invoices', { update: mark.map((i) => ({ row: rows.get(i.invoiceId)!, values: { delivery: 'queued' } })) });
   return queued;
+}
+
+/**
+ * A new documents owner cannot reach the old owner's files (drive.file), and mail attaches them:
+ * the documents of invoices not sent yet lose their links, so the new owner makes them again from
+ * the ledger (the same content; the old files stay in the old owner's Drive). Returns how many.
+ */
+export function releaseUnsentDocuments(ports: Ports): number {
+  const ds = readDataset(ports, ['Settings', 'Invoices', 'InvoiceLines']);
+  const hits = ds.invoices.filter((r) => r.record.status !== 'Draft' && r.record.pdfUrl && r.record.delivery !== 'sent');
+  const cleared = { docUrl: '', pdfUrl: '', xmlUrl: '' };
+  lowerMarks(ports, () => viewOf(ds, { lines: true }), hits.map((r) => ({ row: r.row, invoice: { ...r.record, docUrl: undefined, pdfUrl: undefined, xmlUrl: undefined } })));
+  if (hits.length) ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: cleared })) });
+  return hits.length;
 }

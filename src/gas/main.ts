@@ -16,7 +16,7 @@ import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
 import { HELP } from './help';
 import { assertAdmin, documentsOwner, ownsDocuments, recordDocumentsOwner, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
-import { finishRequest, pendingRequests, queueSending, requestWork, type Queued } from '../app/handOver';
+import { finishRequest, pendingRequests, queueSending, releaseUnsentDocuments, requestWork, type Queued } from '../app/handOver';
 import { isIsoDate } from '../core/dates';
 import type { Ports } from '../ports';
 
@@ -192,8 +192,9 @@ export function takeOverDocuments() {
     assertAdmin(ports, readDataset(ports, ['Settings']), 'take over the invoice documents');
     const before = documentsOwner(ports);
     const companies = makeDriveFiles(ports, true);
+    const remade = before && !sameUser(before, ports.user()) ? releaseUnsentDocuments(ports) : 0;
     const trigger = triggerOf(ports);
-    return { companies, previousOwner: before ?? null, owner: ports.user(), triggerOwner: trigger?.owner ?? null, triggerMakesDocuments: !!trigger && sameUser(trigger.owner, ports.user()) };
+    return { companies, previousOwner: before ?? null, owner: ports.user(), toRemake: remade, triggerOwner: trigger?.owner ?? null, triggerMakesDocuments: !!trigger && sameUser(trigger.owner, ports.user()) };
   }, 'taking over the invoice documents');
 }
 
@@ -201,6 +202,7 @@ export function menuTakeOverDocuments(): void {
   const r = takeOverDocuments();
   SpreadsheetApp.getUi().alert(
     `New invoice folders and templates in your Drive for: ${r.companies.join(', ') || 'no company (add one in Settings)'}.` +
+    (r.toRemake ? `\n\n${r.toRemake} invoices not sent yet get their documents again in your Drive (the earlier ones are in ${r.previousOwner}'s, which your account cannot reach).` : '') +
     (r.triggerMakesDocuments ? '' : '\n\nTurn on the schedule in the sidebar so that the hourly trigger, running as you, makes documents and sends mail.'),
   );
 }

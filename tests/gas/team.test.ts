@@ -166,6 +166,28 @@ describe('a team through a month', () => {
     expect(figures.callsPerInvoice).toBeLessThan(150);
   });
 
+  it('a new documents owner makes the unsent invoices\' documents again in their Drive, and the trigger mails them from there', () => {
+    const ss = workbook(3);
+    call(ss, OWNER, 'setupBillingSheets');
+    call(ss, OWNER, 'runInvoicing', NOVEMBER);
+    call(ss, OWNER, 'finalizeInvoices', {});
+    expect(call(ss, OWNER, 'renderDocuments', {}).rendered).toHaveLength(3);
+    // One of them goes out before the hand-over; the other two wait.
+    const first = rowsOf(ss, 'Invoices')[0].Number;
+    expect(call(ss, OWNER, 'sendInvoices', { invoiceIds: [first] }).sent).toHaveLength(1);
+    expect(call(ss, THIRD, 'takeOverDocuments')).toMatchObject({ previousOwner: OWNER, toRemake: 2 });
+    call(ss, THIRD, 'saveScheduleSettings', SCHEDULE);
+    expect(call(ss, SECOND, 'sendInvoices', {})).toMatchObject({ queued: true, triggerOwner: THIRD });
+    ss.advance(3600_000);
+    fireTrigger(ss);
+    const invoices = rowsOf(ss, 'Invoices');
+    expect(invoices.map((i) => i.Delivery)).toEqual(['sent', 'sent', 'sent']);
+    const ownerOf = (url: unknown) => ss.drive.items.get(/\/d\/([\w-]+)/.exec(String(url))![1])!.owner;
+    expect(invoices.map((i) => ownerOf(i['PDF URL']))).toEqual([OWNER, THIRD, THIRD]);
+    expect(ss.mail.sent.map((m) => m.attachments.length)).toEqual([1, 1, 1]);
+    expect(rowsOf(ss, 'Log').filter((l) => /failed/.test(String(l.Action)))).toEqual([]);
+  });
+
   it('a trigger left from an earlier schedule owner removes itself instead of working beside the new one', () => {
     const ss = workbook(1);
     call(ss, OWNER, 'setupBillingSheets');
