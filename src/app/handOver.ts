@@ -32,6 +32,11 @@ const WHAT: Record<WorkKind, string> = { run: 'invoice run', documents: 'invoice
  * ever pick it up, or when the trigger could not do it (documents: its owner must own the folders).
  */
 export function requestWork(ports: Ports, ds: Dataset, kind: WorkKind, why: string, run?: RunRequest): Queued {
+  return ports.lock.withLock(() => addRequest(ports, ds, kind, why, run), 'queueing work for the hourly trigger');
+}
+
+/** requestWork's body, for callers that hold the lock already. */
+function addRequest(ports: Ports, ds: Dataset, kind: WorkKind, why: string, run?: RunRequest): Queued {
   const trigger = triggerOf(ports);
   const admins = adminsOf(ds);
   const ask = admins.length ? `ask a billing admin (${admins.join(', ')})` : 'ask whoever set up billing';
@@ -60,9 +65,15 @@ export function finishRequest(ports: Ports, done: WorkRequest): void {
  * An admin whose account cannot reach the invoice folders asks to send: the chosen invoices are
  * marked queued in the ledger (their own right) and the trigger's owner sends them.
  */
-export function queueSending(ports: Ports, ds: Dataset, req: { invoiceIds?: string[]; resend?: boolean }, why: string): Queued {
+export function queueSending(ports: Ports, req: { invoiceIds?: string[]; resend?: boolean }, why: string): Queued {
+  return ports.lock.withLock(() => {
+    const ds = readDataset(ports, ['Settings', 'Invoices']);
+    return markQueued(ports, ds, req, addRequest(ports, ds, 'send', why));
+  }, 'queueing invoices for the hourly trigger');
+}
+
+function markQueued(ports: Ports, ds: Dataset, req: { invoiceIds?: string[]; resend?: boolean }, queued: Queued): Queued {
   const { due } = chooseDeliveries(ds, req.invoiceIds, req.resend);
-  const queued = requestWork(ports, ds, 'send', why);
   const rows = rowOfInvoice(ds);
   const mark = due.filter((i) => i.delivery !== 'queued');
   // Rows the trigger's slices read from a mark on: queued rows above it bring it down first.

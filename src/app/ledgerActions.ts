@@ -124,13 +124,14 @@ export function createManualInvoice(ports: Ports, input: ManualInvoiceInput): In
   checkDate(input.invoiceDate);
   return ports.lock.withLock(() => {
     const ds = readForLedger(ports);
+    assertAdmin(ports, ds, 'create invoices by hand');
     const id = invoiceIdSource(ds.invoices.map((r) => r.record))();
     const doc = manualDraft(ds, id, input, ports.clock.today());
     ports.tables.apply('Invoices', { append: [toRowValues('Invoices', doc.invoice)] });
     ports.tables.apply('InvoiceLines', { append: linesAppend([doc]) });
     ports.tables.apply('Log', { append: [toRowValues('Log', { at: ports.clock.now().toISOString(), user: ports.user(), action: 'manual draft', invoiceId: id })] });
     return summarize(doc.invoice);
-  });
+  }, 'creating an invoice by hand');
 }
 
 export function verifyLedger(ports: Ports): VerifyResult {

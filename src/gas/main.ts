@@ -57,7 +57,7 @@ function runOrQueue(ports: Ports, req: RunRequest, start: () => ReturnType<typeo
   const ds = readDataset(ports, ['Settings']);
   const role = roleOf(ports, ds);
   if (role === 'admin') {
-    extendToGrid(SpreadsheetApp.getActive());
+    extendToGrid(SpreadsheetApp.getActive(), ports);
     return start();
   }
   if (role === 'viewer') assertAdmin(ports, ds, 'start an invoice run');
@@ -248,7 +248,7 @@ export function previewDraft(invoiceId: string) {
 export function sendInvoices(req?: SendRequest) {
   const ports = gasPorts();
   const notMine = documentsElsewhere(ports, 'send invoices');
-  if (notMine) return queueSending(ports, readDataset(ports, ['Settings', 'Invoices']), req ?? {}, notMine.why);
+  if (notMine) return queueSending(ports, req ?? {}, notMine.why);
   return sendUseCase(ports, new DriveDocuments(), gasMail, { ...(req ?? {}), budgetMs: SLICE_MS });
 }
 
@@ -256,7 +256,7 @@ export function menuSendInvoices(): void {
   const ports = gasPorts();
   const notMine = documentsElsewhere(ports, 'send invoices');
   if (notMine) {
-    SpreadsheetApp.getUi().alert(queueSending(ports, readDataset(ports, ['Settings', 'Invoices']), {}, notMine.why).message);
+    SpreadsheetApp.getUi().alert(queueSending(ports, {}, notMine.why).message);
     return;
   }
   const docs = new DriveDocuments();
@@ -318,6 +318,10 @@ const TRIGGER_HANDLER = 'onHourlyTrigger';
  */
 export function saveScheduleSettings(s: Schedule) {
   const ports = gasPorts();
+  return ports.lock.withLock(() => saveScheduleLocked(ports, s), 'changing the schedule');
+}
+
+function saveScheduleLocked(ports: Ports, s: Schedule) {
   assertAdmin(ports, readDataset(ports, ['Settings']), 'change the schedule');
   // The trigger makes documents and mails them: it must run as the user whose Drive holds the folders.
   if (s.enabled && !ownsDocuments(ports)) {
@@ -365,7 +369,7 @@ export function onHourlyTrigger(): void {
     return;
   }
   try {
-    extendToGrid(SpreadsheetApp.getActive());
+    extendToGrid(SpreadsheetApp.getActive(), ports);
     runRequested(ports, began, log);
     // Planning stops after 2 minutes, leaving the rest of the 6 for reading and writing the sheets.
     scheduledWork(ports, { budgetMs: 2 * 60_000 });

@@ -7,6 +7,7 @@ import { SCHEMA, TABLE_NAMES, type TableName } from '../core/schema';
 import { normalizeHeader } from '../core/table';
 import { BillingError } from '../core/errors';
 import { numberFormatOf } from './sheetFormats';
+import type { LockPort } from '../ports';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
@@ -46,23 +47,29 @@ const OLD_SETUP_ROWS = 2001;
  * and protections: an admin's run gives them those, so typed ids stay text and engine columns stay
  * protected however far a sheet grows. Nothing happens while the grid is as setup left it.
  */
-export function extendToGrid(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): void {
+export function extendToGrid(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, ports: { lock: LockPort }): void {
   const props = PropertiesService.getDocumentProperties();
-  for (const name of TABLE_NAMES.filter((n) => !SCHEMA[n].engineOwned)) {
+  const grown = TABLE_NAMES.filter((n) => !SCHEMA[n].engineOwned).flatMap((name) => {
     const sheet = ss.getSheetByName(name);
-    if (!sheet) continue;
+    if (!sheet) return [];
     const covered = Number(props.getProperty(gridKey(name)) ?? OLD_SETUP_ROWS);
     const rows = sheet.getMaxRows();
-    if (rows <= covered) continue;
-    const headers = (sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as unknown[]).map(String);
-    formatColumns(sheet, name, headers, covered + 1);
-    for (const p of sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE)) {
-      if (p.getDescription() !== DESCRIPTION || !p.canEdit()) continue;
-      const r = p.getRange();
-      if (r.getLastRow() < rows) p.setRange(sheet.getRange(1, r.getColumn(), rows, 1));
-    }
-    props.setProperty(gridKey(name), String(rows));
+    return rows > covered ? [{ name, sheet, covered, rows }] : [];
+  });
+  // Only a grown sheet takes the lock (setup, another admin's run may be changing the same ranges).
+  if (grown.length) ports.lock.withLock(() => grown.forEach((g) => extendSheet(g.name, g.sheet, g.covered, g.rows)), 'extending the sheets\' formats to new rows');
+}
+
+/** Rows covered+1..rows of a user sheet get the formats, drop-downs and engine-column protections. */
+function extendSheet(name: TableName, sheet: Sheet, covered: number, rows: number): void {
+  const headers = (sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as unknown[]).map(String);
+  formatColumns(sheet, name, headers, covered + 1);
+  for (const p of sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE)) {
+    if (p.getDescription() !== DESCRIPTION || !p.canEdit()) continue;
+    const r = p.getRange();
+    if (r.getLastRow() < rows) p.setRange(sheet.getRange(1, r.getColumn(), rows, 1));
   }
+  PropertiesService.getDocumentProperties().setProperty(gridKey(name), String(rows));
 }
 
 /** Adds the schema columns the header row lacks, at its end, in one write; returns the header row. */

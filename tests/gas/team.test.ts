@@ -51,6 +51,7 @@ describe('who can do what (README "Who can do what")', () => {
     'Make invoice documents': (ss, u) => call(ss, u, 'renderDocuments', {}),
     'Send invoices': (ss, u) => call(ss, u, 'sendInvoices', {}),
     'Cancel or credit an invoice': (ss, u, ids) => call(ss, u, 'cancelInvoice', { invoiceId: ids.final, reason: 'wrong address' }),
+    'Create an invoice by hand': (ss, u) => call(ss, u, 'createManualInvoice', { accountId: 'A0', lines: [{ description: 'Workshop', quantity: '1', unitPrice: '100.00' }] }),
     'Read received e-invoices': (ss, u) => call(ss, u, 'receiveInvoices', [{ name: 'x.xml', xml: '<Invoice/>' }]),
     'Set up billing sheets': (ss, u) => call(ss, u, 'setupBillingSheets'),
     'Turn on the schedule': (ss, u) => call(ss, u, 'saveScheduleSettings', { ...SCHEDULE, dayOfMonth: 5 }),

@@ -546,6 +546,8 @@ export class FakeSpreadsheet {
   }
   /** LockService.getDocumentLock() is one lock per document, whoever asks. */
   documentLocked = false;
+  /** Held by another execution still running (another user, the trigger): survives beginExecution. */
+  lockedElsewhere = false;
   /** Document Properties live with the document. */
   properties = new Map<string, string>();
   /** The spreadsheet's id (Spreadsheet.getId()); installed triggers name their document by it. */
@@ -683,7 +685,7 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
       LockService: {
         getDocumentLock: () => ({
           // One lock per document, shared by every user's execution.
-          tryLock: () => (ss.documentLocked ? false : (ss.documentLocked = true)),
+          tryLock: () => (ss.documentLocked || ss.lockedElsewhere ? false : (ss.documentLocked = true)),
           releaseLock: () => { ss.documentLocked = false; },
         }),
       },
