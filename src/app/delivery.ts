@@ -9,6 +9,7 @@ import { eInvoice } from '../core/einvoice';
 import { documentName } from '../core/ids';
 import { contactsByAccount, invoiceMail, type InvoiceMail, type MailRows } from '../core/mail';
 import { isBlank, type Cell } from '../core/cells';
+import { byInvoiceRef, byInvoiceRefs } from '../core/invoiceRef';
 import type { Dataset } from '../core/dataset';
 import type { Invoice, InvoiceDoc } from '../core/model';
 import { headerIndex, parseTable, toRowValues, type ParsedRow } from '../core/table';
@@ -29,7 +30,8 @@ function deliveryView(ports: Ports, mark: MarkName | undefined): DeliveryView {
 
 /** Which finalized invoices are due for sending, and which were left in "sending" by a crash. */
 export function chooseDeliveries(ds: Dataset, ids?: readonly string[], resend = false, queuedOnly = false): { due: Invoice[]; uncertain: Invoice[] } {
-  const chosen = (i: Invoice) => !ids?.length || ids.includes(i.invoiceId) || (i.number !== undefined && ids.includes(i.number));
+  const named = ids?.length ? new Set(byInvoiceRefs(ds.invoices, ids, (r) => r.record).map((r) => r.record)) : undefined;
+  const chosen = (i: Invoice) => !named || named.has(i);
   const due: Invoice[] = [];
   const uncertain: Invoice[] = [];
   for (const r of ds.invoices) {
@@ -113,11 +115,9 @@ function originals(ports: Ports, v: DeliveryView): (inv: Invoice) => ReturnType<
   };
 }
 
-/** An invoice's row, by internal id or number. */
+/** An invoice's row, by internal id or number (core/invoiceRef.ts: a number two tenants share is refused). */
 export function findInvoice(ds: Dataset, idOrNumber: string): ParsedRow<Invoice> {
-  const row = ds.invoices.find((r) => r.record.invoiceId === idOrNumber || r.record.number === idOrNumber);
-  if (!row) throw new Error(`invoice ${idOrNumber} does not exist`);
-  return row;
+  return byInvoiceRef(ds.invoices, idOrNumber, (r) => r.record);
 }
 
 const find = (ds: Dataset, idOrNumber: string): Invoice => findInvoice(ds, idOrNumber).record;
@@ -411,7 +411,7 @@ export function markSent(ports: Ports, ids: string[]): string[] {
   return ports.lock.withLock(() => {
     const ds = readDataset(ports, ['Settings', 'Invoices']);
     assertAdmin(ports, ds, 'mark invoices as sent');
-    const hits = ds.invoices.filter((r) => ids.includes(r.record.invoiceId) || (r.record.number && ids.includes(r.record.number)));
+    const hits = byInvoiceRefs(ds.invoices, ids, (r) => r.record);
     ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString() } })) });
     logInvoices(ports, hits.map((r) => ({ inv: r.record, action: 'marked sent', details: 'delivery confirmed by the user' })));
     return hits.map((r) => r.record.number ?? r.record.invoiceId);

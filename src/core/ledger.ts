@@ -5,6 +5,7 @@ import { addDays, type IsoDate } from './dates';
 import type { Dataset } from './dataset';
 import { BillingError } from './errors';
 import { invoiceHash, type Sha256Hex } from './hash';
+import { byInvoiceRef } from './invoiceRef';
 import { invoiceIdSource } from './ids';
 import type { Invoice, InvoiceDoc, InvoiceLine, Item, LogEntry, NumberRange, Tenant, Transaction } from './model';
 import type { ParsedRow } from './table';
@@ -89,13 +90,7 @@ export class LedgerWriter {
 
   /** An invoice by internal id or by its number (unique across tenants, or an error says so). */
   invoice(idOrNumber: string): InvoiceDoc {
-    let invoice = this.invoices.get(idOrNumber);
-    if (!invoice) {
-      const byNumber = [...this.invoices.values()].filter((i) => i.number === idOrNumber);
-      if (byNumber.length > 1) throw new BillingError(`number ${idOrNumber} exists in tenants ${byNumber.map((i) => i.tenantId).join(' and ')}: use the Invoice ID`);
-      invoice = byNumber[0];
-    }
-    if (!invoice) throw new BillingError(`invoice ${idOrNumber} does not exist`);
+    const invoice = this.invoices.get(idOrNumber) ?? byInvoiceRef([...this.invoices.values()], idOrNumber, (i) => i);
     const id = invoice.invoiceId;
     const created = this.changes.created.find((d) => d.invoice.invoiceId === id);
     return { invoice, lines: created?.lines ?? (this.c.ds.linesByInvoice.get(id) ?? []).map((r) => r.record) };
