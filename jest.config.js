@@ -5,7 +5,8 @@
  * several names: put test paths before it), as does JEST_LANES=unit (npm run test:unit -- <paths, flags>):
  * - unit: the engine, the use cases and the scenarios on in-memory tables; no build needed.
  * - hosts: the built Apps Script bundle on the fakes (tests/gas) and the local host and CLI
- *   (tests/node); its globalSetup builds dist/Code.js first (npx jest never tests a stale bundle).
+ *   (tests/node); its globalSetup builds dist/Code.js and lib/billing-cli.cjs (bin/billing.mjs) first,
+ *   so npx jest never tests a stale bundle.
  * - conformance: the e-invoices against the official rule sets (tests/einvoice).
  * - scale: the year, the large runs and the crash tests of tests/gas and tests/node (most of the
  *   suite's 20 minutes); built first like hosts.

@@ -1,22 +1,15 @@
 #!/usr/bin/env node
-// `billing` command. The CLI (src/node/cli.ts) is bundled by esbuild and run in this very process:
-// no child process, so a signal sent to `billing` (Ctrl-C, kill, SIGKILL) stops the work itself.
-import { build } from 'esbuild';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// `billing` command. Runs the CLI (src/node/cli.ts), compiled once by `npm run build` (npm ci and
+// npm install run it too) to lib/billing-cli.cjs, in this very process: no child process and no
+// build at each command, so a signal sent to `billing` (Ctrl-C, kill, SIGKILL) stops the work
+// itself. Its run() waits until stdout and stderr are drained, then exits with the command's code.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(root, 'out', '.run');
-const outfile = join(dir, 'billing-cli.cjs');
-const bundle = await build({
-  entryPoints: [join(root, 'src/node/cli.ts')], packages: 'external', bundle: true, platform: 'node', format: 'cjs',
-  target: 'node20', write: false, logLevel: 'warning', absWorkingDir: root, outfile,
-});
-// Several commands may start at once: each writes its own file, then renames it into place.
-mkdirSync(dir, { recursive: true });
-const tmp = `${outfile}.${process.pid}`;
-writeFileSync(tmp, bundle.outputFiles[0].contents);
-renameSync(tmp, outfile);
-await createRequire(import.meta.url)(outfile).run(process.argv);
+const cli = fileURLToPath(new URL('../lib/billing-cli.cjs', import.meta.url));
+if (!existsSync(cli)) {
+  console.error(`billing: ${cli} is missing: run \`npm run build\` in the project first`);
+  process.exit(1);
+}
+await createRequire(import.meta.url)(cli).run(process.argv);

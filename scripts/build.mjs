@@ -1,7 +1,8 @@
 // Bundles the Apps Script host into dist/Code.js: one IIFE (no import/export left) whose exports
-// are reached through a top-level function stub each, plus dist/appsscript.json.
+// are reached through a top-level function stub each, plus dist/appsscript.json; and the local
+// CLI into lib/billing-cli.cjs, which bin/billing.mjs runs.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,3 +61,16 @@ copyFileSync(join(root, 'sidebar/Sidebar.html'), join(dist, 'Sidebar.html'));
 const size = readFileSync(join(dist, 'Code.js')).length;
 writeFileSync(join(dist, 'entry-points.json'), JSON.stringify(exportsList, null, 2) + '\n');
 console.log(`dist/Code.js ${(size / 1024).toFixed(0)} KiB, entry points: ${exportsList.join(', ')}`);
+
+// 3. The `billing` CLI, compiled once here (npm ci and npm install run this through `prepare`)
+// instead of at every command: src/node/cli.ts for Node 20, the packages left in node_modules.
+// Written to a temp file and renamed into place: a command starting meanwhile reads a whole file.
+const cli = await build({
+  entryPoints: [join(root, 'src/node/cli.ts')], packages: 'external', bundle: true, platform: 'node', format: 'cjs',
+  target: 'node20', write: false, logLevel: 'warning', absWorkingDir: root, outfile: join(root, 'lib/billing-cli.cjs'),
+});
+mkdirSync(join(root, 'lib'), { recursive: true });
+const cliTmp = join(root, `lib/billing-cli.cjs.${process.pid}`);
+writeFileSync(cliTmp, cli.outputFiles[0].contents);
+renameSync(cliTmp, join(root, 'lib/billing-cli.cjs'));
+console.log(`lib/billing-cli.cjs ${(cli.outputFiles[0].contents.length / 1024).toFixed(0)} KiB`);
