@@ -1,6 +1,7 @@
 // Typed records, one interface per table of the schema (field names = column keys).
 import type { Decimal } from './money';
 import type { IsoDate } from './dates';
+import type { DeliveryState } from './schema';
 
 export type Language = 'de' | 'en' | 'fr';
 export type BillingPeriod = 'monthly' | 'quarterly' | 'semiannual' | 'annual';
@@ -86,7 +87,7 @@ export interface Invoice {
   language?: string; buyerReference?: string; orderReference?: string;
   originalInvoiceId?: string; originalNumber?: string; creditNoteIds?: string; warnings?: string;
   finalizedAt?: string; finalizedBy?: string; hash?: string; previousHash?: string;
-  docUrl?: string; pdfUrl?: string; xmlUrl?: string; delivery?: string; sentAt?: string; sentTo?: string;
+  docUrl?: string; pdfUrl?: string; xmlUrl?: string; delivery?: DeliveryState; sentAt?: string; sentTo?: string;
 }
 
 export interface NumberRange { range: string; lastSeq: number; lastNumber?: string; lastHash?: string; updatedAt?: string }

@@ -53,6 +53,12 @@ export const PRICE_MODELS = ['per_unit', 'flat', 'graduated', 'volume', 'package
 export const TAX_CATEGORIES = ['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] as const;
 export const INVOICE_TYPES = ['invoice', 'credit_note', 'pro_forma'] as const;
 export const INVOICE_STATUSES = ['Draft', 'Open', 'Paid', 'Cancelled', 'Credited'] as const;
+/**
+ * Where an invoice's email stands: queued (waits for the quota or the trigger), sending (marked just
+ * before it goes out: found after a crash it is "uncertain" and never resent by itself), sent, failed.
+ */
+export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 const c = (key: string, header: string, type: ColumnType, note: string, extra: Partial<ColumnDef> = {}): ColumnDef =>
   ({ key, header, type, note, ...extra });
@@ -275,7 +281,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('docUrl', 'Doc URL', 'text', 'Google Doc', eng),
       c('pdfUrl', 'PDF URL', 'text', 'PDF in Drive', eng),
       c('xmlUrl', 'XML URL', 'text', 'E-invoice in Drive', eng),
-      c('delivery', 'Delivery', 'text', 'queued, sending, sent, failed', eng),
+      c('delivery', 'Delivery', 'enum', 'queued, sending, sent, failed', en(DELIVERY_STATES, eng)),
       c('sentAt', 'Sent At', 'datetime', 'When the email went out', eng),
       c('sentTo', 'Sent To', 'text', 'Recipients', eng),
     ],
