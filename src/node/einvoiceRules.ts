@@ -10,7 +10,7 @@
 // by a hash of the .sch files, the translator and the SaxonJS/xslt3 versions; safe for parallel
 // processes (lock file, temp file + rename).
 //
-// Paths work from the TypeScript source (Jest) and from an esbuild bundle (out/.run/cli.cjs): the
+// Paths work from the TypeScript source (Jest) and from an esbuild bundle (lib/billing-cli.cjs): the
 // project directory is found by walking up from this module's directory to the package.json named
 // "sheets-billing"; the translator is src/node/schematron-to-xslt.xsl there.
 import SaxonJS from 'saxon-js';
