@@ -58,7 +58,7 @@ export function mailRowsOf(ports: Ports, ds: Dataset): (inv: Invoice) => MailRow
       contacts = new Map();
       const raw = ports.tables.read('Contacts');
       const at = raw && headerIndex('Contacts', raw.headers).get('contactId');
-      if (raw && at !== undefined) raw.rows.forEach((r, i) => contacts!.set(String(r[at] ?? '').trim(), i + 2));
+      if (raw && at !== undefined) raw.rows.forEach((r, i) => { contacts!.set(String(r[at] ?? '').trim(), i + 2); });
     }
     return contacts.get(id);
   };

@@ -76,7 +76,7 @@ export function parseDecimal(v: Cell, locale: 'de' | 'en'): Decimal | undefined 
 
 function parseDate(v: Cell, ctx: ParseContext): IsoDate | undefined {
   if (isDate(v)) {
-    if (isNaN(v.getTime())) return undefined;
+    if (Number.isNaN(v.getTime())) return undefined;
     return ctx.dateOf ? ctx.dateOf(v) : iso(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
   }
   if (typeof v === 'number') return v > 0 && v < 2958466 ? fromSerial(v) : undefined;
@@ -142,7 +142,7 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
     }
     case 'integer': {
       const n = parseDecimal(v, ctx.locale);
-      if (!n || !n.isInteger()) return fail(`"${String(v)}" is not a whole number`);
+      if (!n?.isInteger()) return fail(`"${String(v)}" is not a whole number`);
       const b = bounded(n, v, col);
       return b.ok ? ok(n.toNumber()) : b;
     }
@@ -165,7 +165,7 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
       return ok(d);
     }
     case 'datetime':
-      if (isDate(v) && isNaN(v.getTime())) return fail(`"${String(v)}" is not a date and time`);
+      if (isDate(v) && Number.isNaN(v.getTime())) return fail(`"${String(v)}" is not a date and time`);
       return ok(isDate(v) ? v.toISOString() : String(v));
     case 'boolean': {
       if (typeof v === 'boolean') return ok(v);

@@ -15,7 +15,7 @@ export function filterNames(filters: readonly FilterRow[], appliesTo: FilterRow[
 export type DateOf = (d: Date) => string;
 
 function cellText(v: Cell, dateOf?: DateOf): string {
-  if (isDate(v)) return isNaN(v.getTime()) ? 'invalid date' : dateOf ? dateOf(v) : describeValue(v).slice(0, 10);
+  if (isDate(v)) return Number.isNaN(v.getTime()) ? 'invalid date' : dateOf ? dateOf(v) : describeValue(v).slice(0, 10);
   return v === null || v === undefined ? '' : String(v).trim().toLowerCase();
 }
 

@@ -1,6 +1,6 @@
 // Finalizing, cancelling and crediting invoices: pure state transitions over the parsed workbook
 // that return every change to write. Numbers come from the range counters, hashes chain per range.
-import { D, Decimal, ZERO, roundMoney, sum } from './money';
+import { D, type Decimal, ZERO, roundMoney, sum } from './money';
 import { addDays, type IsoDate } from './dates';
 import type { Dataset } from './dataset';
 import { BillingError } from './errors';

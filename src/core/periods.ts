@@ -1,6 +1,6 @@
 // Service periods: computed from an anchor (period k starts at anchor + k × length months,
 // clamped to month end), never by stepping from the previous period's end.
-import { D, Decimal } from './money';
+import { D, type Decimal } from './money';
 import { addDays, addMonthsClamped, daysInclusive, maxDate, minDate, monthDiff, type IsoDate } from './dates';
 import type { BillingPeriod } from './model';
 

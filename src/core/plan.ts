@@ -1,6 +1,6 @@
 // Invoice run planning (pure, deterministic): the draft invoices a run period produces,
 // and the subscriptions that failed with the reason. Same input → identical drafts.
-import { D, Decimal, ZERO, minorUnits, roundTo, type RoundingMode } from './money';
+import { D, type Decimal, ZERO, minorUnits, roundTo, type RoundingMode } from './money';
 import { isIsoDate, minDate, type IsoDate } from './dates';
 import { groupBy, type Dataset } from './dataset';
 import { MAX_NUMBER } from './cells';

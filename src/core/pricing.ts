@@ -74,7 +74,7 @@ function readTiers(text: string, locale: 'de' | 'en'): Tier[] {
       if (t.from.gt(prev.plus(1))) throw new BillingError(`gap between ${prev} and ${t.from} before ${name}`);
     }
     if (t.upTo === undefined && i !== tiers.length - 1) throw new BillingError(`${name} is open-ended but is not the last tier`);
-    if (t.upTo !== undefined && t.upTo.lt(t.from)) throw new BillingError(`${name} ends at ${t.upTo} before it starts at ${t.from}`);
+    if (t.upTo?.lt(t.from)) throw new BillingError(`${name} ends at ${t.upTo} before it starts at ${t.from}`);
     prev = t.upTo;
   });
   if (tiers[tiers.length - 1].upTo !== undefined) throw new BillingError(`the last tier must be open-ended, e.g. "${tiers[tiers.length - 1].upTo!.plus(1)}+: price"`);

@@ -35,7 +35,7 @@ export function findRepairs(ds: Dataset, now: string): Repairs {
     const start = ranges.get(key) ?? { range: key, lastSeq: 0 };
     const byPrevious = new Map(list.map((i) => [i.previousHash ?? '', i]));
     let r = start;
-    for (let next = byPrevious.get(r.lastHash ?? ''); next && next.hash && next.hash !== r.lastHash; next = byPrevious.get(r.lastHash ?? '')) {
+    for (let next = byPrevious.get(r.lastHash ?? ''); next?.hash && next.hash !== r.lastHash; next = byPrevious.get(r.lastHash ?? '')) {
       r = { range: key, lastSeq: r.lastSeq + 1, lastNumber: next.number, lastHash: next.hash, updatedAt: now };
     }
     if (r !== start) {

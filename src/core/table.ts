@@ -56,7 +56,7 @@ export function headerIndex(table: TableName, headers: Cell[]): Map<string, numb
 
 /** A cell's value for a message: long texts shortened, so that a report stays readable. */
 export function describeValue(v: Cell): string {
-  if (isDate(v)) return isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  if (isDate(v)) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
   const s = v === null || v === undefined ? '' : String(v);
   return s.length > 200 ? `${s.slice(0, 200)}… (${s.length} characters)` : s;
 }

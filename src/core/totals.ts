@@ -1,6 +1,6 @@
 // Invoice totals as EN 16931 computes them: line nets are already rounded; tax is computed per
 // VAT category and rate from the sum of that group's line nets and rounded once (BR-CO-14, BR-S-08).
-import { Decimal, ZERO, formatAmount, roundMoney, roundToIncrement, sum, type RoundingMode } from './money';
+import { type Decimal, ZERO, formatAmount, roundMoney, roundToIncrement, sum, type RoundingMode } from './money';
 import type { InvoiceLine, TaxCategory } from './model';
 
 export interface TaxGroup {
@@ -44,7 +44,7 @@ export function computeTotals(lines: readonly TaxedLine[], o: TotalsOptions): To
   const net = sum(lines.map((l) => l.net));
   const tax = sum(groups.map((g) => g.tax));
   const gross = net.plus(tax);
-  const payable = o.cashIncrement && o.cashIncrement.gt(0) ? roundToIncrement(gross, o.cashIncrement, o.mode) : gross;
+  const payable = o.cashIncrement?.gt(0) ? roundToIncrement(gross, o.cashIncrement, o.mode) : gross;
   return { net, tax, gross, rounding: payable.minus(gross), payable, groups };
 }
 

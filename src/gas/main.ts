@@ -335,7 +335,7 @@ function saveScheduleLocked(ports: Ports, s: Schedule) {
   // The Document Properties say whose trigger is THE trigger (others cannot list it): requests wait for it.
   if (saved.enabled) recordTrigger(ports, ports.user());
   if (!saved.enabled) {
-    mine.forEach((t) => ScriptApp.deleteTrigger(t));
+    for (const t of mine) ScriptApp.deleteTrigger(t);
     if (sameUser(triggerOf(ports)?.owner, ports.user())) recordTrigger(ports, undefined);
   }
   return { schedule: saved, next: nextScheduledRun(ports) ?? null };
@@ -351,7 +351,10 @@ export function onHourlyTrigger(): void {
   // After an update that asks for more scopes the owner must authorize again; until then say so
   // (mail at most once a day, and the Log) instead of failing at the first service call.
   const auth = ScriptApp.getAuthorizationInfo(ScriptApp.AuthMode.FULL);
-  if (auth.getAuthorizationStatus() === ScriptApp.AuthorizationStatus.REQUIRED) return askToAuthorize(me, auth.getAuthorizationUrl());
+  if (auth.getAuthorizationStatus() === ScriptApp.AuthorizationStatus.REQUIRED) {
+    askToAuthorize(me, auth.getAuthorizationUrl());
+    return;
+  }
   const ports = gasPorts();
   const log = (action: string, e: unknown) =>
     // Add-on triggers send no failure email: the Log sheet is where a failure shows.
@@ -359,7 +362,7 @@ export function onHourlyTrigger(): void {
   // One trigger per workbook does the work: one left behind by an earlier schedule owner removes itself.
   const recorded = triggerOf(ports);
   if (recorded && !sameUser(recorded.owner, me)) {
-    ScriptApp.getUserTriggers(SpreadsheetApp.getActive()).filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER).forEach((t) => ScriptApp.deleteTrigger(t));
+    ScriptApp.getUserTriggers(SpreadsheetApp.getActive()).filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER).forEach((t) => { ScriptApp.deleteTrigger(t); });
     log('trigger removed', { message: `the hourly trigger of ${me} removed itself: the schedule runs as ${recorded.owner} now` });
     return;
   }

@@ -57,7 +57,7 @@ export function extendToGrid(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, ports
     return rows > covered ? [{ name, sheet, covered, rows }] : [];
   });
   // Only a grown sheet takes the lock (setup, another admin's run may be changing the same ranges).
-  if (grown.length) ports.lock.withLock(() => grown.forEach((g) => extendSheet(g.name, g.sheet, g.covered, g.rows)), 'extending the sheets\' formats to new rows');
+  if (grown.length) ports.lock.withLock(() => { for (const g of grown) extendSheet(g.name, g.sheet, g.covered, g.rows); }, 'extending the sheets\' formats to new rows');
 }
 
 /** Rows covered+1..rows of a user sheet get the formats, drop-downs and engine-column protections. */

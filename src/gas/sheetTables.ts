@@ -28,7 +28,10 @@ export class SheetTables implements TablePort {
 
   apply(name: TableName, patch: TablePatch): void {
     const sheet = this.ss.getSheetByName(name) ?? this.ss.insertSheet(name);
-    if (!this.cache.has(name) && !patch.update?.length && !patch.remove?.length && sheet.getLastRow() > 0) return this.appendOnly(sheet, name, patch.append ?? []);
+    if (!this.cache.has(name) && !patch.update?.length && !patch.remove?.length && sheet.getLastRow() > 0) {
+      this.appendOnly(sheet, name, patch.append ?? []);
+      return;
+    }
     let values = this.cache.get(name);
     if (!values) {
       this.read(name);
@@ -109,7 +112,7 @@ export class SheetTables implements TablePort {
         const values: Cell[][] = new Array(last);
         values[0] = [...headers];
         values.fill(notRead, 1, Math.min(firstRow - 1, last));
-        rows.forEach((r, i) => (values[firstRow - 1 + i] = [...r]));
+        rows.forEach((r, i) => { values[firstRow - 1 + i] = [...r]; });
         this.cache.set(name, values);
       } else this.cache.delete(name);
     }

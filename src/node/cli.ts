@@ -47,7 +47,7 @@ async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memory
     };
     // BILLING_NOW (ISO time) fixes the clock: reproducible runs for demos and tests.
     const fixed = process.env.BILLING_NOW ? new Date(process.env.BILLING_NOW) : undefined;
-    if (fixed && isNaN(fixed.getTime())) throw new Failed(`BILLING_NOW="${process.env.BILLING_NOW}" is not a time`);
+    if (fixed && Number.isNaN(fixed.getTime())) throw new Failed(`BILLING_NOW="${process.env.BILLING_NOW}" is not a time`);
     const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed), kv: JsonFileStore.beside(g.workbook) });
     const result = await action(ports, save);
     if (!g.dryRun) await book.save();
@@ -222,7 +222,7 @@ export function program(): Command {
     .addOption(new Option('--rules <dir>', 'directory with the official XSD and Schematron files (layout in the README)').env('EINVOICE_RULES'))
     .action(async (files: string[], o: { rules?: string }) => {
       for (const f of files) if (!existsSync(f)) throw new Failed(`no such file: ${f}`);
-      let read;
+      let read: Awaited<ReturnType<typeof readIncoming>>;
       try {
         read = await readIncoming(files, o.rules);
       } catch (e) {

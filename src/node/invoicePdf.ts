@@ -26,7 +26,7 @@ const TOP = 20 * MM + 6 * MM;
  * characters, so no word pdfkit measures is long.
  */
 const LONG_WORD = /[^\s\u200B]{101,}/g;
-const WORD_PIECE = /[^]{50}(?=[^])/gu;
+const WORD_PIECE = /[\s\S]{50}(?=[\s\S])/gu;
 const breakLongWords = (s: string) => s.replace(LONG_WORD, (w) => w.replace(WORD_PIECE, '$&\u200B'));
 
 export interface PdfContext {

@@ -1,7 +1,7 @@
 // Ports for running the engine in Node on an in-memory workbook (tests, benchmarks, CLI core).
 import { createHash } from 'node:crypto';
 import type { KeyValuePort, Ports } from '../ports';
-import { MemoryTables } from './memoryTables';
+import type { MemoryTables } from './memoryTables';
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');

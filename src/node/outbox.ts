@@ -315,6 +315,6 @@ function emlSummary(path: string): { to: string[]; recipients: string; date?: st
   return {
     to,
     recipients: [...to, ...list('Cc').map((c) => `cc:${c}`), ...list('Bcc').map((b) => `bcc:${b}`)].join(', '),
-    ...(date && !isNaN(date.getTime()) ? { date: date.toISOString() } : {}),
+    ...(date && !Number.isNaN(date.getTime()) ? { date: date.toISOString() } : {}),
   };
 }

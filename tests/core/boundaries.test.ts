@@ -19,7 +19,7 @@ const layerOf = (p: string) => (p === 'src/ports.ts' ? 'app' : p.split('/')[1]);
 const ALLOWED: Record<string, string[]> = { core: ['core'], app: ['core', 'app'], gas: ['core', 'app', 'gas'], node: ['core', 'app', 'node', 'sheets-templates'] };
 
 /** Every import of a source file that breaks the layer rules, as "file: import". */
-export function layerViolations(file: string, text: string): string[] {
+function layerViolations(file: string, text: string): string[] {
   const layer = layerOf(file);
   const out: string[] = [];
   for (const imp of ts.preProcessFile(text, true, true).importedFiles.map((i) => i.fileName)) {

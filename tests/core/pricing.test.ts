@@ -1,5 +1,5 @@
 import { BillingError } from '../../src/core/errors';
-import { D, Decimal, sum } from '../../src/core/money';
+import { D, type Decimal, sum } from '../../src/core/money';
 import { lineNet, parseTiers, priceComponents, type PriceComponent, type PriceSpec } from '../../src/core/pricing';
 
 const TIERS = '1-100: 0.10; 101-500: 0.08 + 5; 501+: 0.05';

@@ -15,7 +15,7 @@ import { PEPPOL_BILLING, XRECHNUNG_3, toUbl } from '../../src/core/einvoice/ubl'
 import { unitCode } from '../../src/core/einvoice/units';
 import { BillingError } from '../../src/core/errors';
 import type { Invoice, InvoiceDoc, InvoiceLine, Tenant } from '../../src/core/model';
-import { D, Decimal } from '../../src/core/money';
+import { D, type Decimal } from '../../src/core/money';
 import { lineNet } from '../../src/core/pricing';
 import { computeTotals } from '../../src/core/totals';
 import { CH_TENANT, DE_TENANT, TAX_RULES, account, item, ports, product, subscription, type Rows } from '../support/fixtures';
@@ -412,7 +412,7 @@ describe('line allowances and charges (R120)', () => {
     fc.assert(fc.property(fc.array(lineArb, { minLength: 1, maxLength: 8 }), fc.constantFrom<'invoice' | 'credit_note'>('invoice', 'credit_note'), (specs, type) => {
       const lines: InvoiceLine[] = specs.map((s, i) => {
         const exact = s.factorDays === undefined ? undefined : new D(s.factorDays).div(30);
-        const shown = exact && exact.toDecimalPlaces(6);
+        const shown = exact?.toDecimalPlaces(6);
         const net = lineNet(s.quantity, s.unitPrice, { factor: exact, discountPercent: s.discount, currency: 'EUR' });
         const sign = type === 'credit_note' ? -1 : 1;
         return {

@@ -204,7 +204,7 @@ function handBuilt(o: HandBuilt = {}): { w: PdfWriter; xrefAt: number } {
   w.object(10, stm.dict, stm.data);
   const entries = new Map<number, XrefEntry>([[0, [0, 0, 65535]]]);
   for (const [num, at] of w.offsets) entries.set(num, [1, at, 0]);
-  members.forEach(([num], i) => entries.set(num, [2, 10, i]));
+  members.forEach(([num], i) => { entries.set(num, [2, 10, i]); });
   const xrefAt = w.size;
   writeXrefStream(w, 11, entries, '/Size 12 /Root 1 0 R');
   return { w, xrefAt };
@@ -227,7 +227,7 @@ function updated(base: { w: PdfWriter; xrefAt: number }, xml: Buffer): Buffer {
   const stm = objectStream(members, 'png');
   w.object(13, stm.dict, stm.data);
   const entries = new Map<number, XrefEntry>([[12, [1, w.offsets.get(12)!, 0]], [13, [1, w.offsets.get(13)!, 0]]]);
-  members.forEach(([num], i) => entries.set(num, [2, 13, i]));
+  members.forEach(([num], i) => { entries.set(num, [2, 13, i]); });
   writeXrefStream(w, 14, entries, `/Size 16 /Root 1 0 R /Prev ${base.xrefAt}`);
   return w.bytes();
 }

@@ -36,7 +36,7 @@ async function book(): Promise<{ dir: string; path: string }> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path);
   const dash = wb.addWorksheet('Dashboard');
-  [10, 20, 30].forEach((v, i) => (dash.getCell(i + 2, 1).value = v));
+  [10, 20, 30].forEach((v, i) => { dash.getCell(i + 2, 1).value = v; });
   await wb.xlsx.writeFile(path);
   return { dir, path };
 }

@@ -43,7 +43,7 @@ function corpus(): Mutation[] {
   for (const sheet of USER) {
     for (const col of SCHEMA[sheet].columns) {
       if (col.engine) continue;
-      wrong(col).forEach((v, i) => m.push([`${sheet}.${col.header} = ${JSON.stringify(v)} (#${i})`, (s) => set(s, sheet, col.header, v)]));
+      wrong(col).forEach((v, i) => { m.push([`${sheet}.${col.header} = ${JSON.stringify(v)} (#${i})`, (s) => set(s, sheet, col.header, v)]); });
     }
   }
   // Special and huge numbers where amounts come from.

@@ -2,7 +2,7 @@
 // cell named, and nothing is deleted; missing sheets and columns are said, never billed as zero.
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
-import { MemoryTables } from '../../src/node/memoryTables';
+import type { MemoryTables } from '../../src/node/memoryTables';
 import { NOV, DEC, account, edit, invoices, item, ports, product, subscription, table, threeCustomers } from './helpers';
 
 function finalizedNovember() {

@@ -115,7 +115,7 @@ export class CellRules<T> {
   }
   deleteRows(start: number, n: number) {
     const end = start + n - 1;
-    const shift = (x: number) => (x > end ? x - n : x >= start ? start : x);
+    const shift = (x: number) => (x > end ? x - n : Math.min(x , start));
     for (const r of this.rules) {
       const gone = r.r1 >= start && r.r2 <= end;
       r.r1 = shift(r.r1);
@@ -248,7 +248,6 @@ export class FakeSheet {
   getRange(row: number, col: number, numRows = 1, numCols = 1) {
     if (row < 1 || col < 1 || numRows < 1 || numCols < 1) throw new Error('Exception: The coordinates or dimensions of the range are invalid.');
     if (row + numRows - 1 > this.maxRows || col + numCols - 1 > this.maxCols) throw new Error(OUTSIDE);
-    const sheet = this;
     const rect: Rect = { r1: row, r2: row + numRows - 1, c1: col, c2: col + numCols - 1 };
     const range = {
       _rect: () => ({ ...rect }),
@@ -258,81 +257,83 @@ export class FakeSheet {
       getNumColumns: () => numCols,
       getLastRow: () => rect.r2,
       getLastColumn: () => rect.c2,
-      canEdit: () => (sheet.count('canEdit'), sheet.canEdit(rect)),
+      canEdit: () => (this.count('canEdit'), this.canEdit(rect)),
       activate: () => {
-        sheet.count('activate');
-        sheet.ss.active = { sheet: sheet.name, row, column: col };
+        this.count('activate');
+        this.ss.active = { sheet: this.name, row, column: col };
         return range;
       },
       getValues: () => {
-        sheet.count('getValues', numRows * numCols);
-        const width = sheet.getLastColumn();
+        this.count('getValues', numRows * numCols);
+        const width = this.getLastColumn();
         return Array.from({ length: numRows }, (_, i) =>
-          Array.from({ length: numCols }, (_, j) => (col - 1 + j < width ? sheet.cells[row - 1 + i]?.[col - 1 + j] ?? '' : '')));
+          Array.from({ length: numCols }, (_, j) => (col - 1 + j < width ? this.cells[row - 1 + i]?.[col - 1 + j] ?? '' : '')));
       },
       setValues: (values: unknown[][]) => {
-        sheet.count('setValues', numRows * numCols);
+        this.count('setValues', numRows * numCols);
         if (!Array.isArray(values) || values.length !== numRows || values.some((r) => !Array.isArray(r) || r.length !== numCols)) {
           throw new Error(`Exception: The number of rows or columns in the data does not match the range. The data has ${values.length} rows but the range has ${numRows}.`);
         }
-        sheet.checkEdit(rect);
+        this.checkEdit(rect);
         for (const r of values) for (const v of r) {
           if (typeof v === 'string' && v.length - (v.startsWith("'") ? 1 : 0) > CELL_CHARS) {
             throw new Error(`Exception: Your input contains more than the maximum of ${CELL_CHARS} characters in a single cell.`);
           }
         }
-        const formatsOf = Array.from({ length: numCols }, (_, j) => sheet.formats.column(col + j));
+        const formatsOf = Array.from({ length: numCols }, (_, j) => this.formats.column(col + j));
         const formatAt = (r: number, j: number) => formatsOf[j].find((x) => r >= x.r1 && r <= x.r2)?.value;
-        values.forEach((r, i) => r.forEach((v, j) => {
-          while (sheet.cells.length < row + i) sheet.cells.push([]);
-          const line = sheet.cells[row - 1 + i];
-          while (line.length < col + j) line.push('');
-          // A cell formatted as plain text (@) keeps what is typed as text; elsewhere Sheets converts it.
-          const t = typeof v === 'string' && formatAt(row + i, j) === '@' ? { value: v.startsWith("'") ? v.slice(1) : v } as { value: V; formula?: string } : parseTyped(v, sheet.ss.tz, sheet.ss.locale);
-          line[col - 1 + j] = t.value;
-          if (t.formula) sheet.formulas.push(t.formula);
-        }));
-        const width = sheet.getLastColumn();
-        for (const r of sheet.cells) while (r.length < width) r.push('');
+        values.forEach((r, i) => {
+          r.forEach((v, j) => {
+            while (this.cells.length < row + i) this.cells.push([]);
+            const line = this.cells[row - 1 + i];
+            while (line.length < col + j) line.push('');
+            // A cell formatted as plain text (@) keeps what is typed as text; elsewhere Sheets converts it.
+            const t = typeof v === 'string' && formatAt(row + i, j) === '@' ? { value: v.startsWith("'") ? v.slice(1) : v } as { value: V; formula?: string } : parseTyped(v, this.ss.tz, this.ss.locale);
+            line[col - 1 + j] = t.value;
+            if (t.formula) this.formulas.push(t.formula);
+          });
+        });
+        const width = this.getLastColumn();
+        for (const r of this.cells) while (r.length < width) r.push('');
         return undefined;
       },
-      setFontWeight: () => (sheet.count('setFontWeight'), sheet.checkEdit(rect), undefined),
+      setFontWeight: () => (this.count('setFontWeight'), this.checkEdit(rect), undefined),
       setNotes: (notes: string[][]) => {
-        sheet.count('setNotes');
+        this.count('setNotes');
         if (notes.length !== numRows || notes.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
-        sheet.checkEdit(rect);
-        notes[0].forEach((n, j) => sheet.notes.set(col + j, n));
+        this.checkEdit(rect);
+        notes[0].forEach((n, j) => { this.notes.set(col + j, n); });
       },
       setNumberFormat: (f: string) => {
-        sheet.count('setNumberFormat');
-        sheet.checkEdit(rect);
-        sheet.formats.set(rect, f);
+        this.count('setNumberFormat');
+        this.checkEdit(rect);
+        this.formats.set(rect, f);
       },
       /** One format per cell; the fake stores runs of equal formats per column. */
       setNumberFormats: (f: string[][]) => {
-        sheet.count('setNumberFormats');
+        this.count('setNumberFormats');
         if (f.length !== numRows || f.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
-        sheet.checkEdit(rect);
+        this.checkEdit(rect);
         for (let j = 0; j < numCols; j++) {
           for (let i = 0; i < numRows;) {
             let k = i;
             while (k + 1 < numRows && f[k + 1][j] === f[i][j]) k++;
-            sheet.formats.set({ r1: row + i, r2: row + k, c1: col + j, c2: col + j }, f[i][j]);
+            this.formats.set({ r1: row + i, r2: row + k, c1: col + j, c2: col + j }, f[i][j]);
             i = k + 1;
           }
         }
       },
-      getNumberFormat: () => (sheet.count('getNumberFormat'), sheet.formats.at(row, col) ?? '0.###############'),
+      getNumberFormat: () => (this.count('getNumberFormat'), this.formats.at(row, col) ?? '0.###############'),
       setDataValidation: (rule: { values: string[] }) => {
-        sheet.count('setDataValidation');
-        sheet.checkEdit(rect);
-        sheet.validations.set(rect, rule.values);
+        this.count('setDataValidation');
+        this.checkEdit(rect);
+        this.validations.set(rect, rule.values);
       },
       protect: () => {
-        sheet.count('protect');
-        if (sheet.ss.role(sheet.ss.user) === 'view') throw new Error(VIEW_ONLY);
-        const p = new FakeProtection('RANGE', { ...rect }, sheet.ss.user, sheet);
-        sheet.protections.push(p);
+        this.count('protect');
+        if (this.ss.role(this.ss.user) === 'view') throw new Error(VIEW_ONLY);
+        const p = new FakeProtection('RANGE', { ...rect }, this.ss.user, this);
+        this.protections.push(p);
         return p;
       },
     };

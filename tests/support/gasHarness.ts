@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { SCHEMA, type TableName } from '../../src/core/schema';
-import { FakeSpreadsheet, gasGlobals } from './gasFakes';
+import { type FakeSpreadsheet, gasGlobals } from './gasFakes';
 import { formatDate } from './gasServices';
 import type { RawWorkbook } from '../../src/core/dataset';
 import { DE_TENANT, TAX_RULES } from './fixtures';

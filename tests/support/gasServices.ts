@@ -518,7 +518,7 @@ export function re2(pattern: string): RegExp {
       i++;
       if (n === 'Q') {
         const end = src.indexOf('\\E', i + 1);
-        out += src.slice(i + 1, end < 0 ? undefined : end).replace(/[\\^$.*+?()[\]{}|\/-]/g, '\\$&');
+        out += src.slice(i + 1, end < 0 ? undefined : end).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
         i = end < 0 ? src.length : end + 1;
       } else if (n === 'A' && !inClass) out += '(?<![\\s\\S])';
       else if (n === 'z' && !inClass) out += '(?![\\s\\S])';
