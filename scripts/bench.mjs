@@ -32,16 +32,25 @@ if (ten) console.log(`10k subscriptions: plan ${ten.planMs.toFixed(0)} ms cold, 
 if (results.length > 1) {
   const a = results[0];
   const b = results[results.length - 1];
-  console.log(`growth ${a.subscriptions} → ${b.subscriptions}: warm plan time ×${(b.warmPlanMs / a.warmPlanMs).toFixed(1)}, parse ×${(b.parseMs / a.parseMs).toFixed(1)} for ×${b.subscriptions / a.subscriptions} subscriptions`);
+  console.log(
+    `growth ${a.subscriptions} → ${b.subscriptions}: warm plan time ×${(b.warmPlanMs / a.warmPlanMs).toFixed(1)}, parse ×${(b.parseMs / a.parseMs).toFixed(1)} for ×${b.subscriptions / a.subscriptions} subscriptions`,
+  );
 }
 
 // The local host: .xlsx workbook read/write and PDF rendering.
 const localScript = join(outDir, 'local.cjs');
 await build({ entryPoints: [join(root, 'scripts/bench/local.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: localScript, logLevel: 'warning' });
 const localSize = Number(process.env.BENCH_XLSX_SIZE ?? 10000);
-const local = JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=16384', localScript, String(localSize), '200'], { encoding: 'utf8' }).trim().split('\n').pop());
+const local = JSON.parse(
+  execFileSync(process.execPath, ['--max-old-space-size=16384', localScript, String(localSize), '200'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop(),
+);
 console.log('');
-console.log(`.xlsx workbook with ${local.subscriptions} subscriptions (${local.subscriptions * 5} items, ${local.subscriptions * 10} transactions): read ${local.readMs.toFixed(0)} ms, save ${local.writeMs.toFixed(0)} ms, peak RSS ${local.peakRssMiB.toFixed(0)} MiB`);
+console.log(
+  `.xlsx workbook with ${local.subscriptions} subscriptions (${local.subscriptions * 5} items, ${local.subscriptions * 10} transactions): read ${local.readMs.toFixed(0)} ms, save ${local.writeMs.toFixed(0)} ms, peak RSS ${local.peakRssMiB.toFixed(0)} MiB`,
+);
 console.log(`PDF invoices: ${local.pdfPerSec.toFixed(0)} per second (${local.pdfs} rendered and written; goal ≥ 50/s)`);
 
 // The Apps Script host on the fake runtime (tests/support): calls per table and per invoice, simulated time.
@@ -51,10 +60,17 @@ await build({ entryPoints: [join(root, 'scripts/bench/gas.ts')], bundle: true, p
 console.log('');
 console.log('Apps Script (fake runtime with typical latencies): a monthly cycle driven from the sidebar in ~20 s calls.');
 for (const size of (process.env.BENCH_GAS_SIZES ?? '100,1000').split(',').map(Number)) {
-  const g = JSON.parse(execFileSync(process.execPath, [gasScript, String(size)], { encoding: 'utf8' }).trim().split('\n').pop());
+  const g = JSON.parse(
+    execFileSync(process.execPath, [gasScript, String(size)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop(),
+  );
   console.log(`${g.invoices} invoices (every execution first evaluates dist/Code.js: ${g.startupMs.toFixed(1)} ms in node:vm, median of 21):`);
   for (const p of g.phases) {
-    console.log(`  ${p.name.padEnd(9)} ${String(p.executions).padStart(4)} calls, Spreadsheet ${String(p.sheetCallCount).padStart(4)} (${p.sheetCalls}); Drive/Docs/Mail ${p.servicePerInvoice.toFixed(1)}/invoice, document edits ${p.elementPerInvoice.toFixed(0)}/invoice; ${p.simulatedSecPerInvoice.toFixed(2)} s/invoice simulated (${p.simulatedMin.toFixed(1)} min), ${(p.realMs / 1000).toFixed(1)} s real`);
+    console.log(
+      `  ${p.name.padEnd(9)} ${String(p.executions).padStart(4)} calls, Spreadsheet ${String(p.sheetCallCount).padStart(4)} (${p.sheetCalls}); Drive/Docs/Mail ${p.servicePerInvoice.toFixed(1)}/invoice, document edits ${p.elementPerInvoice.toFixed(0)}/invoice; ${p.simulatedSecPerInvoice.toFixed(2)} s/invoice simulated (${p.simulatedMin.toFixed(1)} min), ${(p.realMs / 1000).toFixed(1)} s real`,
+    );
   }
 }
 
@@ -64,12 +80,16 @@ await build({ entryPoints: [join(root, 'scripts/bench/flat.ts')], bundle: true, 
 const flatN = Number(process.env.BENCH_FLAT_INVOICES ?? 1000);
 const flatMonths = Number(process.env.BENCH_FLAT_MONTHS ?? 12);
 console.log('');
-console.log(`Flat reads: ${flatMonths} monthly cycles of ${flatN} invoices from the sidebar (run, finalize, documents, send in ~20 s calls); cells read (getValues) per call, mean, and of those the Invoices + InvoiceLines sheets'.`);
+console.log(
+  `Flat reads: ${flatMonths} monthly cycles of ${flatN} invoices from the sidebar (run, finalize, documents, send in ~20 s calls); cells read (getValues) per call, mean, and of those the Invoices + InvoiceLines sheets'.`,
+);
 console.log('month   period   ledger rows   documents calls   cells/call (ledger)   send calls   cells/call (ledger)');
 const flatOut = execFileSync(process.execPath, ['--max-old-space-size=16384', flatScript, String(flatN), String(flatMonths)], { encoding: 'utf8', maxBuffer: 1 << 26 });
 for (const line of flatOut.trim().split('\n')) {
   const m = JSON.parse(line);
-  console.log(`${String(m.month).padStart(5)}  ${m.period}  ${String(m.invoices).padStart(12)}  ${String(m.documentCalls).padStart(16)}  ${m.documentCells.toFixed(0).padStart(10)} (${m.documentLedgerCells.toFixed(0).padStart(7)})  ${String(m.sendCalls).padStart(11)}  ${m.sendCells.toFixed(0).padStart(10)} (${m.sendLedgerCells.toFixed(0).padStart(7)})`);
+  console.log(
+    `${String(m.month).padStart(5)}  ${m.period}  ${String(m.invoices).padStart(12)}  ${String(m.documentCalls).padStart(16)}  ${m.documentCells.toFixed(0).padStart(10)} (${m.documentLedgerCells.toFixed(0).padStart(7)})  ${String(m.sendCalls).padStart(11)}  ${m.sendCells.toFixed(0).padStart(10)} (${m.sendLedgerCells.toFixed(0).padStart(7)})`,
+  );
 }
 
 // E-invoices: XML generation per second.
@@ -77,4 +97,6 @@ const eScript = join(outDir, 'einvoice.cjs');
 await build({ entryPoints: [join(root, 'scripts/bench/einvoice.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: eScript, logLevel: 'warning' });
 const e = JSON.parse(execFileSync(process.execPath, [eScript], { encoding: 'utf8' }).trim().split('\n').pop());
 console.log('');
-console.log(`E-invoice XML (demo invoices and credit notes, business terms + XML): XRechnung UBL ${e['xrechnung-ubl'].toFixed(0)}/s (${e['xrechnung-ubl:kb'].toFixed(1)} KB each), CII ${e['xrechnung-cii'].toFixed(0)}/s (${e['xrechnung-cii:kb'].toFixed(1)} KB); goal ≥ 1,000/s. Reading received ones (parse + totals check): ${e.parse.toFixed(0)}/s; from Factur-X PDFs (${e['facturx:kb'].toFixed(0)} KB each; XML out of the PDF, parse, totals): ${e.facturx.toFixed(0)}/s`);
+console.log(
+  `E-invoice XML (demo invoices and credit notes, business terms + XML): XRechnung UBL ${e['xrechnung-ubl'].toFixed(0)}/s (${e['xrechnung-ubl:kb'].toFixed(1)} KB each), CII ${e['xrechnung-cii'].toFixed(0)}/s (${e['xrechnung-cii:kb'].toFixed(1)} KB); goal ≥ 1,000/s. Reading received ones (parse + totals check): ${e.parse.toFixed(0)}/s; from Factur-X PDFs (${e['facturx:kb'].toFixed(0)} KB each; XML out of the PDF, parse, totals): ${e.facturx.toFixed(0)}/s`,
+);

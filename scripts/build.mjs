@@ -35,7 +35,8 @@ const lazyFflate = {
     b.onResolve({ filter: /^fflate-used$/ }, () => ({ path: 'fflate-used', namespace: ns }));
     b.onLoad({ filter: /^fflate-used$/, namespace: ns }, () => ({ resolveDir: root, loader: 'js', contents: `export { ${FFLATE_NAMES.join(', ')} } from 'fflate';` }));
     b.onLoad({ filter: /^stand-in$/, namespace: ns }, () => ({
-      resolveDir: root, loader: 'js',
+      resolveDir: root,
+      loader: 'js',
       contents: [
         'let real;',
         'const lazy = (name) => function (...args) { real ??= require("fflate-used"); return new.target ? new real[name](...args) : real[name](...args); };',
@@ -47,9 +48,18 @@ const lazyFflate = {
 
 // 2. The bundle itself: V8 in Apps Script supports ES2020; no Node APIs are allowed in it.
 await build({
-  entryPoints: [entry], bundle: true, format: 'iife', globalName: '__billing', target: 'es2020', platform: 'neutral',
+  entryPoints: [entry],
+  bundle: true,
+  format: 'iife',
+  globalName: '__billing',
+  target: 'es2020',
+  platform: 'neutral',
   plugins: [lazyFflate],
-  mainFields: ['module', 'main'], outfile: join(dist, 'Code.js'), legalComments: 'none', charset: 'utf8', logLevel: 'warning',
+  mainFields: ['module', 'main'],
+  outfile: join(dist, 'Code.js'),
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
   banner: { js: '// Built by scripts/build.mjs from src/gas/main.ts. Do not edit: run `npm run build`.' },
   footer: {
     js: exportsList.map((n) => `function ${n}() { return __billing.${n}.apply(this, arguments); }`).join('\n'),
@@ -66,8 +76,16 @@ console.log(`dist/Code.js ${(size / 1024).toFixed(0)} KiB, entry points: ${expor
 // instead of at every command: src/node/cli.ts for Node 20, the packages left in node_modules.
 // Written to a temp file and renamed into place: a command starting meanwhile reads a whole file.
 const cli = await build({
-  entryPoints: [join(root, 'src/node/cli.ts')], packages: 'external', bundle: true, platform: 'node', format: 'cjs',
-  target: 'node20', write: false, logLevel: 'warning', absWorkingDir: root, outfile: join(root, 'lib/billing-cli.cjs'),
+  entryPoints: [join(root, 'src/node/cli.ts')],
+  packages: 'external',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  outfile: join(root, 'lib/billing-cli.cjs'),
 });
 mkdirSync(join(root, 'lib'), { recursive: true });
 const cliTmp = join(root, `lib/billing-cli.cjs.${process.pid}`);

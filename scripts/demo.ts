@@ -27,7 +27,10 @@ async function main() {
   await withFileLock(path, async () => {
     const book = await openWorkbook(path);
     const ports = memoryPorts(book.tables, { now: () => new Date('2026-12-01T09:00:00Z'), user: 'demo@example.com' });
-    const pad = (s: unknown, n: number) => String(s ?? '').padEnd(n).slice(0, n);
+    const pad = (s: unknown, n: number) =>
+      String(s ?? '')
+        .padEnd(n)
+        .slice(0, n);
     const padL = (s: unknown, n: number) => String(s ?? '').padStart(n);
 
     console.log('1. Invoice run for November 2026');
@@ -65,8 +68,11 @@ async function main() {
     if (!sent.sent.length) console.log('   nothing to send: every invoice went out already');
     for (const f of sent.failed) console.log(`   NOT SENT ${f.number ?? f.invoiceId}: ${f.reason}`);
 
-    console.log('\n6. Accounts payable: a Factur-X invoice read in (our first one, as the customer\'s books would read it)');
-    const hybrid = book.tables.objects('Invoices').map((r) => String(r['PDF URL'] ?? '')).find((p) => p.endsWith('.pdf') && existsSync(p) && isFacturXPdf(new Uint8Array(readFileSync(p))));
+    console.log("\n6. Accounts payable: a Factur-X invoice read in (our first one, as the customer's books would read it)");
+    const hybrid = book.tables
+      .objects('Invoices')
+      .map((r) => String(r['PDF URL'] ?? ''))
+      .find((p) => p.endsWith('.pdf') && existsSync(p) && isFacturXPdf(new Uint8Array(readFileSync(p))));
     if (hybrid) {
       const got = receiveInvoices(ports, await readIncoming([hybrid]));
       for (const x of got.received) console.log(`   ${x.receivedId} ${x.supplier} ${x.number}: ${x.currency} ${x.payable}, ${x.status} (checked: ${x.checked}) → sheets Received, ReceivedLines`);

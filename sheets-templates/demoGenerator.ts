@@ -42,10 +42,23 @@ const CUSTOMERS: [string, string, string, string, 'B2B' | 'B2C', string, string]
 ];
 
 const PLANS: { product: string; qty: [number, number]; type: 'recurring' | 'one_time' | 'usage' }[][] = [
-  [{ product: 'PLAN-S', qty: [1, 1], type: 'recurring' }, { product: 'SEAT', qty: [2, 60], type: 'recurring' }],
-  [{ product: 'PLAN-S', qty: [1, 3], type: 'recurring' }, { product: 'API', qty: [0, 0], type: 'usage' }],
-  [{ product: 'SUPPORT', qty: [1, 1], type: 'recurring' }, { product: 'SETUP', qty: [1, 1], type: 'one_time' }],
-  [{ product: 'PLAN-S', qty: [1, 1], type: 'recurring' }, { product: 'STORAGE', qty: [0, 0], type: 'usage' }, { product: 'BOOK', qty: [1, 2], type: 'one_time' }],
+  [
+    { product: 'PLAN-S', qty: [1, 1], type: 'recurring' },
+    { product: 'SEAT', qty: [2, 60], type: 'recurring' },
+  ],
+  [
+    { product: 'PLAN-S', qty: [1, 3], type: 'recurring' },
+    { product: 'API', qty: [0, 0], type: 'usage' },
+  ],
+  [
+    { product: 'SUPPORT', qty: [1, 1], type: 'recurring' },
+    { product: 'SETUP', qty: [1, 1], type: 'one_time' },
+  ],
+  [
+    { product: 'PLAN-S', qty: [1, 1], type: 'recurring' },
+    { product: 'STORAGE', qty: [0, 0], type: 'usage' },
+    { product: 'BOOK', qty: [1, 2], type: 'one_time' },
+  ],
 ];
 
 const PERIODS = ['monthly', 'monthly', 'quarterly', 'semiannual', 'annual'] as const;
@@ -62,10 +75,21 @@ export function demoRows(): Rows {
     const accountId = `ACC-${String(201 + i)}`;
     const swiss = country === 'CH';
     add('Accounts', {
-      accountId, name, status: 'Active', customerType: type, street, postalCode, city, country, vatId,
-      language: country === 'FR' ? 'fr' : ['DE', 'AT', 'CH'].includes(country) ? 'de' : 'en', tenantId: swiss ? 'CH' : '',
-      currency: country === 'US' ? 'USD' : '', paymentMethod: i % 5 === 0 && !swiss ? 'direct_debit' : '',
-      iban: i % 5 === 0 && !swiss ? 'DE02120300000000202051' : '', mandateReference: i % 5 === 0 && !swiss ? `MANDATE-${accountId}` : '',
+      accountId,
+      name,
+      status: 'Active',
+      customerType: type,
+      street,
+      postalCode,
+      city,
+      country,
+      vatId,
+      language: country === 'FR' ? 'fr' : ['DE', 'AT', 'CH'].includes(country) ? 'de' : 'en',
+      tenantId: swiss ? 'CH' : '',
+      currency: country === 'US' ? 'USD' : '',
+      paymentMethod: i % 5 === 0 && !swiss ? 'direct_debit' : '',
+      iban: i % 5 === 0 && !swiss ? 'DE02120300000000202051' : '',
+      mandateReference: i % 5 === 0 && !swiss ? `MANDATE-${accountId}` : '',
     });
     const mail = name.toLowerCase().replace(/[^a-z]+/g, '') + '.example';
     add('Contacts', { contactId: `C-${accountId}-1`, accountId, name: 'Accounts payable', email: `invoices@${mail}`, role: 'invoice' });
@@ -79,25 +103,52 @@ export function demoRows(): Rows {
       const billingTiming = rnd() < 0.7 ? 'advance' : 'arrears';
       const alignment = rnd() < 0.6 ? 'calendar' : 'start';
       const midPeriodStart = rnd() < 0.15;
-      const startDate = midPeriodStart ? `2026-11-${String(int(2, 25)).padStart(2, '0')}` : `${pick(['2025', '2026'])}-${String(int(1, 10)).padStart(2, '0')}-${String(pick([1, 1, 1, 15, 31])).padStart(2, '0')}`.replace(/-(02|04|06|09|11)-31$/, '-$1-30').replace(/-02-30$/, '-02-28');
+      const startDate = midPeriodStart
+        ? `2026-11-${String(int(2, 25)).padStart(2, '0')}`
+        : `${pick(['2025', '2026'])}-${String(int(1, 10)).padStart(2, '0')}-${String(pick([1, 1, 1, 15, 31])).padStart(2, '0')}`
+            .replace(/-(02|04|06|09|11)-31$/, '-$1-30')
+            .replace(/-02-30$/, '-02-28');
       const endDate = rnd() < 0.1 ? `2026-11-${String(int(5, 25)).padStart(2, '0')}` : '';
       add('Subscriptions', {
-        subscriptionId, accountId, status: 'Active', startDate, endDate, billingPeriod, billingTiming, alignment,
-        currency: swiss ? 'CHF' : '', tag: pick(['web', 'enterprise', 'partner']), orderReference: rnd() < 0.3 ? `PO-${int(1000, 9999)}` : '',
-        priceIncreasePercent: k === 0 && i % 7 === 3 ? 4 : '', priceIncreaseFrom: k === 0 && i % 7 === 3 ? '2026-07-01' : '',
+        subscriptionId,
+        accountId,
+        status: 'Active',
+        startDate,
+        endDate,
+        billingPeriod,
+        billingTiming,
+        alignment,
+        currency: swiss ? 'CHF' : '',
+        tag: pick(['web', 'enterprise', 'partner']),
+        orderReference: rnd() < 0.3 ? `PO-${int(1000, 9999)}` : '',
+        priceIncreasePercent: k === 0 && i % 7 === 3 ? 4 : '',
+        priceIncreaseFrom: k === 0 && i % 7 === 3 ? '2026-07-01' : '',
       });
       // Billed Until as if every monthly run up to October 2026 had been made and finalized.
       const billedUntil = duePieces({
-        anchor: alignment === 'start' ? startDate : CALENDAR_ANCHOR, months: PERIOD_MONTHS[billingPeriod], timing: billingTiming,
-        serviceStart: startDate, serviceEnd: endDate || undefined, runStart: startDate, runEnd: '2026-10-31', prorate: true,
+        anchor: alignment === 'start' ? startDate : CALENDAR_ANCHOR,
+        months: PERIOD_MONTHS[billingPeriod],
+        timing: billingTiming,
+        serviceStart: startDate,
+        serviceEnd: endDate || undefined,
+        runStart: startDate,
+        runEnd: '2026-10-31',
+        prorate: true,
       }).pop()?.end;
       pick(PLANS).forEach((p, n) => {
         const itemId = `IT-${subscriptionId.slice(4)}-${n + 1}`;
         const product = swiss && p.type === 'recurring' ? 'CH-PLAN' : p.product;
         add('Items', {
-          itemId, subscriptionId, productId: product, quantity: p.type === 'usage' ? '' : int(p.qty[0], p.qty[1]), billingType: p.type, status: 'Active',
-          discountPercent: rnd() < 0.2 ? pick([5, 10, 15]) : '', unitPrice: swiss && product !== 'CH-PLAN' ? 50 : country === 'US' && p.type !== 'usage' ? 99 : '',
-          startDate: p.type === 'one_time' ? (midPeriodStart ? startDate : '2026-11-05') : '', billedUntil: p.type === 'recurring' ? billedUntil ?? '' : '',
+          itemId,
+          subscriptionId,
+          productId: product,
+          quantity: p.type === 'usage' ? '' : int(p.qty[0], p.qty[1]),
+          billingType: p.type,
+          status: 'Active',
+          discountPercent: rnd() < 0.2 ? pick([5, 10, 15]) : '',
+          unitPrice: swiss && product !== 'CH-PLAN' ? 50 : country === 'US' && p.type !== 'usage' ? 99 : '',
+          startDate: p.type === 'one_time' ? (midPeriodStart ? startDate : '2026-11-05') : '',
+          billedUntil: p.type === 'recurring' ? (billedUntil ?? '') : '',
         });
         if (p.type !== 'usage') return;
         // A year of usage: earlier months already invoiced (archived), November open.
@@ -107,9 +158,14 @@ export function demoRows(): Rows {
             const id = `TX-${subscriptionId.slice(4)}-${j}-${t}`;
             const q = p.product === 'API' ? int(20, 900) : int(5, 160);
             add('Transactions', {
-              transactionId: id, subscriptionId, productId: p.product, date: `${m}-${String(t ? 21 : 7).padStart(2, '0')}`, quantity: q,
+              transactionId: id,
+              subscriptionId,
+              productId: p.product,
+              date: `${m}-${String(t ? 21 : 7).padStart(2, '0')}`,
+              quantity: q,
               category: t ? 'batch' : 'interactive',
-              invoiceId: m === '2026-11' ? '' : `ARCHIVED-${m}`, invoiceNumber: m === '2026-11' ? '' : `archived ${m}`,
+              invoiceId: m === '2026-11' ? '' : `ARCHIVED-${m}`,
+              invoiceNumber: m === '2026-11' ? '' : `archived ${m}`,
             });
           }
         });
@@ -121,8 +177,28 @@ export function demoRows(): Rows {
     { ruleId: 'DE-AT-B2C-R', sellerCountry: 'DE', buyerCountry: 'AT', taxClass: 'reduced', customerType: 'B2C', rate: 10, category: 'S' },
     { ruleId: 'DE-FR-B2C', sellerCountry: 'DE', buyerCountry: 'FR', taxClass: 'standard', customerType: 'B2C', rate: 20, category: 'S' },
     { ruleId: 'DE-FR-B2C-R', sellerCountry: 'DE', buyerCountry: 'FR', taxClass: 'reduced', customerType: 'B2C', rate: 5.5, category: 'S' },
-    { ruleId: 'DE-CH-EXPORT', sellerCountry: 'DE', buyerCountry: 'CH', taxClass: '*', customerType: '*', rate: 0, category: 'G', exemptionCode: 'VATEX-EU-G', exemptionText: 'Nicht im Inland steuerbare Leistung (Export in die Schweiz)' },
-    { ruleId: 'CH-EXPORT', sellerCountry: 'CH', buyerCountry: '*', taxClass: '*', customerType: '*', rate: 0, category: 'G', exemptionCode: 'VATEX-EU-G', exemptionText: 'Export, nicht steuerbar in der Schweiz' },
+    {
+      ruleId: 'DE-CH-EXPORT',
+      sellerCountry: 'DE',
+      buyerCountry: 'CH',
+      taxClass: '*',
+      customerType: '*',
+      rate: 0,
+      category: 'G',
+      exemptionCode: 'VATEX-EU-G',
+      exemptionText: 'Nicht im Inland steuerbare Leistung (Export in die Schweiz)',
+    },
+    {
+      ruleId: 'CH-EXPORT',
+      sellerCountry: 'CH',
+      buyerCountry: '*',
+      taxClass: '*',
+      customerType: '*',
+      rate: 0,
+      category: 'G',
+      exemptionCode: 'VATEX-EU-G',
+      exemptionText: 'Export, nicht steuerbar in der Schweiz',
+    },
   );
   rows.Filters = [
     { name: 'Enterprise', appliesTo: 'Subscriptions', column: 'Tag', operator: 'equals', value: 'enterprise' },

@@ -20,13 +20,28 @@ export function benchRows(n: number): Partial<Record<TableName, Record<string, C
     const a = `A${i}`;
     const s = `S${i}`;
     accounts.push({ accountId: a, name: `Customer ${i}`, status: 'Active', customerType: i % 3 ? 'B2B' : 'B2C', country: countries[i % 6], vatId: i % 3 ? `VAT${i}` : '' });
-    subs.push({ subscriptionId: s, accountId: a, status: 'Active', startDate: `2026-${String((i % 11) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`, billingPeriod: periods[i % 4], billingTiming: i % 2 ? 'advance' : 'arrears', alignment: i % 5 ? 'calendar' : 'start' });
+    subs.push({
+      subscriptionId: s,
+      accountId: a,
+      status: 'Active',
+      startDate: `2026-${String((i % 11) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+      billingPeriod: periods[i % 4],
+      billingTiming: i % 2 ? 'advance' : 'arrears',
+      alignment: i % 5 ? 'calendar' : 'start',
+    });
     for (let k = 0; k < 5; k++) {
       // Recurring items were billed through October (a steady-state monthly run); the one-time item starts in November.
       const type = k === 4 ? 'usage' : k === 3 ? 'one_time' : 'recurring';
       items.push({
-        itemId: `I${i}-${k}`, subscriptionId: s, productId: `P${k}`, quantity: (k % 3) + 1, billingType: type, status: 'Active',
-        discountPercent: k === 1 ? 10 : '', billedUntil: type === 'recurring' ? '2026-10-31' : '', startDate: type === 'one_time' ? '2026-11-15' : '',
+        itemId: `I${i}-${k}`,
+        subscriptionId: s,
+        productId: `P${k}`,
+        quantity: (k % 3) + 1,
+        billingType: type,
+        status: 'Active',
+        discountPercent: k === 1 ? 10 : '',
+        billedUntil: type === 'recurring' ? '2026-10-31' : '',
+        startDate: type === 'one_time' ? '2026-11-15' : '',
       });
     }
     for (let t = 0; t < 10; t++) {
@@ -50,7 +65,12 @@ export function benchRows(n: number): Partial<Record<TableName, Record<string, C
   ];
   return {
     Settings: [{ tenantId: 'DE', legalName: 'Bench GmbH', country: 'DE', currency: 'EUR', iban: 'DE89370400440532013000' }],
-    Accounts: accounts, Subscriptions: subs, Items: items, Transactions: txs, Products: products, TaxRules: rules,
+    Accounts: accounts,
+    Subscriptions: subs,
+    Items: items,
+    Transactions: txs,
+    Products: products,
+    TaxRules: rules,
   };
 }
 

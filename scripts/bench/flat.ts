@@ -44,7 +44,7 @@ export function flatReads(n: number, months: number, onMonth: (m: MonthReads) =>
       let calls = 0;
       const all = cells();
       const led = ledger();
-      for (let more = true; more;) {
+      for (let more = true; more; ) {
         more = call();
         calls++;
       }
@@ -53,9 +53,15 @@ export function flatReads(n: number, months: number, onMonth: (m: MonthReads) =>
     const docs = slices(() => admin.exec('renderDocuments', {}).remaining > 0);
     const send = slices(() => !admin.exec('sendInvoices', {}).done);
     const row: MonthReads = {
-      month: m, period: periodStart.slice(0, 7), invoices: ss.getSheetByName('Invoices')!.getLastRow() - 1,
-      documentCalls: docs.calls, documentCells: docs.cells, documentLedgerCells: docs.ledgerCells,
-      sendCalls: send.calls, sendCells: send.cells, sendLedgerCells: send.ledgerCells,
+      month: m,
+      period: periodStart.slice(0, 7),
+      invoices: ss.getSheetByName('Invoices')!.getLastRow() - 1,
+      documentCalls: docs.calls,
+      documentCells: docs.cells,
+      documentLedgerCells: docs.ledgerCells,
+      sendCalls: send.calls,
+      sendCells: send.cells,
+      sendLedgerCells: send.ledgerCells,
     };
     out.push(row);
     onMonth(row);

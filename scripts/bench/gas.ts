@@ -48,22 +48,43 @@ phase('run', (call) => {
   while (!r.done) r = call('continueRun', r.runId);
 });
 phase('finalize', (call) => call('finalizeInvoices', {}));
-phase('documents', (call) => { while (call('renderDocuments', {}).remaining); });
-phase('send', (call) => { while (!call('sendInvoices', {}).done); });
+phase('documents', (call) => {
+  while (call('renderDocuments', {}).remaining);
+});
+phase('send', (call) => {
+  while (!call('sendInvoices', {}).done);
+});
 
-const sheetCalls = (c: Record<string, number>) => Object.entries(c).filter(([k]) => /^(getValues|setValues|deleteRows):/.test(k)).map(([k, v]) => `${k}×${v}`).join(' ');
+const sheetCalls = (c: Record<string, number>) =>
+  Object.entries(c)
+    .filter(([k]) => /^(getValues|setValues|deleteRows):/.test(k))
+    .map(([k, v]) => `${k}×${v}`)
+    .join(' ');
 // Round trips to Drive, Docs and Mail; getters and the open document's sections are local.
-const serviceCalls = (c: Record<string, number>) => Object.entries(c)
-  .filter(([k]) => /^(DriveApp|DocumentApp|Folder|File|Document|MailApp|Iterator)\./.test(k) && !/^(File|Folder)\.get(Id|Url|Name)$|^Document\.get(Body|Header|Footer)$/.test(k))
-  .reduce((s, [, v]) => s + v, 0);
-const elementCalls = (c: Record<string, number>) => Object.entries(c).filter(([k]) => k.startsWith('Element.')).reduce((s, [, v]) => s + v, 0);
-console.log(JSON.stringify({
-  invoices: n,
-  startupMs: startup,
-  phases: phases.map((p) => ({
-    name: p.name, executions: p.executions, sheetCalls: sheetCalls(p.calls),
-    sheetCallCount: Object.entries(p.calls).filter(([k]) => /^(getValues|setValues|deleteRows)$/.test(k)).reduce((s, [, v]) => s + v, 0),
-    servicePerInvoice: serviceCalls(p.calls) / n, elementPerInvoice: elementCalls(p.calls) / n,
-    simulatedSecPerInvoice: p.simulatedMs / 1000 / n, simulatedMin: p.simulatedMs / 60000, realMs: p.realMs,
-  })),
-}));
+const serviceCalls = (c: Record<string, number>) =>
+  Object.entries(c)
+    .filter(([k]) => /^(DriveApp|DocumentApp|Folder|File|Document|MailApp|Iterator)\./.test(k) && !/^(File|Folder)\.get(Id|Url|Name)$|^Document\.get(Body|Header|Footer)$/.test(k))
+    .reduce((s, [, v]) => s + v, 0);
+const elementCalls = (c: Record<string, number>) =>
+  Object.entries(c)
+    .filter(([k]) => k.startsWith('Element.'))
+    .reduce((s, [, v]) => s + v, 0);
+console.log(
+  JSON.stringify({
+    invoices: n,
+    startupMs: startup,
+    phases: phases.map((p) => ({
+      name: p.name,
+      executions: p.executions,
+      sheetCalls: sheetCalls(p.calls),
+      sheetCallCount: Object.entries(p.calls)
+        .filter(([k]) => /^(getValues|setValues|deleteRows)$/.test(k))
+        .reduce((s, [, v]) => s + v, 0),
+      servicePerInvoice: serviceCalls(p.calls) / n,
+      elementPerInvoice: elementCalls(p.calls) / n,
+      simulatedSecPerInvoice: p.simulatedMs / 1000 / n,
+      simulatedMin: p.simulatedMs / 60000,
+      realMs: p.realMs,
+    })),
+  }),
+);

@@ -27,14 +27,22 @@ async function main() {
   const ds = loadDataset(benchWorkbook(Math.ceil(pdfCount)));
   const plan = planRun(ds, { runId: 'R', periodStart: '2026-11-01', periodEnd: '2026-11-30' });
   const tenant = ds.tenants[0];
-  const docs = plan.drafts.slice(0, pdfCount).map((d) => ({ ...d, invoice: { ...d.invoice, number: `INV-${d.invoice.invoiceId}`, status: 'Open' as const, invoiceDate: '2026-12-01', dueDate: '2026-12-15' } }));
+  const docs = plan.drafts
+    .slice(0, pdfCount)
+    .map((d) => ({ ...d, invoice: { ...d.invoice, number: `INV-${d.invoice.invoiceId}`, status: 'Open' as const, invoiceDate: '2026-12-01', dueDate: '2026-12-15' } }));
   const p0 = performance.now();
   for (const doc of docs) writeFileSync(join(dir, `${doc.invoice.invoiceId}.pdf`), await renderInvoicePdf(doc, { tenant }));
   const p1 = performance.now();
-  process.stdout.write(JSON.stringify({
-    subscriptions: n, readMs: t1 - t0, writeMs: t3 - t2, pdfs: docs.length, pdfPerSec: docs.length / ((p1 - p0) / 1000),
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      subscriptions: n,
+      readMs: t1 - t0,
+      writeMs: t3 - t2,
+      pdfs: docs.length,
+      pdfPerSec: docs.length / ((p1 - p0) / 1000),
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    }) + '\n',
+  );
 }
 
 void main();

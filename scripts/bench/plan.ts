@@ -25,8 +25,14 @@ if (ds.errors.length || plan.failed.length) throw new Error(`bench data has erro
 const lines = plan.drafts.reduce((s, d) => s + d.lines.length, 0);
 
 // Re-run of the same period with every draft in the ledger: the "update the drafts" path.
-raw.Invoices = table('Invoices', plan.drafts.map((d) => toRowValues('Invoices', d.invoice)));
-raw.InvoiceLines = table('InvoiceLines', plan.drafts.flatMap((d) => d.lines.map((l) => toRowValues('InvoiceLines', l))));
+raw.Invoices = table(
+  'Invoices',
+  plan.drafts.map((d) => toRowValues('Invoices', d.invoice)),
+);
+raw.InvoiceLines = table(
+  'InvoiceLines',
+  plan.drafts.flatMap((d) => d.lines.map((l) => toRowValues('InvoiceLines', l))),
+);
 const txId = SCHEMA.Transactions.columns.findIndex((c) => c.key === 'invoiceId');
 const txRow = new Map(ds.transactions.map((t) => [t.record.transactionId, t.row]));
 for (const link of plan.transactionLinks) raw.Transactions!.rows[txRow.get(link.transactionId)! - 2][txId] = link.invoiceId;
@@ -37,7 +43,16 @@ const t4 = performance.now();
 if (replan.drafts.length !== plan.drafts.length || replan.drafts[0].invoice.invoiceId !== plan.drafts[0].invoice.invoiceId) {
   throw new Error('re-run did not update the same drafts');
 }
-process.stdout.write(JSON.stringify({
-  subscriptions: n, drafts: plan.drafts.length, lines, parseMs: t1 - t0, planMs: t2 - t1, warmPlanMs: warm.sort((a, b) => a - b)[1], rerunMs: t4 - t3,
-  heapMiB: process.memoryUsage().heapUsed / 2 ** 20, peakRssMiB: process.resourceUsage().maxRSS / 1024,
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    subscriptions: n,
+    drafts: plan.drafts.length,
+    lines,
+    parseMs: t1 - t0,
+    planMs: t2 - t1,
+    warmPlanMs: warm.sort((a, b) => a - b)[1],
+    rerunMs: t4 - t3,
+    heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
+);

@@ -15,7 +15,14 @@ const DOCUMENTS_OWNER = 'billing.documentsOwner';
 
 /** The billing admins named in Settings, lower case. */
 export function adminsOf(ds: Dataset): string[] {
-  return [...new Set(ds.tenants.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/)).map((e) => e.trim().toLowerCase()).filter((e) => e.includes('@')))];
+  return [
+    ...new Set(
+      ds.tenants
+        .flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/))
+        .map((e) => e.trim().toLowerCase())
+        .filter((e) => e.includes('@')),
+    ),
+  ];
 }
 
 const named = (ports: Ports, ds: Dataset) => {
@@ -39,15 +46,20 @@ export function assertAdmin(ports: Ports, ds: Dataset, action: string): void {
     throw new BillingError(`Only the billing admins named in Settings (${admins.join(', ')}) may ${action}; you are signed in as ${ports.user()}.`);
   }
   if (ports.access && !ports.access.canWriteLedger()) {
-    throw new BillingError(admins.length
-      ? `You are named a billing admin in Settings, but the protection of the billing sheets does not list you yet, so you cannot ${action}. A billing admin who can edit them should run Set up billing sheets again: it adds every admin named in Settings.`
-      : `The billing sheets are protected and do not list you, so you cannot ${action}. Ask whoever set up billing to name you in Settings → Billing Admins and run Set up billing sheets again.`);
+    throw new BillingError(
+      admins.length
+        ? `You are named a billing admin in Settings, but the protection of the billing sheets does not list you yet, so you cannot ${action}. A billing admin who can edit them should run Set up billing sheets again: it adds every admin named in Settings.`
+        : `The billing sheets are protected and do not list you, so you cannot ${action}. Ask whoever set up billing to name you in Settings → Billing Admins and run Set up billing sheets again.`,
+    );
   }
 }
 
 // --- The hourly trigger and the documents owner ------------------------------------------------
 
-export interface TriggerInfo { owner: string; since: string }
+export interface TriggerInfo {
+  owner: string;
+  since: string;
+}
 
 export function triggerOf(ports: Ports): TriggerInfo | undefined {
   const raw = ports.kv.get(TRIGGER);

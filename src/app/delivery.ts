@@ -58,7 +58,10 @@ export function mailRowsOf(ports: Ports, ds: Dataset): (inv: Invoice) => MailRow
       contacts = new Map();
       const raw = ports.tables.read('Contacts');
       const at = raw && headerIndex('Contacts', raw.headers).get('contactId');
-      if (raw && at !== undefined) raw.rows.forEach((r, i) => { contacts!.set(String(r[at] ?? '').trim(), i + 2); });
+      if (raw && at !== undefined)
+        raw.rows.forEach((r, i) => {
+          contacts!.set(String(r[at] ?? '').trim(), i + 2);
+        });
     }
     return contacts.get(id);
   };
@@ -189,7 +192,10 @@ function renderIn(ports: Ports, v: DeliveryView, docs: DocumentsPort, ids: strin
       }
     }
   } finally {
-    logInvoices(ports, report.failed.map((f) => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason })));
+    logInvoices(
+      ports,
+      report.failed.map((f) => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason })),
+    );
     if (report.rendered.length) {
       const links = (r: DocumentsReport['rendered'][number]) => ({ docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl ?? '' });
       ports.tables.apply('Invoices', { update: report.rendered.map((r) => ({ row: rows.get(r.invoiceId)!, values: links(r) })) });
@@ -254,7 +260,13 @@ function sendIn(ports: Ports, v: DeliveryView, docs: DocumentsPort, mail: MailPo
   const report: MailReport = { rendered: 0, sent: [], failed: [], uncertain: uncertain.map((i) => ({ invoiceId: i.invoiceId, number: i.number! })), queued: 0, quotaLeft: 0, done: true };
   const needDocs = makeDocs ? due.filter((i) => !i.pdfUrl || (req.invoiceIds?.length && !docs.exists(i.pdfUrl))) : [];
   if (needDocs.length) {
-    const r = renderIn(ports, v, docs, needDocs.map((i) => i.invoiceId), over);
+    const r = renderIn(
+      ports,
+      v,
+      docs,
+      needDocs.map((i) => i.invoiceId),
+      over,
+    );
     report.rendered = r.rendered.length;
     report.failed.push(...r.failed.map((f) => ({ ...f, reason: `no document: ${f.reason}` })));
   }
@@ -262,7 +274,11 @@ function sendIn(ports: Ports, v: DeliveryView, docs: DocumentsPort, mail: MailPo
   // A row leaving a mark's finished rows (queued, sending, a resend) brings the mark down first;
   // the records follow the sheet, so that a later call in this slice sees what was written.
   const mark = (list: { inv: Invoice; values: Record<string, string> }[]) => {
-    lowerMarks(ports, () => v, list.map(({ inv, values }) => ({ row: rows.get(inv.invoiceId)!, invoice: { ...inv, ...values } as Invoice })));
+    lowerMarks(
+      ports,
+      () => v,
+      list.map(({ inv, values }) => ({ row: rows.get(inv.invoiceId)!, invoice: { ...inv, ...values } as Invoice })),
+    );
     markInvoices(ports, rows, list);
     for (const { inv, values } of list) Object.assign(inv, values);
   };
@@ -314,7 +330,10 @@ function sendIn(ports: Ports, v: DeliveryView, docs: DocumentsPort, mail: MailPo
         outcome.push({ inv, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString(), sentTo: to } });
         logs.push({ inv, action: 'send', details: `email to ${to}` });
         report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: m.to });
-        pending.splice(pending.findIndex((p) => p.inv === inv), 1);
+        pending.splice(
+          pending.findIndex((p) => p.inv === inv),
+          1,
+        );
       } catch (e) {
         const reason = (e as Error).message;
         if (DAILY_QUOTA.test(reason)) {
@@ -326,7 +345,10 @@ function sendIn(ports: Ports, v: DeliveryView, docs: DocumentsPort, mail: MailPo
           outcome.push({ inv, values: { delivery: 'failed' } });
           logs.push({ inv, action: 'send failed', details: reason });
           report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });
-          pending.splice(pending.findIndex((p) => p.inv === inv), 1);
+          pending.splice(
+            pending.findIndex((p) => p.inv === inv),
+            1,
+          );
         }
       }
     }
@@ -395,7 +417,11 @@ export function deliverySlice(ports: Ports, docs: DocumentsPort, mail: MailPort,
 export function queueRun(ports: Ports, runId: string): number {
   const ds = readDataset(ports, ['Settings', 'Invoices']);
   const hits = ds.invoices.filter((r) => r.record.runId === runId && r.record.status !== 'Draft' && !r.record.delivery);
-  lowerMarks(ports, () => viewOf(ds, { lines: false }), hits.map((r) => ({ row: r.row, invoice: { ...r.record, delivery: 'queued' } })));
+  lowerMarks(
+    ports,
+    () => viewOf(ds, { lines: false }),
+    hits.map((r) => ({ row: r.row, invoice: { ...r.record, delivery: 'queued' } })),
+  );
   if (hits.length) ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'queued' } })) });
   return hits.length;
 }
@@ -413,7 +439,10 @@ export function markSent(ports: Ports, ids: string[]): string[] {
     assertAdmin(ports, ds, 'mark invoices as sent');
     const hits = byInvoiceRefs(ds.invoices, ids, (r) => r.record);
     ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString() } })) });
-    logInvoices(ports, hits.map((r) => ({ inv: r.record, action: 'marked sent', details: 'delivery confirmed by the user' })));
+    logInvoices(
+      ports,
+      hits.map((r) => ({ inv: r.record, action: 'marked sent', details: 'delivery confirmed by the user' })),
+    );
     return hits.map((r) => r.record.number ?? r.record.invoiceId);
   }, 'marking invoices as sent');
 }

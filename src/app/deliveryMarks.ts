@@ -164,7 +164,8 @@ function makeView(ds: Dataset, inv: RawTable | undefined, lines: RawTable | unde
     else linesOf.set(id, [row]);
   });
   return {
-    ds, tail: !!mark,
+    ds,
+    tail: !!mark,
     invoiceIdAt: (row) => ids.get(row),
     lineKeyAt: (row) => (withLines ? keys.get(row) : undefined),
     invoiceRows: { first, last: first + (inv?.rows.length ?? 0) - 1 },
@@ -184,17 +185,21 @@ export function viewOf(ds: Dataset, opts: { lines: boolean }): DeliveryView {
   let last = 1;
   for (const r of ds.invoices) last = Math.max(last, r.row);
   for (const [id, ls] of ds.linesByInvoice) {
-    linesOf.set(id, ls.map((l) => l.row));
+    linesOf.set(
+      id,
+      ls.map((l) => l.row),
+    );
     for (const l of ls) {
       keys.set(l.row, `${id}#${l.record.lineNo}`);
       lastLine = Math.max(lastLine, l.row);
     }
   }
   return {
-    ds, tail: false,
+    ds,
+    tail: false,
     // Every row is known; a row that did not parse counts as blank (a mark never rests on it).
     invoiceIdAt: (row) => ids.get(row) ?? '',
-    lineKeyAt: (row) => (opts.lines ? keys.get(row) ?? '' : undefined),
+    lineKeyAt: (row) => (opts.lines ? (keys.get(row) ?? '') : undefined),
     invoiceRows: { first: 2, last },
     lineRows: opts.lines ? { first: 2, last: lastLine } : undefined,
     linesOf: opts.lines ? linesOf : new Map(),

@@ -16,9 +16,20 @@ const REQUESTS = 'billing.requests';
 const MAX_REQUESTS = 20;
 
 export type WorkKind = 'run' | 'documents' | 'send';
-export interface WorkRequest { kind: WorkKind; by: string; at: string; run?: RunRequest }
+export interface WorkRequest {
+  kind: WorkKind;
+  by: string;
+  at: string;
+  run?: RunRequest;
+}
 /** What a user gets back when their work waits for the trigger. */
-export interface Queued { queued: true; kind: WorkKind; message: string; by: string; triggerOwner: string }
+export interface Queued {
+  queued: true;
+  kind: WorkKind;
+  message: string;
+  by: string;
+  triggerOwner: string;
+}
 
 export function pendingRequests(ports: Ports): WorkRequest[] {
   const raw = ports.kv.get(REQUESTS);
@@ -42,7 +53,9 @@ function addRequest(ports: Ports, ds: Dataset, kind: WorkKind, why: string, run?
   const ask = admins.length ? `ask a billing admin (${admins.join(', ')})` : 'ask whoever set up billing';
   if (!trigger) throw new BillingError(`${why} No hourly trigger is set up to do it for you: ${ask} to do it, or to turn on the schedule.`);
   if (kind !== 'run' && !sameUser(trigger.owner, documentsOwner(ports) ?? trigger.owner)) {
-    throw new BillingError(`${why} The invoice documents are in the Drive of ${documentsOwner(ports)}, but the hourly trigger runs as ${trigger.owner}: ${documentsOwner(ports)} should do it, or turn on the schedule.`);
+    throw new BillingError(
+      `${why} The invoice documents are in the Drive of ${documentsOwner(ports)}, but the hourly trigger runs as ${trigger.owner}: ${documentsOwner(ports)} should do it, or turn on the schedule.`,
+    );
   }
   const list = pendingRequests(ports);
   const req: WorkRequest = { kind, by: ports.user(), at: ports.clock.now().toISOString(), ...(run ? { run } : {}) };
@@ -51,7 +64,10 @@ function addRequest(ports: Ports, ds: Dataset, kind: WorkKind, why: string, run?
   const next = [...list.filter((r) => !sameAsk(r)), req].slice(-MAX_REQUESTS);
   ports.kv.set(REQUESTS, JSON.stringify(next));
   return {
-    queued: true, kind, by: req.by, triggerOwner: trigger.owner,
+    queued: true,
+    kind,
+    by: req.by,
+    triggerOwner: trigger.owner,
     message: `${why} Your ${WHAT[kind]} is queued: the hourly trigger (run by ${trigger.owner}) does it within the hour; the Log sheet shows it when done.`,
   };
 }
@@ -77,7 +93,11 @@ function markQueued(ports: Ports, ds: Dataset, req: { invoiceIds?: string[]; res
   const rows = rowOfInvoice(ds);
   const mark = due.filter((i) => i.delivery !== 'queued');
   // Rows the trigger's slices read from a mark on: queued rows above it bring it down first.
-  lowerMarks(ports, () => viewOf(ds, { lines: false }), mark.map((i) => ({ row: rows.get(i.invoiceId)!, invoice: { ...i, delivery: 'queued' } })));
+  lowerMarks(
+    ports,
+    () => viewOf(ds, { lines: false }),
+    mark.map((i) => ({ row: rows.get(i.invoiceId)!, invoice: { ...i, delivery: 'queued' } })),
+  );
   if (mark.length) ports.tables.apply('Invoices', { update: mark.map((i) => ({ row: rows.get(i.invoiceId)!, values: { delivery: 'queued' } })) });
   return queued;
 }
@@ -91,7 +111,11 @@ export function releaseUnsentDocuments(ports: Ports): number {
   const ds = readDataset(ports, ['Settings', 'Invoices', 'InvoiceLines']);
   const hits = ds.invoices.filter((r) => r.record.status !== 'Draft' && r.record.pdfUrl && r.record.delivery !== 'sent');
   const cleared = { docUrl: '', pdfUrl: '', xmlUrl: '' };
-  lowerMarks(ports, () => viewOf(ds, { lines: true }), hits.map((r) => ({ row: r.row, invoice: { ...r.record, docUrl: undefined, pdfUrl: undefined, xmlUrl: undefined } })));
+  lowerMarks(
+    ports,
+    () => viewOf(ds, { lines: true }),
+    hits.map((r) => ({ row: r.row, invoice: { ...r.record, docUrl: undefined, pdfUrl: undefined, xmlUrl: undefined } })),
+  );
   if (hits.length) ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: cleared })) });
   return hits.length;
 }

@@ -46,9 +46,12 @@ export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): Ledge
     const ds = readForLedger(ports);
     assertAdmin(ports, ds, 'finalize invoices');
     const w = new LedgerWriter(context(ports, ds));
-    const ids = req.invoiceIds ?? ds.invoices.map((r) => r.record)
-      .filter((i) => i.status === 'Draft' && (!req.tenantId || i.tenantId === req.tenantId) && (!req.runId || i.runId === req.runId))
-      .map((i) => i.invoiceId);
+    const ids =
+      req.invoiceIds ??
+      ds.invoices
+        .map((r) => r.record)
+        .filter((i) => i.status === 'Draft' && (!req.tenantId || i.tenantId === req.tenantId) && (!req.runId || i.runId === req.runId))
+        .map((i) => i.invoiceId);
     const done: InvoiceSummary[] = [];
     // Drafts of one item go in service order: a draft waiting for an earlier draft of this batch is retried after it.
     const requested = new Set(ids);

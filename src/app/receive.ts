@@ -99,15 +99,43 @@ export function receiveInvoices(ports: Ports, files: readonly IncomingFile[]): R
       const status = problems.length ? shown : 'valid';
       const checked = f.rules?.ran.length ? f.rules.ran.join(', ') : 'totals (BR-CO-10..16)';
       const receivedId = `RCV-${String(++seq).padStart(6, '0')}`;
-      heads.push(numeric('Received', toRowValues('Received', {
-        receivedId, receivedAt: now, file: f.name, syntax: syntaxName(r), typeCode: r.typeCode, number: r.number, issueDate: r.issueDate,
-        dueDate: r.dueDate, currency: r.currency, supplier: r.seller.name, supplierVatId: r.seller.vatId, supplierCountry: r.seller.country,
-        buyerReference: r.buyerReference, net: r.totals.taxExclusive, tax: r.totals.tax, gross: r.totals.taxInclusive, payable: r.totals.payable,
-        vatBreakdown: r.vat.map((v) => `${v.category} ${v.rate ?? ''}%: ${v.taxable} → ${v.tax}`).join('; '),
-        iban: r.payment.iban, bic: r.payment.bic, paymentTerms: r.payment.terms, status, checked,
-      })));
+      heads.push(
+        numeric(
+          'Received',
+          toRowValues('Received', {
+            receivedId,
+            receivedAt: now,
+            file: f.name,
+            syntax: syntaxName(r),
+            typeCode: r.typeCode,
+            number: r.number,
+            issueDate: r.issueDate,
+            dueDate: r.dueDate,
+            currency: r.currency,
+            supplier: r.seller.name,
+            supplierVatId: r.seller.vatId,
+            supplierCountry: r.seller.country,
+            buyerReference: r.buyerReference,
+            net: r.totals.taxExclusive,
+            tax: r.totals.tax,
+            gross: r.totals.taxInclusive,
+            payable: r.totals.payable,
+            vatBreakdown: r.vat.map((v) => `${v.category} ${v.rate ?? ''}%: ${v.taxable} → ${v.tax}`).join('; '),
+            iban: r.payment.iban,
+            bic: r.payment.bic,
+            paymentTerms: r.payment.terms,
+            status,
+            checked,
+          }),
+        ),
+      );
       for (const l of r.lines) {
-        lines.push(numeric('ReceivedLines', toRowValues('ReceivedLines', { receivedId, lineId: l.id, name: l.name, quantity: l.quantity, unit: l.unitCode, price: l.price, net: l.net, category: l.category, rate: l.rate })));
+        lines.push(
+          numeric(
+            'ReceivedLines',
+            toRowValues('ReceivedLines', { receivedId, lineId: l.id, name: l.name, quantity: l.quantity, unit: l.unitCode, price: l.price, net: l.net, category: l.category, rate: l.rate }),
+          ),
+        );
       }
       report.received.push({ file: f.name, receivedId, number: r.number, supplier: r.seller.name, currency: r.currency, payable: r.totals.payable, status, checked });
     }

@@ -59,8 +59,13 @@ export function continueRun(ports: Ports, runId: string, slice: SliceOptions = {
     if (run.status !== 'running' || !run.checkpoint) throw new BillingError(`run ${runId} is not waiting to continue (status ${run.status})`);
     const cp = JSON.parse(run.checkpoint) as Checkpoint;
     const req: RunRequest = {
-      periodStart: run.periodStart, periodEnd: run.periodEnd, invoiceDate: run.invoiceDate, filter: run.filter, tenantId: run.tenantId,
-      transactionFilters: run.transactionFilters ? run.transactionFilters.split(', ') : undefined, subscriptionIds: cp.subscriptionIds,
+      periodStart: run.periodStart,
+      periodEnd: run.periodEnd,
+      invoiceDate: run.invoiceDate,
+      filter: run.filter,
+      tenantId: run.tenantId,
+      transactionFilters: run.transactionFilters ? run.transactionFilters.split(', ') : undefined,
+      subscriptionIds: cp.subscriptionIds,
     };
     return runSlice(ports, ds, req, slice, { row: row.row, run, after: cp.after });
   }, 'an invoice run');
@@ -89,13 +94,24 @@ function runSlice(ports: Ports, ds: Dataset, req: RunRequest, slice: SliceOption
   const errors = (before?.errors ?? 0) + rowErrors.length + plan.failed.length;
   const done = plan.next === undefined;
   // A long list ends in "…and N more": one cell holds at most 50,000 characters in Sheets.
-  const remaining = listText(before?.remaining, plan.failed.map((f) => f.subscriptionId));
+  const remaining = listText(
+    before?.remaining,
+    plan.failed.map((f) => f.subscriptionId),
+  );
   const run: Run = {
-    runId, startedAt: before?.startedAt ?? startedAt.toISOString(), startedBy: before?.startedBy ?? ports.user(),
+    runId,
+    startedAt: before?.startedAt ?? startedAt.toISOString(),
+    startedBy: before?.startedBy ?? ports.user(),
     status: !done ? 'running' : errors ? 'done_with_errors' : 'done',
-    periodStart: req.periodStart, periodEnd: req.periodEnd, invoiceDate: req.invoiceDate, filter: req.filter,
-    transactionFilters: req.transactionFilters?.join(', '), tenantId: req.tenantId, inScope: plan.inScope,
-    drafts: (before?.drafts ?? 0) + plan.drafts.length, errors,
+    periodStart: req.periodStart,
+    periodEnd: req.periodEnd,
+    invoiceDate: req.invoiceDate,
+    filter: req.filter,
+    transactionFilters: req.transactionFilters?.join(', '),
+    tenantId: req.tenantId,
+    inScope: plan.inScope,
+    drafts: (before?.drafts ?? 0) + plan.drafts.length,
+    errors,
     checkpoint: done ? undefined : JSON.stringify({ after: plan.next!, subscriptionIds: req.subscriptionIds } satisfies Checkpoint),
     finishedAt: done ? ports.clock.now().toISOString() : undefined,
     lastError: plan.failed[plan.failed.length - 1]?.reason ?? (rowErrors.length ? summarizeError(rowErrors[rowErrors.length - 1]).text : before?.lastError),
@@ -105,16 +121,28 @@ function runSlice(ports: Ports, ds: Dataset, req: RunRequest, slice: SliceOption
   else ports.tables.apply('Runs', { append: [toRowValues('Runs', run)] });
   if (done) {
     ports.tables.apply('Log', {
-      append: [toRowValues('Log', {
-        at: run.startedAt, user: ports.user(), action: 'run',
-        details: [`${runId} ${req.periodStart}..${req.periodEnd}: ${run.drafts} drafts, ${errors} errors`, ...ds.structureWarnings].join('; '),
-      })],
+      append: [
+        toRowValues('Log', {
+          at: run.startedAt,
+          user: ports.user(),
+          action: 'run',
+          details: [`${runId} ${req.periodStart}..${req.periodEnd}: ${run.drafts} drafts, ${errors} errors`, ...ds.structureWarnings].join('; '),
+        }),
+      ],
     });
   }
   return {
-    runId, status: run.status, done, periodStart: req.periodStart, periodEnd: req.periodEnd, inScope: plan.inScope,
-    drafts: plan.drafts.map((d) => summarize(d.invoice)), removed: plan.removed, failed: plan.failed,
-    rowErrors: rowErrors.map(summarizeError), warnings: ds.structureWarnings,
+    runId,
+    status: run.status,
+    done,
+    periodStart: req.periodStart,
+    periodEnd: req.periodEnd,
+    inScope: plan.inScope,
+    drafts: plan.drafts.map((d) => summarize(d.invoice)),
+    removed: plan.removed,
+    failed: plan.failed,
+    rowErrors: rowErrors.map(summarizeError),
+    warnings: ds.structureWarnings,
   };
 }
 

@@ -55,13 +55,14 @@ function isDue(ports: Ports, s: Schedule): boolean {
   return today > day || (today === day && ports.clock.hour() >= s.hour);
 }
 
-export type ScheduledWork =
-  | { action: 'none' }
-  | { action: 'continued' | 'started'; run: RunReport; finalized?: number; queued?: number };
+export type ScheduledWork = { action: 'none' } | { action: 'continued' | 'started'; run: RunReport; finalized?: number; queued?: number };
 
 /** What the hourly trigger does; quick when there is nothing to do. */
 export function scheduledWork(ports: Ports, slice: SliceOptions): ScheduledWork {
-  const pending = readDataset(ports, ['Settings', 'Runs']).runs.map((r) => r.record).filter((r) => r.status === 'running' && r.checkpoint).pop();
+  const pending = readDataset(ports, ['Settings', 'Runs'])
+    .runs.map((r) => r.record)
+    .filter((r) => r.status === 'running' && r.checkpoint)
+    .pop();
   const s = loadSchedule(ports);
   if (pending) return finish(ports, 'continued', continueRun(ports, pending.runId, slice), s);
   if (!s?.enabled) return { action: 'none' };
@@ -100,9 +101,19 @@ export function scheduleState(ports: Ports): { schedule: Schedule | null; next: 
   return {
     schedule: loadSchedule(ports) ?? null,
     next: nextScheduledRun(ports) ?? null,
-    lastRuns: runs.slice(-5).reverse().map((r) => ({
-      runId: r.runId, periodStart: r.periodStart, periodEnd: r.periodEnd, startedAt: r.startedAt, startedBy: r.startedBy,
-      status: r.status, drafts: r.drafts ?? 0, errors: r.errors ?? 0, lastError: r.lastError,
-    })),
+    lastRuns: runs
+      .slice(-5)
+      .reverse()
+      .map((r) => ({
+        runId: r.runId,
+        periodStart: r.periodStart,
+        periodEnd: r.periodEnd,
+        startedAt: r.startedAt,
+        startedBy: r.startedBy,
+        status: r.status,
+        drafts: r.drafts ?? 0,
+        errors: r.errors ?? 0,
+        lastError: r.lastError,
+      })),
   };
 }

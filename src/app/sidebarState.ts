@@ -23,11 +23,16 @@ function accessNote(ports: Ports, role: Role, admins: string[]): string {
   const owner = documentsOwner(ports);
   if (role === 'viewer') return 'You can view this spreadsheet but not edit it: billing actions are not available to you.';
   if (role === 'editor') {
-    return `Only the billing admins (${admins.join(', ') || 'see Settings'}) finalize, send and change the ledger. ` +
-      (trigger ? `An invoice run you start is queued for the hourly trigger (run by ${trigger}) and done within the hour.` : 'No schedule is on, so ask an admin to run invoicing.');
+    return (
+      `Only the billing admins (${admins.join(', ') || 'see Settings'}) finalize, send and change the ledger. ` +
+      (trigger ? `An invoice run you start is queued for the hourly trigger (run by ${trigger}) and done within the hour.` : 'No schedule is on, so ask an admin to run invoicing.')
+    );
   }
   if (!ownsDocuments(ports)) {
-    return `Invoice documents are made in the Drive of ${owner}. ` + (trigger ? `Documents and mail you ask for are queued for the hourly trigger (run by ${trigger}).` : `Ask ${owner} to make documents and send, or take them over (Extensions → Billing).`);
+    return (
+      `Invoice documents are made in the Drive of ${owner}. ` +
+      (trigger ? `Documents and mail you ask for are queued for the hourly trigger (run by ${trigger}).` : `Ask ${owner} to make documents and send, or take them over (Extensions → Billing).`)
+    );
   }
   return '';
 }
@@ -41,6 +46,9 @@ export function sidebarState(ports: Ports): SidebarState {
     subscriptionFilters: filterNames(ds.filters, 'Subscriptions'),
     transactionFilters: filterNames(ds.filters, 'Transactions'),
     tenants: ds.tenants.map((t) => ({ id: t.tenantId, name: t.legalName })),
-    unfinishedRunId: ds.runs.map((r) => r.record).filter((r) => r.status === 'running' && r.checkpoint).pop()?.runId,
+    unfinishedRunId: ds.runs
+      .map((r) => r.record)
+      .filter((r) => r.status === 'running' && r.checkpoint)
+      .pop()?.runId,
   };
 }

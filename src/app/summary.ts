@@ -24,9 +24,21 @@ export interface InvoiceSummary {
 export function summarize(i: Invoice): InvoiceSummary {
   const m = (v: Invoice['net']) => formatAmount(v, i.currency);
   return {
-    invoiceId: i.invoiceId, number: i.number, type: i.type, status: i.status, tenantId: i.tenantId, accountId: i.accountId,
-    buyerName: i.buyerName, subscriptionId: i.subscriptionId, invoiceDate: i.invoiceDate, currency: i.currency,
-    net: m(i.net), tax: m(i.tax), gross: m(i.gross), payable: m(i.payable), warnings: i.warnings,
+    invoiceId: i.invoiceId,
+    number: i.number,
+    type: i.type,
+    status: i.status,
+    tenantId: i.tenantId,
+    accountId: i.accountId,
+    buyerName: i.buyerName,
+    subscriptionId: i.subscriptionId,
+    invoiceDate: i.invoiceDate,
+    currency: i.currency,
+    net: m(i.net),
+    tax: m(i.tax),
+    gross: m(i.gross),
+    payable: m(i.payable),
+    warnings: i.warnings,
   };
 }
 

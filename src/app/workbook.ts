@@ -88,16 +88,17 @@ export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges)
   const invRows = rowOfInvoice(ds);
   // Finalized drafts (and any row written back unfinished) become delivery work again: the marks of
   // the documents and mail slices come down to them before anything is written.
-  lowerMarks(ports, () => viewOf(ds, { lines: true }), ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, invoice: i })));
+  lowerMarks(
+    ports,
+    () => viewOf(ds, { lines: true }),
+    ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, invoice: i })),
+  );
   // Lines first: the Invoices write commits; what follows it is derived from Invoices again if an
   // execution stops in between (readForLedger), and lines without their invoice are removed.
   apply(ports, 'InvoiceLines', { append: linesAppend(ch.created) });
   apply(ports, 'Invoices', {
     update: ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, values: toRowValues('Invoices', i) })),
-    append: [
-      ...ch.updated.filter((i) => !invRows.has(i.invoiceId)).map((i) => toRowValues('Invoices', i)),
-      ...ch.created.map((d) => toRowValues('Invoices', d.invoice)),
-    ],
+    append: [...ch.updated.filter((i) => !invRows.has(i.invoiceId)).map((i) => toRowValues('Invoices', i)), ...ch.created.map((d) => toRowValues('Invoices', d.invoice))],
   });
   const rangeRows = new Map(ds.numberRanges.map((r) => [r.record.range, r.row]));
   apply(ports, 'NumberRanges', {

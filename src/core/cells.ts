@@ -175,7 +175,10 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
       return fail(`"${String(v)}" is not TRUE or FALSE`);
     }
     case 'enum': {
-      const s = String(v).trim().toLowerCase().replace(/[\s-]+/g, '_');
+      const s = String(v)
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_');
       const hit = col.values?.find((x) => x.toLowerCase().replace(/[\s-]+/g, '_') === s);
       return hit !== undefined ? ok(hit) : fail(`"${String(v)}" is not one of ${col.values?.join(', ')}`);
     }
@@ -226,7 +229,14 @@ const MORE = /\s…and (\d+) more$/;
  */
 export function listText(before: string | undefined, add: readonly string[], max = LIST_TEXT_MAX): string | undefined {
   const more = MORE.exec(before ?? '');
-  const items = [...(before ?? '').replace(MORE, '').split(',').map((x) => x.trim()).filter(Boolean), ...add];
+  const items = [
+    ...(before ?? '')
+      .replace(MORE, '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    ...add,
+  ];
   let hidden = more ? Number(more[1]) : 0;
   if (!items.length) return undefined;
   let text = items.join(', ');

@@ -1,8 +1,6 @@
 // All tables of a workbook parsed and cross-checked: the input of every use case.
 import { isBlank, type Cell, type ParseContext } from './cells';
-import type {
-  Account, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Product, Run, Subscription, TaxRule, Tenant, Transaction,
-} from './model';
+import type { Account, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Product, Run, Subscription, TaxRule, Tenant, Transaction } from './model';
 import { SCHEMA, TABLE_NAMES, type TableName } from './schema';
 import { headerIndex, parseTable, type ParsedRow, type ParsedTable, type RawTable, type RowError } from './table';
 
@@ -166,10 +164,19 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
   }
 
   return {
-    ctx, tenants, settingsRows: settings.rows, tenantById, accounts, contacts, products,
-    subscriptions: subs, subscriptionHeaders: subsT.headers,
-    items, itemsBySubscription: groupBy(items, (i) => i.subscriptionId),
-    transactions: txs, transactionHeaders: txT.headers,
+    ctx,
+    tenants,
+    settingsRows: settings.rows,
+    tenantById,
+    accounts,
+    contacts,
+    products,
+    subscriptions: subs,
+    subscriptionHeaders: subsT.headers,
+    items,
+    itemsBySubscription: groupBy(items, (i) => i.subscriptionId),
+    transactions: txs,
+    transactionHeaders: txT.headers,
     transactionsBySubscription: groupBy(txs, (t) => t.subscriptionId),
     taxRules: rulesT.rows.map((r) => r.record),
     filters: filtersT.rows.map((r) => r.record),
@@ -178,7 +185,10 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     numberRanges: rangesT.rows,
     runs: runsT.rows,
     errors: errors.sort((a, b) => TABLE_NAMES.indexOf(a.sheet as TableName) - TABLE_NAMES.indexOf(b.sheet as TableName) || a.row - b.row),
-    incomplete, unreadable, structureWarnings, invoiceIdsInSheet,
+    incomplete,
+    unreadable,
+    structureWarnings,
+    invoiceIdsInSheet,
     ledgerErrors: errors.filter((e) => LEDGER_SHEETS.includes(e.sheet as TableName)),
   };
 }

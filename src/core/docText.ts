@@ -7,8 +7,15 @@ import { formatDate, formatMoney, formatNumber, formatQuantity, labels, type Lab
 import { minorUnits } from './money';
 
 export interface LineText {
-  no: string; description: string; period: string; quantity: string; unit: string;
-  unitPrice: string; discount: string; net: string; taxRate: string;
+  no: string;
+  description: string;
+  period: string;
+  quantity: string;
+  unit: string;
+  unitPrice: string;
+  discount: string;
+  net: string;
+  taxRate: string;
 }
 
 export interface DocText {
@@ -37,7 +44,10 @@ export interface DocText {
 }
 
 /** How much of a text a document prints: at most `chars` characters (UTF-16 units, "…" included) on at most `lines` lines. */
-export interface TextLimit { chars: number; lines: number }
+export interface TextLimit {
+  chars: number;
+  lines: number;
+}
 
 /**
  * The most a document prints of each text that comes from the sheets. A real invoice needs far
@@ -96,15 +106,34 @@ function onDocument(doc: InvoiceDoc, t: Tenant, account: Account | undefined): {
   const contact = (s: string | undefined) => clipped(s, L.contact);
   return {
     inv: {
-      ...i, number: ref(i.number), accountId: clip(i.accountId, L.reference), buyerVatId: ref(i.buyerVatId), orderReference: ref(i.orderReference),
-      buyerReference: ref(i.buyerReference), originalNumber: ref(i.originalNumber), buyerName: clipped(i.buyerName, L.name),
-      buyerAddress: clipped(i.buyerAddress, { chars: L.address.chars, lines: Infinity }), buyerCountry: contact(i.buyerCountry),
-      taxNote: clipped(i.taxNote, L.notes), warnings: clipped(i.warnings, L.notes),
+      ...i,
+      number: ref(i.number),
+      accountId: clip(i.accountId, L.reference),
+      buyerVatId: ref(i.buyerVatId),
+      orderReference: ref(i.orderReference),
+      buyerReference: ref(i.buyerReference),
+      originalNumber: ref(i.originalNumber),
+      buyerName: clipped(i.buyerName, L.name),
+      buyerAddress: clipped(i.buyerAddress, { chars: L.address.chars, lines: Infinity }),
+      buyerCountry: contact(i.buyerCountry),
+      taxNote: clipped(i.taxNote, L.notes),
+      warnings: clipped(i.warnings, L.notes),
     },
     t: {
-      ...t, legalName: clip(t.legalName, L.name), street: contact(t.street), postalCode: contact(t.postalCode), city: contact(t.city),
-      country: clip(t.country, L.contact), email: contact(t.email), phone: contact(t.phone), bankName: contact(t.bankName),
-      vatId: ref(t.vatId), taxNumber: ref(t.taxNumber), iban: ref(t.iban), bic: ref(t.bic), creditorId: ref(t.creditorId),
+      ...t,
+      legalName: clip(t.legalName, L.name),
+      street: contact(t.street),
+      postalCode: contact(t.postalCode),
+      city: contact(t.city),
+      country: clip(t.country, L.contact),
+      email: contact(t.email),
+      phone: contact(t.phone),
+      bankName: contact(t.bankName),
+      vatId: ref(t.vatId),
+      taxNumber: ref(t.taxNumber),
+      iban: ref(t.iban),
+      bic: ref(t.bic),
+      creditorId: ref(t.creditorId),
     },
     account: account && { ...account, mandateReference: ref(account.mandateReference), iban: ref(account.iban) },
     lines: doc.lines.map((l) => ({ ...l, description: clip(l.description, L.description), unit: clipped(l.unit, L.unit) })),
@@ -127,38 +156,51 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
   const places = minorUnits(inv.currency);
   const cityLine = [t.postalCode, t.city].filter(Boolean).join(' ');
   // The service period the lines bill (a quarter in advance, catch-up months), not just the run's month.
-  const starts = doc.lines.map((l) => l.serviceStart).filter((d): d is string => !!d).sort();
-  const ends = doc.lines.map((l) => l.serviceEnd ?? l.serviceStart).filter((d): d is string => !!d).sort();
+  const starts = doc.lines
+    .map((l) => l.serviceStart)
+    .filter((d): d is string => !!d)
+    .sort();
+  const ends = doc.lines
+    .map((l) => l.serviceEnd ?? l.serviceStart)
+    .filter((d): d is string => !!d)
+    .sort();
   const [from, to] = starts.length ? [starts[0], ends[ends.length - 1]] : [inv.periodStart, inv.periodEnd];
   const servicePeriod = from ? (to && to !== from ? `${formatDate(from, lang)} – ${formatDate(to, lang)}` : formatDate(from, lang)) : '';
   const number = inv.number ?? L.draft;
 
-  const info: [string, string][] = ([
-    [L.number, number],
-    [L.date, formatDate(inv.invoiceDate, lang)],
-    [L.due, formatDate(inv.dueDate, lang)],
-    [L.customer, inv.accountId],
-    [L.servicePeriod, servicePeriod],
-    [L.yourVatId, inv.buyerVatId ?? ''],
-    [L.ourVatId, t.vatId ?? ''],
-    [L.taxNumber, t.vatId ? '' : t.taxNumber ?? ''],
-    [L.orderRef, inv.orderReference ?? ''],
-    [L.buyerRef, inv.buyerReference ?? ''],
-  ] as [string, string][]).filter(([, v]) => v);
+  const info: [string, string][] = (
+    [
+      [L.number, number],
+      [L.date, formatDate(inv.invoiceDate, lang)],
+      [L.due, formatDate(inv.dueDate, lang)],
+      [L.customer, inv.accountId],
+      [L.servicePeriod, servicePeriod],
+      [L.yourVatId, inv.buyerVatId ?? ''],
+      [L.ourVatId, t.vatId ?? ''],
+      [L.taxNumber, t.vatId ? '' : (t.taxNumber ?? '')],
+      [L.orderRef, inv.orderReference ?? ''],
+      [L.buyerRef, inv.buyerReference ?? ''],
+    ] as [string, string][]
+  ).filter(([, v]) => v);
 
-  const lines = docLines.map((l): LineText => ({
-    no: String(l.lineNo),
-    description: l.description,
-    period: l.serviceStart && l.serviceEnd && l.serviceEnd !== l.serviceStart
-      ? `${formatDate(l.serviceStart, lang)} – ${formatDate(l.serviceEnd, lang)}${l.periodFactor && !l.periodFactor.eq(1) ? ` (× ${formatQuantity(l.periodFactor, lang)})` : ''}`
-      : l.serviceStart ? formatDate(l.serviceStart, lang) : '',
-    quantity: formatQuantity(l.quantity, lang),
-    unit: l.unit ?? '',
-    unitPrice: formatNumber(l.unitPrice, Math.max(places, Math.min(6, l.unitPrice.decimalPlaces())), lang),
-    discount: l.discountPercent && !l.discountPercent.isZero() ? `${formatQuantity(l.discountPercent, lang)} %` : '',
-    net: formatNumber(l.net, places, lang),
-    taxRate: `${formatQuantity(l.taxRate, lang)} %`,
-  }));
+  const lines = docLines.map(
+    (l): LineText => ({
+      no: String(l.lineNo),
+      description: l.description,
+      period:
+        l.serviceStart && l.serviceEnd && l.serviceEnd !== l.serviceStart
+          ? `${formatDate(l.serviceStart, lang)} – ${formatDate(l.serviceEnd, lang)}${l.periodFactor && !l.periodFactor.eq(1) ? ` (× ${formatQuantity(l.periodFactor, lang)})` : ''}`
+          : l.serviceStart
+            ? formatDate(l.serviceStart, lang)
+            : '',
+      quantity: formatQuantity(l.quantity, lang),
+      unit: l.unit ?? '',
+      unitPrice: formatNumber(l.unitPrice, Math.max(places, Math.min(6, l.unitPrice.decimalPlaces())), lang),
+      discount: l.discountPercent && !l.discountPercent.isZero() ? `${formatQuantity(l.discountPercent, lang)} %` : '',
+      net: formatNumber(l.net, places, lang),
+      taxRate: `${formatQuantity(l.taxRate, lang)} %`,
+    }),
+  );
 
   const groups = computeTotals(doc.lines, { currency: inv.currency }).groups;
   const taxes = groups.map((g) => ({ category: g.category, rate: `${formatQuantity(g.rate, lang)} %`, taxable: money(g.taxable), tax: money(g.tax) }));
@@ -167,31 +209,69 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
     // Mid-sentence the word is lower case, except in German, which capitalises nouns.
     ...taxes.map((g) => ({ label: `${L.vat} ${g.rate} (${g.category}) ${lang === 'de' ? L.taxable : L.taxable.toLowerCase()} ${g.taxable}`, value: g.tax, strong: false })),
     { label: L.gross, value: money(inv.gross), strong: true },
-    ...(inv.rounding.isZero() ? [] : [{ label: L.rounding, value: money(inv.rounding), strong: false }, { label: L.payable, value: money(inv.payable), strong: true }]),
+    ...(inv.rounding.isZero()
+      ? []
+      : [
+          { label: L.rounding, value: money(inv.rounding), strong: false },
+          { label: L.payable, value: money(inv.payable), strong: true },
+        ]),
   ];
 
   const notes = [inv.taxNote, inv.warnings && draft ? `(${inv.warnings})` : ''].filter(Boolean).join('\n');
   const directDebit = account?.paymentMethod === 'direct_debit' && account.mandateReference;
-  const payment = inv.type === 'credit_note' ? '' : directDebit
-    ? `${L.directDebit} ${account!.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account!.iban ? ` · IBAN ${account!.iban}` : ''}`
-    : t.iban ? `${L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${inv.number ? ` · ${L.reference}: ${inv.number}` : ''}` : '';
+  const payment =
+    inv.type === 'credit_note'
+      ? ''
+      : directDebit
+        ? `${L.directDebit} ${account!.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account!.iban ? ` · IBAN ${account!.iban}` : ''}`
+        : t.iban
+          ? `${L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${inv.number ? ` · ${L.reference}: ${inv.number}` : ''}`
+          : '';
   const footer = [t.legalName, [t.street, cityLine].filter(Boolean).join(', '), t.vatId ? `${L.ourVatId} ${t.vatId}` : '', t.iban ? `IBAN ${t.iban}` : ''].filter(Boolean).join(' · ');
-  const recipientLines = [inv.buyerName ?? '', ...firstLines((inv.buyerAddress ?? '').split(', ').filter(Boolean), TEXT_LIMITS.address.lines),
-    inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : ''].filter(Boolean);
+  const recipientLines = [
+    inv.buyerName ?? '',
+    ...firstLines((inv.buyerAddress ?? '').split(', ').filter(Boolean), TEXT_LIMITS.address.lines),
+    inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : '',
+  ].filter(Boolean);
   const sellerLines = [t.street ?? '', cityLine, t.country, t.email ?? '', t.phone ?? ''].filter(Boolean);
   const title = `${L[inv.type]} ${inv.number ?? ''}`.trim();
   const credits = inv.originalNumber ? `${L.credits} ${inv.originalNumber}` : '';
 
   const fields: Record<string, string> = {
-    title, type: L[inv.type], number, credits,
-    invoiceDate: formatDate(inv.invoiceDate, lang), dueDate: formatDate(inv.dueDate, lang), servicePeriod,
-    customerNumber: inv.accountId, buyerName: inv.buyerName ?? '', buyerAddress: recipientLines.slice(1).join('\n'),
-    recipient: recipientLines.join('\n'), buyerVatId: inv.buyerVatId ?? '', buyerReference: inv.buyerReference ?? '', orderReference: inv.orderReference ?? '',
-    sellerName: t.legalName, sellerAddress: sellerLines.join('\n'), senderLine: `${t.legalName} · ${[t.street, cityLine].filter(Boolean).join(' · ')}`,
-    sellerVatId: t.vatId ?? '', sellerTaxNumber: t.taxNumber ?? '', sellerEmail: t.email ?? '', sellerPhone: t.phone ?? '',
-    iban: t.iban ?? '', bic: t.bic ?? '', bankName: t.bankName ?? '', currency: inv.currency,
-    net: money(inv.net), tax: money(inv.tax), gross: money(inv.gross), rounding: money(inv.rounding), payable: money(inv.payable),
-    info: info.map(([k, v]) => `${k}: ${v}`).join('\n'), notes, payment, footer,
+    title,
+    type: L[inv.type],
+    number,
+    credits,
+    invoiceDate: formatDate(inv.invoiceDate, lang),
+    dueDate: formatDate(inv.dueDate, lang),
+    servicePeriod,
+    customerNumber: inv.accountId,
+    buyerName: inv.buyerName ?? '',
+    buyerAddress: recipientLines.slice(1).join('\n'),
+    recipient: recipientLines.join('\n'),
+    buyerVatId: inv.buyerVatId ?? '',
+    buyerReference: inv.buyerReference ?? '',
+    orderReference: inv.orderReference ?? '',
+    sellerName: t.legalName,
+    sellerAddress: sellerLines.join('\n'),
+    senderLine: `${t.legalName} · ${[t.street, cityLine].filter(Boolean).join(' · ')}`,
+    sellerVatId: t.vatId ?? '',
+    sellerTaxNumber: t.taxNumber ?? '',
+    sellerEmail: t.email ?? '',
+    sellerPhone: t.phone ?? '',
+    iban: t.iban ?? '',
+    bic: t.bic ?? '',
+    bankName: t.bankName ?? '',
+    currency: inv.currency,
+    net: money(inv.net),
+    tax: money(inv.tax),
+    gross: money(inv.gross),
+    rounding: money(inv.rounding),
+    payable: money(inv.payable),
+    info: info.map(([k, v]) => `${k}: ${v}`).join('\n'),
+    notes,
+    payment,
+    footer,
     ...Object.fromEntries(Object.entries(L).map(([k, v]) => [`label.${k}`, v])),
   };
   return { lang, L, title, credits, sellerLines, senderLine: fields.senderLine, recipientLines, info, lines, totals, taxes, notes, payment, footer, fields };

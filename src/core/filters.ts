@@ -24,9 +24,7 @@ function cellText(v: Cell, dateOf?: DateOf): string {
  * Date cells compare as ISO dates; pass the host's `dateOf` (Dataset.ctx.dateOf) so a date cell
  * at local midnight east of UTC is not read as the day before.
  */
-export function compileFilter(
-  filters: readonly FilterRow[], appliesTo: FilterRow['appliesTo'], name: string, headers: Cell[], dateOf?: DateOf,
-): RowPredicate {
+export function compileFilter(filters: readonly FilterRow[], appliesTo: FilterRow['appliesTo'], name: string, headers: Cell[], dateOf?: DateOf): RowPredicate {
   const conds = filters.filter((f) => f.appliesTo === appliesTo && f.name.toLowerCase() === name.toLowerCase());
   if (!conds.length) throw new BillingError(`no ${appliesTo} filter named "${name}" in the Filters sheet`);
   // The first of duplicate headers wins, as when the table is parsed.
@@ -42,12 +40,18 @@ export function compileFilter(
     return (cells: Cell[]) => {
       const v = cellText(cells[at], dateOf);
       switch (f.operator) {
-        case 'equals': return v === want;
-        case 'not_equals': return v !== want;
-        case 'contains': return v.includes(want);
-        case 'in': return list.includes(v);
-        case 'empty': return v === '';
-        case 'not_empty': return v !== '';
+        case 'equals':
+          return v === want;
+        case 'not_equals':
+          return v !== want;
+        case 'contains':
+          return v.includes(want);
+        case 'in':
+          return list.includes(v);
+        case 'empty':
+          return v === '';
+        case 'not_empty':
+          return v !== '';
       }
     };
   });

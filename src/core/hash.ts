@@ -7,13 +7,51 @@ import type { Invoice, InvoiceDoc, InvoiceLine } from './model';
 export type Sha256Hex = (text: string) => string;
 
 const INVOICE_FIELDS: (keyof Invoice)[] = [
-  'invoiceId', 'type', 'number', 'tenantId', 'accountId', 'subscriptionId', 'periodStart', 'periodEnd', 'invoiceDate', 'dueDate',
-  'currency', 'net', 'tax', 'gross', 'rounding', 'payable', 'taxNote', 'buyerName', 'buyerAddress', 'buyerCountry',
-  'buyerVatId', 'customerType', 'buyerReference', 'orderReference', 'originalInvoiceId', 'originalNumber',
+  'invoiceId',
+  'type',
+  'number',
+  'tenantId',
+  'accountId',
+  'subscriptionId',
+  'periodStart',
+  'periodEnd',
+  'invoiceDate',
+  'dueDate',
+  'currency',
+  'net',
+  'tax',
+  'gross',
+  'rounding',
+  'payable',
+  'taxNote',
+  'buyerName',
+  'buyerAddress',
+  'buyerCountry',
+  'buyerVatId',
+  'customerType',
+  'buyerReference',
+  'orderReference',
+  'originalInvoiceId',
+  'originalNumber',
 ];
 const LINE_FIELDS: (keyof InvoiceLine)[] = [
-  'lineNo', 'kind', 'itemId', 'productId', 'description', 'serviceStart', 'serviceEnd', 'quantity', 'unit', 'unitPrice',
-  'discountPercent', 'periodFactor', 'net', 'taxCategory', 'taxRate', 'exemptionCode', 'exemptionText',
+  'lineNo',
+  'kind',
+  'itemId',
+  'productId',
+  'description',
+  'serviceStart',
+  'serviceEnd',
+  'quantity',
+  'unit',
+  'unitPrice',
+  'discountPercent',
+  'periodFactor',
+  'net',
+  'taxCategory',
+  'taxRate',
+  'exemptionCode',
+  'exemptionText',
 ];
 
 function norm(v: unknown): string {
@@ -26,7 +64,10 @@ function norm(v: unknown): string {
 /** Stable text of what an invoice says (not its status, files or delivery, which may change). */
 export function canonicalInvoice(doc: InvoiceDoc): string {
   const head = INVOICE_FIELDS.map((f) => norm(doc.invoice[f]));
-  const lines = doc.lines.slice().sort((a, b) => a.lineNo - b.lineNo).map((l) => LINE_FIELDS.map((f) => norm(l[f])));
+  const lines = doc.lines
+    .slice()
+    .sort((a, b) => a.lineNo - b.lineNo)
+    .map((l) => LINE_FIELDS.map((f) => norm(l[f])));
   return JSON.stringify([head, lines]);
 }
 

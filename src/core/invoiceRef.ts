@@ -3,7 +3,11 @@
 // with the tenants named instead of picking one.
 import { BillingError } from './errors';
 
-interface Referable { invoiceId: string; number?: string; tenantId: string }
+interface Referable {
+  invoiceId: string;
+  number?: string;
+  tenantId: string;
+}
 
 /** The one item whose invoice (via `of`) has this id or, failing that, this number. */
 export function byInvoiceRef<T>(items: readonly T[], ref: string, of: (item: T) => Referable): T {

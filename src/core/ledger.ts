@@ -23,8 +23,18 @@ export interface LedgerContext {
   sha256: Sha256Hex;
 }
 
-export interface ItemChange { row: number; itemId: string; billedUntil?: IsoDate | ''; status?: 'Active' | 'Inactive' }
-export interface TransactionChange { row: number; transactionId: string; invoiceId?: string; invoiceNumber?: string }
+export interface ItemChange {
+  row: number;
+  itemId: string;
+  billedUntil?: IsoDate | '';
+  status?: 'Active' | 'Inactive';
+}
+export interface TransactionChange {
+  row: number;
+  transactionId: string;
+  invoiceId?: string;
+  invoiceNumber?: string;
+}
 
 export interface LedgerChanges {
   /** Invoices whose row changes (full record). */
@@ -40,7 +50,10 @@ export interface LedgerChanges {
 
 /** Finalizing this draft now would skip earlier service of the same item that is still on another draft. */
 export class OutOfOrderError extends BillingError {
-  constructor(message: string, readonly blockingInvoiceId: string) {
+  constructor(
+    message: string,
+    readonly blockingInvoiceId: string,
+  ) {
     super(message);
     this.name = 'OutOfOrderError';
   }
@@ -145,8 +158,14 @@ export class LedgerWriter {
     const account = this.c.ds.accounts.get(doc.invoice.accountId);
     const terms = account?.paymentTermsDays ?? tenant.paymentTermsDays ?? 14;
     const invoice: Invoice = {
-      ...doc.invoice, number, status: 'Open', invoiceDate: date, dueDate: addDays(date, terms),
-      finalizedAt: this.c.now, finalizedBy: this.c.user, previousHash: range.lastHash ?? '',
+      ...doc.invoice,
+      number,
+      status: 'Open',
+      invoiceDate: date,
+      dueDate: addDays(date, terms),
+      finalizedAt: this.c.now,
+      finalizedBy: this.c.user,
+      previousHash: range.lastHash ?? '',
     };
     invoice.hash = invoiceHash({ invoice, lines: doc.lines }, invoice.previousHash!, this.c.sha256);
     const next: NumberRange = { range: key, lastSeq: seq, lastNumber: number, lastHash: invoice.hash, updatedAt: this.c.now };
@@ -204,14 +223,11 @@ export class LedgerWriter {
     for (const l of doc.lines) {
       if (!l.itemId || !l.serviceStart || l.kind !== 'recurring') continue;
       const st = this.itemState(l.itemId)!;
-      const earlier = (this.draftService.get(l.itemId) ?? []).find((d) =>
-        d.invoiceId !== doc.invoice.invoiceId && d.start < l.serviceStart! && (!st.billedUntil || d.start > st.billedUntil)
-        && this.invoices.get(d.invoiceId)?.status === 'Draft');
+      const earlier = (this.draftService.get(l.itemId) ?? []).find(
+        (d) => d.invoiceId !== doc.invoice.invoiceId && d.start < l.serviceStart! && (!st.billedUntil || d.start > st.billedUntil) && this.invoices.get(d.invoiceId)?.status === 'Draft',
+      );
       if (earlier) {
-        throw new OutOfOrderError(
-          `item ${l.itemId} has earlier unbilled service on draft ${earlier.invoiceId} (${earlier.start}..${earlier.end}): finalize that draft first`,
-          earlier.invoiceId,
-        );
+        throw new OutOfOrderError(`item ${l.itemId} has earlier unbilled service on draft ${earlier.invoiceId} (${earlier.start}..${earlier.end}): finalize that draft first`, earlier.invoiceId);
       }
     }
   }
@@ -280,10 +296,17 @@ export class LedgerWriter {
     const id = this.nextId();
     const account = this.c.ds.accounts.get(inv.accountId);
     const draft = makeDraft({
-      invoiceId: id, key: `C:${inv.invoiceId}:${id}`, type: 'credit_note',
+      invoiceId: id,
+      key: `C:${inv.invoiceId}:${id}`,
+      type: 'credit_note',
       o: { runId: '', periodStart: inv.periodStart ?? inv.invoiceDate!, periodEnd: inv.periodEnd ?? inv.invoiceDate!, invoiceDate: undefined },
-      tenant, account: account ?? { accountId: inv.accountId, name: inv.buyerName ?? '', status: 'Active', customerType: (inv.customerType as 'B2B') ?? 'B2B', country: inv.buyerCountry ?? '' },
-      currency: inv.currency, subscription: undefined, orderReference: inv.orderReference, lines, warnings: [],
+      tenant,
+      account: account ?? { accountId: inv.accountId, name: inv.buyerName ?? '', status: 'Active', customerType: (inv.customerType as 'B2B') ?? 'B2B', country: inv.buyerCountry ?? '' },
+      currency: inv.currency,
+      subscription: undefined,
+      orderReference: inv.orderReference,
+      lines,
+      warnings: [],
     });
     // The credit note carries the original's buyer snapshot, not today's account data.
     for (const f of ['buyerName', 'buyerAddress', 'buyerCountry', 'buyerVatId', 'customerType', 'buyerReference', 'language', 'subscriptionId'] as const) {
@@ -298,7 +321,8 @@ export class LedgerWriter {
     this.update(note);
     const full = what.cancel || (!what.lines && !what.amount);
     const updatedOriginal: Invoice = {
-      ...inv, status: full ? 'Cancelled' : inv.status,
+      ...inv,
+      status: full ? 'Cancelled' : inv.status,
       creditNoteIds: [inv.creditNoteIds, note.number].filter(Boolean).join(', '),
     };
     this.update(updatedOriginal);
@@ -314,10 +338,19 @@ export class LedgerWriter {
    * with the same content (identical lines are counted, not merged).
    */
   private creditedLines(original: InvoiceDoc): Map<number, string> {
-    const sig = (l: InvoiceLine, sign: 1 | -1) => JSON.stringify([
-      l.itemId ?? '', l.productId ?? '', l.description, l.serviceStart ?? '', l.serviceEnd ?? '', l.unitPrice.toString(),
-      (sign < 0 ? l.quantity.neg() : l.quantity).toString(), (sign < 0 ? l.net.neg() : l.net).toString(), l.taxCategory, l.taxRate.toString(),
-    ]);
+    const sig = (l: InvoiceLine, sign: 1 | -1) =>
+      JSON.stringify([
+        l.itemId ?? '',
+        l.productId ?? '',
+        l.description,
+        l.serviceStart ?? '',
+        l.serviceEnd ?? '',
+        l.unitPrice.toString(),
+        (sign < 0 ? l.quantity.neg() : l.quantity).toString(),
+        (sign < 0 ? l.net.neg() : l.net).toString(),
+        l.taxCategory,
+        l.taxRate.toString(),
+      ]);
     const pool = new Map<string, string[]>();
     for (const other of [...this.invoices.values()].sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : 1))) {
       if (other.type !== 'credit_note' || other.originalInvoiceId !== original.invoice.invoiceId) continue;
@@ -363,7 +396,7 @@ export class LedgerWriter {
       const cur = byItem.get(l.itemId);
       byItem.set(l.itemId, {
         start: cur && cur.start < l.serviceStart ? cur.start : l.serviceStart,
-        end: cur && cur.end > (l.serviceEnd ?? l.serviceStart) ? cur.end : l.serviceEnd ?? l.serviceStart,
+        end: cur && cur.end > (l.serviceEnd ?? l.serviceStart) ? cur.end : (l.serviceEnd ?? l.serviceStart),
         oneTime: l.kind === 'one_time',
       });
     }
@@ -372,7 +405,8 @@ export class LedgerWriter {
       if (!st) continue;
       if (span.oneTime) this.setItem({ row: st.row, itemId, billedUntil: '', status: 'Active' });
       else if (st.billedUntil === span.end) this.setItem({ row: st.row, itemId, billedUntil: addDays(span.start, -1) });
-      else this.changes.errors.push({ invoiceId: doc.invoice.invoiceId, reason: `item ${itemId} was billed further (until ${st.billedUntil}) by a later invoice: its Billed Until was left unchanged` });
+      else
+        this.changes.errors.push({ invoiceId: doc.invoice.invoiceId, reason: `item ${itemId} was billed further (until ${st.billedUntil}) by a later invoice: its Billed Until was left unchanged` });
     }
     if (transactions) {
       for (const t of this.txByInvoice.get(doc.invoice.invoiceId) ?? []) {
@@ -394,8 +428,8 @@ const groupKey = (g: { category: string; rate: Decimal }) => `${g.category}|${ne
  * taxable amount less what earlier credit notes took there); the largest group takes the rounding rest.
  */
 function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoice, mode: ReturnType<typeof roundingMode>, credited: Map<string, Decimal>) {
-  const groups = computeTotals(lines, { currency: inv.currency, mode }).groups
-    .map((g) => ({ ...g, left: g.taxable.minus(credited.get(groupKey(g)) ?? ZERO) }))
+  const groups = computeTotals(lines, { currency: inv.currency, mode })
+    .groups.map((g) => ({ ...g, left: g.taxable.minus(credited.get(groupKey(g)) ?? ZERO) }))
     .filter((g) => g.left.gt(0));
   if (!groups.length) throw new BillingError(`nothing is left to credit on ${inv.number}`);
   const total = groups.reduce((s, g) => s.plus(g.left), ZERO as Decimal);
@@ -404,8 +438,14 @@ function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoi
   const rest = amount.minus(shares.reduce((s, x) => s.plus(x), ZERO as Decimal));
   shares[order[0]] = shares[order[0]].plus(rest);
   return groups.map((g, i) => ({
-    kind: 'credit' as const, description: `Credit on invoice ${inv.number}${groups.length > 1 ? ` (${g.category} ${g.rate}%)` : ''}`,
-    quantity: new D(-1), unitPrice: shares[i], net: shares[i].neg(), taxCategory: g.category, taxRate: g.rate,
-    exemptionCode: g.exemptionCode, exemptionText: g.exemptionText,
+    kind: 'credit' as const,
+    description: `Credit on invoice ${inv.number}${groups.length > 1 ? ` (${g.category} ${g.rate}%)` : ''}`,
+    quantity: new D(-1),
+    unitPrice: shares[i],
+    net: shares[i].neg(),
+    taxCategory: g.category,
+    taxRate: g.rate,
+    exemptionCode: g.exemptionCode,
+    exemptionText: g.exemptionText,
   }));
 }

@@ -113,7 +113,10 @@ export function checkAddress(value: string, at: AddressSource): string {
 
 /** One line of header text (subject, sender name): line breaks and control characters become spaces. */
 export function headerText(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /** Contacts per account, so that mailing n invoices does not scan every contact n times. */
@@ -130,25 +133,35 @@ export function contactsByAccount(contacts: readonly Contact[]): Map<string, Con
  */
 export function invoiceMail(inv: Invoice, tenant: Tenant, contacts: readonly Contact[], rows: MailRows = {}): InvoiceMail {
   const mine = contacts.filter((c) => c.accountId === inv.accountId && c.active !== false);
-  const pick = (role: Contact['role']) => [...new Set(mine.filter((c) => c.role === role).map((c) => checkAddress(c.email, { sheet: 'Contacts', row: rows.contact?.(c.contactId), id: c.contactId, column: 'Email' })))];
+  const pick = (role: Contact['role']) => [
+    ...new Set(mine.filter((c) => c.role === role).map((c) => checkAddress(c.email, { sheet: 'Contacts', row: rows.contact?.(c.contactId), id: c.contactId, column: 'Email' }))),
+  ];
   const to = pick('invoice');
   if (!to.length) throw new BillingError(`account ${inv.accountId} has no active contact with role "invoice"`);
   const cc = pick('cc');
   const bcc = pick('bcc');
-  const setting = (value: string | undefined, column: string) => (value === undefined || value.trim() === '' ? undefined : checkAddress(value, { sheet: 'Settings', row: rows.settings, id: tenant.tenantId, column }));
+  const setting = (value: string | undefined, column: string) =>
+    value === undefined || value.trim() === '' ? undefined : checkAddress(value, { sheet: 'Settings', row: rows.settings, id: tenant.tenantId, column });
   const from = setting(tenant.email, 'Email');
   const replyTo = setting(tenant.replyTo, 'Reply-To');
   const lang = inv.language ?? tenant.language ?? 'en';
   const L = labels(lang);
   const values = {
-    type: L[inv.type], number: inv.number ?? L.draft, company: tenant.legalName, customer: inv.buyerName ?? inv.accountId,
-    total: formatMoney(inv.payable, inv.currency, lang), dueDate: formatDate(inv.dueDate, lang), invoiceDate: formatDate(inv.invoiceDate, lang),
+    type: L[inv.type],
+    number: inv.number ?? L.draft,
+    company: tenant.legalName,
+    customer: inv.buyerName ?? inv.accountId,
+    total: formatMoney(inv.payable, inv.currency, lang),
+    dueDate: formatDate(inv.dueDate, lang),
+    invoiceDate: formatDate(inv.invoiceDate, lang),
     period: inv.periodStart ? `${formatDate(inv.periodStart, lang)} – ${formatDate(inv.periodEnd, lang)}` : '',
   };
   const d = DEFAULTS[lang] ?? DEFAULTS.en;
   // Subject and sender name are one line each: no header injection through a name with a line break.
   const subject = headerText(fillTemplate(tenant.emailSubject ?? d.subject, values));
   const text = fillTemplate(tenant.emailBody ?? d.body, values);
-  const html = `<!doctype html><html><body><p>${fillTemplate(escapeHtml(tenant.emailBody ?? d.body), Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeHtml(v)]))).replace(/\n\n/g, '</p><p>').replace(/\n/g, '<br>')}</p></body></html>`;
+  const html = `<!doctype html><html><body><p>${fillTemplate(escapeHtml(tenant.emailBody ?? d.body), Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeHtml(v)])))
+    .replace(/\n\n/g, '</p><p>')
+    .replace(/\n/g, '<br>')}</p></body></html>`;
   return { from: { name: headerText(tenant.legalName), ...(from ? { address: from } : {}) }, ...(replyTo ? { replyTo } : {}), to, cc, bcc, subject, text, html };
 }

@@ -53,15 +53,29 @@ export function manualDraft(ds: Dataset, invoiceId: string, input: ManualInvoice
     if (!l.description?.trim()) throw new BillingError(`line ${i + 1}: description is empty`);
     const date = l.serviceStart ?? input.invoiceDate ?? today;
     return {
-      kind: 'manual' as const, productId: product?.productId, description: l.description.trim(),
-      serviceStart: l.serviceStart, serviceEnd: l.serviceEnd ?? l.serviceStart, quantity, unit: l.unit ?? product?.unit, unitPrice, discountPercent,
+      kind: 'manual' as const,
+      productId: product?.productId,
+      description: l.description.trim(),
+      serviceStart: l.serviceStart,
+      serviceEnd: l.serviceEnd ?? l.serviceStart,
+      quantity,
+      unit: l.unit ?? product?.unit,
+      unitPrice,
+      discountPercent,
       net: lineNet(quantity, unitPrice, { discountPercent, currency, mode }),
       ...lineTax({ ds, tenant, account, warnings }, l.taxClass ?? product?.taxClass ?? 'standard', date),
     };
   });
   return makeDraft({
-    invoiceId, key: `M:${invoiceId}`, type: input.type ?? 'invoice',
+    invoiceId,
+    key: `M:${invoiceId}`,
+    type: input.type ?? 'invoice',
     o: { runId: '', periodStart: input.invoiceDate ?? today, periodEnd: input.invoiceDate ?? today, invoiceDate: input.invoiceDate },
-    tenant, account, currency, orderReference: input.orderReference, lines, warnings: [...warnings],
+    tenant,
+    account,
+    currency,
+    orderReference: input.orderReference,
+    lines,
+    warnings: [...warnings],
   });
 }

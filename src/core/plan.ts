@@ -113,7 +113,9 @@ interface LineContext {
 
 /** Tax fields of a line: the tax rule for seller, buyer and tax class on the service date. */
 export function lineTax(
-  c: Pick<LineContext, 'ds' | 'tenant' | 'account' | 'warnings'> & { taxCache?: TaxCache }, taxClass: string, date: IsoDate,
+  c: Pick<LineContext, 'ds' | 'tenant' | 'account' | 'warnings'> & { taxCache?: TaxCache },
+  taxClass: string,
+  date: IsoDate,
 ): Pick<InvoiceLine, 'taxCategory' | 'taxRate' | 'taxClass' | 'exemptionCode' | 'exemptionText'> {
   const seller = c.tenant.country.toUpperCase();
   const buyer = c.account.country.toUpperCase();
@@ -183,10 +185,17 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
     for (const comp of priceComponents(base, qty, c.ds.ctx.locale)) {
       const unitPrice = raise ? raisePrice(comp.unitPrice, raise, c) : comp.unitPrice;
       out.push({
-        kind, itemId: item.itemId, productId: product.productId,
+        kind,
+        itemId: item.itemId,
+        productId: product.productId,
         description: comp.label ? `${name} (${comp.label})` : name,
-        serviceStart: start, serviceEnd: end, quantity: comp.quantity, unit: product.unit, unitPrice,
-        discountPercent: item.discountPercent, periodFactor: factor,
+        serviceStart: start,
+        serviceEnd: end,
+        quantity: comp.quantity,
+        unit: product.unit,
+        unitPrice,
+        discountPercent: item.discountPercent,
+        periodFactor: factor,
         net: lineNet(comp.quantity, unitPrice, { factor: exact ?? factor, discountPercent: item.discountPercent, currency: c.currency, mode: c.mode }),
         ...taxFields(c, product, start),
       });
@@ -194,17 +203,24 @@ function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
   };
   if (item.billingType === 'recurring') {
     const sub = c.sub;
-    const serviceEnd = item.endDate && sub.endDate ? minDate(item.endDate, sub.endDate) : item.endDate ?? sub.endDate;
+    const serviceEnd = item.endDate && sub.endDate ? minDate(item.endDate, sub.endDate) : (item.endDate ?? sub.endDate);
     const pieces = duePieces({
       anchor: sub.alignment === 'start' && sub.startDate ? sub.startDate : CALENDAR_ANCHOR,
-      months: PERIOD_MONTHS[sub.billingPeriod], timing: sub.billingTiming,
-      serviceStart: item.startDate ?? sub.startDate, serviceEnd, billedUntil: item.billedUntil,
-      runStart: c.o.periodStart, runEnd: c.o.periodEnd, prorate: sub.prorate !== false,
+      months: PERIOD_MONTHS[sub.billingPeriod],
+      timing: sub.billingTiming,
+      serviceStart: item.startDate ?? sub.startDate,
+      serviceEnd,
+      billedUntil: item.billedUntil,
+      runStart: c.o.periodStart,
+      runEnd: c.o.periodEnd,
+      prorate: sub.prorate !== false,
     });
     const late = pieces.filter((p) => p.end < c.o.periodStart);
     // Years of service never billed are a missing Billed Until or a mistyped start date, not a debt to invoice.
     if (late.length * PERIOD_MONTHS[sub.billingPeriod] > MAX_CATCH_UP_MONTHS) {
-      throw new BillingError(`item ${item.itemId} would catch up ${late.length} earlier periods from ${late[0].start} never billed (more than ${MAX_CATCH_UP_MONTHS} months): check the start date, or set Billed Until if they were billed elsewhere`);
+      throw new BillingError(
+        `item ${item.itemId} would catch up ${late.length} earlier periods from ${late[0].start} never billed (more than ${MAX_CATCH_UP_MONTHS} months): check the start date, or set Billed Until if they were billed elsewhere`,
+      );
     }
     if (late.length) c.warnings.add(`item ${item.itemId}: catching up ${late.length} earlier period(s) from ${late[0].start} never billed (set Billed Until if they were billed elsewhere)`);
     for (const p of pieces) {
@@ -236,7 +252,10 @@ function usageLines(c: LineContext, txs: ParsedRow<Transaction>[], usageItems: M
   const each = c.tenant.usageLines === 'each';
   const out: Line[] = [];
   for (const k of [...groups.keys()].sort()) {
-    const group = groups.get(k)!.slice().sort((a, b) => (a.record.date === b.record.date ? (a.record.transactionId < b.record.transactionId ? -1 : 1) : a.record.date < b.record.date ? -1 : 1));
+    const group = groups
+      .get(k)!
+      .slice()
+      .sort((a, b) => (a.record.date === b.record.date ? (a.record.transactionId < b.record.transactionId ? -1 : 1) : a.record.date < b.record.date ? -1 : 1));
     const first = group[0].record;
     const product = c.ds.products.get(first.productId)!;
     const item = usageItems.get(first.productId);
@@ -244,11 +263,19 @@ function usageLines(c: LineContext, txs: ParsedRow<Transaction>[], usageItems: M
     const discountPercent = item?.discountPercent;
     const spec: PriceSpec = first.unitPrice ? { model: 'per_unit', price: first.unitPrice } : priceSpec(c, product, item);
     const line = (comp: { label?: string; quantity: Decimal; unitPrice: Decimal }, start: IsoDate, end: IsoDate, description: string, transactionIds?: string): Line => ({
-      kind: 'usage', itemId: item?.itemId, productId: product.productId,
+      kind: 'usage',
+      itemId: item?.itemId,
+      productId: product.productId,
       description: comp.label ? `${description} (${comp.label})` : description,
-      serviceStart: start, serviceEnd: end, quantity: comp.quantity, unit: product.unit, unitPrice: comp.unitPrice, discountPercent,
+      serviceStart: start,
+      serviceEnd: end,
+      quantity: comp.quantity,
+      unit: product.unit,
+      unitPrice: comp.unitPrice,
+      discountPercent,
       net: lineNet(comp.quantity, comp.unitPrice, { discountPercent, currency: c.currency, mode: c.mode }),
-      transactionIds, ...taxFields(c, product, start),
+      transactionIds,
+      ...taxFields(c, product, start),
     });
     if (each && spec.model === 'per_unit') {
       for (const t of group) out.push(line({ quantity: t.record.quantity, unitPrice: spec.price }, t.record.date, t.record.date, t.record.description ?? name, t.record.transactionId));
@@ -266,7 +293,10 @@ function buyerSnapshot(a: Account): Partial<Invoice> {
   return {
     buyerName: a.name,
     buyerAddress: [a.street, [a.postalCode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
-    buyerCountry: a.country.toUpperCase(), buyerVatId: a.vatId, customerType: a.customerType, buyerReference: a.buyerReference,
+    buyerCountry: a.country.toUpperCase(),
+    buyerVatId: a.vatId,
+    customerType: a.customerType,
+    buyerReference: a.buyerReference,
   };
 }
 
@@ -393,7 +423,7 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
       }
     }
     const first = members[0];
-    const invoiceId = lines.length ? existing?.invoiceId ?? nextId() : existing?.invoiceId;
+    const invoiceId = lines.length ? (existing?.invoiceId ?? nextId()) : existing?.invoiceId;
     // Transactions of the replaced draft that are not billed again are released.
     if (existing) {
       const now = new Set(billedTx.map((t) => t.record.transactionId));
@@ -410,12 +440,20 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
       continue;
     }
     for (const t of billedTx) if (t.record.invoiceId !== invoiceId) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: invoiceId! });
-    drafts.push(makeDraft({
-      invoiceId: invoiceId!, key, o, tenant: first.tenant, account: first.account, currency: first.currency,
-      subscription: first.tenant.invoicePer === 'account' ? undefined : first.row.record,
-      orderReference: [...new Set(members.map((m) => m.row.record.orderReference).filter(Boolean))].join(', ') || undefined,
-      lines, warnings: [...warnings],
-    }));
+    drafts.push(
+      makeDraft({
+        invoiceId: invoiceId!,
+        key,
+        o,
+        tenant: first.tenant,
+        account: first.account,
+        currency: first.currency,
+        subscription: first.tenant.invoicePer === 'account' ? undefined : first.row.record,
+        orderReference: [...new Set(members.map((m) => m.row.record.orderReference).filter(Boolean))].join(', ') || undefined,
+        lines,
+        warnings: [...warnings],
+      }),
+    );
   }
   // Drafts that became stale are removed once the run has seen every group.
   let txByInvoice: Map<string, ParsedRow<Transaction>[]> | undefined;
@@ -470,12 +508,27 @@ export function makeDraft(s: DraftSpec): InvoiceDoc {
   const totals = computeTotals(lines, { currency: s.currency, mode: roundingMode(s.tenant), cashIncrement: s.tenant.cashRounding });
   const notes = [...new Set(lines.map((l) => l.exemptionText).filter(Boolean))];
   const invoice: Invoice = {
-    invoiceId: s.invoiceId, key: s.key, type: s.type ?? 'invoice', status: 'Draft', tenantId: s.tenant.tenantId,
-    accountId: s.account.accountId, subscriptionId: s.subscription?.subscriptionId, runId: s.o.runId,
-    periodStart: s.o.periodStart, periodEnd: s.o.periodEnd, invoiceDate: s.o.invoiceDate, currency: s.currency,
-    net: totals.net, tax: totals.tax, gross: totals.gross, rounding: totals.rounding, payable: totals.payable,
-    taxSummary: taxSummary(totals.groups, s.currency), taxNote: notes.join('\n') || undefined,
-    ...buyerSnapshot(s.account), language: s.account.language ?? s.tenant.language ?? 'en',
+    invoiceId: s.invoiceId,
+    key: s.key,
+    type: s.type ?? 'invoice',
+    status: 'Draft',
+    tenantId: s.tenant.tenantId,
+    accountId: s.account.accountId,
+    subscriptionId: s.subscription?.subscriptionId,
+    runId: s.o.runId,
+    periodStart: s.o.periodStart,
+    periodEnd: s.o.periodEnd,
+    invoiceDate: s.o.invoiceDate,
+    currency: s.currency,
+    net: totals.net,
+    tax: totals.tax,
+    gross: totals.gross,
+    rounding: totals.rounding,
+    payable: totals.payable,
+    taxSummary: taxSummary(totals.groups, s.currency),
+    taxNote: notes.join('\n') || undefined,
+    ...buyerSnapshot(s.account),
+    language: s.account.language ?? s.tenant.language ?? 'en',
     orderReference: s.orderReference ?? s.subscription?.orderReference,
     warnings: s.warnings.length ? s.warnings.join('; ') : undefined,
   };

@@ -49,7 +49,10 @@ export function parseTiers(text: string, locale: 'de' | 'en' = 'en'): readonly T
 const tierCache = new Map<string, readonly Tier[]>();
 
 function readTiers(text: string, locale: 'de' | 'en'): Tier[] {
-  const parts = text.split(/[;\n|]/).map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(/[;\n|]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!parts.length) throw new BillingError('tiers are empty');
   const tiers: Tier[] = [];
   for (const part of parts) {
@@ -139,9 +142,7 @@ export function priceComponents(spec: PriceSpec, quantity: Decimal, locale: 'de'
  * A line's net: quantity × period factor × unit price, less the discount, rounded once to the
  * currency unit. Nothing before this step is rounded.
  */
-export function lineNet(
-  quantity: Decimal, unitPrice: Decimal, opts: { factor?: Decimal; discountPercent?: Decimal; currency: string; mode?: RoundingMode },
-): Decimal {
+export function lineNet(quantity: Decimal, unitPrice: Decimal, opts: { factor?: Decimal; discountPercent?: Decimal; currency: string; mode?: RoundingMode }): Decimal {
   let v = quantity.times(unitPrice);
   if (opts.factor) v = v.times(opts.factor);
   if (opts.discountPercent && !opts.discountPercent.isZero()) v = v.times(new D(100).minus(opts.discountPercent)).div(100);

@@ -1,8 +1,7 @@
 // The one definition of every sheet: names, columns, types, allowed values, who owns what.
 // The template workbook, Sheets validation/protection, parsing and writing all read it.
 
-export type ColumnType =
-  | 'text' | 'number' | 'money' | 'percent' | 'date' | 'datetime' | 'enum' | 'boolean' | 'ref' | 'integer';
+export type ColumnType = 'text' | 'number' | 'money' | 'percent' | 'date' | 'datetime' | 'enum' | 'boolean' | 'ref' | 'integer';
 
 export interface ColumnDef {
   /** Field name in the parsed record. */
@@ -45,8 +44,22 @@ export interface TableDef {
 }
 
 export type TableName =
-  | 'Settings' | 'Accounts' | 'Contacts' | 'Products' | 'Subscriptions' | 'Items' | 'Transactions'
-  | 'TaxRules' | 'Filters' | 'Invoices' | 'InvoiceLines' | 'NumberRanges' | 'Runs' | 'Log' | 'Received' | 'ReceivedLines';
+  | 'Settings'
+  | 'Accounts'
+  | 'Contacts'
+  | 'Products'
+  | 'Subscriptions'
+  | 'Items'
+  | 'Transactions'
+  | 'TaxRules'
+  | 'Filters'
+  | 'Invoices'
+  | 'InvoiceLines'
+  | 'NumberRanges'
+  | 'Runs'
+  | 'Log'
+  | 'Received'
+  | 'ReceivedLines';
 
 export const BILLING_PERIODS = ['monthly', 'quarterly', 'semiannual', 'annual'] as const;
 export const PRICE_MODELS = ['per_unit', 'flat', 'graduated', 'volume', 'package'] as const;
@@ -60,15 +73,16 @@ export const INVOICE_STATUSES = ['Draft', 'Open', 'Paid', 'Cancelled', 'Credited
 export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-const c = (key: string, header: string, type: ColumnType, note: string, extra: Partial<ColumnDef> = {}): ColumnDef =>
-  ({ key, header, type, note, ...extra });
+const c = (key: string, header: string, type: ColumnType, note: string, extra: Partial<ColumnDef> = {}): ColumnDef => ({ key, header, type, note, ...extra });
 const req = { required: true } as const;
 const eng = { engine: true } as const;
 const en = (values: readonly string[], more: Partial<ColumnDef> = {}): Partial<ColumnDef> => ({ values, ...more });
 
 export const SCHEMA: Record<TableName, TableDef> = {
   Settings: {
-    name: 'Settings', id: 'tenantId', engineOwned: false,
+    name: 'Settings',
+    id: 'tenantId',
+    engineOwned: false,
     columns: [
       c('tenantId', 'Tenant ID', 'text', 'Short id of this company profile, e.g. DE01 (letters, digits, - and _)', { ...req, code: 'id' }),
       c('legalName', 'Legal Name', 'text', 'Seller name printed on invoices', req),
@@ -93,7 +107,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('creditNumberFormat', 'Credit Note Number Format', 'text', 'Own range for credit notes; default CN-{yyyy}-{seq:5}'),
       c('proFormaNumberFormat', 'Pro Forma Number Format', 'text', 'Own range for pro-forma invoices; default PF-{yyyy}-{seq:5}'),
       c('numberReset', 'Number Reset', 'enum', 'Restart the sequence each year or month (none: never; required in France)', en(['none', 'yearly', 'monthly'])),
-      c('roundingMode', 'Rounding Mode', 'enum', 'half-up = half away from zero (default), half-even = banker\'s', en(['half-up', 'half-even'], { amounts: true })),
+      c('roundingMode', 'Rounding Mode', 'enum', "half-up = half away from zero (default), half-even = banker's", en(['half-up', 'half-even'], { amounts: true })),
       c('cashRounding', 'Cash Rounding', 'number', 'Round the payable total to this increment, e.g. 0.05 for CHF; empty = none', { min: 0, max: 100, amounts: true }),
       c('invoicePer', 'Invoice Per', 'enum', 'One invoice per subscription (default) or per account and run', en(['subscription', 'account'], { amounts: true })),
       c('usageLines', 'Usage Lines', 'enum', 'Usage as one line per product and price (aggregate, default) or per transaction', en(['aggregate', 'each'], { amounts: true })),
@@ -108,7 +122,9 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Accounts: {
-    name: 'Accounts', id: 'accountId', engineOwned: false,
+    name: 'Accounts',
+    id: 'accountId',
+    engineOwned: false,
     columns: [
       c('accountId', 'Account ID', 'text', 'Unique customer id', req),
       c('name', 'Name', 'text', 'Customer legal name', req),
@@ -119,21 +135,23 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('city', 'City', 'text', 'Billing city'),
       c('country', 'Country', 'text', 'ISO 3166 two-letter code', { ...req, code: 'country' }),
       c('vatId', 'VAT ID', 'text', 'Customer VAT ID (needed for EU reverse charge)', { amounts: true }),
-      c('language', 'Language', 'enum', 'Invoice language (default: tenant\'s)', en(['de', 'en', 'fr'])),
-      c('currency', 'Currency', 'text', 'Default currency for this customer\'s subscriptions', { code: 'currency', amounts: true }),
+      c('language', 'Language', 'enum', "Invoice language (default: tenant's)", en(['de', 'en', 'fr'])),
+      c('currency', 'Currency', 'text', "Default currency for this customer's subscriptions", { code: 'currency', amounts: true }),
       c('tenantId', 'Tenant', 'ref', 'Company profile that bills this customer (default: first in Settings)', { ref: 'Settings', code: 'id', amounts: true }),
       c('buyerReference', 'Buyer Reference', 'text', 'Buyer reference / Leitweg-ID for e-invoices'),
-      c('paymentTermsDays', 'Payment Terms Days', 'integer', 'Overrides the tenant\'s payment terms', { min: 0, max: 365 }),
+      c('paymentTermsDays', 'Payment Terms Days', 'integer', "Overrides the tenant's payment terms", { min: 0, max: 365 }),
       c('paymentMethod', 'Payment Method', 'enum', 'transfer (default) or direct_debit (SEPA)', en(['transfer', 'direct_debit'])),
       c('iban', 'IBAN', 'text', 'Customer account for SEPA direct debit'),
       c('bic', 'BIC', 'text', 'Customer bank BIC'),
       c('mandateReference', 'Mandate Reference', 'text', 'SEPA mandate reference'),
       c('mandateDate', 'Mandate Date', 'date', 'SEPA mandate signature date'),
-      c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Overrides the tenant\'s e-invoice format', en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
+      c('eInvoiceFormat', 'E-Invoice Format', 'enum', "Overrides the tenant's e-invoice format", en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
     ],
   },
   Contacts: {
-    name: 'Contacts', id: 'contactId', engineOwned: false,
+    name: 'Contacts',
+    id: 'contactId',
+    engineOwned: false,
     columns: [
       c('contactId', 'Contact ID', 'text', 'Unique contact id', req),
       c('accountId', 'Account ID', 'ref', 'Account of this contact', { ...req, ref: 'Accounts' }),
@@ -144,7 +162,9 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Products: {
-    name: 'Products', id: 'productId', engineOwned: false,
+    name: 'Products',
+    id: 'productId',
+    engineOwned: false,
     columns: [
       c('productId', 'Product ID', 'text', 'Unique product id (SKU)', req),
       c('name', 'Name', 'text', 'Line text on invoices', req),
@@ -161,11 +181,13 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Subscriptions: {
-    name: 'Subscriptions', id: 'subscriptionId', engineOwned: false,
+    name: 'Subscriptions',
+    id: 'subscriptionId',
+    engineOwned: false,
     columns: [
       c('subscriptionId', 'Subscription ID', 'text', 'Unique contract id', req),
       c('accountId', 'Account ID', 'ref', 'Customer', { ...req, ref: 'Accounts' }),
-      c('tenantId', 'Tenant', 'ref', 'Company profile (default: the account\'s)', { ref: 'Settings', code: 'id', amounts: true }),
+      c('tenantId', 'Tenant', 'ref', "Company profile (default: the account's)", { ref: 'Settings', code: 'id', amounts: true }),
       c('status', 'Status', 'enum', 'Only Active subscriptions are invoiced', en(['Draft', 'Active', 'Paused', 'Cancelled', 'Ended'], req)),
       c('startDate', 'Start Date', 'date', 'Contract start (empty: billed from the run period)', { amounts: true }),
       c('endDate', 'End Date', 'date', 'Contract end (last day of service)', { amounts: true }),
@@ -173,7 +195,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('billingTiming', 'Billing Timing', 'enum', 'advance: bill the period that starts in the run; arrears: the period that ends in it', en(['advance', 'arrears'], req)),
       c('alignment', 'Alignment', 'enum', 'calendar: periods start on Jan/Apr/Jul/Oct 1 etc.; start: on the contract start day', en(['calendar', 'start'], { amounts: true })),
       c('prorate', 'Prorate', 'boolean', 'Prorate partial periods by days (default TRUE)', { amounts: true }),
-      c('currency', 'Currency', 'text', 'Invoice currency (default: account\'s, then tenant\'s)', { code: 'currency', amounts: true }),
+      c('currency', 'Currency', 'text', "Invoice currency (default: account's, then tenant's)", { code: 'currency', amounts: true }),
       c('tag', 'Tag', 'text', 'Free tag for run filters'),
       c('orderReference', 'Order Reference', 'text', 'Customer purchase order number'),
       c('priceIncreasePercent', 'Price Increase %', 'percent', 'Raise recurring prices by this percent ...', { min: -100, max: 100, amounts: true }),
@@ -181,7 +203,9 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Items: {
-    name: 'Items', id: 'itemId', engineOwned: false,
+    name: 'Items',
+    id: 'itemId',
+    engineOwned: false,
     columns: [
       c('itemId', 'Item ID', 'text', 'Unique item id', req),
       c('subscriptionId', 'Subscription ID', 'ref', 'Contract of this item', { ...req, ref: 'Subscriptions' }),
@@ -198,7 +222,9 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Transactions: {
-    name: 'Transactions', id: 'transactionId', engineOwned: false,
+    name: 'Transactions',
+    id: 'transactionId',
+    engineOwned: false,
     columns: [
       c('transactionId', 'Transaction ID', 'text', 'Unique usage record id', req),
       c('subscriptionId', 'Subscription ID', 'ref', 'Contract the usage belongs to', { ...req, ref: 'Subscriptions' }),
@@ -213,10 +239,12 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   TaxRules: {
-    name: 'TaxRules', id: 'ruleId', engineOwned: false,
+    name: 'TaxRules',
+    id: 'ruleId',
+    engineOwned: false,
     columns: [
       c('ruleId', 'Rule ID', 'text', 'Unique rule id', req),
-      c('sellerCountry', 'Seller Country', 'text', 'ISO code of the tenant\'s country, or *', { ...req, code: 'country', extra: ['*'] }),
+      c('sellerCountry', 'Seller Country', 'text', "ISO code of the tenant's country, or *", { ...req, code: 'country', extra: ['*'] }),
       c('buyerCountry', 'Buyer Country', 'text', 'ISO code, EU (other EU country), NON-EU, or *', { ...req, code: 'country', extra: ['EU', 'NON-EU', '*'] }),
       c('taxClass', 'Tax Class', 'text', 'Product tax class, or *', req),
       c('customerType', 'Customer Type', 'enum', 'B2B (with VAT ID), B2C, or *', en(['B2B', 'B2C', '*'], req)),
@@ -229,7 +257,8 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Filters: {
-    name: 'Filters', engineOwned: false,
+    name: 'Filters',
+    engineOwned: false,
     columns: [
       c('name', 'Filter', 'text', 'Filter name shown in the run dialog; rows with the same name must all match', req),
       c('appliesTo', 'Applies To', 'enum', 'Subscriptions or Transactions', en(['Subscriptions', 'Transactions'], req)),
@@ -239,7 +268,9 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Invoices: {
-    name: 'Invoices', id: 'invoiceId', engineOwned: true,
+    name: 'Invoices',
+    id: 'invoiceId',
+    engineOwned: true,
     columns: [
       c('invoiceId', 'Invoice ID', 'text', 'Internal id, stable from draft to final', { ...eng, ...req }),
       c('key', 'Draft Key', 'text', 'Subscription or account + run period; a re-run updates the draft with the same key', eng),
@@ -252,7 +283,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('runId', 'Run ID', 'text', 'Run that made the draft', eng),
       c('periodStart', 'Period Start', 'date', 'Run period start', eng),
       c('periodEnd', 'Period End', 'date', 'Run period end', eng),
-      c('invoiceDate', 'Invoice Date', 'date', 'Set at finalization (run\'s date or today)', eng),
+      c('invoiceDate', 'Invoice Date', 'date', "Set at finalization (run's date or today)", eng),
       c('dueDate', 'Due Date', 'date', 'Invoice date + payment terms', eng),
       c('currency', 'Currency', 'text', 'ISO 4217', { ...eng, ...req }),
       c('net', 'Net', 'money', 'Sum of line nets', { ...eng, ...req }),
@@ -287,7 +318,8 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   InvoiceLines: {
-    name: 'InvoiceLines', engineOwned: true,
+    name: 'InvoiceLines',
+    engineOwned: true,
     columns: [
       c('invoiceId', 'Invoice ID', 'text', 'Invoice of this line', { ...eng, ...req }),
       c('lineNo', 'Line', 'integer', 'Position on the invoice', { ...eng, ...req }),
@@ -312,7 +344,9 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   NumberRanges: {
-    name: 'NumberRanges', id: 'range', engineOwned: true,
+    name: 'NumberRanges',
+    id: 'range',
+    engineOwned: true,
     columns: [
       c('range', 'Range', 'text', 'Tenant, document type and reset period', { ...eng, ...req }),
       c('lastSeq', 'Last Sequence', 'integer', 'Last sequence number issued', { ...eng, ...req }),
@@ -322,7 +356,9 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Runs: {
-    name: 'Runs', id: 'runId', engineOwned: true,
+    name: 'Runs',
+    id: 'runId',
+    engineOwned: true,
     columns: [
       c('runId', 'Run ID', 'text', 'Run id', { ...eng, ...req }),
       c('startedAt', 'Started At', 'datetime', 'Start time', eng),
@@ -344,7 +380,8 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   Log: {
-    name: 'Log', engineOwned: true,
+    name: 'Log',
+    engineOwned: true,
     columns: [
       c('at', 'Time', 'datetime', 'When', eng),
       c('user', 'User', 'text', 'Who', eng),
@@ -356,14 +393,16 @@ export const SCHEMA: Record<TableName, TableDef> = {
   },
   // Accounts payable: e-invoices received from suppliers (XRechnung, ZUGFeRD / Factur-X), read in.
   Received: {
-    name: 'Received', id: 'receivedId', engineOwned: true,
+    name: 'Received',
+    id: 'receivedId',
+    engineOwned: true,
     columns: [
       c('receivedId', 'Received ID', 'text', 'Id of the received document', eng),
       c('receivedAt', 'Received At', 'datetime', 'When it was read in', eng),
       c('file', 'File', 'text', 'File it came from', eng),
       c('syntax', 'Syntax', 'text', 'UBL or CII (and the specification, e.g. XRechnung)', eng),
       c('typeCode', 'Type', 'text', '380 invoice, 381 credit note, ...', eng),
-      c('number', 'Number', 'text', 'Supplier\'s invoice number', eng),
+      c('number', 'Number', 'text', "Supplier's invoice number", eng),
       c('issueDate', 'Issue Date', 'date', 'Invoice date', eng),
       c('dueDate', 'Due Date', 'date', 'Payment due date', eng),
       c('currency', 'Currency', 'text', 'Invoice currency', eng),
@@ -384,7 +423,8 @@ export const SCHEMA: Record<TableName, TableDef> = {
     ],
   },
   ReceivedLines: {
-    name: 'ReceivedLines', engineOwned: true,
+    name: 'ReceivedLines',
+    engineOwned: true,
     columns: [
       c('receivedId', 'Received ID', 'text', 'The received document', eng),
       c('lineId', 'Line', 'text', 'Line id', eng),

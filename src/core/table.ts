@@ -36,7 +36,10 @@ export interface ParsedTable<T> {
 }
 
 export function normalizeHeader(h: unknown): string {
-  return String(h ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
+  return String(h ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
 }
 
 /** Column index (0-based) of each schema column key present in the header row. */
@@ -83,7 +86,11 @@ export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: P
     const cells = rowsIn[i];
     const rowNo = i + first;
     let blank = true;
-    for (const v of cells) if (!isBlank(v)) { blank = false; break; }
+    for (const v of cells)
+      if (!isBlank(v)) {
+        blank = false;
+        break;
+      }
     if (blank) continue;
     const record: Record<string, unknown> = {};
     let rowErrors: RowError[] | undefined;
@@ -132,9 +139,7 @@ export function formatError(e: RowError): string {
  * Column positions for the keys a patch writes (update values and appended rows); engine
  * columns missing from the sheet are added to `headers` at the end. Unknown keys are an error.
  */
-export function ensureColumns(
-  name: TableName, headers: Cell[], patch: { update?: { values: object }[]; append?: object[] },
-): Map<string, number> {
+export function ensureColumns(name: TableName, headers: Cell[], patch: { update?: { values: object }[]; append?: object[] }): Map<string, number> {
   const index = headerIndex(name, headers);
   const keys = new Set<string>();
   for (const u of patch.update ?? []) for (const k of Object.keys(u.values)) keys.add(k);

@@ -3,10 +3,7 @@ import type { IsoDate } from './dates';
 import { BillingError } from './errors';
 import type { TaxRule } from './model';
 
-export const EU_COUNTRIES = new Set([
-  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT',
-  'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK',
-]);
+export const EU_COUNTRIES = new Set(['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK']);
 
 export interface TaxQuery {
   sellerCountry: string;
@@ -68,9 +65,7 @@ export function resolveTax(rules: readonly TaxRule[], query: TaxQuery): { rule: 
     } else if (cmp === 0) tie = r;
   }
   if (!best) {
-    throw new BillingError(
-      `no tax rule for seller ${q.sellerCountry}, buyer ${q.buyerCountry}, tax class "${q.taxClass}", ${q.customerType} on ${q.date}: add a row to TaxRules`,
-    );
+    throw new BillingError(`no tax rule for seller ${q.sellerCountry}, buyer ${q.buyerCountry}, tax class "${q.taxClass}", ${q.customerType} on ${q.date}: add a row to TaxRules`);
   }
   if (tie) throw new BillingError(`tax rules ${best.ruleId} and ${tie.ruleId} both match equally (seller ${q.sellerCountry}, buyer ${q.buyerCountry}, class "${q.taxClass}", ${q.customerType})`);
   return { rule: best, warning: situation.warning };

@@ -50,7 +50,5 @@ export function computeTotals(lines: readonly TaxedLine[], o: TotalsOptions): To
 
 /** "S 19%: 100.00 → 19.00; AE 0%: 50.00 → 0.00" for the ledger's Tax Summary column. */
 export function taxSummary(groups: readonly TaxGroup[], currency: string): string {
-  return groups
-    .map((g) => `${g.category} ${g.rate.toString()}%: ${formatAmount(g.taxable, currency)} → ${formatAmount(g.tax, currency)}`)
-    .join('; ');
+  return groups.map((g) => `${g.category} ${g.rate.toString()}%: ${formatAmount(g.taxable, currency)} → ${formatAmount(g.tax, currency)}`).join('; ');
 }

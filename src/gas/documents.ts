@@ -164,7 +164,9 @@ export class DriveDocuments implements DocumentsPort {
   }
 
   saveXml(xml: string, t: Tenant, name: string, date: string): string {
-    return this.month(t, date).createFile(Utilities.newBlob(xml, 'application/xml', `${name}.xml`)).getUrl();
+    return this.month(t, date)
+      .createFile(Utilities.newBlob(xml, 'application/xml', `${name}.xml`))
+      .getUrl();
   }
 
   preview(text: DocText, t: Tenant, name: string): string {

@@ -33,12 +33,21 @@ export function gasPorts(): Ports {
         const props = PropertiesService.getDocumentProperties();
         if (!lock.tryLock(10000)) {
           const h = JSON.parse(props.getProperty(HOLDER) ?? 'null') as { what: string; user: string; at: string } | null;
-          throw new Error(h
-            ? `Another billing action is in progress (${h.what}, started by ${h.user} at ${h.at}). Try again when it has finished.`
-            : 'Another billing action is running in this spreadsheet. Try again in a minute.');
+          throw new Error(
+            h
+              ? `Another billing action is in progress (${h.what}, started by ${h.user} at ${h.at}). Try again when it has finished.`
+              : 'Another billing action is running in this spreadsheet. Try again in a minute.',
+          );
         }
         // Who holds the lock, for the message another user or the trigger gets meanwhile.
-        props.setProperty(HOLDER, JSON.stringify({ what, user: Session.getActiveUser().getEmail() || `the hourly trigger of ${Session.getEffectiveUser().getEmail()}`, at: Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm') }));
+        props.setProperty(
+          HOLDER,
+          JSON.stringify({
+            what,
+            user: Session.getActiveUser().getEmail() || `the hourly trigger of ${Session.getEffectiveUser().getEmail()}`,
+            at: Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd HH:mm'),
+          }),
+        );
         try {
           const out = fn();
           SpreadsheetApp.flush();

@@ -16,7 +16,7 @@ export const gasMail: MailPort = {
       htmlBody: m.html,
       name: m.from.name,
       // Replies go to the Settings' reply-to, else the company's email, not to whoever clicked Send.
-      ...(m.replyTo ?? m.from.address ? { replyTo: (m.replyTo ?? m.from.address)! } : {}),
+      ...((m.replyTo ?? m.from.address) ? { replyTo: (m.replyTo ?? m.from.address)! } : {}),
       attachments,
     });
   },

@@ -10,7 +10,15 @@ import { nextScheduledRun, saveSchedule, scheduleState as scheduleStateUseCase, 
 import { toRowValues } from '../core/table';
 import { extendToGrid, setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
-import { deliverySlice, findInvoice, markSent as markSentUseCase, previewDraft as previewUseCase, renderDocuments as renderUseCase, sendInvoices as sendUseCase, type SendRequest } from '../app/delivery';
+import {
+  deliverySlice,
+  findInvoice,
+  markSent as markSentUseCase,
+  previewDraft as previewUseCase,
+  renderDocuments as renderUseCase,
+  sendInvoices as sendUseCase,
+  type SendRequest,
+} from '../app/delivery';
 import { receiveInvoices as receiveUseCase } from '../app/receive';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
@@ -125,7 +133,7 @@ export function menuRunLastMonth(): void {
   const failed = failedAll.map((f) => `${f.subscriptionId}: ${f.reason}`).concat(rowErrors.map((e) => e.text));
   SpreadsheetApp.getUi().alert(
     `Run ${r.runId} (${r.periodStart} – ${r.periodEnd}): ${drafts.length} drafts${r.done ? '.' : ', not finished: choose Run invoicing for last month again to continue from its checkpoint.'}` +
-    (failed.length ? `\n\nProblems:\n${failed.slice(0, 20).join('\n')}` : ''),
+      (failed.length ? `\n\nProblems:\n${failed.slice(0, 20).join('\n')}` : ''),
   );
 }
 
@@ -136,7 +144,9 @@ export function menuFinalizeAll(): void {
 
 export function menuVerifyLedger(): void {
   const r = ledger.verifyLedger(gasPorts());
-  SpreadsheetApp.getUi().alert(r.problems.length ? `Ledger problems:\n${r.problems.map((p) => `${p.number ?? p.invoiceId}: ${p.message}`).join('\n')}` : `Ledger intact: ${r.checked} finalized invoices checked.`);
+  SpreadsheetApp.getUi().alert(
+    r.problems.length ? `Ledger problems:\n${r.problems.map((p) => `${p.number ?? p.invoiceId}: ${p.message}`).join('\n')}` : `Ledger intact: ${r.checked} finalized invoices checked.`,
+  );
 }
 
 /**
@@ -167,13 +177,15 @@ function makeDriveFiles(ports: Ports, all: boolean): string[] {
   // Read again: setup may have added the Drive columns, and the ids are written by header.
   const rows = readDataset(ports, ['Settings']).settingsRows;
   const created: string[] = [];
-  const update = rows.filter((r) => all || !r.record.driveFolderId || !r.record.templateId).map((r) => {
-    const t = r.record;
-    const folder = t.driveFolderId && !all ? DriveApp.getFolderById(t.driveFolderId) : DriveApp.createFolder(`Invoices – ${t.legalName}`);
-    const templateId = (!all && t.templateId) || createDefaultTemplate(folder, t.legalName);
-    created.push(t.tenantId);
-    return { row: r.row, values: { driveFolderId: folder.getId(), templateId } };
-  });
+  const update = rows
+    .filter((r) => all || !r.record.driveFolderId || !r.record.templateId)
+    .map((r) => {
+      const t = r.record;
+      const folder = t.driveFolderId && !all ? DriveApp.getFolderById(t.driveFolderId) : DriveApp.createFolder(`Invoices – ${t.legalName}`);
+      const templateId = (!all && t.templateId) || createDefaultTemplate(folder, t.legalName);
+      created.push(t.tenantId);
+      return { row: r.row, values: { driveFolderId: folder.getId(), templateId } };
+    });
   if (update.length) {
     ports.tables.apply('Settings', { update });
     recordDocumentsOwner(ports, ports.user());
@@ -194,7 +206,14 @@ export function takeOverDocuments() {
     const companies = makeDriveFiles(ports, true);
     const remade = before && !sameUser(before, ports.user()) ? releaseUnsentDocuments(ports) : 0;
     const trigger = triggerOf(ports);
-    return { companies, previousOwner: before ?? null, owner: ports.user(), toRemake: remade, triggerOwner: trigger?.owner ?? null, triggerMakesDocuments: !!trigger && sameUser(trigger.owner, ports.user()) };
+    return {
+      companies,
+      previousOwner: before ?? null,
+      owner: ports.user(),
+      toRemake: remade,
+      triggerOwner: trigger?.owner ?? null,
+      triggerMakesDocuments: !!trigger && sameUser(trigger.owner, ports.user()),
+    };
   }, 'taking over the invoice documents');
 }
 
@@ -202,8 +221,8 @@ export function menuTakeOverDocuments(): void {
   const r = takeOverDocuments();
   SpreadsheetApp.getUi().alert(
     `New invoice folders and templates in your Drive for: ${r.companies.join(', ') || 'no company (add one in Settings)'}.` +
-    (r.toRemake ? `\n\n${r.toRemake} invoices not sent yet get their documents again in your Drive (the earlier ones are in ${r.previousOwner}'s, which your account cannot reach).` : '') +
-    (r.triggerMakesDocuments ? '' : '\n\nTurn on the schedule in the sidebar so that the hourly trigger, running as you, makes documents and sends mail.'),
+      (r.toRemake ? `\n\n${r.toRemake} invoices not sent yet get their documents again in your Drive (the earlier ones are in ${r.previousOwner}'s, which your account cannot reach).` : '') +
+      (r.triggerMakesDocuments ? '' : '\n\nTurn on the schedule in the sidebar so that the hourly trigger, running as you, makes documents and sends mail.'),
   );
 }
 
@@ -211,10 +230,12 @@ export function menuSetupSheets(): void {
   const r = setupBillingSheets();
   SpreadsheetApp.getUi().alert(
     `Billing sheets are ready.\n\nCreated: ${r.createdSheets.join(', ') || 'none'}\nColumns added: ${r.addedColumns.length}\n` +
-    `Protected sheets: ${r.protectedSheets.join(', ')}\nProtected engine columns: ${r.protectedColumns.join(', ')}\n` +
-    (!r.companies ? 'Add your company in Settings, then run Set up billing sheets again to create its Drive folder and invoice template.'
-      : r.documentsOwner && !r.driveFilesFor.length && r.documentsOwner !== Session.getEffectiveUser().getEmail() ? `Invoice folders and templates are in the Drive of ${r.documentsOwner}, who makes them for new companies.`
-        : `Drive folder and invoice template created for: ${r.driveFilesFor.join(', ') || 'none needed'}`),
+      `Protected sheets: ${r.protectedSheets.join(', ')}\nProtected engine columns: ${r.protectedColumns.join(', ')}\n` +
+      (!r.companies
+        ? 'Add your company in Settings, then run Set up billing sheets again to create its Drive folder and invoice template.'
+        : r.documentsOwner && !r.driveFilesFor.length && r.documentsOwner !== Session.getEffectiveUser().getEmail()
+          ? `Invoice folders and templates are in the Drive of ${r.documentsOwner}, who makes them for new companies.`
+          : `Drive folder and invoice template created for: ${r.driveFilesFor.join(', ') || 'none needed'}`),
   );
 }
 
@@ -240,7 +261,10 @@ function documentsElsewhere(ports: Ports, action: string) {
 /** google.script.run: a draft's preview PDF in Drive (<folder>/Previews); the sidebar opens its URL. */
 export function previewDraft(invoiceId: string) {
   const ports = gasPorts();
-  if (!ownsDocuments(ports)) throw new Error(`Previews are made in the invoice folder in the Drive of ${documentsOwner(ports)}, which your account cannot reach: ${documentsOwner(ports)} can preview, or look at the draft's rows in the Invoices sheet.`);
+  if (!ownsDocuments(ports))
+    throw new Error(
+      `Previews are made in the invoice folder in the Drive of ${documentsOwner(ports)}, which your account cannot reach: ${documentsOwner(ports)} can preview, or look at the draft's rows in the Invoices sheet.`,
+    );
   return previewUseCase(ports, new DriveDocuments(), invoiceId);
 }
 
@@ -271,9 +295,9 @@ export function menuSendInvoices(): void {
   }
   SpreadsheetApp.getUi().alert(
     `Sent ${sent} invoices.` +
-    (r.queued ? `\n${r.queued} wait in the queue (${r.done ? `today's mail quota has ${r.quotaLeft} recipients left` : 'time ran out'}); the hourly trigger or the next Send continues.` : '') +
-    (r.uncertain.length ? `\nDelivery uncertain (check, then resend or mark as sent): ${r.uncertain.map((u) => u.number).join(', ')}` : '') +
-    (failed.length ? `\n\nNot sent:\n${failed.map((f) => `${f.number ?? f.invoiceId}: ${f.reason}`).join('\n')}` : ''),
+      (r.queued ? `\n${r.queued} wait in the queue (${r.done ? `today's mail quota has ${r.quotaLeft} recipients left` : 'time ran out'}); the hourly trigger or the next Send continues.` : '') +
+      (r.uncertain.length ? `\nDelivery uncertain (check, then resend or mark as sent): ${r.uncertain.map((u) => u.number).join(', ')}` : '') +
+      (failed.length ? `\n\nNot sent:\n${failed.map((f) => `${f.number ?? f.invoiceId}: ${f.reason}`).join('\n')}` : ''),
   );
 }
 
@@ -289,7 +313,10 @@ export function markInvoicesSent(ids: string[]) {
  * need `drive.readonly` (drive.file sees only files the add-on created).
  */
 export function receiveInvoices(files: { name: string; xml?: string; pdf?: string }[]) {
-  return receiveUseCase(gasPorts(), files.map((f) => (f.pdf === undefined ? { name: f.name, xml: f.xml ?? '' } : { name: f.name, bytes: Uint8Array.from(Utilities.base64Decode(f.pdf)) })));
+  return receiveUseCase(
+    gasPorts(),
+    files.map((f) => (f.pdf === undefined ? { name: f.name, xml: f.xml ?? '' } : { name: f.name, bytes: Uint8Array.from(Utilities.base64Decode(f.pdf)) })),
+  );
 }
 
 /** google.script.run: the Schedule panel (schedule, next run, the last runs' outcome). */
@@ -325,7 +352,9 @@ function saveScheduleLocked(ports: Ports, s: Schedule) {
   assertAdmin(ports, readDataset(ports, ['Settings']), 'change the schedule');
   // The trigger makes documents and mails them: it must run as the user whose Drive holds the folders.
   if (s.enabled && !ownsDocuments(ports)) {
-    throw new Error(`The hourly trigger makes invoice documents in the Drive of ${documentsOwner(ports)}, so it has to run as ${documentsOwner(ports)}: ask them to turn on the schedule, or choose Extensions → Billing → Take over invoice documents first.`);
+    throw new Error(
+      `The hourly trigger makes invoice documents in the Drive of ${documentsOwner(ports)}, so it has to run as ${documentsOwner(ports)}: ask them to turn on the schedule, or choose Extensions → Billing → Take over invoice documents first.`,
+    );
   }
   const saved = saveSchedule(ports, s);
   // This spreadsheet's and user's triggers only: getProjectTriggers() would also list the user's
@@ -362,7 +391,11 @@ export function onHourlyTrigger(): void {
   // One trigger per workbook does the work: one left behind by an earlier schedule owner removes itself.
   const recorded = triggerOf(ports);
   if (recorded && !sameUser(recorded.owner, me)) {
-    ScriptApp.getUserTriggers(SpreadsheetApp.getActive()).filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER).forEach((t) => { ScriptApp.deleteTrigger(t); });
+    ScriptApp.getUserTriggers(SpreadsheetApp.getActive())
+      .filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER)
+      .forEach((t) => {
+        ScriptApp.deleteTrigger(t);
+      });
     log('trigger removed', { message: `the hourly trigger of ${me} removed itself: the schedule runs as ${recorded.owner} now` });
     return;
   }

@@ -57,7 +57,10 @@ export function extendToGrid(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, ports
     return rows > covered ? [{ name, sheet, covered, rows }] : [];
   });
   // Only a grown sheet takes the lock (setup, another admin's run may be changing the same ranges).
-  if (grown.length) ports.lock.withLock(() => { for (const g of grown) extendSheet(g.name, g.sheet, g.covered, g.rows); }, 'extending the sheets\' formats to new rows');
+  if (grown.length)
+    ports.lock.withLock(() => {
+      for (const g of grown) extendSheet(g.name, g.sheet, g.covered, g.rows);
+    }, "extending the sheets' formats to new rows");
 }
 
 /** Rows covered+1..rows of a user sheet get the formats, drop-downs and engine-column protections. */
@@ -104,8 +107,13 @@ function formatColumns(sheet: Sheet, name: TableName, headers: string[], first: 
     const format = numberFormatOf(name, col.key);
     if (format) range.setNumberFormat(format);
     if (col.values?.length && !SCHEMA[name].engineOwned) {
-      range.setDataValidation(SpreadsheetApp.newDataValidation().requireValueInList([...col.values], true).setAllowInvalid(false)
-        .setHelpText(col.note).build());
+      range.setDataValidation(
+        SpreadsheetApp.newDataValidation()
+          .requireValueInList([...col.values], true)
+          .setAllowInvalid(false)
+          .setHelpText(col.note)
+          .build(),
+      );
     }
   }
 }
@@ -114,7 +122,12 @@ function protect(sheet: Sheet, name: TableName, headers: string[], admins: strin
   const restrict = (p: GoogleAppsScript.Spreadsheet.Protection) => {
     // Changing a protection someone else set up needs its editors' rights: say so instead of Google's error.
     if (!p.canEdit()) {
-      throw new BillingError(`The protection of ${name} does not list you as an editor yet, so setup cannot change it: ask a billing admin who set it up (${p.getEditors().map((e) => e.getEmail()).join(', ')}) to run Set up billing sheets again, which adds every admin named in Settings.`);
+      throw new BillingError(
+        `The protection of ${name} does not list you as an editor yet, so setup cannot change it: ask a billing admin who set it up (${p
+          .getEditors()
+          .map((e) => e.getEmail())
+          .join(', ')}) to run Set up billing sheets again, which adds every admin named in Settings.`,
+      );
     }
     p.setDescription(DESCRIPTION);
     p.removeEditors(p.getEditors());

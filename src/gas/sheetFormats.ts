@@ -30,7 +30,7 @@ export function formatRows(sheet: Sheet, table: TableName, headers: readonly Cel
     if (f && i >= fromCol) byCol.set(i + 1, f);
   }
   const cols = [...byCol.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < cols.length;) {
+  for (let i = 0; i < cols.length; ) {
     let j = i;
     while (j + 1 < cols.length && cols[j + 1] === cols[j] + 1 && byCol.get(cols[j + 1]) === byCol.get(cols[i])) j++;
     sheet.getRange(first, cols[i], last - first + 1, cols[j] - cols[i] + 1).setNumberFormat(byCol.get(cols[i])!);

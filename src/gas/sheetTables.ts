@@ -52,8 +52,7 @@ export class SheetTables implements TablePort {
       const rows = updates.map((u) => u.row);
       const top = Math.min(...rows);
       const bottom = Math.max(...rows);
-      const block = (col: number, width: number) =>
-        values!.slice(top - 1, bottom).map((r) => r.slice(col, col + width).map((v) => toSheet(v)));
+      const block = (col: number, width: number) => values!.slice(top - 1, bottom).map((r) => r.slice(col, col + width).map((v) => toSheet(v)));
       if (SCHEMA[name].engineOwned) {
         sheet.getRange(top, 1, bottom - top + 1, headers.length).setValues(block(0, headers.length));
       } else {
@@ -112,7 +111,9 @@ export class SheetTables implements TablePort {
         const values: Cell[][] = new Array(last);
         values[0] = [...headers];
         values.fill(notRead, 1, Math.min(firstRow - 1, last));
-        rows.forEach((r, i) => { values[firstRow - 1 + i] = [...r]; });
+        rows.forEach((r, i) => {
+          values[firstRow - 1 + i] = [...r];
+        });
         this.cache.set(name, values);
       } else this.cache.delete(name);
     }
@@ -155,4 +156,3 @@ export class SheetTables implements TablePort {
 function toSheet(v: Cell): Cell {
   return typeof v === 'string' ? asPlainText(cutText(v, SHEETS_CELL_MAX - 1)) : v;
 }
-

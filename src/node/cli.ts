@@ -21,7 +21,12 @@ import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, openWorkbook } from './xlsxWorkbook';
 
-interface Global { workbook: string; json?: boolean; dryRun?: boolean; user?: string }
+interface Global {
+  workbook: string;
+  json?: boolean;
+  dryRun?: boolean;
+  user?: string;
+}
 
 class Failed extends Error {}
 
@@ -31,7 +36,10 @@ function out(g: Global, data: unknown, text: () => string) {
 
 function table(rows: InvoiceSummary[]): string {
   if (!rows.length) return '  (none)';
-  const pad = (s: unknown, n: number) => String(s ?? '').padEnd(n).slice(0, n);
+  const pad = (s: unknown, n: number) =>
+    String(s ?? '')
+      .padEnd(n)
+      .slice(0, n);
   const padL = (s: unknown, n: number) => String(s ?? '').padStart(n);
   return rows.map((d) => `  ${pad(d.number ?? d.invoiceId, 15)} ${pad(d.status, 9)} ${pad(d.buyerName, 28)} ${d.currency} ${padL(d.net, 11)} ${padL(d.tax, 10)} ${padL(d.payable, 11)}`).join('\n');
 }
@@ -75,7 +83,8 @@ export function program(): Command {
     .showHelpAfterError();
   const g = () => cmd.opts<Global>();
 
-  cmd.command('init')
+  cmd
+    .command('init')
     .description('create a new workbook with every sheet (headers, notes, drop-downs)')
     .option('--demo', 'fill it with the demo data')
     .option('--force', 'overwrite an existing file')
@@ -85,7 +94,8 @@ export function program(): Command {
       out(g(), { created: g().workbook }, () => `Created ${g().workbook}${o.demo ? ' with the demo data' : ''}.`);
     });
 
-  cmd.command('run')
+  cmd
+    .command('run')
     .description('plan the period: create or update draft invoices')
     .option('-p, --period <YYYY-MM>', 'the month to bill')
     .option('--from <date>', 'period start (YYYY-MM-DD)')
@@ -97,41 +107,59 @@ export function program(): Command {
     .addOption(new Option('--subscription <id...>', 'only these subscriptions (e.g. the failed ones of a run)'))
     .action(async (o: { period?: string; from?: string; to?: string; invoiceDate?: string; filter?: string; txFilter?: string[]; tenant?: string; subscription?: string[] }) => {
       const p = period(o);
-      const r: RunReport = await onWorkbook(g(), (ports) => runInvoicing(ports, {
-        periodStart: p.start, periodEnd: p.end, invoiceDate: o.invoiceDate, filter: o.filter,
-        transactionFilters: o.txFilter, tenantId: o.tenant, subscriptionIds: o.subscription,
-      }));
-      out(g(), r, () => [
-        `Run ${r.runId} ${r.periodStart}..${r.periodEnd}: ${r.inScope} subscriptions in scope, ${r.drafts.length} drafts${r.removed.length ? `, ${r.removed.length} stale drafts removed` : ''}.`,
-        table(r.drafts),
-        ...(r.warnings.length ? ['', 'Warnings:', ...r.warnings.map((w) => `  ${w}`)] : []),
-        ...(r.drafts.some((d) => d.warnings) ? ['', 'Drafts to look at:', ...r.drafts.filter((d) => d.warnings).map((d) => `  ${d.invoiceId} (${d.subscriptionId ?? d.accountId}): ${d.warnings}`)] : []),
-        ...(r.failed.length ? ['', 'Failed subscriptions (fix, then re-run with --subscription):', ...r.failed.map((f) => `  ${f.subscriptionId} (Subscriptions row ${f.row}): ${f.reason}`)] : []),
-        ...(r.rowErrors.length ? ['', 'Rows skipped:', ...r.rowErrors.map((e) => `  ${e.text}`)] : []),
-        '', `Summary: ${r.drafts.length} drafts, ${r.failed.length} failed subscriptions, ${r.rowErrors.length} row errors${g().dryRun ? ' (dry run: nothing saved)' : ''}`,
-      ].join('\n'));
+      const r: RunReport = await onWorkbook(g(), (ports) =>
+        runInvoicing(ports, {
+          periodStart: p.start,
+          periodEnd: p.end,
+          invoiceDate: o.invoiceDate,
+          filter: o.filter,
+          transactionFilters: o.txFilter,
+          tenantId: o.tenant,
+          subscriptionIds: o.subscription,
+        }),
+      );
+      out(g(), r, () =>
+        [
+          `Run ${r.runId} ${r.periodStart}..${r.periodEnd}: ${r.inScope} subscriptions in scope, ${r.drafts.length} drafts${r.removed.length ? `, ${r.removed.length} stale drafts removed` : ''}.`,
+          table(r.drafts),
+          ...(r.warnings.length ? ['', 'Warnings:', ...r.warnings.map((w) => `  ${w}`)] : []),
+          ...(r.drafts.some((d) => d.warnings)
+            ? ['', 'Drafts to look at:', ...r.drafts.filter((d) => d.warnings).map((d) => `  ${d.invoiceId} (${d.subscriptionId ?? d.accountId}): ${d.warnings}`)]
+            : []),
+          ...(r.failed.length ? ['', 'Failed subscriptions (fix, then re-run with --subscription):', ...r.failed.map((f) => `  ${f.subscriptionId} (Subscriptions row ${f.row}): ${f.reason}`)] : []),
+          ...(r.rowErrors.length ? ['', 'Rows skipped:', ...r.rowErrors.map((e) => `  ${e.text}`)] : []),
+          '',
+          `Summary: ${r.drafts.length} drafts, ${r.failed.length} failed subscriptions, ${r.rowErrors.length} row errors${g().dryRun ? ' (dry run: nothing saved)' : ''}`,
+        ].join('\n'),
+      );
       if (r.failed.length || r.rowErrors.length) process.exitCode = 1;
     });
 
-  cmd.command('drafts')
+  cmd
+    .command('drafts')
     .description('list the draft invoices with their totals')
     .action(async () => {
       const drafts = await onWorkbook({ ...g(), dryRun: true }, (ports) =>
-        readDataset(ports, ['Settings', 'Invoices']).invoices.filter((r) => r.record.status === 'Draft').map((r) => summarize(r.record)));
+        readDataset(ports, ['Settings', 'Invoices'])
+          .invoices.filter((r) => r.record.status === 'Draft')
+          .map((r) => summarize(r.record)),
+      );
       out(g(), drafts, () => `${drafts.length} drafts\n${table(drafts)}`);
     });
 
-  cmd.command('finalize [invoiceIds...]')
+  cmd
+    .command('finalize [invoiceIds...]')
     .description('number and freeze drafts (all drafts when no id is given)')
     .option('--tenant <id>', 'only drafts of this company profile')
-    .option('--invoice-date <date>', 'invoice date (default: the run\'s, else today)')
+    .option('--invoice-date <date>', "invoice date (default: the run's, else today)")
     .action(async (ids: string[], o: { tenant?: string; invoiceDate?: string }) => {
       const r = await onWorkbook(g(), (ports) => finalizeInvoices(ports, { invoiceIds: ids.length ? ids : undefined, tenantId: o.tenant, invoiceDate: o.invoiceDate }));
       out(g(), r, () => `Finalized ${r.invoices.length} invoices.\n${ledgerText(r)}`);
       if (r.failed.length) process.exitCode = 1;
     });
 
-  cmd.command('cancel <invoiceId>')
+  cmd
+    .command('cancel <invoiceId>')
     .description('cancel a finalized invoice with a credit note mirroring it')
     .option('--release-transactions', 'make its usage transactions billable again')
     .option('--reason <text>', 'why (for the log)')
@@ -141,10 +169,11 @@ export function program(): Command {
       if (r.failed.length) process.exitCode = 1;
     });
 
-  cmd.command('credit <invoiceId>')
+  cmd
+    .command('credit <invoiceId>')
     .description('credit chosen lines or a net amount of a finalized invoice')
     .option('--lines <numbers>', 'line numbers, comma separated')
-    .option('--amount <net>', 'net amount, spread over the invoice\'s tax rates')
+    .option('--amount <net>', "net amount, spread over the invoice's tax rates")
     .option('--reason <text>', 'why (for the log)')
     .option('--again', 'issue it even if the same amount was credited on this invoice today')
     .action(async (id: string, o: { lines?: string; amount?: string; reason?: string; again?: boolean }) => {
@@ -155,7 +184,8 @@ export function program(): Command {
       if (r.failed.length) process.exitCode = 1;
     });
 
-  cmd.command('preview [invoiceIds...]')
+  cmd
+    .command('preview [invoiceIds...]')
     .description('draft PDFs with a DRAFT watermark into <out>/previews/ (all drafts when no id is given)')
     .option('--out <dir>', 'output folder', 'out')
     .action(async (ids: string[], o: { out: string }) => {
@@ -163,17 +193,21 @@ export function program(): Command {
       out(g(), files, () => (files.length ? files.map((f) => `  ${f.path}`).join('\n') : '  no drafts'));
     });
 
-  cmd.command('pdf [invoiceIds...]')
+  cmd
+    .command('pdf [invoiceIds...]')
     .description('PDFs of finalized invoices into <out>/<tenant>/<yyyy>/<mm>/ (those without one, or whose file is gone)')
     .option('--out <dir>', 'output folder', 'out')
     .action(async (ids: string[], o: { out: string }) => {
       const files = await onWorkbook(g(), (ports) => renderFinalPdfs(ports, o.out, ids, g().json ? undefined : progressBar('PDF')));
-      out(g(), files, () => (files.length
-        ? files.map((f) => `  ${f.number}: ${f.path}${f.xml ? ` + ${f.xml}` : ''}${f.problem ? `\n    no e-invoice: ${f.problem}` : ''}`).join('\n')
-        : '  every finalized invoice has its PDF'));
+      out(g(), files, () =>
+        files.length
+          ? files.map((f) => `  ${f.number}: ${f.path}${f.xml ? ` + ${f.xml}` : ''}${f.problem ? `\n    no e-invoice: ${f.problem}` : ''}`).join('\n')
+          : '  every finalized invoice has its PDF',
+      );
     });
 
-  cmd.command('send [invoiceIds...]')
+  cmd
+    .command('send [invoiceIds...]')
     .description('email finalized invoices to their contacts (To: role invoice, cc, bcc) with the PDF; every mail is kept as .eml in <out>/outbox/')
     .option('--out <dir>', 'output folder', 'out')
     .option('--resend', 'send the named invoices again, even if sent or uncertain')
@@ -184,41 +218,60 @@ export function program(): Command {
     .option('--smtp-secure', 'TLS from the start (port 465)')
     .action(async (ids: string[], o: { out: string; resend?: boolean; smtpHost?: string; smtpPort?: string; smtpUser?: string; smtpPass?: string; smtpSecure?: boolean }) => {
       const host = o.smtpHost ?? process.env.SMTP_HOST;
-      const smtp = host ? { host, port: Number(o.smtpPort ?? process.env.SMTP_PORT ?? 587), user: o.smtpUser ?? process.env.SMTP_USER, pass: o.smtpPass ?? process.env.SMTP_PASS, secure: o.smtpSecure } : undefined;
+      const smtp = host
+        ? { host, port: Number(o.smtpPort ?? process.env.SMTP_PORT ?? 587), user: o.smtpUser ?? process.env.SMTP_USER, pass: o.smtpPass ?? process.env.SMTP_PASS, secure: o.smtpSecure }
+        : undefined;
       if (o.resend && !ids.length) throw new Failed('--resend needs the invoices to send again');
       // A sent email cannot be taken back, and without saving the workbook it would be sent again.
       if (g().dryRun) throw new Failed('send has no --dry-run: use `billing preview` to look at the invoices first');
       const r = await onWorkbook(g(), (ports, save) => sendInvoices(ports, { outDir: o.out, smtp, ids, resend: o.resend, flush: save, progress: g().json ? undefined : progressBar('Sending') }));
-      out(g(), r, () => [
-        `Sent ${r.sent.length}${smtp ? ` via ${smtp.host}:${smtp.port}` : ' to the outbox'}.`,
-        ...r.sent.map((s) => `  ${s.number} → ${s.to.join(', ')}  (${s.eml}${s.recovered ? '; delivered by an interrupted send, recorded now, not mailed again' : ''})`),
-        ...(r.uncertain.length ? [
-          '', 'Delivery uncertain (a send was interrupted while the server had the mail): check, then `billing send --resend <number>` or `billing mark-sent <number>`',
-          ...r.uncertain.map((u) => `  ${u.number}  (the mail: ${outboxFiles(join(o.out, 'outbox'), u.number).pending})`),
-        ] : []),
-        ...(r.failed.length ? ['', 'Not sent:', ...r.failed.map((f) => `  ${f.number ?? f.invoiceId}: ${f.reason}`)] : []),
-      ].join('\n'));
+      out(g(), r, () =>
+        [
+          `Sent ${r.sent.length}${smtp ? ` via ${smtp.host}:${smtp.port}` : ' to the outbox'}.`,
+          ...r.sent.map((s) => `  ${s.number} → ${s.to.join(', ')}  (${s.eml}${s.recovered ? '; delivered by an interrupted send, recorded now, not mailed again' : ''})`),
+          ...(r.uncertain.length
+            ? [
+                '',
+                'Delivery uncertain (a send was interrupted while the server had the mail): check, then `billing send --resend <number>` or `billing mark-sent <number>`',
+                ...r.uncertain.map((u) => `  ${u.number}  (the mail: ${outboxFiles(join(o.out, 'outbox'), u.number).pending})`),
+              ]
+            : []),
+          ...(r.failed.length ? ['', 'Not sent:', ...r.failed.map((f) => `  ${f.number ?? f.invoiceId}: ${f.reason}`)] : []),
+        ].join('\n'),
+      );
       if (r.failed.length || r.uncertain.length) process.exitCode = 1;
     });
 
-  cmd.command('mark-sent <invoiceIds...>')
+  cmd
+    .command('mark-sent <invoiceIds...>')
     .description('record invoices whose delivery was uncertain as sent')
     .action(async (ids: string[]) => {
       const done = await onWorkbook(g(), (ports) => markSent(ports, ids));
       out(g(), done, () => `Marked as sent: ${done.join(', ') || 'none'}`);
     });
 
-  cmd.command('report')
+  cmd
+    .command('report')
     .description('revenue per month, tenant and currency: finalized invoices less credit notes (no drafts, no pro-forma)')
     .action(async () => {
       const rows = await onWorkbook({ ...g(), dryRun: true }, (ports) => revenueByMonth(readDataset(ports, ['Settings', 'Invoices']).invoices.map((r) => r.record)));
       const json = rows.map((r) => ({ ...r, net: formatAmount(r.net, r.currency), tax: formatAmount(r.tax, r.currency), gross: formatAmount(r.gross, r.currency) }));
-      out(g(), json, () => ['month    tenant  cur   invoices  credits           net           tax         gross',
-        ...json.map((r) => `${r.month}  ${r.tenantId.padEnd(6)}  ${r.currency}  ${String(r.invoices).padStart(8)}  ${String(r.creditNotes).padStart(7)}  ${r.net.padStart(12)}  ${r.tax.padStart(12)}  ${r.gross.padStart(12)}`)].join('\n'));
+      out(g(), json, () =>
+        [
+          'month    tenant  cur   invoices  credits           net           tax         gross',
+          ...json.map(
+            (r) =>
+              `${r.month}  ${r.tenantId.padEnd(6)}  ${r.currency}  ${String(r.invoices).padStart(8)}  ${String(r.creditNotes).padStart(7)}  ${r.net.padStart(12)}  ${r.tax.padStart(12)}  ${r.gross.padStart(12)}`,
+          ),
+        ].join('\n'),
+      );
     });
 
-  cmd.command('receive <files...>')
-    .description('read supplier e-invoices (XRechnung UBL or CII XML, ZUGFeRD / Factur-X PDF or XML) into the Received and ReceivedLines sheets, totals checked (BR-CO-10..16); with --rules also the schema, EN 16931 and XRechnung rules')
+  cmd
+    .command('receive <files...>')
+    .description(
+      'read supplier e-invoices (XRechnung UBL or CII XML, ZUGFeRD / Factur-X PDF or XML) into the Received and ReceivedLines sheets, totals checked (BR-CO-10..16); with --rules also the schema, EN 16931 and XRechnung rules',
+    )
     .addOption(new Option('--rules <dir>', 'directory with the official XSD and Schematron files (layout in the README)').env('EINVOICE_RULES'))
     .action(async (files: string[], o: { rules?: string }) => {
       for (const f of files) if (!existsSync(f)) throw new Failed(`no such file: ${f}`);
@@ -229,19 +282,27 @@ export function program(): Command {
         throw new Failed((e as Error).message);
       }
       const r = await onWorkbook(g(), (ports) => receiveInvoices(ports, read));
-      out(g(), r, () => [
-        ...r.received.map((x) => `  ${x.receivedId} ${x.file}: ${x.supplier} ${x.number}, ${x.currency} ${x.payable} (${x.status}; checked: ${x.checked})`),
-        ...r.skipped.map((x) => `  skipped ${x.file}: ${x.reason}`),
-        ...r.failed.map((x) => `  NOT READ ${x.file}: ${x.reason}`),
-      ].join('\n') || '  nothing to read');
+      out(
+        g(),
+        r,
+        () =>
+          [
+            ...r.received.map((x) => `  ${x.receivedId} ${x.file}: ${x.supplier} ${x.number}, ${x.currency} ${x.payable} (${x.status}; checked: ${x.checked})`),
+            ...r.skipped.map((x) => `  skipped ${x.file}: ${x.reason}`),
+            ...r.failed.map((x) => `  NOT READ ${x.file}: ${x.reason}`),
+          ].join('\n') || '  nothing to read',
+      );
       if (r.failed.length || r.received.some((x) => x.status !== 'valid')) process.exitCode = 1;
     });
 
-  cmd.command('verify')
+  cmd
+    .command('verify')
     .description('check every finalized invoice against its hash and the hash chains')
     .action(async () => {
       const r = await onWorkbook({ ...g(), dryRun: true }, (ports) => verifyLedger(ports));
-      out(g(), r, () => (r.problems.length ? r.problems.map((p) => `  ${p.number ?? p.invoiceId} (row ${p.row}): ${p.message}`).join('\n') : `Ledger intact: ${r.checked} finalized invoices checked.`));
+      out(g(), r, () =>
+        r.problems.length ? r.problems.map((p) => `  ${p.number ?? p.invoiceId} (row ${p.row}): ${p.message}`).join('\n') : `Ledger intact: ${r.checked} finalized invoices checked.`,
+      );
       if (r.problems.length) process.exitCode = 1;
     });
 

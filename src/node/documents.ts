@@ -89,8 +89,9 @@ export async function previewDrafts(ports: Ports, outDir: string, ids?: string[]
  * PDF URL and XML URL columns in one bulk write. `ds`: the workbook as the caller has read it.
  */
 export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress, ds: Dataset = readDataset(ports)): Promise<RenderedFile[]> {
-  const docs = (ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record)))
-    .filter((d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)));
+  const docs = (ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record))).filter(
+    (d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)),
+  );
   const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
   const contacts = contactsByAccount(ds.contacts);
   const out: RenderedFile[] = [];

@@ -96,10 +96,7 @@ const XSD: Record<XsdSyntax, { dir: string; main: string }> = {
 };
 
 /** What validateReceived needs in a rules directory (the Peppol sets are optional). */
-const RECEIVED_FILES = [
-  ...new Set(Object.values(XSD).map((x) => `${x.dir}/${x.main}`)),
-  ...(['en16931-ubl', 'en16931-cii', 'xrechnung-ubl', 'xrechnung-cii'] as const).map((s) => RULE_SET_FILES[s]),
-];
+const RECEIVED_FILES = [...new Set(Object.values(XSD).map((x) => `${x.dir}/${x.main}`)), ...(['en16931-ubl', 'en16931-cii', 'xrechnung-ubl', 'xrechnung-cii'] as const).map((s) => RULE_SET_FILES[s])];
 
 /** Throws an Error naming every missing file if `dir` lacks the layout validateReceived needs (xsd/, schematron/). */
 export function checkRulesDir(dir: string): void {
@@ -130,9 +127,7 @@ function readXsdDir(dir: string): XsdFile[] {
   if (!files) {
     const walk = (d: string): XsdFile[] =>
       readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? walk(join(d, e.name))
-        : e.name.endsWith('.xsd') ? [{ fileName: relative(dir, join(d, e.name)).split('\\').join('/'), contents: readFileSync(join(d, e.name), 'utf8') }]
-        : [],
+        e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.xsd') ? [{ fileName: relative(dir, join(d, e.name)).split('\\').join('/'), contents: readFileSync(join(d, e.name), 'utf8') }] : [],
       );
     files = walk(dir);
     xsdFiles.set(dir, files);
@@ -182,9 +177,7 @@ function schematronSources(schPath: string, seen = new Set<string>()): { path: s
   if (seen.has(schPath)) return [];
   seen.add(schPath);
   const text = readFileSync(schPath, 'utf8');
-  const included = [...text.matchAll(/<(?:[\w.-]+:)?include\b[^>]*?\bhref\s*=\s*["']([^"']+)["']/g)].flatMap((m) =>
-    schematronSources(resolve(dirname(schPath), m[1]), seen),
-  );
+  const included = [...text.matchAll(/<(?:[\w.-]+:)?include\b[^>]*?\bhref\s*=\s*["']([^"']+)["']/g)].flatMap((m) => schematronSources(resolve(dirname(schPath), m[1]), seen));
   return [{ path: schPath, text }, ...included];
 }
 
@@ -314,7 +307,10 @@ export async function validateSchematron(xml: string, ruleSet: RuleSet, rulesDir
 
 /** The same for any ISO Schematron file (queryBinding xslt2/xslt3), e.g. to test the translation itself. */
 export async function validateSchematronFile(xml: string, schPath: string): Promise<SchematronResult[]> {
-  const label = `file-${schPath.replace(/^.*[\\/]/, '').replace(/\.sch$/i, '').replace(/[^\w.-]+/g, '_')}`;
+  const label = `file-${schPath
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.sch$/i, '')
+    .replace(/[^\w.-]+/g, '_')}`;
   return run((await load(label, resolve(schPath))).sef, xml);
 }
 

@@ -35,7 +35,13 @@ import { hostname, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { writePoint } from './crashPoint';
 
-export interface LockOwner { pid: number; host: string; user: string; since: string; token?: string }
+export interface LockOwner {
+  pid: number;
+  host: string;
+  user: string;
+  since: string;
+  token?: string;
+}
 
 export interface LockOptions {
   /** Test hook, awaited between the steps of taking the lock ('exists', 'stale', 'claimed', 'verified'), to force interleavings. */
@@ -136,7 +142,11 @@ function createExclusive(target: string, text: string): boolean {
   }
 }
 
-interface Seen { key: string; owner?: LockOwner; ageMs: number }
+interface Seen {
+  key: string;
+  owner?: LockOwner;
+  ageMs: number;
+}
 
 /** What is in a lock (or claim) file now, or undefined when there is none. Content and identity come from one open file. */
 function look(path: string): Seen | undefined {
@@ -282,7 +292,13 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
 
 // Office programs' lock files.
 
-export interface OpenElsewhere { program: 'LibreOffice' | 'Microsoft Office'; lockFile: string; user?: string; host?: string; since?: string }
+export interface OpenElsewhere {
+  program: 'LibreOffice' | 'Microsoft Office';
+  lockFile: string;
+  user?: string;
+  host?: string;
+  since?: string;
+}
 
 /** One entry of a LibreOffice lock file: fields separated by ',', ended by ';', with '\' escaping ',' ';' '\'. */
 function libreOfficeFields(text: string): string[] {
@@ -358,5 +374,7 @@ export function assertNotOpenElsewhere(workbook: string): void {
   const o = openElsewhere(workbook);
   if (!o) return;
   const who = [o.user && ` by ${o.user}`, o.host && ` on ${o.host}`, o.since && ` since ${o.since}`].filter(Boolean).join('');
-  throw new WorkbookInUse(`${basename(workbook)} is open in ${o.program}${who} (lock file ${o.lockFile}): close it first, or its next save overwrites what this command saves (if the program is no longer running, delete that lock file)`);
+  throw new WorkbookInUse(
+    `${basename(workbook)} is open in ${o.program}${who} (lock file ${o.lockFile}): close it first, or its next save overwrites what this command saves (if the program is no longer running, delete that lock file)`,
+  );
 }

@@ -50,7 +50,12 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   const L = text.L;
   const now = ctx.now ?? new Date();
   const pdf = new PDFDocument({
-    ...pdfaOptions(), size: 'A4', margin: 0, bufferPages: true, displayTitle: true, lang: text.lang,
+    ...pdfaOptions(),
+    size: 'A4',
+    margin: 0,
+    bufferPages: true,
+    displayTitle: true,
+    lang: text.lang,
     info: { Title: withoutControls(`${L[inv.type]} ${text.fields.number}`), Author: withoutControls(text.fields.sellerName), CreationDate: now },
   });
   useFonts(pdf);
@@ -71,13 +76,25 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
       // Not a PNG or JPEG pdfkit can read: the invoice goes out without the logo rather than not at all.
     }
   }
-  pdf.font(FONT.bold).fontSize(12).text(x.fields.sellerName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
-  pdf.font(FONT.regular).fontSize(8.5).text(x.sellerLines.join('\n'), { width: RIGHT - 110 * MM, align: 'right' });
+  pdf
+    .font(FONT.bold)
+    .fontSize(12)
+    .text(x.fields.sellerName, 110 * MM, 15 * MM, { width: RIGHT - 110 * MM, align: 'right' });
+  pdf
+    .font(FONT.regular)
+    .fontSize(8.5)
+    .text(x.sellerLines.join('\n'), { width: RIGHT - 110 * MM, align: 'right' });
 
   // DIN 5008 form B address window: 20 mm from the left, 45 mm from the top, 85 × 45 mm.
-  pdf.fontSize(7).fillColor('#444').text(x.senderLine, LEFT, 50 * MM, { width: 85 * MM, lineBreak: false });
+  pdf
+    .fontSize(7)
+    .fillColor('#444')
+    .text(x.senderLine, LEFT, 50 * MM, { width: 85 * MM, lineBreak: false });
   // The window ends 90 mm from the top: a longer recipient is cut there with "…" rather than print over the invoice data.
-  pdf.fillColor('black').fontSize(10).text(x.recipientLines.join('\n'), LEFT, 55 * MM, { width: 85 * MM, height: 35 * MM, ellipsis: true });
+  pdf
+    .fillColor('black')
+    .fontSize(10)
+    .text(x.recipientLines.join('\n'), LEFT, 55 * MM, { width: 85 * MM, height: 35 * MM, ellipsis: true });
 
   // Invoice data, right of the window.
   let y = 50 * MM;
@@ -104,7 +121,11 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
       pdf.text(h, left + 1 + (i === 3 ? PAD : 0), at, { width: COLS[i] - 2 - (i === 3 ? PAD : 0), align: i >= 2 && i !== 3 ? 'right' : 'left' });
       left += COLS[i];
     });
-    pdf.moveTo(LEFT, at + 4.5 * MM).lineTo(RIGHT, at + 4.5 * MM).lineWidth(0.6).stroke();
+    pdf
+      .moveTo(LEFT, at + 4.5 * MM)
+      .lineTo(RIGHT, at + 4.5 * MM)
+      .lineWidth(0.6)
+      .stroke();
     return at + 6 * MM;
   };
   const newPage = () => {
@@ -127,7 +148,13 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
     cells.forEach((c, i) => {
       const limit = i === 1 ? { height: maxDescHeight, ellipsis: true } : {};
       pdf.text(c, left + 1 + (i === 3 ? PAD : 0), y, { width: COLS[i] - 2 - (i === 3 ? PAD : 0), align: i >= 2 && i !== 3 ? 'right' : 'left', ...limit });
-      if (i === 1 && l.period) pdf.fontSize(7).fillColor('#555').text(l.period, left + 1, pdf.y + 0.3 * MM, { width: COLS[i] - 2 }).fontSize(8.5).fillColor('black');
+      if (i === 1 && l.period)
+        pdf
+          .fontSize(7)
+          .fillColor('#555')
+          .text(l.period, left + 1, pdf.y + 0.3 * MM, { width: COLS[i] - 2 })
+          .fontSize(8.5)
+          .fillColor('black');
       left += COLS[i];
     });
     y += rowHeight;
@@ -147,7 +174,10 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   // Exemption and reverse-charge notes, then how to pay.
   for (const text of [x.notes, x.payment]) {
     if (!text) continue;
-    const h = pdf.font(FONT.regular).fontSize(8.5).heightOfString(text, { width: RIGHT - LEFT });
+    const h = pdf
+      .font(FONT.regular)
+      .fontSize(8.5)
+      .heightOfString(text, { width: RIGHT - LEFT });
     if (y + h + 4 * MM > BOTTOM) y = newPage();
     y += 3 * MM;
     pdf.text(text, LEFT, y, { width: RIGHT - LEFT });
@@ -159,11 +189,22 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   for (let i = 0; i < range.count; i++) {
     pdf.switchToPage(range.start + i);
     if (ctx.draft) {
-      pdf.save().rotate(-40, { origin: [105 * MM, 150 * MM] }).font(FONT.bold).fontSize(90).fillColor('#cc0000').opacity(0.12)
-        .text(L.draft, 0, 135 * MM, { width: 210 * MM, align: 'center', lineBreak: false }).restore();
+      pdf
+        .save()
+        .rotate(-40, { origin: [105 * MM, 150 * MM] })
+        .font(FONT.bold)
+        .fontSize(90)
+        .fillColor('#cc0000')
+        .opacity(0.12)
+        .text(L.draft, 0, 135 * MM, { width: 210 * MM, align: 'center', lineBreak: false })
+        .restore();
       pdf.opacity(1).fillColor('black');
     }
-    pdf.font(FONT.regular).fontSize(7).fillColor('#555').text(x.footer, LEFT, 297 * MM - 18 * MM, { width: RIGHT - LEFT, align: 'center', lineBreak: false });
+    pdf
+      .font(FONT.regular)
+      .fontSize(7)
+      .fillColor('#555')
+      .text(x.footer, LEFT, 297 * MM - 18 * MM, { width: RIGHT - LEFT, align: 'center', lineBreak: false });
     pdf.text(`${L.page} ${i + 1} ${L.of} ${range.count}`, LEFT, 297 * MM - 13 * MM, { width: RIGHT - LEFT, align: 'right', lineBreak: false });
     pdf.fillColor('black');
   }

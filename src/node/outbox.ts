@@ -117,17 +117,23 @@ export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendRe
     try {
       if (!inv.pdfUrl || !existsSync(inv.pdfUrl)) throw new Error('its PDF is missing');
       const m = invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, contacts.get(inv.accountId) ?? [], where(inv));
-      if (!m.from.address) throw new BillingError(`Settings${where(inv).settings ? ` row ${where(inv).settings}` : ''} (${inv.tenantId}), column Email is empty: invoice emails are sent from this address`);
+      if (!m.from.address)
+        throw new BillingError(`Settings${where(inv).settings ? ` row ${where(inv).settings}` : ''} (${inv.tenantId}), column Email is empty: invoice emails are sent from this address`);
       ready.push({ inv, m });
     } catch (e) {
       fail(inv, (e as Error).message);
     }
   }
 
-  const smtp = o.smtp && nodemailer.createTransport({
-    host: o.smtp.host, port: o.smtp.port, secure: !!o.smtp.secure, ignoreTLS: !o.smtp.secure && o.smtp.host === '127.0.0.1',
-    auth: o.smtp.user ? { user: o.smtp.user, pass: o.smtp.pass ?? '' } : undefined,
-  });
+  const smtp =
+    o.smtp &&
+    nodemailer.createTransport({
+      host: o.smtp.host,
+      port: o.smtp.port,
+      secure: !!o.smtp.secure,
+      ignoreTLS: !o.smtp.secure && o.smtp.host === '127.0.0.1',
+      auth: o.smtp.user ? { user: o.smtp.user, pass: o.smtp.pass ?? '' } : undefined,
+    });
   // A server that cannot be reached or refuses the login fails every mail before any is handed over.
   let stop: string | undefined;
   if (smtp && ready.length) {
@@ -201,9 +207,16 @@ async function deliver(inv: Invoice, m: InvoiceMail, outbox: string, eml: nodema
   // Addresses as objects: nodemailer takes them as they are (each one checked by invoiceMail), never parses a list out of one.
   const one = (address: string) => ({ name: '', address });
   const message = {
-    from: { name: m.from.name, address: m.from.address! }, ...(m.replyTo ? { replyTo: one(m.replyTo) } : {}),
-    to: m.to.map(one), cc: m.cc.map(one), bcc: m.bcc.map(one), subject: m.subject, text: m.text, html: m.html,
-    messageId: messageIdOf(inv), date,
+    from: { name: m.from.name, address: m.from.address! },
+    ...(m.replyTo ? { replyTo: one(m.replyTo) } : {}),
+    to: m.to.map(one),
+    cc: m.cc.map(one),
+    bcc: m.bcc.map(one),
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    messageId: messageIdOf(inv),
+    date,
     attachments: [
       { filename: basename(inv.pdfUrl!), content: pdf, contentType: 'application/pdf' },
       ...(!hybrid && inv.xmlUrl && existsSync(inv.xmlUrl) ? [{ filename: basename(inv.xmlUrl), content: readFileSync(inv.xmlUrl), contentType: 'application/xml' }] : []),
@@ -303,13 +316,21 @@ function emlField(path: string, name: string): string | undefined {
   const text = buf.subarray(0, n).toString('utf8');
   const end = text.search(/\r?\n\r?\n/);
   const head = (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
-  return head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+  return head
+    .split(/\r?\n/)
+    .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+    ?.slice(name.length + 1)
+    .trim();
 }
 
 /** Recipients ("to, cc:…, bcc:…") and date of an outbox .eml, read from its header. */
 function emlSummary(path: string): { to: string[]; recipients: string; date?: string } {
   const field = (name: string) => emlField(path, name);
-  const list = (name: string) => (field(name) ?? '').split(',').map((a) => (/<([^>]*)>/.exec(a)?.[1] ?? a).trim()).filter(Boolean);
+  const list = (name: string) =>
+    (field(name) ?? '')
+      .split(',')
+      .map((a) => (/<([^>]*)>/.exec(a)?.[1] ?? a).trim())
+      .filter(Boolean);
   const to = list('To');
   const date = field('Date') && new Date(field('Date')!);
   return {

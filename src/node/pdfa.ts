@@ -49,7 +49,10 @@ export function useFonts(pdf: PDFKit.PDFDocument): void {
     parsed = { EmbeddedFont: regular.constructor, regular: regular.font, bold: bold.font };
     return;
   }
-  for (const [key, font] of [[FONT.regular, parsed.regular], [FONT.bold, parsed.bold]] as const) {
+  for (const [key, font] of [
+    [FONT.regular, parsed.regular],
+    [FONT.bold, parsed.bold],
+  ] as const) {
     const f = new parsed.EmbeddedFont(pdf, font, `F${++doc._fontCount}`);
     doc._fontFamilies[key] = f;
     doc._fontFamilies[f.name] = f;
@@ -123,8 +126,10 @@ export const isFacturXPdf = (pdf: Uint8Array) => pdfAttachments(pdf).some((a) =>
 const FX_NS = 'urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#';
 
 function fxProperty(name: string, description: string): string {
-  return `<rdf:li rdf:parseType="Resource"><pdfaProperty:name>${name}</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType>` +
-    `<pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>${description}</pdfaProperty:description></rdf:li>`;
+  return (
+    `<rdf:li rdf:parseType="Resource"><pdfaProperty:name>${name}</pdfaProperty:name><pdfaProperty:valueType>Text</pdfaProperty:valueType>` +
+    `<pdfaProperty:category>external</pdfaProperty:category><pdfaProperty:description>${description}</pdfaProperty:description></rdf:li>`
+  );
 }
 
 /**
@@ -135,20 +140,25 @@ function fxProperty(name: string, description: string): string {
  */
 export function embedFacturX(pdf: PDFKit.PDFDocument, xml: string, at: Date): void {
   pdf.file(Buffer.from(xml, 'utf8'), {
-    name: FACTURX_FILE, type: 'text/xml', relationship: 'Alternative', description: 'Factur-X / ZUGFeRD invoice (EN 16931)', creationDate: at, modifiedDate: at,
+    name: FACTURX_FILE,
+    type: 'text/xml',
+    relationship: 'Alternative',
+    description: 'Factur-X / ZUGFeRD invoice (EN 16931)',
+    creationDate: at,
+    modifiedDate: at,
   } as PDFKit.Mixins.PDFAttachmentOptions & { relationship: string });
   const doc = pdf as unknown as { appendXML(xml: string): void };
   doc.appendXML(
     `<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">` +
-    `<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">` +
-    `<pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema><pdfaSchema:namespaceURI>${FX_NS}</pdfaSchema:namespaceURI><pdfaSchema:prefix>fx</pdfaSchema:prefix>` +
-    `<pdfaSchema:property><rdf:Seq>` +
-    fxProperty('DocumentFileName', 'The name of the embedded XML document') +
-    fxProperty('DocumentType', 'The type of the hybrid document in capital letters, e.g. INVOICE or ORDER') +
-    fxProperty('Version', 'The actual version of the standard applying to the embedded XML document') +
-    fxProperty('ConformanceLevel', 'The conformance level of the embedded XML document') +
-    `</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>\n` +
-    `<rdf:Description rdf:about="" xmlns:fx="${FX_NS}"><fx:DocumentType>INVOICE</fx:DocumentType><fx:DocumentFileName>${FACTURX_FILE}</fx:DocumentFileName>` +
-    `<fx:Version>1.0</fx:Version><fx:ConformanceLevel>EN 16931</fx:ConformanceLevel></rdf:Description>`,
+      `<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">` +
+      `<pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema><pdfaSchema:namespaceURI>${FX_NS}</pdfaSchema:namespaceURI><pdfaSchema:prefix>fx</pdfaSchema:prefix>` +
+      `<pdfaSchema:property><rdf:Seq>` +
+      fxProperty('DocumentFileName', 'The name of the embedded XML document') +
+      fxProperty('DocumentType', 'The type of the hybrid document in capital letters, e.g. INVOICE or ORDER') +
+      fxProperty('Version', 'The actual version of the standard applying to the embedded XML document') +
+      fxProperty('ConformanceLevel', 'The conformance level of the embedded XML document') +
+      `</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>\n` +
+      `<rdf:Description rdf:about="" xmlns:fx="${FX_NS}"><fx:DocumentType>INVOICE</fx:DocumentType><fx:DocumentFileName>${FACTURX_FILE}</fx:DocumentFileName>` +
+      `<fx:Version>1.0</fx:Version><fx:ConformanceLevel>EN 16931</fx:ConformanceLevel></rdf:Description>`,
   );
 }

@@ -6,8 +6,13 @@ import { xmlOfFile, type IncomingFile } from '../app/receive';
 import { NotAnInvoice, checkRulesDir, validateReceived } from './einvoiceRules';
 
 const RULE_SET_NAMES: Record<string, string> = {
-  'xsd-ubl-invoice': 'UBL 2.1 schema', 'xsd-ubl-creditnote': 'UBL 2.1 schema', 'xsd-cii': 'CII D16B schema',
-  'en16931-ubl': 'EN 16931', 'en16931-cii': 'EN 16931', 'xrechnung-ubl': 'XRechnung', 'xrechnung-cii': 'XRechnung',
+  'xsd-ubl-invoice': 'UBL 2.1 schema',
+  'xsd-ubl-creditnote': 'UBL 2.1 schema',
+  'xsd-cii': 'CII D16B schema',
+  'en16931-ubl': 'EN 16931',
+  'en16931-cii': 'EN 16931',
+  'xrechnung-ubl': 'XRechnung',
+  'xrechnung-cii': 'XRechnung',
 };
 
 /**

@@ -39,8 +39,17 @@ function unreadable(path: string, what: string): Error {
 // ---------------------------------------------------------------------------------------------
 // The package: zip parts and relationships, read before exceljs sees the file.
 
-interface Rel { id: string; type: string; target: string; external: boolean }
-interface SheetEntry { name: string; kind: string; part?: string }
+interface Rel {
+  id: string;
+  type: string;
+  target: string;
+  external: boolean;
+}
+interface SheetEntry {
+  name: string;
+  kind: string;
+  part?: string;
+}
 
 function attr(tag: string, name: string): string | undefined {
   const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
@@ -49,8 +58,8 @@ function attr(tag: string, name: string): string | undefined {
 
 function unescapeXml(s: string): string {
   return s.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
-    e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : e === 'amp' ? '&'
-      : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))));
+    e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : e === 'amp' ? '&' : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))),
+  );
 }
 
 const relsPartOf = (part: string) => posix.join(posix.dirname(part), '_rels', `${posix.basename(part)}.rels`);
@@ -60,7 +69,10 @@ class Package {
   private readonly names = new Map<string, string>();
   private readonly parts: Unzipped;
 
-  constructor(private readonly bytes: Uint8Array, private readonly path: string) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly path: string,
+  ) {
     // Only the small parts that describe the package are decompressed here.
     const wanted = /^(\[content_types\]\.xml|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels|xl\/(worksheets|chartsheets|drawings)\/_rels\/[^/]+\.rels|xl\/drawings\/[^/]+\.xml)$/;
     try {
@@ -121,8 +133,12 @@ class Package {
 
 /** What saving through exceljs would drop, by kind of relationship of a sheet. */
 const CANNOT_KEEP: Record<string, string> = {
-  pivotTable: 'a pivot table', slicer: 'a slicer', timeline: 'a timeline', ctrlProp: 'a form control',
-  oleObject: 'an embedded object', package: 'an embedded object',
+  pivotTable: 'a pivot table',
+  slicer: 'a slicer',
+  timeline: 'a timeline',
+  ctrlProp: 'a form control',
+  oleObject: 'an embedded object',
+  package: 'an embedded object',
 };
 
 interface Inspection {
@@ -230,7 +246,13 @@ function cellValue(v: ExcelJS.CellValue): Cell {
 /** A formula cell without a cached result (the file was written by a program that does not calculate). */
 const uncalculated = (formula: string) => `=${formula} (formula without a computed value: open and save the file in a spreadsheet program)`;
 
-interface Uncalculated { table: TableName; row: number; col: number; address: string; formula: string }
+interface Uncalculated {
+  table: TableName;
+  row: number;
+  col: number;
+  address: string;
+  formula: string;
+}
 
 function readSheet(name: TableName, ws: ExcelJS.Worksheet, pending: Uncalculated[]): { headers: Cell[]; rows: Cell[][] } {
   const width = ws.actualColumnCount > 0 ? ws.columnCount : 0;
@@ -279,7 +301,13 @@ function resolveUncalculated(bytes: Uint8Array, sheets: SheetEntry[], tables: Me
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-interface Where { path: string; sheet: string; row: number; col: number; header: Cell }
+interface Where {
+  path: string;
+  sheet: string;
+  row: number;
+  col: number;
+  header: Cell;
+}
 
 /** A value as it goes into the file: ISO dates in date columns become real dates. */
 function fileValue(v: Cell, col: ColumnDef | undefined, where?: Where): ExcelJS.CellValue {
@@ -298,7 +326,6 @@ function columnLetter(index: number): string {
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
 }
-
 
 function noteText(cell: ExcelJS.Cell): string | undefined {
   const note = cell.note as string | { texts?: { text: string }[] } | undefined;
@@ -352,7 +379,9 @@ export async function openWorkbook(path: string): Promise<XlsxWorkbook> {
     ? `this workbook has ${objects.join(', ')}, which the billing CLI cannot keep; saving would delete ${objects.length > 1 ? 'them' : 'it'}, so nothing was saved. Keep charts and the like in another workbook, or bill in Google Sheets with the add-on`
     : undefined;
   return {
-    path, tables, readOnly,
+    path,
+    tables,
+    readOnly,
     async save() {
       const changed = [...new Set(tables.calls.filter((c) => c.op === 'apply').map((c) => c.table as TableName))];
       if (!changed.length) return;
@@ -442,8 +471,12 @@ export async function createWorkbook(path: string, rows: Partial<Record<TableNam
       if (col.values?.length && !def.engineOwned) {
         // One range rule per column (not one per cell): small files, fast saves.
         (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${letter}2:${letter}${VALIDATED_ROWS}`, {
-          type: 'list', allowBlank: !col.required, formulae: [`"${col.values.join(',')}"`],
-          showErrorMessage: true, errorTitle: col.header, error: `Choose one of: ${col.values.join(', ')}`,
+          type: 'list',
+          allowBlank: !col.required,
+          formulae: [`"${col.values.join(',')}"`],
+          showErrorMessage: true,
+          errorTitle: col.header,
+          error: `Choose one of: ${col.values.join(', ')}`,
         });
       }
       if (col.type === 'date') ws.getColumn(i + 1).numFmt = DATE_FORMAT;

@@ -150,7 +150,10 @@ const inv = (p: P, id: string) => {
 const links = (p: P) => table(p, 'Invoices').map((r) => [r['Invoice ID'], r['Number'], r['Doc URL'], r['PDF URL']]);
 /** [Invoice ID, Delivery, Sent To] of every invoice row. */
 const deliveries = (p: P) => table(p, 'Invoices').map((r) => [r['Invoice ID'], r['Delivery'], r['Sent To']]);
-const sendLog = (p: P) => table(p, 'Log').filter((l) => String(l['Action']).startsWith('send')).map((l) => [l['Action'], l['Invoice ID'], l['Number'], l['Details']]);
+const sendLog = (p: P) =>
+  table(p, 'Log')
+    .filter((l) => String(l['Action']).startsWith('send'))
+    .map((l) => [l['Action'], l['Invoice ID'], l['Number'], l['Details']]);
 const DOC = (n: number) => `https://docs.google.com/document/d/DOC${n}/edit`;
 const PDF = (n: number) => `https://drive.google.com/file/d/PDF${n}/view`;
 /** A user edits a cell of an invoice row. */
@@ -173,7 +176,9 @@ describe('renderDocuments', () => {
         { invoiceId: 'I-000001', number: 'INV-2026-00001', docUrl: DOC(1), pdfUrl: PDF(1) },
         { invoiceId: 'I-000002', number: 'INV-2026-00002', docUrl: DOC(2), pdfUrl: PDF(2) },
       ],
-      failed: [], remaining: 0, quotaExhausted: false,
+      failed: [],
+      remaining: 0,
+      quotaExhausted: false,
     });
     // File name "<number>_<invoice date>", the date for the <yyyy>/<mm> folder, the tenant, the words of the invoice.
     expect(docs.renders.map((d) => [d.name, d.date, d.tenantId, d.title])).toEqual([
@@ -240,7 +245,9 @@ describe('renderDocuments', () => {
     const r = renderDocuments(p, docs);
     expect(r).toEqual({
       rendered: [{ invoiceId: 'I-000001', number: 'INV-2026-00001', docUrl: DOC(1), pdfUrl: PDF(1) }],
-      failed: [], remaining: 2, quotaExhausted: true,
+      failed: [],
+      remaining: 2,
+      quotaExhausted: true,
     });
     expect(links(p)).toEqual([
       ['I-000001', 'INV-2026-00001', DOC(1), PDF(1)],
@@ -293,7 +300,11 @@ describe('previewDraft', () => {
     expect(text.fields.payable).toBe('119,00 EUR');
     expect(docs.renders).toEqual([]);
     expect(snapshot(p)).toBe(before);
-    expect(table(p, 'Invoices').map((i) => [i['Status'], i['PDF URL'], i['Delivery']])).toEqual([['Draft', '', ''], ['Draft', '', ''], ['Draft', '', '']]);
+    expect(table(p, 'Invoices').map((i) => [i['Status'], i['PDF URL'], i['Delivery']])).toEqual([
+      ['Draft', '', ''],
+      ['Draft', '', ''],
+      ['Draft', '', ''],
+    ]);
   });
 
   it('anyone may preview, also where only billing admins may finalize', () => {
@@ -318,7 +329,11 @@ describe('sendInvoices', () => {
         { invoiceId: 'I-000002', number: 'INV-2026-00002', to: ['a2@example.com'] },
         { invoiceId: 'I-000003', number: 'INV-2026-00003', to: ['a3@example.com'] },
       ],
-      failed: [], uncertain: [], queued: 0, quotaLeft: 95, done: true,
+      failed: [],
+      uncertain: [],
+      queued: 0,
+      quotaLeft: 95,
+      done: true,
     });
     expect(docs.renders.map((d) => d.name)).toEqual(['INV-2026-00001_2026-11-30', 'INV-2026-00002_2026-11-30', 'INV-2026-00003_2026-11-30']);
     // The attachment is the invoice's own PDF as written to the ledger.
@@ -336,7 +351,11 @@ describe('sendInvoices', () => {
       ['send', 'I-000002', 'INV-2026-00002', 'email to a2@example.com'],
       ['send', 'I-000003', 'INV-2026-00003', 'email to a3@example.com'],
     ]);
-    expect(table(p, 'Log').filter((l) => l['Action'] === 'send').every((l) => l['User'] === 'tester@example.com' && l['Time'] === NOW)).toBe(true);
+    expect(
+      table(p, 'Log')
+        .filter((l) => l['Action'] === 'send')
+        .every((l) => l['User'] === 'tester@example.com' && l['Time'] === NOW),
+    ).toBe(true);
   });
 
   it('never mails an invoice twice: a second call sends nothing', () => {
@@ -364,11 +383,13 @@ describe('sendInvoices', () => {
   });
 
   it('with quota for 2 of 3 invoices: 2 sent, 1 queued; the next day the queue alone is sent', () => {
-    const p = setup({ Contacts: [
-      { contactId: 'K1', accountId: 'A1', email: 'a1@example.com', role: 'invoice' },
-      { contactId: 'K5', accountId: 'A2', email: 'a2@example.com', role: 'invoice' },
-      { contactId: 'K6', accountId: 'A3', email: 'a3@example.com', role: 'invoice' },
-    ] });
+    const p = setup({
+      Contacts: [
+        { contactId: 'K1', accountId: 'A1', email: 'a1@example.com', role: 'invoice' },
+        { contactId: 'K5', accountId: 'A2', email: 'a2@example.com', role: 'invoice' },
+        { contactId: 'K6', accountId: 'A3', email: 'a3@example.com', role: 'invoice' },
+      ],
+    });
     const docs = new FakeDocs();
     const mail = new FakeMail(2);
     const r = sendInvoices(p, docs, mail);
@@ -378,9 +399,17 @@ describe('sendInvoices', () => {
         { invoiceId: 'I-000001', number: 'INV-2026-00001', to: ['a1@example.com'] },
         { invoiceId: 'I-000002', number: 'INV-2026-00002', to: ['a2@example.com'] },
       ],
-      failed: [], uncertain: [], queued: 1, quotaLeft: 0, done: true,
+      failed: [],
+      uncertain: [],
+      queued: 1,
+      quotaLeft: 0,
+      done: true,
     });
-    expect(deliveries(p)).toEqual([['I-000001', 'sent', 'a1@example.com'], ['I-000002', 'sent', 'a2@example.com'], ['I-000003', 'queued', '']]);
+    expect(deliveries(p)).toEqual([
+      ['I-000001', 'sent', 'a1@example.com'],
+      ['I-000002', 'sent', 'a2@example.com'],
+      ['I-000003', 'queued', ''],
+    ]);
     expect(pendingDelivery(readDataset(p, ['Settings', 'Invoices']))).toEqual({ documents: 0, queued: 1 });
     // A call on the same day sends nothing and keeps the queue.
     const same = sendInvoices(p, docs, mail);
@@ -461,7 +490,11 @@ describe('sendInvoices', () => {
     expect(r.failed).toEqual([{ invoiceId: 'I-000002', number: 'INV-2026-00002', reason: 'Invalid email: a2@example.com' }]);
     expect(r.queued).toBe(0);
     expect(r.done).toBe(true);
-    expect(deliveries(p).map((d) => d.slice(0, 2))).toEqual([['I-000001', 'sent'], ['I-000002', 'failed'], ['I-000003', 'sent']]);
+    expect(deliveries(p).map((d) => d.slice(0, 2))).toEqual([
+      ['I-000001', 'sent'],
+      ['I-000002', 'failed'],
+      ['I-000003', 'sent'],
+    ]);
     expect(inv(p, 'I-000002')['Sent To']).toBe('');
     expect(sendLog(p)).toEqual([
       ['send', 'I-000001', 'INV-2026-00001', 'email to a1@example.com, cc:a1-cc@example.com, bcc:a1-bcc@example.com'],
@@ -549,7 +582,11 @@ describe('sendInvoices', () => {
     ]);
     expect(deliveries(p).map((d) => d[1])).toEqual(['failed', 'sent', 'failed']);
     // Unsendable ones are logged as they are found (before the sending starts), then each email.
-    expect(sendLog(p).map((l) => [l[0], l[1]])).toEqual([['send failed', 'I-000001'], ['send failed', 'I-000003'], ['send', 'I-000002']]);
+    expect(sendLog(p).map((l) => [l[0], l[1]])).toEqual([
+      ['send failed', 'I-000001'],
+      ['send failed', 'I-000003'],
+      ['send', 'I-000002'],
+    ]);
   });
 
   it('only the billing admins may send or make documents; nothing changes for others', () => {
@@ -568,7 +605,11 @@ describe('sendInvoices', () => {
     // The admin may (email compared without case).
     const admin: P = { ...base, enforceAdmins: true, user: () => 'Boss@Example.com' };
     expect(sendInvoices(admin, docs, mail).sent).toHaveLength(3);
-    expect(table(p, 'Log').filter((l) => l['Action'] === 'send').map((l) => l['User'])).toEqual(['Boss@Example.com', 'Boss@Example.com', 'Boss@Example.com']);
+    expect(
+      table(p, 'Log')
+        .filter((l) => l['Action'] === 'send')
+        .map((l) => l['User']),
+    ).toEqual(['Boss@Example.com', 'Boss@Example.com', 'Boss@Example.com']);
   });
 });
 

@@ -61,7 +61,11 @@ function rows(n: number): Rows {
 }
 
 /** How each call read Invoices: 'read' (whole) or 'readFrom' (from a mark). */
-const invoiceReads = (p: P, from: number) => p.tables.calls.slice(from).filter((c) => c.table === 'Invoices' && c.op !== 'apply').map((c) => c.op);
+const invoiceReads = (p: P, from: number) =>
+  p.tables.calls
+    .slice(from)
+    .filter((c) => c.table === 'Invoices' && c.op !== 'apply')
+    .map((c) => c.op);
 const col = (p: P, h: string) => table(p, 'Invoices').map((r) => r[h]);
 
 describe('delivery marks', () => {
@@ -87,7 +91,11 @@ describe('delivery marks', () => {
     expect(r.failed).toEqual([]);
     expect(r.rendered.map((x) => x.invoiceId)).toEqual(['I-000003', 'I-000004', 'I-000005', 'I-000006']);
     // Which invoice (if any) is still without a PDF.
-    expect(table(p, 'Invoices').filter((r) => !r['PDF URL']).map((r) => r['Invoice ID'])).toEqual([]);
+    expect(
+      table(p, 'Invoices')
+        .filter((r) => !r['PDF URL'])
+        .map((r) => r['Invoice ID']),
+    ).toEqual([]);
   });
 
   it('what a Send leaves queued above the documents mark is mailed by the queue (trigger) later', () => {
@@ -150,7 +158,11 @@ describe('delivery marks', () => {
     expect(invoiceReads(p, at)).toEqual(['readFrom']);
     expect(r.rendered.map((x) => x.invoiceId)).toEqual(['I-000003']);
     // Which invoice (if any) is still without a PDF.
-    expect(table(p, 'Invoices').filter((r) => !r['PDF URL']).map((r) => r['Invoice ID'])).toEqual([]);
+    expect(
+      table(p, 'Invoices')
+        .filter((r) => !r['PDF URL'])
+        .map((r) => r['Invoice ID']),
+    ).toEqual([]);
   });
 
   it('invoices a crash left "sending" stay below the mail mark: every later Send reports them uncertain', () => {

@@ -8,8 +8,11 @@ import { einvoiceDir } from '../support/einvoiceValidation';
 import { demoLedger, xmlOf } from '../support/einvoiceCases';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 
-const examples = (syntax: 'ubl' | 'cii') => readdirSync(join(einvoiceDir(), 'examples', syntax)).filter((f) => f.endsWith('.xml')).sort()
-  .map((f) => ({ name: f, xml: readFileSync(join(einvoiceDir(), 'examples', syntax, f), 'utf8') }));
+const examples = (syntax: 'ubl' | 'cii') =>
+  readdirSync(join(einvoiceDir(), 'examples', syntax))
+    .filter((f) => f.endsWith('.xml'))
+    .sort()
+    .map((f) => ({ name: f, xml: readFileSync(join(einvoiceDir(), 'examples', syntax, f), 'utf8') }));
 
 describe('receiving e-invoices', () => {
   it('reads official UBL and CII examples and our own XRechnung into Received and ReceivedLines', () => {
@@ -25,7 +28,14 @@ describe('receiving e-invoices', () => {
     const rows = table(p, 'Received');
     expect(rows).toHaveLength(7);
     const mine = rows[6];
-    expect([mine.Number, mine.Supplier, mine.Currency, mine.Payable, mine.Validation, mine.Syntax]).toEqual([ours.number, 'Nordlicht Software GmbH', ours.currency, Number(ours.payable.toFixed(2)), 'valid', 'CII XRechnung']);
+    expect([mine.Number, mine.Supplier, mine.Currency, mine.Payable, mine.Validation, mine.Syntax]).toEqual([
+      ours.number,
+      'Nordlicht Software GmbH',
+      ours.currency,
+      Number(ours.payable.toFixed(2)),
+      'valid',
+      'CII XRechnung',
+    ]);
     const lines = table(p, 'ReceivedLines').filter((l) => l['Received ID'] === 'RCV-000007');
     expect(lines.map((l) => l.Net)).toEqual((ds.linesByInvoice.get(ours.invoiceId) ?? []).map((l) => Number(l.record.net.toFixed(2))));
   });
@@ -59,7 +69,10 @@ describe('receiving e-invoices', () => {
       { name: 'plain.pdf', bytes: new Uint8Array(plain) },
       { name: 'notes.xml', bytes: new Uint8Array(Buffer.from('<notes>see %PDF-1.7</notes>')) },
     ]);
-    expect(r.received.map((x) => [x.file, x.status, x.checked])).toEqual([['bom.xml', 'valid', 'totals (BR-CO-10..16)'], ['hybrid.pdf', 'valid', 'totals (BR-CO-10..16)']]);
+    expect(r.received.map((x) => [x.file, x.status, x.checked])).toEqual([
+      ['bom.xml', 'valid', 'totals (BR-CO-10..16)'],
+      ['hybrid.pdf', 'valid', 'totals (BR-CO-10..16)'],
+    ]);
     expect(r.failed).toEqual([
       { file: 'plain.pdf', reason: expect.stringContaining('no embedded e-invoice') },
       { file: 'notes.xml', reason: expect.stringMatching(/^not an e-invoice: root element <notes>/) }, // XML, though "%PDF-" is in it

@@ -7,10 +7,11 @@ import { join, relative } from 'node:path';
 import ts from 'typescript';
 
 const root = join(__dirname, '../..');
-const files = (dir: string): string[] => readdirSync(join(root, dir)).flatMap((f) => {
-  const p = join(dir, f);
-  return statSync(join(root, p)).isDirectory() ? files(p) : /\.ts$/.test(f) ? [p] : [];
-});
+const files = (dir: string): string[] =>
+  readdirSync(join(root, dir)).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(join(root, p)).isDirectory() ? files(p) : /\.ts$/.test(f) ? [p] : [];
+  });
 
 /** Libraries core and app may use: pure JavaScript that runs in Apps Script's V8. */
 const PURE = ['decimal.js', 'fast-xml-parser', 'fflate', 'ibantools'];
@@ -40,7 +41,7 @@ describe('layers', () => {
   });
 
   it('the check finds a Node module or a host in core, a host in app, and one host in the other', () => {
-    expect(layerViolations('src/core/money.ts', "import { readFileSync } from 'node:fs';")).toEqual(["src/core/money.ts: node:fs"]);
+    expect(layerViolations('src/core/money.ts', "import { readFileSync } from 'node:fs';")).toEqual(['src/core/money.ts: node:fs']);
     expect(layerViolations('src/core/money.ts', "import { x } from '../app/workbook';")).toEqual(['src/core/money.ts: ../app/workbook']);
     expect(layerViolations('src/app/delivery.ts', "import { SheetTables } from '../gas/sheetTables';")).toEqual(['src/app/delivery.ts: ../gas/sheetTables']);
     expect(layerViolations('src/gas/main.ts', "import { outbox } from '../node/outbox';")).toEqual(['src/gas/main.ts: ../node/outbox']);
@@ -55,7 +56,10 @@ describe('layers', () => {
       const host = ts.createCompilerHost(config.options);
       const read = host.readFile;
       host.readFile = (f) => (f === file ? code : read(f));
-      host.fileExists = ((exists) => (f: string) => f === file || exists(f))(host.fileExists);
+      host.fileExists = (
+        (exists) => (f: string) =>
+          f === file || exists(f)
+      )(host.fileExists);
       const program = ts.createProgram([file], config.options, host);
       return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     };

@@ -26,8 +26,15 @@ function message(v: Cell, c: ColumnDef, ctx: ParseContext = en): string {
 
 describe('isBlank', () => {
   it.each<[Cell, boolean]>([
-    [null, true], [undefined, true], ['', true], ['  \t', true],
-    [0, false], [false, false], ['0', false], [' x ', false], [new Date(0), false],
+    [null, true],
+    [undefined, true],
+    ['', true],
+    ['  \t', true],
+    [0, false],
+    [false, false],
+    ['0', false],
+    [' x ', false],
+    [new Date(0), false],
   ])('%p → %p', (v, want) => expect(isBlank(v)).toBe(want));
 });
 
@@ -90,7 +97,7 @@ describe('parseDecimal', () => {
     expect(num('€ 12,50', 'de')).toBe('12.5');
     expect(num('12,50 €', 'de')).toBe('12.5');
     expect(num('$1,234.56', 'en')).toBe('1234.56');
-    expect(num('CHF 1\'234.50', 'en')).toBe('1234.5');
+    expect(num("CHF 1'234.50", 'en')).toBe('1234.5');
     expect(num('1\u00a0234,50\u00a0EUR', 'de')).toBe('1234.5');
     expect(num('1\u202f234.5 USD', 'en')).toBe('1234.5');
     expect(num('£-3', 'en')).toBe('-3');
@@ -98,12 +105,10 @@ describe('parseDecimal', () => {
     expect(num('(€ 5)', 'de')).toBe('-5');
   });
 
-  it.each(['', ' ', 'abc', '-', '+', '.', '12a', '1.2.3', '1,2,3', '1e5', '--5', '5-', '1,23,456.00', '()'])(
-    'rejects %p', (s) => {
-      expect(parseDecimal(s, 'en')).toBeUndefined();
-      expect(parseDecimal(s, 'de')).toBeUndefined();
-    },
-  );
+  it.each(['', ' ', 'abc', '-', '+', '.', '12a', '1.2.3', '1,2,3', '1e5', '--5', '5-', '1,23,456.00', '()'])('rejects %p', (s) => {
+    expect(parseDecimal(s, 'en')).toBeUndefined();
+    expect(parseDecimal(s, 'de')).toBeUndefined();
+  });
 
   it('rejects text that mixes both separators the wrong way round for the locale', () => {
     expect(parseDecimal('1.234,50', 'en')).toBeUndefined();
@@ -189,7 +194,13 @@ describe('parseCell: dates', () => {
 
   it('uses the host dateOf for Date objects when given', () => {
     const seen: Date[] = [];
-    const ctx: ParseContext = { locale: 'en', dateOf: (d) => { seen.push(d); return '2030-01-02'; } };
+    const ctx: ParseContext = {
+      locale: 'en',
+      dateOf: (d) => {
+        seen.push(d);
+        return '2030-01-02';
+      },
+    };
     const d = new Date(Date.UTC(2026, 0, 1));
     expect(date(d, ctx)).toBe('2030-01-02');
     expect(seen).toEqual([d]);
@@ -231,11 +242,9 @@ describe('parseCell: dates', () => {
     expect(toSerial('2025-12-31')).toBe(46022);
   });
 
-  it.each<Cell>(['2026-02-30', '2026-13-01', '2026-00-10', '31.02.2026', '29.02.2027', '32/01/2026', '13/13/2026', '2026/01/01', 'tomorrow', '31.12.26', 0, -5, 3e6, true])(
-    'rejects %p', (v) => {
-      expect(message(v, col('date'))).toBe(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
-    },
-  );
+  it.each<Cell>(['2026-02-30', '2026-13-01', '2026-00-10', '31.02.2026', '29.02.2027', '32/01/2026', '13/13/2026', '2026/01/01', 'tomorrow', '31.12.26', 0, -5, 3e6, true])('rejects %p', (v) => {
+    expect(message(v, col('date'))).toBe(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
+  });
 
   it('accepts Feb 29 only in leap years', () => {
     expect(date('2028-02-29')).toBe('2028-02-29');
@@ -292,9 +301,25 @@ describe('parseCell: enum', () => {
 describe('parseCell: boolean', () => {
   const b = col('boolean');
   it.each<[Cell, boolean]>([
-    [true, true], [false, false], ['TRUE', true], ['false', false], ['Ja', true], ['nein', false], ['yes', true],
-    ['No', false], ['x', true], ['1', true], ['0', false], [1, true], [0, false], ['WAHR', true], ['FALSCH', false],
-    ['oui', true], ['non', false], [' y ', true], ['N', false],
+    [true, true],
+    [false, false],
+    ['TRUE', true],
+    ['false', false],
+    ['Ja', true],
+    ['nein', false],
+    ['yes', true],
+    ['No', false],
+    ['x', true],
+    ['1', true],
+    ['0', false],
+    [1, true],
+    [0, false],
+    ['WAHR', true],
+    ['FALSCH', false],
+    ['oui', true],
+    ['non', false],
+    [' y ', true],
+    ['N', false],
   ])('%p → %p', (v, want) => expect(value(v, b)).toBe(want));
 
   it('rejects anything else', () => {

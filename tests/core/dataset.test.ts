@@ -9,8 +9,14 @@ function raw(rows: Rows): RawWorkbook {
   return out;
 }
 
-const tx = (id: string, sub: string, prod: string, extra: Record<string, string | number> = {}) =>
-  ({ transactionId: id, subscriptionId: sub, productId: prod, date: '2026-11-10', quantity: 3, ...extra });
+const tx = (id: string, sub: string, prod: string, extra: Record<string, string | number> = {}) => ({
+  transactionId: id,
+  subscriptionId: sub,
+  productId: prod,
+  date: '2026-11-10',
+  quantity: 3,
+  ...extra,
+});
 
 const base: Rows = {
   Accounts: [account('A1'), account('A2', { country: 'AT', vatId: 'ATU1' })],
@@ -31,7 +37,10 @@ describe('loadDataset', () => {
     expect([...ds.products.keys()]).toEqual(['P1', 'P2']);
     expect(ds.products.get('P2')!.price.toFixed(2)).toBe('9.50');
     expect(ds.subscriptions.map((s) => s.record.subscriptionId)).toEqual(['S1', 'S2']);
-    expect([...ds.itemsBySubscription.entries()].map(([k, v]) => [k, v.map((r) => r.record.itemId)])).toEqual([['S1', ['I1', 'I2']], ['S2', ['I3']]]);
+    expect([...ds.itemsBySubscription.entries()].map(([k, v]) => [k, v.map((r) => r.record.itemId)])).toEqual([
+      ['S1', ['I1', 'I2']],
+      ['S2', ['I3']],
+    ]);
     expect([...ds.transactionsBySubscription.keys()]).toEqual(['S1', 'S2']);
     expect(ds.taxRules.map((r) => r.ruleId)).toEqual(TAX_RULES.map((r) => r.ruleId));
     expect(ds.taxRules[0].rate.toString()).toBe('19');
@@ -41,9 +50,7 @@ describe('loadDataset', () => {
 
   it('an item pointing to an unknown subscription is an error with sheet, row, column and value, and is left out', () => {
     const ds = loadDataset(raw({ ...base, Items: [item('I1', 'S1', 'P1'), item('I9', 'S9', 'P1')] }));
-    expect(ds.errors).toEqual([
-      { sheet: 'Items', row: 3, column: 'Subscription ID', value: 'S9', message: 'subscription "S9" does not exist (or its row has errors)' },
-    ]);
+    expect(ds.errors).toEqual([{ sheet: 'Items', row: 3, column: 'Subscription ID', value: 'S9', message: 'subscription "S9" does not exist (or its row has errors)' }]);
     expect(ds.items.map((r) => r.record.itemId)).toEqual(['I1']);
     expect(ds.itemsBySubscription.has('S9')).toBe(false);
   });
@@ -62,21 +69,21 @@ describe('loadDataset', () => {
 
   it('a transaction for an unknown product is an error and left out', () => {
     const ds = loadDataset(raw({ ...base, Transactions: [tx('T1', 'S1', 'P2'), tx('T2', 'S1', 'NOPE')] }));
-    expect(ds.errors).toEqual([
-      { sheet: 'Transactions', row: 3, column: 'Product ID', value: 'NOPE', message: 'product "NOPE" does not exist (or its row has errors)' },
-    ]);
+    expect(ds.errors).toEqual([{ sheet: 'Transactions', row: 3, column: 'Product ID', value: 'NOPE', message: 'product "NOPE" does not exist (or its row has errors)' }]);
     expect(ds.transactionsBySubscription.get('S1')!.map((r) => r.record.transactionId)).toEqual(['T1']);
   });
 
   it('an item for an unknown product, a contact for an unknown account, an account for an unknown tenant', () => {
-    const ds = loadDataset(raw({
-      ...base,
-      Accounts: [account('A1'), account('A2', { tenantId: 'XX' })],
-      Subscriptions: [subscription('S1', 'A1')],
-      Items: [item('I1', 'S1', 'P7')],
-      Transactions: [],
-      Contacts: [{ contactId: 'C1', accountId: 'A3', email: 'x@example.com', role: 'cc' }],
-    }));
+    const ds = loadDataset(
+      raw({
+        ...base,
+        Accounts: [account('A1'), account('A2', { tenantId: 'XX' })],
+        Subscriptions: [subscription('S1', 'A1')],
+        Items: [item('I1', 'S1', 'P7')],
+        Transactions: [],
+        Contacts: [{ contactId: 'C1', accountId: 'A3', email: 'x@example.com', role: 'cc' }],
+      }),
+    );
     expect(ds.errors.map((e) => [e.sheet, e.row, e.column, e.value])).toEqual([
       ['Accounts', 3, 'Tenant', 'XX'],
       ['Contacts', 2, 'Account ID', 'A3'],
@@ -103,7 +110,7 @@ describe('loadDataset', () => {
     expect(ds.errors).toContainEqual({ sheet: 'Settings', row: 2, column: 'Tenant ID', value: '', message: 'no company profile: add a row to Settings' });
   });
 
-  it('reads numbers in the first tenant\'s Number Locale, unless a locale is given', () => {
+  it("reads numbers in the first tenant's Number Locale, unless a locale is given", () => {
     const rows: Rows = { ...base, Settings: [{ ...DE_TENANT, locale: 'de', cashRounding: '0,05' }], Products: [product('P1', '1.234,50'), product('P2', '9,5')] };
     const ds = loadDataset(raw(rows));
     expect(ds.errors).toEqual([]);

@@ -1,12 +1,26 @@
 import {
-  addDays, addMonthsClamped, daysInMonth, daysInclusive, firstOfMonth, fromDayNumber, fromSerial, isIsoDate, iso,
-  lastOfMonth, maxDate, minDate, monthDiff, monthRange, toDayNumber, toSerial,
+  addDays,
+  addMonthsClamped,
+  daysInMonth,
+  daysInclusive,
+  firstOfMonth,
+  fromDayNumber,
+  fromSerial,
+  isIsoDate,
+  iso,
+  lastOfMonth,
+  maxDate,
+  minDate,
+  monthDiff,
+  monthRange,
+  toDayNumber,
+  toSerial,
 } from '../../src/core/dates';
 
 describe('isIsoDate', () => {
   it.each(['2026-01-01', '2026-12-31', '2028-02-29', '2000-02-29'])('accepts %s', (s) => expect(isIsoDate(s)).toBe(true));
-  it.each(['2026-02-29', '2100-02-29', '2026-02-30', '2026-04-31', '2026-13-01', '2026-00-01', '2026-01-00', '2026-1-1', '26-01-01', '2026-01-01T00:00', ''])(
-    'rejects %p', (s) => expect(isIsoDate(s)).toBe(false),
+  it.each(['2026-02-29', '2100-02-29', '2026-02-30', '2026-04-31', '2026-13-01', '2026-00-01', '2026-01-00', '2026-1-1', '26-01-01', '2026-01-01T00:00', ''])('rejects %p', (s) =>
+    expect(isIsoDate(s)).toBe(false),
   );
 });
 
@@ -48,9 +62,7 @@ describe('day arithmetic', () => {
 describe('addMonthsClamped', () => {
   it('clamps a Jan 31 anchor to the month end and goes back to the 31st, never drifting', () => {
     const anchor = '2026-01-31';
-    expect([0, 1, 2, 3, 4, 5, 6].map((k) => addMonthsClamped(anchor, k))).toEqual([
-      '2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31',
-    ]);
+    expect([0, 1, 2, 3, 4, 5, 6].map((k) => addMonthsClamped(anchor, k))).toEqual(['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30', '2026-07-31']);
   });
 
   it('gives Feb 29 in a leap year', () => {

@@ -42,12 +42,7 @@ function world(): P {
       account('C1', { tenantId: 'CH', country: 'CH', street: 'Gasse 3', postalCode: '3000', city: 'Bern' }),
       account('C2', { tenantId: 'CH', country: 'CH', street: 'Gasse 4', postalCode: '3000', city: 'Bern' }),
     ],
-    Products: [
-      product('P1', '100.00'),
-      product('P2', '12.3456', { taxClass: 'reduced', unit: 'HUR' }),
-      product('P3', '10.03', { currency: 'CHF' }),
-      product('P4', '100.00', { currency: 'CHF' }),
-    ],
+    Products: [product('P1', '100.00'), product('P2', '12.3456', { taxClass: 'reduced', unit: 'HUR' }), product('P3', '10.03', { currency: 'CHF' }), product('P4', '100.00', { currency: 'CHF' })],
     Subscriptions: [
       subscription('S1', 'A1', { orderReference: 'PO-77' }),
       subscription('S2', 'A2', { startDate: '2026-11-16' }),
@@ -134,7 +129,7 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
   it('payment by transfer: IBAN, BIC, bank and the number as reference', () => {
     expect(x.payment).toBe(
       'Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum unter Angabe der Rechnungsnummer auf:\n' +
-      'IBAN DE89370400440532013000 · BIC COBADEFFXXX · Commerzbank · Verwendungszweck: INV-2026-00001',
+        'IBAN DE89370400440532013000 · BIC COBADEFFXXX · Commerzbank · Verwendungszweck: INV-2026-00001',
     );
     expect(x.notes).toBe('');
   });
@@ -148,18 +143,45 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
   });
 
   it('fields: every German label.* and the structured parts as placeholders', () => {
-    const labelKeys = Object.keys(x.fields).filter((k) => k.startsWith('label.')).sort();
-    expect(labelKeys).toEqual(Object.keys(LABELS.de).map((k) => `label.${k}`).sort());
+    const labelKeys = Object.keys(x.fields)
+      .filter((k) => k.startsWith('label.'))
+      .sort();
+    expect(labelKeys).toEqual(
+      Object.keys(LABELS.de)
+        .map((k) => `label.${k}`)
+        .sort(),
+    );
     for (const [k, v] of Object.entries(LABELS.de)) expect(x.fields[`label.${k}`]).toBe(v);
     expect(x.fields).toMatchObject({
-      title: 'Rechnung INV-2026-00001', type: 'Rechnung', number: 'INV-2026-00001', credits: '',
-      invoiceDate: '30.11.2026', dueDate: '14.12.2026', servicePeriod: '01.11.2026 – 30.11.2026',
-      customerNumber: 'A1', buyerName: 'Customer A1', buyerAddress: 'Weg 2\n80331 München', recipient: 'Customer A1\nWeg 2\n80331 München',
-      buyerVatId: 'DE999999999', orderReference: 'PO-77', buyerReference: '',
-      sellerName: 'Muster GmbH', sellerAddress: 'Hauptstr. 1\n10115 Berlin\nDE\nbilling@muster.de', senderLine: 'Muster GmbH · Hauptstr. 1 · 10115 Berlin',
-      sellerVatId: 'DE123456789', sellerEmail: 'billing@muster.de', sellerPhone: '',
-      iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', bankName: 'Commerzbank', currency: 'EUR',
-      net: '217,04 EUR', tax: '36,79 EUR', gross: '253,83 EUR', rounding: '0,00 EUR', payable: '253,83 EUR',
+      title: 'Rechnung INV-2026-00001',
+      type: 'Rechnung',
+      number: 'INV-2026-00001',
+      credits: '',
+      invoiceDate: '30.11.2026',
+      dueDate: '14.12.2026',
+      servicePeriod: '01.11.2026 – 30.11.2026',
+      customerNumber: 'A1',
+      buyerName: 'Customer A1',
+      buyerAddress: 'Weg 2\n80331 München',
+      recipient: 'Customer A1\nWeg 2\n80331 München',
+      buyerVatId: 'DE999999999',
+      orderReference: 'PO-77',
+      buyerReference: '',
+      sellerName: 'Muster GmbH',
+      sellerAddress: 'Hauptstr. 1\n10115 Berlin\nDE\nbilling@muster.de',
+      senderLine: 'Muster GmbH · Hauptstr. 1 · 10115 Berlin',
+      sellerVatId: 'DE123456789',
+      sellerEmail: 'billing@muster.de',
+      sellerPhone: '',
+      iban: 'DE89370400440532013000',
+      bic: 'COBADEFFXXX',
+      bankName: 'Commerzbank',
+      currency: 'EUR',
+      net: '217,04 EUR',
+      tax: '36,79 EUR',
+      gross: '253,83 EUR',
+      rounding: '0,00 EUR',
+      payable: '253,83 EUR',
     });
     expect(x.fields.info).toBe(x.info.map(([k, v]) => `${k}: ${v}`).join('\n'));
     expect(x.fields.info.split('\n')[1]).toBe('Rechnungsdatum: 30.11.2026');
@@ -173,10 +195,40 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
 
   it('fields has every placeholder the README lists', () => {
     const names = [
-      'title', 'type', 'number', 'invoiceDate', 'dueDate', 'servicePeriod', 'credits', 'info', 'notes', 'payment', 'footer',
-      'customerNumber', 'buyerName', 'buyerAddress', 'recipient', 'buyerVatId', 'buyerReference', 'orderReference',
-      'sellerName', 'sellerAddress', 'senderLine', 'sellerVatId', 'sellerTaxNumber', 'sellerEmail', 'sellerPhone', 'iban', 'bic', 'bankName',
-      'currency', 'net', 'tax', 'gross', 'rounding', 'payable',
+      'title',
+      'type',
+      'number',
+      'invoiceDate',
+      'dueDate',
+      'servicePeriod',
+      'credits',
+      'info',
+      'notes',
+      'payment',
+      'footer',
+      'customerNumber',
+      'buyerName',
+      'buyerAddress',
+      'recipient',
+      'buyerVatId',
+      'buyerReference',
+      'orderReference',
+      'sellerName',
+      'sellerAddress',
+      'senderLine',
+      'sellerVatId',
+      'sellerTaxNumber',
+      'sellerEmail',
+      'sellerPhone',
+      'iban',
+      'bic',
+      'bankName',
+      'currency',
+      'net',
+      'tax',
+      'gross',
+      'rounding',
+      'payable',
     ];
     for (const n of names) expect(typeof x.fields[n]).toBe('string');
     expect(Object.values(x.fields).every((v) => typeof v === 'string')).toBe(true);
@@ -468,7 +520,9 @@ describe('documentText cuts texts to what a document prints (TEXT_LIMITS); the l
   it('with 10,000-character texts everywhere, no field of the document is longer than the notes limit (2,000), no line longer than 1,000', () => {
     const huge = long(10000, 'x');
     const { x } = invoiceWith({ description: huge, name: huge, street: huge, exemption: huge });
-    const tooLong = Object.entries(x.fields).filter(([, v]) => v.length > TEXT_LIMITS.notes.chars).map(([k, v]) => `${k}: ${v.length}`);
+    const tooLong = Object.entries(x.fields)
+      .filter(([, v]) => v.length > TEXT_LIMITS.notes.chars)
+      .map(([k, v]) => `${k}: ${v.length}`);
     expect(tooLong).toEqual([]);
     expect(x.lines.map((l) => l.description.length)).toEqual([TEXT_LIMITS.description.chars]);
   });

@@ -3,8 +3,13 @@ import { BillingError } from '../../src/core/errors';
 import { compileAnyFilter, compileFilter, filterNames } from '../../src/core/filters';
 import type { FilterRow } from '../../src/core/model';
 
-const f = (name: string, column: string, operator: FilterRow['operator'], value?: string, appliesTo: FilterRow['appliesTo'] = 'Subscriptions'): FilterRow =>
-  ({ name, appliesTo, column, operator, value });
+const f = (name: string, column: string, operator: FilterRow['operator'], value?: string, appliesTo: FilterRow['appliesTo'] = 'Subscriptions'): FilterRow => ({
+  name,
+  appliesTo,
+  column,
+  operator,
+  value,
+});
 
 const HEADERS: Cell[] = ['Subscription ID', 'Tag', 'Start Date', 'My Region', 'Seats'];
 const ROWS: Record<string, Cell[]> = {
@@ -15,7 +20,9 @@ const ROWS: Record<string, Cell[]> = {
 };
 const match = (filters: FilterRow[], name: string, headers: Cell[] = HEADERS, rows = ROWS) => {
   const p = compileFilter(filters, 'Subscriptions', name, headers);
-  return Object.entries(rows).filter(([, cells]) => p(cells)).map(([id]) => id);
+  return Object.entries(rows)
+    .filter(([, cells]) => p(cells))
+    .map(([id]) => id);
 };
 
 describe('compileFilter operators', () => {
@@ -90,11 +97,7 @@ describe('compileFilter errors', () => {
 
 describe('compileAnyFilter and filterNames', () => {
   const TX_HEADERS: Cell[] = ['Transaction ID', 'Category'];
-  const filters = [
-    f('api', 'Category', 'equals', 'api', 'Transactions'),
-    f('storage', 'Category', 'equals', 'storage', 'Transactions'),
-    f('big', 'Tag', 'equals', 'gold'),
-  ];
+  const filters = [f('api', 'Category', 'equals', 'api', 'Transactions'), f('storage', 'Category', 'equals', 'storage', 'Transactions'), f('big', 'Tag', 'equals', 'gold')];
 
   it('matches when any selected transaction filter matches; none selected matches all', () => {
     const p = compileAnyFilter(filters, ['api', 'storage'], TX_HEADERS);

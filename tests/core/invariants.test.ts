@@ -30,19 +30,59 @@ describe('ledger invariants', () => {
   const damages: [string, (raw: RawWorkbook) => void, RegExp][] = [
     ['a duplicated line', (raw) => raw.InvoiceLines!.rows.push([...raw.InvoiceLines!.rows[0]]), /has lines 1,1|lines add up to/],
     ['a lost line', (raw) => raw.InvoiceLines!.rows.splice(0, 1), /has no lines|lines add up to|verify:/],
-    ['a number twice', (raw) => { raw.Invoices!.rows[1][col(raw, 'Invoices', 'Number')] = raw.Invoices!.rows[0][col(raw, 'Invoices', 'Number')]; }, /twice/],
-    ['a counter behind', (raw) => { raw.NumberRanges!.rows[0][col(raw, 'NumberRanges', 'Last Sequence')] = 1; }, /NumberRanges says 1/],
-    ['a draft key twice', (raw) => {
-      const inv = raw.Invoices!;
-      const drafts = inv.rows.filter((r) => r[col(raw, 'Invoices', 'Status')] === 'Draft');
-      const copy = [...drafts[0]];
-      copy[col(raw, 'Invoices', 'Invoice ID')] = 'I-999999';
-      inv.rows.push(copy);
-    }, /draft key .* twice/],
-    ['a Billed Until set back', (raw) => { for (const r of raw.Items!.rows) r[col(raw, 'Items', 'Billed Until')] = ''; }, /Billed Until \(empty\) lags/],
-    ['usage pointing at a missing invoice', (raw) => { raw.Transactions!.rows[raw.Transactions!.rows.length - 1][col(raw, 'Transactions', 'Invoice ID')] = 'I-888888'; }, /names invoice I-888888, which does not exist/],
-    ['a changed amount', (raw) => { raw.Invoices!.rows[0][col(raw, 'Invoices', 'Buyer Name')] = 'Someone else'; }, /verify: .*content does not match/],
-    ['a line without its invoice', (raw) => { raw.InvoiceLines!.rows.push(raw.InvoiceLines!.rows[0].map((v, i) => (i === 0 ? 'I-777777' : v))); }, /lines of invoice I-777777, which does not exist/],
+    [
+      'a number twice',
+      (raw) => {
+        raw.Invoices!.rows[1][col(raw, 'Invoices', 'Number')] = raw.Invoices!.rows[0][col(raw, 'Invoices', 'Number')];
+      },
+      /twice/,
+    ],
+    [
+      'a counter behind',
+      (raw) => {
+        raw.NumberRanges!.rows[0][col(raw, 'NumberRanges', 'Last Sequence')] = 1;
+      },
+      /NumberRanges says 1/,
+    ],
+    [
+      'a draft key twice',
+      (raw) => {
+        const inv = raw.Invoices!;
+        const drafts = inv.rows.filter((r) => r[col(raw, 'Invoices', 'Status')] === 'Draft');
+        const copy = [...drafts[0]];
+        copy[col(raw, 'Invoices', 'Invoice ID')] = 'I-999999';
+        inv.rows.push(copy);
+      },
+      /draft key .* twice/,
+    ],
+    [
+      'a Billed Until set back',
+      (raw) => {
+        for (const r of raw.Items!.rows) r[col(raw, 'Items', 'Billed Until')] = '';
+      },
+      /Billed Until \(empty\) lags/,
+    ],
+    [
+      'usage pointing at a missing invoice',
+      (raw) => {
+        raw.Transactions!.rows[raw.Transactions!.rows.length - 1][col(raw, 'Transactions', 'Invoice ID')] = 'I-888888';
+      },
+      /names invoice I-888888, which does not exist/,
+    ],
+    [
+      'a changed amount',
+      (raw) => {
+        raw.Invoices!.rows[0][col(raw, 'Invoices', 'Buyer Name')] = 'Someone else';
+      },
+      /verify: .*content does not match/,
+    ],
+    [
+      'a line without its invoice',
+      (raw) => {
+        raw.InvoiceLines!.rows.push(raw.InvoiceLines!.rows[0].map((v, i) => (i === 0 ? 'I-777777' : v)));
+      },
+      /lines of invoice I-777777, which does not exist/,
+    ],
   ];
   it.each(damages)('finds %s', (_what, damage, message) => {
     const { sheets } = cycle();

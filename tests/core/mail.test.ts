@@ -14,13 +14,7 @@ import type { DocumentsPort, MailPort } from '../../src/ports';
 import { DE_TENANT, account, item, ports, product, subscription, table, type Rows } from '../support/fixtures';
 
 describe('addressProblem: exactly one plain address', () => {
-  it.each([
-    'a@b.de',
-    "o'brien@example.com",
-    'first.last+invoices@sub.example.co.uk',
-    'a-b_c=d@x-y.example',
-    'müller@bäckerei.example',
-  ])('accepts %j', (a) => {
+  it.each(['a@b.de', "o'brien@example.com", 'first.last+invoices@sub.example.co.uk', 'a-b_c=d@x-y.example', 'müller@bäckerei.example'])('accepts %j', (a) => {
     expect(addressProblem(a)).toBeUndefined();
   });
 
@@ -70,7 +64,19 @@ describe('checkAddress', () => {
 
 describe('invoiceMail', () => {
   const tenant = (extra: Partial<Tenant> = {}): Tenant => ({ tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', language: 'de', email: 'billing@muster.example', ...extra });
-  const inv = { invoiceId: 'I-000001', number: 'RE-2026-00001', accountId: 'A1', tenantId: 'DE', type: 'invoice', status: 'Open', currency: 'EUR', payable: D('119.00'), invoiceDate: '2026-12-01', dueDate: '2026-12-15', language: 'de' } as unknown as Invoice;
+  const inv = {
+    invoiceId: 'I-000001',
+    number: 'RE-2026-00001',
+    accountId: 'A1',
+    tenantId: 'DE',
+    type: 'invoice',
+    status: 'Open',
+    currency: 'EUR',
+    payable: D('119.00'),
+    invoiceDate: '2026-12-01',
+    dueDate: '2026-12-15',
+    language: 'de',
+  } as unknown as Invoice;
   const contact = (id: string, email: string, role: Contact['role'] = 'invoice'): Contact => ({ contactId: id, accountId: 'A1', email, role });
   const rows = { settings: 2, contact: (id: string) => ({ 'C-1': 2, 'C-2': 3 })[id] };
   const mail = (t: Tenant, contacts = [contact('C-1', 'a1@example.com')]) => invoiceMail(inv, t, contacts, rows);
@@ -83,7 +89,9 @@ describe('invoiceMail', () => {
 
   it('a Reply-To list or a Reply-To with a name is an error; one address (spaces around it dropped) is the Reply-To', () => {
     expect(() => mail(tenant({ replyTo: 'a@b.de, c@d.de' }))).toThrow('column Reply-To (value "a@b.de, c@d.de"): not one email address: it is a list');
-    expect(() => mail(tenant({ replyTo: 'Billing <billing@muster.example>' }))).toThrow('column Reply-To (value "Billing <billing@muster.example>"): not one email address: it has a name or angle brackets');
+    expect(() => mail(tenant({ replyTo: 'Billing <billing@muster.example>' }))).toThrow(
+      'column Reply-To (value "Billing <billing@muster.example>"): not one email address: it has a name or angle brackets',
+    );
     expect(mail(tenant({ replyTo: ' billing@muster.example ' })).replyTo).toBe('billing@muster.example');
     expect(mail(tenant({ replyTo: '' })).replyTo).toBeUndefined();
   });
@@ -94,8 +102,12 @@ describe('invoiceMail', () => {
 
   it('a contact Email that is a list or has a name is an error naming the Contacts row, for To, Cc and Bcc alike', () => {
     expect(() => mail(tenant(), [contact('C-1', 'a@b.de, c@d.de')])).toThrow('Contacts row 2 (C-1), column Email (value "a@b.de, c@d.de"): not one email address: it is a list');
-    expect(() => mail(tenant(), [contact('C-1', 'a1@example.com'), contact('C-2', 'Tax Office <tax@example.com>', 'cc')])).toThrow('Contacts row 3 (C-2), column Email (value "Tax Office <tax@example.com>")');
-    expect(() => mail(tenant(), [contact('C-1', 'a1@example.com'), contact('C-2', 'x@y.de\nTo: z@z.de', 'bcc')])).toThrow('Contacts row 3 (C-2), column Email (value "x@y.de\\nTo: z@z.de"): not one email address: it contains a line break');
+    expect(() => mail(tenant(), [contact('C-1', 'a1@example.com'), contact('C-2', 'Tax Office <tax@example.com>', 'cc')])).toThrow(
+      'Contacts row 3 (C-2), column Email (value "Tax Office <tax@example.com>")',
+    );
+    expect(() => mail(tenant(), [contact('C-1', 'a1@example.com'), contact('C-2', 'x@y.de\nTo: z@z.de', 'bcc')])).toThrow(
+      'Contacts row 3 (C-2), column Email (value "x@y.de\\nTo: z@z.de"): not one email address: it contains a line break',
+    );
     // An inactive contact and a mailing contact are not mailed: not checked either.
     expect(mail(tenant(), [contact('C-1', 'a1@example.com'), { ...contact('C-2', 'not an address'), active: false }, contact('C-3', 'also not', 'mailing')]).to).toEqual(['a1@example.com']);
   });
@@ -164,10 +176,14 @@ describe('the Apps Script sender checks every address (src/app/delivery.ts)', ()
     ]);
     expect(mail.sent).toEqual([]);
     expect(table(p, 'Invoices').map((i) => i['Delivery'])).toEqual(['failed', 'failed']);
-    expect(table(p, 'Log').filter((l) => l['Action'] === 'send failed').map((l) => l['Details'])).toEqual([reason, reason]);
+    expect(
+      table(p, 'Log')
+        .filter((l) => l['Action'] === 'send failed')
+        .map((l) => l['Details']),
+    ).toEqual([reason, reason]);
   });
 
-  it('a contact Email with two addresses stops that account\'s mail, naming the Contacts row; the other account is mailed', () => {
+  it("a contact Email with two addresses stops that account's mail, naming the Contacts row; the other account is mailed", () => {
     const p = billedPorts({
       Contacts: [
         { contactId: 'K1', accountId: 'A1', email: 'a1@example.com', role: 'invoice' },
@@ -176,13 +192,23 @@ describe('the Apps Script sender checks every address (src/app/delivery.ts)', ()
     });
     const mail = new Mail();
     const r = sendInvoices(p, new Docs(), mail);
-    expect(r.failed).toEqual([{ invoiceId: 'I-000002', number: 'INV-2026-00002', reason: 'Contacts row 3 (K2), column Email (value "a2@example.com, boss@example.com"): not one email address: it is a list: only one address is allowed here' }]);
+    expect(r.failed).toEqual([
+      {
+        invoiceId: 'I-000002',
+        number: 'INV-2026-00002',
+        reason: 'Contacts row 3 (K2), column Email (value "a2@example.com, boss@example.com"): not one email address: it is a list: only one address is allowed here',
+      },
+    ]);
     expect(mail.sent.map((m) => m.to)).toEqual([['a1@example.com']]);
   });
 
   it('"Name <address>" as Reply-To is refused with the hint to write the address alone', () => {
     const p = billedPorts({ Settings: [{ ...DE_TENANT, replyTo: 'Buchhaltung <billing@muster.example>' }] });
     const r = sendInvoices(p, new Docs(), new Mail());
-    expect(r.failed.map((f) => f.reason)).toEqual(new Array(2).fill('Settings row 2 (DE), column Reply-To (value "Buchhaltung <billing@muster.example>"): not one email address: it has a name or angle brackets: write the address alone, like billing@example.com'));
+    expect(r.failed.map((f) => f.reason)).toEqual(
+      new Array(2).fill(
+        'Settings row 2 (DE), column Reply-To (value "Buchhaltung <billing@muster.example>"): not one email address: it has a name or angle brackets: write the address alone, like billing@example.com',
+      ),
+    );
   });
 });

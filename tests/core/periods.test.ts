@@ -3,8 +3,7 @@ import { CALENDAR_ANCHOR, PERIOD_MONTHS, duePieces, periodAt, periodIndex, prora
 const CAL = CALENDAR_ANCHOR;
 /** Pieces as compact [start, end, factor] triples. */
 const show = (pieces: Piece[]) => pieces.map((p) => [p.start, p.end, p.factor.toFixed(6)]);
-const due = (q: Partial<PieceQuery> & Pick<PieceQuery, 'runStart' | 'runEnd'>) =>
-  duePieces({ anchor: CAL, months: 1, timing: 'advance', prorate: true, ...q });
+const due = (q: Partial<PieceQuery> & Pick<PieceQuery, 'runStart' | 'runEnd'>) => duePieces({ anchor: CAL, months: 1, timing: 'advance', prorate: true, ...q });
 
 describe('PERIOD_MONTHS', () => {
   it('maps billing periods to months', () => {
@@ -80,9 +79,7 @@ describe('prorationFactor', () => {
 
 describe('duePieces: advance vs arrears', () => {
   it('advance bills the month that starts in the run', () => {
-    expect(show(due({ serviceStart: '2026-11-01', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-01', '2026-11-30', '1.000000'],
-    ]);
+    expect(show(due({ serviceStart: '2026-11-01', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-01', '2026-11-30', '1.000000']]);
   });
 
   it('advance quarterly bills the whole quarter when it starts, nothing in its later months', () => {
@@ -99,42 +96,29 @@ describe('duePieces: advance vs arrears', () => {
   });
 
   it('monthly arrears bills the month ending in the run', () => {
-    expect(show(due({ timing: 'arrears', serviceStart: '2026-10-01', billedUntil: '2026-10-31', runStart: '2026-11-01', runEnd: '2026-11-30' })))
-      .toEqual([['2026-11-01', '2026-11-30', '1.000000']]);
+    expect(show(due({ timing: 'arrears', serviceStart: '2026-10-01', billedUntil: '2026-10-31', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-01', '2026-11-30', '1.000000']]);
   });
 
   it('semiannual and annual periods', () => {
-    expect(show(due({ months: 6, serviceStart: '2026-07-01', runStart: '2026-07-01', runEnd: '2026-07-31' }))).toEqual([
-      ['2026-07-01', '2026-12-31', '1.000000'],
-    ]);
-    expect(show(due({ months: 12, serviceStart: '2026-01-01', runStart: '2026-01-01', runEnd: '2026-01-31' }))).toEqual([
-      ['2026-01-01', '2026-12-31', '1.000000'],
-    ]);
+    expect(show(due({ months: 6, serviceStart: '2026-07-01', runStart: '2026-07-01', runEnd: '2026-07-31' }))).toEqual([['2026-07-01', '2026-12-31', '1.000000']]);
+    expect(show(due({ months: 12, serviceStart: '2026-01-01', runStart: '2026-01-01', runEnd: '2026-01-31' }))).toEqual([['2026-01-01', '2026-12-31', '1.000000']]);
   });
 });
 
 describe('duePieces: proration', () => {
   it('a mid-month start is prorated by days served / days of the whole month', () => {
-    expect(show(due({ serviceStart: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-15', '2026-11-30', '0.533333'],
-    ]);
-    expect(show(due({ timing: 'arrears', serviceStart: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-15', '2026-11-30', '0.533333'],
-    ]);
+    expect(show(due({ serviceStart: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-15', '2026-11-30', '0.533333']]);
+    expect(show(due({ timing: 'arrears', serviceStart: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-15', '2026-11-30', '0.533333']]);
   });
 
   it('a mid-quarter start divides by the whole quarter, not the remaining days', () => {
     // Oct 1 – Dec 31 has 92 days; Nov 15 – Dec 31 is 47 of them.
-    expect(show(due({ months: 3, serviceStart: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-15', '2026-12-31', '0.510870'],
-    ]);
+    expect(show(due({ months: 3, serviceStart: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-15', '2026-12-31', '0.510870']]);
   });
 
   it('a mid-year start on an annual calendar plan', () => {
     // 2026-03-01 .. 2026-12-31 = 306 of 365 days.
-    expect(show(due({ months: 12, serviceStart: '2026-03-01', runStart: '2026-03-01', runEnd: '2026-03-31' }))).toEqual([
-      ['2026-03-01', '2026-12-31', '0.838356'],
-    ]);
+    expect(show(due({ months: 12, serviceStart: '2026-03-01', runStart: '2026-03-01', runEnd: '2026-03-31' }))).toEqual([['2026-03-01', '2026-12-31', '0.838356']]);
   });
 
   it('a mid-period end is prorated and nothing after it is billed', () => {
@@ -144,9 +128,7 @@ describe('duePieces: proration', () => {
   });
 
   it('start and end inside the same period', () => {
-    expect(show(due({ serviceStart: '2026-11-11', serviceEnd: '2026-11-20', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-11', '2026-11-20', '0.333333'],
-    ]);
+    expect(show(due({ serviceStart: '2026-11-11', serviceEnd: '2026-11-20', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-11', '2026-11-20', '0.333333']]);
   });
 
   it('an arrears piece that ends early is due as soon as its end has passed', () => {
@@ -179,43 +161,31 @@ describe('duePieces: start anchors', () => {
 
   it('in a leap year the Feb period starts on the 29th', () => {
     const a = '2028-01-31';
-    expect(show(due({ anchor: a, serviceStart: a, billedUntil: '2028-02-28', runStart: '2028-02-01', runEnd: '2028-02-29' }))).toEqual([
-      ['2028-02-29', '2028-03-30', '1.000000'],
-    ]);
+    expect(show(due({ anchor: a, serviceStart: a, billedUntil: '2028-02-28', runStart: '2028-02-01', runEnd: '2028-02-29' }))).toEqual([['2028-02-29', '2028-03-30', '1.000000']]);
   });
 
   it('a start-anchored annual contract bills a year from its start day', () => {
-    expect(show(due({ anchor: '2026-03-15', months: 12, serviceStart: '2026-03-15', runStart: '2026-03-01', runEnd: '2026-03-31' }))).toEqual([
-      ['2026-03-15', '2027-03-14', '1.000000'],
-    ]);
+    expect(show(due({ anchor: '2026-03-15', months: 12, serviceStart: '2026-03-15', runStart: '2026-03-01', runEnd: '2026-03-31' }))).toEqual([['2026-03-15', '2027-03-14', '1.000000']]);
   });
 });
 
 describe('duePieces: billed until and catch-up', () => {
   it('catches up earlier unbilled periods from the service start', () => {
-    expect(show(due({ serviceStart: '2026-08-01', runStart: '2026-11-01', runEnd: '2026-11-30' })).map((p) => p[0])).toEqual([
-      '2026-08-01', '2026-09-01', '2026-10-01', '2026-11-01',
-    ]);
+    expect(show(due({ serviceStart: '2026-08-01', runStart: '2026-11-01', runEnd: '2026-11-30' })).map((p) => p[0])).toEqual(['2026-08-01', '2026-09-01', '2026-10-01', '2026-11-01']);
   });
 
   it('skips what a finalized invoice already billed', () => {
-    expect(show(due({ serviceStart: '2026-08-01', billedUntil: '2026-10-31', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-01', '2026-11-30', '1.000000'],
-    ]);
+    expect(show(due({ serviceStart: '2026-08-01', billedUntil: '2026-10-31', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-01', '2026-11-30', '1.000000']]);
     expect(due({ serviceStart: '2026-08-01', billedUntil: '2026-11-30', runStart: '2026-11-01', runEnd: '2026-11-30' })).toEqual([]);
     expect(due({ serviceStart: '2026-08-01', billedUntil: '2027-03-31', runStart: '2026-11-01', runEnd: '2026-11-30' })).toEqual([]);
   });
 
   it('billed until in the middle of a period bills the rest of that period, prorated', () => {
-    expect(show(due({ serviceStart: '2026-01-01', billedUntil: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-16', '2026-11-30', '0.500000'],
-    ]);
+    expect(show(due({ serviceStart: '2026-01-01', billedUntil: '2026-11-15', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-16', '2026-11-30', '0.500000']]);
   });
 
   it('a billed-until before the service start is ignored', () => {
-    expect(show(due({ serviceStart: '2026-11-01', billedUntil: '2026-06-30', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-01', '2026-11-30', '1.000000'],
-    ]);
+    expect(show(due({ serviceStart: '2026-11-01', billedUntil: '2026-06-30', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-01', '2026-11-30', '1.000000']]);
   });
 
   it('nothing when the service ended before what was already billed', () => {
@@ -228,12 +198,8 @@ describe('duePieces: billed until and catch-up', () => {
   });
 
   it('advance bills a future period that starts inside a long run', () => {
-    expect(show(due({ serviceStart: '2026-11-01', runStart: '2026-11-01', runEnd: '2026-12-01' })).map((p) => p[0])).toEqual([
-      '2026-11-01', '2026-12-01',
-    ]);
-    expect(show(due({ timing: 'arrears', serviceStart: '2026-11-01', runStart: '2026-11-01', runEnd: '2026-12-01' })).map((p) => p[0])).toEqual([
-      '2026-11-01',
-    ]);
+    expect(show(due({ serviceStart: '2026-11-01', runStart: '2026-11-01', runEnd: '2026-12-01' })).map((p) => p[0])).toEqual(['2026-11-01', '2026-12-01']);
+    expect(show(due({ timing: 'arrears', serviceStart: '2026-11-01', runStart: '2026-11-01', runEnd: '2026-12-01' })).map((p) => p[0])).toEqual(['2026-11-01']);
   });
 
   it('stops at 240 periods in one run (a start date decades ago is a data problem)', () => {
@@ -256,15 +222,11 @@ describe('duePieces: without a start date', () => {
 
   it('arrears quarterly: the quarter that ends in the run, in full', () => {
     expect(due({ months: 3, timing: 'arrears', runStart: '2026-11-01', runEnd: '2026-11-30' })).toEqual([]);
-    expect(show(due({ months: 3, timing: 'arrears', runStart: '2026-12-01', runEnd: '2026-12-31' }))).toEqual([
-      ['2026-10-01', '2026-12-31', '1.000000'],
-    ]);
+    expect(show(due({ months: 3, timing: 'arrears', runStart: '2026-12-01', runEnd: '2026-12-31' }))).toEqual([['2026-10-01', '2026-12-31', '1.000000']]);
   });
 
   it('respects an end date', () => {
-    expect(show(due({ serviceEnd: '2026-11-20', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([
-      ['2026-11-01', '2026-11-20', '0.666667'],
-    ]);
+    expect(show(due({ serviceEnd: '2026-11-20', runStart: '2026-11-01', runEnd: '2026-11-30' }))).toEqual([['2026-11-01', '2026-11-20', '0.666667']]);
     expect(due({ serviceEnd: '2026-10-20', runStart: '2026-11-01', runEnd: '2026-11-30' })).toEqual([]);
   });
 });

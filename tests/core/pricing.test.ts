@@ -9,8 +9,7 @@ const d = (v: Decimal.Value) => new D(v);
 const show = (cs: PriceComponent[]) => cs.map((c) => [c.label, c.quantity.toString(), c.unitPrice.toString()]);
 /** Exact total of the components (each line rounded to cents, as invoices do). */
 const total = (cs: PriceComponent[]) => sum(cs.map((c) => lineNet(c.quantity, c.unitPrice, { currency: 'EUR' }))).toFixed(2);
-const price = (spec: Partial<PriceSpec> & Pick<PriceSpec, 'model'>, q: Decimal.Value) =>
-  total(priceComponents({ price: d(0), ...spec }, d(q)));
+const price = (spec: Partial<PriceSpec> & Pick<PriceSpec, 'model'>, q: Decimal.Value) => total(priceComponents({ price: d(0), ...spec }, d(q)));
 
 function tierError(text: string, locale: 'de' | 'en' = 'en'): string {
   try {
@@ -34,12 +33,18 @@ describe('parseTiers', () => {
 
   it('accepts the "0-100; 100-500; 500+" style where each tier starts at the previous bound', () => {
     const tiers = parseTiers('0-100: 0.10; 100-500: 0.08; 500+: 0.05');
-    expect(tiers.map((t) => [t.from.toString(), t.upTo?.toString()])).toEqual([['0', '100'], ['100', '500'], ['500', undefined]]);
+    expect(tiers.map((t) => [t.from.toString(), t.upTo?.toString()])).toEqual([
+      ['0', '100'],
+      ['100', '500'],
+      ['500', undefined],
+    ]);
   });
 
   it('accepts newlines and | as separators, spaces anywhere, and a single open tier', () => {
-    expect(parseTiers('1 - 10 : 2\n11 + : 1 + 0.50').map((t) => [t.from.toString(), t.upTo?.toString(), t.price.toString(), t.flat.toString()]))
-      .toEqual([['1', '10', '2', '0'], ['11', undefined, '1', '0.5']]);
+    expect(parseTiers('1 - 10 : 2\n11 + : 1 + 0.50').map((t) => [t.from.toString(), t.upTo?.toString(), t.price.toString(), t.flat.toString()])).toEqual([
+      ['1', '10', '2', '0'],
+      ['11', undefined, '1', '0.5'],
+    ]);
     expect(parseTiers('0-5: 1 | 5+: 0').length).toBe(2);
     expect(parseTiers('0+: 3').map((t) => t.price.toString())).toEqual(['3']);
   });
@@ -51,7 +56,11 @@ describe('parseTiers', () => {
       ['1001', undefined, '0.05', '2.5'],
     ]);
     const en = parseTiers('1-1,000: 0.10; 1,001-1,000,000: 0.05; 1,000,001+: 0.01', 'en');
-    expect(en.map((t) => [t.from.toString(), t.upTo?.toString()])).toEqual([['1', '1000'], ['1001', '1000000'], ['1000001', undefined]]);
+    expect(en.map((t) => [t.from.toString(), t.upTo?.toString()])).toEqual([
+      ['1', '1000'],
+      ['1001', '1000000'],
+      ['1000001', undefined],
+    ]);
   });
 
   it('accepts decimal bounds in both locales', () => {
@@ -124,7 +133,7 @@ describe('priceComponents', () => {
     expect(price({ model: 'graduated', tiers: TIERS }, 50)).toBe('5.00');
   });
 
-  it('volume: every unit at the price of the tier the total falls in, plus that tier\'s fee', () => {
+  it("volume: every unit at the price of the tier the total falls in, plus that tier's fee", () => {
     expect(show(priceComponents({ model: 'volume', price: d(0), tiers: TIERS }, d(250)))).toEqual([
       ['101–500', '250', '0.08'],
       ['101–500 fee', '1', '5'],
@@ -161,7 +170,7 @@ describe('priceComponents', () => {
     expect(priceComponents({ model: 'graduated', price: d(0), tiers: TIERS }, d(-5))).toEqual([]);
   });
 
-  it('the first tier\'s fee is charged as soon as any unit is used', () => {
+  it("the first tier's fee is charged as soon as any unit is used", () => {
     expect(price({ model: 'graduated', tiers: '1-10: 1 + 3; 11+: 0.5' }, 1)).toBe('4.00');
     expect(price({ model: 'volume', tiers: '1-10: 1 + 3; 11+: 0.5' }, 1)).toBe('4.00');
     expect(price({ model: 'volume', tiers: '1-10: 1 + 3; 11+: 0.5' }, 11)).toBe('5.50');
@@ -227,7 +236,7 @@ describe('lineNet', () => {
     expect(lineNet(d(1), d('33.33'), { discountPercent: d(0), currency: 'EUR' }).toFixed(2)).toBe('33.33');
   });
 
-  it('uses the currency\'s minor unit: JPY has none, KWD three', () => {
+  it("uses the currency's minor unit: JPY has none, KWD three", () => {
     expect(lineNet(d(3), d('333.5'), { currency: 'JPY' }).toString()).toBe('1001');
     expect(lineNet(d(1), d('1234.5'), { currency: 'JPY' }).toString()).toBe('1235');
     expect(lineNet(d(1), d('1234.5'), { currency: 'JPY', mode: 'half-even' }).toString()).toBe('1234');

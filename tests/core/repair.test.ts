@@ -38,10 +38,11 @@ describe('repair of interrupted ledger writes', () => {
     expect(table(p, 'Items').map((i) => i['Billed Until'])).toEqual(['2026-11-30', '2026-11-30', '2026-10-31']);
     expect(table(p, 'Transactions')[0]['Invoice Number']).toBe('INV-2026-00001');
     expect(table(p, 'NumberRanges').map((r) => [r['Last Number'], r['Last Seq'] ?? r['Last Sequence']])).toEqual([['INV-2026-00002', 2]]);
-    expect(table(p, 'Log').filter((l) => l.Action === 'repair').map((l) => l.Details)).toEqual([
-      'number range DE/invoice/* advanced to INV-2026-00002 (the counter was not saved after finalizing)',
-      'billed-until of 2 items caught up with finalized invoices',
-    ]);
+    expect(
+      table(p, 'Log')
+        .filter((l) => l.Action === 'repair')
+        .map((l) => l.Details),
+    ).toEqual(['number range DE/invoice/* advanced to INV-2026-00002 (the counter was not saved after finalizing)', 'billed-until of 2 items caught up with finalized invoices']);
     const fin = finalizeInvoices(p, {});
     expect(fin.failed).toEqual([]);
     expect(fin.invoices.map((i) => i.number).sort()).toEqual(['INV-2026-00003', 'INV-2026-00004']);

@@ -2,16 +2,22 @@ import type { Cell } from '../../src/core/cells';
 import { dec, type Decimal } from '../../src/core/money';
 import type { Account, Product } from '../../src/core/model';
 import { SCHEMA } from '../../src/core/schema';
-import {
-  describeValue, ensureColumns, formatError, headerIndex, normalizeHeader, parseTable, toRowValues, type RawTable,
-} from '../../src/core/table';
+import { describeValue, ensureColumns, formatError, headerIndex, normalizeHeader, parseTable, toRowValues, type RawTable } from '../../src/core/table';
 
 const en = { locale: 'en' as const };
 
 /** Accounts with the schema's columns shuffled and two user columns mixed in. */
 const ACCOUNT_HEADERS: Cell[] = ['Country', 'My Notes', ' customer  TYPE ', 'Name', 'Status', 'ACCOUNT ID', 'VAT ID', 'Region (mine)'];
-const acc = (id: Cell, name: Cell, extra: { country?: Cell; type?: Cell; status?: Cell; vat?: Cell; notes?: Cell } = {}): Cell[] =>
-  [extra.country ?? 'DE', extra.notes ?? '', extra.type ?? 'B2B', name, extra.status ?? 'Active', id, extra.vat ?? '', 'North'];
+const acc = (id: Cell, name: Cell, extra: { country?: Cell; type?: Cell; status?: Cell; vat?: Cell; notes?: Cell } = {}): Cell[] => [
+  extra.country ?? 'DE',
+  extra.notes ?? '',
+  extra.type ?? 'B2B',
+  name,
+  extra.status ?? 'Active',
+  id,
+  extra.vat ?? '',
+  'North',
+];
 
 describe('normalizeHeader and headerIndex', () => {
   it('ignores case, surrounding and repeated spaces', () => {
@@ -58,7 +64,17 @@ describe('parseTable', () => {
     const missing = parseTable('Invoices', { headers: ['Invoice ID', 'Net'], rows: [['INV1', 10]] }, en);
     expect(missing.errors.map((e) => `${e.row} ${e.column}`)).toEqual(['1 Type', '1 Status', '1 Tenant', '1 Account ID', '1 Currency', '1 Tax', '1 Gross', '1 Payable']);
     const headers = ['Invoice ID', 'Type', 'Status', 'Tenant', 'Account ID', 'Currency', 'Net', 'Tax', 'Gross', 'Payable', 'Hash'];
-    const blank = parseTable('Invoices', { headers, rows: [['INV1', 'invoice', 'Open', 'DE', 'A1', 'EUR', 10, 1.9, 11.9, 11.9, ''], ['', 'invoice', 'Open', 'DE', 'A1', 'EUR', 10, 1.9, 11.9, 11.9, 'h']] }, en);
+    const blank = parseTable(
+      'Invoices',
+      {
+        headers,
+        rows: [
+          ['INV1', 'invoice', 'Open', 'DE', 'A1', 'EUR', 10, 1.9, 11.9, 11.9, ''],
+          ['', 'invoice', 'Open', 'DE', 'A1', 'EUR', 10, 1.9, 11.9, 11.9, 'h'],
+        ],
+      },
+      en,
+    );
     expect(blank.rows.map((r) => r.row)).toEqual([2]);
     expect(blank.errors).toEqual([{ sheet: 'Invoices', row: 3, column: 'Invoice ID', value: '', message: 'Invoice ID is required' }]);
   });
@@ -100,7 +116,10 @@ describe('parseTable', () => {
     const rows: Cell[][] = [acc('A1', 'Acme'), ['', null, undefined, '  '], [], acc('A2', 'Beta')];
     const t = parseTable<Account>('Accounts', { headers: ACCOUNT_HEADERS, rows }, en);
     expect(t.errors).toEqual([]);
-    expect(t.rows.map((r) => [r.row, r.record.accountId])).toEqual([[2, 'A1'], [5, 'A2']]);
+    expect(t.rows.map((r) => [r.row, r.record.accountId])).toEqual([
+      [2, 'A1'],
+      [5, 'A2'],
+    ]);
     const short = parseTable<Account>('Accounts', { headers: ['Account ID', 'Name', 'Status', 'Customer Type', 'Country', 'VAT ID'], rows: [['A1', 'N', 'Active', 'B2B', 'DE']] }, en);
     expect(short.errors).toEqual([]);
     expect(short.rows[0].record.vatId).toBeUndefined();
@@ -151,8 +170,7 @@ describe('parseTable', () => {
 
 describe('formatError and describeValue', () => {
   it('formats row errors for people', () => {
-    expect(formatError({ sheet: 'Products', row: 3, column: 'Price', value: 'ten', message: '"ten" is not a number' }))
-      .toBe('Products row 3, column Price (value "ten"): "ten" is not a number');
+    expect(formatError({ sheet: 'Products', row: 3, column: 'Price', value: 'ten', message: '"ten" is not a number' })).toBe('Products row 3, column Price (value "ten"): "ten" is not a number');
     expect(formatError({ sheet: 'Accounts', row: 0, column: 'Country', value: '', message: 'bad' })).toBe('Accounts, column Country: bad');
   });
 

@@ -3,8 +3,16 @@ import { D } from '../../src/core/money';
 import type { TaxRule } from '../../src/core/model';
 import { EU_COUNTRIES, resolveTax, taxSituation, type TaxQuery } from '../../src/core/tax';
 
-const rule = (ruleId: string, sellerCountry: string, buyerCountry: string, taxClass: string, customerType: TaxRule['customerType'], rate: number | string, category: TaxRule['category'], extra: Partial<TaxRule> = {}): TaxRule =>
-  ({ ruleId, sellerCountry, buyerCountry, taxClass, customerType, rate: new D(rate), category, ...extra });
+const rule = (
+  ruleId: string,
+  sellerCountry: string,
+  buyerCountry: string,
+  taxClass: string,
+  customerType: TaxRule['customerType'],
+  rate: number | string,
+  category: TaxRule['category'],
+  extra: Partial<TaxRule> = {},
+): TaxRule => ({ ruleId, sellerCountry, buyerCountry, taxClass, customerType, rate: new D(rate), category, ...extra });
 
 const RULES: TaxRule[] = [
   rule('DE-S', 'DE', 'DE', 'standard', '*', 19, 'S'),
@@ -17,7 +25,12 @@ const RULES: TaxRule[] = [
 ];
 
 const q = (over: Partial<TaxQuery> = {}): TaxQuery => ({
-  sellerCountry: 'DE', buyerCountry: 'DE', customerType: 'B2B', taxClass: 'standard', date: '2026-11-15', ...over,
+  sellerCountry: 'DE',
+  buyerCountry: 'DE',
+  customerType: 'B2B',
+  taxClass: 'standard',
+  date: '2026-11-15',
+  ...over,
 });
 const id = (rules: TaxRule[], over: Partial<TaxQuery> = {}) => resolveTax(rules, q(over)).rule.ruleId;
 
@@ -49,22 +62,21 @@ describe('resolveTax: specificity', () => {
   it('an exact buyer country beats EU, EU beats *', () => {
     expect(id(RULES, { buyerCountry: 'AT', customerType: 'B2C' })).toBe('DE-AT-B2C');
     expect(id(RULES, { buyerCountry: 'FR', customerType: 'B2C' })).toBe('DE-EU-B2C');
-    expect(id(RULES.filter((r) => r.ruleId !== 'DE-EU-B2C'), { buyerCountry: 'FR', customerType: 'B2C' })).toBe('ANY');
+    expect(
+      id(
+        RULES.filter((r) => r.ruleId !== 'DE-EU-B2C'),
+        { buyerCountry: 'FR', customerType: 'B2C' },
+      ),
+    ).toBe('ANY');
   });
 
   it('the buyer country outranks a more specific seller, class or customer type', () => {
-    const rules = [
-      rule('EXACT-BUYER', '*', 'AT', '*', '*', 20, 'S'),
-      rule('EU-ALL-EXACT', 'DE', 'EU', 'standard', 'B2C', 19, 'S'),
-    ];
+    const rules = [rule('EXACT-BUYER', '*', 'AT', '*', '*', 20, 'S'), rule('EU-ALL-EXACT', 'DE', 'EU', 'standard', 'B2C', 19, 'S')];
     expect(id(rules, { buyerCountry: 'AT', customerType: 'B2C' })).toBe('EXACT-BUYER');
   });
 
   it('then the exact seller beats *, then the tax class, then the customer type', () => {
-    const rules = [
-      rule('ANY-SELLER', '*', 'DE', 'standard', 'B2B', 1, 'S'),
-      rule('DE-SELLER', 'DE', 'DE', '*', '*', 2, 'S'),
-    ];
+    const rules = [rule('ANY-SELLER', '*', 'DE', 'standard', 'B2B', 1, 'S'), rule('DE-SELLER', 'DE', 'DE', '*', '*', 2, 'S')];
     expect(id(rules)).toBe('DE-SELLER');
     const byClass = [rule('STAR-CLASS', 'DE', 'DE', '*', 'B2B', 1, 'S'), rule('STD-CLASS', 'DE', 'DE', 'standard', '*', 2, 'S')];
     expect(id(byClass)).toBe('STD-CLASS');
@@ -77,7 +89,7 @@ describe('resolveTax: specificity', () => {
     expect(id([rule('X', 'de', 'de', 'Standard', '*', 19, 'S')], { taxClass: 'STANDARD' })).toBe('X');
   });
 
-  it('EU never matches the seller\'s own country; NON-EU never matches an EU buyer', () => {
+  it("EU never matches the seller's own country; NON-EU never matches an EU buyer", () => {
     const rules = [rule('EU', 'DE', 'EU', '*', '*', 0, 'AE'), rule('NONEU', 'DE', 'NON-EU', '*', '*', 0, 'G')];
     expect(error(rules, { buyerCountry: 'DE' })).toMatch(/^no tax rule/);
     expect(id(rules, { buyerCountry: 'AT' })).toBe('EU');
@@ -87,8 +99,13 @@ describe('resolveTax: specificity', () => {
 
   it('the result does not depend on the order of the rules', () => {
     const queries: Partial<TaxQuery>[] = [
-      {}, { taxClass: 'reduced' }, { buyerCountry: 'AT', customerType: 'B2C' }, { buyerCountry: 'AT', buyerVatId: 'ATU123' },
-      { buyerCountry: 'US' }, { buyerCountry: 'FR', customerType: 'B2C' }, { sellerCountry: 'FR', buyerCountry: 'JP' },
+      {},
+      { taxClass: 'reduced' },
+      { buyerCountry: 'AT', customerType: 'B2C' },
+      { buyerCountry: 'AT', buyerVatId: 'ATU123' },
+      { buyerCountry: 'US' },
+      { buyerCountry: 'FR', customerType: 'B2C' },
+      { sellerCountry: 'FR', buyerCountry: 'JP' },
     ];
     for (const over of queries) expect(id(RULES.slice().reverse(), over)).toBe(id(RULES, over));
   });
@@ -132,10 +149,7 @@ describe('resolveTax: exports', () => {
 });
 
 describe('resolveTax: validity dates', () => {
-  const rules = [
-    rule('OLD', 'DE', 'DE', 'standard', '*', 16, 'S', { validFrom: '2020-07-01', validTo: '2020-12-31' }),
-    rule('NOW', 'DE', 'DE', 'standard', '*', 19, 'S', { validFrom: '2021-01-01' }),
-  ];
+  const rules = [rule('OLD', 'DE', 'DE', 'standard', '*', 16, 'S', { validFrom: '2020-07-01', validTo: '2020-12-31' }), rule('NOW', 'DE', 'DE', 'standard', '*', 19, 'S', { validFrom: '2021-01-01' })];
 
   it('applies rules only from their first to their last day (inclusive)', () => {
     expect(id(rules, { date: '2020-07-01' })).toBe('OLD');
@@ -145,9 +159,7 @@ describe('resolveTax: validity dates', () => {
   });
 
   it('no rule valid on the date is an error', () => {
-    expect(error(rules, { date: '2020-06-30' })).toBe(
-      'no tax rule for seller DE, buyer DE, tax class "standard", B2B on 2020-06-30: add a row to TaxRules',
-    );
+    expect(error(rules, { date: '2020-06-30' })).toBe('no tax rule for seller DE, buyer DE, tax class "standard", B2B on 2020-06-30: add a row to TaxRules');
   });
 
   it('a rule that is not valid yet does not shadow a valid, less specific one', () => {
@@ -159,9 +171,12 @@ describe('resolveTax: validity dates', () => {
 
 describe('resolveTax: errors', () => {
   it('no matching rule names seller, buyer, class, customer type and date', () => {
-    expect(error(RULES.filter((r) => r.ruleId !== 'ANY'), { sellerCountry: 'FR', buyerCountry: 'JP', taxClass: 'digital', customerType: 'B2C' })).toBe(
-      'no tax rule for seller FR, buyer JP, tax class "digital", B2C on 2026-11-15: add a row to TaxRules',
-    );
+    expect(
+      error(
+        RULES.filter((r) => r.ruleId !== 'ANY'),
+        { sellerCountry: 'FR', buyerCountry: 'JP', taxClass: 'digital', customerType: 'B2C' },
+      ),
+    ).toBe('no tax rule for seller FR, buyer JP, tax class "digital", B2C on 2026-11-15: add a row to TaxRules');
     expect(error([], {})).toMatch(/^no tax rule for seller DE, buyer DE/);
   });
 
@@ -177,10 +192,7 @@ describe('resolveTax: errors', () => {
   });
 
   it('a tie below the best match is no error', () => {
-    const rules = [
-      rule('T1', '*', '*', '*', '*', 0, 'O'), rule('T2', '*', '*', '*', '*', 0, 'O'),
-      rule('BEST', 'DE', 'DE', 'standard', '*', 19, 'S'),
-    ];
+    const rules = [rule('T1', '*', '*', '*', '*', 0, 'O'), rule('T2', '*', '*', '*', '*', 0, 'O'), rule('BEST', 'DE', 'DE', 'standard', '*', 19, 'S')];
     expect(id(rules)).toBe('BEST');
     expect(id(rules.slice().reverse())).toBe('BEST');
   });

@@ -2,12 +2,20 @@ import { D } from '../../src/core/money';
 import type { TaxCategory } from '../../src/core/model';
 import { computeTotals, taxSummary, type Totals } from '../../src/core/totals';
 
-const line = (net: string, taxCategory: TaxCategory = 'S', taxRate: string | number = 19, extra: { exemptionCode?: string; exemptionText?: string } = {}) =>
-  ({ net: new D(net), taxCategory, taxRate: new D(taxRate), ...extra });
+const line = (net: string, taxCategory: TaxCategory = 'S', taxRate: string | number = 19, extra: { exemptionCode?: string; exemptionText?: string } = {}) => ({
+  net: new D(net),
+  taxCategory,
+  taxRate: new D(taxRate),
+  ...extra,
+});
 
 /** Totals as fixed strings with 2 decimals (or `dp`). */
 const show = (t: Totals, dp = 2) => ({
-  net: t.net.toFixed(dp), tax: t.tax.toFixed(dp), gross: t.gross.toFixed(dp), rounding: t.rounding.toFixed(dp), payable: t.payable.toFixed(dp),
+  net: t.net.toFixed(dp),
+  tax: t.tax.toFixed(dp),
+  gross: t.gross.toFixed(dp),
+  rounding: t.rounding.toFixed(dp),
+  payable: t.payable.toFixed(dp),
   groups: t.groups.map((g) => `${g.category} ${g.rate.toString()}: ${g.taxable.toFixed(dp)} → ${g.tax.toFixed(dp)}`),
 });
 
@@ -18,12 +26,15 @@ describe('computeTotals', () => {
   });
 
   it('groups by category and rate, sorted by category then rate', () => {
-    const t = computeTotals(
-      [line('100.00', 'S', 19), line('50.00', 'S', 7), line('20.00', 'AE', 0, { exemptionCode: 'VATEX-EU-AE' }), line('0.50', 'S', '19.00'), line('10.00', 'Z', 0)],
-      { currency: 'EUR' },
-    );
+    const t = computeTotals([line('100.00', 'S', 19), line('50.00', 'S', 7), line('20.00', 'AE', 0, { exemptionCode: 'VATEX-EU-AE' }), line('0.50', 'S', '19.00'), line('10.00', 'Z', 0)], {
+      currency: 'EUR',
+    });
     expect(show(t)).toEqual({
-      net: '180.50', tax: '22.60', gross: '203.10', rounding: '0.00', payable: '203.10',
+      net: '180.50',
+      tax: '22.60',
+      gross: '203.10',
+      rounding: '0.00',
+      payable: '203.10',
       groups: ['AE 0: 20.00 → 0.00', 'S 7: 50.00 → 3.50', 'S 19: 100.50 → 19.10', 'Z 0: 10.00 → 0.00'],
     });
     expect(t.groups[0].exemptionCode).toBe('VATEX-EU-AE');
@@ -32,11 +43,13 @@ describe('computeTotals', () => {
   it('19 and 19.00 are one group; 7 and 7.5 are two', () => {
     const t = computeTotals([line('10.00', 'S', 19), line('10.00', 'S', '19.00'), line('10.00', 'S', 7), line('10.00', 'S', '7.5')], { currency: 'EUR' });
     expect(t.groups.map((g) => [g.rate.toString(), g.taxable.toFixed(2), g.tax.toFixed(2)])).toEqual([
-      ['7', '10.00', '0.70'], ['7.5', '10.00', '0.75'], ['19', '20.00', '3.80'],
+      ['7', '10.00', '0.70'],
+      ['7.5', '10.00', '0.75'],
+      ['19', '20.00', '3.80'],
     ]);
   });
 
-  it('takes the exemption code and text of the group\'s first line', () => {
+  it("takes the exemption code and text of the group's first line", () => {
     const t = computeTotals([line('1.00', 'G', 0, { exemptionCode: 'VATEX-EU-G', exemptionText: 'Export' }), line('2.00', 'G', 0)], { currency: 'EUR' });
     expect(t.groups).toHaveLength(1);
     expect([t.groups[0].exemptionCode, t.groups[0].exemptionText, t.groups[0].taxable.toFixed(2)]).toEqual(['VATEX-EU-G', 'Export', '3.00']);
@@ -82,7 +95,12 @@ describe('computeTotals', () => {
   it('credit notes (negative lines) mirror the invoice exactly, including cash rounding', () => {
     const lines = [line('10.10', 'S', '8.1'), line('0.33', 'S', '2.6')];
     const inv = show(computeTotals(lines, { currency: 'CHF', cashIncrement: new D('0.05') }));
-    const cn = show(computeTotals(lines.map((l) => ({ ...l, net: l.net.neg() })), { currency: 'CHF', cashIncrement: new D('0.05') }));
+    const cn = show(
+      computeTotals(
+        lines.map((l) => ({ ...l, net: l.net.neg() })),
+        { currency: 'CHF', cashIncrement: new D('0.05') },
+      ),
+    );
     const neg = (s: string) => (s.startsWith('-') ? s.slice(1) : s === '0.00' ? s : `-${s}`);
     expect(cn.net).toBe(neg(inv.net));
     expect(cn.tax).toBe(neg(inv.tax));
@@ -99,7 +117,12 @@ describe('computeTotals', () => {
 
   it('no lines: all zero, no groups', () => {
     expect(show(computeTotals([], { currency: 'EUR', cashIncrement: new D('0.05') }))).toEqual({
-      net: '0.00', tax: '0.00', gross: '0.00', rounding: '0.00', payable: '0.00', groups: [],
+      net: '0.00',
+      tax: '0.00',
+      gross: '0.00',
+      rounding: '0.00',
+      payable: '0.00',
+      groups: [],
     });
   });
 
@@ -111,7 +134,7 @@ describe('computeTotals', () => {
 });
 
 describe('taxSummary', () => {
-  it('lists each group with taxable amount and tax in the currency\'s decimals', () => {
+  it("lists each group with taxable amount and tax in the currency's decimals", () => {
     const t = computeTotals([line('100', 'S', 19), line('50', 'AE', 0)], { currency: 'EUR' });
     expect(taxSummary(t.groups, 'EUR')).toBe('AE 0%: 50.00 → 0.00; S 19%: 100.00 → 19.00');
     const j = computeTotals([line('1001', 'S', 10)], { currency: 'JPY' });

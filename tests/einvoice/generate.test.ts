@@ -24,12 +24,20 @@ import { CH_TENANT, DE_TENANT, TAX_RULES, account, item, ports, product, subscri
 
 /** The German tenant with what XRechnung needs from Settings (BR-DE-2, -6, -7). */
 const SELLER = {
-  ...DE_TENANT, phone: '+49 30 1234567', email: 'rechnung@muster.example', contactName: 'Erika Mustermann', bic: 'COBADEFFXXX',
+  ...DE_TENANT,
+  phone: '+49 30 1234567',
+  email: 'rechnung@muster.example',
+  contactName: 'Erika Mustermann',
+  bic: 'COBADEFFXXX',
 };
 const NOV = { periodStart: '2026-11-01', periodEnd: '2026-11-30' };
 const LEITWEG = '04011000-12345-67';
 const invoiceContact = (accountId: string, email: string, extra: Record<string, string | boolean> = {}) => ({
-  contactId: `C-${accountId}-${email}`, accountId, email, role: 'invoice', ...extra,
+  contactId: `C-${accountId}-${email}`,
+  accountId,
+  email,
+  role: 'invoice',
+  ...extra,
 });
 
 type P = ReturnType<typeof ports>;
@@ -67,12 +75,25 @@ function ciiOf(p: P, key: string, guideline?: 'xrechnung' | 'facturx-en16931'): 
 }
 
 const ARRAYS = new Set([
-  'cac:InvoiceLine', 'cac:CreditNoteLine', 'cac:TaxSubtotal', 'cac:AllowanceCharge', 'cbc:Note', 'cac:PartyTaxScheme',
-  'ram:IncludedSupplyChainTradeLineItem', 'ram:ApplicableTradeTax', 'ram:SpecifiedTradeAllowanceCharge', 'ram:SpecifiedTaxRegistration', 'ram:IncludedNote',
+  'cac:InvoiceLine',
+  'cac:CreditNoteLine',
+  'cac:TaxSubtotal',
+  'cac:AllowanceCharge',
+  'cbc:Note',
+  'cac:PartyTaxScheme',
+  'ram:IncludedSupplyChainTradeLineItem',
+  'ram:ApplicableTradeTax',
+  'ram:SpecifiedTradeAllowanceCharge',
+  'ram:SpecifiedTaxRegistration',
+  'ram:IncludedNote',
 ]);
 const parser = new XMLParser({
-  ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: false,
-  parseTagValue: false, parseAttributeValue: false, trimValues: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
   isArray: (name) => ARRAYS.has(name),
 });
 // Parsed XML: navigated by element name.
@@ -154,11 +175,7 @@ function checkR120(root: X, credit: boolean): void {
 function standardRows(extraAccount: Record<string, string> = {}): Rows {
   return {
     Accounts: [account('A1', { buyerReference: LEITWEG, vatId: 'DE987654321', ...extraAccount })],
-    Contacts: [
-      invoiceContact('A1', 'alt@kunde.example', { active: false }),
-      { contactId: 'CC', accountId: 'A1', email: 'cc@kunde.example', role: 'cc' },
-      invoiceContact('A1', ' ap@kunde.example '),
-    ],
+    Contacts: [invoiceContact('A1', 'alt@kunde.example', { active: false }), { contactId: 'CC', accountId: 'A1', email: 'cc@kunde.example', role: 'cc' }, invoiceContact('A1', ' ap@kunde.example ')],
     Products: [product('P1', '100.00', { name: 'Hosting', unit: 'Monat' }), product('P2', '50.00', { name: 'Handbuch', taxClass: 'reduced', unit: '' })],
     Subscriptions: [subscription('S1', 'A1')],
     Items: [item('I1', 'S1', 'P1', { quantity: 2 }), item('I2', 'S1', 'P2')],
@@ -192,26 +209,35 @@ describe('XRechnung UBL invoice', () => {
     expect(at(seller, 'cbc:EndpointID')).toEqual({ '@_schemeID': 'EM', '#text': 'rechnung@muster.example' });
     expect(seller['cac:PartyIdentification']).toBeUndefined();
     expect(at(seller, 'cac:PostalAddress')).toEqual({
-      'cbc:StreetName': 'Hauptstr. 1', 'cbc:CityName': 'Berlin', 'cbc:PostalZone': '10115', 'cac:Country': { 'cbc:IdentificationCode': 'DE' },
+      'cbc:StreetName': 'Hauptstr. 1',
+      'cbc:CityName': 'Berlin',
+      'cbc:PostalZone': '10115',
+      'cac:Country': { 'cbc:IdentificationCode': 'DE' },
     });
     expect(seller['cac:PartyTaxScheme']).toEqual([{ 'cbc:CompanyID': 'DE123456789', 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }]);
     expect(text(seller, 'cac:PartyLegalEntity/cbc:RegistrationName')).toBe('Muster GmbH');
     expect(at(seller, 'cac:Contact')).toEqual({
-      'cbc:Name': 'Erika Mustermann', 'cbc:Telephone': '+49 30 1234567', 'cbc:ElectronicMail': 'rechnung@muster.example',
+      'cbc:Name': 'Erika Mustermann',
+      'cbc:Telephone': '+49 30 1234567',
+      'cbc:ElectronicMail': 'rechnung@muster.example',
     });
 
     const buyer = at(inv, 'cac:AccountingCustomerParty/cac:Party');
     // The active invoice contact, trimmed: not the inactive one, not the cc.
     expect(at(buyer, 'cbc:EndpointID')).toEqual({ '@_schemeID': 'EM', '#text': 'ap@kunde.example' });
     expect(at(buyer, 'cac:PostalAddress')).toEqual({
-      'cbc:StreetName': 'Weg 2', 'cbc:CityName': 'München', 'cbc:PostalZone': '80331', 'cac:Country': { 'cbc:IdentificationCode': 'DE' },
+      'cbc:StreetName': 'Weg 2',
+      'cbc:CityName': 'München',
+      'cbc:PostalZone': '80331',
+      'cac:Country': { 'cbc:IdentificationCode': 'DE' },
     });
     expect(buyer['cac:PartyTaxScheme']).toEqual([{ 'cbc:CompanyID': 'DE987654321', 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }]);
     expect(text(buyer, 'cac:PartyLegalEntity/cbc:RegistrationName')).toBe('Customer A1');
     expect(buyer['cac:Contact']).toBeUndefined();
 
     expect(at(inv, 'cac:PaymentMeans')).toEqual({
-      'cbc:PaymentMeansCode': '58', 'cbc:PaymentID': 'INV-2026-00001',
+      'cbc:PaymentMeansCode': '58',
+      'cbc:PaymentID': 'INV-2026-00001',
       'cac:PayeeFinancialAccount': { 'cbc:ID': 'DE89370400440532013000', 'cbc:Name': 'Muster GmbH', 'cac:FinancialInstitutionBranch': { 'cbc:ID': 'COBADEFFXXX' } },
     });
     expect(at(inv, 'cac:PaymentTerms')).toEqual({ 'cbc:Note': ['Fällig am 14.12.2026'] });
@@ -219,30 +245,64 @@ describe('XRechnung UBL invoice', () => {
     // 200.00 at 19 % → 38.00; 50.00 at 7 % → 3.50.
     expect(at(inv, 'cac:TaxTotal/cbc:TaxAmount')).toEqual({ '@_currencyID': 'EUR', '#text': '41.50' });
     const subs: X[] = at(inv, 'cac:TaxTotal/cac:TaxSubtotal');
-    expect(subs.map((s) => [
-      text(s, 'cbc:TaxableAmount'), text(s, 'cbc:TaxAmount'), text(s, 'cac:TaxCategory/cbc:ID'), text(s, 'cac:TaxCategory/cbc:Percent'),
-      at(s, 'cbc:TaxableAmount/@_currencyID'), text(s, 'cac:TaxCategory/cac:TaxScheme/cbc:ID'), at(s, 'cac:TaxCategory/cbc:TaxExemptionReasonCode'),
-    ]).sort()).toEqual([
-      ['200.00', '38.00', 'S', '19', 'EUR', 'VAT', undefined],
-      ['50.00', '3.50', 'S', '7', 'EUR', 'VAT', undefined],
-    ].sort());
+    expect(
+      subs
+        .map((s) => [
+          text(s, 'cbc:TaxableAmount'),
+          text(s, 'cbc:TaxAmount'),
+          text(s, 'cac:TaxCategory/cbc:ID'),
+          text(s, 'cac:TaxCategory/cbc:Percent'),
+          at(s, 'cbc:TaxableAmount/@_currencyID'),
+          text(s, 'cac:TaxCategory/cac:TaxScheme/cbc:ID'),
+          at(s, 'cac:TaxCategory/cbc:TaxExemptionReasonCode'),
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        ['200.00', '38.00', 'S', '19', 'EUR', 'VAT', undefined],
+        ['50.00', '3.50', 'S', '7', 'EUR', 'VAT', undefined],
+      ].sort(),
+    );
     const total = at(inv, 'cac:LegalMonetaryTotal');
     expect(Object.fromEntries(Object.entries(total).map(([k, v]) => [k, text(v)]))).toEqual({
-      'cbc:LineExtensionAmount': '250.00', 'cbc:TaxExclusiveAmount': '250.00', 'cbc:TaxInclusiveAmount': '291.50', 'cbc:PayableAmount': '291.50',
+      'cbc:LineExtensionAmount': '250.00',
+      'cbc:TaxExclusiveAmount': '250.00',
+      'cbc:TaxInclusiveAmount': '291.50',
+      'cbc:PayableAmount': '291.50',
     });
 
     const lines: X[] = inv['cac:InvoiceLine'];
-    expect(lines.map((l) => ({
-      id: text(l, 'cbc:ID'), qty: at(l, 'cbc:InvoicedQuantity'), net: text(l, 'cbc:LineExtensionAmount'), period: at(l, 'cac:InvoicePeriod'),
-      ac: l['cac:AllowanceCharge'], name: text(l, 'cac:Item/cbc:Name'), tax: at(l, 'cac:Item/cac:ClassifiedTaxCategory'), price: at(l, 'cac:Price/cbc:PriceAmount'),
-    }))).toEqual([
+    expect(
+      lines.map((l) => ({
+        id: text(l, 'cbc:ID'),
+        qty: at(l, 'cbc:InvoicedQuantity'),
+        net: text(l, 'cbc:LineExtensionAmount'),
+        period: at(l, 'cac:InvoicePeriod'),
+        ac: l['cac:AllowanceCharge'],
+        name: text(l, 'cac:Item/cbc:Name'),
+        tax: at(l, 'cac:Item/cac:ClassifiedTaxCategory'),
+        price: at(l, 'cac:Price/cbc:PriceAmount'),
+      })),
+    ).toEqual([
       {
-        id: '1', qty: { '@_unitCode': 'MON', '#text': '2' }, net: '200.00', period: { 'cbc:StartDate': '2026-11-01', 'cbc:EndDate': '2026-11-30' },
-        ac: undefined, name: 'Hosting', tax: { 'cbc:ID': 'S', 'cbc:Percent': '19', 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }, price: { '@_currencyID': 'EUR', '#text': '100' },
+        id: '1',
+        qty: { '@_unitCode': 'MON', '#text': '2' },
+        net: '200.00',
+        period: { 'cbc:StartDate': '2026-11-01', 'cbc:EndDate': '2026-11-30' },
+        ac: undefined,
+        name: 'Hosting',
+        tax: { 'cbc:ID': 'S', 'cbc:Percent': '19', 'cac:TaxScheme': { 'cbc:ID': 'VAT' } },
+        price: { '@_currencyID': 'EUR', '#text': '100' },
       },
       {
-        id: '2', qty: { '@_unitCode': 'C62', '#text': '1' }, net: '50.00', period: { 'cbc:StartDate': '2026-11-01', 'cbc:EndDate': '2026-11-30' },
-        ac: undefined, name: 'Handbuch', tax: { 'cbc:ID': 'S', 'cbc:Percent': '7', 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }, price: { '@_currencyID': 'EUR', '#text': '50' },
+        id: '2',
+        qty: { '@_unitCode': 'C62', '#text': '1' },
+        net: '50.00',
+        period: { 'cbc:StartDate': '2026-11-01', 'cbc:EndDate': '2026-11-30' },
+        ac: undefined,
+        name: 'Handbuch',
+        tax: { 'cbc:ID': 'S', 'cbc:Percent': '7', 'cac:TaxScheme': { 'cbc:ID': 'VAT' } },
+        price: { '@_currencyID': 'EUR', '#text': '50' },
       },
     ]);
     checkR120(inv, false);
@@ -252,9 +312,22 @@ describe('XRechnung UBL invoice', () => {
     const xml = ublOf(finalized(standardRows()), 'INV-2026-00001');
     const top = [...xml.matchAll(/^ {2}<((?:cbc|cac):\w+)/gm)].map((m) => m[1]).filter((n, i, a) => a.indexOf(n) === i);
     expect(top).toEqual([
-      'cbc:CustomizationID', 'cbc:ProfileID', 'cbc:ID', 'cbc:IssueDate', 'cbc:DueDate', 'cbc:InvoiceTypeCode', 'cbc:DocumentCurrencyCode',
-      'cbc:BuyerReference', 'cac:InvoicePeriod', 'cac:AccountingSupplierParty', 'cac:AccountingCustomerParty', 'cac:PaymentMeans',
-      'cac:PaymentTerms', 'cac:TaxTotal', 'cac:LegalMonetaryTotal', 'cac:InvoiceLine',
+      'cbc:CustomizationID',
+      'cbc:ProfileID',
+      'cbc:ID',
+      'cbc:IssueDate',
+      'cbc:DueDate',
+      'cbc:InvoiceTypeCode',
+      'cbc:DocumentCurrencyCode',
+      'cbc:BuyerReference',
+      'cac:InvoicePeriod',
+      'cac:AccountingSupplierParty',
+      'cac:AccountingCustomerParty',
+      'cac:PaymentMeans',
+      'cac:PaymentTerms',
+      'cac:TaxTotal',
+      'cac:LegalMonetaryTotal',
+      'cac:InvoiceLine',
     ]);
   });
 
@@ -349,10 +422,14 @@ describe('line allowances and charges (R120)', () => {
     // 3 × 99.99 = 299.97; less 10 % = 269.973 → 269.97; allowance 30.00.
     expect(text(line, 'cbc:LineExtensionAmount')).toBe('269.97');
     expect(text(line, 'cac:Price/cbc:PriceAmount')).toBe('99.99');
-    expect(line['cac:AllowanceCharge']).toEqual([{
-      'cbc:ChargeIndicator': 'false', 'cbc:AllowanceChargeReasonCode': '95', 'cbc:AllowanceChargeReason': '10 % discount',
-      'cbc:Amount': { '@_currencyID': 'EUR', '#text': '30.00' },
-    }]);
+    expect(line['cac:AllowanceCharge']).toEqual([
+      {
+        'cbc:ChargeIndicator': 'false',
+        'cbc:AllowanceChargeReasonCode': '95',
+        'cbc:AllowanceChargeReason': '10 % discount',
+        'cbc:Amount': { '@_currencyID': 'EUR', '#text': '30.00' },
+      },
+    ]);
     expect(text(inv, 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount')).toBe('269.97');
     // No document-level AllowanceTotalAmount: the discount is on the line only.
     expect(at(inv, 'cac:LegalMonetaryTotal/cbc:AllowanceTotalAmount')).toBeUndefined();
@@ -360,9 +437,14 @@ describe('line allowances and charges (R120)', () => {
     // The same allowance in CII.
     const cii = parse(ciiOf(p, 'INV-2026-00001'))['rsm:CrossIndustryInvoice'];
     const li = at(cii, 'rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem')[0];
-    expect(at(li, 'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge')).toEqual([{
-      'ram:ChargeIndicator': { 'udt:Indicator': 'false' }, 'ram:ActualAmount': '30.00', 'ram:ReasonCode': '95', 'ram:Reason': '10 % discount',
-    }]);
+    expect(at(li, 'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeAllowanceCharge')).toEqual([
+      {
+        'ram:ChargeIndicator': { 'udt:Indicator': 'false' },
+        'ram:ActualAmount': '30.00',
+        'ram:ReasonCode': '95',
+        'ram:Reason': '10 % discount',
+      },
+    ]);
     expect(text(li, 'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount')).toBe('269.97');
     expect(text(li, 'ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount')).toBe('99.99');
   });
@@ -400,79 +482,115 @@ describe('line allowances and charges (R120)', () => {
     checkR120(inv, false);
   });
 
-  it('property: synthetic finalized invoices and credit notes with the engine\'s line nets satisfy R120 exactly, price never negative', () => {
+  it("property: synthetic finalized invoices and credit notes with the engine's line nets satisfy R120 exactly, price never negative", () => {
     const tenant: Tenant = { tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', vatId: 'DE123456789', email: 'r@muster.example', iban: 'DE89370400440532013000' };
     const lineArb = fc.record({
       quantity: fc.integer({ min: -99_999, max: 999_999 }).map((n) => new D(n).div(1000)),
       unitPrice: fc.integer({ min: -2_000_000, max: 20_000_000 }).map((n) => new D(n).div(10_000)),
-      discount: fc.option(fc.integer({ min: 0, max: 10_000 }).map((n) => new D(n).div(100)), { nil: undefined }),
+      discount: fc.option(
+        fc.integer({ min: 0, max: 10_000 }).map((n) => new D(n).div(100)),
+        { nil: undefined },
+      ),
       factorDays: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
       rate: fc.constantFrom('19', '7', '0'),
     });
-    fc.assert(fc.property(fc.array(lineArb, { minLength: 1, maxLength: 8 }), fc.constantFrom<'invoice' | 'credit_note'>('invoice', 'credit_note'), (specs, type) => {
-      const lines: InvoiceLine[] = specs.map((s, i) => {
-        const exact = s.factorDays === undefined ? undefined : new D(s.factorDays).div(30);
-        const shown = exact?.toDecimalPlaces(6);
-        const net = lineNet(s.quantity, s.unitPrice, { factor: exact, discountPercent: s.discount, currency: 'EUR' });
-        const sign = type === 'credit_note' ? -1 : 1;
-        return {
-          invoiceId: 'I-1', lineNo: i + 1, kind: type === 'credit_note' ? 'credit' : 'manual', description: `Line ${i + 1}`,
-          quantity: s.quantity.times(sign), unitPrice: s.unitPrice, discountPercent: s.discount, periodFactor: shown, net: net.times(sign),
-          taxCategory: s.rate === '0' ? 'Z' : 'S', taxRate: new D(s.rate),
+    fc.assert(
+      fc.property(fc.array(lineArb, { minLength: 1, maxLength: 8 }), fc.constantFrom<'invoice' | 'credit_note'>('invoice', 'credit_note'), (specs, type) => {
+        const lines: InvoiceLine[] = specs.map((s, i) => {
+          const exact = s.factorDays === undefined ? undefined : new D(s.factorDays).div(30);
+          const shown = exact?.toDecimalPlaces(6);
+          const net = lineNet(s.quantity, s.unitPrice, { factor: exact, discountPercent: s.discount, currency: 'EUR' });
+          const sign = type === 'credit_note' ? -1 : 1;
+          return {
+            invoiceId: 'I-1',
+            lineNo: i + 1,
+            kind: type === 'credit_note' ? 'credit' : 'manual',
+            description: `Line ${i + 1}`,
+            quantity: s.quantity.times(sign),
+            unitPrice: s.unitPrice,
+            discountPercent: s.discount,
+            periodFactor: shown,
+            net: net.times(sign),
+            taxCategory: s.rate === '0' ? 'Z' : 'S',
+            taxRate: new D(s.rate),
+          };
+        });
+        const t = computeTotals(lines, { currency: 'EUR' });
+        const invoice: Invoice = {
+          invoiceId: 'I-1',
+          key: 'M:I-1',
+          type,
+          status: 'Open',
+          number: type === 'credit_note' ? 'CN-1' : 'INV-1',
+          tenantId: 'DE',
+          accountId: 'A1',
+          invoiceDate: '2026-11-30',
+          dueDate: '2026-12-14',
+          currency: 'EUR',
+          net: t.net,
+          tax: t.tax,
+          gross: t.gross,
+          rounding: t.rounding,
+          payable: t.payable,
+          originalNumber: type === 'credit_note' ? 'INV-0' : undefined,
         };
-      });
-      const t = computeTotals(lines, { currency: 'EUR' });
-      const invoice: Invoice = {
-        invoiceId: 'I-1', key: 'M:I-1', type, status: 'Open', number: type === 'credit_note' ? 'CN-1' : 'INV-1', tenantId: 'DE', accountId: 'A1',
-        invoiceDate: '2026-11-30', dueDate: '2026-12-14', currency: 'EUR', net: t.net, tax: t.tax, gross: t.gross, rounding: t.rounding, payable: t.payable,
-        originalNumber: type === 'credit_note' ? 'INV-0' : undefined,
-      };
-      const xml = toUbl(invoiceTerms({ invoice, lines }, { tenant, contacts: [] }));
-      const credit = type === 'credit_note';
-      const root = parse(xml)[credit ? 'CreditNote' : 'Invoice'];
-      const out: X[] = root[credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine'];
-      expect(out).toHaveLength(lines.length);
-      checkR120(root, credit);
-      for (const a of ublAmounts(xml)) expect(TWO_DECIMALS.test(a.value)).toBe(true);
-      // Allowance and charge amounts are positive; a line has one or the other, not both.
-      for (const l of out) {
-        const acs: X[] = l['cac:AllowanceCharge'] ?? [];
-        expect(acs.length).toBeLessThanOrEqual(1);
-        for (const a of acs) expect(new D(text(a, 'cbc:Amount')!).gt(0)).toBe(true);
-      }
-      // Each line's amount is the ledger's line net (positive on a credit note), and they add up (BR-CO-10).
-      expect(out.map((l) => text(l, 'cbc:LineExtensionAmount'))).toEqual(lines.map((l) => l.net.times(credit ? -1 : 1).toFixed(2)));
-      expect(sumOf(out.map((l) => text(l, 'cbc:LineExtensionAmount')!)).toFixed(2)).toBe(text(root, 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount'));
-      expect(emptyElements(xml)).toEqual([]);
-    }), { numRuns: 300 });
+        const xml = toUbl(invoiceTerms({ invoice, lines }, { tenant, contacts: [] }));
+        const credit = type === 'credit_note';
+        const root = parse(xml)[credit ? 'CreditNote' : 'Invoice'];
+        const out: X[] = root[credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine'];
+        expect(out).toHaveLength(lines.length);
+        checkR120(root, credit);
+        for (const a of ublAmounts(xml)) expect(TWO_DECIMALS.test(a.value)).toBe(true);
+        // Allowance and charge amounts are positive; a line has one or the other, not both.
+        for (const l of out) {
+          const acs: X[] = l['cac:AllowanceCharge'] ?? [];
+          expect(acs.length).toBeLessThanOrEqual(1);
+          for (const a of acs) expect(new D(text(a, 'cbc:Amount')!).gt(0)).toBe(true);
+        }
+        // Each line's amount is the ledger's line net (positive on a credit note), and they add up (BR-CO-10).
+        expect(out.map((l) => text(l, 'cbc:LineExtensionAmount'))).toEqual(lines.map((l) => l.net.times(credit ? -1 : 1).toFixed(2)));
+        expect(sumOf(out.map((l) => text(l, 'cbc:LineExtensionAmount')!)).toFixed(2)).toBe(text(root, 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount'));
+        expect(emptyElements(xml)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('property: invoices made by the engine (random quantity, price, discount, start day) satisfy R120 exactly', () => {
     const caseArb = fc.record({
-      items: fc.array(fc.record({
-        quantity: fc.integer({ min: 1, max: 99_999 }).map((n) => new D(n).div(1000).toString()),
-        price: fc.integer({ min: 1, max: 9_999_999 }).map((n) => new D(n).div(10_000).toString()),
-        discount: fc.option(fc.integer({ min: 1, max: 9_999 }).map((n) => `${new D(n).div(100).toString()}%`), { nil: undefined }),
-        reduced: fc.boolean(),
-      }), { minLength: 1, maxLength: 4 }),
+      items: fc.array(
+        fc.record({
+          quantity: fc.integer({ min: 1, max: 99_999 }).map((n) => new D(n).div(1000).toString()),
+          price: fc.integer({ min: 1, max: 9_999_999 }).map((n) => new D(n).div(10_000).toString()),
+          discount: fc.option(
+            fc.integer({ min: 1, max: 9_999 }).map((n) => `${new D(n).div(100).toString()}%`),
+            { nil: undefined },
+          ),
+          reduced: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
       startDay: fc.integer({ min: 1, max: 30 }),
     });
-    fc.assert(fc.property(caseArb, (c) => {
-      const p = finalized({
-        Accounts: [account('A1', { buyerReference: LEITWEG })],
-        Contacts: [invoiceContact('A1', 'ap@kunde.example')],
-        Products: c.items.map((it, i) => product(`P${i}`, it.price, { taxClass: it.reduced ? 'reduced' : 'standard', unit: '' })),
-        Subscriptions: [subscription('S1', 'A1', { startDate: `2026-11-${String(c.startDay).padStart(2, '0')}` })],
-        Items: c.items.map((it, i) => item(`I${i}`, 'S1', `P${i}`, { quantity: it.quantity, ...(it.discount ? { discountPercent: it.discount } : {}) })),
-      });
-      const { doc } = load(p, 'INV-2026-00001');
-      const xml = ublOf(p, 'INV-2026-00001');
-      checkUblShape(xml);
-      const inv = parse(xml)['Invoice'];
-      checkR120(inv, false);
-      expect(inv['cac:InvoiceLine'].map((l: X) => text(l, 'cbc:LineExtensionAmount'))).toEqual(doc.lines.map((l) => l.net.toFixed(2)));
-      expect(text(inv, 'cac:LegalMonetaryTotal/cbc:PayableAmount')).toBe(doc.invoice.payable.toFixed(2));
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const p = finalized({
+          Accounts: [account('A1', { buyerReference: LEITWEG })],
+          Contacts: [invoiceContact('A1', 'ap@kunde.example')],
+          Products: c.items.map((it, i) => product(`P${i}`, it.price, { taxClass: it.reduced ? 'reduced' : 'standard', unit: '' })),
+          Subscriptions: [subscription('S1', 'A1', { startDate: `2026-11-${String(c.startDay).padStart(2, '0')}` })],
+          Items: c.items.map((it, i) => item(`I${i}`, 'S1', `P${i}`, { quantity: it.quantity, ...(it.discount ? { discountPercent: it.discount } : {}) })),
+        });
+        const { doc } = load(p, 'INV-2026-00001');
+        const xml = ublOf(p, 'INV-2026-00001');
+        checkUblShape(xml);
+        const inv = parse(xml)['Invoice'];
+        checkR120(inv, false);
+        expect(inv['cac:InvoiceLine'].map((l: X) => text(l, 'cbc:LineExtensionAmount'))).toEqual(doc.lines.map((l) => l.net.toFixed(2)));
+        expect(text(inv, 'cac:LegalMonetaryTotal/cbc:PayableAmount')).toBe(doc.invoice.payable.toFixed(2));
+      }),
+      { numRuns: 25 },
+    );
   });
 
   // Usage priced per request has prices with 7 decimals: quantity × the written price must still
@@ -494,14 +612,36 @@ describe('line allowances and charges (R120)', () => {
 describe('currencies with 3 decimals', () => {
   it('a KWD invoice gets no e-invoice: it is refused with a billing error', () => {
     const tenant: Tenant = { tenantId: 'KW', legalName: 'Kuwait Trading', country: 'KW', currency: 'KWD', vatId: 'KW123', email: 'r@kw.example' };
-    const lines: InvoiceLine[] = [{
-      invoiceId: 'I-1', lineNo: 1, kind: 'manual', description: 'Service', quantity: new D(1), unitPrice: new D('12.345'), net: new D('12.345'),
-      taxCategory: 'S', taxRate: new D(5),
-    }];
+    const lines: InvoiceLine[] = [
+      {
+        invoiceId: 'I-1',
+        lineNo: 1,
+        kind: 'manual',
+        description: 'Service',
+        quantity: new D(1),
+        unitPrice: new D('12.345'),
+        net: new D('12.345'),
+        taxCategory: 'S',
+        taxRate: new D(5),
+      },
+    ];
     const t = computeTotals(lines, { currency: 'KWD' });
     const invoice: Invoice = {
-      invoiceId: 'I-1', key: 'M:I-1', type: 'invoice', status: 'Open', number: 'KW-1', tenantId: 'KW', accountId: 'A1',
-      invoiceDate: '2026-11-30', dueDate: '2026-12-14', currency: 'KWD', net: t.net, tax: t.tax, gross: t.gross, rounding: t.rounding, payable: t.payable,
+      invoiceId: 'I-1',
+      key: 'M:I-1',
+      type: 'invoice',
+      status: 'Open',
+      number: 'KW-1',
+      tenantId: 'KW',
+      accountId: 'A1',
+      invoiceDate: '2026-11-30',
+      dueDate: '2026-12-14',
+      currency: 'KWD',
+      net: t.net,
+      tax: t.tax,
+      gross: t.gross,
+      rounding: t.rounding,
+      payable: t.payable,
     };
     expect(() => toUbl(invoiceTerms({ invoice, lines }, { tenant, contacts: [] }))).toThrow(BillingError);
   });
@@ -554,7 +694,8 @@ describe('credit notes', () => {
     expect(text(cii, 'rsm:ExchangedDocument/ram:TypeCode')).toBe('381');
     const settlement = at(cii, 'rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement');
     expect(at(settlement, 'ram:InvoiceReferencedDocument')).toEqual({
-      'ram:IssuerAssignedID': 'INV-2026-00001', 'ram:FormattedIssueDateTime': { 'qdt:DateTimeString': { '@_format': '102', '#text': '20261120' } },
+      'ram:IssuerAssignedID': 'INV-2026-00001',
+      'ram:FormattedIssueDateTime': { 'qdt:DateTimeString': { '@_format': '102', '#text': '20261120' } },
     });
     expect(at(settlement, 'ram:SpecifiedTradePaymentTerms')).toBeUndefined();
     expect(text(settlement, 'ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount')).toBe('291.50');
@@ -590,18 +731,31 @@ describe('credit notes', () => {
     expect(at(cn, 'cac:BillingReference/cac:InvoiceDocumentReference')).toEqual({ 'cbc:ID': 'INV-2026-00001', 'cbc:IssueDate': '2026-11-20' });
     // 100.00 in proportion 200 : 50 → 80.00 at 19 %, 20.00 at 7 %.
     const lines: X[] = cn['cac:CreditNoteLine'];
-    expect(lines.map((l) => [
-      at(l, 'cbc:CreditedQuantity'), text(l, 'cbc:LineExtensionAmount'), text(l, 'cac:Price/cbc:PriceAmount'), text(l, 'cac:Item/cac:ClassifiedTaxCategory/cbc:Percent'), l['cac:AllowanceCharge'],
-    ]).sort()).toEqual([
-      [{ '@_unitCode': 'C62', '#text': '1' }, '20.00', '20', '7', undefined],
-      [{ '@_unitCode': 'C62', '#text': '1' }, '80.00', '80', '19', undefined],
-    ].sort());
+    expect(
+      lines
+        .map((l) => [
+          at(l, 'cbc:CreditedQuantity'),
+          text(l, 'cbc:LineExtensionAmount'),
+          text(l, 'cac:Price/cbc:PriceAmount'),
+          text(l, 'cac:Item/cac:ClassifiedTaxCategory/cbc:Percent'),
+          l['cac:AllowanceCharge'],
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        [{ '@_unitCode': 'C62', '#text': '1' }, '20.00', '20', '7', undefined],
+        [{ '@_unitCode': 'C62', '#text': '1' }, '80.00', '80', '19', undefined],
+      ].sort(),
+    );
     expect(lines.map((l) => text(l, 'cac:Item/cbc:Name')).sort()).toEqual(['Credit on invoice INV-2026-00001 (S 19%)', 'Credit on invoice INV-2026-00001 (S 7%)']);
     expect(ublAmounts(xml).filter((a) => a.value.startsWith('-'))).toEqual([]);
     // 80.00 × 19 % = 15.20; 20.00 × 7 % = 1.40.
     expect(text(cn, 'cac:TaxTotal/cbc:TaxAmount')).toBe('16.60');
     expect(Object.fromEntries(Object.entries(at(cn, 'cac:LegalMonetaryTotal')).map(([k, v]) => [k, text(v)]))).toEqual({
-      'cbc:LineExtensionAmount': '100.00', 'cbc:TaxExclusiveAmount': '100.00', 'cbc:TaxInclusiveAmount': '116.60', 'cbc:PayableAmount': '116.60',
+      'cbc:LineExtensionAmount': '100.00',
+      'cbc:TaxExclusiveAmount': '100.00',
+      'cbc:TaxInclusiveAmount': '116.60',
+      'cbc:PayableAmount': '116.60',
     });
     checkR120(cn, true);
   });
@@ -636,25 +790,39 @@ describe('VAT categories without tax', () => {
     expect(text(buyer, 'cac:PostalAddress/cac:Country/cbc:IdentificationCode')).toBe('AT');
     expect(at(inv, 'cac:TaxTotal')).toEqual({
       'cbc:TaxAmount': { '@_currencyID': 'EUR', '#text': '0.00' },
-      'cac:TaxSubtotal': [{
-        'cbc:TaxableAmount': { '@_currencyID': 'EUR', '#text': '100.00' },
-        'cbc:TaxAmount': { '@_currencyID': 'EUR', '#text': '0.00' },
-        'cac:TaxCategory': {
-          'cbc:ID': 'AE', 'cbc:Percent': '0', 'cbc:TaxExemptionReasonCode': 'VATEX-EU-AE', 'cbc:TaxExemptionReason': rule.exemptionText, 'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+      'cac:TaxSubtotal': [
+        {
+          'cbc:TaxableAmount': { '@_currencyID': 'EUR', '#text': '100.00' },
+          'cbc:TaxAmount': { '@_currencyID': 'EUR', '#text': '0.00' },
+          'cac:TaxCategory': {
+            'cbc:ID': 'AE',
+            'cbc:Percent': '0',
+            'cbc:TaxExemptionReasonCode': 'VATEX-EU-AE',
+            'cbc:TaxExemptionReason': rule.exemptionText,
+            'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+          },
         },
-      }],
+      ],
     });
     expect(at(inv['cac:InvoiceLine'][0], 'cac:Item/cac:ClassifiedTaxCategory')).toEqual({ 'cbc:ID': 'AE', 'cbc:Percent': '0', 'cac:TaxScheme': { 'cbc:ID': 'VAT' } });
     expect(text(inv, 'cac:LegalMonetaryTotal/cbc:PayableAmount')).toBe('100.00');
     // CII
     const cii = parse(ciiOf(p, 'INV-2026-00001'))['rsm:CrossIndustryInvoice'];
     const tax = at(cii, 'rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax');
-    expect(tax).toEqual([{
-      'ram:CalculatedAmount': '0.00', 'ram:TypeCode': 'VAT', 'ram:ExemptionReason': rule.exemptionText, 'ram:BasisAmount': '100.00',
-      'ram:CategoryCode': 'AE', 'ram:ExemptionReasonCode': 'VATEX-EU-AE', 'ram:RateApplicablePercent': '0',
-    }]);
-    expect(at(cii, 'rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty/ram:SpecifiedTaxRegistration'))
-      .toEqual([{ 'ram:ID': { '@_schemeID': 'VA', '#text': 'ATU12345678' } }]);
+    expect(tax).toEqual([
+      {
+        'ram:CalculatedAmount': '0.00',
+        'ram:TypeCode': 'VAT',
+        'ram:ExemptionReason': rule.exemptionText,
+        'ram:BasisAmount': '100.00',
+        'ram:CategoryCode': 'AE',
+        'ram:ExemptionReasonCode': 'VATEX-EU-AE',
+        'ram:RateApplicablePercent': '0',
+      },
+    ]);
+    expect(at(cii, 'rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty/ram:SpecifiedTaxRegistration')).toEqual([
+      { 'ram:ID': { '@_schemeID': 'VA', '#text': 'ATU12345678' } },
+    ]);
   });
 
   it('export (US buyer): category G with VATEX-EU-G', () => {
@@ -671,7 +839,11 @@ describe('VAT categories without tax', () => {
     const inv = parse(xml)['Invoice'];
     const [sub] = at(inv, 'cac:TaxTotal/cac:TaxSubtotal');
     expect(at(sub, 'cac:TaxCategory')).toEqual({
-      'cbc:ID': 'G', 'cbc:Percent': '0', 'cbc:TaxExemptionReasonCode': 'VATEX-EU-G', 'cbc:TaxExemptionReason': rule.exemptionText, 'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+      'cbc:ID': 'G',
+      'cbc:Percent': '0',
+      'cbc:TaxExemptionReasonCode': 'VATEX-EU-G',
+      'cbc:TaxExemptionReason': rule.exemptionText,
+      'cac:TaxScheme': { 'cbc:ID': 'VAT' },
     });
     expect([text(sub, 'cbc:TaxableAmount'), text(sub, 'cbc:TaxAmount')]).toEqual(['250.00', '0.00']);
     expect(text(inv, 'cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode')).toBe('US');
@@ -685,10 +857,7 @@ describe('VAT categories without tax', () => {
 describe('CHF tenant with cash rounding 0.05', () => {
   const chRows = (): Rows => ({
     Settings: [{ ...CH_TENANT, street: 'Bahnhofstr. 1', postalCode: '8001', phone: '+41 44 1234567', email: 'rechnung@beispiel.example', contactName: 'Hans Muster', iban: 'CH9300762011623852957' }],
-    Accounts: [
-      account('CH1', { country: 'CH', city: 'Bern', postalCode: '3011' }),
-      account('CH2', { country: 'CH', city: 'Basel', postalCode: '4001' }),
-    ],
+    Accounts: [account('CH1', { country: 'CH', city: 'Bern', postalCode: '3011' }), account('CH2', { country: 'CH', city: 'Basel', postalCode: '4001' })],
     Contacts: [invoiceContact('CH1', 'ap1@kunde.example'), invoiceContact('CH2', 'ap2@kunde.example')],
     Products: [product('P1', '10.00'), product('P2', '10.03')],
     Subscriptions: [subscription('S1', 'CH1'), subscription('S2', 'CH2')],
@@ -722,9 +891,12 @@ describe('CHF tenant with cash rounding 0.05', () => {
       const cii = parse(toCii(invoiceTerms(doc, ctx)))['rsm:CrossIndustryInvoice'];
       const sum = at(cii, 'rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation');
       expect(sum).toEqual({
-        'ram:LineTotalAmount': text(total, 'cbc:LineExtensionAmount'), 'ram:TaxBasisTotalAmount': text(total, 'cbc:TaxExclusiveAmount'),
+        'ram:LineTotalAmount': text(total, 'cbc:LineExtensionAmount'),
+        'ram:TaxBasisTotalAmount': text(total, 'cbc:TaxExclusiveAmount'),
         'ram:TaxTotalAmount': { '@_currencyID': 'CHF', '#text': text(inv, 'cac:TaxTotal/cbc:TaxAmount') },
-        'ram:RoundingAmount': c.rounding, 'ram:GrandTotalAmount': c.inclusive, 'ram:DuePayableAmount': c.payable,
+        'ram:RoundingAmount': c.rounding,
+        'ram:GrandTotalAmount': c.inclusive,
+        'ram:DuePayableAmount': c.payable,
       });
     }
   });
@@ -761,7 +933,8 @@ describe('SEPA direct debit', () => {
     checkUblShape(xml);
     const inv = parse(xml)['Invoice'];
     expect(at(inv, 'cac:PaymentMeans')).toEqual({
-      'cbc:PaymentMeansCode': '59', 'cbc:PaymentID': 'INV-2026-00001',
+      'cbc:PaymentMeansCode': '59',
+      'cbc:PaymentID': 'INV-2026-00001',
       'cac:PaymentMandate': { 'cbc:ID': 'MR-2026-001', 'cac:PayerFinancialAccount': { 'cbc:ID': 'DE02120300000000202051' } },
     });
     expect(at(inv, 'cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification')).toEqual({ 'cbc:ID': { '@_schemeID': 'SEPA', '#text': 'DE98ZZZ09999999999' } });
@@ -778,7 +951,8 @@ describe('SEPA direct debit', () => {
     expect(Object.keys(s).slice(0, 3)).toEqual(['ram:CreditorReferenceID', 'ram:PaymentReference', 'ram:InvoiceCurrencyCode']);
     expect(text(s, 'ram:CreditorReferenceID')).toBe('DE98ZZZ09999999999');
     expect(at(s, 'ram:SpecifiedTradeSettlementPaymentMeans')).toEqual({
-      'ram:TypeCode': '59', 'ram:PayerPartyDebtorFinancialAccount': { 'ram:IBANID': 'DE02120300000000202051' },
+      'ram:TypeCode': '59',
+      'ram:PayerPartyDebtorFinancialAccount': { 'ram:IBANID': 'DE02120300000000202051' },
     });
     expect(at(s, 'ram:SpecifiedTradePaymentTerms')).toEqual({
       'ram:Description': 'Fällig am 14.12.2026',
@@ -791,7 +965,7 @@ describe('SEPA direct debit', () => {
 // ---------- CII ----------
 
 describe('CII (XRechnung and Factur-X EN 16931)', () => {
-  it('the same invoice\'s values in CII, dates in format 102, header parts in schema order', () => {
+  it("the same invoice's values in CII, dates in format 102, header parts in schema order", () => {
     const p = finalized(standardRows());
     const xml = ciiOf(p, 'INV-2026-00001');
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<rsm:CrossIndustryInvoice')).toBe(true);
@@ -805,7 +979,9 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
       'ram:GuidelineSpecifiedDocumentContextParameter': { 'ram:ID': XRECHNUNG_3 },
     });
     expect(at(root, 'rsm:ExchangedDocument')).toEqual({
-      'ram:ID': 'INV-2026-00001', 'ram:TypeCode': '380', 'ram:IssueDateTime': { 'udt:DateTimeString': { '@_format': '102', '#text': '20261130' } },
+      'ram:ID': 'INV-2026-00001',
+      'ram:TypeCode': '380',
+      'ram:IssueDateTime': { 'udt:DateTimeString': { '@_format': '102', '#text': '20261130' } },
     });
     const tx = at(root, 'rsm:SupplyChainTradeTransaction');
     expect(Object.keys(tx)).toEqual(['ram:IncludedSupplyChainTradeLineItem', 'ram:ApplicableHeaderTradeAgreement', 'ram:ApplicableHeaderTradeDelivery', 'ram:ApplicableHeaderTradeSettlement']);
@@ -840,8 +1016,13 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
 
     const settlement = tx['ram:ApplicableHeaderTradeSettlement'];
     expect(Object.keys(settlement)).toEqual([
-      'ram:PaymentReference', 'ram:InvoiceCurrencyCode', 'ram:SpecifiedTradeSettlementPaymentMeans', 'ram:ApplicableTradeTax',
-      'ram:BillingSpecifiedPeriod', 'ram:SpecifiedTradePaymentTerms', 'ram:SpecifiedTradeSettlementHeaderMonetarySummation',
+      'ram:PaymentReference',
+      'ram:InvoiceCurrencyCode',
+      'ram:SpecifiedTradeSettlementPaymentMeans',
+      'ram:ApplicableTradeTax',
+      'ram:BillingSpecifiedPeriod',
+      'ram:SpecifiedTradePaymentTerms',
+      'ram:SpecifiedTradeSettlementHeaderMonetarySummation',
     ]);
     expect(settlement['ram:PaymentReference']).toBe('INV-2026-00001');
     expect(settlement['ram:InvoiceCurrencyCode']).toBe('EUR');
@@ -850,36 +1031,55 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
       'ram:PayeePartyCreditorFinancialAccount': { 'ram:IBANID': 'DE89370400440532013000', 'ram:AccountName': 'Muster GmbH' },
       'ram:PayeeSpecifiedCreditorFinancialInstitution': { 'ram:BICID': 'COBADEFFXXX' },
     });
-    expect((settlement['ram:ApplicableTradeTax'] as X[]).map((t) => [t['ram:BasisAmount'], t['ram:CalculatedAmount'], t['ram:CategoryCode'], t['ram:RateApplicablePercent']]).sort())
-      .toEqual([['200.00', '38.00', 'S', '19'], ['50.00', '3.50', 'S', '7']].sort());
+    expect((settlement['ram:ApplicableTradeTax'] as X[]).map((t) => [t['ram:BasisAmount'], t['ram:CalculatedAmount'], t['ram:CategoryCode'], t['ram:RateApplicablePercent']]).sort()).toEqual(
+      [
+        ['200.00', '38.00', 'S', '19'],
+        ['50.00', '3.50', 'S', '7'],
+      ].sort(),
+    );
     expect(settlement['ram:BillingSpecifiedPeriod']).toEqual({
       'ram:StartDateTime': { 'udt:DateTimeString': { '@_format': '102', '#text': '20261101' } },
       'ram:EndDateTime': { 'udt:DateTimeString': { '@_format': '102', '#text': '20261130' } },
     });
     expect(settlement['ram:SpecifiedTradePaymentTerms']).toEqual({
-      'ram:Description': 'Fällig am 14.12.2026', 'ram:DueDateDateTime': { 'udt:DateTimeString': { '@_format': '102', '#text': '20261214' } },
+      'ram:Description': 'Fällig am 14.12.2026',
+      'ram:DueDateDateTime': { 'udt:DateTimeString': { '@_format': '102', '#text': '20261214' } },
     });
     expect(settlement['ram:SpecifiedTradeSettlementHeaderMonetarySummation']).toEqual({
-      'ram:LineTotalAmount': '250.00', 'ram:TaxBasisTotalAmount': '250.00', 'ram:TaxTotalAmount': { '@_currencyID': 'EUR', '#text': '41.50' },
-      'ram:GrandTotalAmount': '291.50', 'ram:DuePayableAmount': '291.50',
+      'ram:LineTotalAmount': '250.00',
+      'ram:TaxBasisTotalAmount': '250.00',
+      'ram:TaxTotalAmount': { '@_currencyID': 'EUR', '#text': '41.50' },
+      'ram:GrandTotalAmount': '291.50',
+      'ram:DuePayableAmount': '291.50',
     });
 
     const items: X[] = tx['ram:IncludedSupplyChainTradeLineItem'];
-    expect(items.map((li) => ({
-      id: text(li, 'ram:AssociatedDocumentLineDocument/ram:LineID'), name: text(li, 'ram:SpecifiedTradeProduct/ram:Name'),
-      price: text(li, 'ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount'),
-      qty: at(li, 'ram:SpecifiedLineTradeDelivery/ram:BilledQuantity'),
-      tax: at(li, 'ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax'),
-      net: text(li, 'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount'),
-      order: Object.keys(li['ram:SpecifiedLineTradeSettlement']),
-    }))).toEqual([
+    expect(
+      items.map((li) => ({
+        id: text(li, 'ram:AssociatedDocumentLineDocument/ram:LineID'),
+        name: text(li, 'ram:SpecifiedTradeProduct/ram:Name'),
+        price: text(li, 'ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount'),
+        qty: at(li, 'ram:SpecifiedLineTradeDelivery/ram:BilledQuantity'),
+        tax: at(li, 'ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax'),
+        net: text(li, 'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount'),
+        order: Object.keys(li['ram:SpecifiedLineTradeSettlement']),
+      })),
+    ).toEqual([
       {
-        id: '1', name: 'Hosting', price: '100', qty: { '@_unitCode': 'MON', '#text': '2' }, net: '200.00',
+        id: '1',
+        name: 'Hosting',
+        price: '100',
+        qty: { '@_unitCode': 'MON', '#text': '2' },
+        net: '200.00',
         tax: [{ 'ram:TypeCode': 'VAT', 'ram:CategoryCode': 'S', 'ram:RateApplicablePercent': '19' }],
         order: ['ram:ApplicableTradeTax', 'ram:BillingSpecifiedPeriod', 'ram:SpecifiedTradeSettlementLineMonetarySummation'],
       },
       {
-        id: '2', name: 'Handbuch', price: '50', qty: { '@_unitCode': 'C62', '#text': '1' }, net: '50.00',
+        id: '2',
+        name: 'Handbuch',
+        price: '50',
+        qty: { '@_unitCode': 'C62', '#text': '1' },
+        net: '50.00',
         tax: [{ 'ram:TypeCode': 'VAT', 'ram:CategoryCode': 'S', 'ram:RateApplicablePercent': '7' }],
         order: ['ram:ApplicableTradeTax', 'ram:BillingSpecifiedPeriod', 'ram:SpecifiedTradeSettlementLineMonetarySummation'],
       },
@@ -906,8 +1106,11 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
     const c = parse(ciiOf(p, 'INV-2026-00001'))['rsm:CrossIndustryInvoice'];
     const s = at(c, 'rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation');
     expect([s['ram:LineTotalAmount'], s['ram:TaxBasisTotalAmount'], text(s, 'ram:TaxTotalAmount'), s['ram:GrandTotalAmount'], s['ram:DuePayableAmount']]).toEqual([
-      text(u, 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount'), text(u, 'cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount'), text(u, 'cac:TaxTotal/cbc:TaxAmount'),
-      text(u, 'cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount'), text(u, 'cac:LegalMonetaryTotal/cbc:PayableAmount'),
+      text(u, 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount'),
+      text(u, 'cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount'),
+      text(u, 'cac:TaxTotal/cbc:TaxAmount'),
+      text(u, 'cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount'),
+      text(u, 'cac:LegalMonetaryTotal/cbc:PayableAmount'),
     ]);
     const ciiLines = (at(c, 'rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem') as X[]).map((li) => [
       text(li, 'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount'),
@@ -916,12 +1119,17 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
       (li['ram:SpecifiedLineTradeSettlement']['ram:SpecifiedTradeAllowanceCharge'] ?? []).map((a: X) => a['ram:ActualAmount']),
     ]);
     const ublLines = (u['cac:InvoiceLine'] as X[]).map((l) => [
-      text(l, 'cbc:LineExtensionAmount'), text(l, 'cac:Price/cbc:PriceAmount'), text(l, 'cbc:InvoicedQuantity'),
+      text(l, 'cbc:LineExtensionAmount'),
+      text(l, 'cac:Price/cbc:PriceAmount'),
+      text(l, 'cbc:InvoicedQuantity'),
       (l['cac:AllowanceCharge'] ?? []).map((a: X) => text(a, 'cbc:Amount')),
     ]);
     expect(ciiLines).toEqual(ublLines);
     // 3 × 100 less 12.5 % = 262.50, allowance 37.50; 7 × 50 = 350.00.
-    expect(ublLines).toEqual([['262.50', '100', '3', ['37.50']], ['350.00', '50', '7', []]]);
+    expect(ublLines).toEqual([
+      ['262.50', '100', '3', ['37.50']],
+      ['350.00', '50', '7', []],
+    ]);
   });
 });
 
@@ -930,7 +1138,10 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
 describe('100 lines on one invoice', () => {
   it('a subscription with 100 items: 100 InvoiceLines, sums right in UBL and CII', () => {
     const items = Array.from({ length: 100 }, (_, i) => ({
-      id: `I${String(i + 1).padStart(3, '0')}`, product: i % 3 === 0 ? 'P2' : 'P1', quantity: (i % 5) + 1, price: new D(i + 1).times('1.37').toFixed(2),
+      id: `I${String(i + 1).padStart(3, '0')}`,
+      product: i % 3 === 0 ? 'P2' : 'P1',
+      quantity: (i % 5) + 1,
+      price: new D(i + 1).times('1.37').toFixed(2),
     }));
     const p = finalized({
       Accounts: [account('A1', { buyerReference: LEITWEG })],
@@ -961,13 +1172,18 @@ describe('100 lines on one invoice', () => {
     expect(sumOf(lines.map((l) => text(l, 'cbc:LineExtensionAmount')!)).toFixed(2)).toBe(net.toFixed(2));
     checkR120(inv, false);
     const subs: X[] = at(inv, 'cac:TaxTotal/cac:TaxSubtotal');
-    expect(subs.map((s) => [text(s, 'cac:TaxCategory/cbc:Percent'), text(s, 'cbc:TaxableAmount'), text(s, 'cbc:TaxAmount')]).sort()).toEqual([
-      ['19', net19.toFixed(2), tax19.toFixed(2)], ['7', net7.toFixed(2), tax7.toFixed(2)],
-    ].sort());
+    expect(subs.map((s) => [text(s, 'cac:TaxCategory/cbc:Percent'), text(s, 'cbc:TaxableAmount'), text(s, 'cbc:TaxAmount')]).sort()).toEqual(
+      [
+        ['19', net19.toFixed(2), tax19.toFixed(2)],
+        ['7', net7.toFixed(2), tax7.toFixed(2)],
+      ].sort(),
+    );
     expect(text(inv, 'cac:TaxTotal/cbc:TaxAmount')).toBe(tax19.plus(tax7).toFixed(2));
     expect([
-      text(inv, 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount'), text(inv, 'cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount'),
-      text(inv, 'cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount'), text(inv, 'cac:LegalMonetaryTotal/cbc:PayableAmount'),
+      text(inv, 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount'),
+      text(inv, 'cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount'),
+      text(inv, 'cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount'),
+      text(inv, 'cac:LegalMonetaryTotal/cbc:PayableAmount'),
     ]).toEqual([net.toFixed(2), net.toFixed(2), gross.toFixed(2), gross.toFixed(2)]);
 
     const cii = parse(ciiOf(p, 'INV-2026-00001'))['rsm:CrossIndustryInvoice'];
@@ -983,8 +1199,12 @@ describe('100 lines on one invoice', () => {
       Contacts: [invoiceContact('A1', 'ap@kunde.example')],
     });
     const lines = Array.from({ length: 100 }, (_, i) => ({
-      description: `Position ${i + 1}`, quantity: i === 99 ? '1' : new D(i + 1).div(4).toString(), unitPrice: i === 99 ? '-25.00' : new D(i).times('3.333').plus(1).toFixed(3),
-      unit: ['Stunden', 'Monat', 'kg', ''][i % 4], taxClass: i % 2 ? 'reduced' : 'standard', ...(i % 7 === 0 ? { discountPercent: '5' } : {}),
+      description: `Position ${i + 1}`,
+      quantity: i === 99 ? '1' : new D(i + 1).div(4).toString(),
+      unitPrice: i === 99 ? '-25.00' : new D(i).times('3.333').plus(1).toFixed(3),
+      unit: ['Stunden', 'Monat', 'kg', ''][i % 4],
+      taxClass: i % 2 ? 'reduced' : 'standard',
+      ...(i % 7 === 0 ? { discountPercent: '5' } : {}),
     }));
     const draft = createManualInvoice(p, { accountId: 'A1', invoiceDate: '2026-11-30', lines });
     expect(finalizeInvoices(p, { invoiceIds: [draft.invoiceId] }).failed).toEqual([]);
@@ -1010,12 +1230,19 @@ describe('100 lines on one invoice', () => {
 // ---------- eInvoice() ----------
 
 describe('eInvoice(): format, completeness, drafts and pro-forma', () => {
-  it('formatFor: the account\'s format overrides the tenant\'s; a buyer reference means XRechnung UBL; otherwise none', () => {
+  it("formatFor: the account's format overrides the tenant's; a buyer reference means XRechnung UBL; otherwise none", () => {
     const p = ports({
-      Settings: [{ ...SELLER, eInvoiceFormat: 'xrechnung-cii' }, { ...SELLER, tenantId: 'D2', eInvoiceFormat: '' }],
+      Settings: [
+        { ...SELLER, eInvoiceFormat: 'xrechnung-cii' },
+        { ...SELLER, tenantId: 'D2', eInvoiceFormat: '' },
+      ],
       Accounts: [
-        account('Z', { eInvoiceFormat: 'zugferd' }), account('T'), account('N', { eInvoiceFormat: 'none', buyerReference: LEITWEG }),
-        account('L', { tenantId: 'D2', buyerReference: LEITWEG }), account('O', { tenantId: 'D2' }), account('U', { tenantId: 'D2', eInvoiceFormat: 'xrechnung-ubl' }),
+        account('Z', { eInvoiceFormat: 'zugferd' }),
+        account('T'),
+        account('N', { eInvoiceFormat: 'none', buyerReference: LEITWEG }),
+        account('L', { tenantId: 'D2', buyerReference: LEITWEG }),
+        account('O', { tenantId: 'D2' }),
+        account('U', { tenantId: 'D2', eInvoiceFormat: 'xrechnung-ubl' }),
       ],
     });
     const ds = readDataset(p);
@@ -1036,10 +1263,7 @@ describe('eInvoice(): format, completeness, drafts and pro-forma', () => {
   it('eInvoice picks the format from the context: UBL, CII XRechnung, Factur-X, or undefined for none', () => {
     const rows: Rows = {
       Settings: [{ ...SELLER, eInvoiceFormat: '' }],
-      Accounts: [
-        account('L', { buyerReference: LEITWEG }), account('O'),
-        account('C', { eInvoiceFormat: 'xrechnung-cii' }), account('Z', { eInvoiceFormat: 'zugferd' }),
-      ],
+      Accounts: [account('L', { buyerReference: LEITWEG }), account('O'), account('C', { eInvoiceFormat: 'xrechnung-cii' }), account('Z', { eInvoiceFormat: 'zugferd' })],
       Contacts: ['L', 'O', 'C', 'Z'].map((id) => invoiceContact(id, `ap-${id.toLowerCase()}@kunde.example`)),
       Products: [product('P1', '100.00')],
       Subscriptions: ['L', 'O', 'C', 'Z'].map((id) => subscription(`S-${id}`, id)),
@@ -1150,7 +1374,7 @@ describe('eInvoice(): format, completeness, drafts and pro-forma', () => {
 describe('the e-invoice of a finalized invoice does not change with later edits of the account', () => {
   // The whole buyer comes from the invoice's snapshot: after the customer moves (here to Vienna),
   // the XML of the old invoice, or of a credit note for it, still matches its Buyer Address.
-  it('the buyer address is the invoice\'s, not the current account\'s', () => {
+  it("the buyer address is the invoice's, not the current account's", () => {
     const p = finalized(standardRows());
     const t = p.tables.sheets.get('Accounts')!;
     const col = (h: string) => t.headers.indexOf(h);
@@ -1163,7 +1387,10 @@ describe('the e-invoice of a finalized invoice does not change with later edits 
     expect(doc.invoice.buyerAddress).toBe('Weg 2, 80331 München');
     const inv = parse(ublOf(p, 'INV-2026-00001'))['Invoice'];
     expect(at(inv, 'cac:AccountingCustomerParty/cac:Party/cac:PostalAddress')).toEqual({
-      'cbc:StreetName': 'Weg 2', 'cbc:CityName': 'München', 'cbc:PostalZone': '80331', 'cac:Country': { 'cbc:IdentificationCode': 'DE' },
+      'cbc:StreetName': 'Weg 2',
+      'cbc:CityName': 'München',
+      'cbc:PostalZone': '80331',
+      'cac:Country': { 'cbc:IdentificationCode': 'DE' },
     });
   });
 });

@@ -8,10 +8,36 @@ import { receiveInvoices } from '../../src/app/receive';
 import { eInvoiceRoot, MAX_TEXT, parseEInvoice } from '../../src/core/einvoice/receive';
 import { ports, table } from '../support/fixtures';
 import {
-  billionLaughs, CII_EXAMPLE, commentsAttachment, deepArrays, deepNesting, deepUnclosed, encryptedPdf, flateBomb, flateBombs, headersOnly,
-  hugeAmount, hugeName, hugeXml, hybridPdf, longFraction, manyReferences, manyTags, objectStreamAtOneString, objectStreamBig,
-  objectStreamIntoOneString, objectStreamMillions, objectStreamOfNames, quadraticBlowup, readHostile, sharedIndirectLengths, UBL_EXAMPLE, unterminatedStrings,
-  xxeParameter, xxeSystem, type Outcome,
+  billionLaughs,
+  CII_EXAMPLE,
+  commentsAttachment,
+  deepArrays,
+  deepNesting,
+  deepUnclosed,
+  encryptedPdf,
+  flateBomb,
+  flateBombs,
+  headersOnly,
+  hugeAmount,
+  hugeName,
+  hugeXml,
+  hybridPdf,
+  longFraction,
+  manyReferences,
+  manyTags,
+  objectStreamAtOneString,
+  objectStreamBig,
+  objectStreamIntoOneString,
+  objectStreamMillions,
+  objectStreamOfNames,
+  quadraticBlowup,
+  readHostile,
+  sharedIndirectLengths,
+  UBL_EXAMPLE,
+  unterminatedStrings,
+  xxeParameter,
+  xxeSystem,
+  type Outcome,
 } from '../support/hostileFiles';
 
 const MAX_MS = 2000;
@@ -42,26 +68,47 @@ const CASES: [string, Case][] = [
   ['PDF, PNG predictor with /Columns 1000000000', { kind: 'pdf', make: () => predictor('/Predictor 12 /Columns 1000000000'), expect: badParameter('Columns', '1000000000', COLUMNS) }],
   ['PDF, PNG predictor with /Columns 2.5', { kind: 'pdf', make: () => predictor('/Predictor 12 /Columns 2.5'), expect: badParameter('Columns', '2.5', COLUMNS) }],
   ['PDF, PNG predictor with /Columns (a name)', { kind: 'pdf', make: () => predictor('/Predictor 12 /Columns /Wide'), expect: badParameter('Columns', '\\(not a number\\)', COLUMNS) }],
-  ['PDF, predictor 7 (none such)', { kind: 'pdf', make: () => predictor('/Predictor 7 /Columns 4'), expect: /^BillingError: the embedded file "factur-x\.xml" in the PDF uses predictor 7, which is not supported$/ }],
+  [
+    'PDF, predictor 7 (none such)',
+    { kind: 'pdf', make: () => predictor('/Predictor 7 /Columns 4'), expect: /^BillingError: the embedded file "factur-x\.xml" in the PDF uses predictor 7, which is not supported$/ },
+  ],
   // Object streams: a member is read once per offset, and all reading counts against one budget.
   ['PDF, 25 KB object stream: 8,000 members at one 4 MB string', { kind: 'pdf', make: objectStreamAtOneString, expect: NO_INVOICE }],
   ['PDF, 25 KB object stream: 8,000 members each one character further into a 4 MB string', { kind: 'pdf', make: objectStreamIntoOneString, expect: TOO_MUCH_WORK }],
   ['PDF, 340 KB object stream: 150,000 members at one 16 MB string', { kind: 'pdf', make: objectStreamBig, expect: NO_INVOICE }],
-  ['PDF, object stream claiming 3,000,000 members (12 KB)', { kind: 'pdf', make: objectStreamMillions, expect: /^BillingError: the PDF has more than 250,000 objects \(object stream members included\); it is not read$/ }],
+  [
+    'PDF, object stream claiming 3,000,000 members (12 KB)',
+    { kind: 'pdf', make: objectStreamMillions, expect: /^BillingError: the PDF has more than 250,000 objects \(object stream members included\); it is not read$/ },
+  ],
   ['PDF, object stream member: an array of 7 million names (20 KB)', { kind: 'pdf', make: objectStreamOfNames, expect: TOO_MUCH_WORK }],
   // Scanning the file.
   ['PDF, 100,000 objects each opening a string that never closes', { kind: 'pdf', make: unterminatedStrings, expect: TOO_MUCH_WORK }],
   ['PDF, 30,000 streams with /Length naming one object defined 30,000 times', { kind: 'pdf', make: sharedIndirectLengths, expect: NO_INVOICE }],
   ['PDF, 2,000,000 object headers and nothing else (16 MB)', { kind: 'pdf', make: headersOnly, expect: /^BillingError: the PDF has more than 250,000 objects/ }],
   ['PDF, arrays nested 100,000 deep', { kind: 'pdf', make: deepArrays, expect: NO_INVOICE }],
-  ['PDF, an XML attachment of "<!--" 50,000 times', { kind: 'pdf', make: commentsAttachment, expect: /^BillingError: the PDF has no embedded e-invoice \(factur-x\.xml \/ xrechnung\.xml\); its attachments: notes\.xml$/ }],
+  [
+    'PDF, an XML attachment of "<!--" 50,000 times',
+    { kind: 'pdf', make: commentsAttachment, expect: /^BillingError: the PDF has no embedded e-invoice \(factur-x\.xml \/ xrechnung\.xml\); its attachments: notes\.xml$/ },
+  ],
   // Unpacking.
-  ['PDF, flate bomb: factur-x.xml unpacks to 64 MB + 1 byte', { kind: 'pdf', make: flateBomb, expect: /^BillingError: the embedded file "factur-x\.xml" in the PDF unpacks to more than 64 MB; it is not read$/ }],
-  ['PDF, eight attachments of 60 MB each', { kind: 'pdf', make: flateBombs, expect: /^BillingError: the PDF's streams unpack to more than 64 MB in all \(reached at the embedded file "part2\.xml"\); it is not read$/ }],
+  [
+    'PDF, flate bomb: factur-x.xml unpacks to 64 MB + 1 byte',
+    { kind: 'pdf', make: flateBomb, expect: /^BillingError: the embedded file "factur-x\.xml" in the PDF unpacks to more than 64 MB; it is not read$/ },
+  ],
+  [
+    'PDF, eight attachments of 60 MB each',
+    { kind: 'pdf', make: flateBombs, expect: /^BillingError: the PDF's streams unpack to more than 64 MB in all \(reached at the embedded file "part2\.xml"\); it is not read$/ },
+  ],
   ['PDF, encrypted', { kind: 'pdf', make: encryptedPdf, expect: /^BillingError: the PDF is encrypted; / }],
-  ['PDF, truncated at 30 % (in the catalog)', { kind: 'pdf', make: () => truncated(0.3), expect: /^BillingError: the PDF has no embedded e-invoice \(factur-x\.xml \/ xrechnung\.xml\); the file may be truncated \(no %%EOF at its end\)$/ }],
+  [
+    'PDF, truncated at 30 % (in the catalog)',
+    { kind: 'pdf', make: () => truncated(0.3), expect: /^BillingError: the PDF has no embedded e-invoice \(factur-x\.xml \/ xrechnung\.xml\); the file may be truncated \(no %%EOF at its end\)$/ },
+  ],
   ['PDF, truncated at 95 % (in the cross-reference table: the invoice is whole and read)', { kind: 'pdf', make: () => truncated(0.95), expect: (o) => expect(o.read?.number).toBe('12115118') }],
-  ['PDF, truncated inside the compressed XML', { kind: 'pdf', make: () => truncatedInsideStream(), expect: /^BillingError: the PDF is damaged: the compressed data of the embedded file "factur-x\.xml" cannot be read$/ }],
+  [
+    'PDF, truncated inside the compressed XML',
+    { kind: 'pdf', make: () => truncatedInsideStream(), expect: /^BillingError: the PDF is damaged: the compressed data of the embedded file "factur-x\.xml" cannot be read$/ },
+  ],
   // XML: entities.
   ['XML, external entity (XXE, SYSTEM "file:///etc/passwd")', { kind: 'xml', make: xxeSystem, expect: NOT_READ }],
   ['XML, external parameter entity (%remote;)', { kind: 'xml', make: xxeParameter, expect: NOT_READ }],
@@ -70,7 +117,10 @@ const CASES: [string, Case][] = [
   // XML: structure.
   ['XML, 100,000 nested elements', { kind: 'xml', make: () => deepNesting(), expect: /^BillingError: the XML nests elements more than 100 deep \(e-invoices: about 10\); it is not read$/ }],
   ['XML, 100,000 nested elements never closed', { kind: 'xml', make: () => deepUnclosed(), expect: /^BillingError: malformed XML: .{1,250}$/ }],
-  ['XML, mismatched tags', { kind: 'xml', make: () => UBL_EXAMPLE.replace('</cbc:ID>', '</cbc:Name>'), expect: /^BillingError: malformed XML: Expected closing tag 'cbc:ID' .* \(line 15, column \d+\)$/ }],
+  [
+    'XML, mismatched tags',
+    { kind: 'xml', make: () => UBL_EXAMPLE.replace('</cbc:ID>', '</cbc:Name>'), expect: /^BillingError: malformed XML: Expected closing tag 'cbc:ID' .* \(line 15, column \d+\)$/ },
+  ],
   ['XML, binary junk', { kind: 'xml', make: () => deflateSync(Buffer.from(UBL_EXAMPLE)).toString('latin1'), expect: /^BillingError: malformed XML: / }],
   ['XML, cut in half', { kind: 'xml', make: () => UBL_EXAMPLE.slice(0, UBL_EXAMPLE.length / 2), expect: /^BillingError: malformed XML: / }],
   // XML: size.
@@ -78,18 +128,31 @@ const CASES: [string, Case][] = [
   ['XML, 1,200,000 elements', { kind: 'xml', make: manyTags, expect: /^BillingError: the XML has more than 1,000,000 tags; it is not read$/ }],
   ['XML, 1,200,000 "&amp;"', { kind: 'xml', make: manyReferences, expect: /^BillingError: the XML has more than 1,000,000 entity or character references \(&…;\); it is not read$/ }],
   // XML: values.
-  ['XML, a 100,000-digit amount due', {
-    kind: 'xml', make: () => hugeAmount(),
-    expect: /^BillingError: UBL Invoice TOSL108 has amount due for payment \(BT-115\) "9{40}… \(100003 characters\)" in <PayableAmount>, which is beyond ±10\^13 \(100000 digits before the decimal point\)$/,
-  }],
-  ['XML, an amount due with 100,000 decimals', {
-    kind: 'xml', make: () => longFraction(),
-    expect: /^BillingError: UBL Invoice TOSL108 has amount due for payment \(BT-115\) "801\.780{34}… \(100006 characters\)" in <PayableAmount>, which has 100002 decimals \(at most 20 are read\)$/,
-  }],
-  ['XML, a 40,000-character item name (read, the name cut)', {
-    kind: 'xml', make: () => hugeName(),
-    expect: (o) => expect(o.read && { ...o.read, firstLineName: [o.read.firstLineName.length, o.read.firstLineName.slice(-1)] }).toEqual({ number: 'TOSL108', firstLineName: [MAX_TEXT, '…'] }),
-  }],
+  [
+    'XML, a 100,000-digit amount due',
+    {
+      kind: 'xml',
+      make: () => hugeAmount(),
+      expect:
+        /^BillingError: UBL Invoice TOSL108 has amount due for payment \(BT-115\) "9{40}… \(100003 characters\)" in <PayableAmount>, which is beyond ±10\^13 \(100000 digits before the decimal point\)$/,
+    },
+  ],
+  [
+    'XML, an amount due with 100,000 decimals',
+    {
+      kind: 'xml',
+      make: () => longFraction(),
+      expect: /^BillingError: UBL Invoice TOSL108 has amount due for payment \(BT-115\) "801\.780{34}… \(100006 characters\)" in <PayableAmount>, which has 100002 decimals \(at most 20 are read\)$/,
+    },
+  ],
+  [
+    'XML, a 40,000-character item name (read, the name cut)',
+    {
+      kind: 'xml',
+      make: () => hugeName(),
+      expect: (o) => expect(o.read && { ...o.read, firstLineName: [o.read.firstLineName.length, o.read.firstLineName.slice(-1)] }).toEqual({ number: 'TOSL108', firstLineName: [MAX_TEXT, '…'] }),
+    },
+  ],
 ];
 
 /** A hybrid PDF with the official CII example, cut after `fraction` of its bytes. */

@@ -16,7 +16,8 @@ import { einvoiceDir } from '../support/einvoiceValidation';
 
 const DIR = einvoiceDir();
 const CII_EXAMPLE = readFileSync(join(DIR, 'examples/cii/CII_example1.xml'), 'utf8');
-const SMALL_CII = '<?xml version="1.0" encoding="UTF-8"?>\n<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100">' +
+const SMALL_CII =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100">' +
   '<Name>Müller &amp; Söhne – Łódź 😀 (Kopie) \\ ß</Name></rsm:CrossIndustryInvoice>\n';
 const UBL = (id: string) => `<?xml version="1.0"?><!-- a UBL invoice --><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>${id}</ID></Invoice>`;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -108,7 +109,9 @@ function pngPredict(raw: Buffer, columns: number): Buffer {
     out[r * (columns + 1)] = type;
     for (let i = 0; i < columns; i++) {
       const at = r * columns + i;
-      const left = i > 0 ? data[at - 1] : 0, up = r > 0 ? data[at - columns] : 0, upLeft = r > 0 && i > 0 ? data[at - columns - 1] : 0;
+      const left = i > 0 ? data[at - 1] : 0,
+        up = r > 0 ? data[at - columns] : 0,
+        upLeft = r > 0 && i > 0 ? data[at - columns - 1] : 0;
       const p = left + up - upLeft;
       const paeth = Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - upLeft) ? left : Math.abs(p - up) <= Math.abs(p - upLeft) ? up : upLeft;
       const prediction = [0, left, up, (left + up) >> 1, paeth][type];
@@ -204,7 +207,9 @@ function handBuilt(o: HandBuilt = {}): { w: PdfWriter; xrefAt: number } {
   w.object(10, stm.dict, stm.data);
   const entries = new Map<number, XrefEntry>([[0, [0, 0, 65535]]]);
   for (const [num, at] of w.offsets) entries.set(num, [1, at, 0]);
-  members.forEach(([num], i) => { entries.set(num, [2, 10, i]); });
+  members.forEach(([num], i) => {
+    entries.set(num, [2, 10, i]);
+  });
   const xrefAt = w.size;
   writeXrefStream(w, 11, entries, '/Size 12 /Root 1 0 R');
   return { w, xrefAt };
@@ -226,8 +231,13 @@ function updated(base: { w: PdfWriter; xrefAt: number }, xml: Buffer): Buffer {
   ];
   const stm = objectStream(members, 'png');
   w.object(13, stm.dict, stm.data);
-  const entries = new Map<number, XrefEntry>([[12, [1, w.offsets.get(12)!, 0]], [13, [1, w.offsets.get(13)!, 0]]]);
-  members.forEach(([num], i) => { entries.set(num, [2, 13, i]); });
+  const entries = new Map<number, XrefEntry>([
+    [12, [1, w.offsets.get(12)!, 0]],
+    [13, [1, w.offsets.get(13)!, 0]],
+  ]);
+  members.forEach(([num], i) => {
+    entries.set(num, [2, 13, i]);
+  });
   writeXrefStream(w, 14, entries, `/Size 16 /Root 1 0 R /Prev ${base.xrefAt}`);
   return w.bytes();
 }
@@ -368,13 +378,19 @@ describe('finding the invoice among the attachments', () => {
 
   it('prefers the Factur-X / ZUGFeRD / XRechnung names (any case) to sniffing', async () => {
     for (const name of ['ZUGFeRD-invoice.xml', 'zugferd-invoice.xml', 'XRECHNUNG.xml', 'Factur-X.xml']) {
-      const pdf = await pdfkit(PDFA, [{ data: Buffer.from(UBL('other')), name: 'a.xml' }, { data: Buffer.from(SMALL_CII), name }]);
+      const pdf = await pdfkit(PDFA, [
+        { data: Buffer.from(UBL('other')), name: 'a.xml' },
+        { data: Buffer.from(SMALL_CII), name },
+      ]);
       expect(eInvoiceFromPdf(u8(pdf))).toEqual({ name, xml: SMALL_CII });
     }
   });
 
   it('refuses to guess between two invoices', async () => {
-    const pdf = await pdfkit(PDFA, [{ data: Buffer.from(UBL('R-1')), name: 'a.xml' }, { data: Buffer.from(UBL('R-2')), name: 'b.xml' }]);
+    const pdf = await pdfkit(PDFA, [
+      { data: Buffer.from(UBL('R-1')), name: 'a.xml' },
+      { data: Buffer.from(UBL('R-2')), name: 'b.xml' },
+    ]);
     expect(errorOf(() => eInvoiceFromPdf(u8(pdf)))).toBe('the PDF has 2 embedded invoices (a.xml, b.xml); expected one, or one named factur-x.xml / xrechnung.xml');
   });
 });
@@ -393,7 +409,10 @@ describe('clear errors', () => {
   });
 
   it('an embedded file whose length differs from its declared /Params /Size (damaged, yet it inflates)', async () => {
-    const pdf = Buffer.from((await pdfkit(PDFA, [facturX(SMALL_CII)])).toString('latin1').replace(/\/Size (\d+)\n/, (_m, n: string) => `/Size ${Number(n) + 1}\n`), 'latin1');
+    const pdf = Buffer.from(
+      (await pdfkit(PDFA, [facturX(SMALL_CII)])).toString('latin1').replace(/\/Size (\d+)\n/, (_m, n: string) => `/Size ${Number(n) + 1}\n`),
+      'latin1',
+    );
     expect(errorOf(() => eInvoiceFromPdf(u8(pdf)))).toMatch(/^the PDF is damaged: the embedded file "factur-x.xml" has \d+ bytes, not the \d+ it declares$/);
   });
 

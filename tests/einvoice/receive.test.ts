@@ -17,7 +17,11 @@ import { einvoiceDir } from '../support/einvoiceValidation';
 // ---------- the examples ----------
 
 const DIR = einvoiceDir();
-const filesOf = (syntax: 'ubl' | 'cii') => readdirSync(join(DIR, 'examples', syntax)).filter((f) => f.endsWith('.xml')).sort().map((f) => ({ syntax, file: f, path: join(DIR, 'examples', syntax, f) }));
+const filesOf = (syntax: 'ubl' | 'cii') =>
+  readdirSync(join(DIR, 'examples', syntax))
+    .filter((f) => f.endsWith('.xml'))
+    .sort()
+    .map((f) => ({ syntax, file: f, path: join(DIR, 'examples', syntax, f) }));
 const EXAMPLES = [...filesOf('ubl'), ...filesOf('cii')];
 const example = (syntax: 'ubl' | 'cii', file: string) => readFileSync(join(DIR, 'examples', syntax, file), 'utf8');
 
@@ -48,7 +52,9 @@ function decimalsOf(r: ReceivedInvoice): string[] {
     ...r.lines.flatMap((l) => [l.quantity, l.net, l.price, l.baseQuantity, l.rate]),
     ...r.vat.flatMap((v) => [v.taxable, v.tax, v.rate]),
     ...r.allowanceCharges.flatMap((a) => [a.amount, a.rate]),
-    r.allowances, r.charges, ...Object.values(r.totals),
+    r.allowances,
+    r.charges,
+    ...Object.values(r.totals),
   ].filter((x): x is string => x !== undefined);
 }
 
@@ -94,11 +100,23 @@ describe('exact values of single examples', () => {
   it('UBL guide-example2.xml (NOK, allowance and charge, prepaid amount, three VAT categories)', () => {
     const r = parseEInvoice(example('ubl', 'guide-example2.xml'));
     expect(r).toMatchObject({
-      syntax: 'ubl', customization: 'urn:cen.eu:en16931:2017', typeCode: '380',
-      number: 'TOSL108', issueDate: '2013-06-30', dueDate: '2013-07-20', currency: 'NOK', orderReference: '123',
+      syntax: 'ubl',
+      customization: 'urn:cen.eu:en16931:2017',
+      typeCode: '380',
+      number: 'TOSL108',
+      issueDate: '2013-06-30',
+      dueDate: '2013-07-20',
+      currency: 'NOK',
+      orderReference: '123',
     });
     expect(r.seller).toEqual({
-      name: 'Salescompany ltd.', vatId: 'NO123456789MVA', street: 'Main street 34', city: 'Big city', postalCode: '303', country: 'NO', email: 'antonio@salescompany.no',
+      name: 'Salescompany ltd.',
+      vatId: 'NO123456789MVA',
+      street: 'Main street 34',
+      city: 'Big city',
+      postalCode: '303',
+      country: 'NO',
+      email: 'antonio@salescompany.no',
     });
     expect(r.buyer).toEqual({ name: 'The Buyercompany', vatId: 'NO987654321MVA', country: 'NO' });
     expect(r.lines).toHaveLength(5);
@@ -116,23 +134,46 @@ describe('exact values of single examples', () => {
     ]);
     expect([r.allowances, r.charges]).toEqual(['100.00', '100.00']);
     expect(r.totals).toEqual({
-      lines: '1436.50', taxExclusive: '1436.50', tax: '365.28', taxInclusive: '1801.78',
-      allowances: '100.00', charges: '100.00', prepaid: '1000.00', payable: '801.78',
+      lines: '1436.50',
+      taxExclusive: '1436.50',
+      tax: '365.28',
+      taxInclusive: '1801.78',
+      allowances: '100.00',
+      charges: '100.00',
+      prepaid: '1000.00',
+      payable: '801.78',
     });
     expect(r.payment).toEqual({
-      code: '30', iban: 'NO9386011117947', bic: 'DNBANOKK', terms: '2 % discount if paid within 2 days Penalty percentage 10% from due date',
+      code: '30',
+      iban: 'NO9386011117947',
+      bic: 'DNBANOKK',
+      terms: '2 % discount if paid within 2 days Penalty percentage 10% from due date',
     });
   });
 
   it('CII CII_example5.xml (DKK with BT-110 also in EUR, two payment means, mandate, preceding invoice; amounts as written: "4000.00" next to "4000")', () => {
     const r = parseEInvoice(example('cii', 'CII_example5.xml'));
     expect(r).toMatchObject({
-      syntax: 'cii', customization: 'urn:cen.eu:en16931:2017', typeCode: '380', number: 'TOSL110',
-      issueDate: '2013-04-10', dueDate: '2013-05-10', currency: 'DKK',
-      buyerReference: 'qwerty', orderReference: 'PO4711', precedingInvoice: 'TOSL109',
+      syntax: 'cii',
+      customization: 'urn:cen.eu:en16931:2017',
+      typeCode: '380',
+      number: 'TOSL110',
+      issueDate: '2013-04-10',
+      dueDate: '2013-05-10',
+      currency: 'DKK',
+      buyerReference: 'qwerty',
+      orderReference: 'PO4711',
+      precedingInvoice: 'TOSL109',
     });
     expect(r.seller).toEqual({
-      name: 'SellerCompany', vatId: 'NL16356706', taxNumber: 'NL16356706', street: 'Hoofdstraat 4', city: 'Grootstad', postalCode: '54321', country: 'NL', email: 'Anthon@Selco.nl',
+      name: 'SellerCompany',
+      vatId: 'NL16356706',
+      taxNumber: 'NL16356706',
+      street: 'Hoofdstraat 4',
+      city: 'Grootstad',
+      postalCode: '54321',
+      country: 'NL',
+      email: 'Anthon@Selco.nl',
     });
     expect(r.buyer).toEqual({ name: 'Buyercompany ltd', vatId: 'DK16356607', country: 'DK' });
     // The net price (BT-146) is 1, not the gross price 1.1 before its 10 % price discount.
@@ -144,8 +185,14 @@ describe('exact values of single examples', () => {
     ]);
     // BT-110 is the TaxTotalAmount in the invoice currency (675.00 DKK), not the one in the tax currency (628.62 EUR, BT-111).
     expect(r.totals).toEqual({
-      lines: '4000.00', taxExclusive: '4000', tax: '675.00', taxInclusive: '4675',
-      allowances: '150', charges: '150', prepaid: '2337.5', payable: '2337.5',
+      lines: '4000.00',
+      taxExclusive: '4000',
+      tax: '675.00',
+      taxInclusive: '4675',
+      allowances: '150',
+      charges: '150',
+      prepaid: '2337.5',
+      payable: '2337.5',
     });
     // The first of the two means (the second has IBAN "A").
     expect(r.payment).toEqual({ code: '58', iban: 'DK1212341234123412', mandate: '123456', terms: '50% prepaid, 50% within one month' });
@@ -219,7 +266,9 @@ describe('checkTotals', () => {
       'BR-CO-13: the invoice total amount without VAT (BT-109) is 1436.50, but BT-106 − BT-107 + BT-108 = 1536.50',
     ]);
     // Only the totals: a ChargeTotalAmount without any document level charge.
-    const noCharges = parseEInvoice(mutate(example('cii', 'XRechnung-O.xml'), /(<ram:ApplicableHeaderTradeSettlement>[\s\S]*?)<ram:SpecifiedTradeAllowanceCharge>[\s\S]*<\/ram:SpecifiedTradeAllowanceCharge>/, '$1'));
+    const noCharges = parseEInvoice(
+      mutate(example('cii', 'XRechnung-O.xml'), /(<ram:ApplicableHeaderTradeSettlement>[\s\S]*?)<ram:SpecifiedTradeAllowanceCharge>[\s\S]*<\/ram:SpecifiedTradeAllowanceCharge>/, '$1'),
+    );
     expect(noCharges.allowanceCharges).toEqual([]);
     expect(noCharges.charges).toBe('49243.65');
     expect(checkTotals(noCharges)).toEqual(['BR-CO-12: the sum of charges on document level (BT-108) is 49243.65, but the sum of the 0 document level charges = 0.00']);
@@ -234,7 +283,7 @@ describe('checkTotals', () => {
 describe('documents that are not e-invoices', () => {
   const NOT_INVOICE = (root: string) => `not an e-invoice: root element <${root}> is neither UBL Invoice/CreditNote nor CII CrossIndustryInvoice`;
 
-  it('malformed XML: the parser\'s reason with line and column', () => {
+  it("malformed XML: the parser's reason with line and column", () => {
     expect(errorOf(() => parseEInvoice('<Invoice><ID>1</Invoice>'))).toBe("malformed XML: Expected closing tag 'ID' (opened in line 1, col 10) instead of closing tag 'Invoice'. (line 1, column 15)");
     const cut = example('ubl', 'guide-example2.xml').slice(0, 5000);
     expect(errorOf(() => parseEInvoice(cut))).toMatch(/^malformed XML: .+ \(line \d+, column \d+\)$/);
@@ -265,14 +314,20 @@ describe('documents that are not e-invoices', () => {
     expect(errorOf(() => parseEInvoice(mutate(ubl, '<cbc:DocumentCurrencyCode>NOK</cbc:DocumentCurrencyCode>', '')))).toBe('UBL Invoice TOSL108 has no invoice currency code (BT-5)');
     expect(errorOf(() => parseEInvoice(mutate(ubl, /<cac:LegalMonetaryTotal>[\s\S]*<\/cac:LegalMonetaryTotal>/, '')))).toBe('UBL Invoice TOSL108 has no document totals (BG-22, LegalMonetaryTotal)');
     expect(errorOf(() => parseEInvoice(mutate(ubl, /<cbc:PayableAmount[^>]*>[^<]*<\/cbc:PayableAmount>/, '')))).toBe('UBL Invoice TOSL108 has no amount due for payment (BT-115)');
-    expect(errorOf(() => parseEInvoice(mutate(ubl, '>801.78<', '>801,78<')))).toBe('UBL Invoice TOSL108 has amount due for payment (BT-115) "801,78" in <PayableAmount>, which is not a decimal number');
-    expect(errorOf(() => parseEInvoice(mutate(ubl, '<cbc:IssueDate>2013-06-30', '<cbc:IssueDate>2013-06-31')))).toBe('UBL Invoice TOSL108 has issue date (BT-2) "2013-06-31", which is not a date (YYYY-MM-DD)');
+    expect(errorOf(() => parseEInvoice(mutate(ubl, '>801.78<', '>801,78<')))).toBe(
+      'UBL Invoice TOSL108 has amount due for payment (BT-115) "801,78" in <PayableAmount>, which is not a decimal number',
+    );
+    expect(errorOf(() => parseEInvoice(mutate(ubl, '<cbc:IssueDate>2013-06-30', '<cbc:IssueDate>2013-06-31')))).toBe(
+      'UBL Invoice TOSL108 has issue date (BT-2) "2013-06-31", which is not a date (YYYY-MM-DD)',
+    );
     expect(errorOf(() => parseEInvoice(mutate(cii, '<ram:ID>TOSL110</ram:ID>', '<ram:ID></ram:ID>')))).toBe('CII CrossIndustryInvoice has no invoice number (BT-1)');
     expect(errorOf(() => parseEInvoice(mutate(cii, '<ram:InvoiceCurrencyCode>DKK</ram:InvoiceCurrencyCode>', '')))).toBe('CII CrossIndustryInvoice TOSL110 has no invoice currency code (BT-5)');
-    expect(errorOf(() => parseEInvoice(mutate(cii, '<udt:DateTimeString format="102">20130410</udt:DateTimeString>', '<udt:DateTimeString format="102">2013-04-10</udt:DateTimeString>'))))
-      .toBe('CII CrossIndustryInvoice TOSL110 has issue date (BT-2) "2013-04-10", which is not a date in format 102 (YYYYMMDD)');
-    expect(errorOf(() => parseEInvoice(mutate(cii, /<ram:SpecifiedTradeSettlementHeaderMonetarySummation>[\s\S]*<\/ram:SpecifiedTradeSettlementHeaderMonetarySummation>/, ''))))
-      .toBe('CII CrossIndustryInvoice TOSL110 has no document totals (BG-22, SpecifiedTradeSettlementHeaderMonetarySummation)');
+    expect(errorOf(() => parseEInvoice(mutate(cii, '<udt:DateTimeString format="102">20130410</udt:DateTimeString>', '<udt:DateTimeString format="102">2013-04-10</udt:DateTimeString>')))).toBe(
+      'CII CrossIndustryInvoice TOSL110 has issue date (BT-2) "2013-04-10", which is not a date in format 102 (YYYYMMDD)',
+    );
+    expect(errorOf(() => parseEInvoice(mutate(cii, /<ram:SpecifiedTradeSettlementHeaderMonetarySummation>[\s\S]*<\/ram:SpecifiedTradeSettlementHeaderMonetarySummation>/, '')))).toBe(
+      'CII CrossIndustryInvoice TOSL110 has no document totals (BG-22, SpecifiedTradeSettlementHeaderMonetarySummation)',
+    );
   });
 
   it('amounts, quantities and rates up to 13 digits before and 20 after the decimal point are read; beyond, the file is refused naming the element', () => {
@@ -282,15 +337,20 @@ describe('documents that are not e-invoices', () => {
     expect(parseEInvoice(payable('9999999999999.99999999999999999999')).totals.payable).toBe('9999999999999.99999999999999999999');
     expect(parseEInvoice(payable('-00000000000000000001.50')).totals.payable).toBe('-1.50'); // leading zeros are no digits
     expect(errorOf(() => parseEInvoice(payable('10000000000000')))).toBe(
-      'UBL Invoice TOSL108 has amount due for payment (BT-115) "10000000000000" in <PayableAmount>, which is beyond ±10^13 (14 digits before the decimal point)');
+      'UBL Invoice TOSL108 has amount due for payment (BT-115) "10000000000000" in <PayableAmount>, which is beyond ±10^13 (14 digits before the decimal point)',
+    );
     expect(errorOf(() => parseEInvoice(payable('-1.000000000000000000001')))).toBe(
-      'UBL Invoice TOSL108 has amount due for payment (BT-115) "-1.000000000000000000001" in <PayableAmount>, which has 21 decimals (at most 20 are read)');
-    expect(errorOf(() => parseEInvoice(mutate(ubl, '<cbc:InvoicedQuantity unitCode="EA">2</cbc:InvoicedQuantity>', `<cbc:InvoicedQuantity unitCode="EA">${'1'.repeat(60)}</cbc:InvoicedQuantity>`)))).toBe(
-      `UBL Invoice TOSL108 has invoiced quantity (BT-129) on line 1 "${'1'.repeat(40)}… (60 characters)" in <InvoicedQuantity>, which is beyond ±10^13 (60 digits before the decimal point)`);
+      'UBL Invoice TOSL108 has amount due for payment (BT-115) "-1.000000000000000000001" in <PayableAmount>, which has 21 decimals (at most 20 are read)',
+    );
+    expect(
+      errorOf(() => parseEInvoice(mutate(ubl, '<cbc:InvoicedQuantity unitCode="EA">2</cbc:InvoicedQuantity>', `<cbc:InvoicedQuantity unitCode="EA">${'1'.repeat(60)}</cbc:InvoicedQuantity>`))),
+    ).toBe(`UBL Invoice TOSL108 has invoiced quantity (BT-129) on line 1 "${'1'.repeat(40)}… (60 characters)" in <InvoicedQuantity>, which is beyond ±10^13 (60 digits before the decimal point)`);
     expect(errorOf(() => parseEInvoice(mutate(cii, /<ram:DuePayableAmount>[^<]+/, '<ram:DuePayableAmount>1e400')))).toBe(
-      'CII CrossIndustryInvoice TOSL110 has amount due for payment (BT-115) "1e400" in <DuePayableAmount>, which is not a decimal number');
+      'CII CrossIndustryInvoice TOSL110 has amount due for payment (BT-115) "1e400" in <DuePayableAmount>, which is not a decimal number',
+    );
     expect(errorOf(() => parseEInvoice(mutate(cii, /<ram:RateApplicablePercent>[^<]+/, `<ram:RateApplicablePercent>${'9'.repeat(20)}`)))).toMatch(
-      /^CII CrossIndustryInvoice TOSL110 has VAT rate \(BT-152\) on line 1 "9{20}" in <RateApplicablePercent>, which is beyond ±10\^13 /);
+      /^CII CrossIndustryInvoice TOSL110 has VAT rate \(BT-152\) on line 1 "9{20}" in <RateApplicablePercent>, which is beyond ±10\^13 /,
+    );
   });
 
   it('texts are clipped to MAX_TEXT characters ending in "…", never half a surrogate pair; values in messages are shortened', () => {
@@ -300,16 +360,25 @@ describe('documents that are not e-invoices', () => {
     expect(clipText(emoji)).toBe(`${'a'.repeat(MAX_TEXT - 2)}…`);
     const ubl = example('ubl', 'guide-example2.xml');
     const long = (n: number) => 'Ü'.repeat(n);
-    const r = parseEInvoice(mutate(mutate(ubl, '<cbc:Name>Laptop computer</cbc:Name>', `<cbc:Name>${long(40_000)}</cbc:Name>`), /<cbc:Note>[^<]*/, `<cbc:Note>${long(10)}`)
-      .replace(/(<cac:PaymentTerms>\s*<cbc:Note>)[^<]*/, `$1${long(50_000)}`));
+    const r = parseEInvoice(
+      mutate(mutate(ubl, '<cbc:Name>Laptop computer</cbc:Name>', `<cbc:Name>${long(40_000)}</cbc:Name>`), /<cbc:Note>[^<]*/, `<cbc:Note>${long(10)}`).replace(
+        /(<cac:PaymentTerms>\s*<cbc:Note>)[^<]*/,
+        `$1${long(50_000)}`,
+      ),
+    );
     expect([r.lines[0].name.length, r.lines[0].name.endsWith('Ü…'), r.payment.terms?.length, r.seller.name]).toEqual([MAX_TEXT, true, MAX_TEXT, 'Salescompany ltd.']);
     const number = 'N'.repeat(1000);
-    expect(errorOf(() => parseEInvoice(mutate(mutate(ubl, '<cbc:ID>TOSL108</cbc:ID>', `<cbc:ID>${number}</cbc:ID>`), '>801.78<', '>x<'))))
-      .toBe(`UBL Invoice ${'N'.repeat(40)}… (1000 characters) has amount due for payment (BT-115) "x" in <PayableAmount>, which is not a decimal number`);
+    expect(errorOf(() => parseEInvoice(mutate(mutate(ubl, '<cbc:ID>TOSL108</cbc:ID>', `<cbc:ID>${number}</cbc:ID>`), '>801.78<', '>x<')))).toBe(
+      `UBL Invoice ${'N'.repeat(40)}… (1000 characters) has amount due for payment (BT-115) "x" in <PayableAmount>, which is not a decimal number`,
+    );
   });
 
   it('text is decoded as XML: entities and character references, a byte order mark', () => {
-    const ubl = mutate(example('ubl', 'ubl-tc434-example9.xml'), '<cbc:RegistrationName>Bluem BV</cbc:RegistrationName>', '<cbc:RegistrationName>Bl&#252;m &amp; S&#xF6;hne &lt;BV&gt;</cbc:RegistrationName>');
+    const ubl = mutate(
+      example('ubl', 'ubl-tc434-example9.xml'),
+      '<cbc:RegistrationName>Bluem BV</cbc:RegistrationName>',
+      '<cbc:RegistrationName>Bl&#252;m &amp; S&#xF6;hne &lt;BV&gt;</cbc:RegistrationName>',
+    );
     expect(parseEInvoice(`\uFEFF${ubl}`).seller.name).toBe('Blüm & Söhne <BV>');
   });
 });
@@ -320,13 +389,32 @@ describe('documents that are not e-invoices', () => {
 function expectedOf(e: EInvoice, syntax: 'ubl' | 'cii', customization: string): ReceivedInvoice {
   const rate = (category: string, r: string) => (category === 'O' ? undefined : r);
   return {
-    syntax, customization, typeCode: e.typeCode, number: e.number, issueDate: e.issueDate, dueDate: e.dueDate, currency: e.currency,
-    buyerReference: e.buyerReference, orderReference: e.orderReference, precedingInvoice: e.preceding?.number,
-    seller: { name: e.seller.name, vatId: e.seller.vatId, taxNumber: e.seller.taxNumber, street: e.seller.street, city: e.seller.city, postalCode: e.seller.postalCode, country: e.seller.country, email: e.seller.contact.email },
+    syntax,
+    customization,
+    typeCode: e.typeCode,
+    number: e.number,
+    issueDate: e.issueDate,
+    dueDate: e.dueDate,
+    currency: e.currency,
+    buyerReference: e.buyerReference,
+    orderReference: e.orderReference,
+    precedingInvoice: e.preceding?.number,
+    seller: {
+      name: e.seller.name,
+      vatId: e.seller.vatId,
+      taxNumber: e.seller.taxNumber,
+      street: e.seller.street,
+      city: e.seller.city,
+      postalCode: e.seller.postalCode,
+      country: e.seller.country,
+      email: e.seller.contact.email,
+    },
     buyer: { name: e.buyer.name, vatId: e.buyer.vatId, country: e.buyer.country },
     lines: e.lines.map((l) => ({ id: l.id, name: l.name, quantity: l.quantity, unitCode: l.unitCode, price: l.price, net: l.net, category: l.category, rate: rate(l.category, l.rate) })),
     vat: e.vat.map((v) => ({ category: v.category, rate: rate(v.category, v.rate), taxable: v.taxable, tax: v.tax, exemptionReason: v.exemptionText ?? v.exemptionCode })),
-    allowanceCharges: [], allowances: '0.00', charges: '0.00',
+    allowanceCharges: [],
+    allowances: '0.00',
+    charges: '0.00',
     totals: { ...e.totals },
     payment: { code: e.payment.code, iban: e.payment.iban, bic: e.payment.bic, mandate: e.payment.mandate?.reference, terms: e.paymentTerms },
   };
@@ -349,11 +437,23 @@ function roundTrip(e: EInvoice): void {
 /** An invoice built by hand: two rates, a line allowance, a line charge, a negative line, cash rounding, escaped text. */
 function handMade(): EInvoice {
   return {
-    typeCode: '380', number: 'RE-2026-0042', issueDate: '2026-12-01', dueDate: '2026-12-15', currency: 'EUR',
-    notes: ['Leistungszeitraum November'], buyerReference: '04011000-12345-67', orderReference: 'PO <4711> & more',
+    typeCode: '380',
+    number: 'RE-2026-0042',
+    issueDate: '2026-12-01',
+    dueDate: '2026-12-15',
+    currency: 'EUR',
+    notes: ['Leistungszeitraum November'],
+    buyerReference: '04011000-12345-67',
+    orderReference: 'PO <4711> & more',
     seller: {
-      name: 'Müller & Söhne GmbH', street: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE', vatId: 'DE123456789',
-      endpoint: { id: 'rechnung@mueller.example', scheme: 'EM' }, contact: { name: 'Erika', phone: '+49 30 1', email: 'rechnung@mueller.example' },
+      name: 'Müller & Söhne GmbH',
+      street: 'Hauptstr. 1',
+      city: 'Berlin',
+      postalCode: '10115',
+      country: 'DE',
+      vatId: 'DE123456789',
+      endpoint: { id: 'rechnung@mueller.example', scheme: 'EM' },
+      contact: { name: 'Erika', phone: '+49 30 1', email: 'rechnung@mueller.example' },
     },
     buyer: { name: 'Kunde "K" AG', street: 'Weg 2', city: 'München', postalCode: '80331', country: 'DE', vatId: 'DE987654321', endpoint: { id: 'ap@kunde.example', scheme: 'EM' } },
     payment: { code: '58', remittance: 'RE-2026-0042', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', accountName: 'Müller & Söhne GmbH' },
@@ -384,10 +484,15 @@ function finalized(rows: Rows) {
 /** The EN 16931 terms of every finalized invoice and credit note in the workbook, as the engine makes them. */
 function termsOf(p: ReturnType<typeof ports>): EInvoice[] {
   const ds = readDataset(p);
-  return ds.invoices.map((row) => row.record).filter((i) => i.number).map((inv) => invoiceTerms(
-    { invoice: inv, lines: (ds.linesByInvoice.get(inv.invoiceId) ?? []).map((x) => x.record) },
-    { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId), contacts: ds.contacts },
-  ));
+  return ds.invoices
+    .map((row) => row.record)
+    .filter((i) => i.number)
+    .map((inv) =>
+      invoiceTerms(
+        { invoice: inv, lines: (ds.linesByInvoice.get(inv.invoiceId) ?? []).map((x) => x.record) },
+        { tenant: ds.tenantById.get(inv.tenantId)!, account: ds.accounts.get(inv.accountId), contacts: ds.contacts },
+      ),
+    );
 }
 
 describe('round trip: our own UBL and CII read back', () => {
@@ -400,7 +505,8 @@ describe('round trip: our own UBL and CII read back', () => {
     roundTrip({ ...e, typeCode: '381', number: 'GS-2026-0007', dueDate: undefined, paymentTerms: undefined, preceding: { number: 'RE-2026-0042', issueDate: '2026-12-01' } });
     expect(toUbl({ ...e, typeCode: '381' })).toContain('<cac:CreditNoteLine>');
     roundTrip({
-      ...e, lines: [{ ...e.lines[0], category: 'AE', rate: '0' }],
+      ...e,
+      lines: [{ ...e.lines[0], category: 'AE', rate: '0' }],
       vat: [{ category: 'AE', rate: '0', taxable: '200.00', tax: '0.00', exemptionCode: 'VATEX-EU-AE', exemptionText: 'Reverse charge' }],
       totals: { lines: '200.00', taxExclusive: '200.00', tax: '0.00', taxInclusive: '200.00', payable: '200.00' },
     });
@@ -417,7 +523,10 @@ describe('round trip: our own UBL and CII read back', () => {
     const [invoice] = termsOf(p);
     expect(creditInvoice(p, { invoiceId: 'INV-2026-00001', amount: '100' }).failed).toEqual([]);
     const all = termsOf(p);
-    expect(all.map((e) => [e.typeCode, e.number])).toEqual([['380', 'INV-2026-00001'], ['381', 'CN-2026-00001']]);
+    expect(all.map((e) => [e.typeCode, e.number])).toEqual([
+      ['380', 'INV-2026-00001'],
+      ['381', 'CN-2026-00001'],
+    ]);
     expect(invoice.vat.map((v) => v.rate)).toEqual(['7', '19']);
     for (const e of all) roundTrip(e);
   });
@@ -462,11 +571,13 @@ describe('parse speed', () => {
     const everything = measure(docs, 1500);
     const typical = measure(small, 1500);
     const large = measure(big, 1000);
-    console.log([
-      `parseEInvoice + checkTotals over the ${docs.length} examples: ${everything.perSecond} documents/s (${everything.msPerDoc} ms each, ${everything.mbPerSecond} MB/s, ${everything.n} parsed)`,
-      `  without the ${big.length} file(s) over 1 MB (${big.map((d) => `${d.name}, ${(d.xml.length / 1e6).toFixed(1)} MB`).join('; ')}): ${typical.perSecond} documents/s (${typical.msPerDoc} ms each, ${typical.mbPerSecond} MB/s)`,
-      `  the large one(s) alone: ${large.perSecond} documents/s (${large.msPerDoc} ms each, ${large.mbPerSecond} MB/s)`,
-    ].join('\n'));
+    console.log(
+      [
+        `parseEInvoice + checkTotals over the ${docs.length} examples: ${everything.perSecond} documents/s (${everything.msPerDoc} ms each, ${everything.mbPerSecond} MB/s, ${everything.n} parsed)`,
+        `  without the ${big.length} file(s) over 1 MB (${big.map((d) => `${d.name}, ${(d.xml.length / 1e6).toFixed(1)} MB`).join('; ')}): ${typical.perSecond} documents/s (${typical.msPerDoc} ms each, ${typical.mbPerSecond} MB/s)`,
+        `  the large one(s) alone: ${large.perSecond} documents/s (${large.msPerDoc} ms each, ${large.mbPerSecond} MB/s)`,
+      ].join('\n'),
+    );
     expect(everything.n).toBeGreaterThan(0);
   });
 });

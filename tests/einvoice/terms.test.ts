@@ -17,11 +17,12 @@ describe('address snapshot', () => {
 });
 
 describe('XRechnung payment data', () => {
-  const base = (payment: EInvoice['payment'], creditorId?: string) => ({
-    seller: { name: 'S', city: 'Berlin', postalCode: '10115', country: 'DE', contact: { name: 'A', phone: '1', email: 'a@b.example' }, creditorId },
-    buyer: { name: 'B', city: 'Köln', postalCode: '50667', country: 'DE', endpoint: { id: 'b@c.example', scheme: 'EM' } },
-    payment,
-  }) as unknown as EInvoice;
+  const base = (payment: EInvoice['payment'], creditorId?: string) =>
+    ({
+      seller: { name: 'S', city: 'Berlin', postalCode: '10115', country: 'DE', contact: { name: 'A', phone: '1', email: 'a@b.example' }, creditorId },
+      buyer: { name: 'B', city: 'Köln', postalCode: '50667', country: 'DE', endpoint: { id: 'b@c.example', scheme: 'EM' } },
+      payment,
+    }) as unknown as EInvoice;
 
   it('accepts a correct IBAN and BIC and refuses wrong ones, exactly (mod 97), naming the sheet', () => {
     expect(xrechnungProblems(base({ code: '58', remittance: 'R', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' }), 'DE', 'A1')).toEqual([]);

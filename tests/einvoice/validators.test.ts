@@ -108,10 +108,7 @@ describe('Schematron → XSLT translation (a small schema of its own)', () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'sch-translation-'));
     mkdirSync(join(work, 'inc'));
-    writeFileSync(
-      join(work, 'inc', 'variables.sch'),
-      `<pattern xmlns="http://purl.oclc.org/dsdl/schematron" id="vars"><let name="word" value="'item'"/></pattern>`,
-    );
+    writeFileSync(join(work, 'inc', 'variables.sch'), `<pattern xmlns="http://purl.oclc.org/dsdl/schematron" id="vars"><let name="word" value="'item'"/></pattern>`);
     writeFileSync(
       join(work, 'translation.sch'),
       `<?xml version="1.0" encoding="UTF-8"?>
@@ -294,8 +291,15 @@ describe('errorsOf: severity as the German validator applies it', () => {
 
   test('from a Peppol set only the rules XRechnung adopts', () => {
     const results = [
-      r('PEPPOL-EN16931-R001'), r('PEPPOL-EN16931-R007'), r('PEPPOL-EN16931-R044'), r('PEPPOL-EN16931-R047'),
-      r('PEPPOL-EN16931-R130'), r('PEPPOL-COMMON-R040'), r('DE-R-001'), r('NO-R-002'), r('PEPPOL-EN16931-R010', 'warning'),
+      r('PEPPOL-EN16931-R001'),
+      r('PEPPOL-EN16931-R007'),
+      r('PEPPOL-EN16931-R044'),
+      r('PEPPOL-EN16931-R047'),
+      r('PEPPOL-EN16931-R130'),
+      r('PEPPOL-COMMON-R040'),
+      r('DE-R-001'),
+      r('NO-R-002'),
+      r('PEPPOL-EN16931-R010', 'warning'),
     ];
     const expected = ['PEPPOL-EN16931-R001', 'PEPPOL-EN16931-R044', 'PEPPOL-EN16931-R130'];
     expect(errorsOf(results, 'peppol-ubl').map((e) => e.id)).toEqual(expected);

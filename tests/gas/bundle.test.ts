@@ -28,14 +28,16 @@ describe('dist/Code.js', () => {
     expect(code).not.toMatch(/^\s*(export|import)\s/m);
     expect(code).not.toMatch(/\brequire\(/);
     const { ctx } = load(new FakeSpreadsheet());
-    expect(entryPoints).toEqual(expect.arrayContaining(['onOpen', 'onInstall', 'runInvoicing', 'continueRun', 'setupBillingSheets', 'finalizeInvoices', 'cancelInvoice', 'creditInvoice', 'verifyLedger']));
+    expect(entryPoints).toEqual(
+      expect.arrayContaining(['onOpen', 'onInstall', 'runInvoicing', 'continueRun', 'setupBillingSheets', 'finalizeInvoices', 'cancelInvoice', 'creditInvoice', 'verifyLedger']),
+    );
     for (const name of entryPoints) {
       expect(typeof ctx[name]).toBe('function');
       expect(code).toContain(`function ${name}(`);
     }
   });
 
-  it('builds fflate\'s inflate tables only when a Factur-X PDF is read, not at every execution\'s start-up', () => {
+  it("builds fflate's inflate tables only when a Factur-X PDF is read, not at every execution's start-up", () => {
     const g = gasGlobals(new FakeSpreadsheet());
     // fflate's bit-reversal table is one Uint16Array(32768), made when its module is evaluated.
     let tables = 0;
@@ -66,25 +68,53 @@ describe('dist/Code.js', () => {
     expect(sidebars.map((h: { file: string; appended: string }) => [h.file, h.appended])).toEqual([['Sidebar', '<script>openPanel("receivePanel");</script>']]);
   });
 
-  it.each(['NONE', 'LIMITED', 'FULL'])('onOpen in AuthMode.%s builds the add-on menu (Extensions → Billing), not a bound script\'s createMenu', (authMode) => {
+  it.each(['NONE', 'LIMITED', 'FULL'])("onOpen in AuthMode.%s builds the add-on menu (Extensions → Billing), not a bound script's createMenu", (authMode) => {
     const { ctx, menus, menuBars } = load(new FakeSpreadsheet());
     ctx.onOpen({ authMode });
     // Issue 11, item 6: an editor add-on's menu is createAddonMenu(); createMenu is for bound scripts.
     expect(menuBars.map((m: { kind: string }) => m.kind)).toEqual(['addon']);
-    expect(menus).toEqual(['showSidebar', 'menuRunLastMonth', 'menuFinalizeAll', 'menuSendInvoices', 'menuReceiveInvoices', 'menuVerifyLedger', 'menuSetupSheets', 'menuTakeOverDocuments', 'showHelp']);
+    expect(menus).toEqual([
+      'showSidebar',
+      'menuRunLastMonth',
+      'menuFinalizeAll',
+      'menuSendInvoices',
+      'menuReceiveInvoices',
+      'menuVerifyLedger',
+      'menuSetupSheets',
+      'menuTakeOverDocuments',
+      'showHelp',
+    ]);
     // Menus call top-level functions by name: each must be a global of the bundle.
     for (const fn of menus) expect(typeof ctx[fn]).toBe('function');
   });
 
   it('onInstall and onOpen in AuthMode.NONE touch no service but the menu (add-on not yet authorized in this document)', () => {
     const g = gasGlobals(new FakeSpreadsheet());
-    const refuse = (service: string) => new Proxy({}, { get: (_t, k) => () => { throw new Error(`${service}.${String(k)} in AuthMode.NONE`); } });
+    const refuse = (service: string) =>
+      new Proxy(
+        {},
+        {
+          get: (_t, k) => () => {
+            throw new Error(`${service}.${String(k)} in AuthMode.NONE`);
+          },
+        },
+      );
     const ui = g.globals.SpreadsheetApp.getUi();
     const ctx = vm.createContext({
       ...g.globals,
-      SpreadsheetApp: { getUi: () => ui, getActive: () => { throw new Error('SpreadsheetApp.getActive in AuthMode.NONE'); } },
-      DriveApp: refuse('DriveApp'), DocumentApp: refuse('DocumentApp'), MailApp: refuse('MailApp'), PropertiesService: refuse('PropertiesService'),
-      Session: refuse('Session'), LockService: refuse('LockService'), ScriptApp: refuse('ScriptApp'),
+      SpreadsheetApp: {
+        getUi: () => ui,
+        getActive: () => {
+          throw new Error('SpreadsheetApp.getActive in AuthMode.NONE');
+        },
+      },
+      DriveApp: refuse('DriveApp'),
+      DocumentApp: refuse('DocumentApp'),
+      MailApp: refuse('MailApp'),
+      PropertiesService: refuse('PropertiesService'),
+      Session: refuse('Session'),
+      LockService: refuse('LockService'),
+      ScriptApp: refuse('ScriptApp'),
     }) as Record<string, any>;
     vm.runInContext(code, ctx);
     ctx.onInstall({ authMode: 'NONE' });
@@ -165,7 +195,11 @@ describe('billing admins', () => {
     expect(() => as(ss, 'clerk@example.com').finalizeInvoices({})).toThrow(
       'Only the billing admins named in Settings (boss@example.com, cfo@example.com) may finalize invoices; you are signed in as clerk@example.com.',
     );
-    expect(as(ss, 'CFO@example.com').finalizeInvoices({}).invoices.map((i: { number: string }) => i.number)).toEqual(['INV-2026-00001']);
+    expect(
+      as(ss, 'CFO@example.com')
+        .finalizeInvoices({})
+        .invoices.map((i: { number: string }) => i.number),
+    ).toEqual(['INV-2026-00001']);
     expect(() => as(ss, 'clerk@example.com').cancelInvoice({ invoiceId: 'INV-2026-00001' })).toThrow(/may cancel or credit invoices/);
   });
 
@@ -184,8 +218,12 @@ describe('dist/appsscript.json', () => {
     expect([...scopes].sort()).toEqual(['documents', 'drive.file', 'script.container.ui', 'script.scriptapp', 'script.send_mail', 'spreadsheets.currentonly', 'userinfo.email']);
     // Each scope is there because the bundle uses its service; the broad ones are never asked for.
     const uses: [RegExp, string][] = [
-      [/\bDriveApp\./, 'drive.file'], [/\bDocumentApp\./, 'documents'], [/\bMailApp\./, 'script.send_mail'],
-      [/\bScriptApp\.newTrigger/, 'script.scriptapp'], [/\.showSidebar\(/, 'script.container.ui'], [/\bSpreadsheetApp\.getActive\(/, 'spreadsheets.currentonly'],
+      [/\bDriveApp\./, 'drive.file'],
+      [/\bDocumentApp\./, 'documents'],
+      [/\bMailApp\./, 'script.send_mail'],
+      [/\bScriptApp\.newTrigger/, 'script.scriptapp'],
+      [/\.showSidebar\(/, 'script.container.ui'],
+      [/\bSpreadsheetApp\.getActive\(/, 'spreadsheets.currentonly'],
     ];
     for (const [pattern, scope] of uses) expect([scope, pattern.test(code)]).toEqual([scope, scopes.includes(scope)]);
     expect(code).not.toMatch(/\bGmailApp\.|SpreadsheetApp\.openBy|UrlFetchApp\./);

@@ -33,7 +33,9 @@ function phasesOfCleanCycle() {
   const { ss, admin } = workbook();
   const before = ss.callCount;
   const at = { run: 0, finalize: 0, documents: 0, send: 0, end: 0 };
-  cycle(admin, '11', (phase) => { at[phase as keyof typeof at] = ss.callCount - before; });
+  cycle(admin, '11', (phase) => {
+    at[phase as keyof typeof at] = ss.callCount - before;
+  });
   at.end = ss.callCount - before;
   return at;
 }

@@ -48,7 +48,10 @@ describe('setup in Drive', () => {
 describe('setup on a Settings sheet without the Drive columns', () => {
   it('adds each column once and writes the ids under them', () => {
     const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
-    ss.seed('Settings', [['Tenant ID', 'Legal Name', 'Country', 'Currency'], ['DE', 'Muster GmbH', 'DE', 'EUR']]);
+    ss.seed('Settings', [
+      ['Tenant ID', 'Legal Name', 'Country', 'Currency'],
+      ['DE', 'Muster GmbH', 'DE', 'EUR'],
+    ]);
     addOn(ss).exec('setupBillingSheets');
     const header = ss.getSheetByName('Settings')!.cells[0];
     expect(header.filter((h) => h === 'Drive Folder ID' || h === 'Template ID')).toEqual(['Drive Folder ID', 'Template ID']);
@@ -76,7 +79,21 @@ describe('documents of finalized invoices', () => {
     expect(text.startsWith('%PDF-1.4\n')).toBe(true);
     expect(text).not.toContain('{{');
     // Customer 0: 1 × 49.00 at 19 % and 1 × 12.50 at 7 % → 49.00 + 12.50 = 61.50 net; 9.31 + 0.88 tax; 71.69.
-    for (const s of ['Rechnung ' + inv.Number, 'Kunde 0', 'Plan', 'Fachbuch', '49,00', '12,50', '61,50 EUR', '9,31 EUR', '0,88 EUR', '71,69 EUR', 'Rechnungsnummer: ' + inv.Number, 'DE89370400440532013000', 'Fällig am: 14.12.2026']) {
+    for (const s of [
+      'Rechnung ' + inv.Number,
+      'Kunde 0',
+      'Plan',
+      'Fachbuch',
+      '49,00',
+      '12,50',
+      '61,50 EUR',
+      '9,31 EUR',
+      '0,88 EUR',
+      '71,69 EUR',
+      'Rechnungsnummer: ' + inv.Number,
+      'DE89370400440532013000',
+      'Fällig am: 14.12.2026',
+    ]) {
       expect([s, text.includes(s)]).toEqual([s, true]);
     }
     // The line row was repeated per line and the template row removed: "Plan" once, one row per VAT rate in the totals.
@@ -112,7 +129,9 @@ describe('documents of finalized invoices', () => {
       .reduce((n, [k, v]) => n + v - (before[k] ?? 0), 0);
     expect(service / 20).toBeLessThanOrEqual(10);
     // Edits of the open document: one replaceText per placeholder name, plus the repeated rows.
-    const edits = Object.entries(ss.counters).filter(([k]) => k.startsWith('Element.')).reduce((n, [k, v]) => n + v - (before[k] ?? 0), 0);
+    const edits = Object.entries(ss.counters)
+      .filter(([k]) => k.startsWith('Element.'))
+      .reduce((n, [k, v]) => n + v - (before[k] ?? 0), 0);
     expect(edits / 20).toBeLessThan(120);
   });
 
@@ -139,7 +158,12 @@ describe('documents of finalized invoices', () => {
     expect(ss.drive.items.get(file.parentId!)!.name).toBe('Previews');
     expect(file.blob!.getDataAsString()).toContain('ENTWURF');
     // Only the PDF is kept; the ledger is unchanged.
-    expect(ss.drive.byName(`DRAFT ${draftId}_2026-11-30`).filter((f) => !f.trashed).map((f) => f.id)).toEqual([]);
+    expect(
+      ss.drive
+        .byName(`DRAFT ${draftId}_2026-11-30`)
+        .filter((f) => !f.trashed)
+        .map((f) => f.id),
+    ).toEqual([]);
     expect(JSON.stringify(ss.getSheetByName('Invoices')!.cells)).toBe(ledger);
   });
 
@@ -180,7 +204,11 @@ describe('email', () => {
     expect(first.attachments[0].data).toContain(inv[0].Number);
     expect(inv.map((i) => i.Delivery)).toEqual(['sent', 'sent', 'sent', 'queued', 'queued', 'queued']);
     expect(inv[0]['Sent To']).toBe('a0@kunde.example, cc:cc0@kunde.example, bcc:bcc0@kunde.example');
-    expect(rowsOf(ss, 'Log').filter((l) => l.Action === 'send').map((l) => l.Number)).toEqual(inv.slice(0, 3).map((i) => i.Number));
+    expect(
+      rowsOf(ss, 'Log')
+        .filter((l) => l.Action === 'send')
+        .map((l) => l.Number),
+    ).toEqual(inv.slice(0, 3).map((i) => i.Number));
 
     // Later the same day the trigger finds no quota: nothing is sent, nothing fails.
     ss.advance(3600_000);
@@ -201,7 +229,9 @@ describe('email', () => {
     const { ss, admin } = billedWorkbook(1, { billingAdmins: 'admin@example.com, boss@example.com' });
     admin.exec('finalizeInvoices', {});
     admin.exec('renderDocuments', {});
-    expect(() => addOn(ss, 'clerk@example.com').exec('sendInvoices', {})).toThrow('Only the billing admins named in Settings (admin@example.com, boss@example.com) may send invoices; you are signed in as clerk@example.com.');
+    expect(() => addOn(ss, 'clerk@example.com').exec('sendInvoices', {})).toThrow(
+      'Only the billing admins named in Settings (admin@example.com, boss@example.com) may send invoices; you are signed in as clerk@example.com.',
+    );
     expect(ss.mail.sent).toEqual([]);
 
     // While the admin's send holds the document lock, another admin's run is refused with who and what.
@@ -259,7 +289,11 @@ describe('email', () => {
     expect(again.sent.map((x: { number: string }) => x.number)).toEqual([b.Number]);
     expect(invoices(ss).map((i) => i.Delivery)).toEqual(['sent', 'sent', 'sent']);
     expect(ss.mail.sent.filter((m) => m.subject.includes(a.Number))).toEqual([]);
-    expect(rowsOf(ss, 'Log').filter((l) => l.Action === 'marked sent').map((l) => l.Number)).toEqual([a.Number]);
+    expect(
+      rowsOf(ss, 'Log')
+        .filter((l) => l.Action === 'marked sent')
+        .map((l) => l.Number),
+    ).toEqual([a.Number]);
   });
 
   it('stores the XRechnung of a public-sector buyer beside its PDF, links it, and attaches it; names the missing data otherwise', () => {
@@ -279,7 +313,10 @@ describe('email', () => {
     expect(xml.blob!.getDataAsString()).toContain('<cbc:BuyerReference>04011000-12345-67</cbc:BuyerReference>');
     expect(b['XML URL']).toBe('');
     const mailA = ss.mail.sent.find((m) => m.subject.includes(a.Number))!;
-    expect(mailA.attachments.map((x) => [x.name, x.contentType])).toEqual([[`${a.Number}_2026-11-30.pdf`, 'application/pdf'], [`${a.Number}_2026-11-30.xml`, 'application/xml']]);
+    expect(mailA.attachments.map((x) => [x.name, x.contentType])).toEqual([
+      [`${a.Number}_2026-11-30.pdf`, 'application/pdf'],
+      [`${a.Number}_2026-11-30.xml`, 'application/xml'],
+    ]);
     expect(ss.mail.sent.find((m) => m.subject.includes(b.Number))!.attachments).toHaveLength(1);
   });
 
@@ -303,7 +340,10 @@ describe('email', () => {
     admin.exec('setupBillingSheets');
     const xml = readFileSync(join(einvoiceDir(), 'examples', 'ubl', 'ubl-tc434-example1.xml'), 'utf8');
     const before = ss.counters.setValues ?? 0;
-    const r = admin.exec('receiveInvoices', [{ name: 'supplier.xml', xml }, { name: 'note.txt', xml: 'hello' }]);
+    const r = admin.exec('receiveInvoices', [
+      { name: 'supplier.xml', xml },
+      { name: 'note.txt', xml: 'hello' },
+    ]);
     expect([r.received.length, r.failed.map((f: { file: string }) => f.file)]).toEqual([1, ['note.txt']]);
     const [row] = rowsOf(ss, 'Received');
     expect([row.Number, row.Validation, typeof row.Payable]).toEqual([r.received[0].number, 'valid', 'number']);
@@ -319,7 +359,10 @@ describe('email', () => {
     const xml = readFileSync(join(einvoiceDir(), 'examples', 'cii', 'CII_example1.xml'), 'utf8');
     const pdf = await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant, facturX: xml });
     const plain = await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant });
-    const r = admin.exec('receiveInvoices', [{ name: 'supplier.pdf', pdf: pdf.toString('base64') }, { name: 'scan.pdf', pdf: plain.toString('base64') }]);
+    const r = admin.exec('receiveInvoices', [
+      { name: 'supplier.pdf', pdf: pdf.toString('base64') },
+      { name: 'scan.pdf', pdf: plain.toString('base64') },
+    ]);
     expect(r.received.map((x: { file: string; status: string }) => [x.file, x.status])).toEqual([['supplier.pdf', 'valid']]);
     expect(r.failed.map((x: { reason: string }) => x.reason)).toEqual([expect.stringContaining('no embedded e-invoice')]);
     expect(rowsOf(ss, 'Received').map((row) => [row.Number, row['Checked Against']])).toEqual([['12115118', 'totals (BR-CO-10..16)']]);

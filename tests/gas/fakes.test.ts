@@ -65,7 +65,10 @@ describe('document find and replace', () => {
   it('finds in document order, the next strictly after `from`, never across paragraphs', () => {
     const { body, d, DocumentApp } = doc();
     body.appendParagraph('a1 a2');
-    body.appendTable([['a3', 'b'], ['c', 'a4']]);
+    body.appendTable([
+      ['a3', 'b'],
+      ['c', 'a4'],
+    ]);
     body.appendParagraph('a5');
     d.addFooter().appendParagraph('a6');
     const found: string[] = [];
@@ -89,7 +92,10 @@ describe('document find and replace', () => {
     expect(t.getText()).toBe('hello world!');
     expect(() => t.insertText(0, '')).toThrow('Exception: Invalid argument: text');
     t.setBold(0, 4, true).setFontSize(9);
-    expect(t.styles).toEqual([{ start: 0, end: 4, bold: true }, { start: 0, end: 11, fontSize: 9 }]);
+    expect(t.styles).toEqual([
+      { start: 0, end: 4, bold: true },
+      { start: 0, end: 11, fontSize: 9 },
+    ]);
   });
 });
 
@@ -137,7 +143,10 @@ describe('documents on the drive', () => {
   it('table rows: copy() is detached and deep; an attached row cannot be inserted', () => {
     const { DocumentApp } = setup();
     const body = DocumentApp.create('T').getBody();
-    const table = body.appendTable([['{{no}}', '{{desc}}'], ['Total', '{{sum}}']]);
+    const table = body.appendTable([
+      ['{{no}}', '{{desc}}'],
+      ['Total', '{{sum}}'],
+    ]);
     const template = table.getRow(0);
     expect(() => table.insertTableRow(1, template)).toThrow(new Error('Exception: Element must be detached.'));
     expect(() => table.appendTableRow(template)).toThrow('Element must be detached');
@@ -190,7 +199,7 @@ describe('documents on the drive', () => {
 });
 
 describe('drive', () => {
-  it('unknown ids throw Apps Script\'s error; trashed items are still returned', () => {
+  it("unknown ids throw Apps Script's error; trashed items are still returned", () => {
     const { DriveApp, Utilities } = setup();
     const notFound = 'Exception: No item with the given ID could be found. Possibly because you have not edited this item or you do not have permission to access it.';
     expect(() => DriveApp.getFileById('nope')).toThrow(new Error(notFound));
@@ -226,7 +235,9 @@ describe('drive', () => {
   it('Drive calls count against the 6-minute limit', () => {
     const { ss, DriveApp } = setup();
     const id = DriveApp.getRootFolder().getId();
-    expect(() => { for (let i = 0; i < 3000; i++) DriveApp.getFolderById(id); }).toThrow('Exceeded maximum execution time');
+    expect(() => {
+      for (let i = 0; i < 3000; i++) DriveApp.getFolderById(id);
+    }).toThrow('Exceeded maximum execution time');
     expect(ss.elapsedMs).toBeGreaterThan(TIME_LIMIT_MS);
     expect(ss.counters['DriveApp.getFolderById']).toBeLessThanOrEqual(2400);
     ss.beginExecution();
@@ -244,7 +255,11 @@ describe('mail', () => {
     expect(MailApp.getRemainingDailyQuota()).toBe(1);
     expect(() => MailApp.sendEmail('e@x.de', 'S', 'B', { cc: 'f@x.de' })).toThrow(new Error('Service invoked too many times for one day: email.'));
     expect(ss.mail.sent).toHaveLength(1);
-    expect(ss.mail.sent[0]).toMatchObject({ recipients: ['a@x.de', 'b@x.de', 'c@x.de', 'd@x.de'], subject: 'Invoice', attachments: [{ name: 'INV-1.pdf', contentType: 'application/pdf', data: '%PDF' }] });
+    expect(ss.mail.sent[0]).toMatchObject({
+      recipients: ['a@x.de', 'b@x.de', 'c@x.de', 'd@x.de'],
+      subject: 'Invoice',
+      attachments: [{ name: 'INV-1.pdf', contentType: 'application/pdf', data: '%PDF' }],
+    });
     MailApp.sendEmail('Ada <e@x.de>', 'S', 'B');
     expect(MailApp.getRemainingDailyQuota()).toBe(0);
     ss.advance(12 * 3600_000);
@@ -267,12 +282,13 @@ describe('mail', () => {
 });
 
 describe('clock, counters and crashes', () => {
-  it('the Date global follows the simulated clock inside the bundle\'s context', () => {
+  it("the Date global follows the simulated clock inside the bundle's context", () => {
     const { ss } = setup();
     const g2 = gasGlobals(ss);
     ss.seed('S', [['2026-11-01']]);
     const ctx = vm.createContext({ ...g2.globals, cell: ss.getSheetByName('S')!.cells[0][0] });
-    const probe = () => vm.runInContext('[new Date().getTime(), Date.now(), new Date() instanceof Date, Object.prototype.toString.call(new Date()), cell instanceof Date, new Date(2026, 0, 2).getDate()]', ctx);
+    const probe = () =>
+      vm.runInContext('[new Date().getTime(), Date.now(), new Date() instanceof Date, Object.prototype.toString.call(new Date()), cell instanceof Date, new Date(2026, 0, 2).getDate()]', ctx);
     const before = probe();
     expect(before.slice(2)).toEqual([true, '[object Date]', true, 2]);
     expect(Math.abs(before[0] - NOON)).toBeLessThan(5000);
@@ -292,7 +308,16 @@ describe('clock, counters and crashes', () => {
     const { Utilities } = setup();
     const d = new Date(Date.UTC(2026, 11, 31, 23, 5, 9));
     const f = (p: string) => Utilities.formatDate(d, 'Europe/Berlin', p);
-    expect(['yyyy-MM-dd', 'H', 'HH', 'yyyy', 'MM', 'dd', 'yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm:ss"].map(f)).toEqual(['2027-01-01', '0', '00', '2027', '01', '01', '2027-01-01 00:05', '2027-01-01T00:05:09']);
+    expect(['yyyy-MM-dd', 'H', 'HH', 'yyyy', 'MM', 'dd', 'yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm:ss"].map(f)).toEqual([
+      '2027-01-01',
+      '0',
+      '00',
+      '2027',
+      '01',
+      '01',
+      '2027-01-01 00:05',
+      '2027-01-01T00:05:09',
+    ]);
     expect(() => f('dd.MM.yyyy')).toThrow(/does not support/);
   });
 
@@ -348,7 +373,7 @@ describe('clock, counters and crashes', () => {
 });
 
 describe('menus', () => {
-  it('an add-on\'s menu is the one from createAddonMenu (Extensions → add-on); createMenu is recorded as a top-level custom menu', () => {
+  it("an add-on's menu is the one from createAddonMenu (Extensions → add-on); createMenu is recorded as a top-level custom menu", () => {
     const ss = new FakeSpreadsheet();
     const g = gasGlobals(ss);
     const ui = g.globals.SpreadsheetApp.getUi();
@@ -358,6 +383,9 @@ describe('menus', () => {
     ui.createMenu('Billing').addItem('X', 'fnX').addToUi();
     // The top-level menu is recorded, but its items are not the add-on's menu.
     expect(g.menus).toEqual(['fnA', 'fnC', 'fnB']);
-    expect(g.menuBars).toEqual([{ kind: 'addon', name: '', items: ['fnA', 'fnC', 'fnB'] }, { kind: 'custom', name: 'Billing', items: ['fnX'] }]);
+    expect(g.menuBars).toEqual([
+      { kind: 'addon', name: '', items: ['fnA', 'fnC', 'fnB'] },
+      { kind: 'custom', name: 'Billing', items: ['fnX'] },
+    ]);
   });
 });

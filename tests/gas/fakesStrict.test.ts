@@ -21,7 +21,12 @@ describe('protections are checked on every write, as the user the script runs as
     const p = sheet.protect();
     // Apps Script: neither the owner nor the current user can be removed from a protection.
     p.removeEditors(p.getEditors());
-    expect(p.getEditors().map((e) => e.getEmail()).sort()).toEqual(['admin@example.com', 'owner@example.com']);
+    expect(
+      p
+        .getEditors()
+        .map((e) => e.getEmail())
+        .sort(),
+    ).toEqual(['admin@example.com', 'owner@example.com']);
     sheet.getRange(1, 1).setValues([['by admin']]);
 
     const clerk = as('clerk@example.com').SpreadsheetApp.getActive().getSheetByName('Invoices')!;
@@ -35,7 +40,12 @@ describe('protections are checked on every write, as the user the script runs as
     const owner = as('owner@example.com').SpreadsheetApp.getActive().getSheetByName('Invoices')!;
     owner.getRange(2, 1).setValues([['by owner']]);
     const viewer = as('viewer@example.com').SpreadsheetApp.getActive();
-    expect(() => viewer.getSheetByName('Invoices')!.getRange(3, 1).setValues([['x']])).toThrow('permission to edit');
+    expect(() =>
+      viewer
+        .getSheetByName('Invoices')!
+        .getRange(3, 1)
+        .setValues([['x']]),
+    ).toThrow('permission to edit');
     expect(() => viewer.insertSheet('Mine')).toThrow('permission to edit');
     expect(viewer.getSheetByName('Invoices')!.getRange(1, 1, 2, 1).getValues()).toEqual([['by admin'], ['by owner']]);
     expect(ss.getSheetByName('Invoices')!.cells).toEqual([['by admin'], ['by owner']]);
@@ -48,14 +58,28 @@ describe('protections are checked on every write, as the user the script runs as
     const p = items.getRange(1, 3, 10, 1).protect();
     p.removeEditors(p.getEditors());
     const clerk = () => as('clerk@example.com').SpreadsheetApp.getActive().getSheetByName('Items')!;
-    expect(() => clerk().getRange(10, 3).setValues([['x']])).toThrow(PROTECTED);
-    clerk().getRange(11, 3).setValues([['beyond the range']]);
-    clerk().getRange(5, 2).setValues([['other column']]);
+    expect(() =>
+      clerk()
+        .getRange(10, 3)
+        .setValues([['x']]),
+    ).toThrow(PROTECTED);
+    clerk()
+      .getRange(11, 3)
+      .setValues([['beyond the range']]);
+    clerk()
+      .getRange(5, 2)
+      .setValues([['other column']]);
     as('admin@example.com').SpreadsheetApp.getActive().getSheetByName('Items')!.insertRowsAfter(5, 2);
     expect(p.getRange().getLastRow()).toBe(12);
-    expect(() => clerk().getRange(12, 3).setValues([['x']])).toThrow(PROTECTED);
+    expect(() =>
+      clerk()
+        .getRange(12, 3)
+        .setValues([['x']]),
+    ).toThrow(PROTECTED);
     items.insertRowsAfter(items.getMaxRows(), 100);
-    clerk().getRange(items.getMaxRows(), 3).setValues([['new row, unprotected']]);
+    clerk()
+      .getRange(items.getMaxRows(), 3)
+      .setValues([['new row, unprotected']]);
     expect(ss.getSheetByName('Items')!.getMaxRows()).toBe(1102);
   });
 
@@ -105,7 +129,7 @@ describe('the grid, formats and limits of a sheet', () => {
     expect(sheet.formats.all(1, 2, 2002)).toBe('@');
   });
 
-  it('Sheets converts typed text: booleans, percentages, dates, times and the locale\'s numbers; an apostrophe or the @ format keeps text', () => {
+  it("Sheets converts typed text: booleans, percentages, dates, times and the locale's numbers; an apostrophe or the @ format keeps text", () => {
     const tz = 'Europe/Berlin';
     const de = (v: string) => parseTyped(v, tz, 'de_DE').value;
     const en = (v: string) => parseTyped(v, tz, 'en_US').value;
@@ -163,7 +187,7 @@ describe('each user has their own Drive, quotas and authorization', () => {
     expect(as('boss@example.com').DriveApp.getFolderById(id).getName()).toBe('Invoices – Muster GmbH');
   });
 
-  it('daily quotas are the user\'s: shared by their documents, apart from other users\', reset 24 hours after the first use', () => {
+  it("daily quotas are the user's: shared by their documents, apart from other users', reset 24 hours after the first use", () => {
     const project = new FakeScriptProject();
     const a = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: NOON, project });
     const b = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: NOON, project });
@@ -190,7 +214,9 @@ describe('each user has their own Drive, quotas and authorization', () => {
     const info = g.ScriptApp.getAuthorizationInfo(g.ScriptApp.AuthMode.FULL);
     expect(info.getAuthorizationStatus()).toBe(g.ScriptApp.AuthorizationStatus.REQUIRED);
     expect(info.getAuthorizationUrl()).toMatch(/^https:\/\//);
-    expect(() => g.MailApp.sendEmail('x@kunde.example', 'S', 'B')).toThrow('Exception: You do not have permission to call MailApp.sendEmail. Required permissions: https://www.googleapis.com/auth/script.send_mail');
+    expect(() => g.MailApp.sendEmail('x@kunde.example', 'S', 'B')).toThrow(
+      'Exception: You do not have permission to call MailApp.sendEmail. Required permissions: https://www.googleapis.com/auth/script.send_mail',
+    );
     expect(g.SpreadsheetApp.getActive()).toBe(ss);
     ss.project.authorize('admin@example.com');
     expect(g.ScriptApp.getAuthorizationInfo(g.ScriptApp.AuthMode.FULL).getAuthorizationStatus()).toBe('NOT_REQUIRED');

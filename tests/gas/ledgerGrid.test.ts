@@ -55,9 +55,13 @@ describe('limits of a cell and of the grid', () => {
     for (const row of items.cells.slice(1)) row[col] = 'GONE';
     const subs = ss.getSheetByName('Subscriptions')!;
     const id = subs.cells[0].indexOf('Subscription ID');
-    subs.cells.slice(1).forEach((row, i) => { row[id] = `SUBSCRIPTION-${String(i).padStart(6, '0')}`; });
+    subs.cells.slice(1).forEach((row, i) => {
+      row[id] = `SUBSCRIPTION-${String(i).padStart(6, '0')}`;
+    });
     const itemSub = items.cells[0].indexOf('Subscription ID');
-    items.cells.slice(1).forEach((row) => { row[itemSub] = `SUBSCRIPTION-${String(Number(String(row[itemSub]).slice(1))).padStart(6, '0')}`; });
+    items.cells.slice(1).forEach((row) => {
+      row[itemSub] = `SUBSCRIPTION-${String(Number(String(row[itemSub]).slice(1))).padStart(6, '0')}`;
+    });
     const admin = addOn(ss);
     admin.exec('setupBillingSheets');
     const r = runMonth(admin, '2026-11-01', '2026-11-30');
@@ -66,7 +70,9 @@ describe('limits of a cell and of the grid', () => {
     expect(run.Status).toBe('done_with_errors');
     expect(String(run.Remaining).length).toBeLessThanOrEqual(2000);
     expect(String(run.Remaining)).toMatch(/^SUBSCRIPTION-000000, SUBSCRIPTION-000001, .* …and \d+ more$/);
-    const shown = String(run.Remaining).replace(/ …and \d+ more$/, '').split(', ').length;
+    const shown = String(run.Remaining)
+      .replace(/ …and \d+ more$/, '')
+      .split(', ').length;
     expect(shown + Number(/and (\d+) more/.exec(String(run.Remaining))![1])).toBe(3000);
   });
 
@@ -84,7 +90,7 @@ describe('limits of a cell and of the grid', () => {
     expect(ledgerViolations(rawWorkbook(ss))).toEqual([]);
   });
 
-  it('a sheet the engine appends to grows its grid with the engine\'s formats, and new columns fit', () => {
+  it("a sheet the engine appends to grows its grid with the engine's formats, and new columns fit", () => {
     const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
     seedCustomers(ss, 1200, { numberFormat: '{seq:6}' });
     seedTable(ss, 'Filters', []);
@@ -100,7 +106,7 @@ describe('limits of a cell and of the grid', () => {
     expect(admin.exec('verifyLedger').problems).toEqual([]);
   });
 
-  it('rows a user adds below the grid of Items get setup\'s formats, drop-downs and protection at the next admin run', () => {
+  it("rows a user adds below the grid of Items get setup's formats, drop-downs and protection at the next admin run", () => {
     const { ss, admin } = ledgerOf(3);
     const items = ss.getSheetByName('Items')!;
     const col = (h: string) => items.cells[0].indexOf(h) + 1;

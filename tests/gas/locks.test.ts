@@ -24,23 +24,27 @@ function workbook() {
   return { ss, draft: b as string, number: number as string };
 }
 
-const snapshot = (ss: FakeSpreadsheet) => JSON.stringify({
-  sheets: [...ss.sheets].map(([n, s]) => [n, s.cells, s.protections.map((p) => [p.editors, p.rect])]),
-  props: [...ss.properties].filter(([k]) => k !== 'billing.lockHolder'), triggers: ss.triggers, drive: ss.drive.items.size, mail: ss.mail.sent.length,
-});
+const snapshot = (ss: FakeSpreadsheet) =>
+  JSON.stringify({
+    sheets: [...ss.sheets].map(([n, s]) => [n, s.cells, s.protections.map((p) => [p.editors, p.rect])]),
+    props: [...ss.properties].filter(([k]) => k !== 'billing.lockHolder'),
+    triggers: ss.triggers,
+    drive: ss.drive.items.size,
+    mail: ss.mail.sent.length,
+  });
 
 type Case = [string, string, (ids: { draft: string; number: string }) => unknown[]];
 const CASES: Case[] = [
   ['runInvoicing', OWNER, () => [{ periodStart: '2026-12-01', periodEnd: '2026-12-31' }]],
-  ['runInvoicing (an editor\'s, queued)', CLERK, () => [{ periodStart: '2026-12-01', periodEnd: '2026-12-31' }]],
+  ["runInvoicing (an editor's, queued)", CLERK, () => [{ periodStart: '2026-12-01', periodEnd: '2026-12-31' }]],
   ['finalizeInvoices', OWNER, (i) => [{ invoiceIds: [i.draft] }]],
   ['cancelInvoice', OWNER, (i) => [{ invoiceId: i.number, reason: 'x' }]],
   ['creditInvoice', OWNER, (i) => [{ invoiceId: i.number, amount: '1.00', reason: 'x' }]],
   ['createManualInvoice', OWNER, () => [{ accountId: 'A0', tenantId: 'DE', lines: [{ description: 'Extra', quantity: 1, unitPrice: '10.00', taxClass: 'standard' }] }]],
   ['renderDocuments', OWNER, () => [{}]],
-  ['renderDocuments (another admin\'s, queued)', SECOND, () => [{}]],
+  ["renderDocuments (another admin's, queued)", SECOND, () => [{}]],
   ['sendInvoices', OWNER, () => [{}]],
-  ['sendInvoices (another admin\'s, queued)', SECOND, () => [{}]],
+  ["sendInvoices (another admin's, queued)", SECOND, () => [{}]],
   ['markInvoicesSent', OWNER, (i) => [[i.number]]],
   ['receiveInvoices', OWNER, () => [[{ name: 'x.xml', xml: '<Invoice/>' }]]],
   ['setupBillingSheets', OWNER, () => []],

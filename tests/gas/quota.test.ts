@@ -34,9 +34,21 @@ describe('execution time in Apps Script', () => {
     seed(ss, 'Settings', [DE_TENANT]);
     seed(ss, 'TaxRules', TAX_RULES);
     seed(ss, 'Products', [{ productId: 'P1', name: 'Plan', price: 10, taxClass: 'standard', priceModel: 'per_unit' }]);
-    seed(ss, 'Accounts', Array.from({ length: n }, (_, i) => ({ accountId: `A${i}`, name: `C${i}`, status: 'Active', customerType: 'B2B', country: 'DE' })));
-    seed(ss, 'Subscriptions', Array.from({ length: n }, (_, i) => ({ subscriptionId: `S${i}`, accountId: `A${i}`, status: 'Active', startDate: '2026-11-01', billingPeriod: 'monthly', billingTiming: 'advance' })));
-    seed(ss, 'Items', Array.from({ length: 3 * n }, (_, i) => ({ itemId: `I${i}`, subscriptionId: `S${i % n}`, productId: 'P1', quantity: 1, billingType: 'recurring', status: 'Active' })));
+    seed(
+      ss,
+      'Accounts',
+      Array.from({ length: n }, (_, i) => ({ accountId: `A${i}`, name: `C${i}`, status: 'Active', customerType: 'B2B', country: 'DE' })),
+    );
+    seed(
+      ss,
+      'Subscriptions',
+      Array.from({ length: n }, (_, i) => ({ subscriptionId: `S${i}`, accountId: `A${i}`, status: 'Active', startDate: '2026-11-01', billingPeriod: 'monthly', billingTiming: 'advance' })),
+    );
+    seed(
+      ss,
+      'Items',
+      Array.from({ length: 3 * n }, (_, i) => ({ itemId: `I${i}`, subscriptionId: `S${i % n}`, productId: 'P1', quantity: 1, billingType: 'recurring', status: 'Active' })),
+    );
     const ctx = vm.createContext({ ...gasGlobals(ss).globals }) as Record<string, any>;
     vm.runInContext(code, ctx);
     expect(ctx.runInvoicing({ periodStart: '2026-11-01', periodEnd: '2026-11-30' }).drafts).toHaveLength(n);

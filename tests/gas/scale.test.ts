@@ -34,7 +34,7 @@ describe('500 invoices from the sidebar', () => {
     while (call('renderDocuments', {}).remaining) docCalls++;
     expect(docCalls).toBeGreaterThan(10); // ~20 s slices: a few documents each
     let sent = 0;
-    for (let done = false; !done;) {
+    for (let done = false; !done; ) {
       const s = call('sendInvoices', {});
       sent += s.sent.length;
       done = s.done;

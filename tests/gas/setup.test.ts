@@ -33,16 +33,33 @@ describe('set up billing sheets', () => {
     expect(subs.formats.all(col('Subscription ID'), 2, subs.maxRows)).toBe('@');
   });
 
-  it('adds only missing columns after the user\'s own, keeps data, and protects engine sheets and columns for the admins', () => {
+  it("adds only missing columns after the user's own, keeps data, and protects engine sheets and columns for the admins", () => {
     const ss = new FakeSpreadsheet();
     // The user's Items sheet: columns reordered, one of their own, data rows, no engine column yet.
     ss.seed('Items', [
       ['Product ID', 'Item ID', 'My Notes', 'Subscription ID', 'Quantity', 'Billing Type', 'Status'],
       ['P1', 'I1', 'keep', 'S1', 2, 'recurring', 'Active'],
     ]);
-    ss.seed('Settings', [SCHEMA.Settings.columns.map((c) => c.header), SCHEMA.Settings.columns.map((c) => (c.key === 'tenantId' ? 'DE' : c.key === 'billingAdmins' ? 'boss@example.com, cfo@example.com' : c.key === 'legalName' ? 'X GmbH' : c.key === 'country' ? 'DE' : c.key === 'currency' ? 'EUR' : ''))]);
+    ss.seed('Settings', [
+      SCHEMA.Settings.columns.map((c) => c.header),
+      SCHEMA.Settings.columns.map((c) =>
+        c.key === 'tenantId'
+          ? 'DE'
+          : c.key === 'billingAdmins'
+            ? 'boss@example.com, cfo@example.com'
+            : c.key === 'legalName'
+              ? 'X GmbH'
+              : c.key === 'country'
+                ? 'DE'
+                : c.key === 'currency'
+                  ? 'EUR'
+                  : '',
+      ),
+    ]);
     // Somebody the Settings do not name may not set up billing (nothing is created).
-    expect(() => load(ss, 'clerk@example.com').setupBillingSheets()).toThrow('Only the billing admins named in Settings (boss@example.com, cfo@example.com) may set up the billing sheets; you are signed in as clerk@example.com.');
+    expect(() => load(ss, 'clerk@example.com').setupBillingSheets()).toThrow(
+      'Only the billing admins named in Settings (boss@example.com, cfo@example.com) may set up the billing sheets; you are signed in as clerk@example.com.',
+    );
     expect(ss.getSheetByName('Invoices')).toBeNull();
     const report = load(ss, 'cfo@example.com').setupBillingSheets();
     const items = ss.getSheetByName('Items')!;

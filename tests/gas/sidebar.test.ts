@@ -57,25 +57,29 @@ function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
     runScripts: 'dangerously',
     beforeParse(window: any) {
       // Like google.script.run: asynchronous; arguments cross as JSON, and a result holding a Date fails the call.
-      const runner = (ok?: (v: unknown) => void, fail?: (e: Error) => void): any => new Proxy({}, {
-        get(_t, name: string) {
-          if (name === 'withSuccessHandler') return (f: (v: unknown) => void) => runner(f, fail);
-          if (name === 'withFailureHandler') return (f: (e: Error) => void) => runner(ok, f);
-          return (...args: unknown[]) => {
-            calls.push(name);
-            const sent = JSON.parse(JSON.stringify(args));
-            log.push({ name, args: sent });
-            setTimeout(() => {
-              try {
-                if (!server[name]) throw new Error(`Script function not found: ${name}`);
-                ok?.(acrossScriptRun(server[name](...sent)));
-              } catch (e) {
-                fail?.(new window.Error((e as Error).message));
-              }
-            }, 0);
-          };
-        },
-      });
+      const runner = (ok?: (v: unknown) => void, fail?: (e: Error) => void): any =>
+        new Proxy(
+          {},
+          {
+            get(_t, name: string) {
+              if (name === 'withSuccessHandler') return (f: (v: unknown) => void) => runner(f, fail);
+              if (name === 'withFailureHandler') return (f: (e: Error) => void) => runner(ok, f);
+              return (...args: unknown[]) => {
+                calls.push(name);
+                const sent = JSON.parse(JSON.stringify(args));
+                log.push({ name, args: sent });
+                setTimeout(() => {
+                  try {
+                    if (!server[name]) throw new Error(`Script function not found: ${name}`);
+                    ok?.(acrossScriptRun(server[name](...sent)));
+                  } catch (e) {
+                    fail?.(new window.Error((e as Error).message));
+                  }
+                }, 0);
+              };
+            },
+          },
+        );
       window.google = { script: { run: runner() } };
     },
   });
@@ -85,7 +89,11 @@ function sidebar(p: ReturnType<typeof ports>, host: Server = {}) {
 const byId = <T extends HTMLElement = HTMLElement>(doc: Document, id: string) => doc.getElementById(id) as T;
 const textOf = (doc: Document, id: string) => doc.getElementById(id)!.textContent!;
 /** An item's text without its buttons: the spans and further lines, joined by " | ". */
-const rowText = (li: Element) => [...li.children].filter((c) => c.tagName === 'SPAN' || c.tagName === 'LABEL' || c.classList.contains('line')).map((c) => c.textContent).join(' | ');
+const rowText = (li: Element) =>
+  [...li.children]
+    .filter((c) => c.tagName === 'SPAN' || c.tagName === 'LABEL' || c.classList.contains('line'))
+    .map((c) => c.textContent)
+    .join(' | ');
 const button = (doc: Document, name: string) => {
   const b = [...doc.querySelectorAll('button')].find((x) => (x.getAttribute('aria-label') ?? x.textContent) === name);
   if (!b) throw new Error(`no button named "${name}"`);
@@ -98,13 +106,16 @@ async function until(check: () => boolean) {
 }
 
 function workbookRows(now?: string) {
-  return ports({
-    Accounts: [account('A1', { name: 'Müller <b>& Co</b>' }), account('A2'), account('A3')],
-    Products: [product('P1', '10.00')],
-    Subscriptions: [subscription('S1', 'A1', { tag: 'vip' }), subscription('S2', 'A2'), subscription('S3', 'A3', { tag: 'vip' })],
-    Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1'), item('I3', 'S3', 'P1')],
-    Filters: [{ name: 'VIP', appliesTo: 'Subscriptions', column: 'Tag', operator: 'equals', value: 'vip' }],
-  }, now);
+  return ports(
+    {
+      Accounts: [account('A1', { name: 'Müller <b>& Co</b>' }), account('A2'), account('A3')],
+      Products: [product('P1', '10.00')],
+      Subscriptions: [subscription('S1', 'A1', { tag: 'vip' }), subscription('S2', 'A2'), subscription('S3', 'A3', { tag: 'vip' })],
+      Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1'), item('I3', 'S3', 'P1')],
+      Filters: [{ name: 'VIP', appliesTo: 'Subscriptions', column: 'Tag', operator: 'equals', value: 'vip' }],
+    },
+    now,
+  );
 }
 
 /** November's three invoices finalized through the real use cases: INV-2026-00001 … 00003. */
@@ -129,9 +140,9 @@ describe('sidebar', () => {
       expect(dom.window.document.querySelector(`label[for="${el.id}"]`)).not.toBeNull();
     }
     // The panels' controls are among them.
-    expect(controls.map((c) => c.id)).toEqual(expect.arrayContaining([
-      'ccInvoice', 'ccReason', 'ccAmount', 'ccRelease', 'schedDay', 'schedHour', 'schedAutoFinalize', 'schedAutoSend', 'schedEnabled',
-    ]));
+    expect(controls.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['ccInvoice', 'ccReason', 'ccAmount', 'ccRelease', 'schedDay', 'schedHour', 'schedAutoFinalize', 'schedAutoSend', 'schedEnabled']),
+    );
     // Server data goes into text nodes only.
     expect(html).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
   });
@@ -145,13 +156,21 @@ describe('sidebar', () => {
     const { win, doc, log } = sidebar(p, {
       // What src/gas/main.ts receiveInvoices does with what the browser sends.
       receiveInvoices: (files: { name: string; xml?: string; pdf?: string }[]) =>
-        receiveInvoices(p, files.map((f) => (f.pdf === undefined ? { name: f.name, xml: f.xml! } : { name: f.name, bytes: new Uint8Array(Buffer.from(f.pdf, 'base64')) }))),
+        receiveInvoices(
+          p,
+          files.map((f) => (f.pdf === undefined ? { name: f.name, xml: f.xml! } : { name: f.name, bytes: new Uint8Array(Buffer.from(f.pdf, 'base64')) })),
+        ),
     });
     await started(doc);
     const input = byId<HTMLInputElement>(doc, 'receiveFiles');
     const big2 = big.replace(/<cbc:ID>([^<]+)<\/cbc:ID>/, '<cbc:ID>$1-2</cbc:ID>');
-    const picked = [new win.File([big], 'big.xml', { type: 'text/xml' }), new win.File([big2], 'big2.xml', { type: 'text/xml' }), new win.File([small], 'small.xml', { type: 'text/xml' }),
-      new win.File([pdf], 'supplier.pdf', { type: 'application/pdf' }), new win.File(['hello'], 'note.xml', { type: 'text/xml' })];
+    const picked = [
+      new win.File([big], 'big.xml', { type: 'text/xml' }),
+      new win.File([big2], 'big2.xml', { type: 'text/xml' }),
+      new win.File([small], 'small.xml', { type: 'text/xml' }),
+      new win.File([pdf], 'supplier.pdf', { type: 'application/pdf' }),
+      new win.File(['hello'], 'note.xml', { type: 'text/xml' }),
+    ];
     Object.defineProperty(input, 'files', { value: picked });
     button(doc, 'Read in').click();
     await until(() => /^Read \d/.test(textOf(doc, 'receiveStatus')));
@@ -159,7 +178,11 @@ describe('sidebar', () => {
     expect(sent).toEqual([['big.xml'], ['big2.xml', 'small.xml', 'supplier.pdf', 'note.xml']]);
     expect(textOf(doc, 'receiveStatus')).toBe('Read 4 into the Received sheet, 1 not e-invoices.');
     expect([...doc.querySelectorAll('#receiveResults li')].map((li) => li.textContent)).toEqual([
-      expect.stringMatching(/^big\.xml: /), expect.stringMatching(/^big2\.xml: /), expect.stringMatching(/^small\.xml: /), expect.stringMatching(/^supplier\.pdf: .*12115118/), expect.stringMatching(/^note\.xml: malformed XML/),
+      expect.stringMatching(/^big\.xml: /),
+      expect.stringMatching(/^big2\.xml: /),
+      expect.stringMatching(/^small\.xml: /),
+      expect.stringMatching(/^supplier\.pdf: .*12115118/),
+      expect.stringMatching(/^note\.xml: malformed XML/),
     ]);
     expect(table(p, 'Received')).toHaveLength(4);
   });
@@ -183,13 +206,16 @@ describe('sidebar', () => {
     expect((doc.getElementById('receivePanel') as HTMLDetailsElement).open).toBe(true);
   });
 
-  it('offers the sheet\'s filters and last month, runs in slices until done, and shows drafts as text', async () => {
+  it("offers the sheet's filters and last month, runs in slices until done, and shows drafts as text", async () => {
     const p = workbookRows();
     const { doc, calls } = sidebar(p);
     await until(() => doc.querySelectorAll('input[name=filter]').length > 0);
     expect((doc.getElementById('month') as HTMLInputElement).value).toBe('2026-10');
     // One filter: it is preselected.
-    expect([...doc.querySelectorAll<HTMLInputElement>('input[name=filter]')].map((i) => [i.value, i.checked])).toEqual([['', false], ['VIP', true]]);
+    expect([...doc.querySelectorAll<HTMLInputElement>('input[name=filter]')].map((i) => [i.value, i.checked])).toEqual([
+      ['', false],
+      ['VIP', true],
+    ]);
     (doc.getElementById('month') as HTMLInputElement).value = '2026-11';
     (doc.querySelector('input[name=filter][value=""]') as HTMLInputElement).checked = true;
     (doc.getElementById('start') as HTMLButtonElement).click();
@@ -211,7 +237,7 @@ describe('sidebar', () => {
     expect(doc.getElementById('status')!.textContent).toBe('Ledger intact: 3 finalized invoices checked.');
   });
 
-  it('tells an editor who is not an admin what their role means, and shows a queued run\'s message instead of drafts', async () => {
+  it("tells an editor who is not an admin what their role means, and shows a queued run's message instead of drafts", async () => {
     const p = workbookRows();
     // A clerk in a shared workbook: may edit the data sheets, not the engine's; an admin's hourly trigger is on.
     Object.assign(p, { enforceAdmins: true, user: () => 'clerk@example.com', access: { canEditSpreadsheet: () => true, canWriteLedger: () => false } });
@@ -220,11 +246,15 @@ describe('sidebar', () => {
       runInvoicing: (req) => requestWork(p, readDataset(p, ['Settings']), 'run', 'Invoice runs write the billing sheets, which only the billing admins may change.', req),
     });
     await until(() => !doc.getElementById('access')!.hidden);
-    expect(doc.getElementById('access')!.textContent).toBe('Only the billing admins (see Settings) finalize, send and change the ledger. An invoice run you start is queued for the hourly trigger (run by boss@example.com) and done within the hour.');
+    expect(doc.getElementById('access')!.textContent).toBe(
+      'Only the billing admins (see Settings) finalize, send and change the ledger. An invoice run you start is queued for the hourly trigger (run by boss@example.com) and done within the hour.',
+    );
     await until(() => doc.querySelectorAll('input[name=filter]').length > 0);
     (doc.getElementById('start') as HTMLButtonElement).click();
     await until(() => /queued/.test(doc.getElementById('status')!.textContent!));
-    expect(doc.getElementById('status')!.textContent).toBe('Invoice runs write the billing sheets, which only the billing admins may change. Your invoice run is queued: the hourly trigger (run by boss@example.com) does it within the hour; the Log sheet shows it when done.');
+    expect(doc.getElementById('status')!.textContent).toBe(
+      'Invoice runs write the billing sheets, which only the billing admins may change. Your invoice run is queued: the hourly trigger (run by boss@example.com) does it within the hour; the Log sheet shows it when done.',
+    );
     expect([calls.includes('continueRun'), doc.querySelectorAll('#drafts li').length, (doc.getElementById('start') as HTMLButtonElement).disabled]).toEqual([false, 0, false]);
     expect(pendingRequests(p).map((r) => [r.kind, r.by, r.run?.periodStart])).toEqual([['run', 'clerk@example.com', '2026-10-01']]);
   });
@@ -251,12 +281,10 @@ describe('sidebar', () => {
     p.enforceAdmins = true;
     (doc.getElementById('finalize') as HTMLButtonElement).click();
     await until(() => (doc.getElementById('error') as HTMLElement).style.display === 'block');
-    expect(doc.getElementById('error')!.textContent).toBe(
-      'Only the billing admins named in Settings (boss@example.com) may finalize invoices; you are signed in as tester@example.com.',
-    );
+    expect(doc.getElementById('error')!.textContent).toBe('Only the billing admins named in Settings (boss@example.com) may finalize invoices; you are signed in as tester@example.com.');
   });
 
-  it('previews a draft in a new tab with a link as well, refuses a non-https address, and shows a draft\'s row', async () => {
+  it("previews a draft in a new tab with a link as well, refuses a non-https address, and shows a draft's row", async () => {
     const url = 'https://drive.google.com/file/d/abc/view';
     let answer = url;
     const { doc, win, log } = sidebar(workbookRows(), {
@@ -264,7 +292,10 @@ describe('sidebar', () => {
       goToInvoice: () => undefined,
     });
     const opened: unknown[][] = [];
-    win.open = (...a: unknown[]) => { opened.push(a); return {}; };
+    win.open = (...a: unknown[]) => {
+      opened.push(a);
+      return {};
+    };
     await started(doc);
     byId<HTMLInputElement>(doc, 'month').value = '2026-11';
     byId(doc, 'start').click();
@@ -288,7 +319,10 @@ describe('sidebar', () => {
 
     // The preselected VIP filter: two drafts, each with its buttons.
     expect([...doc.querySelectorAll('#drafts li button')].map((b) => `${b.textContent}: ${b.getAttribute('aria-label')}`)).toEqual([
-      'Preview: Preview draft I-000001', 'Show row: Show row of draft I-000001', 'Preview: Preview draft I-000002', 'Show row: Show row of draft I-000002',
+      'Preview: Preview draft I-000001',
+      'Show row: Show row of draft I-000001',
+      'Preview: Preview draft I-000002',
+      'Show row: Show row of draft I-000002',
     ]);
     button(doc, 'Show row of draft I-000002').click();
     await until(() => log.some((c) => c.name === 'goToInvoice'));
@@ -298,7 +332,9 @@ describe('sidebar', () => {
   it('bills a period from – to instead of the month, and says in plain words what is missing or wrong', async () => {
     const { doc, log } = sidebar(workbookRows());
     await started(doc);
-    const set = (id: string, v: string) => { byId<HTMLInputElement>(doc, id).value = v; };
+    const set = (id: string, v: string) => {
+      byId<HTMLInputElement>(doc, id).value = v;
+    };
     set('from', '2026-11-10');
     byId(doc, 'start').click();
     expect(textOf(doc, 'error')).toBe('Fill in both From and To, or clear them to bill the month.');
@@ -310,12 +346,15 @@ describe('sidebar', () => {
     byId(doc, 'start').click();
     await until(() => log.some((c) => c.name === 'runInvoicing'));
     expect(textOf(doc, 'error')).toBe('');
-    expect((log.find((c) => c.name === 'runInvoicing')!.args[0] as { periodStart: string; periodEnd: string })).toMatchObject({ periodStart: '2026-11-10', periodEnd: '2026-11-20' });
+    expect(log.find((c) => c.name === 'runInvoicing')!.args[0] as { periodStart: string; periodEnd: string }).toMatchObject({ periodStart: '2026-11-10', periodEnd: '2026-11-20' });
   });
 
   it('finalizes the selected drafts only, then makes their documents in slices until none remain', async () => {
     const p = workbookRows();
-    const answers = [{ rendered: [{ invoiceId: 'I-000001' }], failed: [], remaining: 1, quotaExhausted: false }, { rendered: [{ invoiceId: 'I-000002' }], failed: [{ invoiceId: 'I-000009', number: 'INV-9', reason: 'template <gone>' }], remaining: 0, quotaExhausted: false }];
+    const answers = [
+      { rendered: [{ invoiceId: 'I-000001' }], failed: [], remaining: 1, quotaExhausted: false },
+      { rendered: [{ invoiceId: 'I-000002' }], failed: [{ invoiceId: 'I-000009', number: 'INV-9', reason: 'template <gone>' }], remaining: 0, quotaExhausted: false },
+    ];
     const { doc, log } = sidebar(p, { renderDocuments: () => answers.shift() });
     await started(doc);
     byId<HTMLInputElement>(doc, 'month').value = '2026-11';
@@ -340,20 +379,31 @@ describe('sidebar', () => {
   it('sends in slices until done, then shows sent, failed reasons as text, uncertain and queued invoices', async () => {
     const slices = [
       {
-        rendered: 3, sent: [{ invoiceId: 'I-000001', number: 'INV-2026-00001', to: ['a@example.com'] }],
+        rendered: 3,
+        sent: [{ invoiceId: 'I-000001', number: 'INV-2026-00001', to: ['a@example.com'] }],
         failed: [{ invoiceId: 'I-000002', number: 'INV-2026-00002', reason: 'no email address <img src=x onerror="alert(1)">' }],
-        uncertain: [], queued: 0, quotaLeft: 5, done: false,
+        uncertain: [],
+        queued: 0,
+        quotaLeft: 5,
+        done: false,
       },
       {
-        rendered: 0, sent: [{ invoiceId: 'I-000004', number: 'INV-2026-00004', to: ['b@example.com'] }], failed: [],
-        uncertain: [{ invoiceId: 'I-000003', number: 'INV-2026-00003' }], queued: 2, quotaLeft: 0, done: true,
+        rendered: 0,
+        sent: [{ invoiceId: 'I-000004', number: 'INV-2026-00004', to: ['b@example.com'] }],
+        failed: [],
+        uncertain: [{ invoiceId: 'I-000003', number: 'INV-2026-00003' }],
+        queued: 2,
+        quotaLeft: 0,
+        done: true,
       },
     ];
     const statusAtCall: string[] = [];
     const { doc, log } = sidebar(workbookRows(), {
       sendInvoices: (req: { invoiceIds?: string[] }) => {
         statusAtCall.push(textOf(doc, 'status'));
-        return req.invoiceIds ? { rendered: 0, sent: [{ invoiceId: 'I-000003', number: 'INV-2026-00003', to: ['c@example.com'] }], failed: [], uncertain: [], queued: 0, quotaLeft: 4, done: true } : slices.shift();
+        return req.invoiceIds
+          ? { rendered: 0, sent: [{ invoiceId: 'I-000003', number: 'INV-2026-00003', to: ['c@example.com'] }], failed: [], uncertain: [], queued: 0, quotaLeft: 4, done: true }
+          : slices.shift();
       },
       goToInvoice: () => undefined,
       markInvoicesSent: (ids: string[]) => ids,
@@ -365,9 +415,7 @@ describe('sidebar', () => {
     expect(log.filter((c) => c.name === 'sendInvoices').map((c) => c.args)).toEqual([[{}], [{}]]);
     // The second slice was asked for while the sidebar showed the progress of the first.
     expect(statusAtCall).toEqual(['Sending…', 'Sent 1 so far… (3 PDFs made)']);
-    expect(textOf(doc, 'status')).toBe(
-      "Sent 2 invoices, 1 not sent, 1 with delivery uncertain. 2 invoices wait for tomorrow's mail quota; the hourly trigger sends them (mail quota left today: 0).",
-    );
+    expect(textOf(doc, 'status')).toBe("Sent 2 invoices, 1 not sent, 1 with delivery uncertain. 2 invoices wait for tomorrow's mail quota; the hourly trigger sends them (mail quota left today: 0).");
     expect(byId(doc, 'sendBox').hidden).toBe(false);
     expect([...doc.querySelectorAll('#sendList li')].map(rowText)).toEqual([
       'INV-2026-00002: no email address <img src=x onerror="alert(1)">',
@@ -408,7 +456,10 @@ describe('sidebar', () => {
     const { doc, win, log } = sidebar(p);
     const asked: string[] = [];
     let answer = false;
-    win.confirm = (m: string) => { asked.push(m); return answer; };
+    win.confirm = (m: string) => {
+      asked.push(m);
+      return answer;
+    };
     await started(doc);
     byId<HTMLInputElement>(doc, 'ccInvoice').value = 'INV-2026-00002';
     byId<HTMLInputElement>(doc, 'ccReason').value = 'duplicate';
@@ -441,7 +492,7 @@ describe('sidebar', () => {
     expect(textOf(doc, 'error')).toBe('invoice INV-2026-00002 is already cancelled');
   });
 
-  it('credits a net amount: the credit note\'s totals show as exact decimals', async () => {
+  it("credits a net amount: the credit note's totals show as exact decimals", async () => {
     const p = finalizedWorkbook();
     const { doc, win, log } = sidebar(p);
     win.confirm = () => true;

@@ -27,7 +27,14 @@ function workbook(n: number, project = new FakeScriptProject()) {
 
 /** One google.script.run call as `user`: its own execution, and a result that must cross to the browser. */
 const call = (ss: FakeSpreadsheet, user: string, fn: string, ...args: unknown[]): any => acrossScriptRun(addOn(ss, user).exec(fn, ...args));
-const snapshot = (ss: FakeSpreadsheet) => JSON.stringify({ sheets: [...ss.sheets].map(([n, s]) => [n, s.cells]), props: [...ss.properties].filter(([k]) => k !== 'billing.lockHolder'), triggers: ss.triggers, drive: ss.drive.items.size, mail: ss.mail.sent.length });
+const snapshot = (ss: FakeSpreadsheet) =>
+  JSON.stringify({
+    sheets: [...ss.sheets].map(([n, s]) => [n, s.cells]),
+    props: [...ss.properties].filter(([k]) => k !== 'billing.lockHolder'),
+    triggers: ss.triggers,
+    drive: ss.drive.items.size,
+    mail: ss.mail.sent.length,
+  });
 
 describe('who can do what (README "Who can do what")', () => {
   type Outcome = 'yes' | 'queued' | 'no';
@@ -39,7 +46,12 @@ describe('who can do what (README "Who can do what")', () => {
     const lines = section.split('\n');
     const first = lines.findIndex((l) => l.startsWith('|'));
     const end = lines.findIndex((l, i) => i > first && !l.startsWith('|'));
-    const rows = lines.slice(first, end).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    const rows = lines.slice(first, end).map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
     const [head, , ...body] = rows;
     return new Map(body.map((r) => [r[0], Object.fromEntries(head.slice(1).map((h, i) => [h, r[i + 1] as Outcome]))]));
   }
@@ -105,7 +117,10 @@ describe('a team through a month', () => {
     const started = ss.now();
     const calls0 = ss.callCount;
     let executions = 0;
-    const as = (user: string, fn: string, ...args: unknown[]) => { executions++; return call(ss, user, fn, ...args); };
+    const as = (user: string, fn: string, ...args: unknown[]) => {
+      executions++;
+      return call(ss, user, fn, ...args);
+    };
 
     // The owner sets up: sheets, protections for the three admins, the folders in the owner's Drive.
     expect(as(OWNER, 'setupBillingSheets').driveFilesFor).toEqual(['DE']);
@@ -139,7 +154,12 @@ describe('a team through a month', () => {
 
     // The viewer: nothing changes, whatever they try.
     const before = snapshot(ss);
-    for (const [fn, arg] of [['runInvoicing', NOVEMBER], ['finalizeInvoices', {}], ['sendInvoices', {}], ['setupBillingSheets', undefined]] as const) {
+    for (const [fn, arg] of [
+      ['runInvoicing', NOVEMBER],
+      ['finalizeInvoices', {}],
+      ['sendInvoices', {}],
+      ['setupBillingSheets', undefined],
+    ] as const) {
       expect(() => as(VIEWER, fn, arg)).toThrow(/^You can view this spreadsheet but not edit it/);
     }
     expect(as(VIEWER, 'sidebarState').access.role).toBe('viewer');
@@ -167,7 +187,7 @@ describe('a team through a month', () => {
     expect(figures.callsPerInvoice).toBeLessThan(150);
   });
 
-  it('a new documents owner makes the unsent invoices\' documents again in their Drive, and the trigger mails them from there', () => {
+  it("a new documents owner makes the unsent invoices' documents again in their Drive, and the trigger mails them from there", () => {
     const ss = workbook(3);
     call(ss, OWNER, 'setupBillingSheets');
     call(ss, OWNER, 'runInvoicing', NOVEMBER);

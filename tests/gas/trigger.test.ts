@@ -38,7 +38,7 @@ describe('hourly trigger', () => {
     expect(() => g.PropertiesService.getDocumentProperties().setProperty('k', 'x'.repeat(10 * 1024))).toThrow(/too large/);
   });
 
-  it('the fake keeps triggers per user and document: getProjectTriggers spans the user\'s documents, getUserTriggers(doc) is one document\'s', () => {
+  it("the fake keeps triggers per user and document: getProjectTriggers spans the user's documents, getUserTriggers(doc) is one document's", () => {
     const project = new FakeScriptProject();
     const a = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });
     const b = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });
@@ -58,7 +58,7 @@ describe('hourly trigger', () => {
     expect(() => inA.newTrigger('h').timeBased().everyHours(1).create()).toThrow(/too many time-based triggers/);
   });
 
-  it('two workbooks of the same user each enable and disable their own schedule without touching the other\'s trigger', () => {
+  it("two workbooks of the same user each enable and disable their own schedule without touching the other's trigger", () => {
     const project = new FakeScriptProject();
     const a = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });
     const b = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { project });

@@ -95,7 +95,7 @@ describe('billing CLI', () => {
     expect(run.out).toContain('Products row 2, column Price (value "forty-nine"): "forty-nine" is not a number');
     expect(run.out).toMatch(/Failed subscriptions/);
     // The subscriptions that do not use the broken product still get their December drafts.
-    expect(run.out).toContain("Summary: 3 drafts, 4 failed subscriptions, 5 row errors");
+    expect(run.out).toContain('Summary: 3 drafts, 4 failed subscriptions, 5 row errors');
     expect(run.out).toContain('Gipfel Treuhand GmbH');
   });
 
@@ -128,7 +128,8 @@ describe('billing CLI', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out);
     expect(report.received.map((x: { file: string; checked: string }) => [x.file, x.checked])).toEqual([
-      ['supplier-facturx.pdf', 'CII D16B schema, EN 16931'], ['changed.xml', 'CII D16B schema, EN 16931'],
+      ['supplier-facturx.pdf', 'CII D16B schema, EN 16931'],
+      ['changed.xml', 'CII D16B schema, EN 16931'],
     ]);
     expect(report.received[0].status).toBe('valid');
     expect(report.received[1].status).toMatch(/^BR-CO-16: the amount due for payment \(BT-115\)/);

@@ -40,8 +40,11 @@ describe('billing as a process', () => {
     const n = 400;
     const ids = Array.from({ length: n }, (_, i) => String(i + 1).padStart(4, '0'));
     await createWorkbook(book, {
-      Settings: [DE_TENANT], TaxRules: TAX_RULES, Products: [product('P1', '10.00')],
-      Accounts: ids.map((i) => account(`A${i}`)), Subscriptions: ids.map((i) => subscription(`S${i}`, `A${i}`)),
+      Settings: [DE_TENANT],
+      TaxRules: TAX_RULES,
+      Products: [product('P1', '10.00')],
+      Accounts: ids.map((i) => account(`A${i}`)),
+      Subscriptions: ids.map((i) => subscription(`S${i}`, `A${i}`)),
       Items: ids.map((i) => item(`I${i}`, `S${i}`, 'P1')),
     });
     const r = await billing(['-w', book, '--json', 'run', '--period', '2026-11'], undefined, true);
@@ -72,7 +75,9 @@ describe('billing as a process', () => {
     let pid = 0;
     let received = 0;
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, _session, callback) {
         stream.resume();
         stream.on('end', () => {

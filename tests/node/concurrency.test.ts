@@ -12,7 +12,13 @@ const root = join(__dirname, '..', '..');
 const env = { ...process.env, BILLING_NOW: '2026-12-02T10:00:00Z' };
 const IN_USE = /^billing: the workbook is in use by process \d+ \([^,]+, [^)]+\) since \S+ \(lock file .+\.xlsx\.lock\)$/m;
 
-interface Ran { who: string; args: string[]; code: number | null; out: string; err: string }
+interface Ran {
+  who: string;
+  args: string[];
+  code: number | null;
+  out: string;
+  err: string;
+}
 
 function billing(book: string, who: string, ...args: string[]): Promise<Ran> {
   return new Promise((resolve, reject) => {

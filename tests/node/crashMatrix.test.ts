@@ -21,12 +21,18 @@ const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'out', '.run', 'crash-matrix-cli.cjs');
 const FULL = process.env.CRASH_MATRIX === 'full';
 
-interface Result { code: number | null; signal: NodeJS.Signals | null; out: string; err: string }
+interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
 
 function cli(dir: string, args: string[], env: Record<string, string> = {}, killAfterMs?: number): Promise<Result> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, '-w', join(dir, 'book.xlsx'), ...args], {
-      cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, BILLING_NOW: '2026-12-02T10:00:00Z', USER: 'tester', ...env },
     });
     const out: Buffer[] = [];
@@ -45,7 +51,9 @@ function cli(dir: string, args: string[], env: Record<string, string> = {}, kill
 class Smtp {
   readonly deliveries: string[] = [];
   private server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData: (stream, _s, done) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -84,8 +92,15 @@ const received: string[] = [];
 
 beforeAll(async () => {
   await build({
-    entryPoints: [join(ROOT, 'src/node/cli.ts')], packages: 'external', bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    outfile: CLI, logLevel: 'warning', absWorkingDir: ROOT,
+    entryPoints: [join(ROOT, 'src/node/cli.ts')],
+    packages: 'external',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: CLI,
+    logLevel: 'warning',
+    absWorkingDir: ROOT,
   });
   await smtp.start();
   const base = mkdtempSync(join(tmpdir(), 'crash-matrix-'));
@@ -144,7 +159,10 @@ async function points(c: Command): Promise<string[]> {
   const r = await cli(dir, c.args(smtp.port), { BILLING_CRASH_TRACE: trace });
   smtp.deliveries.splice(before);
   if (r.code !== 0) throw new Error(`${c.name} without a crash failed: ${r.err}${r.out}`);
-  const labels = readFileSync(trace, 'utf8').trim().split('\n').map((l) => l.replace(/^\d+ /, ''));
+  const labels = readFileSync(trace, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/^\d+ /, ''));
   rmSync(dir, { recursive: true, force: true });
   return labels;
 }
@@ -175,7 +193,11 @@ async function recover(dir: string, c: Command, crashed: string): Promise<string
   const uncertain = new Set<string>();
   if (c.mail && again.code !== 0) {
     const block = again.out.split('Delivery uncertain')[1]?.split('\n\n')[0] ?? '';
-    const listed = block.split('\n').slice(1).map((l) => /^ {2}(\S+)/.exec(l)?.[1]).filter((x): x is string => !!x);
+    const listed = block
+      .split('\n')
+      .slice(1)
+      .map((l) => /^ {2}(\S+)/.exec(l)?.[1])
+      .filter((x): x is string => !!x);
     if (!listed.length) problems.push(`${crashed}: send again failed: ${again.err}${again.out}`);
     counts.uncertain += listed.length;
     const state = await sheets(dir);
@@ -220,29 +242,33 @@ async function recover(dir: string, c: Command, crashed: string): Promise<string
 }
 
 describe('CLI crash matrix', () => {
-  it.each(COMMANDS.map((c) => [c.name, c] as const))('%s killed at every write point, then run again: nothing lost, nothing twice', async (_n, c) => {
-    const labels = await points(c);
-    expect(labels.length).toBeGreaterThan(0);
-    const problems: string[] = [];
-    for (const n of chosen(labels)) {
-      const dir = mkdtempSync(join(tmpdir(), `crash-${c.name}-${n}-`));
-      cpSync(stages[c.stage], dir, { recursive: true });
-      smtp.deliveries.length = 0;
-      counts.trials++;
-      const r = await cli(dir, c.args(smtp.port), { BILLING_CRASH_AT: String(n) });
-      const crashed = `${c.name} killed at point ${n} (${labels[n - 1]})`;
-      if (r.signal !== 'SIGKILL') problems.push(`${crashed}: was not killed (exit ${r.code}: ${r.err})`);
-      else counts.killed++;
-      problems.push(...(await recover(dir, c, crashed)));
-      rmSync(dir, { recursive: true, force: true });
-    }
-    expect(problems.slice(0, 20)).toEqual([]);
-  }, 600000);
+  it.each(COMMANDS.map((c) => [c.name, c] as const))(
+    '%s killed at every write point, then run again: nothing lost, nothing twice',
+    async (_n, c) => {
+      const labels = await points(c);
+      expect(labels.length).toBeGreaterThan(0);
+      const problems: string[] = [];
+      for (const n of chosen(labels)) {
+        const dir = mkdtempSync(join(tmpdir(), `crash-${c.name}-${n}-`));
+        cpSync(stages[c.stage], dir, { recursive: true });
+        smtp.deliveries.length = 0;
+        counts.trials++;
+        const r = await cli(dir, c.args(smtp.port), { BILLING_CRASH_AT: String(n) });
+        const crashed = `${c.name} killed at point ${n} (${labels[n - 1]})`;
+        if (r.signal !== 'SIGKILL') problems.push(`${crashed}: was not killed (exit ${r.code}: ${r.err})`);
+        else counts.killed++;
+        problems.push(...(await recover(dir, c, crashed)));
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(problems.slice(0, 20)).toEqual([]);
+    },
+    600000,
+  );
 
   it('real SIGKILLs at random moments of pdf and send leave nothing lost or twice', async () => {
     const problems: string[] = [];
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (const c of [...COMMANDS.filter((x) => x.name === 'pdf'), SEND]) {
       for (let i = 0; i < 4; i++) {
         const dir = mkdtempSync(join(tmpdir(), `crash-real-${c.name}-`));

@@ -14,7 +14,13 @@ import type { Invoice } from '../../src/core/model';
 import { DE_TENANT, account, item, ports, product, subscription } from '../support/fixtures';
 
 /** Tenant ids the reading of the sheets rejects, and the folder each gets under <out>. */
-const BAD_TENANT_IDS: [string, string][] = [['..', '__'], ['../x', '.._x'], ['a/b', 'a_b'], ['C:\\x', 'C_x'], ['', '_']];
+const BAD_TENANT_IDS: [string, string][] = [
+  ['..', '__'],
+  ['../x', '.._x'],
+  ['a/b', 'a_b'],
+  ['C:\\x', 'C_x'],
+  ['', '_'],
+];
 
 /** Every file below `dir`, as paths relative to it with "/". */
 function filesBelow(dir: string): string[] {
@@ -54,9 +60,7 @@ describe('PDF and XML paths from ledger values', () => {
     const out = join(parent, 'out');
     const files = await renderFinalPdfs(p, out, undefined, undefined, withTenant(readDataset(p), tenantId));
     expect(files.map((f) => [f.number, f.problem])).toEqual([['RE/2026/00001', undefined]]);
-    expect(files.map((f) => [relative(out, f.path), relative(out, f.xml!)])).toEqual([
-      [`${folder}/2026/11/RE_2026_00001_2026-11-30.pdf`, `${folder}/2026/11/RE_2026_00001_2026-11-30.xml`],
-    ]);
+    expect(files.map((f) => [relative(out, f.path), relative(out, f.xml!)])).toEqual([[`${folder}/2026/11/RE_2026_00001_2026-11-30.pdf`, `${folder}/2026/11/RE_2026_00001_2026-11-30.xml`]]);
     // Nothing was written beside the output folder, and the ledger points into it.
     expect(readdirSync(parent)).toEqual(['out']);
     expect(filesBelow(out)).toEqual([`${folder}/2026/11/RE_2026_00001_2026-11-30.pdf`, `${folder}/2026/11/RE_2026_00001_2026-11-30.xml`]);

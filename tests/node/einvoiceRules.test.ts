@@ -60,48 +60,68 @@ describe('validateReceived', () => {
     ['cii', 'CII_example1.xml', ['xsd-cii', 'en16931-cii']],
     // Its XRechnung guideline id is commented out: EN 16931 only.
     ['cii', 'XRechnung-O.xml', ['xsd-cii', 'en16931-cii']],
-  ] as const)('official example %s/%s has no errors', async (kind, file, sets) => {
-    const r = await validateReceived(example(kind, file), dir);
-    expect(r.errors).toEqual([]);
-    expect(r.ruleSets).toEqual(sets);
-  }, COMPILE_TIMEOUT);
+  ] as const)(
+    'official example %s/%s has no errors',
+    async (kind, file, sets) => {
+      const r = await validateReceived(example(kind, file), dir);
+      expect(r.errors).toEqual([]);
+      expect(r.ruleSets).toEqual(sets);
+    },
+    COMPILE_TIMEOUT,
+  );
 
-  it.each(['xrechnung-cii', 'xrechnung-ubl'] as const)('an XRechnung invoice (ours, %s) runs the XRechnung rules too and has no errors', async (format) => {
-    const ds = demoLedger();
-    const inv = ds.invoices.map((r) => r.record).find((i) => i.number && i.type === 'invoice')!;
-    const xml = xmlOf(ds, inv, format);
-    expect(isXRechnung(xml)).toBe(true);
-    const r = await validateReceived(xml, dir);
-    expect(r.errors).toEqual([]);
-    expect(r.ruleSets).toEqual(format === 'xrechnung-cii' ? ['xsd-cii', 'en16931-cii', 'xrechnung-cii'] : ['xsd-ubl-invoice', 'en16931-ubl', 'xrechnung-ubl']);
-  }, COMPILE_TIMEOUT);
+  it.each(['xrechnung-cii', 'xrechnung-ubl'] as const)(
+    'an XRechnung invoice (ours, %s) runs the XRechnung rules too and has no errors',
+    async (format) => {
+      const ds = demoLedger();
+      const inv = ds.invoices.map((r) => r.record).find((i) => i.number && i.type === 'invoice')!;
+      const xml = xmlOf(ds, inv, format);
+      expect(isXRechnung(xml)).toBe(true);
+      const r = await validateReceived(xml, dir);
+      expect(r.errors).toEqual([]);
+      expect(r.ruleSets).toEqual(format === 'xrechnung-cii' ? ['xsd-cii', 'en16931-cii', 'xrechnung-cii'] : ['xsd-ubl-invoice', 'en16931-ubl', 'xrechnung-ubl']);
+    },
+    COMPILE_TIMEOUT,
+  );
 
-  it('a changed PayableAmount (UBL) and DuePayableAmount (CII) fail BR-CO-16', async () => {
-    const ubl = example('ubl', 'ubl-tc434-example1.xml');
-    const badUbl = ubl.replace(/(<cbc:PayableAmount[^>]*>)[^<]+/, '$1251.33');
-    const cii = example('cii', 'CII_example1.xml');
-    const badCii = cii.replace(/(<ram:DuePayableAmount>)[^<]+/, '$1251.33');
-    expect(badUbl).not.toBe(ubl);
-    expect(badCii).not.toBe(cii);
-    for (const bad of [badUbl, badCii]) {
-      const r = await validateReceived(bad, dir);
-      expect(ids(r.errors)).toEqual(['BR-CO-16']);
-      expect(r.errors[0]).toEqual({ id: 'BR-CO-16', flag: 'fatal', text: expect.stringContaining('BT-115'), location: expect.any(String) });
-    }
-  }, COMPILE_TIMEOUT);
+  it(
+    'a changed PayableAmount (UBL) and DuePayableAmount (CII) fail BR-CO-16',
+    async () => {
+      const ubl = example('ubl', 'ubl-tc434-example1.xml');
+      const badUbl = ubl.replace(/(<cbc:PayableAmount[^>]*>)[^<]+/, '$1251.33');
+      const cii = example('cii', 'CII_example1.xml');
+      const badCii = cii.replace(/(<ram:DuePayableAmount>)[^<]+/, '$1251.33');
+      expect(badUbl).not.toBe(ubl);
+      expect(badCii).not.toBe(cii);
+      for (const bad of [badUbl, badCii]) {
+        const r = await validateReceived(bad, dir);
+        expect(ids(r.errors)).toEqual(['BR-CO-16']);
+        expect(r.errors[0]).toEqual({ id: 'BR-CO-16', flag: 'fatal', text: expect.stringContaining('BT-115'), location: expect.any(String) });
+      }
+    },
+    COMPILE_TIMEOUT,
+  );
 
-  it('an unknown unit code (BR-CL-23) is a warning, as the German validator has it, not an error', async () => {
-    const xml = example('ubl', 'ubl-tc434-example1.xml').replace(/unitCode="[^"]*"/, 'unitCode="NOPE"');
-    const r = await validateReceived(xml, dir);
-    expect(r.errors).toEqual([]);
-    expect(r.warnings).toContainEqual(expect.objectContaining({ id: 'BR-CL-23', flag: 'warning' }));
-  }, COMPILE_TIMEOUT);
+  it(
+    'an unknown unit code (BR-CL-23) is a warning, as the German validator has it, not an error',
+    async () => {
+      const xml = example('ubl', 'ubl-tc434-example1.xml').replace(/unitCode="[^"]*"/, 'unitCode="NOPE"');
+      const r = await validateReceived(xml, dir);
+      expect(r.errors).toEqual([]);
+      expect(r.warnings).toContainEqual(expect.objectContaining({ id: 'BR-CL-23', flag: 'warning' }));
+    },
+    COMPILE_TIMEOUT,
+  );
 
-  it('a schema error is an XSD finding with xmllint\'s message', async () => {
-    const xml = example('ubl', 'ubl-tc434-example1.xml').replace(/<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/, '');
-    const r = await validateReceived(xml, dir);
-    expect(r.errors[0]).toEqual({ id: 'XSD', flag: 'error', text: expect.stringContaining('IssueDate'), location: expect.stringMatching(/^line \d+$/) });
-  }, COMPILE_TIMEOUT);
+  it(
+    "a schema error is an XSD finding with xmllint's message",
+    async () => {
+      const xml = example('ubl', 'ubl-tc434-example1.xml').replace(/<cbc:IssueDate>[^<]*<\/cbc:IssueDate>/, '');
+      const r = await validateReceived(xml, dir);
+      expect(r.errors[0]).toEqual({ id: 'XSD', flag: 'error', text: expect.stringContaining('IssueDate'), location: expect.stringMatching(/^line \d+$/) });
+    },
+    COMPILE_TIMEOUT,
+  );
 
   it('malformed XML is one XSD error, not a crash; a document that is no invoice is an Error', async () => {
     const undeclaredPrefix = '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><cbc:ID>1</cbc:ID></Invoice>';
@@ -122,24 +142,31 @@ describe('from an esbuild bundle in out/ (as `billing receive` runs it)', () => 
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('finds the translator and the cache and validates an official example', async () => {
-    const entry = join(work, 'entry.ts');
-    writeFileSync(
-      entry,
-      `import { readFileSync } from 'node:fs';
+  it(
+    'finds the translator and the cache and validates an official example',
+    async () => {
+      const entry = join(work, 'entry.ts');
+      writeFileSync(
+        entry,
+        `import { readFileSync } from 'node:fs';
 import { projectDir, validateReceived } from ${JSON.stringify(join(projectDir(), 'src/node/einvoiceRules'))};
 const [rulesDir, file] = process.argv.slice(2);
 validateReceived(readFileSync(file, 'utf8'), rulesDir).then((r) => console.log(JSON.stringify({ dirname: __dirname, project: projectDir(), ...r })));
 `,
-    );
-    const outfile = join(work, 'entry.cjs');
-    // The options of scripts/run-ts.mjs.
-    await build({ entryPoints: [entry], packages: 'external', bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
-    const run = (file: string) => JSON.parse(execFileSync(process.execPath, [outfile, dir, file], { encoding: 'utf8' }));
-    const ok = run(join(dir, 'examples/cii/CII_example2.xml'));
-    expect(ok).toMatchObject({ dirname: work, project: projectDir(), errors: [], ruleSets: ['xsd-cii', 'en16931-cii'] });
-    const badFile = join(work, 'bad.xml');
-    writeFileSync(badFile, example('ubl', 'ubl-tc434-example2.xml').replace(/(<cbc:PayableAmount[^>]*>)([^<]+)/, (_m, a: string, v: string) => `${a}${(Number(v) + 1).toFixed(2)}`));
-    expect(ids(run(badFile).errors)).toEqual(['BR-CO-16']);
-  }, COMPILE_TIMEOUT);
+      );
+      const outfile = join(work, 'entry.cjs');
+      // The options of scripts/run-ts.mjs.
+      await build({ entryPoints: [entry], packages: 'external', bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
+      const run = (file: string) => JSON.parse(execFileSync(process.execPath, [outfile, dir, file], { encoding: 'utf8' }));
+      const ok = run(join(dir, 'examples/cii/CII_example2.xml'));
+      expect(ok).toMatchObject({ dirname: work, project: projectDir(), errors: [], ruleSets: ['xsd-cii', 'en16931-cii'] });
+      const badFile = join(work, 'bad.xml');
+      writeFileSync(
+        badFile,
+        example('ubl', 'ubl-tc434-example2.xml').replace(/(<cbc:PayableAmount[^>]*>)([^<]+)/, (_m, a: string, v: string) => `${a}${(Number(v) + 1).toFixed(2)}`),
+      );
+      expect(ids(run(badFile).errors)).toEqual(['BR-CO-16']);
+    },
+    COMPILE_TIMEOUT,
+  );
 });

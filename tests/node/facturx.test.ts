@@ -23,7 +23,13 @@ function xmpOf(xmp: string | null): Record<string, string> {
   const parsed = new JSDOM('').window.document.defaultView!.DOMParser;
   const dom = new parsed().parseFromString(xmp!.replace(/^<\?xpacket[^>]*\?>|<\?xpacket[^>]*\?>$/g, ''), 'application/xml');
   expect(dom.getElementsByTagName('parsererror')[0]?.textContent ?? 'well-formed').toBe('well-formed');
-  const text = (inner: string) => inner.replace(/<[^>]+>/g, '').trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const text = (inner: string) =>
+    inner
+      .replace(/<[^>]+>/g, '')
+      .trim()
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   const names = new Set([...xmp!.matchAll(/<(\w+:\w+)>/g)].map((m) => m[1]));
   return Object.fromEntries([...names].map((n) => [n, text(new RegExp(`<${n}>([\\s\\S]*?)</${n}>`).exec(xmp!)![1])]));
 }
@@ -106,10 +112,35 @@ describe('Factur-X / ZUGFeRD PDF (local host)', () => {
     const tenant = { tenantId: 'PL', legalName: 'Łódź & Synowie <Sp. z o.o.>', country: 'PL', currency: 'EUR', language: 'en' } as Tenant;
     const doc: InvoiceDoc = {
       invoice: {
-        invoiceId: 'I-1', key: 'M', type: 'invoice', status: 'Open', number: 'FV/1&2', tenantId: 'PL', accountId: 'A', currency: 'EUR', language: 'en',
-        net: new D('100.00'), tax: new D('23.00'), gross: new D('123.00'), rounding: new D(0), payable: new D('123.00'), buyerName: 'Żabka Ćwierć',
+        invoiceId: 'I-1',
+        key: 'M',
+        type: 'invoice',
+        status: 'Open',
+        number: 'FV/1&2',
+        tenantId: 'PL',
+        accountId: 'A',
+        currency: 'EUR',
+        language: 'en',
+        net: new D('100.00'),
+        tax: new D('23.00'),
+        gross: new D('123.00'),
+        rounding: new D(0),
+        payable: new D('123.00'),
+        buyerName: 'Żabka Ćwierć',
       },
-      lines: [{ invoiceId: 'I-1', lineNo: 1, kind: 'manual', description: 'Usługa – Ελληνικά – Кириллица', quantity: new D(1), unitPrice: new D('100'), net: new D('100.00'), taxCategory: 'S', taxRate: new D(23) }],
+      lines: [
+        {
+          invoiceId: 'I-1',
+          lineNo: 1,
+          kind: 'manual',
+          description: 'Usługa – Ελληνικά – Кириллица',
+          quantity: new D(1),
+          unitPrice: new D('100'),
+          net: new D('100.00'),
+          taxCategory: 'S',
+          taxRate: new D(23),
+        },
+      ],
     };
     const path = join(out, 'pl.pdf');
     require('node:fs').writeFileSync(path, await renderInvoicePdf(doc, { tenant, facturX: '<x>ä</x>' }));

@@ -52,7 +52,11 @@ describe('workbook lock', () => {
     const inside = await withFileLock(book, async () => JSON.parse(readFileSync(lock, 'utf8')));
     expect(inside).toMatchObject({ pid: process.pid, host, user: expect.any(String), since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     expect(existsSync(lock)).toBe(false);
-    await expect(withFileLock(book, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withFileLock(book, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(lockFiles(dir, 'book.xlsx')).toEqual([]);
   });
 
@@ -129,8 +133,8 @@ describe('lock race: processes taking over stale locks at once', () => {
   const WORKERS = 4;
   const ROUNDS = 50;
   const STALE: [string, (lock: string) => void][] = [
-    ['a dead process\'s lock', (lock) => writeFileSync(lock, lockOf(deadPid(), 'ghost'))],
-    ['a dead process\'s lock in the old format', (lock) => writeFileSync(lock, `${deadPid()} 2026-12-01T08:00:00.000Z`)],
+    ["a dead process's lock", (lock) => writeFileSync(lock, lockOf(deadPid(), 'ghost'))],
+    ["a dead process's lock in the old format", (lock) => writeFileSync(lock, `${deadPid()} 2026-12-01T08:00:00.000Z`)],
     ['an empty lock file of a crash', (lock) => (writeFileSync(lock, ''), age(lock, 60))],
     ['no lock file', (lock) => rmSync(lock, { force: true })],
   ];
@@ -271,7 +275,11 @@ describe('CLI with the workbook open in LibreOffice', () => {
     writeFileSync(join(dir, '.~lock.billing.xlsx#'), 'Jane Doe,jdoe,pc-17,02.12.2026 09:55,file:///home/jdoe/.config/libreoffice/4;');
     for (const args of [['finalize'], ['run', '--period', '2026-11']]) {
       const r = await billing('-w', book, ...args);
-      expect({ args, code: r.code, err: r.err }).toEqual({ args, code: 1, err: expect.stringContaining('billing.xlsx is open in LibreOffice by Jane Doe on pc-17 since 02.12.2026 09:55 (lock file .~lock.billing.xlsx#): close it first') });
+      expect({ args, code: r.code, err: r.err }).toEqual({
+        args,
+        code: 1,
+        err: expect.stringContaining('billing.xlsx is open in LibreOffice by Jane Doe on pc-17 since 02.12.2026 09:55 (lock file .~lock.billing.xlsx#): close it first'),
+      });
     }
     expect(readFileSync(book).equals(before)).toBe(true);
     for (const args of [['drafts'], ['verify'], ['report'], ['--dry-run', 'finalize']]) {

@@ -66,7 +66,9 @@ async function smtpServer() {
   const refuse = new Set<string>();
   const drop = new Set<string>();
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -86,7 +88,10 @@ async function smtpServer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
-    port, accepted, refuse, drop,
+    port,
+    accepted,
+    refuse,
+    drop,
     /** How often the server accepted the invoice's message (by its internal id, I-000001). */
     count: (invoiceId: string) => accepted.filter((m) => m.messageId.startsWith(`<${invoiceId}.`)).length,
     id: (invoiceId: string, tenant = 'DE') => `<${invoiceId}.${tenant}@sheets-billing.invalid>`,
@@ -114,7 +119,10 @@ describe('sending invoices', () => {
     expect(eInvoiceFromPdf(new Uint8Array(mail.attachments[0].content)).xml).toContain('<ram:ID>urn:cen.eu:en16931:2017</ram:ID>');
     // ACC-006 (Leitweg-ID) gets XRechnung UBL: the XML beside the PDF.
     const city = await simpleParser(readFileSync(r.sent.find((s) => s.number === 'RE-2026-00006')!.eml));
-    expect(city.attachments.map((a) => [a.filename, a.contentType])).toEqual([['RE-2026-00006_2026-12-01.pdf', 'application/pdf'], ['RE-2026-00006_2026-12-01.xml', 'application/xml']]);
+    expect(city.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['RE-2026-00006_2026-12-01.pdf', 'application/pdf'],
+      ['RE-2026-00006_2026-12-01.xml', 'application/xml'],
+    ]);
     expect(city.attachments[1].content.toString()).toContain('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"');
     const acme = await simpleParser(readFileSync(r.sent.find((s) => s.to.includes('ap@acme.example'))!.eml));
     expect((acme.bcc as { text: string }).text).toBe('controller@acme.example');
@@ -137,7 +145,9 @@ describe('sending invoices', () => {
   it('delivers over SMTP to a server on 127.0.0.1 with every recipient in the envelope', async () => {
     const received: { rcpt: string[]; raw: Buffer }[] = [];
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, session, cb) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -168,14 +178,32 @@ describe('sending invoices', () => {
   it('an invoice left "sending" with nothing in the outbox was never tried: the next send mails it normally, not as uncertain', async () => {
     const { dir, path, book, ports } = await finalizedBook();
     // The process dies right after the batch's "sending" marks are saved, before any mail is written.
-    await expect(sendInvoices(ports, { outDir: dir, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: async () => { await book.save(); throw new Error('crash'); } })).rejects.toThrow('crash');
+    await expect(
+      sendInvoices(ports, {
+        outDir: dir,
+        ids: ['RE-2026-00001', 'RE-2026-00002'],
+        flush: async () => {
+          await book.save();
+          throw new Error('crash');
+        },
+      }),
+    ).rejects.toThrow('crash');
     const after = await reopen(path);
-    expect(column(after.book, 'Delivery').slice(0, 2)).toEqual([['RE-2026-00001', 'sending'], ['RE-2026-00002', 'sending']]);
+    expect(column(after.book, 'Delivery').slice(0, 2)).toEqual([
+      ['RE-2026-00001', 'sending'],
+      ['RE-2026-00002', 'sending'],
+    ]);
     const r = await sendInvoices(after.ports, { outDir: dir, flush: () => after.book.save() });
     expect(r.uncertain).toEqual([]);
     expect(r.sent.map((s) => [s.number, s.recovered ?? false])).toEqual([
-      ['RE-2026-00001', false], ['RE-2026-00002', false], ['RE-2026-00003', false], ['RE-2026-00004', false],
-      ['RE-2026-00005', false], ['RE-2026-00006', false], ['CH-2026-0001', false], ['CH-2026-0002', false],
+      ['RE-2026-00001', false],
+      ['RE-2026-00002', false],
+      ['RE-2026-00003', false],
+      ['RE-2026-00004', false],
+      ['RE-2026-00005', false],
+      ['RE-2026-00006', false],
+      ['CH-2026-0001', false],
+      ['CH-2026-0002', false],
     ]);
   });
 
@@ -192,7 +220,10 @@ describe('sending invoices', () => {
       await expect(sendInvoices(ports, { outDir: dir, smtp: { host: '127.0.0.1', port: smtp.port }, ids: ['RE-2026-00001', 'RE-2026-00005'], flush })).rejects.toThrow('crash');
       expect([smtp.count('I-000001'), smtp.count('I-000005')]).toEqual([1, 1]);
       const after = await reopen(path);
-      expect(column(after.book, 'Delivery').filter(([, d]) => d)).toEqual([['RE-2026-00001', 'sending'], ['RE-2026-00005', 'sending']]);
+      expect(column(after.book, 'Delivery').filter(([, d]) => d)).toEqual([
+        ['RE-2026-00001', 'sending'],
+        ['RE-2026-00005', 'sending'],
+      ]);
       // The next send runs from elsewhere (another --out): the outbox folder used before is remembered beside the workbook.
       const elsewhere = tempDir('billing-mail-other-');
       const r = await sendInvoices(after.ports, { outDir: elsewhere, smtp: { host: '127.0.0.1', port: smtp.port }, ids: ['RE-2026-00001', 'RE-2026-00005'], flush: () => after.book.save() });
@@ -209,7 +240,12 @@ describe('sending invoices', () => {
         ['RE-2026-00001', 'sent', 'anna@baeckerei-mueller.example, cc:kanzlei@steuer.example', '2026-12-01T09:00:00.000Z'],
         ['RE-2026-00005', 'sent', 'ap@acme.example, bcc:controller@acme.example', '2026-12-01T09:00:00.000Z'],
       ]);
-      expect(saved.tables.objects('Log').filter((l) => l['Action'] === 'send').map((l) => [l['Number'], l['Details']])).toEqual([
+      expect(
+        saved.tables
+          .objects('Log')
+          .filter((l) => l['Action'] === 'send')
+          .map((l) => [l['Number'], l['Details']]),
+      ).toEqual([
         ['RE-2026-00001', `recorded after an interrupted send: ${join(dir, 'outbox', 'RE-2026-00001.eml')} was delivered (no new mail)`],
         ['RE-2026-00005', `recorded after an interrupted send: ${join(dir, 'outbox', 'RE-2026-00005.eml')} was delivered (no new mail)`],
       ]);
@@ -218,14 +254,28 @@ describe('sending invoices', () => {
     }
   });
 
-  it('an outbox file counts only for the invoice its Message-ID names: another tenant\'s invoice with the same number is not recorded from it', async () => {
+  it("an outbox file counts only for the invoice its Message-ID names: another tenant's invoice with the same number is not recorded from it", async () => {
     const { dir, path, book, ports } = await finalizedBook((rows) => {
       rows.Settings![1].numberFormat = 'RE-{yyyy}-{seq:5}'; // the Swiss tenant numbers like the German one
     });
-    expect(book.tables.objects('Invoices').filter((i) => i['Number'] === 'RE-2026-00001').map((i) => i['Invoice ID'])).toEqual(['I-000001', 'I-000007']);
+    expect(
+      book.tables
+        .objects('Invoices')
+        .filter((i) => i['Number'] === 'RE-2026-00001')
+        .map((i) => i['Invoice ID']),
+    ).toEqual(['I-000001', 'I-000007']);
     expect((await sendInvoices(ports, { outDir: dir, ids: ['I-000001'], flush: () => book.save() })).sent.map((s) => s.invoiceId)).toEqual(['I-000001']);
     // The Swiss RE-2026-00001 is left "sending" before anything was written for it.
-    await expect(sendInvoices(ports, { outDir: dir, ids: ['I-000007'], flush: async () => { await book.save(); throw new Error('crash'); } })).rejects.toThrow('crash');
+    await expect(
+      sendInvoices(ports, {
+        outDir: dir,
+        ids: ['I-000007'],
+        flush: async () => {
+          await book.save();
+          throw new Error('crash');
+        },
+      }),
+    ).rejects.toThrow('crash');
     const after = await reopen(path);
     const r = await sendInvoices(after.ports, { outDir: dir, ids: ['I-000007'], flush: () => after.book.save() });
     expect(r.sent.map((s) => [s.invoiceId, s.recovered ?? false])).toEqual([['I-000007', false]]);
@@ -243,7 +293,11 @@ describe('sending invoices', () => {
       expect(r.sent.map((s) => s.number)).toEqual(['RE-2026-00001']);
       expect(r.uncertain).toEqual([{ invoiceId: 'I-000002', number: 'RE-2026-00002', eml: join(dir, 'outbox', 'RE-2026-00002.pending.eml'), reason: 'Connection closed unexpectedly' }]);
       expect(r.failed).toEqual([{ invoiceId: 'I-000003', number: 'RE-2026-00003', reason: 'not sent: the SMTP connection broke while RE-2026-00002 was being sent (Connection closed unexpectedly)' }]);
-      expect(column(book, 'Delivery').slice(0, 3)).toEqual([['RE-2026-00001', 'sent'], ['RE-2026-00002', 'sending'], ['RE-2026-00003', 'failed']]);
+      expect(column(book, 'Delivery').slice(0, 3)).toEqual([
+        ['RE-2026-00001', 'sent'],
+        ['RE-2026-00002', 'sending'],
+        ['RE-2026-00003', 'failed'],
+      ]);
       // The next send mails the one never tried and leaves the uncertain one alone.
       const next = await sendInvoices(ports, { outDir: dir, smtp: at, ids: three, flush: () => book.save() });
       expect([next.sent.map((s) => s.number), next.uncertain.map((u) => u.number), next.failed]).toEqual([['RE-2026-00003'], ['RE-2026-00002'], []]);
@@ -287,7 +341,10 @@ describe('sending invoices', () => {
       expect(r.failed).toEqual([{ invoiceId: 'I-000001', number: 'RE-2026-00001', reason: 'Message failed: 554 message refused' }]);
       expect(r.sent.map((s) => s.number)).toEqual(['RE-2026-00002']);
       expect(readdirSync(join(dir, 'outbox')).sort()).toEqual(['RE-2026-00002.eml']);
-      expect(column(book, 'Delivery').slice(0, 2)).toEqual([['RE-2026-00001', 'failed'], ['RE-2026-00002', 'sent']]);
+      expect(column(book, 'Delivery').slice(0, 2)).toEqual([
+        ['RE-2026-00001', 'failed'],
+        ['RE-2026-00002', 'sent'],
+      ]);
       smtp.refuse.clear();
       const next = await sendInvoices(ports, { outDir: dir, smtp: at, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: () => book.save() });
       expect([next.sent.map((s) => s.number), next.uncertain, next.failed]).toEqual([['RE-2026-00001'], [], []]);
@@ -305,13 +362,26 @@ describe('sending invoices', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const { dir, book, ports } = await finalizedBook();
     const states: unknown[] = [];
-    const r = await sendInvoices(ports, { outDir: dir, smtp: { host: '127.0.0.1', port }, ids: ['RE-2026-00001', 'RE-2026-00002'], flush: async () => { states.push(column(book, 'Delivery').slice(0, 2)); await book.save(); } });
+    const r = await sendInvoices(ports, {
+      outDir: dir,
+      smtp: { host: '127.0.0.1', port },
+      ids: ['RE-2026-00001', 'RE-2026-00002'],
+      flush: async () => {
+        states.push(column(book, 'Delivery').slice(0, 2));
+        await book.save();
+      },
+    });
     expect(r.sent).toEqual([]);
     expect(r.failed.map((f) => [f.number, f.reason.replace(/\d+$/, 'PORT')])).toEqual([
       ['RE-2026-00001', `not sent: SMTP server 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:PORT`],
       ['RE-2026-00002', `not sent: SMTP server 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:PORT`],
     ]);
-    expect(states).toEqual([[['RE-2026-00001', 'failed'], ['RE-2026-00002', 'failed']]]);
+    expect(states).toEqual([
+      [
+        ['RE-2026-00001', 'failed'],
+        ['RE-2026-00002', 'failed'],
+      ],
+    ]);
     expect(existsSync(join(dir, 'outbox'))).toBe(false);
   });
 
@@ -330,10 +400,7 @@ describe('sending invoices', () => {
     expect(r.sent).toHaveLength(total);
     const batches = Math.ceil(total / 10);
     // One save per batch (its marks, with the previous batch's results), one for the last results.
-    expect(saves).toEqual([
-      ...Array.from({ length: batches }, (_, b) => ({ sending: Math.min(10, total - 10 * b), sent: 10 * b })),
-      { sending: 0, sent: total },
-    ]);
+    expect(saves).toEqual([...Array.from({ length: batches }, (_, b) => ({ sending: Math.min(10, total - 10 * b), sent: 10 * b })), { sending: 0, sent: total }]);
   });
 
   it('addresses from the sheets are checked: a Reply-To with a line break or a contact with two addresses stops those mails, named by sheet, row and column; the rest go out with clean headers', async () => {
@@ -347,7 +414,11 @@ describe('sending invoices', () => {
     const settings = 'Settings row 2 (DE), column Reply-To (value "billing@nordlicht.example\\nBcc: spy@evil.example"): not one email address: it contains a line break';
     expect(r.failed).toEqual([
       ...[1, 2, 3, 4, 5, 6].map((n) => ({ invoiceId: `I-00000${n}`, number: `RE-2026-0000${n}`, reason: settings })),
-      { invoiceId: 'I-000008', number: 'CH-2026-0002', reason: 'Contacts row 12 (C-11), column Email (value "lara@brunner.example, boss@brunner.example"): not one email address: it is a list: only one address is allowed here' },
+      {
+        invoiceId: 'I-000008',
+        number: 'CH-2026-0002',
+        reason: 'Contacts row 12 (C-11), column Email (value "lara@brunner.example, boss@brunner.example"): not one email address: it is a list: only one address is allowed here',
+      },
     ]);
     expect(r.sent.map((s) => s.number)).toEqual(['CH-2026-0001']);
     expect(column(book, 'Delivery').map(([, d]) => d)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'sent', 'failed']);

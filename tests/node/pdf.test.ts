@@ -14,7 +14,6 @@ import { inspectPdf } from '../support/pdfInspect';
 import { D } from '../../src/core/money';
 import type { InvoiceDoc, Tenant } from '../../src/core/model';
 
-
 describe('invoice PDFs', () => {
   const out = mkdtempSync(join(tmpdir(), 'billing-pdf-'));
   const p = memoryPorts(workbook(demoRows()), { now: () => new Date('2026-12-01T09:00:00Z') });
@@ -32,15 +31,33 @@ describe('invoice PDFs', () => {
     finalizeInvoices(p, {});
     const files = await renderFinalPdfs(p, out);
     expect(files.map((f) => f.path.slice(out.length + 1))).toEqual([
-      'DE/2026/12/RE-2026-00001_2026-12-01.pdf', 'DE/2026/12/RE-2026-00002_2026-12-01.pdf', 'DE/2026/12/RE-2026-00003_2026-12-01.pdf',
-      'DE/2026/12/RE-2026-00004_2026-12-01.pdf', 'DE/2026/12/RE-2026-00005_2026-12-01.pdf', 'DE/2026/12/RE-2026-00006_2026-12-01.pdf',
-      'CH/2026/12/CH-2026-0001_2026-12-01.pdf', 'CH/2026/12/CH-2026-0002_2026-12-01.pdf',
+      'DE/2026/12/RE-2026-00001_2026-12-01.pdf',
+      'DE/2026/12/RE-2026-00002_2026-12-01.pdf',
+      'DE/2026/12/RE-2026-00003_2026-12-01.pdf',
+      'DE/2026/12/RE-2026-00004_2026-12-01.pdf',
+      'DE/2026/12/RE-2026-00005_2026-12-01.pdf',
+      'DE/2026/12/RE-2026-00006_2026-12-01.pdf',
+      'CH/2026/12/CH-2026-0001_2026-12-01.pdf',
+      'CH/2026/12/CH-2026-0002_2026-12-01.pdf',
     ]);
     const first = inspectPdf(files[0].path);
     expect(first.title).toBe('Rechnung RE-2026-00001');
     const text = first.pages[0];
-    for (const s of ['Rechnung RE-2026-00001', 'Bäckerei Müller & Söhne KG', 'Marktplatz 3', '80331 München', '01.12.2026', '15.12.2026',
-      '624,97 EUR', '118,74 EUR', '743,71 EUR', 'DE298765432', 'IBAN DE89370400440532013000', 'Seite 1 von 1', '01.11.2026 – 30.11.2026']) {
+    for (const s of [
+      'Rechnung RE-2026-00001',
+      'Bäckerei Müller & Söhne KG',
+      'Marktplatz 3',
+      '80331 München',
+      '01.12.2026',
+      '15.12.2026',
+      '624,97 EUR',
+      '118,74 EUR',
+      '743,71 EUR',
+      'DE298765432',
+      'IBAN DE89370400440532013000',
+      'Seite 1 von 1',
+      '01.11.2026 – 30.11.2026',
+    ]) {
       expect(text).toContain(s);
     }
     expect(text).not.toContain('ENTWURF');
@@ -63,13 +80,33 @@ describe('invoice PDFs', () => {
   it('repeats the table header on every page and numbers the pages', async () => {
     const tenant = { tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', language: 'en' } as Tenant;
     const lines = Array.from({ length: 60 }, (_, i) => ({
-      invoiceId: 'I-1', lineNo: i + 1, kind: 'manual' as const, description: `Consulting day ${i + 1}`, quantity: new D(1), unitPrice: new D('100'),
-      net: new D('100.00'), taxCategory: 'S' as const, taxRate: new D(19),
+      invoiceId: 'I-1',
+      lineNo: i + 1,
+      kind: 'manual' as const,
+      description: `Consulting day ${i + 1}`,
+      quantity: new D(1),
+      unitPrice: new D('100'),
+      net: new D('100.00'),
+      taxCategory: 'S' as const,
+      taxRate: new D(19),
     }));
     const doc: InvoiceDoc = {
       invoice: {
-        invoiceId: 'I-1', key: 'M', type: 'invoice', status: 'Open', number: 'INV-1', tenantId: 'DE', accountId: 'A', currency: 'EUR', language: 'en',
-        net: new D('6000.00'), tax: new D('1140.00'), gross: new D('7140.00'), rounding: new D(0), payable: new D('7140.00'), buyerName: 'Big Buyer Ltd',
+        invoiceId: 'I-1',
+        key: 'M',
+        type: 'invoice',
+        status: 'Open',
+        number: 'INV-1',
+        tenantId: 'DE',
+        accountId: 'A',
+        currency: 'EUR',
+        language: 'en',
+        net: new D('6000.00'),
+        tax: new D('1140.00'),
+        gross: new D('7140.00'),
+        rounding: new D(0),
+        payable: new D('7140.00'),
+        buyerName: 'Big Buyer Ltd',
       },
       lines,
     };
@@ -98,8 +135,16 @@ describe('long texts on the PDF', () => {
     const { info, pages } = inspectPdf(path);
     const cut = (s: string) => `${s.slice(0, 199).trimEnd()}…`;
     const author = String(info.Author);
-    expect({ length: author.length, whole: author === cut(seller), end: author.slice(-20), title: info.Title }).toEqual({ length: cut(seller).length, whole: true, end: cut(seller).slice(-20), title: 'Invoice X-1' });
-    const text = pages.join(' ').replace(/\u200B/g, '').replace(/\s+/g, ' ');
+    expect({ length: author.length, whole: author === cut(seller), end: author.slice(-20), title: info.Title }).toEqual({
+      length: cut(seller).length,
+      whole: true,
+      end: cut(seller).slice(-20),
+      title: 'Invoice X-1',
+    });
+    const text = pages
+      .join(' ')
+      .replace(/\u200B/g, '')
+      .replace(/\s+/g, ' ');
     const ends = (s: string) => cut(s).slice(-40);
     expect({ seller: text.includes(ends(seller)), buyer: text.includes(ends(buyer)) }).toEqual({ seller: true, buyer: true });
     expect(text.length).toBeLessThan(3000);
@@ -156,8 +201,8 @@ describe('logo', () => {
 
   it('takes an RGB or grey JPEG logo, and leaves out a CMYK one (PDF/A: the output intent is sRGB)', async () => {
     /** The header pdfkit reads of a baseline JPEG (SOI, SOF0 with 1, 3 or 4 components, EOI); the image data itself is not decoded. */
-    const jpeg = (components: number) => Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 8 + 3 * components, 8, 0, 2, 0, 4, components,
-      ...Array.from({ length: components }, (_, i) => [i + 1, 0x11, 0]).flat(), 0xff, 0xd9]);
+    const jpeg = (components: number) =>
+      Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 8 + 3 * components, 8, 0, 2, 0, 4, components, ...Array.from({ length: components }, (_, i) => [i + 1, 0x11, 0]).flat(), 0xff, 0xd9]);
     const colorSpaces = [];
     for (const n of [1, 3, 4]) {
       const pdf = (await renderInvoicePdf(oneInvoiceDoc(), { tenant: oneTenant, logo: jpeg(n) })).toString('latin1');

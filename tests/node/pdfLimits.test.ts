@@ -59,10 +59,17 @@ describe('PDF of an invoice with huge texts', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'billing-pdf-limits-')), 'huge.pdf');
     // Twice the time bound before the child is stopped; a heap of 1.5 GB at most, so a runaway render fails fast instead of taking the machine's memory.
     const child = spawnSync(process.execPath, ['--max-old-space-size=1536', '-e', CHILD], {
-      cwd: ROOT, input: JSON.stringify({ descriptions: [description, word, ...lines], out }), encoding: 'utf8', timeout: 2 * SECONDS * 1000, killSignal: 'SIGKILL', maxBuffer: 1 << 20,
+      cwd: ROOT,
+      input: JSON.stringify({ descriptions: [description, word, ...lines], out }),
+      encoding: 'utf8',
+      timeout: 2 * SECONDS * 1000,
+      killSignal: 'SIGKILL',
+      maxBuffer: 1 << 20,
     });
-    const failed = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' ? `still rendering after ${2 * SECONDS} s: stopped`
-      : `exit code ${child.status}${child.signal ? `, signal ${child.signal}` : ''}`;
+    const failed =
+      (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'
+        ? `still rendering after ${2 * SECONDS} s: stopped`
+        : `exit code ${child.status}${child.signal ? `, signal ${child.signal}` : ''}`;
     const outcome = child.status === 0 ? JSON.parse(child.stdout) : { failed, stderr: child.stderr.slice(-500) };
     expect({ rendered: child.status === 0, ...outcome }).toEqual({ rendered: true, seconds: expect.any(Number), extraMB: expect.any(Number), heapMB: expect.any(Number) });
     expect({ seconds: outcome.seconds < SECONDS, extraMB: outcome.extraMB < EXTRA_MB, measured: outcome }).toEqual({ seconds: true, extraMB: true, measured: outcome });
@@ -73,8 +80,12 @@ describe('PDF of an invoice with huge texts', () => {
     const cut = description.slice(0, 999).trimEnd();
     const lastWord = cut.slice(cut.lastIndexOf(' ') + 1);
     const nextWord = description.slice(description.indexOf(' ', 999) + 1).split(' ')[0];
-    expect({ endsWith: `${lastWord}…`, found: text.includes(`${lastWord}…`), after: nextWord, afterFound: text.includes(` ${nextWord} `) })
-      .toEqual({ endsWith: `${lastWord}…`, found: true, after: nextWord, afterFound: false });
+    expect({ endsWith: `${lastWord}…`, found: text.includes(`${lastWord}…`), after: nextWord, afterFound: text.includes(` ${nextWord} `) }).toEqual({
+      endsWith: `${lastWord}…`,
+      found: true,
+      after: nextWord,
+      afterFound: false,
+    });
     // The word: 999 x and "…" (pdf.js sees its line breaks as blanks).
     const xs = text.replace(/(?<=x) (?=x)/g, '');
     expect({ word999: xs.includes(`${'x'.repeat(999)}…`), word1000: xs.includes('x'.repeat(1000)) }).toEqual({ word999: true, word1000: false });

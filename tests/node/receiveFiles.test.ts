@@ -20,7 +20,10 @@ describe('readIncoming', () => {
   it('a rule set that does not compile is reported on the invoice, which therefore is not valid', async () => {
     const broken = join(dir, 'rules');
     cpSync(einvoiceDir(), broken, { recursive: true, filter: (p) => !p.includes('examples') });
-    writeFileSync(join(broken, 'schematron/en16931/EN16931-CII-validation-preprocessed.sch'), '<schema xmlns="http://purl.oclc.org/dsdl/schematron"><pattern><rule context="/"><assert test="((">x</assert></rule></pattern></schema>');
+    writeFileSync(
+      join(broken, 'schematron/en16931/EN16931-CII-validation-preprocessed.sch'),
+      '<schema xmlns="http://purl.oclc.org/dsdl/schematron"><pattern><rule context="/"><assert test="((">x</assert></rule></pattern></schema>',
+    );
     const [invoice, other] = await readIncoming([example, notes], broken);
     expect(invoice.rules).toEqual({ ran: [], errors: [expect.stringMatching(/^the official rules could not run: /)] });
     expect(other.rules).toBeUndefined();

@@ -24,7 +24,12 @@ const BIN = join(__dirname, '..', '..', 'bin', 'billing.mjs');
 const NOW = '2026-12-02T10:00:00Z';
 const BOOK = 'book.xlsx';
 
-interface Run { code: number | null; signal: string | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** `billing -w book.xlsx <args>` in `cwd` (async: the SMTP server in this process must keep answering). */
 function billing(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -74,7 +79,9 @@ const invoices = new Map<string, string>();
 
 beforeAll(async () => {
   server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData(stream, _session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -106,10 +113,14 @@ beforeAll(async () => {
   const report = sendJson(r, 'clean send');
   expect([r.code, report.uncertain, report.failed, report.sent.length]).toEqual([0, [], [], invoices.size]);
   expect([...invoices.values()].filter((id) => deliveries.get(id) !== 1)).toEqual([]);
-  trace = readFileSync(join(dir, 'trace.txt'), 'utf8').trim().split('\n').filter(Boolean).map((l) => {
-    const [, n, label] = /^(\d+) (.*)$/.exec(l)!;
-    return { n: Number(n), label };
-  });
+  trace = readFileSync(join(dir, 'trace.txt'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [, n, label] = /^(\d+) (.*)$/.exec(l)!;
+      return { n: Number(n), label };
+    });
 }, 300_000);
 
 afterAll(async () => {
@@ -160,7 +171,13 @@ describe('send killed at a write point, then sent again by a user who checks the
     const problems: string[] = [];
     // The outbox steps of every mail and the batch saves are write points a crash can hit.
     const kinds = new Set(trace.map((t) => kind(t.label)));
-    for (const k of ['send: the .pending.eml: temp file', 'send: the .pending.eml: rename', 'send: hand the mail to the SMTP server', 'send: record the acceptance (.pending.eml → .eml)', 'send: save the workbook']) {
+    for (const k of [
+      'send: the .pending.eml: temp file',
+      'send: the .pending.eml: rename',
+      'send: hand the mail to the SMTP server',
+      'send: record the acceptance (.pending.eml → .eml)',
+      'send: save the workbook',
+    ]) {
       if (!kinds.has(k)) problems.push(`a clean send passes no "${k}" write point`);
     }
     const rows: { n: number; label: string; uncertain: number; recovered: number; retried: number; resent: number; markedSent: number }[] = [];
@@ -185,7 +202,15 @@ describe('send killed at a write point, then sent again by a user who checks the
         if (before.get(invoices.get(s.number)!) !== 1) problems.push(`${at}: ${s.number} recorded as delivered, but the server did not get it`);
       }
 
-      rows.push({ n, label, uncertain: again.uncertain.length, recovered: again.sent.filter((s) => s.recovered).length, retried: again.sent.filter((s) => !s.recovered).length, resent: 0, markedSent: 0 });
+      rows.push({
+        n,
+        label,
+        uncertain: again.uncertain.length,
+        recovered: again.sent.filter((s) => s.recovered).length,
+        retried: again.sent.filter((s) => !s.recovered).length,
+        resent: 0,
+        markedSent: 0,
+      });
       // A trial that already went wrong is not settled by hand (it could mean checking dozens of invoices).
       if (problems.length > problemsBefore) continue;
       // The user checks the server's log for each uncertain invoice.
@@ -212,11 +237,16 @@ describe('send killed at a write point, then sent again by a user who checks the
       Object.assign(rows[rows.length - 1], { resent, markedSent });
       rmSync(dir, { recursive: true, force: true });
     }
-    console.log([
-      `send crash trials: ${rows.length} of ${trace.length} write points, ${invoices.size} invoices; uncertain after a crash: ${rows.reduce((a, r) => a + r.uncertain, 0)} in total, at most ${Math.max(...rows.map((r) => r.uncertain))} per crash`,
-      'point  uncertain recovered retried resent marked  label',
-      ...rows.map((r) => `${String(r.n).padStart(5)}  ${String(r.uncertain).padStart(9)} ${String(r.recovered).padStart(9)} ${String(r.retried).padStart(7)} ${String(r.resent).padStart(6)} ${String(r.markedSent).padStart(6)}  ${r.label}`),
-    ].join('\n'));
+    console.log(
+      [
+        `send crash trials: ${rows.length} of ${trace.length} write points, ${invoices.size} invoices; uncertain after a crash: ${rows.reduce((a, r) => a + r.uncertain, 0)} in total, at most ${Math.max(...rows.map((r) => r.uncertain))} per crash`,
+        'point  uncertain recovered retried resent marked  label',
+        ...rows.map(
+          (r) =>
+            `${String(r.n).padStart(5)}  ${String(r.uncertain).padStart(9)} ${String(r.recovered).padStart(9)} ${String(r.retried).padStart(7)} ${String(r.resent).padStart(6)} ${String(r.markedSent).padStart(6)}  ${r.label}`,
+        ),
+      ].join('\n'),
+    );
     expect(problems).toEqual([]);
   }, 900_000);
 });

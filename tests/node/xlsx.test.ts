@@ -16,7 +16,8 @@ async function demoFile() {
   const dir = mkdtempSync(join(tmpdir(), 'billing-xlsx-'));
   const path = join(dir, 'book.xlsx');
   await createWorkbook(path, {
-    Settings: [DE_TENANT], TaxRules: TAX_RULES,
+    Settings: [DE_TENANT],
+    TaxRules: TAX_RULES,
     Accounts: [account('A1'), account('A2')],
     Products: [product('P1', 100), product('P2', 7.5)],
     Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2')],
@@ -117,9 +118,16 @@ describe('xlsx workbook', () => {
     const { dir, path } = await demoFile();
     const book = await openWorkbook(path);
     book.tables.apply('Log', { append: [{ action: 'test', details: 'saved with the line' }] });
-    book.tables.apply('InvoiceLines', { append: [{ invoiceId: 'I-1', lineNo: 1, kind: 'item', description: 'ok', net: 5 }, { invoiceId: 'I-1', lineNo: 2, kind: 'item', description: '1E308 × 10', net: bad }] });
+    book.tables.apply('InvoiceLines', {
+      append: [
+        { invoiceId: 'I-1', lineNo: 1, kind: 'item', description: 'ok', net: 5 },
+        { invoiceId: 'I-1', lineNo: 2, kind: 'item', description: '1E308 × 10', net: bad },
+      ],
+    });
     const before = readFileSync(path);
-    await expect(book.save()).rejects.toThrow(new RegExp(`^cannot save .*book\\.xlsx: InvoiceLines row 3, column [A-Z]+ \\("Net"\\): ${bad} is not a number a spreadsheet can hold; nothing was saved$`));
+    await expect(book.save()).rejects.toThrow(
+      new RegExp(`^cannot save .*book\\.xlsx: InvoiceLines row 3, column [A-Z]+ \\("Net"\\): ${bad} is not a number a spreadsheet can hold; nothing was saved$`),
+    );
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['book.xlsx']);
   });

@@ -16,9 +16,7 @@ import { writeFileAtomic } from '../../src/node/files';
 import { memoryPorts } from '../../src/node/memoryHost';
 import { createWorkbook, openWorkbook } from '../../src/node/xlsxWorkbook';
 import { coreDemoRows } from '../../sheets-templates/demoData';
-import {
-  addChart, addChartSheet, addPivotTable, damageSheet, editXlsx, inlineSharedStrings, removeSharedStrings, renameSharedStrings,
-} from '../support/xlsxFixtures';
+import { addChart, addChartSheet, addPivotTable, damageSheet, editXlsx, inlineSharedStrings, removeSharedStrings, renameSharedStrings } from '../support/xlsxFixtures';
 
 const root = join(__dirname, '..', '..');
 // The module object itself (not an ES namespace copy), so spies see the calls of src/node/files.ts.
@@ -36,7 +34,9 @@ async function book(): Promise<{ dir: string; path: string }> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path);
   const dash = wb.addWorksheet('Dashboard');
-  [10, 20, 30].forEach((v, i) => { dash.getCell(i + 2, 1).value = v; });
+  [10, 20, 30].forEach((v, i) => {
+    dash.getCell(i + 2, 1).value = v;
+  });
   await wb.xlsx.writeFile(path);
   return { dir, path };
 }
@@ -46,7 +46,7 @@ function parts(path: string): string[] {
 }
 
 describe('xlsx: a workbook with a chart or other objects exceljs cannot write back', () => {
-  it('a chart on the user\'s sheet: every table reads, the engine runs, a save is refused naming the sheet, the file stays byte for byte', async () => {
+  it("a chart on the user's sheet: every table reads, the engine runs, a save is refused naming the sheet, the file stays byte for byte", async () => {
     const { dir, path } = await book();
     addChart(path, 'Dashboard');
     const before = readFileSync(path);
@@ -112,8 +112,7 @@ describe('xlsx: shared strings', () => {
     const { dir, path } = await book();
     removeSharedStrings(path);
     const before = readFileSync(path);
-    await expect(openWorkbook(path)).rejects.toThrow(
-      `cannot read ${path}: sheet "Settings" refers to shared strings, but the shared strings part (xl/sharedStrings.xml) is missing ${DAMAGED}`);
+    await expect(openWorkbook(path)).rejects.toThrow(`cannot read ${path}: sheet "Settings" refers to shared strings, but the shared strings part (xl/sharedStrings.xml) is missing ${DAMAGED}`);
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['book.xlsx']);
   });
@@ -149,7 +148,10 @@ describe('xlsx: a damaged file is refused with one message and never written', (
     const { dir, path } = await book();
     damage(path);
     const before = readFileSync(path);
-    const err = await openWorkbook(path).then(() => undefined, (e: Error) => e.message);
+    const err = await openWorkbook(path).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(err).toMatch(new RegExp(`^cannot read ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
     expect(err).toMatch(what);
     expect(err?.endsWith(DAMAGED)).toBe(true);
@@ -201,7 +203,9 @@ describe('xlsx: formulas and error values', () => {
     const wb = await openWorkbook(path);
     const item = wb.tables.objects('Items')[0];
     expect([item['Quantity'], item['Unit Price']]).toEqual(['#N/A', '#DIV/0!']);
-    const errors = runInvoicing(memoryPorts(wb.tables, { now: NOW }), NOV).rowErrors.map((e) => e.text).join('\n');
+    const errors = runInvoicing(memoryPorts(wb.tables, { now: NOW }), NOV)
+      .rowErrors.map((e) => e.text)
+      .join('\n');
     expect(errors).toContain('Items row 2, column Quantity (value "#N/A"): "#N/A" is an error value of the spreadsheet: fix the formula');
     expect(errors).toContain('Items row 2, column Unit Price (value "#DIV/0!"): "#DIV/0!" is an error value of the spreadsheet: fix the formula');
   });
@@ -219,7 +223,7 @@ describe('xlsx saves: temp files, fsync, crash points', () => {
     const stale = [`.book.xlsx.billing-tmp-${dead}`, `book.xlsx.tmp-${dead}`, `.book.xlsx.state.json.billing-tmp-${dead}`];
     const live = `.book.xlsx.billing-tmp-${process.ppid}`;
     for (const f of [...stale, live]) writeFileSync(join(dir, f), 'half a workbook');
-    writeFileSync(join(dir, 'notes.tmp-1'), 'the user\'s own file');
+    writeFileSync(join(dir, 'notes.tmp-1'), "the user's own file");
     await openWorkbook(path);
     expect(readdirSync(dir).sort()).toEqual([live, 'book.xlsx', 'notes.tmp-1'].sort());
   });
@@ -250,11 +254,7 @@ describe('xlsx saves: temp files, fsync, crash points', () => {
     const { dir, path } = await book();
     const wb = await openWorkbook(path);
     runInvoicing(memoryPorts(wb.tables, { now: NOW }), NOV);
-    expect(await durability(dir, () => wb.save())).toEqual([
-      `fsync file ${statSync(path).ino}`,
-      `rename /.book.xlsx.billing-tmp-${process.pid} → /book.xlsx`,
-      `fsync dir ${statSync(dir).ino}`,
-    ]);
+    expect(await durability(dir, () => wb.save())).toEqual([`fsync file ${statSync(path).ino}`, `rename /.book.xlsx.billing-tmp-${process.pid} → /book.xlsx`, `fsync dir ${statSync(dir).ino}`]);
   });
 
   it('writeFileAtomic does the same for the other files (state, PDFs, outbox)', async () => {
@@ -273,13 +273,16 @@ describe('xlsx saves: temp files, fsync, crash points', () => {
       // A child that opens the workbook, adds a Log row and saves: bundled, run by plain node.
       mkdirSync(join(root, 'out'), { recursive: true });
       work = mkdtempSync(join(root, 'out', 'xlsx-crash-'));
-      writeFileSync(join(work, 'save.ts'), `import { openWorkbook } from ${JSON.stringify(join(root, 'src/node/xlsxWorkbook'))};
+      writeFileSync(
+        join(work, 'save.ts'),
+        `import { openWorkbook } from ${JSON.stringify(join(root, 'src/node/xlsxWorkbook'))};
 void (async () => {
   const book = await openWorkbook(process.argv[2]);
   book.tables.apply('Log', { append: [{ action: 'crash test', details: 'saved' }] });
   await book.save();
 })();
-`);
+`,
+      );
       script = join(work, 'save.cjs');
       await build({ entryPoints: [join(work, 'save.ts')], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', outfile: script, logLevel: 'warning' });
     });
@@ -295,7 +298,10 @@ void (async () => {
       expect(readFileSync(trace, 'utf8')).toBe('1 xlsx save: temp file\n2 xlsx save: rename\n');
     });
 
-    it.each([[1, 'before the temp file is written'], [2, 'before the rename']])('killed at point %i (%s): the workbook is the old one, whole; the next open removes the temp file', async (at) => {
+    it.each([
+      [1, 'before the temp file is written'],
+      [2, 'before the rename'],
+    ])('killed at point %i (%s): the workbook is the old one, whole; the next open removes the temp file', async (at) => {
       const { dir, path } = await book();
       const before = readFileSync(path);
       const r = save(path, { BILLING_CRASH_AT: String(at) });

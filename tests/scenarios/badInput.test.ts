@@ -8,12 +8,8 @@ describe('bad input', () => {
     const p = ports({
       Accounts: [account('A1'), account('A2')],
       Products: [product('P1', '10.00'), product('P-BAD', 'abc')],
-      Subscriptions: [
-        subscription('S1', 'A1'), subscription('S2', 'A2'), subscription('S3', 'A2', { startDate: 'someday' }),
-      ],
-      Items: [
-        item('I1', 'S1', 'P1'), item('I-BAD', 'S2', 'P-BAD'), item('I-X', 'S-NONE', 'P1'), item('I2', 'S2', 'P1', { quantity: 2 }),
-      ],
+      Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2'), subscription('S3', 'A2', { startDate: 'someday' })],
+      Items: [item('I1', 'S1', 'P1'), item('I-BAD', 'S2', 'P-BAD'), item('I-X', 'S-NONE', 'P1'), item('I2', 'S2', 'P1', { quantity: 2 })],
     });
     const run = runInvoicing(p, NOV);
     expect(run.status).toBe('done_with_errors');
@@ -28,9 +24,7 @@ describe('bad input', () => {
     // S1 still gets its draft (10.00). S2 has a rejected item row, so it is not billed at all rather
     // than invoiced with an item missing; it is listed as failed with the row to fix.
     expect(run.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([['S1', '10.00']]);
-    expect(run.failed.map((f) => [f.subscriptionId, f.reason])).toEqual([
-      ['S2', 'not billed while Items row 3 has an error (Product ID: product "P-BAD" does not exist (or its row has errors))'],
-    ]);
+    expect(run.failed.map((f) => [f.subscriptionId, f.reason])).toEqual([['S2', 'not billed while Items row 3 has an error (Product ID: product "P-BAD" does not exist (or its row has errors))']]);
     const [runRow] = table(p, 'Runs');
     expect([runRow['Status'], runRow['Errors'], runRow['Drafts'], runRow['In Scope'], runRow['Remaining']]).toEqual(['done_with_errors', 5, 1, 2, 'S2']);
     expect(runRow['Last Error']).toBe(run.failed[0].reason);
@@ -80,7 +74,10 @@ describe('bad input', () => {
     });
     // Default locale is en: "1.234,50" is not an en number → the product row is rejected.
     const run = runInvoicing(p, NOV);
-    expect(run.rowErrors.map((e) => [e.sheet, e.column, e.value])).toEqual([['Products', 'Price', '1.234,50'], ['Items', 'Product ID', 'P1']]);
+    expect(run.rowErrors.map((e) => [e.sheet, e.column, e.value])).toEqual([
+      ['Products', 'Price', '1.234,50'],
+      ['Items', 'Product ID', 'P1'],
+    ]);
     const de = ports({
       Settings: [{ tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', locale: 'de' }],
       Accounts: [account('A1')],

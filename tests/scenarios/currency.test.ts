@@ -22,7 +22,10 @@ describe('currency', () => {
     expect(totalsOf(p, b.invoiceId)).toEqual(['10.38', '0.84', '11.22', '-0.02', '11.20']);
     expect(invoiceRow(p, a.invoiceId)['Tax Summary']).toBe('S 8.1%: 10.40 → 0.84');
     const fin = finalizeInvoices(p, { invoiceDate: '2026-11-30' });
-    expect(fin.invoices.map((i) => [i.number, i.payable])).toEqual([['CH-2026-0001', '11.25'], ['CH-2026-0002', '11.20']]);
+    expect(fin.invoices.map((i) => [i.number, i.payable])).toEqual([
+      ['CH-2026-0001', '11.25'],
+      ['CH-2026-0002', '11.20'],
+    ]);
     // The credit note mirrors the cash rounding too.
     const cn = cancelInvoice(p, { invoiceId: a.invoiceId }).invoices.find((i) => i.type === 'credit_note')!;
     expect(cn.number).toBe('CHG-2026-0001');
@@ -65,11 +68,12 @@ describe('currency', () => {
     });
     const run = runInvoicing(p, NOV);
     expect(run.status).toBe('done_with_errors');
-    expect(run.failed.map((f) => [f.subscriptionId, f.accountId, f.reason])).toEqual([
-      ['S1', 'A1', 'product PU is priced in USD but the invoice is in EUR: set a Unit Price on the item'],
-    ]);
+    expect(run.failed.map((f) => [f.subscriptionId, f.accountId, f.reason])).toEqual([['S1', 'A1', 'product PU is priced in USD but the invoice is in EUR: set a Unit Price on the item']]);
     // The item's own price (EUR) is used; the EUR product bills normally.
-    expect(run.drafts.map((d) => [d.subscriptionId, d.currency, d.net])).toEqual([['S2', 'EUR', '45.00'], ['S3', 'EUR', '40.00']]);
+    expect(run.drafts.map((d) => [d.subscriptionId, d.currency, d.net])).toEqual([
+      ['S2', 'EUR', '45.00'],
+      ['S3', 'EUR', '40.00'],
+    ]);
     const [runRow] = table(p, 'Runs');
     expect([runRow['Errors'], runRow['Remaining'], runRow['Status']]).toEqual([1, 'S1', 'done_with_errors']);
     // A USD subscription can use the USD product.

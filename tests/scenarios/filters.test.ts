@@ -24,14 +24,23 @@ describe('filters and scope', () => {
     expect(run.inScope).toBe(1);
     expect(run.drafts.map((d) => d.subscriptionId)).toEqual(['S1']);
     // 10.00 + 3 × 1.00 (calls only) = 13.00
-    expect(linesOf(p, run.drafts[0].invoiceId).map((l) => [l['Product ID'], amt(l['Net'])])).toEqual([['P1', '10.00'], ['PU', '3.00']]);
-    expect(table(p, 'Transactions').map((t) => [t['Transaction ID'], t['Invoice ID']])).toEqual([['T1', 'I-000001'], ['T2', '']]);
+    expect(linesOf(p, run.drafts[0].invoiceId).map((l) => [l['Product ID'], amt(l['Net'])])).toEqual([
+      ['P1', '10.00'],
+      ['PU', '3.00'],
+    ]);
+    expect(table(p, 'Transactions').map((t) => [t['Transaction ID'], t['Invoice ID']])).toEqual([
+      ['T1', 'I-000001'],
+      ['T2', ''],
+    ]);
     const [runRow] = table(p, 'Runs');
     expect([runRow['Filter'], runRow['Transaction Filters'], runRow['In Scope']]).toEqual(['North', 'Calls', 1]);
 
     // Without filters: S1's draft is updated with the SMS too (3 + 4 = 7 × 1.00), S2 gets its own.
     const all = runInvoicing(p, NOV);
-    expect(all.drafts.map((d) => [d.invoiceId, d.subscriptionId, d.net])).toEqual([['I-000001', 'S1', '17.00'], ['I-000002', 'S2', '10.00']]);
+    expect(all.drafts.map((d) => [d.invoiceId, d.subscriptionId, d.net])).toEqual([
+      ['I-000001', 'S1', '17.00'],
+      ['I-000002', 'S2', '10.00'],
+    ]);
 
     // An unknown filter or column stops the run before anything is written.
     expect(() => runInvoicing(p, { ...NOV, filter: 'Nope' })).toThrow('no Subscriptions filter named "Nope" in the Filters sheet');
@@ -68,11 +77,16 @@ describe('filters and scope', () => {
     const run = runInvoicing(p, NOV);
     // A1 EUR: 100.00 + 2 × 20.00 = 140.00; A2: 100.00; A1 USD: its own invoice 20.00
     expect(run.drafts.map((d) => [d.accountId, d.subscriptionId, d.currency, d.net])).toEqual([
-      ['A1', undefined, 'EUR', '140.00'], ['A2', undefined, 'EUR', '100.00'], ['A1', undefined, 'USD', '20.00'],
+      ['A1', undefined, 'EUR', '140.00'],
+      ['A2', undefined, 'EUR', '100.00'],
+      ['A1', undefined, 'USD', '20.00'],
     ]);
     const a1 = invoiceRow(p, run.drafts[0].invoiceId);
     expect([a1['Draft Key'], a1['Subscription ID'], a1['Order Reference']]).toEqual(['A:A1:DE:EUR:2026-11-01..2026-11-30', '', 'PO-1, PO-2']);
-    expect(linesOf(p, run.drafts[0].invoiceId).map((l) => [l['Item ID'], amt(l['Net'])])).toEqual([['I1', '100.00'], ['I2', '40.00']]);
+    expect(linesOf(p, run.drafts[0].invoiceId).map((l) => [l['Item ID'], amt(l['Net'])])).toEqual([
+      ['I1', '100.00'],
+      ['I2', '40.00'],
+    ]);
     // A re-run updates the same account drafts.
     expect(runInvoicing(p, NOV).drafts.map((d) => d.invoiceId)).toEqual(run.drafts.map((d) => d.invoiceId));
     expect(finalizeInvoices(p, { invoiceDate: '2026-11-30' }).failed).toEqual([]);

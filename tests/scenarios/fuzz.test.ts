@@ -29,11 +29,19 @@ function set(s: Sheets, sheet: TableName, header: string, v: Cell, r = 0) {
 /** A value of the wrong kind for a column. */
 function wrong(col: ColumnDef): Cell[] {
   switch (col.type) {
-    case 'number': case 'money': case 'integer': case 'percent': return ['abc', true, new Date('2026-01-01'), '1.2.3', '#DIV/0!'];
-    case 'date': return ['someday', 99999999, true, '31.02.2026', '#N/A'];
-    case 'enum': return ['nonsense', 42];
-    case 'boolean': return ['maybe', 7];
-    default: return col.code ? ['not a code', 12] : [];
+    case 'number':
+    case 'money':
+    case 'integer':
+    case 'percent':
+      return ['abc', true, new Date('2026-01-01'), '1.2.3', '#DIV/0!'];
+    case 'date':
+      return ['someday', 99999999, true, '31.02.2026', '#N/A'];
+    case 'enum':
+      return ['nonsense', 42];
+    case 'boolean':
+      return ['maybe', 7];
+    default:
+      return col.code ? ['not a code', 12] : [];
   }
 }
 
@@ -43,12 +51,21 @@ function corpus(): Mutation[] {
   for (const sheet of USER) {
     for (const col of SCHEMA[sheet].columns) {
       if (col.engine) continue;
-      wrong(col).forEach((v, i) => { m.push([`${sheet}.${col.header} = ${JSON.stringify(v)} (#${i})`, (s) => set(s, sheet, col.header, v)]); });
+      wrong(col).forEach((v, i) => {
+        m.push([`${sheet}.${col.header} = ${JSON.stringify(v)} (#${i})`, (s) => set(s, sheet, col.header, v)]);
+      });
     }
   }
   // Special and huge numbers where amounts come from.
   const numbers: Cell[] = [NaN, Infinity, -Infinity, 1e308, -1e308, 1e-320, -0, 2 ** 53 + 1, 9.999999999999e12, '1E308', '1e400', '-'];
-  for (const [sheet, header] of [['Items', 'Quantity'], ['Items', 'Unit Price'], ['Products', 'Price'], ['Transactions', 'Quantity'], ['TaxRules', 'Rate'], ['Items', 'Discount %']] as const) {
+  for (const [sheet, header] of [
+    ['Items', 'Quantity'],
+    ['Items', 'Unit Price'],
+    ['Products', 'Price'],
+    ['Transactions', 'Quantity'],
+    ['TaxRules', 'Rate'],
+    ['Items', 'Discount %'],
+  ] as const) {
     for (const v of numbers) m.push([`${sheet}.${header} = ${String(v)}`, (s) => set(s, sheet, header, v)]);
   }
   // Excel error values in ids and references.
@@ -59,35 +76,58 @@ function corpus(): Mutation[] {
   // Missing and renamed sheets; missing, renamed and doubled headers; an extra header row.
   for (const sheet of USER) {
     m.push([`${sheet} deleted`, (s) => void s.delete(sheet)]);
-    m.push([`${sheet} renamed`, (s) => {
-      const t = s.get(sheet)!;
-      s.delete(sheet);
-      s.set(`${sheet} 2026`, t);
-    }]);
+    m.push([
+      `${sheet} renamed`,
+      (s) => {
+        const t = s.get(sheet)!;
+        s.delete(sheet);
+        s.set(`${sheet} 2026`, t);
+      },
+    ]);
     m.push([`${sheet} header row repeated as the first data row`, (s) => void s.get(sheet)!.rows.unshift([...s.get(sheet)!.headers])]);
     m.push([`${sheet} header row empty`, (s) => void (s.get(sheet)!.headers = s.get(sheet)!.headers.map(() => ''))]);
     for (const col of SCHEMA[sheet].columns.filter((c) => (c.required || c.amounts) && !c.engine)) {
-      m.push([`${sheet}: header ${col.header} renamed`, (s) => {
-        const t = s.get(sheet)!;
-        t.headers[t.headers.indexOf(col.header)] = `${col.header} (old)`;
-      }]);
+      m.push([
+        `${sheet}: header ${col.header} renamed`,
+        (s) => {
+          const t = s.get(sheet)!;
+          t.headers[t.headers.indexOf(col.header)] = `${col.header} (old)`;
+        },
+      ]);
     }
-    m.push([`${sheet}: first header doubled`, (s) => {
-      const t = s.get(sheet)!;
-      t.headers.push(t.headers[0]);
-      for (const r of t.rows) r.push('X-other');
-    }]);
+    m.push([
+      `${sheet}: first header doubled`,
+      (s) => {
+        const t = s.get(sheet)!;
+        t.headers.push(t.headers[0]);
+        for (const r of t.rows) r.push('X-other');
+      },
+    ]);
   }
   // Duplicate ids, blank rows, merged cells (the value only in the first cell of the span).
   for (const sheet of ['Accounts', 'Products', 'Subscriptions', 'Items', 'Transactions', 'TaxRules', 'Contacts', 'Settings'] as const) {
     m.push([`${sheet}: first row twice`, (s) => void s.get(sheet)!.rows.push([...s.get(sheet)!.rows[0]])]);
   }
-  m.push(['blank rows between rows', (s) => {
-    const t = s.get('Items')!;
-    t.rows.splice(1, 0, t.headers.map(() => ''), t.headers.map(() => null));
-  }]);
+  m.push([
+    'blank rows between rows',
+    (s) => {
+      const t = s.get('Items')!;
+      t.rows.splice(
+        1,
+        0,
+        t.headers.map(() => ''),
+        t.headers.map(() => null),
+      );
+    },
+  ]);
   m.push(['merged Subscription ID cells (second row blank)', (s) => set(s, 'Items', 'Subscription ID', '', 1)]);
-  m.push(['merged Account cells across Status', (s) => { set(s, 'Accounts', 'Status', ''); set(s, 'Accounts', 'Customer Type', ''); }]);
+  m.push([
+    'merged Account cells across Status',
+    (s) => {
+      set(s, 'Accounts', 'Status', '');
+      set(s, 'Accounts', 'Customer Type', '');
+    },
+  ]);
   // Hostile text.
   m.push(['a 40,000-character product name', (s) => set(s, 'Products', 'Name', 'x'.repeat(40000))]);
   m.push(['a formula-looking name', (s) => set(s, 'Accounts', 'Name', '=HYPERLINK("http://evil.example","pay here")')]);
@@ -121,7 +161,8 @@ function cycle(name: string, mutate: (s: Sheets) => void): string[] {
     for (const v of ledgerViolations(sheets(), { userSheetsBefore: before })) problems.push(`after ${what}: ${v}`);
     for (const t of ['Invoices', 'InvoiceLines', 'Runs', 'Log', 'NumberRanges'] as const) {
       for (const row of p.tables.sheets.get(t)?.rows ?? []) {
-        for (const v of row) if ((typeof v === 'number' && !Number.isFinite(v)) || (typeof v === 'string' && /^(NaN|-?Infinity)$/.test(v))) problems.push(`after ${what}: ${t} has the cell ${String(v)}`);
+        for (const v of row)
+          if ((typeof v === 'number' && !Number.isFinite(v)) || (typeof v === 'string' && /^(NaN|-?Infinity)$/.test(v))) problems.push(`after ${what}: ${t} has the cell ${String(v)}`);
       }
     }
   };
@@ -171,4 +212,3 @@ describe('fuzz corpus of bad cells and sheets', () => {
     expect(ledgerViolations(Object.fromEntries(p.tables.sheets) as RawWorkbook)).toEqual([]);
   });
 });
-

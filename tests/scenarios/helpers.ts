@@ -81,7 +81,9 @@ export function appendRow(p: P, sheet: TableName, values: Record<string, Cell>):
 export function addUserColumn(p: P, sheet: TableName, header: string, values: Cell[]): void {
   const t = p.tables.sheets.get(sheet)!;
   t.headers.push(header);
-  t.rows.forEach((r, i) => { r.push(values[i] ?? ''); });
+  t.rows.forEach((r, i) => {
+    r.push(values[i] ?? '');
+  });
 }
 
 export function cell(p: P, sheet: TableName, keyHeader: string, key: string, header: string): Cell {

@@ -57,7 +57,11 @@ describe('a finalized invoice row with a typo', () => {
     const lines = p.tables.sheets.get('InvoiceLines')!;
     lines.rows.push(lines.rows[0].map((v, i) => (i === 0 ? 'I-000099' : v)));
     runInvoicing(p, DEC);
-    expect(table(p, 'InvoiceLines').map((l) => l['Invoice ID']).filter((id) => id === 'I-000099')).toEqual([]);
+    expect(
+      table(p, 'InvoiceLines')
+        .map((l) => l['Invoice ID'])
+        .filter((id) => id === 'I-000099'),
+    ).toEqual([]);
     expect(table(p, 'Log').some((l) => l['Action'] === 'repair' && /1 invoice lines without an invoice removed/.test(String(l['Details'])))).toBe(true);
   });
 });
@@ -132,7 +136,11 @@ describe('a credit asked for twice', () => {
     );
     expect(creditInvoice(p, { invoiceId: 'I-000001', amount: '10', again: true }).invoices.filter((i) => i.type === 'credit_note')).toHaveLength(1);
     // Another amount is another credit.
-    expect(creditInvoice(p, { invoiceId: 'I-000001', amount: '5' }).invoices.filter((i) => i.type === 'credit_note').map((i) => i.net)).toEqual(['-5.00']);
+    expect(
+      creditInvoice(p, { invoiceId: 'I-000001', amount: '5' })
+        .invoices.filter((i) => i.type === 'credit_note')
+        .map((i) => i.net),
+    ).toEqual(['-5.00']);
     expect(invoices(p).filter((i) => i['Type'] === 'credit_note')).toHaveLength(3);
   });
 });

@@ -1,30 +1,41 @@
 // Drafts, re-runs, finalization, cancellation, credit notes, manual and pro-forma invoices.
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { cancelInvoice, createManualInvoice, creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
-import {
-  DEC, NOV, account, amt, cell, edit, invoiceRow, invoices, item, linesOf, ports, product, subscription, table, totalsOf, threeCustomers,
-} from './helpers';
+import { DEC, NOV, account, amt, cell, edit, invoiceRow, invoices, item, linesOf, ports, product, subscription, table, totalsOf, threeCustomers } from './helpers';
 
-const basic = () => ports({
-  Accounts: [account('A1'), account('A2')],
-  Products: [product('P1', '100.00'), product('P2', '50.00', { taxClass: 'reduced' })],
-  Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2')],
-  Items: [item('I1', 'S1', 'P1', { quantity: 2 }), item('I2', 'S1', 'P2'), item('I3', 'S2', 'P1')],
-});
+const basic = () =>
+  ports({
+    Accounts: [account('A1'), account('A2')],
+    Products: [product('P1', '100.00'), product('P2', '50.00', { taxClass: 'reduced' })],
+    Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2')],
+    Items: [item('I1', 'S1', 'P1', { quantity: 2 }), item('I2', 'S1', 'P2'), item('I3', 'S2', 'P1')],
+  });
 
 describe('lifecycle', () => {
   it('15 re-run updates drafts', () => {
     const p = basic();
     const first = runInvoicing(p, NOV);
-    expect(first.drafts.map((d) => [d.invoiceId, d.subscriptionId, d.net])).toEqual([['I-000001', 'S1', '250.00'], ['I-000002', 'S2', '100.00']]);
+    expect(first.drafts.map((d) => [d.invoiceId, d.subscriptionId, d.net])).toEqual([
+      ['I-000001', 'S1', '250.00'],
+      ['I-000002', 'S2', '100.00'],
+    ]);
     expect(invoiceRow(p, 'I-000001')['Draft Key']).toBe('S:S1:2026-11-01..2026-11-30');
     // The customer orders a third unit.
     edit(p, 'Items', 'Item ID', 'I1', { Quantity: 3 });
     const second = runInvoicing(p, NOV);
-    expect(second.drafts.map((d) => [d.invoiceId, d.net])).toEqual([['I-000001', '350.00'], ['I-000002', '100.00']]);
+    expect(second.drafts.map((d) => [d.invoiceId, d.net])).toEqual([
+      ['I-000001', '350.00'],
+      ['I-000002', '100.00'],
+    ]);
     // Still exactly one draft per key, and the lines were replaced, not added.
-    expect(invoices(p).map((i) => [i['Invoice ID'], i['Status'], i['Run ID']])).toEqual([['I-000001', 'Draft', 'R-000002'], ['I-000002', 'Draft', 'R-000002']]);
-    expect(linesOf(p, 'I-000001').map((l) => [l['Line'], String(l['Quantity']), amt(l['Net'])])).toEqual([[1, '3', '300.00'], [2, '1', '50.00']]);
+    expect(invoices(p).map((i) => [i['Invoice ID'], i['Status'], i['Run ID']])).toEqual([
+      ['I-000001', 'Draft', 'R-000002'],
+      ['I-000002', 'Draft', 'R-000002'],
+    ]);
+    expect(linesOf(p, 'I-000001').map((l) => [l['Line'], String(l['Quantity']), amt(l['Net'])])).toEqual([
+      [1, '3', '300.00'],
+      [2, '1', '50.00'],
+    ]);
     // 300.00 × 19% = 57.00; 50.00 × 7% = 3.50; gross 410.50
     expect(totalsOf(p, 'I-000001')).toEqual(['350.00', '60.50', '410.50', '0.00', '410.50']);
     expect(table(p, 'InvoiceLines')).toHaveLength(3);
@@ -68,8 +79,16 @@ describe('lifecycle', () => {
     const cn = res.invoices.find((i) => i.type === 'credit_note')!;
     expect([cn.number, cn.status, cn.net, cn.tax, cn.gross, cn.payable]).toEqual(['CN-2026-00001', 'Open', '-250.00', '-41.50', '-291.50', '-291.50']);
     const cnRow = invoiceRow(p, cn.invoiceId);
-    expect([cnRow['Original Invoice ID'], cnRow['Original Number'], cnRow['Type'], cnRow['Tax Summary']]).toEqual(['I-000001', 'INV-2026-00001', 'credit_note', 'S 7%: -50.00 → -3.50; S 19%: -200.00 → -38.00']);
-    expect(linesOf(p, cn.invoiceId).map((l) => [l['Kind'], l['Item ID'], String(l['Quantity']), amt(l['Net'])])).toEqual([['credit', 'I1', '-2', '-200.00'], ['credit', 'I2', '-1', '-50.00']]);
+    expect([cnRow['Original Invoice ID'], cnRow['Original Number'], cnRow['Type'], cnRow['Tax Summary']]).toEqual([
+      'I-000001',
+      'INV-2026-00001',
+      'credit_note',
+      'S 7%: -50.00 → -3.50; S 19%: -200.00 → -38.00',
+    ]);
+    expect(linesOf(p, cn.invoiceId).map((l) => [l['Kind'], l['Item ID'], String(l['Quantity']), amt(l['Net'])])).toEqual([
+      ['credit', 'I1', '-2', '-200.00'],
+      ['credit', 'I2', '-1', '-50.00'],
+    ]);
     const orig = invoiceRow(p, 'I-000001');
     expect([orig['Status'], orig['Credit Notes'], orig['Number']]).toEqual(['Cancelled', 'CN-2026-00001', 'INV-2026-00001']);
     // Billed-until goes back to the day before the cancelled service.
@@ -177,7 +196,10 @@ describe('lifecycle', () => {
     });
     const nov = runInvoicing(p, NOV);
     const lines = linesOf(p, nov.drafts[0].invoiceId).map((l) => [l['Kind'], l['Service Start'], l['Service End'], amt(l['Net'])]);
-    expect(lines).toEqual([['one_time', '2026-11-10', '2026-11-10', '500.00'], ['recurring', '2026-11-01', '2026-11-30', '100.00']]);
+    expect(lines).toEqual([
+      ['one_time', '2026-11-10', '2026-11-10', '500.00'],
+      ['recurring', '2026-11-01', '2026-11-30', '100.00'],
+    ]);
     // 600.00 + 19% 114.00 = 714.00
     expect(nov.drafts[0].gross).toBe('714.00');
     finalizeInvoices(p, { invoiceDate: '2026-11-30' });
@@ -218,7 +240,10 @@ describe('lifecycle', () => {
     // Finalizing again finds nothing to do.
     expect(finalizeInvoices(p)).toEqual({ invoices: [], failed: [] });
     const dec = runInvoicing(p, DEC);
-    expect(dec.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([['S1', '250.00'], ['S2', '100.00']]);
+    expect(dec.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([
+      ['S1', '250.00'],
+      ['S2', '100.00'],
+    ]);
     for (const d of dec.drafts) {
       for (const l of linesOf(p, d.invoiceId)) expect([l['Service Start'], l['Service End']]).toEqual(['2026-12-01', '2026-12-31']);
     }
@@ -232,14 +257,19 @@ describe('lifecycle', () => {
     // A run over November and December (another key) bills December only and says why.
     const two = runInvoicing(p, { periodStart: '2026-11-01', periodEnd: '2026-12-31' });
     const s1 = two.drafts.find((d) => d.subscriptionId === 'S1')!;
-    expect(linesOf(p, s1.invoiceId).map((l) => [l['Service Start'], l['Service End']])).toEqual([['2026-12-01', '2026-12-31'], ['2026-12-01', '2026-12-31']]);
+    expect(linesOf(p, s1.invoiceId).map((l) => [l['Service Start'], l['Service End']])).toEqual([
+      ['2026-12-01', '2026-12-31'],
+      ['2026-12-01', '2026-12-31'],
+    ]);
     expect(s1.warnings).toContain('item I1: 2026-11-01..2026-11-30 is already on draft I-000001');
   });
 
   it('26 manual invoice and pro-forma', () => {
     const p = basic();
     const manual = createManualInvoice(p, {
-      accountId: 'A1', invoiceDate: '2026-11-20', orderReference: 'PO-77',
+      accountId: 'A1',
+      invoiceDate: '2026-11-20',
+      orderReference: 'PO-77',
       lines: [
         { description: 'Consulting', quantity: 2.5, unitPrice: '120.00', unit: 'HUR' },
         { description: 'Book', quantity: 1, unitPrice: '20.00', taxClass: 'reduced' },
@@ -251,9 +281,17 @@ describe('lifecycle', () => {
     expect([pf.type, pf.gross]).toEqual(['pro_forma', '1190.00']);
     // A run does not touch manual drafts.
     runInvoicing(p, NOV);
-    expect(invoices(p).map((i) => [i['Invoice ID'], i['Type']])).toEqual([['I-000001', 'invoice'], ['I-000002', 'pro_forma'], ['I-000003', 'invoice'], ['I-000004', 'invoice']]);
+    expect(invoices(p).map((i) => [i['Invoice ID'], i['Type']])).toEqual([
+      ['I-000001', 'invoice'],
+      ['I-000002', 'pro_forma'],
+      ['I-000003', 'invoice'],
+      ['I-000004', 'invoice'],
+    ]);
     const fin = finalizeInvoices(p, { invoiceIds: [manual.invoiceId, pf.invoiceId] });
-    expect(fin.invoices.map((i) => [i.number, i.invoiceDate])).toEqual([['INV-2026-00001', '2026-11-20'], ['PF-2026-00001', '2026-11-30']]);
+    expect(fin.invoices.map((i) => [i.number, i.invoiceDate])).toEqual([
+      ['INV-2026-00001', '2026-11-20'],
+      ['PF-2026-00001', '2026-11-30'],
+    ]);
     expect(invoiceRow(p, manual.invoiceId)['Due Date']).toBe('2026-12-04');
     expect(invoiceRow(p, manual.invoiceId)['Order Reference']).toBe('PO-77');
     expect(() => creditInvoice(p, { invoiceId: pf.invoiceId, amount: '100' })).toThrow('PF-2026-00001 is a pro-forma invoice: it can be cancelled, not credited');
@@ -294,7 +332,10 @@ describe('lifecycle', () => {
     const fin = finalizeInvoices(p, { invoiceDate: '2026-11-30' });
     expect(fin.failed).toEqual([{ invoiceId: 'I-000002', reason: 'item I2 is already billed until 2026-11-30 (line 1 starts 2026-11-01): re-run the period' }]);
     // The others finalize without a gap in the numbers.
-    expect(fin.invoices.map((i) => [i.invoiceId, i.number])).toEqual([['I-000001', 'INV-2026-00001'], ['I-000003', 'INV-2026-00002']]);
+    expect(fin.invoices.map((i) => [i.invoiceId, i.number])).toEqual([
+      ['I-000001', 'INV-2026-00001'],
+      ['I-000003', 'INV-2026-00002'],
+    ]);
     expect(invoiceRow(p, 'I-000002')['Status']).toBe('Draft');
     // Re-running the period removes the stale draft.
     expect(runInvoicing(p, NOV).removed).toEqual(['I-000002']);
@@ -312,12 +353,17 @@ describe('lifecycle', () => {
     expect(linesOf(p, dec.drafts[0].invoiceId).map((l) => l['Service Start'])).toEqual(['2026-12-01']);
     // Finalizing December first would move billed-until past November, which would then never be billed.
     const early = finalizeInvoices(p, { invoiceIds: [dec.drafts[0].invoiceId] });
-    expect(early.failed).toEqual([{ invoiceId: dec.drafts[0].invoiceId, reason: `item I1 has earlier unbilled service on draft ${nov.drafts[0].invoiceId} (2026-11-01..2026-11-30): finalize that draft first` }]);
+    expect(early.failed).toEqual([
+      { invoiceId: dec.drafts[0].invoiceId, reason: `item I1 has earlier unbilled service on draft ${nov.drafts[0].invoiceId} (2026-11-01..2026-11-30): finalize that draft first` },
+    ]);
     expect(cell(p, 'Items', 'Item ID', 'I1', 'Billed Until')).toBe('');
     // Both together go in service order.
     const both = finalizeInvoices(p, { invoiceIds: [dec.drafts[0].invoiceId, nov.drafts[0].invoiceId] });
     expect(both.failed).toEqual([]);
-    expect(both.invoices.map((i) => [i.invoiceId, i.number])).toEqual([[nov.drafts[0].invoiceId, 'INV-2026-00001'], [dec.drafts[0].invoiceId, 'INV-2026-00002']]);
+    expect(both.invoices.map((i) => [i.invoiceId, i.number])).toEqual([
+      [nov.drafts[0].invoiceId, 'INV-2026-00001'],
+      [dec.drafts[0].invoiceId, 'INV-2026-00002'],
+    ]);
     expect(cell(p, 'Items', 'Item ID', 'I1', 'Billed Until')).toBe('2026-12-31');
   });
 });

@@ -5,13 +5,14 @@ import { CH_TENANT, DE_TENANT, DEC, NOV, account, deleteRow, edit, invoiceRow, i
 
 const JAN27 = { periodStart: '2027-01-01', periodEnd: '2027-01-31' };
 
-const twoSubs = (tenant: Record<string, unknown> = {}) => ports({
-  Settings: [{ ...DE_TENANT, ...tenant }],
-  Accounts: [account('A1'), account('A2')],
-  Products: [product('P1', '100.00')],
-  Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2')],
-  Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1')],
-});
+const twoSubs = (tenant: Record<string, unknown> = {}) =>
+  ports({
+    Settings: [{ ...DE_TENANT, ...tenant }],
+    Accounts: [account('A1'), account('A2')],
+    Products: [product('P1', '100.00')],
+    Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A2')],
+    Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1')],
+  });
 
 const ranges = (p: Parameters<typeof table>[0]) => table(p, 'NumberRanges').map((r) => [r['Range'], r['Last Sequence'], r['Last Number']]);
 
@@ -27,12 +28,24 @@ describe('numbering', () => {
     const run = runInvoicing(p, NOV);
     // DE: 100.00 EUR + 19%; CH: 100.00 CHF + 8.1% = 108.10
     expect(run.drafts.map((d) => [d.subscriptionId, d.tenantId, d.currency, d.gross])).toEqual([
-      ['S-D1', 'DE', 'EUR', '119.00'], ['S-C1', 'CH', 'CHF', '108.10'], ['S-D2', 'DE', 'EUR', '119.00'], ['S-C2', 'CH', 'CHF', '108.10'],
+      ['S-D1', 'DE', 'EUR', '119.00'],
+      ['S-C1', 'CH', 'CHF', '108.10'],
+      ['S-D2', 'DE', 'EUR', '119.00'],
+      ['S-C2', 'CH', 'CHF', '108.10'],
     ]);
     // Finalize one tenant at a time.
-    expect(finalizeInvoices(p, { tenantId: 'CH' }).invoices.map((i) => [i.subscriptionId, i.number])).toEqual([['S-C1', 'CH-2026-0001'], ['S-C2', 'CH-2026-0002']]);
-    expect(finalizeInvoices(p).invoices.map((i) => [i.subscriptionId, i.number])).toEqual([['S-D1', 'INV-2026-00001'], ['S-D2', 'INV-2026-00002']]);
-    expect(ranges(p)).toEqual([['CH/invoice/*', 2, 'CH-2026-0002'], ['DE/invoice/*', 2, 'INV-2026-00002']]);
+    expect(finalizeInvoices(p, { tenantId: 'CH' }).invoices.map((i) => [i.subscriptionId, i.number])).toEqual([
+      ['S-C1', 'CH-2026-0001'],
+      ['S-C2', 'CH-2026-0002'],
+    ]);
+    expect(finalizeInvoices(p).invoices.map((i) => [i.subscriptionId, i.number])).toEqual([
+      ['S-D1', 'INV-2026-00001'],
+      ['S-D2', 'INV-2026-00002'],
+    ]);
+    expect(ranges(p)).toEqual([
+      ['CH/invoice/*', 2, 'CH-2026-0002'],
+      ['DE/invoice/*', 2, 'INV-2026-00002'],
+    ]);
     // Each range is its own hash chain, starting empty.
     const rows = table(p, 'Invoices');
     const byNumber = new Map(rows.map((r) => [r['Number'], r]));
@@ -50,7 +63,10 @@ describe('numbering', () => {
     expect(finalizeInvoices(y, { invoiceDate: '2026-12-31' }).invoices.map((i) => i.number)).toEqual(['INV-2026-00001', 'INV-2026-00002']);
     runInvoicing(y, JAN27);
     expect(finalizeInvoices(y, { invoiceDate: '2027-01-02' }).invoices.map((i) => i.number)).toEqual(['INV-2027-00001', 'INV-2027-00002']);
-    expect(ranges(y)).toEqual([['DE/invoice/2026', 2, 'INV-2026-00002'], ['DE/invoice/2027', 2, 'INV-2027-00002']]);
+    expect(ranges(y)).toEqual([
+      ['DE/invoice/2026', 2, 'INV-2026-00002'],
+      ['DE/invoice/2027', 2, 'INV-2027-00002'],
+    ]);
 
     // No reset (the default, as France requires): the sequence goes on across the year.
     const n = twoSubs();
@@ -116,9 +132,7 @@ describe('numbering', () => {
 
     // Deleting the last invoice: the range head points at a missing invoice.
     deleteRow(p, 'Invoices', 'Invoice ID', 'I-000003');
-    expect(verifyLedger(p).problems.map((x) => [x.number, x.message])).toEqual([
-      ['INV-2026-00003', 'the last invoice of range DE/invoice/* (INV-2026-00003) is missing from the ledger'],
-    ]);
+    expect(verifyLedger(p).problems.map((x) => [x.number, x.message])).toEqual([['INV-2026-00003', 'the last invoice of range DE/invoice/* (INV-2026-00003) is missing from the ledger']]);
     // Deleting one in the middle breaks the chain at its successor.
     deleteRow(p, 'Invoices', 'Invoice ID', 'I-000001');
     expect(verifyLedger(p).problems.map((x) => [x.number, x.message])).toEqual([

@@ -166,15 +166,15 @@ describe('periods', () => {
   });
 
   it('5 leap year February', () => {
-    const p = ports({
-      Accounts: [account('A1')],
-      Products: [product('P1', '31.00'), product('P2', '30.00')],
-      Subscriptions: [
-        subscription('S-31', 'A1', { startDate: '2028-01-31', alignment: 'start' }),
-        subscription('S-FEB', 'A1', { startDate: '2028-02-15' }),
-      ],
-      Items: [item('I-31', 'S-31', 'P1'), item('I-FEB', 'S-FEB', 'P2')],
-    }, '2028-03-31T12:00:00Z');
+    const p = ports(
+      {
+        Accounts: [account('A1')],
+        Products: [product('P1', '31.00'), product('P2', '30.00')],
+        Subscriptions: [subscription('S-31', 'A1', { startDate: '2028-01-31', alignment: 'start' }), subscription('S-FEB', 'A1', { startDate: '2028-02-15' })],
+        Items: [item('I-31', 'S-31', 'P1'), item('I-FEB', 'S-FEB', 'P2')],
+      },
+      '2028-03-31T12:00:00Z',
+    );
     const jan = runInvoicing(p, month('2028-01'));
     const [j] = linesOf(p, jan.drafts[0].invoiceId);
     // Anchor 01-31 + 1 month clamps to 02-29 (leap year), so the first period ends 02-28.

@@ -10,15 +10,9 @@ describe('pricing', () => {
   it('6 tiered graduated vs volume on the same usage', () => {
     const p = ports({
       Accounts: [account('A1')],
-      Products: [
-        product('PG', 0, { priceModel: 'graduated', tiers: TIERS, unit: 'E34' }),
-        product('PV', 0, { priceModel: 'volume', tiers: TIERS, unit: 'E34' }),
-      ],
+      Products: [product('PG', 0, { priceModel: 'graduated', tiers: TIERS, unit: 'E34' }), product('PV', 0, { priceModel: 'volume', tiers: TIERS, unit: 'E34' })],
       Subscriptions: [subscription('S1', 'A1')],
-      Transactions: [
-        tx('T1', 'S1', 'PG', '2026-11-03', 250), tx('T2', 'S1', 'PG', '2026-11-20', 350),
-        tx('T3', 'S1', 'PV', '2026-11-03', 250), tx('T4', 'S1', 'PV', '2026-11-20', 350),
-      ],
+      Transactions: [tx('T1', 'S1', 'PG', '2026-11-03', 250), tx('T2', 'S1', 'PG', '2026-11-20', 350), tx('T3', 'S1', 'PV', '2026-11-03', 250), tx('T4', 'S1', 'PV', '2026-11-20', 350)],
     });
     const run = runInvoicing(p, NOV);
     expect(run.failed).toEqual([]);
@@ -66,17 +60,16 @@ describe('pricing', () => {
       Accounts: [account('A1')],
       Products: [pk],
       Subscriptions: [subscription('S1', 'A1'), subscription('S2', 'A1'), subscription('S3', 'A1')],
-      Transactions: [
-        tx('T1', 'S1', 'PK', '2026-11-02', 200), tx('T2', 'S1', 'PK', '2026-11-09', 51),
-        tx('T3', 'S2', 'PK', '2026-11-02', 50),
-        tx('T4', 'S3', 'PK', '2026-11-02', 150),
-      ],
+      Transactions: [tx('T1', 'S1', 'PK', '2026-11-02', 200), tx('T2', 'S1', 'PK', '2026-11-09', 51), tx('T3', 'S2', 'PK', '2026-11-02', 50), tx('T4', 'S3', 'PK', '2026-11-02', 150)],
     });
     const run = runInvoicing(p, NOV);
     // S1: 251 − 50 free = 201 → ceil(201/100) = 3 packages × 10.00 = 30.00
     // S2: 50 − 50 free = 0 → nothing to bill, no draft
     // S3: 150 − 50 = 100 → exactly 1 package = 10.00
-    expect(run.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([['S1', '30.00'], ['S3', '10.00']]);
+    expect(run.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([
+      ['S1', '30.00'],
+      ['S3', '10.00'],
+    ]);
     const [l] = linesOf(p, run.drafts[0].invoiceId);
     expect([l['Description'], String(l['Quantity']), amt(l['Unit Price'])]).toEqual(['Product PK (3 × 100)', '3', '10.00']);
   });
@@ -119,10 +112,7 @@ describe('pricing', () => {
   it('price increase keeps sub-cent prices and raises tier prices and fees', () => {
     const p = ports({
       Accounts: [account('A1')],
-      Products: [
-        product('P1', '0.0125'),
-        product('PG', 0, { priceModel: 'graduated', tiers: '1-100: 0.10; 101+: 0.08 + 5' }),
-      ],
+      Products: [product('P1', '0.0125'), product('PG', 0, { priceModel: 'graduated', tiers: '1-100: 0.10; 101+: 0.08 + 5' })],
       Subscriptions: [subscription('S1', 'A1', { priceIncreasePercent: 10, priceIncreaseFrom: '2026-11-01' })],
       Items: [item('I1', 'S1', 'P1', { quantity: 1000 }), item('I2', 'S1', 'PG', { quantity: 150 })],
     });
@@ -181,7 +171,10 @@ describe('pricing', () => {
     });
     const run = runInvoicing(p, NOV);
     // flat: 1 × 49.00; override: 3 × 12.50 = 37.50; net 86.50; tax 16.435 → 16.44
-    expect(linesOf(p, run.drafts[0].invoiceId).map((l) => [String(l['Quantity']), amt(l['Net'])])).toEqual([['1', '49.00'], ['3', '37.50']]);
+    expect(linesOf(p, run.drafts[0].invoiceId).map((l) => [String(l['Quantity']), amt(l['Net'])])).toEqual([
+      ['1', '49.00'],
+      ['3', '37.50'],
+    ]);
     expect([run.drafts[0].net, run.drafts[0].tax, run.drafts[0].gross]).toEqual(['86.50', '16.44', '102.94']);
   });
 });

@@ -7,12 +7,15 @@ import { account, item, product, subscription, table, workbook } from './helpers
 
 function setup() {
   let now = new Date('2026-12-02T07:30:00Z');
-  const p = memoryPorts(workbook({
-    Accounts: [account('A1'), account('A2'), account('A3')],
-    Products: [product('P1', '10.00')],
-    Subscriptions: ['1', '2', '3'].map((i) => subscription(`S${i}`, `A${i}`, { startDate: '2026-11-01' })),
-    Items: ['1', '2', '3'].map((i) => item(`I${i}`, `S${i}`, 'P1')),
-  }), { now: () => now });
+  const p = memoryPorts(
+    workbook({
+      Accounts: [account('A1'), account('A2'), account('A3')],
+      Products: [product('P1', '10.00')],
+      Subscriptions: ['1', '2', '3'].map((i) => subscription(`S${i}`, `A${i}`, { startDate: '2026-11-01' })),
+      Items: ['1', '2', '3'].map((i) => item(`I${i}`, `S${i}`, 'P1')),
+    }),
+    { now: () => now },
+  );
   return { p, at: (iso: string) => (now = new Date(iso)) };
 }
 

@@ -23,7 +23,10 @@ describe('tax', () => {
     // 7% of 10.05 = 0.7035 → 0.70; 19% of 10.05 = 1.9095 → 1.91; tax 2.61; net 20.10; gross 22.71
     expect(totalsOf(p, id)).toEqual(['20.10', '2.61', '22.71', '0.00', '22.71']);
     expect(invoiceRow(p, id)['Tax Summary']).toBe('S 7%: 10.05 → 0.70; S 19%: 10.05 → 1.91');
-    expect(linesOf(p, id).map((l) => [l['Tax Category'], String(l['Tax Rate'])])).toEqual([['S', '19'], ['S', '7']]);
+    expect(linesOf(p, id).map((l) => [l['Tax Category'], String(l['Tax Rate'])])).toEqual([
+      ['S', '19'],
+      ['S', '7'],
+    ]);
   });
 
   it('9 reverse charge', () => {
@@ -81,9 +84,7 @@ describe('tax', () => {
       Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1')],
     });
     const run = runInvoicing(p, NOV);
-    expect(run.failed.map((f) => [f.subscriptionId, f.reason])).toEqual([
-      ['S1', 'no tax rule for seller DE, buyer PL, tax class "standard", B2C on 2026-11-01: add a row to TaxRules'],
-    ]);
+    expect(run.failed.map((f) => [f.subscriptionId, f.reason])).toEqual([['S1', 'no tax rule for seller DE, buyer PL, tax class "standard", B2C on 2026-11-01: add a row to TaxRules']]);
     expect(run.drafts.map((d) => [d.subscriptionId, d.gross])).toEqual([['S2', '119.00']]);
   });
 
@@ -100,6 +101,9 @@ describe('tax', () => {
     });
     const run = runInvoicing(p, NOV);
     // S1 service from 11-01: 19% of 100.00 = 19.00; S2 from 11-15: 16/30 × 100.00 = 53.33, 16% = 8.5328 → 8.53
-    expect(run.drafts.map((d) => [d.subscriptionId, d.net, d.tax])).toEqual([['S1', '100.00', '19.00'], ['S2', '53.33', '8.53']]);
+    expect(run.drafts.map((d) => [d.subscriptionId, d.net, d.tax])).toEqual([
+      ['S1', '100.00', '19.00'],
+      ['S2', '53.33', '8.53'],
+    ]);
   });
 });

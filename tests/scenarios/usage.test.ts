@@ -5,8 +5,7 @@ import { cancelInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
 import type { Cell } from '../../src/core/cells';
 import { DE_TENANT, NOV, account, amt, appendRow, item, linesOf, ports, product, subscription, table } from './helpers';
 
-const tx = (id: string, date: string, quantity: number, extra: Record<string, Cell> = {}) =>
-  ({ transactionId: id, subscriptionId: 'S1', productId: 'PU', date, quantity, ...extra });
+const tx = (id: string, date: string, quantity: number, extra: Record<string, Cell> = {}) => ({ transactionId: id, subscriptionId: 'S1', productId: 'PU', date, quantity, ...extra });
 
 const usageRows = (usageLines: 'aggregate' | 'each') => ({
   Settings: [{ ...DE_TENANT, usageLines }],
@@ -30,17 +29,28 @@ describe('usage', () => {
     const run = runInvoicing(agg, NOV);
     const id = run.drafts[0].invoiceId;
     // One line per product and price: T1 + T2 = 15 min × 0.50 = 7.50 (11-05..11-20); T5 at its own price 2 × 2.00 = 4.00
-    expect(linesOf(agg, id).map((l) => [l['Kind'], l['Service Start'], l['Service End'], String(l['Quantity']), amt(l['Unit Price']), amt(l['Net']), l['Transactions']]))
-      .toEqual([
-        ['usage', '2026-11-05', '2026-11-20', '15', '0.50', '7.50', ''],
-        ['usage', '2026-11-12', '2026-11-12', '2', '2.00', '4.00', ''],
-      ]);
+    expect(linesOf(agg, id).map((l) => [l['Kind'], l['Service Start'], l['Service End'], String(l['Quantity']), amt(l['Unit Price']), amt(l['Net']), l['Transactions']])).toEqual([
+      ['usage', '2026-11-05', '2026-11-20', '15', '0.50', '7.50', ''],
+      ['usage', '2026-11-12', '2026-11-12', '2', '2.00', '4.00', ''],
+    ]);
     // 11.50 + 19% 2.185 → 2.19 = 13.69
     expect([run.drafts[0].net, run.drafts[0].tax, run.drafts[0].gross]).toEqual(['11.50', '2.19', '13.69']);
     // Linked on the draft; outside the period (T3, T4) not billed and not linked.
-    expect(txState(agg)).toEqual([['T1', id, ''], ['T2', id, ''], ['T3', '', ''], ['T4', '', ''], ['T5', id, '']]);
+    expect(txState(agg)).toEqual([
+      ['T1', id, ''],
+      ['T2', id, ''],
+      ['T3', '', ''],
+      ['T4', '', ''],
+      ['T5', id, ''],
+    ]);
     finalizeInvoices(agg, { invoiceDate: '2026-11-30' });
-    expect(txState(agg)).toEqual([['T1', id, 'INV-2026-00001'], ['T2', id, 'INV-2026-00001'], ['T3', '', ''], ['T4', '', ''], ['T5', id, 'INV-2026-00001']]);
+    expect(txState(agg)).toEqual([
+      ['T1', id, 'INV-2026-00001'],
+      ['T2', id, 'INV-2026-00001'],
+      ['T3', '', ''],
+      ['T4', '', ''],
+      ['T5', id, 'INV-2026-00001'],
+    ]);
 
     const each = ports(usageRows('each'));
     const r2 = runInvoicing(each, NOV);
@@ -71,11 +81,21 @@ describe('usage', () => {
     runInvoicing(p, NOV);
     finalizeInvoices(p, { invoiceDate: '2026-11-30' });
     cancelInvoice(p, { invoiceId: 'I-000001', releaseTransactions: true });
-    expect(txState(p)).toEqual([['T1', '', ''], ['T2', '', ''], ['T3', '', ''], ['T4', '', ''], ['T5', '', '']]);
+    expect(txState(p)).toEqual([
+      ['T1', '', ''],
+      ['T2', '', ''],
+      ['T3', '', ''],
+      ['T4', '', ''],
+      ['T5', '', ''],
+    ]);
     const again = runInvoicing(p, NOV);
     // Billed again on a new draft: 7.50 + 4.00
     expect(again.drafts.map((d) => [d.invoiceId, d.net])).toEqual([['I-000003', '11.50']]);
-    expect(txState(p).filter((t) => t[1] === 'I-000003').map((t) => t[0])).toEqual(['T1', 'T2', 'T5']);
+    expect(
+      txState(p)
+        .filter((t) => t[1] === 'I-000003')
+        .map((t) => t[0]),
+    ).toEqual(['T1', 'T2', 'T5']);
   });
 
   it('cancel without release keeps the transactions on the cancelled invoice', () => {
@@ -96,7 +116,13 @@ describe('usage', () => {
     const again = runInvoicing(p, NOV);
     // 10 × 0.50 = 5.00 + 4.00 = 9.00
     expect(again.drafts.map((d) => [d.invoiceId, d.net])).toEqual([['I-000001', '9.00']]);
-    expect(txState(p)).toEqual([['T1', 'I-000001', ''], ['T2', '', ''], ['T3', '', ''], ['T4', '', ''], ['T5', 'I-000001', '']]);
+    expect(txState(p)).toEqual([
+      ['T1', 'I-000001', ''],
+      ['T2', '', ''],
+      ['T3', '', ''],
+      ['T4', '', ''],
+      ['T5', 'I-000001', ''],
+    ]);
   });
 
   it('usage item discount and description apply to usage lines', () => {

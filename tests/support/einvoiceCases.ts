@@ -39,7 +39,7 @@ export async function problemsOf(xml: string, format: Exclude<EInvoiceFormat, 'n
   const syntax = syntaxOf(xml);
   const errors = (await validateXsd(xml, syntax)).map((m) => `XSD: ${m}`);
   const cii = syntax === 'cii';
-  const sets: RuleSet[] = [cii ? 'en16931-cii' : 'en16931-ubl', ...(format === 'zugferd' ? [] : [cii ? 'xrechnung-cii' : 'xrechnung-ubl', cii ? 'peppol-cii' : 'peppol-ubl'] as RuleSet[])];
+  const sets: RuleSet[] = [cii ? 'en16931-cii' : 'en16931-ubl', ...(format === 'zugferd' ? [] : ([cii ? 'xrechnung-cii' : 'xrechnung-ubl', cii ? 'peppol-cii' : 'peppol-ubl'] as RuleSet[]))];
   const warnings: string[] = [];
   for (const set of sets) {
     const results = await validateSchematron(xml, set);

@@ -9,24 +9,70 @@ import type { InvoiceDoc, Tenant } from '../../src/core/model';
 export type Rows = Partial<Record<TableName, Record<string, Cell>[]>>;
 
 export const DE_TENANT = {
-  tenantId: 'DE', legalName: 'Muster GmbH', street: 'Hauptstr. 1', postalCode: '10115', city: 'Berlin', country: 'DE',
-  vatId: 'DE123456789', currency: 'EUR', language: 'de', paymentTermsDays: 14, iban: 'DE89370400440532013000',
+  tenantId: 'DE',
+  legalName: 'Muster GmbH',
+  street: 'Hauptstr. 1',
+  postalCode: '10115',
+  city: 'Berlin',
+  country: 'DE',
+  vatId: 'DE123456789',
+  currency: 'EUR',
+  language: 'de',
+  paymentTermsDays: 14,
+  iban: 'DE89370400440532013000',
 };
 
 export const CH_TENANT = {
-  tenantId: 'CH', legalName: 'Beispiel AG', city: 'Zürich', country: 'CH', vatId: 'CHE-123.456.789 MWST', currency: 'CHF',
-  cashRounding: 0.05, numberFormat: 'CH-{yyyy}-{seq:4}', creditNumberFormat: 'CHG-{yyyy}-{seq:4}',
+  tenantId: 'CH',
+  legalName: 'Beispiel AG',
+  city: 'Zürich',
+  country: 'CH',
+  vatId: 'CHE-123.456.789 MWST',
+  currency: 'CHF',
+  cashRounding: 0.05,
+  numberFormat: 'CH-{yyyy}-{seq:4}',
+  creditNumberFormat: 'CHG-{yyyy}-{seq:4}',
 };
 
 export const TAX_RULES = [
   { ruleId: 'DE-S', sellerCountry: 'DE', buyerCountry: 'DE', taxClass: 'standard', customerType: '*', rate: 19, category: 'S' },
   { ruleId: 'DE-R', sellerCountry: 'DE', buyerCountry: 'DE', taxClass: 'reduced', customerType: '*', rate: 7, category: 'S' },
-  { ruleId: 'DE-EU-B2B', sellerCountry: 'DE', buyerCountry: 'EU', taxClass: '*', customerType: 'B2B', rate: 0, category: 'AE', exemptionCode: 'VATEX-EU-AE', exemptionText: 'Reverse charge: VAT to be paid by the recipient (Art. 196 VAT Directive)' },
+  {
+    ruleId: 'DE-EU-B2B',
+    sellerCountry: 'DE',
+    buyerCountry: 'EU',
+    taxClass: '*',
+    customerType: 'B2B',
+    rate: 0,
+    category: 'AE',
+    exemptionCode: 'VATEX-EU-AE',
+    exemptionText: 'Reverse charge: VAT to be paid by the recipient (Art. 196 VAT Directive)',
+  },
   { ruleId: 'DE-AT-B2C', sellerCountry: 'DE', buyerCountry: 'AT', taxClass: 'standard', customerType: 'B2C', rate: 20, category: 'S' },
   { ruleId: 'DE-FR-B2C', sellerCountry: 'DE', buyerCountry: 'FR', taxClass: 'standard', customerType: 'B2C', rate: 20, category: 'S' },
-  { ruleId: 'DE-EXPORT', sellerCountry: 'DE', buyerCountry: 'NON-EU', taxClass: '*', customerType: '*', rate: 0, category: 'G', exemptionCode: 'VATEX-EU-G', exemptionText: 'Export outside the EU, not taxable in Germany' },
+  {
+    ruleId: 'DE-EXPORT',
+    sellerCountry: 'DE',
+    buyerCountry: 'NON-EU',
+    taxClass: '*',
+    customerType: '*',
+    rate: 0,
+    category: 'G',
+    exemptionCode: 'VATEX-EU-G',
+    exemptionText: 'Export outside the EU, not taxable in Germany',
+  },
   { ruleId: 'CH-S', sellerCountry: 'CH', buyerCountry: 'CH', taxClass: 'standard', customerType: '*', rate: 8.1, category: 'S' },
-  { ruleId: 'CH-EXPORT', sellerCountry: 'CH', buyerCountry: '*', taxClass: '*', customerType: '*', rate: 0, category: 'G', exemptionCode: 'VATEX-EU-G', exemptionText: 'Export, not taxable in Switzerland' },
+  {
+    ruleId: 'CH-EXPORT',
+    sellerCountry: 'CH',
+    buyerCountry: '*',
+    taxClass: '*',
+    customerType: '*',
+    rate: 0,
+    category: 'G',
+    exemptionCode: 'VATEX-EU-G',
+    exemptionText: 'Export, not taxable in Switzerland',
+  },
 ];
 
 /** Rows of one table as a raw sheet: header row from the schema, cells by key. */
@@ -49,19 +95,45 @@ export function ports(rows: Rows, now = '2026-11-30T12:00:00Z') {
 }
 
 export const account = (id: string, extra: Record<string, Cell> = {}) => ({
-  accountId: id, name: `Customer ${id}`, status: 'Active', customerType: 'B2B', country: 'DE', street: 'Weg 2', postalCode: '80331', city: 'München', ...extra,
+  accountId: id,
+  name: `Customer ${id}`,
+  status: 'Active',
+  customerType: 'B2B',
+  country: 'DE',
+  street: 'Weg 2',
+  postalCode: '80331',
+  city: 'München',
+  ...extra,
 });
 
 export const product = (id: string, price: number | string, extra: Record<string, Cell> = {}) => ({
-  productId: id, name: `Product ${id}`, unit: 'C62', price, taxClass: 'standard', priceModel: 'per_unit', ...extra,
+  productId: id,
+  name: `Product ${id}`,
+  unit: 'C62',
+  price,
+  taxClass: 'standard',
+  priceModel: 'per_unit',
+  ...extra,
 });
 
 export const subscription = (id: string, accountId: string, extra: Record<string, Cell> = {}) => ({
-  subscriptionId: id, accountId, status: 'Active', startDate: '2026-11-01', billingPeriod: 'monthly', billingTiming: 'advance', ...extra,
+  subscriptionId: id,
+  accountId,
+  status: 'Active',
+  startDate: '2026-11-01',
+  billingPeriod: 'monthly',
+  billingTiming: 'advance',
+  ...extra,
 });
 
 export const item = (id: string, subscriptionId: string, productId: string, extra: Record<string, Cell> = {}) => ({
-  itemId: id, subscriptionId, productId, quantity: 1, billingType: 'recurring', status: 'Active', ...extra,
+  itemId: id,
+  subscriptionId,
+  productId,
+  quantity: 1,
+  billingType: 'recurring',
+  status: 'Active',
+  ...extra,
 });
 
 /** Sheet rows as {header: value} objects. */
@@ -76,8 +148,21 @@ export const oneTenant = { tenantId: 'DE', legalName: 'Supplier GmbH', country: 
 export function oneInvoiceDoc(): InvoiceDoc {
   return {
     invoice: {
-      invoiceId: 'I-1', key: 'M', type: 'invoice', status: 'Open', number: 'X-1', tenantId: 'DE', accountId: 'A', currency: 'EUR', language: 'en',
-      net: new D('1.00'), tax: new D('0.19'), gross: new D('1.19'), rounding: new D(0), payable: new D('1.19'), buyerName: 'Us',
+      invoiceId: 'I-1',
+      key: 'M',
+      type: 'invoice',
+      status: 'Open',
+      number: 'X-1',
+      tenantId: 'DE',
+      accountId: 'A',
+      currency: 'EUR',
+      language: 'en',
+      net: new D('1.00'),
+      tax: new D('0.19'),
+      gross: new D('1.19'),
+      rounding: new D(0),
+      payable: new D('1.19'),
+      buyerName: 'Us',
     },
     lines: [],
   };

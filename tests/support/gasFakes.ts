@@ -65,7 +65,11 @@ export function zonedMidnight(y: number, m: number, d: number, tz: string): Date
   let ms = midnights.get(key);
   if (ms === undefined) {
     const guess = Date.UTC(y, m - 1, d);
-    const p = Object.fromEntries(zoned(tz).formatToParts(guess).map((x) => [x.type, x.value]));
+    const p = Object.fromEntries(
+      zoned(tz)
+        .formatToParts(guess)
+        .map((x) => [x.type, x.value]),
+    );
     const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
     ms = guess - (local - guess);
     if (midnights.size > 100_000) midnights.clear();
@@ -77,7 +81,12 @@ export function zonedMidnight(y: number, m: number, d: number, tz: string): Date
 const midnights = new Map<string, number>();
 
 /** A rectangle of a sheet, 1-based and inclusive. */
-export interface Rect { r1: number; r2: number; c1: number; c2: number }
+export interface Rect {
+  r1: number;
+  r2: number;
+  c1: number;
+  c2: number;
+}
 const overlaps = (a: Rect, b: Rect) => a.r1 <= b.r2 && b.r1 <= a.r2 && a.c1 <= b.c2 && b.c1 <= a.c2;
 
 /**
@@ -99,7 +108,9 @@ export class CellRules<T> {
     return undefined;
   }
   /** The rules touching one column, last first (for looking up many rows fast). */
-  column(col: number) { return this.rules.filter((r) => col >= r.c1 && col <= r.c2).reverse(); }
+  column(col: number) {
+    return this.rules.filter((r) => col >= r.c1 && col <= r.c2).reverse();
+  }
   /** Test helper: the value every cell of column `col`, rows r1..r2, has (undefined when they differ or have none). */
   all(col: number, r1: number, r2: number): T | undefined {
     const first = this.at(r1, col);
@@ -110,12 +121,15 @@ export class CellRules<T> {
   }
   insertRows(after: number, n: number) {
     for (const r of this.rules) {
-      if (r.r1 > after) { r.r1 += n; r.r2 += n; } else if (r.r2 > after) r.r2 += n;
+      if (r.r1 > after) {
+        r.r1 += n;
+        r.r2 += n;
+      } else if (r.r2 > after) r.r2 += n;
     }
   }
   deleteRows(start: number, n: number) {
     const end = start + n - 1;
-    const shift = (x: number) => (x > end ? x - n : Math.min(x , start));
+    const shift = (x: number) => (x > end ? x - n : Math.min(x, start));
     for (const r of this.rules) {
       const gone = r.r1 >= start && r.r2 <= end;
       r.r1 = shift(r.r1);
@@ -132,19 +146,40 @@ export class FakeProtection {
   /** Workspace only: everyone in the owner's domain may edit (consumer accounts have no domain). */
   domainEdit: boolean;
   /** A sheet protection covers the whole sheet; a range protection its rectangle (moved by row inserts and deletes). */
-  constructor(public type: 'SHEET' | 'RANGE', public rect: Rect | null, creator: string, private sheet: FakeSheet) {
+  constructor(
+    public type: 'SHEET' | 'RANGE',
+    public rect: Rect | null,
+    creator: string,
+    private sheet: FakeSheet,
+  ) {
     this.editors = [...new Set([sheet.ss.owner, creator].filter(Boolean))];
     this.domainEdit = sheet.ss.domain !== null;
   }
-  private get ss() { return this.sheet.ss; }
+  private get ss() {
+    return this.sheet.ss;
+  }
   /** Only who may edit a protection may change it. */
-  private change() { if (!this.canEdit()) throw new Error(PROTECTED); }
+  private change() {
+    if (!this.canEdit()) throw new Error(PROTECTED);
+  }
   /** The column a range protection starts at (tests). */
-  get column() { return this.rect?.c1 ?? 0; }
-  canEdit() { return this.ss.mayEditProtected(this.editors, this.domainEdit); }
-  setDescription(d: string) { this.change(); this.description = d; return this; }
-  getDescription() { return this.description; }
-  getEditors() { return this.editors.map((e) => ({ getEmail: () => e })); }
+  get column() {
+    return this.rect?.c1 ?? 0;
+  }
+  canEdit() {
+    return this.ss.mayEditProtected(this.editors, this.domainEdit);
+  }
+  setDescription(d: string) {
+    this.change();
+    this.description = d;
+    return this;
+  }
+  getDescription() {
+    return this.description;
+  }
+  getEditors() {
+    return this.editors.map((e) => ({ getEmail: () => e }));
+  }
   /** Neither the spreadsheet's owner nor the current user can be removed (Apps Script's rule). */
   removeEditors(list: { getEmail(): string }[] | string[]) {
     this.change();
@@ -152,8 +187,14 @@ export class FakeProtection {
     this.editors = this.editors.filter((e) => !out.includes(e) || e === this.ss.owner || e === this.ss.user);
     return this;
   }
-  addEditors(list: string[]) { this.change(); this.editors = [...new Set([...this.editors, ...list])]; return this; }
-  canDomainEdit() { return this.domainEdit; }
+  addEditors(list: string[]) {
+    this.change();
+    this.editors = [...new Set([...this.editors, ...list])];
+    return this;
+  }
+  canDomainEdit() {
+    return this.domainEdit;
+  }
   setDomainEdit(v: boolean) {
     this.change();
     if (v && this.ss.domain === null) throw new Error('Exception: Domain edit is only available to Google Workspace domains.');
@@ -171,7 +212,10 @@ export class FakeProtection {
     this.rect = range._rect();
     return this;
   }
-  remove() { this.change(); this.sheet.protections = this.sheet.protections.filter((p) => p !== this); }
+  remove() {
+    this.change();
+    this.sheet.protections = this.sheet.protections.filter((p) => p !== this);
+  }
 }
 
 export class FakeSheet {
@@ -186,9 +230,14 @@ export class FakeSheet {
   validations = new CellRules<string[]>();
   notes = new Map<number, string>();
   protections: FakeProtection[] = [];
-  constructor(public name: string, readonly ss: FakeSpreadsheet) {}
+  constructor(
+    public name: string,
+    readonly ss: FakeSpreadsheet,
+  ) {}
   /** A counted Spreadsheet call: counters[k] and counters['k:<sheet name>']. */
-  count(k: string, cells = 0) { this.ss.call(k, cells, this.name); }
+  count(k: string, cells = 0) {
+    this.ss.call(k, cells, this.name);
+  }
   /** Throws what Sheets throws when the running user may not change these cells (rect null: the sheet itself). */
   checkEdit(rect: Rect | null) {
     const ss = this.ss;
@@ -201,10 +250,21 @@ export class FakeSheet {
   }
   /** Whether the running user may edit every cell of the rectangle (Range.canEdit). */
   canEdit(rect: Rect) {
-    try { this.checkEdit(rect); return true; } catch { return false; }
+    try {
+      this.checkEdit(rect);
+      return true;
+    } catch {
+      return false;
+    }
   }
-  setFrozenRows(n: number) { this.count('setFrozenRows'); this.checkEdit(null); this.frozenRows = n; }
-  getFrozenRows() { return this.frozenRows; }
+  setFrozenRows(n: number) {
+    this.count('setFrozenRows');
+    this.checkEdit(null);
+    this.frozenRows = n;
+  }
+  getFrozenRows() {
+    return this.frozenRows;
+  }
   protect() {
     this.count('protect');
     if (this.ss.role(this.ss.user) === 'view') throw new Error(VIEW_ONLY);
@@ -212,13 +272,30 @@ export class FakeSheet {
     this.protections.push(p);
     return p;
   }
-  getProtections(type: 'SHEET' | 'RANGE') { this.count('getProtections'); return this.protections.filter((p) => p.type === type); }
-  activate() { this.count('activate'); this.ss.active = { sheet: this.name, row: 1, column: 1 }; return this; }
-  getName() { return this.name; }
-  getLastRow() { return this.cells.length; }
-  getLastColumn() { return Math.max(0, ...this.cells.map((r) => r.length)); }
-  getMaxRows() { return this.maxRows; }
-  getMaxColumns() { return this.maxCols; }
+  getProtections(type: 'SHEET' | 'RANGE') {
+    this.count('getProtections');
+    return this.protections.filter((p) => p.type === type);
+  }
+  activate() {
+    this.count('activate');
+    this.ss.active = { sheet: this.name, row: 1, column: 1 };
+    return this;
+  }
+  getName() {
+    return this.name;
+  }
+  getLastRow() {
+    return this.cells.length;
+  }
+  getLastColumn() {
+    return Math.max(0, ...this.cells.map((r) => r.length));
+  }
+  getMaxRows() {
+    return this.maxRows;
+  }
+  getMaxColumns() {
+    return this.maxCols;
+  }
   getDataRange() {
     return this.getRange(1, 1, Math.max(1, this.getLastRow()), Math.max(1, this.getLastColumn()));
   }
@@ -231,9 +308,13 @@ export class FakeSheet {
     this.maxRows += howMany;
     this.formats.insertRows(after, howMany);
     this.validations.insertRows(after, howMany);
-    for (const p of this.protections) if (p.rect) {
-      if (p.rect.r1 > after) { p.rect.r1 += howMany; p.rect.r2 += howMany; } else if (p.rect.r2 > after) p.rect.r2 += howMany;
-    }
+    for (const p of this.protections)
+      if (p.rect) {
+        if (p.rect.r1 > after) {
+          p.rect.r1 += howMany;
+          p.rect.r2 += howMany;
+        } else if (p.rect.r2 > after) p.rect.r2 += howMany;
+      }
     return this;
   }
   /** Adds columns at the right end of the grid (the only place this fake supports). */
@@ -266,8 +347,7 @@ export class FakeSheet {
       getValues: () => {
         this.count('getValues', numRows * numCols);
         const width = this.getLastColumn();
-        return Array.from({ length: numRows }, (_, i) =>
-          Array.from({ length: numCols }, (_, j) => (col - 1 + j < width ? this.cells[row - 1 + i]?.[col - 1 + j] ?? '' : '')));
+        return Array.from({ length: numRows }, (_, i) => Array.from({ length: numCols }, (_, j) => (col - 1 + j < width ? (this.cells[row - 1 + i]?.[col - 1 + j] ?? '') : '')));
       },
       setValues: (values: unknown[][]) => {
         this.count('setValues', numRows * numCols);
@@ -275,11 +355,12 @@ export class FakeSheet {
           throw new Error(`Exception: The number of rows or columns in the data does not match the range. The data has ${values.length} rows but the range has ${numRows}.`);
         }
         this.checkEdit(rect);
-        for (const r of values) for (const v of r) {
-          if (typeof v === 'string' && v.length - (v.startsWith("'") ? 1 : 0) > CELL_CHARS) {
-            throw new Error(`Exception: Your input contains more than the maximum of ${CELL_CHARS} characters in a single cell.`);
+        for (const r of values)
+          for (const v of r) {
+            if (typeof v === 'string' && v.length - (v.startsWith("'") ? 1 : 0) > CELL_CHARS) {
+              throw new Error(`Exception: Your input contains more than the maximum of ${CELL_CHARS} characters in a single cell.`);
+            }
           }
-        }
         const formatsOf = Array.from({ length: numCols }, (_, j) => this.formats.column(col + j));
         const formatAt = (r: number, j: number) => formatsOf[j].find((x) => r >= x.r1 && r <= x.r2)?.value;
         values.forEach((r, i) => {
@@ -288,7 +369,8 @@ export class FakeSheet {
             const line = this.cells[row - 1 + i];
             while (line.length < col + j) line.push('');
             // A cell formatted as plain text (@) keeps what is typed as text; elsewhere Sheets converts it.
-            const t = typeof v === 'string' && formatAt(row + i, j) === '@' ? { value: v.startsWith("'") ? v.slice(1) : v } as { value: V; formula?: string } : parseTyped(v, this.ss.tz, this.ss.locale);
+            const t =
+              typeof v === 'string' && formatAt(row + i, j) === '@' ? ({ value: v.startsWith("'") ? v.slice(1) : v } as { value: V; formula?: string }) : parseTyped(v, this.ss.tz, this.ss.locale);
             line[col - 1 + j] = t.value;
             if (t.formula) this.formulas.push(t.formula);
           });
@@ -302,7 +384,9 @@ export class FakeSheet {
         this.count('setNotes');
         if (notes.length !== numRows || notes.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
         this.checkEdit(rect);
-        notes[0].forEach((n, j) => { this.notes.set(col + j, n); });
+        notes[0].forEach((n, j) => {
+          this.notes.set(col + j, n);
+        });
       },
       setNumberFormat: (f: string) => {
         this.count('setNumberFormat');
@@ -315,7 +399,7 @@ export class FakeSheet {
         if (f.length !== numRows || f.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
         this.checkEdit(rect);
         for (let j = 0; j < numCols; j++) {
-          for (let i = 0; i < numRows;) {
+          for (let i = 0; i < numRows; ) {
             let k = i;
             while (k + 1 < numRows && f[k + 1][j] === f[i][j]) k++;
             this.formats.set({ r1: row + i, r2: row + k, c1: col + j, c2: col + j }, f[i][j]);
@@ -349,10 +433,14 @@ export class FakeSheet {
     this.maxRows -= howMany;
     this.formats.deleteRows(start, howMany);
     this.validations.deleteRows(start, howMany);
-    for (const p of this.protections) if (p.rect) {
-      const end = start + howMany - 1;
-      if (p.rect.r1 > end) { p.rect.r1 -= howMany; p.rect.r2 -= howMany; } else if (p.rect.r2 >= start) p.rect.r2 = Math.max(p.rect.r1, p.rect.r2 - Math.min(howMany, p.rect.r2 - start + 1));
-    }
+    for (const p of this.protections)
+      if (p.rect) {
+        const end = start + howMany - 1;
+        if (p.rect.r1 > end) {
+          p.rect.r1 -= howMany;
+          p.rect.r2 -= howMany;
+        } else if (p.rect.r2 >= start) p.rect.r2 = Math.max(p.rect.r1, p.rect.r2 - Math.min(howMany, p.rect.r2 - start + 1));
+      }
   }
 }
 
@@ -361,9 +449,21 @@ export class FakeSheet {
  * behaviour: a bulk call costs far more than nothing, a cell far less than a call.
  */
 const LATENCY: Record<string, [number, number]> = {
-  getValues: [60, 0.002], setValues: [120, 0.01], deleteRows: [90, 0], setNotes: [80, 0], setNumberFormat: [40, 0],
-  setDataValidation: [60, 0], protect: [150, 0], setFontWeight: [30, 0], setFrozenRows: [30, 0], activate: [40, 0],
-  setNumberFormats: [60, 0.002], insertRowsAfter: [90, 0], insertColumnsAfter: [90, 0], getProtections: [60, 0], canEdit: [40, 0],
+  getValues: [60, 0.002],
+  setValues: [120, 0.01],
+  deleteRows: [90, 0],
+  setNotes: [80, 0],
+  setNumberFormat: [40, 0],
+  setDataValidation: [60, 0],
+  protect: [150, 0],
+  setFontWeight: [30, 0],
+  setFrozenRows: [30, 0],
+  activate: [40, 0],
+  setNumberFormats: [60, 0.002],
+  insertRowsAfter: [90, 0],
+  insertColumnsAfter: [90, 0],
+  getProtections: [60, 0],
+  canEdit: [40, 0],
   getNumberFormat: [30, 0],
 };
 
@@ -374,10 +474,19 @@ export const UTILITY_MS = { computeDigest: 1, formatDate: 0.05 };
 export const TIME_LIMIT_MS = 6 * 60 * 1000;
 
 /** A user's use of a daily quota: a window opens at the first use and closes 24 hours later. */
-export interface DailyUsage { since: number; docsCreated: number; mailRecipients: number }
+export interface DailyUsage {
+  since: number;
+  docsCreated: number;
+  mailRecipients: number;
+}
 
 /** An installed trigger: its handler, the user who owns it and the document it belongs to. */
-export interface FakeTrigger { handler: string; user: string; doc: string; id: string }
+export interface FakeTrigger {
+  handler: string;
+  user: string;
+  doc: string;
+  id: string;
+}
 
 /**
  * The Apps Script project (the add-on), shared by every document it is used in: its installed
@@ -387,7 +496,9 @@ export interface FakeTrigger { handler: string; user: string; doc: string; id: s
 export class FakeScriptProject {
   triggers: FakeTrigger[] = [];
   private seq = 0;
-  nextTriggerId() { return `T${++this.seq}`; }
+  nextTriggerId() {
+    return `T${++this.seq}`;
+  }
   /** Daily quotas are the user's, shared by every document and script they run (keyed by user). */
   usage = new Map<string, DailyUsage>();
   /** The scopes the add-on's current version asks for, and the ones each user has granted. */
@@ -405,15 +516,23 @@ export class FakeScriptProject {
     for (const g of this.granted.values()) g.delete(scope);
   }
   /** The user opens the add-on and grants what it asks for now. */
-  authorize(user: string) { this.granted.set(user, new Set(this.scopes)); }
-  missingScopes(user: string) { const g = this.grantedBy(user); return this.scopes.filter((x) => !g.has(x)); }
+  authorize(user: string) {
+    this.granted.set(user, new Set(this.scopes));
+  }
+  missingScopes(user: string) {
+    const g = this.grantedBy(user);
+    return this.scopes.filter((x) => !g.has(x));
+  }
 }
 
 /** The add-on's OAuth scopes (src/gas/appsscript.json) and the service each one opens. */
 export const ADDON_SCOPES = [
-  'https://www.googleapis.com/auth/spreadsheets.currentonly', 'https://www.googleapis.com/auth/script.container.ui',
-  'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/script.scriptapp',
-  'https://www.googleapis.com/auth/documents', 'https://www.googleapis.com/auth/drive.file',
+  'https://www.googleapis.com/auth/spreadsheets.currentonly',
+  'https://www.googleapis.com/auth/script.container.ui',
+  'https://www.googleapis.com/auth/userinfo.email',
+  'https://www.googleapis.com/auth/script.scriptapp',
+  'https://www.googleapis.com/auth/documents',
+  'https://www.googleapis.com/auth/drive.file',
   'https://www.googleapis.com/auth/script.send_mail',
 ];
 
@@ -438,12 +557,21 @@ export class FakeSpreadsheet {
    * Simulated latency spent by the current execution. Setting it (tests do `ss.elapsedMs = 0`)
    * starts a new execution's real-time measurement too, like beginExecution() without its saving.
    */
-  get elapsedMs() { return this.simulatedMs; }
-  set elapsedMs(v: number) { this.simulatedMs = v; this.execRealStart = performance.now(); }
+  get elapsedMs() {
+    return this.simulatedMs;
+  }
+  set elapsedMs(v: number) {
+    this.simulatedMs = v;
+    this.execRealStart = performance.now();
+  }
   /** Now on the simulated clock: start + all latency ever spent + advance() jumps + real time (CPU counts too). */
-  now() { return this.startMs + this.totalSpentMs + this.advancedMs + (performance.now() - this.realT0); }
+  now() {
+    return this.startMs + this.totalSpentMs + this.advancedMs + (performance.now() - this.realT0);
+  }
   /** Jump the clock (next hour, next day: daily quotas reset when the day in tz changes). */
-  advance(ms: number) { this.advancedMs += ms; }
+  advance(ms: number) {
+    this.advancedMs += ms;
+  }
   /**
    * A new execution: elapsedMs 0, real time measured from now. Documents the previous execution left
    * open are saved and closed first and its lock released, as Apps Script does when a script ends.
@@ -531,8 +659,13 @@ export class FakeSpreadsheet {
   user = this.owner;
   /** Sharing: 'view' or 'edit' per user; anyone not listed may edit (tests that play one admin). */
   access = new Map<string, 'edit' | 'view'>();
-  share(user: string, role: 'edit' | 'view') { this.access.set(user, role); return this; }
-  role(user: string): 'owner' | 'edit' | 'view' { return user === this.owner ? 'owner' : this.access.get(user) ?? 'edit'; }
+  share(user: string, role: 'edit' | 'view') {
+    this.access.set(user, role);
+    return this;
+  }
+  role(user: string): 'owner' | 'edit' | 'view' {
+    return user === this.owner ? 'owner' : (this.access.get(user) ?? 'edit');
+  }
   /** Whether the running user may edit what a protection with these editors covers. */
   mayEditProtected(editors: string[], domainEdit: boolean) {
     if (this.role(this.user) === 'view') return false;
@@ -543,7 +676,11 @@ export class FakeSpreadsheet {
   as<T>(user: string, fn: () => T): T {
     const was = this.user;
     this.user = user;
-    try { return fn(); } finally { this.user = was; }
+    try {
+      return fn();
+    } finally {
+      this.user = was;
+    }
   }
   /** LockService.getDocumentLock() is one lock per document, whoever asks. */
   documentLocked = false;
@@ -556,16 +693,28 @@ export class FakeSpreadsheet {
   /** The add-on's project: its triggers span every document of every user (see FakeScriptProject). */
   project: FakeScriptProject;
   /** This document's installed triggers, of any user. */
-  get triggers(): FakeTrigger[] { return this.project.triggers.filter((t) => t.doc === this.id); }
-  constructor(public tz = 'Europe/Berlin', public locale = 'de_DE', opts: { startMs?: number; project?: FakeScriptProject } = {}) {
+  get triggers(): FakeTrigger[] {
+    return this.project.triggers.filter((t) => t.doc === this.id);
+  }
+  constructor(
+    public tz = 'Europe/Berlin',
+    public locale = 'de_DE',
+    opts: { startMs?: number; project?: FakeScriptProject } = {},
+  ) {
     this.startMs = opts.startMs ?? Date.now();
     this.project = opts.project ?? new FakeScriptProject();
   }
-  getId() { return this.id; }
+  getId() {
+    return this.id;
+  }
   /** The file's name in Drive. */
   name = 'Billing';
-  getName() { return this.name; }
-  getSheetByName(n: string) { return this.sheets.get(n) ?? null; }
+  getName() {
+    return this.name;
+  }
+  getSheetByName(n: string) {
+    return this.sheets.get(n) ?? null;
+  }
   insertSheet(n: string) {
     this.call('insertSheet');
     if (this.role(this.user) === 'view') throw new Error(VIEW_ONLY);
@@ -574,8 +723,12 @@ export class FakeSpreadsheet {
     this.sheets.set(n, s);
     return s;
   }
-  getSpreadsheetTimeZone() { return this.tz; }
-  getSpreadsheetLocale() { return this.locale; }
+  getSpreadsheetTimeZone() {
+    return this.tz;
+  }
+  getSpreadsheetLocale() {
+    return this.locale;
+  }
   /**
    * Fill a sheet as its owner would paste it (strings parsed like Sheets input); pasting past the
    * grid grows it, as the Sheets UI does.
@@ -618,13 +771,17 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
     if (missing(scope)) throw new Error(`Exception: You do not have permission to call ${what}. Required permissions: https://www.googleapis.com/auth/${scope}`);
   };
   /** A service object whose methods first act as this context's user and check its scope. */
-  const guarded = <T extends object>(service: T, scope: string, name: string): T => new Proxy(service, {
-    get(target, key, receiver) {
-      const v = Reflect.get(target, key, receiver);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => { enter(scope, `${name}.${String(key)}`); return v.apply(target, args); };
-    },
-  });
+  const guarded = <T extends object>(service: T, scope: string, name: string): T =>
+    new Proxy(service, {
+      get(target, key, receiver) {
+        const v = Reflect.get(target, key, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          enter(scope, `${name}.${String(key)}`);
+          return v.apply(target, args);
+        };
+      },
+    });
   type FakeMenu = { addItem(caption: string, fn: string): FakeMenu; addSeparator(): FakeMenu; addSubMenu(m: FakeMenu): FakeMenu; addToUi(): void; _items: string[] };
   const menu = (kind: 'addon' | 'custom', name: string): FakeMenu => {
     const m: FakeMenu = {
@@ -649,7 +806,10 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
     showSidebar: (html: { title: string; file: string; appended: string }) => sidebars.push(html),
   };
   return {
-    alerts, menus, menuBars, sidebars,
+    alerts,
+    menus,
+    menuBars,
+    sidebars,
     globals: {
       SpreadsheetApp: {
         getActive: () => (enter('spreadsheets.currentonly', 'SpreadsheetApp.getActive'), ss),
@@ -660,7 +820,9 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
           const rule = { values: [] as string[] };
           const b = {
             requireValueInList: (values: string[]) => ((rule.values = values), b),
-            setAllowInvalid: () => b, setHelpText: () => b, build: () => rule,
+            setAllowInvalid: () => b,
+            setHelpText: () => b,
+            build: () => rule,
           };
           return b;
         },
@@ -672,7 +834,9 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         // Utilities run on Google's side too: each call costs execution time (not counted as a
         // service call: they cannot fail half-way like a write).
         base64Decode: (b64: string) => (ss.chargeMs(1 + b64.length / 1e6), [...Buffer.from(b64, 'base64')].map((b) => (b > 127 ? b - 256 : b))),
-        computeDigest: (_alg: string, text: string) => (ss.chargeMs(UTILITY_MS.computeDigest + text.length / 1e6), [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b))),
+        computeDigest: (_alg: string, text: string) => (
+          ss.chargeMs(UTILITY_MS.computeDigest + text.length / 1e6), [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b))
+        ),
         formatDate: (d: Date, tz: string, pattern: string) => (ss.chargeMs(UTILITY_MS.formatDate), formatDate(d, tz, pattern)),
         newBlob: services.newBlob,
         /** Sleeping spends execution time and moves the simulated clock. */
@@ -687,7 +851,9 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         getDocumentLock: () => ({
           // One lock per document, shared by every user's execution.
           tryLock: () => (ss.documentLocked || ss.lockedElsewhere ? false : (ss.documentLocked = true)),
-          releaseLock: () => { ss.documentLocked = false; },
+          releaseLock: () => {
+            ss.documentLocked = false;
+          },
         }),
       },
       Session: { getActiveUser: () => ({ getEmail: () => user }), getEffectiveUser: () => ({ getEmail: () => effectiveUser }) },
@@ -718,7 +884,10 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         getAuthorizationInfo: (mode: string) => {
           if (mode !== 'FULL' && mode !== 'LIMITED') throw new Error('Exception: Invalid argument: authMode');
           const need = project.missingScopes(effectiveUser);
-          return { getAuthorizationStatus: () => (need.length ? 'REQUIRED' : 'NOT_REQUIRED'), getAuthorizationUrl: () => (need.length ? `https://script.google.com/a/authorize?scopes=${need.length}` : null) };
+          return {
+            getAuthorizationStatus: () => (need.length ? 'REQUIRED' : 'NOT_REQUIRED'),
+            getAuthorizationUrl: () => (need.length ? `https://script.google.com/a/authorize?scopes=${need.length}` : null),
+          };
         },
         // Installed triggers belong to the user the script runs as and to one document. getProjectTriggers
         // is that user's triggers of this project in EVERY document; getUserTriggers(doc) only that document's.

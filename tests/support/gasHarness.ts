@@ -52,16 +52,37 @@ export function seedCustomers(ss: FakeSpreadsheet, n: number, tenant: Record<str
     { productId: 'P1', name: 'Plan', price: '49.00', taxClass: 'standard', priceModel: 'per_unit', unit: 'Monat' },
     { productId: 'P2', name: 'Fachbuch', price: '12.50', taxClass: 'reduced', priceModel: 'per_unit' },
   ]);
-  seedTable(ss, 'Accounts', Array.from({ length: n }, (_, i) => ({ accountId: `A${i}`, name: `Kunde ${i}`, status: 'Active', customerType: 'B2B', country: 'DE', street: 'Weg 2', postalCode: '80331', city: 'München' })));
-  seedTable(ss, 'Contacts', Array.from({ length: n }, (_, i) => [
-    { contactId: `C${i}`, accountId: `A${i}`, email: `a${i}@kunde.example`, role: 'invoice' },
-    ...(i % 3 === 0 ? [{ contactId: `C${i}cc`, accountId: `A${i}`, email: `cc${i}@kunde.example`, role: 'cc' }, { contactId: `C${i}bcc`, accountId: `A${i}`, email: `bcc${i}@kunde.example`, role: 'bcc' }] : []),
-  ]).flat());
-  seedTable(ss, 'Subscriptions', Array.from({ length: n }, (_, i) => ({ subscriptionId: `S${i}`, accountId: `A${i}`, status: 'Active', startDate: '2026-01-01', billingPeriod: 'monthly', billingTiming: 'advance' })));
-  seedTable(ss, 'Items', Array.from({ length: n }, (_, i) => [
-    { itemId: `I${i}a`, subscriptionId: `S${i}`, productId: 'P1', quantity: 1 + (i % 3), billingType: 'recurring', status: 'Active', billedUntil: '2026-10-31' },
-    { itemId: `I${i}b`, subscriptionId: `S${i}`, productId: 'P2', quantity: 1, billingType: 'recurring', status: 'Active', billedUntil: '2026-10-31' },
-  ]).flat());
+  seedTable(
+    ss,
+    'Accounts',
+    Array.from({ length: n }, (_, i) => ({ accountId: `A${i}`, name: `Kunde ${i}`, status: 'Active', customerType: 'B2B', country: 'DE', street: 'Weg 2', postalCode: '80331', city: 'München' })),
+  );
+  seedTable(
+    ss,
+    'Contacts',
+    Array.from({ length: n }, (_, i) => [
+      { contactId: `C${i}`, accountId: `A${i}`, email: `a${i}@kunde.example`, role: 'invoice' },
+      ...(i % 3 === 0
+        ? [
+            { contactId: `C${i}cc`, accountId: `A${i}`, email: `cc${i}@kunde.example`, role: 'cc' },
+            { contactId: `C${i}bcc`, accountId: `A${i}`, email: `bcc${i}@kunde.example`, role: 'bcc' },
+          ]
+        : []),
+    ]).flat(),
+  );
+  seedTable(
+    ss,
+    'Subscriptions',
+    Array.from({ length: n }, (_, i) => ({ subscriptionId: `S${i}`, accountId: `A${i}`, status: 'Active', startDate: '2026-01-01', billingPeriod: 'monthly', billingTiming: 'advance' })),
+  );
+  seedTable(
+    ss,
+    'Items',
+    Array.from({ length: n }, (_, i) => [
+      { itemId: `I${i}a`, subscriptionId: `S${i}`, productId: 'P1', quantity: 1 + (i % 3), billingType: 'recurring', status: 'Active', billedUntil: '2026-10-31' },
+      { itemId: `I${i}b`, subscriptionId: `S${i}`, productId: 'P2', quantity: 1, billingType: 'recurring', status: 'Active', billedUntil: '2026-10-31' },
+    ]).flat(),
+  );
 }
 
 /** Recipients of an email: to + cc + bcc of the seeded customer i. */
@@ -70,8 +91,10 @@ export const recipientsOf = (i: number) => (i % 3 === 0 ? 3 : 1);
 /** The spreadsheet as the engine's raw tables (date cells as calendar dates in its time zone), for the invariant checks. */
 export function rawWorkbook(ss: FakeSpreadsheet): RawWorkbook {
   const day = (d: Date) => formatDate(d, ss.tz, 'yyyy-MM-dd');
-  return Object.fromEntries([...ss.sheets].map(([name, s]) => {
-    const cells = s.cells.map((r) => r.map((v) => (v instanceof Date ? day(v) : v)));
-    return [name, { headers: cells[0] ?? [], rows: cells.slice(1) }];
-  })) as RawWorkbook;
+  return Object.fromEntries(
+    [...ss.sheets].map(([name, s]) => {
+      const cells = s.cells.map((r) => r.map((v) => (v instanceof Date ? day(v) : v)));
+      return [name, { headers: cells[0] ?? [], rows: cells.slice(1) }];
+    }),
+  ) as RawWorkbook;
 }

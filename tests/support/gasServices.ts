@@ -10,13 +10,32 @@ import type { FakeSpreadsheet } from './gasFakes';
 // ---------------------------------------------------------------------------------------------
 
 const SERVICE_LATENCY: Record<string, number> = {
-  'DriveApp.getFolderById': 150, 'DriveApp.getFileById': 150, 'DriveApp.getRootFolder': 150,
-  'DriveApp.createFolder': 400, 'DriveApp.createFile': 500, 'Folder.createFolder': 400, 'Folder.createFile': 500,
-  'Folder.getFoldersByName': 200, 'Folder.getFilesByName': 200, 'Folder.getFolders': 200, 'Folder.getFiles': 200,
-  'Folder.setTrashed': 200, 'Iterator.hasNext': 20, 'Iterator.next': 20,
-  'File.makeCopy': 900, 'File.getAs': 1500, 'File.getBlob': 150, 'File.setTrashed': 200, 'File.moveTo': 300,
-  'DocumentApp.create': 800, 'DocumentApp.openById': 250, 'Document.saveAndClose': 400, 'Document.getAs': 1500,
-  'MailApp.sendEmail': 400, 'MailApp.getRemainingDailyQuota': 50, 'Utilities.newBlob': 1,
+  'DriveApp.getFolderById': 150,
+  'DriveApp.getFileById': 150,
+  'DriveApp.getRootFolder': 150,
+  'DriveApp.createFolder': 400,
+  'DriveApp.createFile': 500,
+  'Folder.createFolder': 400,
+  'Folder.createFile': 500,
+  'Folder.getFoldersByName': 200,
+  'Folder.getFilesByName': 200,
+  'Folder.getFolders': 200,
+  'Folder.getFiles': 200,
+  'Folder.setTrashed': 200,
+  'Iterator.hasNext': 20,
+  'Iterator.next': 20,
+  'File.makeCopy': 900,
+  'File.getAs': 1500,
+  'File.getBlob': 150,
+  'File.setTrashed': 200,
+  'File.moveTo': 300,
+  'DocumentApp.create': 800,
+  'DocumentApp.openById': 250,
+  'Document.saveAndClose': 400,
+  'Document.getAs': 1500,
+  'MailApp.sendEmail': 400,
+  'MailApp.getRemainingDailyQuota': 50,
+  'Utilities.newBlob': 1,
 };
 
 /** Latency of a service call by name, or undefined when it is not one of these services. */
@@ -43,9 +62,16 @@ export function fakeDateClass(now: () => number): DateConstructor {
       if (args.length === 0) super(now());
       else super(...(args as [number, number]));
     }
-    static override now() { return now(); }
+    static override now() {
+      return now();
+    }
     static override [Symbol.hasInstance](v: unknown) {
-      try { Host.prototype.getTime.call(v); return true; } catch { return false; }
+      try {
+        Host.prototype.getTime.call(v);
+        return true;
+      } catch {
+        return false;
+      }
     }
   }
   return new Proxy(GasDate, { apply: () => new Host(now()).toString() }) as unknown as DateConstructor;
@@ -72,7 +98,11 @@ function partsAt(tz: string, ms: number): Record<string, string> {
   const key = `${tz}|${minute}`;
   let p = partCache.get(key);
   if (!p) {
-    p = Object.fromEntries(zoned(tz).formatToParts(minute * 60000).map((x) => [x.type, x.value]));
+    p = Object.fromEntries(
+      zoned(tz)
+        .formatToParts(minute * 60000)
+        .map((x) => [x.type, x.value]),
+    );
     if (partCache.size > 10000) partCache.clear();
     partCache.set(key, p);
   }
@@ -89,8 +119,8 @@ export function formatDate(d: Date, tz: string, pattern: string): string {
   if (hit) return hit;
   const p = partsAt(tz, ms);
   const out = pattern.replace(/'([^']*)'|yyyy|MM|dd|HH|H|mm|ss/g, (tok: string, lit?: string) =>
-    lit !== undefined ? lit
-      : ({ yyyy: p.year, MM: p.month, dd: p.day, HH: p.hour, H: String(Number(p.hour)), mm: p.minute, ss: p.second } as Record<string, string>)[tok]);
+    lit !== undefined ? lit : ({ yyyy: p.year, MM: p.month, dd: p.day, HH: p.hour, H: String(Number(p.hour)), mm: p.minute, ss: p.second } as Record<string, string>)[tok],
+  );
   if (key) {
     if (formatted.size > 10000) formatted.clear();
     formatted.set(key, out);
@@ -105,27 +135,53 @@ export function formatDate(d: Date, tz: string, pattern: string): string {
 export class FakeBlob {
   private bytes: Uint8Array;
   /** Data as a string (UTF-8) or bytes (signed or unsigned); name and content type are null unless given. */
-  constructor(data: string | ArrayLike<number>, private contentType: string | null = null, private name: string | null = null) {
+  constructor(
+    data: string | ArrayLike<number>,
+    private contentType: string | null = null,
+    private name: string | null = null,
+  ) {
     this.bytes = typeof data === 'string' ? new Uint8Array(Buffer.from(data, 'utf8')) : Uint8Array.from(data, (b) => b & 0xff);
   }
   /** Signed bytes, -128..127, as Apps Script (Java) hands them out. */
-  getBytes() { return [...this.bytes].map((b) => (b > 127 ? b - 256 : b)); }
-  getDataAsString() { return Buffer.from(this.bytes).toString('utf8'); }
-  getContentType() { return this.contentType; }
-  setContentType(t: string | null) { this.contentType = t; return this; }
-  getName() { return this.name; }
-  setName(n: string) { this.name = n; return this; }
-  copyBlob() { return new FakeBlob(this.bytes, this.contentType, this.name); }
+  getBytes() {
+    return [...this.bytes].map((b) => (b > 127 ? b - 256 : b));
+  }
+  getDataAsString() {
+    return Buffer.from(this.bytes).toString('utf8');
+  }
+  getContentType() {
+    return this.contentType;
+  }
+  setContentType(t: string | null) {
+    this.contentType = t;
+    return this;
+  }
+  getName() {
+    return this.name;
+  }
+  setName(n: string) {
+    this.name = n;
+    return this;
+  }
+  copyBlob() {
+    return new FakeBlob(this.bytes, this.contentType, this.name);
+  }
   /** A blob is its own BlobSource. */
-  getBlob() { return this; }
+  getBlob() {
+    return this;
+  }
   /** The fake converts nothing: only the blob's own type (real Apps Script converts e.g. to PDF or images). */
   getAs(contentType: string) {
     if (contentType !== this.contentType) throw new Error(`Exception: Converting from ${this.contentType} to ${contentType} is not supported.`);
     return this.copyBlob();
   }
-  isGoogleType() { return false; }
+  isGoogleType() {
+    return false;
+  }
   /** Size in bytes (test helper, not Apps Script API). */
-  _size() { return this.bytes.length; }
+  _size() {
+    return this.bytes.length;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,8 +195,14 @@ const DETACHED = 'Exception: Element must be detached.';
 const invalid = (what: string) => new Error(`Exception: Invalid argument: ${what}`);
 
 export const ElementType = {
-  PARAGRAPH: 'PARAGRAPH', TABLE: 'TABLE', TABLE_ROW: 'TABLE_ROW', TABLE_CELL: 'TABLE_CELL', TEXT: 'TEXT',
-  BODY_SECTION: 'BODY_SECTION', HEADER_SECTION: 'HEADER_SECTION', FOOTER_SECTION: 'FOOTER_SECTION',
+  PARAGRAPH: 'PARAGRAPH',
+  TABLE: 'TABLE',
+  TABLE_ROW: 'TABLE_ROW',
+  TABLE_CELL: 'TABLE_CELL',
+  TEXT: 'TEXT',
+  BODY_SECTION: 'BODY_SECTION',
+  HEADER_SECTION: 'HEADER_SECTION',
+  FOOTER_SECTION: 'FOOTER_SECTION',
 } as const;
 type Kind = keyof typeof ElementType;
 export const ParagraphHeading = { NORMAL: 'NORMAL', HEADING1: 'HEADING1', HEADING2: 'HEADING2', HEADING3: 'HEADING3', TITLE: 'TITLE' } as const;
@@ -167,32 +229,69 @@ abstract class DocElement {
     if (this.s.closed) throw new Error(CLOSED);
     this.s.ss.call(`Element.${method}`);
   }
-  getType() { this.use('getType'); return this.kind; }
-  getParent() { this.use('getParent'); return this.parent; }
-  getNextSibling() { this.use('getNextSibling'); return this.sibling(1); }
-  getPreviousSibling() { this.use('getPreviousSibling'); return this.sibling(-1); }
-  private sibling(d: number) { const list = this.parent?._children() ?? []; return list[list.indexOf(this) + d] ?? null; }
+  getType() {
+    this.use('getType');
+    return this.kind;
+  }
+  getParent() {
+    this.use('getParent');
+    return this.parent;
+  }
+  getNextSibling() {
+    this.use('getNextSibling');
+    return this.sibling(1);
+  }
+  getPreviousSibling() {
+    this.use('getPreviousSibling');
+    return this.sibling(-1);
+  }
+  private sibling(d: number) {
+    const list = this.parent?._children() ?? [];
+    return list[list.indexOf(this) + d] ?? null;
+  }
   /** Casts of an Element (getChild gives Elements): the element itself, or an error for another type. */
   protected cast<T>(m: string, kind: Kind): T {
     this.use(m);
     if (this.kind !== kind) throw new Error(`Exception: Cannot cast a ${this.kind} to ${kind}.`);
     return this as unknown as T;
   }
-  asParagraph() { return this.cast<FakeParagraph>('asParagraph', 'PARAGRAPH'); }
-  asTable() { return this.cast<FakeTable>('asTable', 'TABLE'); }
-  asTableRow() { return this.cast<FakeTableRow>('asTableRow', 'TABLE_ROW'); }
-  asTableCell() { return this.cast<FakeTableCell>('asTableCell', 'TABLE_CELL'); }
-  asText() { return this.cast<FakeText>('asText', 'TEXT'); }
-  asBody() { return this.cast<FakeBody>('asBody', 'BODY_SECTION'); }
+  asParagraph() {
+    return this.cast<FakeParagraph>('asParagraph', 'PARAGRAPH');
+  }
+  asTable() {
+    return this.cast<FakeTable>('asTable', 'TABLE');
+  }
+  asTableRow() {
+    return this.cast<FakeTableRow>('asTableRow', 'TABLE_ROW');
+  }
+  asTableCell() {
+    return this.cast<FakeTableCell>('asTableCell', 'TABLE_CELL');
+  }
+  asText() {
+    return this.cast<FakeText>('asText', 'TEXT');
+  }
+  asBody() {
+    return this.cast<FakeBody>('asBody', 'BODY_SECTION');
+  }
   /** The Text elements inside, in document order (matching never crosses them). */
   abstract _texts(): FakeText[];
   abstract _text(): string;
   /** A detached deep copy in session s. */
   abstract _clone(s: DocSession): DocElement;
   abstract _children(): DocElement[];
-  _adopt(s: DocSession) { this.s = s; for (const c of this._children()) c._adopt(s); }
-  findText(pattern: string, from?: FakeRangeElement | null) { this.use('findText'); return findIn(this._texts(), pattern, from ?? null); }
-  replaceText(pattern: string, replacement: string) { this.use('replaceText'); replaceIn(this._texts(), pattern, replacement); return this; }
+  _adopt(s: DocSession) {
+    this.s = s;
+    for (const c of this._children()) c._adopt(s);
+  }
+  findText(pattern: string, from?: FakeRangeElement | null) {
+    this.use('findText');
+    return findIn(this._texts(), pattern, from ?? null);
+  }
+  replaceText(pattern: string, replacement: string) {
+    this.use('replaceText');
+    replaceIn(this._texts(), pattern, replacement);
+    return this;
+  }
 }
 
 /** Attach a detached element (Apps Script refuses an element that already has a parent). */
@@ -212,10 +311,27 @@ export class FakeText extends DocElement {
   readonly kind = 'TEXT';
   /** Style calls as made (start, end inclusive); not shifted by later edits: for tests to inspect. */
   styles: { start: number; end: number; bold?: boolean; fontSize?: number }[] = [];
-  constructor(s: DocSession, public text = '') { super(s); }
-  getText() { this.use('getText'); return this.text; }
-  setText(t: string) { this.use('setText'); this.text = String(t); this.styles = []; return this; }
-  appendText(t: string) { this.use('appendText'); this.text += String(t); return this; }
+  constructor(
+    s: DocSession,
+    public text = '',
+  ) {
+    super(s);
+  }
+  getText() {
+    this.use('getText');
+    return this.text;
+  }
+  setText(t: string) {
+    this.use('setText');
+    this.text = String(t);
+    this.styles = [];
+    return this;
+  }
+  appendText(t: string) {
+    this.use('appendText');
+    this.text += String(t);
+    return this;
+  }
   /** Apps Script rejects inserting an empty string; callers must not rely on it. */
   insertText(offset: number, t: string) {
     this.use('insertText');
@@ -232,18 +348,36 @@ export class FakeText extends DocElement {
     return this;
   }
   /** setBold(bold) or setBold(start, endInclusive, bold). */
-  setBold(...a: [boolean] | [number, number, boolean]) { this.use('setBold'); this.style(a, 'bold'); return this; }
+  setBold(...a: [boolean] | [number, number, boolean]) {
+    this.use('setBold');
+    this.style(a, 'bold');
+    return this;
+  }
   /** setFontSize(size) or setFontSize(start, endInclusive, size). */
-  setFontSize(...a: [number] | [number, number, number]) { this.use('setFontSize'); this.style(a, 'fontSize'); return this; }
+  setFontSize(...a: [number] | [number, number, number]) {
+    this.use('setFontSize');
+    this.style(a, 'fontSize');
+    return this;
+  }
   private style(a: unknown[], key: 'bold' | 'fontSize') {
     const [start, end, v] = a.length === 1 ? [0, this.text.length - 1, a[0]] : (a as [number, number, unknown]);
     if (a.length !== 1 && (start < 0 || end < start || end >= this.text.length)) throw invalid('endOffsetInclusive');
     this.styles.push({ start, end, [key]: v });
   }
-  _texts(): FakeText[] { return [this]; }
-  _text(): string { return this.text; }
-  _children() { return []; }
-  _clone(s: DocSession) { const t = new FakeText(s, this.text); t.styles = this.styles.map((x) => ({ ...x })); return t; }
+  _texts(): FakeText[] {
+    return [this];
+  }
+  _text(): string {
+    return this.text;
+  }
+  _children() {
+    return [];
+  }
+  _clone(s: DocSession) {
+    const t = new FakeText(s, this.text);
+    t.styles = this.styles.map((x) => ({ ...x }));
+    return t;
+  }
 }
 
 export class FakeParagraph extends DocElement {
@@ -251,25 +385,73 @@ export class FakeParagraph extends DocElement {
   heading: string = ParagraphHeading.NORMAL;
   alignment: string = HorizontalAlignment.LEFT;
   readonly t: FakeText;
-  constructor(s: DocSession, text = '') { super(s); this.t = new FakeText(s, String(text)); this.t.parent = this; }
-  getText() { this.use('getText'); return this.t.text; }
-  setText(t: string) { this.use('setText'); this.t.text = String(t); this.t.styles = []; return this; }
+  constructor(s: DocSession, text = '') {
+    super(s);
+    this.t = new FakeText(s, String(text));
+    this.t.parent = this;
+  }
+  getText() {
+    this.use('getText');
+    return this.t.text;
+  }
+  setText(t: string) {
+    this.use('setText');
+    this.t.text = String(t);
+    this.t.styles = [];
+    return this;
+  }
   /** Like Apps Script, returns the Text appended to (here: the paragraph's one Text). */
-  appendText(t: string) { this.use('appendText'); this.t.text += String(t); return this.t; }
-  editAsText() { this.use('editAsText'); return this.t; }
-  setHeading(h: string) { this.use('setHeading'); this.heading = h; return this; }
-  getHeading() { this.use('getHeading'); return this.heading; }
-  setAlignment(a: string) { this.use('setAlignment'); this.alignment = a; return this; }
-  getAlignment() { this.use('getAlignment'); return this.alignment; }
-  copy() { this.use('copy'); return this._clone(this.s); }
-  removeFromParent() { this.use('removeFromParent'); detach(this); return this; }
-  _texts(): FakeText[] { return [this.t]; }
-  _text(): string { return this.t.text; }
-  _children() { return [this.t]; }
+  appendText(t: string) {
+    this.use('appendText');
+    this.t.text += String(t);
+    return this.t;
+  }
+  editAsText() {
+    this.use('editAsText');
+    return this.t;
+  }
+  setHeading(h: string) {
+    this.use('setHeading');
+    this.heading = h;
+    return this;
+  }
+  getHeading() {
+    this.use('getHeading');
+    return this.heading;
+  }
+  setAlignment(a: string) {
+    this.use('setAlignment');
+    this.alignment = a;
+    return this;
+  }
+  getAlignment() {
+    this.use('getAlignment');
+    return this.alignment;
+  }
+  copy() {
+    this.use('copy');
+    return this._clone(this.s);
+  }
+  removeFromParent() {
+    this.use('removeFromParent');
+    detach(this);
+    return this;
+  }
+  _texts(): FakeText[] {
+    return [this.t];
+  }
+  _text(): string {
+    return this.t.text;
+  }
+  _children() {
+    return [this.t];
+  }
   _clone(s: DocSession) {
     const p = new FakeParagraph(s);
-    p.heading = this.heading; p.alignment = this.alignment;
-    p.t.text = this.t.text; p.t.styles = this.t.styles.map((x) => ({ ...x }));
+    p.heading = this.heading;
+    p.alignment = this.alignment;
+    p.t.text = this.t.text;
+    p.t.styles = this.t.styles.map((x) => ({ ...x }));
     return p;
   }
 }
@@ -280,18 +462,35 @@ type Block = FakeParagraph | FakeTable;
 abstract class FakeContainer extends DocElement {
   children: Block[] = [];
   /** Sections and cells start with one empty paragraph, as in Google Docs. */
-  constructor(s: DocSession, empty = true) { super(s); if (empty) this.children.push(attach(new FakeParagraph(s), this)); }
+  constructor(s: DocSession, empty = true) {
+    super(s);
+    if (empty) this.children.push(attach(new FakeParagraph(s), this));
+  }
   protected insert<T extends Block>(i: number, el: T): T {
     checkIndex(i, this.children.length, true);
     this.children.splice(i, 0, attach(el, this));
     return el;
   }
-  private para(text: string | FakeParagraph) { return typeof text === 'string' ? new FakeParagraph(this.s, text) : text; }
-  appendParagraph(text: string | FakeParagraph) { this.use('appendParagraph'); return this.insert(this.children.length, this.para(text)); }
-  insertParagraph(index: number, text: string | FakeParagraph) { this.use('insertParagraph'); return this.insert(index, this.para(text)); }
+  private para(text: string | FakeParagraph) {
+    return typeof text === 'string' ? new FakeParagraph(this.s, text) : text;
+  }
+  appendParagraph(text: string | FakeParagraph) {
+    this.use('appendParagraph');
+    return this.insert(this.children.length, this.para(text));
+  }
+  insertParagraph(index: number, text: string | FakeParagraph) {
+    this.use('insertParagraph');
+    return this.insert(index, this.para(text));
+  }
   /** A table from rows of cell texts (each cell holds one paragraph), or a detached table (e.g. a copy()). */
-  appendTable(cells?: string[][] | FakeTable) { this.use('appendTable'); return this.insert(this.children.length, this.table(cells)); }
-  insertTable(index: number, cells?: string[][] | FakeTable) { this.use('insertTable'); return this.insert(index, this.table(cells)); }
+  appendTable(cells?: string[][] | FakeTable) {
+    this.use('appendTable');
+    return this.insert(this.children.length, this.table(cells));
+  }
+  insertTable(index: number, cells?: string[][] | FakeTable) {
+    this.use('insertTable');
+    return this.insert(index, this.table(cells));
+  }
   private table(cells?: string[][] | FakeTable) {
     if (cells instanceof FakeTable) return cells;
     const t = new FakeTable(this.s);
@@ -302,22 +501,43 @@ abstract class FakeContainer extends DocElement {
     }
     return t;
   }
-  getNumChildren() { this.use('getNumChildren'); return this.children.length; }
-  getChild(i: number) { this.use('getChild'); checkIndex(i, this.children.length); return this.children[i]; }
+  getNumChildren() {
+    this.use('getNumChildren');
+    return this.children.length;
+  }
+  getChild(i: number) {
+    this.use('getChild');
+    checkIndex(i, this.children.length);
+    return this.children[i];
+  }
   getChildIndex(el: DocElement) {
     this.use('getChildIndex');
     const i = this.children.indexOf(el as Block);
     if (i < 0) throw new Error('Exception: Element does not contain the specified child element.');
     return i;
   }
-  removeChild(el: DocElement) { this.use('removeChild'); if (!this.children.includes(el as Block)) throw new Error('Exception: Element does not contain the specified child element.'); detach(el as Block); return this; }
-  getParagraphs() { this.use('getParagraphs'); return this.blocks().filter((b): b is FakeParagraph => b instanceof FakeParagraph); }
+  removeChild(el: DocElement) {
+    this.use('removeChild');
+    if (!this.children.includes(el as Block)) throw new Error('Exception: Element does not contain the specified child element.');
+    detach(el as Block);
+    return this;
+  }
+  getParagraphs() {
+    this.use('getParagraphs');
+    return this.blocks().filter((b): b is FakeParagraph => b instanceof FakeParagraph);
+  }
   /** All tables inside, nested ones included, in document order. */
-  getTables() { this.use('getTables'); return this.blocks().filter((b): b is FakeTable => b instanceof FakeTable); }
+  getTables() {
+    this.use('getTables');
+    return this.blocks().filter((b): b is FakeTable => b instanceof FakeTable);
+  }
   private blocks(): Block[] {
     return this.children.flatMap((b) => (b instanceof FakeTable ? [b, ...b.rows.flatMap((r) => r.cells.flatMap((c) => c.blocks()))] : [b]));
   }
-  getText() { this.use('getText'); return this._text(); }
+  getText() {
+    this.use('getText');
+    return this._text();
+  }
   /** Removes everything but one empty paragraph (Docs has no empty section or cell). */
   clear() {
     this.use('clear');
@@ -329,13 +549,26 @@ abstract class FakeContainer extends DocElement {
    * The whole text as one Text. Simplification: a read-only view (getText, findText, and setBold /
    * setFontSize over everything); edits through it throw: edit the paragraphs instead.
    */
-  editAsText() { this.use('editAsText'); return new SectionText(this); }
-  _texts(): FakeText[] { return this.children.flatMap((c) => c._texts()); }
+  editAsText() {
+    this.use('editAsText');
+    return new SectionText(this);
+  }
+  _texts(): FakeText[] {
+    return this.children.flatMap((c) => c._texts());
+  }
   /** Children's text joined by '\n' (a table's text is its cells' text joined by '\n'). */
-  _text(): string { return this.children.map((c) => c._text()).join('\n'); }
-  _children(): DocElement[] { return this.children; }
+  _text(): string {
+    return this.children.map((c) => c._text()).join('\n');
+  }
+  _children(): DocElement[] {
+    return this.children;
+  }
   protected cloneInto<T extends FakeContainer>(c: T, s: DocSession): T {
-    c.children = this.children.map((b) => { const x = b._clone(s) as Block; x.parent = c; return x; });
+    c.children = this.children.map((b) => {
+      const x = b._clone(s) as Block;
+      x.parent = c;
+      return x;
+    });
     return c;
   }
 }
@@ -355,10 +588,22 @@ function detach(el: Block | FakeTableRow) {
 }
 
 class SectionText extends FakeText {
-  constructor(private section: FakeContainer) { super(section.s, section._text()); }
-  override getText() { this.use('getText'); return this.section._text(); }
-  override findText(pattern: string, from?: FakeRangeElement | null) { this.use('findText'); return findIn(this.section._texts(), pattern, from ?? null); }
-  override replaceText(pattern: string, replacement: string) { this.use('replaceText'); replaceIn(this.section._texts(), pattern, replacement); return this; }
+  constructor(private section: FakeContainer) {
+    super(section.s, section._text());
+  }
+  override getText() {
+    this.use('getText');
+    return this.section._text();
+  }
+  override findText(pattern: string, from?: FakeRangeElement | null) {
+    this.use('findText');
+    return findIn(this.section._texts(), pattern, from ?? null);
+  }
+  override replaceText(pattern: string, replacement: string) {
+    this.use('replaceText');
+    replaceIn(this.section._texts(), pattern, replacement);
+    return this;
+  }
   override setBold(...a: [boolean] | [number, number, boolean]) {
     if (a.length !== 1) return this.refuse();
     this.use('setBold');
@@ -371,61 +616,133 @@ class SectionText extends FakeText {
     for (const t of this.section._texts()) t.styles.push({ start: 0, end: t.text.length - 1, fontSize: a[0] });
     return this;
   }
-  private refuse(): never { throw new Error('fake: editing a section through editAsText() is not supported; edit its paragraphs'); }
-  override setText(): this { return this.refuse(); }
-  override appendText(): this { return this.refuse(); }
-  override insertText(): this { return this.refuse(); }
-  override deleteText(): this { return this.refuse(); }
+  private refuse(): never {
+    throw new Error('fake: editing a section through editAsText() is not supported; edit its paragraphs');
+  }
+  override setText(): this {
+    return this.refuse();
+  }
+  override appendText(): this {
+    return this.refuse();
+  }
+  override insertText(): this {
+    return this.refuse();
+  }
+  override deleteText(): this {
+    return this.refuse();
+  }
 }
 
 export class FakeBody extends FakeContainer {
   readonly kind = 'BODY_SECTION';
-  _clone(s: DocSession) { return this.cloneInto(new FakeBody(s, false), s); }
+  _clone(s: DocSession) {
+    return this.cloneInto(new FakeBody(s, false), s);
+  }
 }
 export class FakeHeaderSection extends FakeContainer {
   readonly kind = 'HEADER_SECTION';
-  _clone(s: DocSession) { return this.cloneInto(new FakeHeaderSection(s, false), s); }
+  _clone(s: DocSession) {
+    return this.cloneInto(new FakeHeaderSection(s, false), s);
+  }
 }
 export class FakeFooterSection extends FakeContainer {
   readonly kind = 'FOOTER_SECTION';
-  _clone(s: DocSession) { return this.cloneInto(new FakeFooterSection(s, false), s); }
+  _clone(s: DocSession) {
+    return this.cloneInto(new FakeFooterSection(s, false), s);
+  }
 }
 
 export class FakeTableCell extends FakeContainer {
   readonly kind = 'TABLE_CELL';
-  static of(s: DocSession, text: string) { const c = new FakeTableCell(s, false); c.children.push(attach(new FakeParagraph(s, text), c)); return c; }
+  static of(s: DocSession, text: string) {
+    const c = new FakeTableCell(s, false);
+    c.children.push(attach(new FakeParagraph(s, text), c));
+    return c;
+  }
   /** Replaces the contents with one paragraph. */
-  setText(t: string) { this.use('setText'); for (const b of this.children) b.parent = null; this.children = [attach(new FakeParagraph(this.s, String(t)), this)]; return this; }
-  getParentRow() { this.use('getParentRow'); return this.parent as FakeTableRow | null; }
-  _clone(s: DocSession) { return this.cloneInto(new FakeTableCell(s, false), s); }
+  setText(t: string) {
+    this.use('setText');
+    for (const b of this.children) b.parent = null;
+    this.children = [attach(new FakeParagraph(this.s, String(t)), this)];
+    return this;
+  }
+  getParentRow() {
+    this.use('getParentRow');
+    return this.parent as FakeTableRow | null;
+  }
+  _clone(s: DocSession) {
+    return this.cloneInto(new FakeTableCell(s, false), s);
+  }
 }
 
 export class FakeTableRow extends DocElement {
   readonly kind = 'TABLE_ROW';
   cells: FakeTableCell[] = [];
-  getNumCells() { this.use('getNumCells'); return this.cells.length; }
-  getCell(i: number) { this.use('getCell'); checkIndex(i, this.cells.length); return this.cells[i]; }
-  getNumChildren() { this.use('getNumChildren'); return this.cells.length; }
-  getChild(i: number) { this.use('getChild'); checkIndex(i, this.cells.length); return this.cells[i]; }
+  getNumCells() {
+    this.use('getNumCells');
+    return this.cells.length;
+  }
+  getCell(i: number) {
+    this.use('getCell');
+    checkIndex(i, this.cells.length);
+    return this.cells[i];
+  }
+  getNumChildren() {
+    this.use('getNumChildren');
+    return this.cells.length;
+  }
+  getChild(i: number) {
+    this.use('getChild');
+    checkIndex(i, this.cells.length);
+    return this.cells[i];
+  }
   getChildIndex(el: DocElement) {
     this.use('getChildIndex');
     const i = this.cells.indexOf(el as FakeTableCell);
     if (i < 0) throw new Error('Exception: Element does not contain the specified child element.');
     return i;
   }
-  appendTableCell(text = '') { this.use('appendTableCell'); const c = attach(FakeTableCell.of(this.s, String(text)), this); this.cells.push(c); return c; }
-  getParentTable() { this.use('getParentTable'); return this.parent as FakeTable | null; }
-  getText() { this.use('getText'); return this._text(); }
+  appendTableCell(text = '') {
+    this.use('appendTableCell');
+    const c = attach(FakeTableCell.of(this.s, String(text)), this);
+    this.cells.push(c);
+    return c;
+  }
+  getParentTable() {
+    this.use('getParentTable');
+    return this.parent as FakeTable | null;
+  }
+  getText() {
+    this.use('getText');
+    return this._text();
+  }
   /** A detached deep copy (to insert with Table.insertTableRow / appendTableRow). */
-  copy() { this.use('copy'); return this._clone(this.s); }
-  removeFromParent() { this.use('removeFromParent'); detach(this); return this; }
-  _texts(): FakeText[] { return this.cells.flatMap((c) => c._texts()); }
+  copy() {
+    this.use('copy');
+    return this._clone(this.s);
+  }
+  removeFromParent() {
+    this.use('removeFromParent');
+    detach(this);
+    return this;
+  }
+  _texts(): FakeText[] {
+    return this.cells.flatMap((c) => c._texts());
+  }
   /** Cells' text joined by '\n' (the fake's choice: every paragraph on its own line). */
-  _text(): string { return this.cells.map((c) => c._text()).join('\n'); }
-  _children() { return this.cells; }
+  _text(): string {
+    return this.cells.map((c) => c._text()).join('\n');
+  }
+  _children() {
+    return this.cells;
+  }
   _clone(s: DocSession) {
     const r = new FakeTableRow(s);
-    r.cells = this.cells.map((c) => { const x = c._clone(s); x.parent = r; return x; });
+    r.cells = this.cells.map((c) => {
+      const x = c._clone(s);
+      x.parent = r;
+      return x;
+    });
     return r;
   }
 }
@@ -434,11 +751,30 @@ export class FakeTable extends DocElement {
   readonly kind = 'TABLE';
   rows: FakeTableRow[] = [];
   borderWidth = 1;
-  getNumRows() { this.use('getNumRows'); return this.rows.length; }
-  getRow(i: number) { this.use('getRow'); checkIndex(i, this.rows.length); return this.rows[i]; }
-  getCell(r: number, c: number) { this.use('getCell'); checkIndex(r, this.rows.length); checkIndex(c, this.rows[r].cells.length); return this.rows[r].cells[c]; }
-  getNumChildren() { this.use('getNumChildren'); return this.rows.length; }
-  getChild(i: number) { this.use('getChild'); checkIndex(i, this.rows.length); return this.rows[i]; }
+  getNumRows() {
+    this.use('getNumRows');
+    return this.rows.length;
+  }
+  getRow(i: number) {
+    this.use('getRow');
+    checkIndex(i, this.rows.length);
+    return this.rows[i];
+  }
+  getCell(r: number, c: number) {
+    this.use('getCell');
+    checkIndex(r, this.rows.length);
+    checkIndex(c, this.rows[r].cells.length);
+    return this.rows[r].cells[c];
+  }
+  getNumChildren() {
+    this.use('getNumChildren');
+    return this.rows.length;
+  }
+  getChild(i: number) {
+    this.use('getChild');
+    checkIndex(i, this.rows.length);
+    return this.rows[i];
+  }
   getChildIndex(el: DocElement) {
     this.use('getChildIndex');
     const i = this.rows.indexOf(el as FakeTableRow);
@@ -446,42 +782,102 @@ export class FakeTable extends DocElement {
     return i;
   }
   /** Appends a new empty row, or the given DETACHED row (attached ones throw, as in Apps Script). */
-  appendTableRow(row?: FakeTableRow) { this.use('appendTableRow'); return this.insertRow(this.rows.length, row); }
-  insertTableRow(index: number, row?: FakeTableRow) { this.use('insertTableRow'); return this.insertRow(index, row); }
+  appendTableRow(row?: FakeTableRow) {
+    this.use('appendTableRow');
+    return this.insertRow(this.rows.length, row);
+  }
+  insertTableRow(index: number, row?: FakeTableRow) {
+    this.use('insertTableRow');
+    return this.insertRow(index, row);
+  }
   private insertRow(i: number, row?: FakeTableRow) {
     checkIndex(i, this.rows.length, true);
     const r = attach(row ?? new FakeTableRow(this.s), this);
     this.rows.splice(i, 0, r);
     return r;
   }
-  removeRow(i: number) { this.use('removeRow'); checkIndex(i, this.rows.length); const r = this.rows[i]; detach(r); return r; }
-  setBorderWidth(n: number) { this.use('setBorderWidth'); this.borderWidth = n; return this; }
-  getBorderWidth() { this.use('getBorderWidth'); return this.borderWidth; }
-  getText() { this.use('getText'); return this._text(); }
-  copy() { this.use('copy'); return this._clone(this.s); }
-  removeFromParent() { this.use('removeFromParent'); detach(this); return this; }
-  _texts(): FakeText[] { return this.rows.flatMap((r) => r._texts()); }
+  removeRow(i: number) {
+    this.use('removeRow');
+    checkIndex(i, this.rows.length);
+    const r = this.rows[i];
+    detach(r);
+    return r;
+  }
+  setBorderWidth(n: number) {
+    this.use('setBorderWidth');
+    this.borderWidth = n;
+    return this;
+  }
+  getBorderWidth() {
+    this.use('getBorderWidth');
+    return this.borderWidth;
+  }
+  getText() {
+    this.use('getText');
+    return this._text();
+  }
+  copy() {
+    this.use('copy');
+    return this._clone(this.s);
+  }
+  removeFromParent() {
+    this.use('removeFromParent');
+    detach(this);
+    return this;
+  }
+  _texts(): FakeText[] {
+    return this.rows.flatMap((r) => r._texts());
+  }
   /** Rows' text joined by '\n'. */
-  _text(): string { return this.rows.map((r) => r._text()).join('\n'); }
-  _children() { return this.rows; }
+  _text(): string {
+    return this.rows.map((r) => r._text()).join('\n');
+  }
+  _children() {
+    return this.rows;
+  }
   _clone(s: DocSession) {
     const t = new FakeTable(s);
     t.borderWidth = this.borderWidth;
-    t.rows = this.rows.map((r) => { const x = r._clone(s); x.parent = t; return x; });
+    t.rows = this.rows.map((r) => {
+      const x = r._clone(s);
+      x.parent = t;
+      return x;
+    });
     return t;
   }
 }
 
 /** A match found by findText: a range of one Text element. */
 export class FakeRangeElement {
-  constructor(private el: FakeText, private start: number, private end: number) {}
-  private use(m: string) { if (this.el.s.closed) throw new Error(CLOSED); this.el.s.ss.call(`Element.${m}`); }
+  constructor(
+    private el: FakeText,
+    private start: number,
+    private end: number,
+  ) {}
+  private use(m: string) {
+    if (this.el.s.closed) throw new Error(CLOSED);
+    this.el.s.ss.call(`Element.${m}`);
+  }
   /** The Text matched in (asText() gives itself, getParent() its paragraph). */
-  getElement() { this.use('getElement'); return this.el; }
-  getStartOffset() { this.use('getStartOffset'); return this.start; }
-  getEndOffsetInclusive() { this.use('getEndOffsetInclusive'); return this.end; }
-  isPartial() { this.use('isPartial'); return this.start > 0 || this.end < this.el.text.length - 1; }
-  _at() { return { el: this.el, start: this.start, end: this.end }; }
+  getElement() {
+    this.use('getElement');
+    return this.el;
+  }
+  getStartOffset() {
+    this.use('getStartOffset');
+    return this.start;
+  }
+  getEndOffsetInclusive() {
+    this.use('getEndOffsetInclusive');
+    return this.end;
+  }
+  isPartial() {
+    this.use('isPartial');
+    return this.start > 0 || this.end < this.el.text.length - 1;
+  }
+  _at() {
+    return { el: this.el, start: this.start, end: this.end };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -489,8 +885,16 @@ export class FakeRangeElement {
 // ---------------------------------------------------------------------------------------------
 
 const POSIX: Record<string, string> = {
-  alpha: 'A-Za-z', digit: '0-9', alnum: '0-9A-Za-z', upper: 'A-Z', lower: 'a-z', space: '\\s', word: '\\w',
-  xdigit: '0-9A-Fa-f', punct: '!-\\/:-@\\[-`{-~', blank: ' \\t',
+  alpha: 'A-Za-z',
+  digit: '0-9',
+  alnum: '0-9A-Za-z',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: '\\s',
+  word: '\\w',
+  xdigit: '0-9A-Fa-f',
+  punct: '!-\\/:-@\\[-`{-~',
+  blank: ' \\t',
 };
 
 /**
@@ -506,7 +910,10 @@ export function re2(pattern: string): RegExp {
   let flags = 'g';
   let src = pattern;
   const lead = /^\(\?([ims]+)\)/.exec(src);
-  if (lead) { flags += [...new Set(lead[1])].join(''); src = src.slice(lead[0].length); }
+  if (lead) {
+    flags += [...new Set(lead[1])].join('');
+    src = src.slice(lead[0].length);
+  }
   let out = '';
   let inClass = false;
   for (let i = 0; i < src.length; i++) {
@@ -527,7 +934,11 @@ export function re2(pattern: string): RegExp {
     }
     if (inClass) {
       const posix = /^\[:(\^?)(\w+):\]/.exec(src.slice(i));
-      if (posix && POSIX[posix[2]] && !posix[1]) { out += POSIX[posix[2]]; i += posix[0].length - 1; continue; }
+      if (posix && POSIX[posix[2]] && !posix[1]) {
+        out += POSIX[posix[2]];
+        i += posix[0].length - 1;
+        continue;
+      }
       if (c === ']') inClass = false;
       out += c;
       continue;
@@ -535,20 +946,34 @@ export function re2(pattern: string): RegExp {
     if (c === '[') {
       inClass = true;
       out += c;
-      if (src[i + 1] === '^') { out += '^'; i++; }
-      if (src[i + 1] === ']') { out += '\\]'; i++; } // a leading ] is literal in RE2
+      if (src[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      if (src[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      } // a leading ] is literal in RE2
       continue;
     }
     if (c === '(' && src[i + 1] === '?') {
       const rest = src.slice(i + 2);
       if (/^(=|!|<=|<!)/.test(rest)) throw bad(); // lookahead / lookbehind
-      if (rest.startsWith('P<')) { out += '(?<'; i += 3; continue; }
+      if (rest.startsWith('P<')) {
+        out += '(?<';
+        i += 3;
+        continue;
+      }
       if (/^[imsU-]+[:)]/.test(rest)) throw new Error(`fake: inline flag groups other than a leading (?i)/(?m)/(?s) are not supported: ${pattern}`);
     }
     out += c;
   }
   if (/\\[pP]/.test(out)) flags += 'u';
-  try { return new RegExp(out, flags); } catch { throw bad(); }
+  try {
+    return new RegExp(out, flags);
+  } catch {
+    throw bad();
+  }
 }
 
 /** Matches in one text from an offset on; empty matches are skipped (they find nothing to show). */
@@ -556,7 +981,10 @@ function matchesIn(re: RegExp, text: string, from = 0): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   re.lastIndex = from;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0] === '') { re.lastIndex++; continue; }
+    if (m[0] === '') {
+      re.lastIndex++;
+      continue;
+    }
     out.push(m);
   }
   return out;
@@ -622,25 +1050,57 @@ export function javaReplacement(rep: string, m: RegExpExecArray): string {
 }
 
 /** What a drive holds of a Google Doc: its saved sections. */
-interface SavedDoc { body: FakeBody; header: FakeHeaderSection | null; footer: FakeFooterSection | null }
+interface SavedDoc {
+  body: FakeBody;
+  header: FakeHeaderSection | null;
+  footer: FakeFooterSection | null;
+}
 
 export class FakeDocument {
   private sections: SavedDoc;
   private session: DocSession;
-  constructor(private ss: FakeSpreadsheet, private id: string) {
+  constructor(
+    private ss: FakeSpreadsheet,
+    private id: string,
+  ) {
     const saved = ss.drive._item(id).doc!;
     this.session = new DocSession(ss);
     this.sections = cloneDoc(saved, this.session);
   }
-  private use(m: string) { if (this.session.closed) throw new Error(CLOSED); this.ss.call(`Document.${m}`); }
-  getId() { this.use('getId'); return this.id; }
-  getName() { this.use('getName'); return this.ss.drive._item(this.id).name; }
-  setName(n: string) { this.use('setName'); this.ss.drive._item(this.id).name = n; return this; }
-  getUrl() { this.use('getUrl'); return this.ss.drive._url(this.id); }
-  getBody() { this.use('getBody'); return this.sections.body; }
+  private use(m: string) {
+    if (this.session.closed) throw new Error(CLOSED);
+    this.ss.call(`Document.${m}`);
+  }
+  getId() {
+    this.use('getId');
+    return this.id;
+  }
+  getName() {
+    this.use('getName');
+    return this.ss.drive._item(this.id).name;
+  }
+  setName(n: string) {
+    this.use('setName');
+    this.ss.drive._item(this.id).name = n;
+    return this;
+  }
+  getUrl() {
+    this.use('getUrl');
+    return this.ss.drive._url(this.id);
+  }
+  getBody() {
+    this.use('getBody');
+    return this.sections.body;
+  }
   /** Null until addHeader(). */
-  getHeader() { this.use('getHeader'); return this.sections.header; }
-  getFooter() { this.use('getFooter'); return this.sections.footer; }
+  getHeader() {
+    this.use('getHeader');
+    return this.sections.header;
+  }
+  getFooter() {
+    this.use('getFooter');
+    return this.sections.footer;
+  }
   addHeader() {
     this.use('addHeader');
     if (this.sections.header) throw new Error('Exception: Document tab already contains a header.');
@@ -652,15 +1112,23 @@ export class FakeDocument {
     return (this.sections.footer = new FakeFooterSection(this.session));
   }
   /** The SAVED content as PDF (like File.getAs). */
-  getAs(contentType: string) { this.use('getAs'); return this.ss.drive._export(this.id, contentType); }
+  getAs(contentType: string) {
+    this.use('getAs');
+    return this.ss.drive._export(this.id, contentType);
+  }
   /** Only now do the edits become the drive file's content; this object and its elements are closed. */
-  saveAndClose() { this.use('saveAndClose'); this._save(); }
+  saveAndClose() {
+    this.use('saveAndClose');
+    this._save();
+  }
   _save() {
     if (this.session.closed) return;
     this.ss.drive._item(this.id).doc = cloneDoc(this.sections, new DocSession(this.ss));
     this.session.closed = true;
   }
-  _isOpen() { return !this.session.closed; }
+  _isOpen() {
+    return !this.session.closed;
+  }
 }
 
 function cloneDoc(d: SavedDoc, s: DocSession): SavedDoc {
@@ -728,19 +1196,29 @@ export class FakeDrive {
     return it;
   }
   /** Test helper: the add-on opened this item for a user (e.g. picked in a Google Picker), so drive.file reaches it. */
-  grant(id: string, user: string) { this._item(id).users.add(user); }
+  grant(id: string, user: string) {
+    this._item(id).users.add(user);
+  }
   _url(id: string) {
     const it = this._item(id);
-    return it.mimeType === FOLDER_MIME ? `https://drive.google.com/drive/folders/${id}`
-      : it.mimeType === DOC_MIME ? `https://docs.google.com/document/d/${id}/edit` : `https://drive.google.com/file/d/${id}/view`;
+    return it.mimeType === FOLDER_MIME
+      ? `https://drive.google.com/drive/folders/${id}`
+      : it.mimeType === DOC_MIME
+        ? `https://docs.google.com/document/d/${id}/edit`
+        : `https://drive.google.com/file/d/${id}/view`;
   }
   /** Test helper: items by name (trashed ones too). */
-  byName(name: string) { return [...this.items.values()].filter((i) => i.name === name); }
+  byName(name: string) {
+    return [...this.items.values()].filter((i) => i.name === name);
+  }
   /** Test helper: the saved text of a Google Doc (body, then header and footer). */
   savedText(id: string) {
     const d = this._item(id).doc;
     if (!d) throw new Error(`${id} is not a Google Doc`);
-    return [d.body, d.header, d.footer].filter((x) => x).map((x) => x!._text()).join('\n');
+    return [d.body, d.header, d.footer]
+      .filter((x) => x)
+      .map((x) => x!._text())
+      .join('\n');
   }
   /** A new Google Doc (counts against the daily docs quota) with one empty paragraph in its body. */
   _newDoc(name: string, parentId: string, content?: SavedDoc): DriveItem {
@@ -766,7 +1244,10 @@ export class FakeDrive {
     return it.blob.getAs(contentType).setName(it.name);
   }
   /** Saves and closes what the previous execution left open (Apps Script does so when a script ends). */
-  _endExecution() { for (const d of this.open) d._save(); this.open = []; }
+  _endExecution() {
+    for (const d of this.open) d._save();
+    this.open = [];
+  }
 }
 
 const ITEM = Symbol('driveItemId');
@@ -785,15 +1266,39 @@ function iterator<T>(ss: FakeSpreadsheet, list: T[]) {
 
 abstract class DriveObject {
   readonly [ITEM]: string;
-  constructor(protected ss: FakeSpreadsheet, id: string, private prefix: 'File' | 'Folder') { this[ITEM] = id; }
-  protected use(m: string, ms?: number) { this.ss.call(`${this.prefix}.${m}`, 0, undefined, ms); return this.ss.drive._reach(this[ITEM]); }
-  getId() { return this.use('getId').id; }
-  getName() { return this.use('getName').name; }
-  setName(n: string) { this.use('setName').name = String(n); return this; }
-  getUrl() { this.use('getUrl'); return this.ss.drive._url(this[ITEM]); }
-  isTrashed() { return this.use('isTrashed').trashed; }
+  constructor(
+    protected ss: FakeSpreadsheet,
+    id: string,
+    private prefix: 'File' | 'Folder',
+  ) {
+    this[ITEM] = id;
+  }
+  protected use(m: string, ms?: number) {
+    this.ss.call(`${this.prefix}.${m}`, 0, undefined, ms);
+    return this.ss.drive._reach(this[ITEM]);
+  }
+  getId() {
+    return this.use('getId').id;
+  }
+  getName() {
+    return this.use('getName').name;
+  }
+  setName(n: string) {
+    this.use('setName').name = String(n);
+    return this;
+  }
+  getUrl() {
+    this.use('getUrl');
+    return this.ss.drive._url(this[ITEM]);
+  }
+  isTrashed() {
+    return this.use('isTrashed').trashed;
+  }
   /** Trashing a folder flags the folder only in this fake (its contents keep their own flag). */
-  setTrashed(b: boolean) { this.use('setTrashed').trashed = Boolean(b); return this; }
+  setTrashed(b: boolean) {
+    this.use('setTrashed').trashed = Boolean(b);
+    return this;
+  }
   getParents() {
     const it = this.use('getParents');
     return iterator(this.ss, it.parentId ? [new FakeFolder(this.ss, it.parentId)] : []);
@@ -806,13 +1311,18 @@ abstract class DriveObject {
 }
 
 export class FakeFolder extends DriveObject {
-  constructor(ss: FakeSpreadsheet, id: string) { super(ss, id, 'Folder'); }
+  constructor(ss: FakeSpreadsheet, id: string) {
+    super(ss, id, 'Folder');
+  }
   private kids(folders: boolean, name?: string) {
     return [...this.ss.drive.items.values()]
       .filter((i) => i.parentId === this[ITEM] && !i.trashed && i.users.has(this.ss.user) && (i.mimeType === FOLDER_MIME) === folders && (name === undefined || i.name === name))
       .map((i) => (folders ? new FakeFolder(this.ss, i.id) : new FakeFile(this.ss, i.id)));
   }
-  createFolder(name: string) { this.use('createFolder'); return new FakeFolder(this.ss, this.ss.drive._add({ name: String(name), parentId: this[ITEM], mimeType: FOLDER_MIME }).id); }
+  createFolder(name: string) {
+    this.use('createFolder');
+    return new FakeFolder(this.ss, this.ss.drive._add({ name: String(name), parentId: this[ITEM], mimeType: FOLDER_MIME }).id);
+  }
   /** createFile(blob) (name and type from the blob) or createFile(name, content, mimeType = 'text/plain'). */
   createFile(blobOrName: FakeBlob | string, content?: string, mimeType = 'text/plain') {
     this.use('createFile');
@@ -821,23 +1331,38 @@ export class FakeFolder extends DriveObject {
     return new FakeFile(this.ss, item.id);
   }
   /** Iterators over the non-trashed children (a snapshot taken now). */
-  getFoldersByName(name: string) { this.use('getFoldersByName'); return iterator(this.ss, this.kids(true, name) as FakeFolder[]); }
-  getFilesByName(name: string) { this.use('getFilesByName'); return iterator(this.ss, this.kids(false, name) as FakeFile[]); }
-  getFolders() { this.use('getFolders'); return iterator(this.ss, this.kids(true) as FakeFolder[]); }
-  getFiles() { this.use('getFiles'); return iterator(this.ss, this.kids(false) as FakeFile[]); }
+  getFoldersByName(name: string) {
+    this.use('getFoldersByName');
+    return iterator(this.ss, this.kids(true, name) as FakeFolder[]);
+  }
+  getFilesByName(name: string) {
+    this.use('getFilesByName');
+    return iterator(this.ss, this.kids(false, name) as FakeFile[]);
+  }
+  getFolders() {
+    this.use('getFolders');
+    return iterator(this.ss, this.kids(true) as FakeFolder[]);
+  }
+  getFiles() {
+    this.use('getFiles');
+    return iterator(this.ss, this.kids(false) as FakeFile[]);
+  }
 }
 
 export class FakeFile extends DriveObject {
-  constructor(ss: FakeSpreadsheet, id: string) { super(ss, id, 'File'); }
-  getMimeType() { return this.use('getMimeType').mimeType; }
+  constructor(ss: FakeSpreadsheet, id: string) {
+    super(ss, id, 'File');
+  }
+  getMimeType() {
+    return this.use('getMimeType').mimeType;
+  }
   /** makeCopy(), makeCopy(name), makeCopy(folder), makeCopy(name, folder). A Doc's copy takes its SAVED content. */
   makeCopy(nameOrFolder?: string | FakeFolder, folder?: FakeFolder) {
     const it = this.use('makeCopy');
     const name = typeof nameOrFolder === 'string' ? nameOrFolder : `Copy of ${it.name}`;
     const dest = typeof nameOrFolder === 'object' ? nameOrFolder : folder;
     const parentId = dest ? this.ss.drive._reach(dest[ITEM]).id : it.parentId!;
-    const copy = it.doc ? this.ss.drive._newDoc(name, parentId, it.doc)
-      : this.ss.drive._add({ name, parentId, mimeType: it.mimeType, blob: it.blob?.copyBlob() });
+    const copy = it.doc ? this.ss.drive._newDoc(name, parentId, it.doc) : this.ss.drive._add({ name, parentId, mimeType: it.mimeType, blob: it.blob?.copyBlob() });
     return new FakeFile(this.ss, copy.id);
   }
   /** A plain file's content; a Google Doc's getBlob is its PDF (as in Apps Script). */
@@ -846,7 +1371,10 @@ export class FakeFile extends DriveObject {
     return it.doc ? this.ss.drive._export(it.id, 'application/pdf') : it.blob!.copyBlob().setName(it.name);
   }
   /** A Google Doc as 'application/pdf' (its SAVED text); anything else only as its own type. */
-  getAs(contentType: string) { this.use('getAs'); return this.ss.drive._export(this[ITEM], contentType); }
+  getAs(contentType: string) {
+    this.use('getAs');
+    return this.ss.drive._export(this[ITEM], contentType);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -854,10 +1382,17 @@ export class FakeFile extends DriveObject {
 // ---------------------------------------------------------------------------------------------
 
 export interface SentMail {
-  to: string; cc: string; bcc: string;
+  to: string;
+  cc: string;
+  bcc: string;
   /** Every address of to, cc and bcc, as counted against the daily quota. */
   recipients: string[];
-  subject: string; body: string; htmlBody?: string; name?: string; replyTo?: string; noReply?: boolean;
+  subject: string;
+  body: string;
+  htmlBody?: string;
+  name?: string;
+  replyTo?: string;
+  noReply?: boolean;
   attachments: { name: string | null; contentType: string | null; data: string; size: number }[];
   /** Simulated time it was sent (ms). */
   at: number;
@@ -868,7 +1403,15 @@ export class FakeMailbox {
 }
 
 interface MailMessage {
-  to?: string; cc?: string; bcc?: string; subject?: string; body?: string; htmlBody?: string; name?: string; replyTo?: string; noReply?: boolean;
+  to?: string;
+  cc?: string;
+  bcc?: string;
+  subject?: string;
+  body?: string;
+  htmlBody?: string;
+  name?: string;
+  replyTo?: string;
+  noReply?: boolean;
   attachments?: ({ getBlob(): FakeBlob } | FakeBlob)[];
 }
 
@@ -876,11 +1419,15 @@ const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 const MAX_ATTACHMENTS = 25 * 1024 * 1024;
 
 function addresses(list: string | undefined): string[] {
-  return String(list ?? '').split(',').map((a) => a.trim()).filter((a) => a).map((a) => {
-    const addr = /<([^>]*)>\s*$/.exec(a)?.[1].trim() ?? a; // "Name <addr>"
-    if (!EMAIL.test(addr)) throw new Error(`Exception: Invalid email: ${addr}`);
-    return addr;
-  });
+  return String(list ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a)
+    .map((a) => {
+      const addr = /<([^>]*)>\s*$/.exec(a)?.[1].trim() ?? a; // "Name <addr>"
+      if (!EMAIL.test(addr)) throw new Error(`Exception: Invalid email: ${addr}`);
+      return addr;
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -890,8 +1437,16 @@ function addresses(list: string | undefined): string[] {
 /** DriveApp, DocumentApp, MailApp, Utilities.newBlob and Date for gasGlobals, bound to one spreadsheet. */
 export function gasServices(ss: FakeSpreadsheet) {
   const drive = ss.drive;
-  const folder = (id: string) => { const it = drive._reach(id); if (it.mimeType !== FOLDER_MIME) throw new Error(NOT_FOUND); return new FakeFolder(ss, id); };
-  const file = (id: string) => { const it = drive._reach(id); if (it.mimeType === FOLDER_MIME) throw new Error(NOT_FOUND); return new FakeFile(ss, id); };
+  const folder = (id: string) => {
+    const it = drive._reach(id);
+    if (it.mimeType !== FOLDER_MIME) throw new Error(NOT_FOUND);
+    return new FakeFolder(ss, id);
+  };
+  const file = (id: string) => {
+    const it = drive._reach(id);
+    if (it.mimeType === FOLDER_MIME) throw new Error(NOT_FOUND);
+    return new FakeFile(ss, id);
+  };
   const DriveApp = {
     getRootFolder: () => (ss.call('DriveApp.getRootFolder'), new FakeFolder(ss, drive.rootId)),
     /** Unknown ids throw; a trashed item is still returned (isTrashed() tells). */
@@ -901,7 +1456,9 @@ export function gasServices(ss: FakeSpreadsheet) {
     createFile: (blobOrName: FakeBlob | string, content?: string, mimeType?: string) => new FakeFolder(ss, drive.rootId).createFile(blobOrName, content, mimeType),
   };
   const DocumentApp = {
-    ParagraphHeading, HorizontalAlignment, ElementType,
+    ParagraphHeading,
+    HorizontalAlignment,
+    ElementType,
     /** A new Google Doc in the root folder (counts against the daily docs quota). */
     create: (name: string) => {
       ss.call('DocumentApp.create');
@@ -915,9 +1472,7 @@ export function gasServices(ss: FakeSpreadsheet) {
     /** sendEmail(message), sendEmail(to, subject, body, options?) or sendEmail(to, replyTo, subject, body). */
     sendEmail: (a0: MailMessage | string, a1?: string, a2?: string, a3?: MailMessage | string) => {
       ss.call('MailApp.sendEmail');
-      const m: MailMessage = typeof a0 === 'object' ? a0
-        : typeof a3 === 'string' ? { to: a0, replyTo: a1, subject: a2, body: a3 }
-          : { ...(a3 ?? {}), to: a0, subject: a1, body: a2 };
+      const m: MailMessage = typeof a0 === 'object' ? a0 : typeof a3 === 'string' ? { to: a0, replyTo: a1, subject: a2, body: a3 } : { ...(a3 ?? {}), to: a0, subject: a1, body: a2 };
       const recipients = [...addresses(m.to), ...addresses(m.cc), ...addresses(m.bcc)];
       if (!recipients.length) throw new Error('Exception: Failed to send email: no recipient');
       if (recipients.length > 50) throw new Error('Exception: Too many recipients');
@@ -926,15 +1481,25 @@ export function gasServices(ss: FakeSpreadsheet) {
       // Each recipient counts; a message that needs more than what is left is not sent at all.
       ss.useDaily('mailRecipients', recipients.length);
       ss.mail.sent.push({
-        to: m.to ?? '', cc: m.cc ?? '', bcc: m.bcc ?? '', recipients, subject: String(m.subject ?? ''), body: String(m.body ?? ''),
-        htmlBody: m.htmlBody, name: m.name, replyTo: m.replyTo, noReply: m.noReply,
+        to: m.to ?? '',
+        cc: m.cc ?? '',
+        bcc: m.bcc ?? '',
+        recipients,
+        subject: String(m.subject ?? ''),
+        body: String(m.body ?? ''),
+        htmlBody: m.htmlBody,
+        name: m.name,
+        replyTo: m.replyTo,
+        noReply: m.noReply,
         attachments: blobs.map((b) => ({ name: b.getName(), contentType: b.getContentType(), data: b.getDataAsString(), size: b._size() })),
         at: ss.now(),
       });
     },
   };
   return {
-    DriveApp, DocumentApp, MailApp,
+    DriveApp,
+    DocumentApp,
+    MailApp,
     Date: fakeDateClass(() => ss.now()),
     newBlob: (data: string | number[], contentType?: string, name?: string) => (ss.call('Utilities.newBlob'), new FakeBlob(data, contentType ?? null, name ?? null)),
   };

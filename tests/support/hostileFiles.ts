@@ -212,9 +212,15 @@ function workerCode(): string {
   bundle ??= buildSync({
     stdin: {
       contents: "export { eInvoiceFromPdf } from './src/core/einvoice/fromPdf'; export { parseEInvoice } from './src/core/einvoice/receive';",
-      resolveDir: ROOT, loader: 'ts',
+      resolveDir: ROOT,
+      loader: 'ts',
     },
-    bundle: true, platform: 'node', format: 'iife', globalName: 'reader', write: false, logLevel: 'warning',
+    bundle: true,
+    platform: 'node',
+    format: 'iife',
+    globalName: 'reader',
+    write: false,
+    logLevel: 'warning',
   }).outputFiles[0].text;
   return `${bundle};
 const { parentPort } = require('node:worker_threads');

@@ -103,7 +103,11 @@ export function ledgerViolations(raw: RawWorkbook, o: InvariantOptions = {}): st
   for (const { record: inv } of ds.invoices) {
     if (inv.status === 'Cancelled' || inv.type !== 'invoice') continue;
     for (const { record: l } of ds.linesByInvoice.get(inv.invoiceId) ?? []) {
-      for (const t of (l.transactionIds ?? '').split(',').map((x) => x.trim()).filter(Boolean)) billedBy.set(t, [...(billedBy.get(t) ?? []), inv.invoiceId]);
+      for (const t of (l.transactionIds ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean))
+        billedBy.set(t, [...(billedBy.get(t) ?? []), inv.invoiceId]);
     }
   }
   for (const [t, invs] of billedBy) if (new Set(invs).size > 1) out.push(`transaction ${t} is billed on ${[...new Set(invs)].join(' and ')}`);
@@ -113,8 +117,7 @@ export function ledgerViolations(raw: RawWorkbook, o: InvariantOptions = {}): st
     // Ids that are not the engine's (I-000042) mark usage billed before the workbook (the demo's ARCHIVED-…).
     if (!inv) {
       if (/^I-\d+$/.test(t.invoiceId)) out.push(`transaction ${t.transactionId} names invoice ${t.invoiceId}, which does not exist`);
-    }
-    else if (inv.status !== 'Draft' && inv.status !== 'Cancelled' && t.invoiceNumber !== inv.number) {
+    } else if (inv.status !== 'Draft' && inv.status !== 'Cancelled' && t.invoiceNumber !== inv.number) {
       out.push(`transaction ${t.transactionId} on ${inv.number} says number ${t.invoiceNumber ?? '(empty)'}`);
     }
   }

@@ -14,11 +14,15 @@ const pause = () => sleep(Math.random() * Number(maxPauseMs));
 
 process.on('message', async ({ round }) => {
   try {
-    await withFileLock(workbook, async () => {
-      appendFileSync(log, `enter ${process.pid} ${round}\n`);
-      await sleep(Number(holdMs));
-      appendFileSync(log, `exit ${process.pid} ${round}\n`);
-    }, { pause });
+    await withFileLock(
+      workbook,
+      async () => {
+        appendFileSync(log, `enter ${process.pid} ${round}\n`);
+        await sleep(Number(holdMs));
+        appendFileSync(log, `exit ${process.pid} ${round}\n`);
+      },
+      { pause },
+    );
     process.send({ round, held: true });
   } catch (e) {
     process.send({ round, held: false, message: e.message });

@@ -11,6 +11,11 @@ const meta = await pdf.getMetadata();
 const pages = [];
 for (let i = 1; i <= pdf.numPages; i++) {
   const content = await (await pdf.getPage(i)).getTextContent();
-  pages.push(content.items.map((it) => it.str).join(' ').replace(/\s+/g, ' '));
+  pages.push(
+    content.items
+      .map((it) => it.str)
+      .join(' ')
+      .replace(/\s+/g, ' '),
+  );
 }
 process.stdout.write(JSON.stringify({ attachments, xmp: meta.metadata ? meta.metadata.getRaw() : null, info: meta.info, pages }));

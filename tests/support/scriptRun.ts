@@ -15,5 +15,9 @@ export function acrossScriptRun(value: unknown, path = 'result'): unknown {
   if (proto !== Object.prototype && proto !== null && proto.constructor?.name !== 'Object') {
     throw new Error(`google.script.run: ${path} is a ${proto.constructor?.name ?? 'class instance'}, not a plain object`);
   }
-  return Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== undefined).map(([k, v]) => [k, acrossScriptRun(v, `${path}.${k}`)]));
+  return Object.fromEntries(
+    Object.entries(value as object)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, acrossScriptRun(v, `${path}.${k}`)]),
+  );
 }

@@ -23,16 +23,17 @@ function party(p: EParty, contact?: EInvoice['seller']['contact']): Node {
     },
     'ram:PostalTradeAddress': { 'ram:PostcodeCode': p.postalCode, 'ram:LineOne': p.street, 'ram:CityName': p.city, 'ram:CountryID': p.country },
     'ram:URIUniversalCommunication': p.endpoint && { 'ram:URIID': { '@_schemeID': p.endpoint.scheme, '#text': p.endpoint.id } },
-    'ram:SpecifiedTaxRegistration': [
-      p.vatId && { 'ram:ID': { '@_schemeID': 'VA', '#text': p.vatId } },
-      p.taxNumber && { 'ram:ID': { '@_schemeID': 'FC', '#text': p.taxNumber } },
-    ],
+    'ram:SpecifiedTaxRegistration': [p.vatId && { 'ram:ID': { '@_schemeID': 'VA', '#text': p.vatId } }, p.taxNumber && { 'ram:ID': { '@_schemeID': 'FC', '#text': p.taxNumber } }],
   };
 }
 
-const adjustment = (charge: boolean, a: { amount: string; reason: string; code: string } | undefined) => a && {
-  'ram:ChargeIndicator': { 'udt:Indicator': String(charge) }, 'ram:ActualAmount': a.amount, 'ram:ReasonCode': a.code, 'ram:Reason': a.reason,
-};
+const adjustment = (charge: boolean, a: { amount: string; reason: string; code: string } | undefined) =>
+  a && {
+    'ram:ChargeIndicator': { 'udt:Indicator': String(charge) },
+    'ram:ActualAmount': a.amount,
+    'ram:ReasonCode': a.code,
+    'ram:Reason': a.reason,
+  };
 
 function line(l: ELine): Node {
   return {
@@ -75,9 +76,13 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
         'ram:BuyerOrderReferencedDocument': e.orderReference && { 'ram:IssuerAssignedID': e.orderReference },
       },
       // Required by the schema even when it says nothing; the deliver-to address of intra-community supplies.
-      'ram:ApplicableHeaderTradeDelivery': e.delivery ? {
-        'ram:ShipToTradeParty': { 'ram:PostalTradeAddress': { 'ram:PostcodeCode': e.delivery.postalCode, 'ram:LineOne': e.delivery.street, 'ram:CityName': e.delivery.city, 'ram:CountryID': e.delivery.country } },
-      } : EMPTY,
+      'ram:ApplicableHeaderTradeDelivery': e.delivery
+        ? {
+            'ram:ShipToTradeParty': {
+              'ram:PostalTradeAddress': { 'ram:PostcodeCode': e.delivery.postalCode, 'ram:LineOne': e.delivery.street, 'ram:CityName': e.delivery.city, 'ram:CountryID': e.delivery.country },
+            },
+          }
+        : EMPTY,
       'ram:ApplicableHeaderTradeSettlement': {
         'ram:CreditorReferenceID': e.seller.creditorId,
         'ram:PaymentReference': p.remittance,
@@ -89,12 +94,19 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
           'ram:PayeeSpecifiedCreditorFinancialInstitution': p.iban && p.bic && { 'ram:BICID': p.bic },
         },
         'ram:ApplicableTradeTax': e.vat.map((v) => ({
-          'ram:CalculatedAmount': v.tax, 'ram:TypeCode': 'VAT', 'ram:ExemptionReason': v.exemptionText, 'ram:BasisAmount': v.taxable,
-          'ram:CategoryCode': v.category, 'ram:ExemptionReasonCode': v.exemptionCode, 'ram:RateApplicablePercent': v.category === 'O' ? undefined : v.rate,
+          'ram:CalculatedAmount': v.tax,
+          'ram:TypeCode': 'VAT',
+          'ram:ExemptionReason': v.exemptionText,
+          'ram:BasisAmount': v.taxable,
+          'ram:CategoryCode': v.category,
+          'ram:ExemptionReasonCode': v.exemptionCode,
+          'ram:RateApplicablePercent': v.category === 'O' ? undefined : v.rate,
         })),
         'ram:BillingSpecifiedPeriod': period(e.period),
         'ram:SpecifiedTradePaymentTerms': (e.paymentTerms || e.dueDate || p.mandate) && {
-          'ram:Description': e.paymentTerms, 'ram:DueDateDateTime': date(e.dueDate), 'ram:DirectDebitMandateID': p.mandate?.reference,
+          'ram:Description': e.paymentTerms,
+          'ram:DueDateDateTime': date(e.dueDate),
+          'ram:DirectDebitMandateID': p.mandate?.reference,
         },
         'ram:SpecifiedTradeSettlementHeaderMonetarySummation': {
           'ram:LineTotalAmount': e.totals.lines,

@@ -53,6 +53,9 @@ function whyNone(file: PdfFile, files: FoundFile[]): string {
 
 /** The first few of a list, each shortened: a hostile file can have thousands of attachments with long names. */
 function listed(items: string[], separator = ', '): string {
-  const shown = items.slice(0, 5).map((x) => shortened(x, 100)).join(separator);
+  const shown = items
+    .slice(0, 5)
+    .map((x) => shortened(x, 100))
+    .join(separator);
   return items.length > 5 ? `${shown}${separator}and ${items.length - 5} more` : shown;
 }

@@ -22,7 +22,8 @@ export function xrechnungProblems(e: EInvoice, tenantId: string, accountId: stri
   if (!e.buyer.city || !e.buyer.postalCode) out.push(`Accounts (${accountId}): City and Postal Code are required (BR-DE-8, BR-DE-9)`);
   if (e.payment.iban && !isValidIBAN(e.payment.iban)) out.push(`Settings (${tenantId}): IBAN "${e.payment.iban}" is not a valid IBAN (BR-DE-19)`);
   if (e.payment.bic && !isValidBIC(e.payment.bic)) out.push(`Settings (${tenantId}): BIC "${e.payment.bic}" is not a valid BIC`);
-  if (e.payment.mandate?.debitedIban && !isValidIBAN(e.payment.mandate.debitedIban.replace(/\s+/g, ''))) out.push(`Accounts (${accountId}): IBAN "${e.payment.mandate.debitedIban}" is not a valid IBAN`);
+  if (e.payment.mandate?.debitedIban && !isValidIBAN(e.payment.mandate.debitedIban.replace(/\s+/g, '')))
+    out.push(`Accounts (${accountId}): IBAN "${e.payment.mandate.debitedIban}" is not a valid IBAN`);
   if (e.payment.mandate && !s.creditorId) out.push(`Settings (${tenantId}): Creditor ID is required for direct debit (BR-DE-30)`);
   if (e.payment.mandate && !e.payment.mandate.debitedIban) out.push(`Accounts (${accountId}): IBAN is required for direct debit (BR-DE-31)`);
   if (!e.buyer.endpoint) out.push(`Contacts (${accountId}): an active contact with role "invoice" gives the buyer's electronic address (PEPPOL-EN16931-R010)`);

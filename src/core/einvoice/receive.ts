@@ -42,8 +42,15 @@ export interface ReceivedInvoice {
    * without VAT), BT-112, BT-107 and BT-108 (only when stated), BT-113, BT-114, BT-115.
    */
   totals: {
-    lines: string; taxExclusive: string; tax?: string; taxInclusive: string;
-    allowances?: string; charges?: string; prepaid?: string; rounding?: string; payable: string;
+    lines: string;
+    taxExclusive: string;
+    tax?: string;
+    taxInclusive: string;
+    allowances?: string;
+    charges?: string;
+    prepaid?: string;
+    rounding?: string;
+    payable: string;
   };
   /** BG-16: means code (BT-81), payee IBAN (BT-84), BIC (BT-86), mandate (BT-89), payment terms (BT-20). */
   payment: { code?: string; iban?: string; bic?: string; mandate?: string; terms?: string };
@@ -63,9 +70,16 @@ export const MAX_XML_DEPTH = 100;
 // references are decoded (htmlEntities: fast-xml-parser decodes &#...; only with it). Attached
 // documents (base64, megabytes) are read as raw text, unused: 18 times faster on a 3 MB invoice.
 const parser = new XMLParser({
-  ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true,
-  parseTagValue: false, parseAttributeValue: false, trimValues: true,
-  ignoreDeclaration: true, ignorePiTags: true, htmlEntities: true, maxNestedTags: MAX_XML_DEPTH,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  htmlEntities: true,
+  maxNestedTags: MAX_XML_DEPTH,
   stopNodes: ['*.EmbeddedDocumentBinaryObject', '*.AttachmentBinaryObject'],
 });
 
@@ -268,13 +282,15 @@ function fromUbl(inv: unknown, credit: boolean): ReceivedInvoice {
   // The VAT breakdown is in the document currency; a second TaxTotal (BT-111, tax currency) has no subtotals.
   const vat = all(inv, 'TaxTotal/TaxSubtotal')
     .filter((s) => [undefined, currency].includes(attr(first(s, 'TaxAmount'), 'currencyID')))
-    .map((s) => compact({
-      category: r.need(txt(s, 'TaxCategory/ID'), 'VAT category code (BT-118) in the VAT breakdown'),
-      rate: r.decimal(txt(s, 'TaxCategory/Percent'), 'VAT category rate (BT-119)', 'TaxCategory/Percent'),
-      taxable: needAmount(s, 'TaxableAmount', 'VAT category taxable amount (BT-116)'),
-      tax: needAmount(s, 'TaxAmount', 'VAT category tax amount (BT-117)'),
-      exemptionReason: txt(s, 'TaxCategory/TaxExemptionReason') ?? txt(s, 'TaxCategory/TaxExemptionReasonCode'),
-    }));
+    .map((s) =>
+      compact({
+        category: r.need(txt(s, 'TaxCategory/ID'), 'VAT category code (BT-118) in the VAT breakdown'),
+        rate: r.decimal(txt(s, 'TaxCategory/Percent'), 'VAT category rate (BT-119)', 'TaxCategory/Percent'),
+        taxable: needAmount(s, 'TaxableAmount', 'VAT category taxable amount (BT-116)'),
+        tax: needAmount(s, 'TaxAmount', 'VAT category tax amount (BT-117)'),
+        exemptionReason: txt(s, 'TaxCategory/TaxExemptionReason') ?? txt(s, 'TaxCategory/TaxExemptionReasonCode'),
+      }),
+    );
 
   const allowanceCharges = all(inv, 'AllowanceCharge').map((a) => {
     const charge = r.indicator(txt(a, 'ChargeIndicator'), 'document level allowance or charge indicator (ChargeIndicator)');
@@ -380,13 +396,15 @@ function fromCii(root: unknown): ReceivedInvoice {
     });
   });
 
-  const vat = all(settlement, 'ApplicableTradeTax').map((t) => compact({
-    category: r.need(txt(t, 'CategoryCode'), 'VAT category code (BT-118) in the VAT breakdown'),
-    rate: r.decimal(txt(t, 'RateApplicablePercent'), 'VAT category rate (BT-119)', 'RateApplicablePercent'),
-    taxable: needAmount(t, 'BasisAmount', 'VAT category taxable amount (BT-116)'),
-    tax: needAmount(t, 'CalculatedAmount', 'VAT category tax amount (BT-117)'),
-    exemptionReason: txt(t, 'ExemptionReason') ?? txt(t, 'ExemptionReasonCode'),
-  }));
+  const vat = all(settlement, 'ApplicableTradeTax').map((t) =>
+    compact({
+      category: r.need(txt(t, 'CategoryCode'), 'VAT category code (BT-118) in the VAT breakdown'),
+      rate: r.decimal(txt(t, 'RateApplicablePercent'), 'VAT category rate (BT-119)', 'RateApplicablePercent'),
+      taxable: needAmount(t, 'BasisAmount', 'VAT category taxable amount (BT-116)'),
+      tax: needAmount(t, 'CalculatedAmount', 'VAT category tax amount (BT-117)'),
+      exemptionReason: txt(t, 'ExemptionReason') ?? txt(t, 'ExemptionReasonCode'),
+    }),
+  );
 
   const allowanceCharges = all(settlement, 'SpecifiedTradeAllowanceCharge').map((a) => {
     const charge = r.indicator(txt(a, 'ChargeIndicator/Indicator'), 'document level allowance or charge indicator (ChargeIndicator)');
@@ -472,10 +490,7 @@ function rootElement(xml: string): { name: string; ns?: string } | undefined {
     space.lastIndex = at;
     space.exec(xml);
     at = space.lastIndex;
-    const end = xml.startsWith('<?', at) ? after(xml, '?>', at + 2)
-      : xml.startsWith('<!--', at) ? after(xml, '-->', at + 4)
-      : xml.startsWith('<!DOCTYPE', at) ? doctypeEnd(xml, at + 9)
-      : at;
+    const end = xml.startsWith('<?', at) ? after(xml, '?>', at + 2) : xml.startsWith('<!--', at) ? after(xml, '-->', at + 4) : xml.startsWith('<!DOCTYPE', at) ? doctypeEnd(xml, at + 9) : at;
     if (end < 0) return undefined;
     if (end === at) break;
     at = end;
@@ -648,7 +663,10 @@ export function checkTotals(r: ReceivedInvoice): string[] {
   const nets = r.lines.map((l) => l.net);
   breaks('BR-CO-10', 'the sum of invoice line net amounts (BT-106)', t.lines, `the sum of the ${nets.length} line net amounts (BT-131)`, total(nets), nets);
 
-  for (const [rule, charge, bt, word] of [['BR-CO-11', false, 'BT-107', 'allowances'], ['BR-CO-12', true, 'BT-108', 'charges']] as const) {
+  for (const [rule, charge, bt, word] of [
+    ['BR-CO-11', false, 'BT-107', 'allowances'],
+    ['BR-CO-12', true, 'BT-108', 'charges'],
+  ] as const) {
     const stated = charge ? t.charges : t.allowances;
     const amounts = r.allowanceCharges.filter((a) => a.charge === charge).map((a) => a.amount);
     if (stated !== undefined) {
@@ -668,7 +686,14 @@ export function checkTotals(r: ReceivedInvoice): string[] {
   }
 
   const ops15 = [t.taxExclusive, zero(t.tax)];
-  breaks('BR-CO-15', 'the invoice total amount with VAT (BT-112)', t.taxInclusive, t.tax === undefined ? 'BT-109 (there is no BT-110)' : 'BT-109 + BT-110', new D(t.taxExclusive).plus(zero(t.tax)), ops15);
+  breaks(
+    'BR-CO-15',
+    'the invoice total amount with VAT (BT-112)',
+    t.taxInclusive,
+    t.tax === undefined ? 'BT-109 (there is no BT-110)' : 'BT-109 + BT-110',
+    new D(t.taxExclusive).plus(zero(t.tax)),
+    ops15,
+  );
 
   const ops16 = [t.taxInclusive, zero(t.prepaid), zero(t.rounding)];
   breaks('BR-CO-16', 'the amount due for payment (BT-115)', t.payable, 'BT-112 − BT-113 + BT-114', new D(t.taxInclusive).minus(zero(t.prepaid)).plus(zero(t.rounding)), ops16);

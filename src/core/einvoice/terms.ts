@@ -87,7 +87,11 @@ export interface TermsContext {
 }
 
 const EU_REASONS: Partial<Record<TaxCategory, string>> = {
-  AE: 'Reverse charge', K: 'Intra-community supply', G: 'Export outside the EU', E: 'Exempt from VAT', O: 'Not subject to VAT',
+  AE: 'Reverse charge',
+  K: 'Intra-community supply',
+  G: 'Export outside the EU',
+  E: 'Exempt from VAT',
+  O: 'Not subject to VAT',
 };
 
 /** A decimal as the e-invoice writes it: fixed decimals, no grouping, "-" for negatives. */
@@ -143,10 +147,13 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     // R120 is checked on the written numbers: the gross comes from them, not from more precise ones.
     const gross = roundMoney(new D(plain(quantity)).times(new D(plain(price))), inv.currency);
     const diff = gross.minus(net);
-    const why = [
-      l.discountPercent && !l.discountPercent.isZero() ? `${plain(l.discountPercent)} % discount` : '',
-      l.periodFactor && !l.periodFactor.eq(1) ? `pro rata ${plain(l.periodFactor)} of the period` : '',
-    ].filter(Boolean).join(', ') || 'price adjustment';
+    const why =
+      [
+        l.discountPercent && !l.discountPercent.isZero() ? `${plain(l.discountPercent)} % discount` : '',
+        l.periodFactor && !l.periodFactor.eq(1) ? `pro rata ${plain(l.periodFactor)} of the period` : '',
+      ]
+        .filter(Boolean)
+        .join(', ') || 'price adjustment';
     return {
       id: String(l.lineNo),
       quantity: plain(quantity),
@@ -164,11 +171,15 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
   });
 
   const groups = computeTotals(doc.lines, { currency: inv.currency, mode: t.roundingMode }).groups;
-  const vat = groups.map((g): EVat => ({
-    category: g.category, rate: plain(g.rate), taxable: money(g.taxable), tax: money(g.tax),
-    ...(g.category !== 'S' && g.category !== 'Z' && g.category !== 'L' && g.category !== 'M'
-      ? { exemptionCode: g.exemptionCode, exemptionText: g.exemptionText ?? EU_REASONS[g.category] } : {}),
-  }));
+  const vat = groups.map(
+    (g): EVat => ({
+      category: g.category,
+      rate: plain(g.rate),
+      taxable: money(g.taxable),
+      tax: money(g.tax),
+      ...(g.category !== 'S' && g.category !== 'Z' && g.category !== 'L' && g.category !== 'M' ? { exemptionCode: g.exemptionCode, exemptionText: g.exemptionText ?? EU_REASONS[g.category] } : {}),
+    }),
+  );
 
   const invoiceContact = c.contacts.find((x) => x.accountId === inv.accountId && x.role === 'invoice' && x.active !== false);
   const directDebit = inv.type === 'invoice' && a?.paymentMethod === 'direct_debit' && a.mandateReference;
@@ -183,12 +194,16 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     // BT-10: the Leitweg-ID or buyer reference; otherwise the customer number printed on the invoice.
     buyerReference: inv.buyerReference ?? a?.buyerReference ?? inv.accountId,
     orderReference: inv.orderReference,
-    preceding: inv.type === 'credit_note' && (c.original?.number ?? inv.originalNumber)
-      ? { number: (c.original?.number ?? inv.originalNumber)!, issueDate: c.original?.invoiceDate } : undefined,
+    preceding: inv.type === 'credit_note' && (c.original?.number ?? inv.originalNumber) ? { number: (c.original?.number ?? inv.originalNumber)!, issueDate: c.original?.invoiceDate } : undefined,
     period: periodOf(inv.periodStart, inv.periodEnd, lines),
     seller: {
-      name: t.legalName, street: t.street, city: t.city, postalCode: t.postalCode, country: t.country.toUpperCase(),
-      vatId: t.vatId, taxNumber: t.vatId ? undefined : t.taxNumber,
+      name: t.legalName,
+      street: t.street,
+      city: t.city,
+      postalCode: t.postalCode,
+      country: t.country.toUpperCase(),
+      vatId: t.vatId,
+      taxNumber: t.vatId ? undefined : t.taxNumber,
       endpoint: t.email ? { id: t.email, scheme: 'EM' } : undefined,
       contact: { name: t.contactName ?? t.legalName, phone: t.phone, email: t.email },
       creditorId: directDebit ? t.creditorId : undefined,
@@ -203,13 +218,19 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     },
     payment: directDebit
       ? { code: '59', remittance: inv.number, mandate: { reference: a!.mandateReference!, debitedIban: a!.iban } }
-      : t.iban ? { code: '58', remittance: inv.number, iban: t.iban.replace(/\s+/g, ''), bic: t.bic, accountName: t.legalName } : { code: '1', remittance: inv.number },
+      : t.iban
+        ? { code: '58', remittance: inv.number, iban: t.iban.replace(/\s+/g, ''), bic: t.bic, accountName: t.legalName }
+        : { code: '1', remittance: inv.number },
     paymentTerms: inv.type === 'credit_note' || !inv.dueDate ? undefined : `${L.due} ${formatDate(inv.dueDate, lang)}`,
     lines,
     vat,
     totals: {
-      lines: money(inv.net), taxExclusive: money(inv.net), tax: money(inv.tax), taxInclusive: money(inv.gross),
-      rounding: rounding.isZero() ? undefined : amount(rounding, places), payable: money(inv.payable),
+      lines: money(inv.net),
+      taxExclusive: money(inv.net),
+      tax: money(inv.tax),
+      taxInclusive: money(inv.gross),
+      rounding: rounding.isZero() ? undefined : amount(rounding, places),
+      payable: money(inv.payable),
     },
   };
   if (vat.some((v) => v.category === 'K')) {

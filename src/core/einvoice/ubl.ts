@@ -16,13 +16,12 @@ function party(p: EParty, extra: { contact?: EInvoice['seller']['contact']; cred
     // BT-90: the SEPA creditor identifier of a direct debit.
     'cac:PartyIdentification': extra.creditorId && { 'cbc:ID': { '@_schemeID': 'SEPA', '#text': extra.creditorId } },
     'cac:PostalAddress': {
-      'cbc:StreetName': p.street, 'cbc:CityName': p.city, 'cbc:PostalZone': p.postalCode,
+      'cbc:StreetName': p.street,
+      'cbc:CityName': p.city,
+      'cbc:PostalZone': p.postalCode,
       'cac:Country': { 'cbc:IdentificationCode': p.country },
     },
-    'cac:PartyTaxScheme': [
-      p.vatId && { 'cbc:CompanyID': p.vatId, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } },
-      p.taxNumber && { 'cbc:CompanyID': p.taxNumber, 'cac:TaxScheme': { 'cbc:ID': 'FC' } },
-    ],
+    'cac:PartyTaxScheme': [p.vatId && { 'cbc:CompanyID': p.vatId, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }, p.taxNumber && { 'cbc:CompanyID': p.taxNumber, 'cac:TaxScheme': { 'cbc:ID': 'FC' } }],
     'cac:PartyLegalEntity': { 'cbc:RegistrationName': p.name },
     'cac:Contact': extra.contact && { 'cbc:Name': extra.contact.name, 'cbc:Telephone': extra.contact.phone, 'cbc:ElectronicMail': extra.contact.email },
   };
@@ -71,16 +70,21 @@ export function toUbl(e: EInvoice): string {
     'cac:AccountingSupplierParty': { 'cac:Party': party(e.seller, { contact: e.seller.contact, creditorId: e.seller.creditorId }) },
     'cac:AccountingCustomerParty': { 'cac:Party': party(e.buyer) },
     'cac:Delivery': e.delivery && {
-      'cac:DeliveryLocation': { 'cac:Address': {
-        'cbc:StreetName': e.delivery.street, 'cbc:CityName': e.delivery.city, 'cbc:PostalZone': e.delivery.postalCode,
-        'cac:Country': { 'cbc:IdentificationCode': e.delivery.country },
-      } },
+      'cac:DeliveryLocation': {
+        'cac:Address': {
+          'cbc:StreetName': e.delivery.street,
+          'cbc:CityName': e.delivery.city,
+          'cbc:PostalZone': e.delivery.postalCode,
+          'cac:Country': { 'cbc:IdentificationCode': e.delivery.country },
+        },
+      },
     },
     'cac:PaymentMeans': {
       'cbc:PaymentMeansCode': payment.code,
       'cbc:PaymentID': payment.remittance,
       'cac:PayeeFinancialAccount': payment.iban && {
-        'cbc:ID': payment.iban, 'cbc:Name': payment.accountName,
+        'cbc:ID': payment.iban,
+        'cbc:Name': payment.accountName,
         'cac:FinancialInstitutionBranch': payment.bic && { 'cbc:ID': payment.bic },
       },
       'cac:PaymentMandate': payment.mandate && {
@@ -95,8 +99,10 @@ export function toUbl(e: EInvoice): string {
         'cbc:TaxableAmount': amt(cur, v.taxable),
         'cbc:TaxAmount': amt(cur, v.tax),
         'cac:TaxCategory': {
-          'cbc:ID': v.category, 'cbc:Percent': v.category === 'O' ? undefined : v.rate,
-          'cbc:TaxExemptionReasonCode': v.exemptionCode, 'cbc:TaxExemptionReason': v.exemptionText,
+          'cbc:ID': v.category,
+          'cbc:Percent': v.category === 'O' ? undefined : v.rate,
+          'cbc:TaxExemptionReasonCode': v.exemptionCode,
+          'cbc:TaxExemptionReason': v.exemptionText,
           'cac:TaxScheme': { 'cbc:ID': 'VAT' },
         },
       })),

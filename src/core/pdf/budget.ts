@@ -58,7 +58,9 @@ export class Budget {
   spend(units: number): void {
     this.work += units;
     if (this.work > this.limits.work) {
-      throw new PdfLimitError(`the PDF takes too much work to read (more than ${this.limits.work / 1e6} million steps of parsing and unpacking); it is damaged or built to stall readers and is not read`);
+      throw new PdfLimitError(
+        `the PDF takes too much work to read (more than ${this.limits.work / 1e6} million steps of parsing and unpacking); it is damaged or built to stall readers and is not read`,
+      );
     }
   }
 }

@@ -9,7 +9,11 @@ import { latin1 } from './text';
 import { isDict, isRef, nameOf, type PdfValue } from './values';
 
 /** Where `N G obj` or `trailer` starts, where the object or dictionary after it starts, and N. */
-interface Header { at: number; body: number; num?: number }
+interface Header {
+  at: number;
+  body: number;
+  num?: number;
+}
 
 /**
  * Every `N G obj` and `trailer` keyword in the file, in order, also those inside streams (the scan
@@ -109,7 +113,10 @@ function readObject(file: PdfFile, num: number, at: number, order: number, lengt
 }
 
 /** Where each object number is defined, and the numbers found there (an indirect /Length), read once per object number. */
-interface Lengths { positions: Map<number, number[]>; values: Map<number, number[]> }
+interface Lengths {
+  positions: Map<number, number[]>;
+  values: Map<number, number[]>;
+}
 
 /**
  * /Length: a direct number, or the values of the objects an indirect one may name (newest first).

@@ -2,7 +2,11 @@
 import type { Budget } from './budget';
 import { isDict, isRef, type PdfDict, type PdfValue } from './values';
 
-export interface StreamSpan { start: number; end: number; complete: boolean }
+export interface StreamSpan {
+  start: number;
+  end: number;
+  complete: boolean;
+}
 export interface PdfObject {
   num: number;
   value: PdfValue;

@@ -33,7 +33,11 @@ export class Parser {
    * charges PARSE_COST, and each value read from the top its characters, also those scanned before
    * a failure.
    */
-  constructor(readonly s: string, public pos: number, private readonly budget?: Budget) {}
+  constructor(
+    readonly s: string,
+    public pos: number,
+    private readonly budget?: Budget,
+  ) {}
 
   /** Skips whitespace and comments. */
   skipSpace(): void {

@@ -132,15 +132,22 @@ function unpredictPng(data: Uint8Array, bpp: number, rowLength: number, what: st
 
 function pngPrediction(type: number, left: number, up: number, upLeft: number, what: string): number {
   switch (type) {
-    case 0: return 0;
-    case 1: return left;
-    case 2: return up;
-    case 3: return (left + up) >> 1;
+    case 0:
+      return 0;
+    case 1:
+      return left;
+    case 2:
+      return up;
+    case 3:
+      return (left + up) >> 1;
     case 4: {
       const p = left + up - upLeft;
-      const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - upLeft);
+      const pa = Math.abs(p - left),
+        pb = Math.abs(p - up),
+        pc = Math.abs(p - upLeft);
       return pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
     }
-    default: throw new BillingError(`the PDF is damaged: ${what} has PNG filter type ${type}`);
+    default:
+      throw new BillingError(`the PDF is damaged: ${what} has PNG filter type ${type}`);
   }
 }
