@@ -26,7 +26,7 @@ export function gasPorts(): Ports {
       set: (k, v) => void PropertiesService.getDocumentProperties().setProperty(k, v),
       delete: (k) => void PropertiesService.getDocumentProperties().deleteProperty(k),
     },
-    clock: { now: () => new Date(), today: () => fmt(new Date()), hour: () => Number(Utilities.formatDate(new Date(), tz, 'H')) },
+    clock: { now: () => new Date(), today: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd'), hour: () => Number(Utilities.formatDate(new Date(), tz, 'H')) },
     lock: {
       withLock<T>(fn: () => T, what = 'a billing action'): T {
         const lock = LockService.getDocumentLock();

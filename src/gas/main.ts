@@ -23,7 +23,7 @@ import { receiveInvoices as receiveUseCase } from '../app/receive';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
 import { HELP } from './help';
-import { assertAdmin, documentsOwner, ownsDocuments, recordDocumentsOwner, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
+import { adminsOf, assertAdmin, documentsOwner, ownsDocuments, recordDocumentsOwner, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
 import { finishRequest, pendingRequests, queueSending, releaseUnsentDocuments, requestWork, type Queued } from '../app/handOver';
 import { isIsoDate } from '../core/dates';
 import type { Ports } from '../ports';
@@ -160,9 +160,8 @@ export function setupBillingSheets() {
   return ports.lock.withLock(() => {
     const ds = readDataset(ports, ['Settings']);
     assertAdmin(ports, ds, 'set up the billing sheets');
-    const settings = ds.tenants;
-    const admins = [...new Set([ports.user(), ...settings.flatMap((t) => (t.billingAdmins ?? '').split(/[,;\s]+/))].filter((e) => e.includes('@')))];
-    const sheets = setupSheets(ss, admins);
+    // The protections' editors: the admins named in Settings, and whoever runs setup.
+    const sheets = setupSheets(ss, [...new Set([ports.user(), ...adminsOf(ds)])]);
     // Folders and templates go into one user's Drive: another admin's setup leaves them to that user.
     const drive = ownsDocuments(ports) ? makeDriveFiles(ports, false) : [];
     return { ...sheets, driveFilesFor: drive, companies: readDataset(ports, ['Settings']).tenants.length, documentsOwner: documentsOwner(ports) ?? null };
