@@ -3,6 +3,7 @@
 // CLI into lib/billing-cli.cjs, which bin/billing.mjs runs.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -92,3 +93,21 @@ const cliTmp = join(root, `lib/billing-cli.cjs.${process.pid}`);
 writeFileSync(cliTmp, cli.outputFiles[0].contents);
 renameSync(cliTmp, join(root, 'lib/billing-cli.cjs'));
 console.log(`lib/billing-cli.cjs ${(cli.outputFiles[0].contents.length / 1024).toFixed(0)} KiB`);
+
+// 4. The demo workbook's rows as data (lib/demo-rows.json), for `billing init --demo`: the CLI reads
+// this file and never imports sheets-templates/, so demo code stays out of production's import path.
+const demo = await build({
+  entryPoints: [join(root, 'sheets-templates/demoGenerator.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  logLevel: 'warning',
+  absWorkingDir: root,
+});
+const demoModule = { exports: {} };
+new Function('module', 'exports', 'require', demo.outputFiles[0].text)(demoModule, demoModule.exports, createRequire(import.meta.url));
+const demoTmp = join(root, `lib/demo-rows.json.${process.pid}`);
+writeFileSync(demoTmp, JSON.stringify(demoModule.exports.demoRows()));
+renameSync(demoTmp, join(root, 'lib/demo-rows.json'));

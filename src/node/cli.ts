@@ -1,6 +1,6 @@
 // The command-line interface of the local host: `billing <command>` on an .xlsx workbook.
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInvoicing, type RunReport } from '../app/runInvoicing';
 import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
@@ -9,7 +9,6 @@ import { readDataset } from '../app/workbook';
 import { monthRange } from '../core/dates';
 import { formatAmount } from '../core/money';
 import { revenueByMonth } from '../core/report';
-import { demoRows } from '../../sheets-templates/demoGenerator';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { assertNotOpenElsewhere, withFileLock } from './fileLock';
 import { JsonFileStore } from './jsonStore';
@@ -20,6 +19,14 @@ import { readIncoming } from './receiveFiles';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, openWorkbook } from './xlsxWorkbook';
+
+// The demo workbook's rows, written as data by `npm run build` (from sheets-templates/): read, not
+// imported, so demo code is never part of the CLI. Next to the compiled CLI, or in lib/ from source.
+function demoRows(): Parameters<typeof createWorkbook>[1] {
+  const file = [join(__dirname, 'demo-rows.json'), join(__dirname, '../../lib/demo-rows.json')].find((f) => existsSync(f));
+  if (!file) throw new Failed('the demo data (lib/demo-rows.json) is missing: run `npm run build` in the project first');
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
 
 interface Global {
   workbook: string;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { main } from '../../src/node/cli';
 import { createWorkbook } from '../../src/node/xlsxWorkbook';
 import { coreDemoRows } from '../../sheets-templates/demoData';
+import { demoRows } from '../../sheets-templates/demoGenerator';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 import { oneInvoiceDoc, oneTenant } from '../support/fixtures';
 import { einvoiceDir } from '../support/einvoiceValidation';
@@ -50,6 +51,8 @@ describe('billing CLI', () => {
     expect(again.err).toMatch(/exists; use --force/);
     const drafts = JSON.parse((await billing('-w', full, '--json', '--dry-run', 'run', '--period', '2026-11')).out).drafts;
     expect(drafts.length).toBeGreaterThanOrEqual(30);
+    // The CLI reads the demo as data that the build writes from sheets-templates/: the same rows.
+    expect(JSON.parse(readFileSync(join(__dirname, '../../lib/demo-rows.json'), 'utf8'))).toEqual(demoRows());
     // The rest of this file works on the hand-checked core of the demo.
     await createWorkbook(book, coreDemoRows());
   });
