@@ -174,71 +174,102 @@ function reservedBy(c: LineContext, reserved: Reservations, itemId: string, star
   return reserved.service.get(itemId)?.find((r) => r.invoiceId !== c.replacing && r.start <= end && start <= r.end);
 }
 
+/** An active item with its product and price (checked once, even when nothing of it is due). */
+interface PricedItem {
+  item: Item;
+  product: Product;
+  base: PriceSpec;
+}
+
+/** A stretch of service to bill: `factor` is shown on the line (6 decimals), the net uses the `exact` ratio. */
+interface ServicePiece {
+  start: IsoDate;
+  end: IsoDate;
+  factor?: Decimal;
+  exact?: Decimal;
+  /** Price increase factor (Subscriptions Price Increase %). */
+  raise?: Decimal;
+}
+
 function itemLines(c: LineContext, item: Item, reserved: Reservations): Line[] {
   const product = c.ds.products.get(item.productId)!;
+  const priced: PricedItem = { item, product, base: priceSpec(c, product, item) };
+  if (item.billingType === 'recurring') return recurringLines(c, priced, reserved);
+  if (item.billingType === 'one_time' && !item.billedUntil) return oneTimeLines(c, priced, reserved);
+  return [];
+}
+
+/** The lines of one piece of service: one per price component. */
+function pieceLines(c: LineContext, { item, product, base }: PricedItem, p: ServicePiece, kind: Line['kind']): Line[] {
   const qty = item.quantity ?? new D(1);
   const name = item.description ?? product.name;
+  return priceComponents(base, qty, c.ds.ctx.locale).map((comp) => {
+    const unitPrice = p.raise ? raisePrice(comp.unitPrice, p.raise, c) : comp.unitPrice;
+    return {
+      kind,
+      itemId: item.itemId,
+      productId: product.productId,
+      description: comp.label ? `${name} (${comp.label})` : name,
+      serviceStart: p.start,
+      serviceEnd: p.end,
+      quantity: comp.quantity,
+      unit: product.unit,
+      unitPrice,
+      discountPercent: item.discountPercent,
+      periodFactor: p.factor,
+      net: lineNet(comp.quantity, unitPrice, { factor: p.exact ?? p.factor, discountPercent: item.discountPercent, currency: c.currency, mode: c.mode }),
+      ...taxFields(c, product, p.start),
+    };
+  });
+}
+
+/** A recurring item's due periods in the run (earlier ones caught up), minus service already on other drafts. */
+function recurringLines(c: LineContext, priced: PricedItem, reserved: Reservations): Line[] {
+  const { item } = priced;
+  const sub = c.sub;
+  const serviceEnd = item.endDate && sub.endDate ? minDate(item.endDate, sub.endDate) : (item.endDate ?? sub.endDate);
+  const pieces = duePieces({
+    anchor: sub.alignment === 'start' && sub.startDate ? sub.startDate : CALENDAR_ANCHOR,
+    months: PERIOD_MONTHS[sub.billingPeriod],
+    timing: sub.billingTiming,
+    serviceStart: item.startDate ?? sub.startDate,
+    serviceEnd,
+    billedUntil: item.billedUntil,
+    runStart: c.o.periodStart,
+    runEnd: c.o.periodEnd,
+    prorate: sub.prorate !== false,
+  });
+  const late = pieces.filter((p) => p.end < c.o.periodStart);
+  // Years of service never billed are a missing Billed Until or a mistyped start date, not a debt to invoice.
+  if (late.length * PERIOD_MONTHS[sub.billingPeriod] > MAX_CATCH_UP_MONTHS) {
+    throw new BillingError(
+      `item ${item.itemId} would catch up ${late.length} earlier periods from ${late[0].start} never billed (more than ${MAX_CATCH_UP_MONTHS} months): check the start date, or set Billed Until if they were billed elsewhere`,
+    );
+  }
+  if (late.length) c.warnings.add(`item ${item.itemId}: catching up ${late.length} earlier period(s) from ${late[0].start} never billed (set Billed Until if they were billed elsewhere)`);
   const out: Line[] = [];
-  const base = priceSpec(c, product, item);
-  /** `factor` is shown on the line (6 decimals); the net is computed with the `exact` ratio. */
-  const push = (start: IsoDate, end: IsoDate, factor: Decimal | undefined, exact: Decimal | undefined, raise: Decimal | undefined, kind: Line['kind']) => {
-    for (const comp of priceComponents(base, qty, c.ds.ctx.locale)) {
-      const unitPrice = raise ? raisePrice(comp.unitPrice, raise, c) : comp.unitPrice;
-      out.push({
-        kind,
-        itemId: item.itemId,
-        productId: product.productId,
-        description: comp.label ? `${name} (${comp.label})` : name,
-        serviceStart: start,
-        serviceEnd: end,
-        quantity: comp.quantity,
-        unit: product.unit,
-        unitPrice,
-        discountPercent: item.discountPercent,
-        periodFactor: factor,
-        net: lineNet(comp.quantity, unitPrice, { factor: exact ?? factor, discountPercent: item.discountPercent, currency: c.currency, mode: c.mode }),
-        ...taxFields(c, product, start),
-      });
+  for (const p of pieces) {
+    const taken = reservedBy(c, reserved, item.itemId, p.start, p.end);
+    if (taken) {
+      c.warnings.add(`item ${item.itemId}: ${p.start}..${p.end} is already on draft ${taken.invoiceId}`);
+      continue;
     }
-  };
-  if (item.billingType === 'recurring') {
-    const sub = c.sub;
-    const serviceEnd = item.endDate && sub.endDate ? minDate(item.endDate, sub.endDate) : (item.endDate ?? sub.endDate);
-    const pieces = duePieces({
-      anchor: sub.alignment === 'start' && sub.startDate ? sub.startDate : CALENDAR_ANCHOR,
-      months: PERIOD_MONTHS[sub.billingPeriod],
-      timing: sub.billingTiming,
-      serviceStart: item.startDate ?? sub.startDate,
-      serviceEnd,
-      billedUntil: item.billedUntil,
-      runStart: c.o.periodStart,
-      runEnd: c.o.periodEnd,
-      prorate: sub.prorate !== false,
-    });
-    const late = pieces.filter((p) => p.end < c.o.periodStart);
-    // Years of service never billed are a missing Billed Until or a mistyped start date, not a debt to invoice.
-    if (late.length * PERIOD_MONTHS[sub.billingPeriod] > MAX_CATCH_UP_MONTHS) {
-      throw new BillingError(
-        `item ${item.itemId} would catch up ${late.length} earlier periods from ${late[0].start} never billed (more than ${MAX_CATCH_UP_MONTHS} months): check the start date, or set Billed Until if they were billed elsewhere`,
-      );
-    }
-    if (late.length) c.warnings.add(`item ${item.itemId}: catching up ${late.length} earlier period(s) from ${late[0].start} never billed (set Billed Until if they were billed elsewhere)`);
-    for (const p of pieces) {
-      const taken = reservedBy(c, reserved, item.itemId, p.start, p.end);
-      if (taken) {
-        c.warnings.add(`item ${item.itemId}: ${p.start}..${p.end} is already on draft ${taken.invoiceId}`);
-        continue;
-      }
-      push(p.start, p.end, p.factor, p.exact, increaseFactor(c, p.start), 'recurring');
-    }
-  } else if (item.billingType === 'one_time' && !item.billedUntil) {
-    const date = item.startDate ?? c.sub.startDate ?? c.o.periodStart;
-    if (date > c.o.periodEnd) return out;
-    const taken = reservedBy(c, reserved, item.itemId, date, date);
-    if (taken) c.warnings.add(`one-time item ${item.itemId} is already on draft ${taken.invoiceId}`);
-    else push(date, date, undefined, undefined, undefined, 'one_time');
+    out.push(...pieceLines(c, priced, { start: p.start, end: p.end, factor: p.factor, exact: p.exact, raise: increaseFactor(c, p.start) }, 'recurring'));
   }
   return out;
+}
+
+/** A one-time item not billed yet, on its start date (or the subscription's, or the run's), when that is in the run. */
+function oneTimeLines(c: LineContext, priced: PricedItem, reserved: Reservations): Line[] {
+  const { item } = priced;
+  const date = item.startDate ?? c.sub.startDate ?? c.o.periodStart;
+  if (date > c.o.periodEnd) return [];
+  const taken = reservedBy(c, reserved, item.itemId, date, date);
+  if (taken) {
+    c.warnings.add(`one-time item ${item.itemId} is already on draft ${taken.invoiceId}`);
+    return [];
+  }
+  return pieceLines(c, priced, { start: date, end: date }, 'one_time');
 }
 
 function usageLines(c: LineContext, txs: ParsedRow<Transaction>[], usageItems: Map<string, Item>): Line[] {
@@ -302,6 +333,43 @@ function buyerSnapshot(a: Account): Partial<Invoice> {
 
 /** Plans a run. Throws only for a problem with the run itself (e.g. an unknown filter). */
 export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
+  checkRun(ds, o);
+  const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders, ds.ctx.dateOf) : () => true;
+  const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders, ds.ctx.dateOf);
+  const scope = runScope(ds, o, subFilter);
+  const draftByKey = new Map<string, Invoice>();
+  for (const { record: inv } of ds.invoices) if (inv.status === 'Draft' && inv.type === 'invoice') draftByKey.set(inv.key, inv);
+  const run: RunState = {
+    ds,
+    o,
+    txFilter,
+    invoiceById: new Map(ds.invoices.map((r) => [r.record.invoiceId, r.record])),
+    draftByKey,
+    // Service already on other drafts is not billed again (the draft being replaced does not count).
+    reserved: { service: serviceOnDrafts(ds) },
+    nextId: invoiceIdSource(ds.invoices.map((r) => r.record)),
+    taxCache: new Map(),
+  };
+  const out: GroupResult = { drafts: [], removed: [], links: [], failed: [] };
+  const order = [...scope.groups.keys()];
+  const from = slice.after === undefined ? 0 : order.indexOf(slice.after) + 1;
+  let next: string | undefined;
+  for (let g = from; g < order.length; g++) {
+    if (g > from && ((slice.maxGroups !== undefined && g - from >= slice.maxGroups) || slice.deadline?.())) {
+      next = order[g - 1];
+      break;
+    }
+    planGroup(run, order[g], scope.groups.get(order[g]) ?? [], out);
+  }
+  // Drafts that became stale are removed once the run has seen every group.
+  if (next === undefined) removeStale(run, scope, out);
+  // Scope problems are reported by the first slice only.
+  const failed = slice.after === undefined ? [...scope.failed, ...out.failed] : out.failed;
+  return { next, drafts: out.drafts, removed: out.removed, transactionLinks: out.links, failed, inScope: scope.inScope };
+}
+
+/** Refuses a run with malformed dates or without a sheet that every invoice needs. */
+function checkRun(ds: Dataset, o: RunOptions): void {
   for (const d of [o.periodStart, o.periodEnd, o.invoiceDate]) {
     if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`);
   }
@@ -313,17 +381,34 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
     const why = ds.unreadable.get(t);
     if (why) throw new BillingError(`${why}: nothing was billed`);
   }
-  const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders, ds.ctx.dateOf) : () => true;
-  const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders, ds.ctx.dateOf);
+}
 
-  const invoiceById = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.record]));
-  const draftByKey = new Map<string, Invoice>();
-  for (const { record: inv } of ds.invoices) if (inv.status === 'Draft' && inv.type === 'invoice') draftByKey.set(inv.key, inv);
+/** A subscription in the run's scope, with what its draft key is made of. */
+interface Scoped {
+  row: ParsedRow<Subscription>;
+  account: Account;
+  tenant: Tenant;
+  currency: string;
+  key: string;
+}
 
-  // Scope: active subscriptions of active accounts that started by the period's end and pass the filter.
+interface RunScope {
+  /** The subscriptions to bill, by draft key, in sheet order. */
+  groups: Map<string, Scoped[]>;
+  inScope: number;
+  /** Subscriptions in scope whose tenant cannot be found. */
+  failed: FailedSubscription[];
+  /**
+   * Keys of subscriptions the run would cover but that are no longer billable (status, account
+   * status or a start moved past the period): their drafts of this period are stale.
+   */
+  staleKeys: Set<string>;
+}
+
+/** Scope: active subscriptions of active accounts that started by the period's end and pass the filter. */
+function runScope(ds: Dataset, o: RunOptions, subFilter: RowPredicate): RunScope {
   const failed: FailedSubscription[] = [];
   const wanted = o.subscriptionIds ? new Set(o.subscriptionIds) : undefined;
-  type Scoped = { row: ParsedRow<Subscription>; account: Account; tenant: Tenant; currency: string; key: string };
   let scoped: Scoped[] = [];
   for (const row of ds.subscriptions) {
     const sub = row.record;
@@ -340,15 +425,22 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
       failed.push({ subscriptionId: sub.subscriptionId, accountId: sub.accountId, row: row.row, reason: (e as Error).message });
     }
   }
-  const scopeFailed = new Set(failed);
   if (wanted) {
     // An account invoice is re-planned whole, so a partial re-run never drops another subscription's lines.
     const keys = new Set(scoped.filter((s) => wanted.has(s.row.record.subscriptionId)).map((s) => s.key));
     scoped = scoped.filter((s) => keys.has(s.key));
   }
-  // Keys of subscriptions the run would cover but that are no longer billable (status, account
-  // status or a start moved past the period): their drafts of this period are stale.
-  const staleKeys = new Set<string>();
+  const groups = new Map<string, Scoped[]>();
+  for (const s of scoped) {
+    const g = groups.get(s.key);
+    if (g) g.push(s);
+    else groups.set(s.key, [s]);
+  }
+  return { groups, inScope: scoped.length, failed, staleKeys: staleKeys(ds, o, subFilter, wanted) };
+}
+
+function staleKeys(ds: Dataset, o: RunOptions, subFilter: RowPredicate, wanted: Set<string> | undefined): Set<string> {
+  const keys = new Set<string>();
   for (const row of ds.subscriptions) {
     const sub = row.record;
     const account = ds.accounts.get(sub.accountId)!;
@@ -357,116 +449,140 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
     try {
       const tenant = tenantOf(ds, sub, account);
       if (o.tenantId && tenant.tenantId !== o.tenantId) continue;
-      staleKeys.add(draftKey(o, sub, tenant, currencyOf(sub, account, tenant)));
+      keys.add(draftKey(o, sub, tenant, currencyOf(sub, account, tenant)));
     } catch {
       // No tenant: no key, and nothing of it can have been drafted under one.
     }
   }
+  return keys;
+}
 
-  // Service already on other drafts is not billed again (the draft being replaced does not count).
-  const reserved: Reservations = { service: serviceOnDrafts(ds) };
+/** What every group of a run reads. */
+interface RunState {
+  ds: Dataset;
+  o: RunOptions;
+  txFilter: RowPredicate;
+  invoiceById: Map<string, Invoice>;
+  /** Draft invoices by key: what a group replaces. */
+  draftByKey: Map<string, Invoice>;
+  reserved: Reservations;
+  nextId: () => string;
+  taxCache: TaxCache;
+}
 
-  const groups = new Map<string, Scoped[]>();
-  for (const s of scoped) {
-    const g = groups.get(s.key);
-    if (g) g.push(s);
-    else groups.set(s.key, [s]);
+/** What the groups of a slice add up to. */
+interface GroupResult {
+  drafts: InvoiceDoc[];
+  removed: string[];
+  links: TransactionLink[];
+  failed: FailedSubscription[];
+}
+
+/** One draft key: the lines of its subscriptions, the transactions it takes and releases, and its draft (or its removal). */
+function planGroup(run: RunState, key: string, members: Scoped[], out: GroupResult): void {
+  const existing = run.draftByKey.get(key);
+  const lines: Line[] = [];
+  const warnings = new Set<string>();
+  const billedTx: ParsedRow<Transaction>[] = [];
+  for (const s of members) {
+    const sub = s.row.record;
+    const c: LineContext = {
+      ds: run.ds,
+      sub,
+      account: s.account,
+      tenant: s.tenant,
+      currency: s.currency,
+      mode: roundingMode(s.tenant),
+      o: run.o,
+      warnings,
+      replacing: existing?.invoiceId,
+      taxCache: run.taxCache,
+    };
+    try {
+      const billed = subscriptionLines(run, c, existing);
+      lines.push(...billed.lines);
+      billedTx.push(...billed.txs);
+    } catch (e) {
+      out.failed.push({ subscriptionId: sub.subscriptionId, accountId: sub.accountId, row: s.row.row, reason: (e as Error).message });
+    }
   }
-
-  const nextId = invoiceIdSource(ds.invoices.map((r) => r.record));
-  const taxCache: TaxCache = new Map();
-  const drafts: InvoiceDoc[] = [];
-  const removed: string[] = [];
-  const links: TransactionLink[] = [];
-  const order = [...groups.keys()];
-  const from = slice.after === undefined ? 0 : order.indexOf(slice.after) + 1;
-  let next: string | undefined;
-  for (let g = from; g < order.length; g++) {
-    const key = order[g];
-    const members = groups.get(key)!;
-    if (g > from && ((slice.maxGroups !== undefined && g - from >= slice.maxGroups) || slice.deadline?.())) {
-      next = order[g - 1];
-      break;
-    }
-    const existing = draftByKey.get(key);
-    const lines: Line[] = [];
-    const warnings = new Set<string>();
-    const billedTx: ParsedRow<Transaction>[] = [];
-    for (const s of members) {
-      const sub = s.row.record;
-      const c: LineContext = { ds, sub, account: s.account, tenant: s.tenant, currency: s.currency, mode: roundingMode(s.tenant), o, warnings, replacing: existing?.invoiceId, taxCache };
-      try {
-        const broken = ds.incomplete.get(sub.subscriptionId);
-        if (broken) throw new BillingError(`not billed while ${broken.sheet} row ${broken.row} has an error (${broken.column}: ${broken.message})`);
-        const subLines: Line[] = [];
-        const usageItems = new Map<string, Item>();
-        for (const { record: item } of ds.itemsBySubscription.get(sub.subscriptionId) ?? []) {
-          if (item.status !== 'Active') continue;
-          if (item.billingType === 'usage') usageItems.set(item.productId, item);
-          else subLines.push(...itemLines(c, item, reserved));
-        }
-        const txs = (ds.transactionsBySubscription.get(sub.subscriptionId) ?? []).filter((t) => {
-          const tx = t.record;
-          if (tx.date < o.periodStart || tx.date > o.periodEnd) return false;
-          if (tx.invoiceId && tx.invoiceId !== existing?.invoiceId && invoiceById.has(tx.invoiceId)) return false;
-          return txFilter(t.cells);
-        });
-        const noUsage = usageItems.size ? ds.unreadable.get('Transactions') : undefined;
-        if (noUsage) throw new BillingError(`its usage items cannot be billed: ${noUsage}`);
-        subLines.push(...usageLines(c, txs, usageItems));
-        const net = subLines.reduce((sum, l) => sum.plus(l.net), ZERO);
-        if (net.abs().gte(MAX_NUMBER)) throw new BillingError(`the lines add up to ${net.toString()}, beyond any plausible invoice (10^13): check quantities and prices`);
-        lines.push(...subLines);
-        billedTx.push(...txs);
-      } catch (e) {
-        failed.push({ subscriptionId: sub.subscriptionId, accountId: sub.accountId, row: s.row.row, reason: (e as Error).message });
-      }
-    }
-    const first = members[0];
-    const invoiceId = lines.length ? (existing?.invoiceId ?? nextId()) : existing?.invoiceId;
-    // Transactions of the replaced draft that are not billed again are released.
-    if (existing) {
-      const now = new Set(billedTx.map((t) => t.record.transactionId));
-      for (const s of members) {
-        for (const t of ds.transactionsBySubscription.get(s.row.record.subscriptionId) ?? []) {
-          if (t.record.invoiceId === existing.invoiceId && (!lines.length || !now.has(t.record.transactionId))) {
-            links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
-          }
-        }
-      }
-    }
-    if (!lines.length) {
-      if (existing) removed.push(existing.invoiceId);
-      continue;
-    }
-    for (const t of billedTx) if (t.record.invoiceId !== invoiceId) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: invoiceId! });
-    drafts.push(
-      makeDraft({
-        invoiceId: invoiceId!,
-        key,
-        o,
-        tenant: first.tenant,
-        account: first.account,
-        currency: first.currency,
-        subscription: first.tenant.invoicePer === 'account' ? undefined : first.row.record,
-        orderReference: [...new Set(members.map((m) => m.row.record.orderReference).filter(Boolean))].join(', ') || undefined,
-        lines,
-        warnings: [...warnings],
-      }),
-    );
+  // Transactions of the replaced draft that are not billed again are released.
+  if (existing) out.links.push(...releasedTransactions(run.ds, members, existing.invoiceId, lines.length ? billedTx : []));
+  if (!lines.length) {
+    if (existing) out.removed.push(existing.invoiceId);
+    return;
   }
-  // Drafts that became stale are removed once the run has seen every group.
+  const invoiceId = existing?.invoiceId ?? run.nextId();
+  for (const t of billedTx) if (t.record.invoiceId !== invoiceId) out.links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId });
+  out.drafts.push(groupDraft(run.o, { invoiceId, key, members, lines, warnings }));
+}
+
+/** The lines of one subscription (items, then usage) and the transactions they bill; throws what keeps it from being billed. */
+function subscriptionLines(run: RunState, c: LineContext, existing: Invoice | undefined): { lines: Line[]; txs: ParsedRow<Transaction>[] } {
+  const { ds, o } = run;
+  const sub = c.sub;
+  const broken = ds.incomplete.get(sub.subscriptionId);
+  if (broken) throw new BillingError(`not billed while ${broken.sheet} row ${broken.row} has an error (${broken.column}: ${broken.message})`);
+  const lines: Line[] = [];
+  const usageItems = new Map<string, Item>();
+  for (const { record: item } of ds.itemsBySubscription.get(sub.subscriptionId) ?? []) {
+    if (item.status !== 'Active') continue;
+    if (item.billingType === 'usage') usageItems.set(item.productId, item);
+    else lines.push(...itemLines(c, item, run.reserved));
+  }
+  const txs = (ds.transactionsBySubscription.get(sub.subscriptionId) ?? []).filter((t) => {
+    const tx = t.record;
+    if (tx.date < o.periodStart || tx.date > o.periodEnd) return false;
+    if (tx.invoiceId && tx.invoiceId !== existing?.invoiceId && run.invoiceById.has(tx.invoiceId)) return false;
+    return run.txFilter(t.cells);
+  });
+  const noUsage = usageItems.size ? ds.unreadable.get('Transactions') : undefined;
+  if (noUsage) throw new BillingError(`its usage items cannot be billed: ${noUsage}`);
+  lines.push(...usageLines(c, txs, usageItems));
+  const net = lines.reduce((sum, l) => sum.plus(l.net), ZERO);
+  if (net.abs().gte(MAX_NUMBER)) throw new BillingError(`the lines add up to ${net.toString()}, beyond any plausible invoice (10^13): check quantities and prices`);
+  return { lines, txs };
+}
+
+/** Links that release the members' transactions on the replaced draft, except those billed again. */
+function releasedTransactions(ds: Dataset, members: Scoped[], invoiceId: string, billedAgain: ParsedRow<Transaction>[]): TransactionLink[] {
+  const now = new Set(billedAgain.map((t) => t.record.transactionId));
+  const out: TransactionLink[] = [];
+  for (const s of members) {
+    for (const t of ds.transactionsBySubscription.get(s.row.record.subscriptionId) ?? []) {
+      if (t.record.invoiceId === invoiceId && !now.has(t.record.transactionId)) out.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
+    }
+  }
+  return out;
+}
+
+/** Draft assembly: one invoice for the group, from its first member's tenant, account and currency. */
+function groupDraft(o: RunOptions, g: { invoiceId: string; key: string; members: Scoped[]; lines: Line[]; warnings: Set<string> }): InvoiceDoc {
+  const first = g.members[0];
+  return makeDraft({
+    invoiceId: g.invoiceId,
+    key: g.key,
+    o,
+    tenant: first.tenant,
+    account: first.account,
+    currency: first.currency,
+    subscription: first.tenant.invoicePer === 'account' ? undefined : first.row.record,
+    orderReference: [...new Set(g.members.map((m) => m.row.record.orderReference).filter(Boolean))].join(', ') || undefined,
+    lines: g.lines,
+    warnings: [...g.warnings],
+  });
+}
+
+/** Removes the drafts of stale keys that no group of the run replaced, and releases their transactions. */
+function removeStale(run: RunState, scope: RunScope, out: GroupResult): void {
   let txByInvoice: Map<string, ParsedRow<Transaction>[]> | undefined;
-  for (const key of next === undefined ? [...staleKeys].sort() : []) {
-    const existing = draftByKey.get(key);
-    if (!existing || groups.has(key)) continue;
-    removed.push(existing.invoiceId);
-    txByInvoice ??= groupBy(ds.transactions, (t) => t.invoiceId ?? '');
-    for (const t of txByInvoice.get(existing.invoiceId) ?? []) links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
+  for (const key of [...scope.staleKeys].sort()) {
+    const existing = run.draftByKey.get(key);
+    if (!existing || scope.groups.has(key)) continue;
+    out.removed.push(existing.invoiceId);
+    txByInvoice ??= groupBy(run.ds.transactions, (t) => t.invoiceId ?? '');
+    for (const t of txByInvoice.get(existing.invoiceId) ?? []) out.links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId: '' });
   }
-  // Scope problems are reported by the first slice only.
-  const reported = slice.after === undefined ? failed : failed.filter((f) => !scopeFailed.has(f));
-  return { next, drafts, removed, transactionLinks: links, failed: reported, inScope: scoped.length };
 }
 
 function serviceOnDrafts(ds: Dataset): Reservations['service'] {
