@@ -304,6 +304,18 @@ describe('clock, counters and crashes', () => {
     expect(g2.globals.Utilities.formatDate(new Date(ss.now()), 'Europe/Berlin', 'HH')).toBe('14');
   });
 
+  it('the clock is fully simulated: real time spent by the test machine does not move it', () => {
+    const { ss, DriveApp } = setup();
+    const [now, elapsed] = [ss.now(), ss.elapsedMs];
+    const until = Date.now() + 30;
+    while (Date.now() < until); // 30 ms of real CPU work
+    expect([ss.now() - now, ss.elapsedMs - elapsed]).toEqual([0, 0]);
+    DriveApp.getRootFolder();
+    const charged = ss.elapsedMs - elapsed;
+    expect(charged).toBeGreaterThan(0);
+    expect(ss.now() - now).toBe(charged);
+  });
+
   it('formats the SimpleDateFormat patterns the code uses, zoned', () => {
     const { Utilities } = setup();
     const d = new Date(Date.UTC(2026, 11, 31, 23, 5, 9));

@@ -14,9 +14,9 @@ describe('documents and send calls over months of invoices', () => {
     // the header and the row above the mark of Invoices and InvoiceLines, and the rows from the
     // marks on: this month's invoices still without documents (or unsent) and their lines, and the
     // last call's invoices of the month before. None of it grows with the months. What may differ
-    // between two months is how many documents a ~20 s call makes (its clock includes real time),
-    // which moves at most one invoice's rows from one call to the next: that invoice's Invoices row
-    // and its two InvoiceLines rows (two items per subscription).
+    // between two months is which invoices a ~20 s call of simulated time reaches, which moves at
+    // most one invoice's rows from one call to the next: that invoice's Invoices row and its two
+    // InvoiceLines rows (two items per subscription).
     const ONE_INVOICE = SCHEMA.Invoices.columns.length + 2 * SCHEMA.InvoiceLines.columns.length;
     expect(m6.documentCells).toBeLessThanOrEqual(m2.documentCells + ONE_INVOICE);
     expect(m6.sendCells).toBeLessThanOrEqual(m2.sendCells + ONE_INVOICE);

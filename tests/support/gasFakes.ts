@@ -4,7 +4,6 @@
 // Drive, Docs, Mail and Blob fakes are in gasServices.ts; all share this spreadsheet's simulated clock,
 // counters, daily quotas and crash injection (ss.call).
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { FakeDrive, FakeMailbox, formatDate, gasServices, serviceLatency, zoned } from './gasServices';
 
 type V = string | number | boolean | Date;
@@ -546,35 +545,31 @@ export class FakeSpreadsheet {
   callCount = 0;
 
   // --- Simulated clock -----------------------------------------------------------------------
+  // Fully simulated: time moves only by the latency charged for each service call and utility and
+  // by advance(), never by the test machine's speed, so where a slice ends is the same everywhere.
   /** The simulated instant this spreadsheet's clock started at (settable). */
   startMs: number;
   private simulatedMs = 0;
   private totalSpentMs = 0;
   private advancedMs = 0;
-  private readonly realT0 = performance.now();
-  private execRealStart = performance.now();
-  /**
-   * Simulated latency spent by the current execution. Setting it (tests do `ss.elapsedMs = 0`)
-   * starts a new execution's real-time measurement too, like beginExecution() without its saving.
-   */
+  /** Simulated latency spent by the current execution (tests may set it, e.g. `ss.elapsedMs = 0`). */
   get elapsedMs() {
     return this.simulatedMs;
   }
   set elapsedMs(v: number) {
     this.simulatedMs = v;
-    this.execRealStart = performance.now();
   }
-  /** Now on the simulated clock: start + all latency ever spent + advance() jumps + real time (CPU counts too). */
+  /** Now on the simulated clock: start + all latency ever spent + advance() jumps. */
   now() {
-    return this.startMs + this.totalSpentMs + this.advancedMs + (performance.now() - this.realT0);
+    return this.startMs + this.totalSpentMs + this.advancedMs;
   }
   /** Jump the clock (next hour, next day: daily quotas reset when the day in tz changes). */
   advance(ms: number) {
     this.advancedMs += ms;
   }
   /**
-   * A new execution: elapsedMs 0, real time measured from now. Documents the previous execution left
-   * open are saved and closed first and its lock released, as Apps Script does when a script ends.
+   * A new execution: elapsedMs 0. Documents the previous execution left open are saved and closed
+   * first and its lock released, as Apps Script does when a script ends.
    */
   beginExecution(user?: string) {
     this.drive._endExecution();
@@ -582,17 +577,11 @@ export class FakeSpreadsheet {
     this.elapsedMs = 0;
     if (user !== undefined) this.user = user;
   }
-  /** Charge simulated time to the execution; past 6 minutes (simulated + real) it is stopped. */
+  /** Charge simulated time to the execution; past 6 minutes it is stopped, as Apps Script stops it. */
   chargeMs(ms: number) {
     this.simulatedMs += ms;
     this.totalSpentMs += ms;
-    const real = performance.now() - this.execRealStart;
-    if (this.simulatedMs + real > TIME_LIMIT_MS) {
-      // The execution is over: its reported time is its whole time, real time included.
-      this.simulatedMs += real;
-      this.execRealStart = performance.now();
-      throw new Error('Exceeded maximum execution time');
-    }
+    if (this.simulatedMs > TIME_LIMIT_MS) throw new Error('Exceeded maximum execution time');
   }
   spend(call: string, cells = 0) {
     const [base, perCell] = LATENCY[call] ?? [serviceLatency(call) ?? 20, 0];
