@@ -39,17 +39,18 @@ export function roleOf(ports: Ports, ds: Dataset): Role {
 
 /** Throws a clear message unless the running user is a billing admin who may write the engine's sheets. */
 export function assertAdmin(ports: Ports, ds: Dataset, action: string): void {
-  if (ports.access && !ports.access.canEditSpreadsheet()) throw new BillingError(`You can view this spreadsheet but not edit it, so you cannot ${action}.`);
+  if (ports.access && !ports.access.canEditSpreadsheet()) throw new BillingError(`You can view this spreadsheet but not edit it, so you cannot ${action}.`, { code: 'forbidden' });
   if (!ports.enforceAdmins) return;
   const admins = adminsOf(ds);
   if (!named(ports, ds)) {
-    throw new BillingError(`Only the billing admins named in Settings (${admins.join(', ')}) may ${action}; you are signed in as ${ports.user()}.`);
+    throw new BillingError(`Only the billing admins named in Settings (${admins.join(', ')}) may ${action}; you are signed in as ${ports.user()}.`, { code: 'forbidden' });
   }
   if (ports.access && !ports.access.canWriteLedger()) {
     throw new BillingError(
       admins.length
         ? `You are named a billing admin in Settings, but the protection of the billing sheets does not list you yet, so you cannot ${action}. A billing admin who can edit them should run Set up billing sheets again: it adds every admin named in Settings.`
         : `The billing sheets are protected and do not list you, so you cannot ${action}. Ask whoever set up billing to name you in Settings → Billing Admins and run Set up billing sheets again.`,
+      { code: 'forbidden' },
     );
   }
 }

@@ -9,9 +9,11 @@ import { invoiceIdSource } from '../core/ids';
 import { verifyLedger as verifyCore, type VerifyResult } from '../core/verify';
 import { toRowValues } from '../core/table';
 import type { Dataset } from '../core/dataset';
+import type { Invoice } from '../core/model';
 import type { Ports } from '../ports';
 import { summarize, type InvoiceSummary } from './summary';
-import { linesAppend, readDataset, readForLedger, writeLedgerChanges } from './workbook';
+import { runUseCase } from './useCase';
+import { linesAppend, readDataset, writeLedgerChanges } from './workbook';
 import { assertAdmin } from './access';
 
 export interface LedgerReport {
@@ -28,7 +30,7 @@ function context(ports: Ports, ds: Dataset): LedgerContext {
 }
 
 function checkDate(d: string | undefined) {
-  if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`);
+  if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`, { code: 'invalid', ref: d });
 }
 
 export interface FinalizeRequest {
@@ -42,44 +44,53 @@ export interface FinalizeRequest {
 
 export function finalizeInvoices(ports: Ports, req: FinalizeRequest = {}): LedgerReport {
   checkDate(req.invoiceDate);
-  return ports.lock.withLock(() => {
-    const ds = readForLedger(ports);
-    assertAdmin(ports, ds, 'finalize invoices');
-    const w = new LedgerWriter(context(ports, ds));
-    const ids =
-      req.invoiceIds ??
-      ds.invoices
-        .map((r) => r.record)
-        .filter((i) => i.status === 'Draft' && (!req.tenantId || i.tenantId === req.tenantId) && (!req.runId || i.runId === req.runId))
-        .map((i) => i.invoiceId);
-    const done: InvoiceSummary[] = [];
-    // Drafts of one item go in service order: a draft waiting for an earlier draft of this batch is retried after it.
-    const requested = new Set(ids);
-    const failedIds = new Set<string>();
-    let pending = [...new Set(ids)];
-    while (pending.length) {
-      const deferred: { id: string; reason: string }[] = [];
-      for (const id of pending) {
-        try {
-          done.push(summarize(w.finalize(id, req.invoiceDate)));
-        } catch (e) {
-          if (e instanceof OutOfOrderError && requested.has(e.blockingInvoiceId) && !failedIds.has(e.blockingInvoiceId)) {
-            deferred.push({ id, reason: e.message });
-          } else {
-            failedIds.add(id);
-            w.changes.errors.push({ invoiceId: id, reason: (e as Error).message });
-          }
+  return runUseCase(ports, {
+    action: 'finalize invoices',
+    reads: 'ledger',
+    work: ({ ports, ds }) => {
+      const w = new LedgerWriter(context(ports, ds));
+      const done = finalizeInOrder(w, req.invoiceIds ?? draftsOf(ds, req), req.invoiceDate);
+      writeLedgerChanges(ports, ds, w.changes);
+      return { invoices: done, failed: w.changes.errors };
+    },
+  });
+}
+
+function draftsOf(ds: Dataset, req: FinalizeRequest): string[] {
+  const chosen = (i: Invoice) => i.status === 'Draft' && (!req.tenantId || i.tenantId === req.tenantId) && (!req.runId || i.runId === req.runId);
+  return ds.invoices
+    .map((r) => r.record)
+    .filter(chosen)
+    .map((i) => i.invoiceId);
+}
+
+/** Drafts of one item go in service order: a draft waiting for an earlier draft of this batch is retried after it. */
+function finalizeInOrder(w: LedgerWriter, ids: readonly string[], invoiceDate: string | undefined): InvoiceSummary[] {
+  const done: InvoiceSummary[] = [];
+  const requested = new Set(ids);
+  const failedIds = new Set<string>();
+  let pending = [...requested];
+  while (pending.length) {
+    const deferred: { id: string; reason: string }[] = [];
+    for (const id of pending) {
+      try {
+        done.push(summarize(w.finalize(id, invoiceDate)));
+      } catch (e) {
+        if (e instanceof OutOfOrderError && requested.has(e.blockingInvoiceId) && !failedIds.has(e.blockingInvoiceId)) {
+          deferred.push({ id, reason: e.message });
+        } else {
+          failedIds.add(id);
+          w.changes.errors.push({ invoiceId: id, reason: (e as Error).message });
         }
       }
-      if (deferred.length === pending.length) {
-        for (const d of deferred) w.changes.errors.push({ invoiceId: d.id, reason: d.reason });
-        break;
-      }
-      pending = deferred.map((d) => d.id);
     }
-    writeLedgerChanges(ports, ds, w.changes);
-    return { invoices: done, failed: w.changes.errors };
-  }, 'finalizing invoices');
+    if (deferred.length === pending.length) {
+      for (const d of deferred) w.changes.errors.push({ invoiceId: d.id, reason: d.reason });
+      break;
+    }
+    pending = deferred.map((d) => d.id);
+  }
+  return done;
 }
 
 export interface CreditRequest {
@@ -105,36 +116,40 @@ export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
     try {
       amount = new D(req.amount);
     } catch {
-      throw new BillingError(`credit amount "${req.amount}" is not a number`);
+      throw new BillingError(`credit amount "${req.amount}" is not a number`, { code: 'invalid', ref: req.amount });
     }
   }
   return ledgerOp(ports, (w) => w.credit(req.invoiceId, { lines: req.lines, amount, reason: req.reason, again: req.again }));
 }
 
 function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport {
-  return ports.lock.withLock(() => {
-    const ds = readForLedger(ports);
-    assertAdmin(ports, ds, 'cancel or credit invoices');
-    const w = new LedgerWriter(context(ports, ds));
-    op(w);
-    writeLedgerChanges(ports, ds, w.changes);
-    return { invoices: [...w.changes.created.map((d) => d.invoice), ...w.changes.updated].map(summarize), failed: w.changes.errors };
-  }, 'a cancellation or credit note');
+  return runUseCase(ports, {
+    action: 'cancel or credit invoices',
+    reads: 'ledger',
+    work: ({ ports, ds }) => {
+      const w = new LedgerWriter(context(ports, ds));
+      op(w);
+      writeLedgerChanges(ports, ds, w.changes);
+      return { invoices: [...w.changes.created.map((d) => d.invoice), ...w.changes.updated].map(summarize), failed: w.changes.errors };
+    },
+  });
 }
 
 /** A manual (or pro-forma) draft; finalize it like any other draft. */
 export function createManualInvoice(ports: Ports, input: ManualInvoiceInput): InvoiceSummary {
   checkDate(input.invoiceDate);
-  return ports.lock.withLock(() => {
-    const ds = readForLedger(ports);
-    assertAdmin(ports, ds, 'create invoices by hand');
-    const id = invoiceIdSource(ds.invoices.map((r) => r.record))();
-    const doc = manualDraft(ds, id, input, ports.clock.today());
-    ports.tables.apply('Invoices', { append: [toRowValues('Invoices', doc.invoice)] });
-    ports.tables.apply('InvoiceLines', { append: linesAppend([doc]) });
-    ports.tables.apply('Log', { append: [toRowValues('Log', { at: ports.clock.now().toISOString(), user: ports.user(), action: 'manual draft', invoiceId: id })] });
-    return summarize(doc.invoice);
-  }, 'creating an invoice by hand');
+  return runUseCase(ports, {
+    action: 'create invoices by hand',
+    reads: 'ledger',
+    work: ({ ports, ds, log }) => {
+      const id = invoiceIdSource(ds.invoices.map((r) => r.record))();
+      const doc = manualDraft(ds, id, input, ports.clock.today());
+      ports.tables.apply('Invoices', { append: [toRowValues('Invoices', doc.invoice)] });
+      ports.tables.apply('InvoiceLines', { append: linesAppend([doc]) });
+      log({ action: 'manual draft', invoiceId: id });
+      return summarize(doc.invoice);
+    },
+  });
 }
 
 export function verifyLedger(ports: Ports): VerifyResult {

@@ -9,8 +9,7 @@ import { utf8 } from '../core/pdf/text';
 import { SCHEMA } from '../core/schema';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
-import { assertAdmin } from './access';
-import { readDataset } from './workbook';
+import { runUseCase } from './useCase';
 
 /** A supplier's file as a host has it: XML text, or the bytes of an XML file or a hybrid PDF. */
 export interface IncomingFile {
@@ -64,84 +63,82 @@ function syntaxName(r: ReceivedInvoice): string {
 }
 
 export function receiveInvoices(ports: Ports, files: readonly IncomingFile[]): ReceiveReport {
-  return ports.lock.withLock(() => {
-    // The Received sheets are the engine's (protected): only billing admins write them.
-    assertAdmin(ports, readDataset(ports, ['Settings']), 'read received e-invoices into the Received sheets');
-    const existing = ports.tables.read('Received');
-    const header = (existing?.headers ?? []).map(String);
-    const col = (h: string) => header.indexOf(h);
-    const rows = existing?.rows ?? [];
-    const seen = new Set(rows.map((r) => `${r[col('Supplier VAT ID')] || r[col('Supplier')]}|${r[col('Number')]}`));
-    let seq = rows.length;
-    const report: ReceiveReport = { received: [], skipped: [], failed: [] };
-    const heads: Record<string, string | number | boolean>[] = [];
-    const lines: Record<string, string | number | boolean>[] = [];
-    const now = ports.clock.now().toISOString();
-    for (const f of files) {
-      let r: ReceivedInvoice;
-      try {
-        r = parseEInvoice(xmlOfFile(f));
-      } catch (e) {
-        report.failed.push({ file: f.name, reason: (e as Error).message });
-        continue;
-      }
-      const key = `${r.seller.vatId || r.seller.name}|${r.number}`;
-      if (seen.has(key)) {
-        report.skipped.push({ file: f.name, number: r.number, reason: `invoice ${r.number} of ${r.seller.name} is already in Received` });
-        continue;
-      }
-      seen.add(key);
-      // Our totals check names the amounts; the official rules' finding for the same rule would only repeat it.
-      const totals = checkTotals(r);
-      const ruleOf = (p: string) => p.split(':')[0];
-      const problems = [...totals, ...(f.rules?.errors ?? []).filter((e) => !totals.some((t) => ruleOf(t) === ruleOf(e)))];
-      const shown = problems.slice(0, SHOWN_FINDINGS).join('; ') + (problems.length > SHOWN_FINDINGS ? `; and ${problems.length - SHOWN_FINDINGS} more` : '');
-      const status = problems.length ? shown : 'valid';
-      const checked = f.rules?.ran.length ? f.rules.ran.join(', ') : 'totals (BR-CO-10..16)';
-      const receivedId = `RCV-${String(++seq).padStart(6, '0')}`;
-      heads.push(
-        numeric(
-          'Received',
-          toRowValues('Received', {
-            receivedId,
-            receivedAt: now,
-            file: f.name,
-            syntax: syntaxName(r),
-            typeCode: r.typeCode,
-            number: r.number,
-            issueDate: r.issueDate,
-            dueDate: r.dueDate,
-            currency: r.currency,
-            supplier: r.seller.name,
-            supplierVatId: r.seller.vatId,
-            supplierCountry: r.seller.country,
-            buyerReference: r.buyerReference,
-            net: r.totals.taxExclusive,
-            tax: r.totals.tax,
-            gross: r.totals.taxInclusive,
-            payable: r.totals.payable,
-            vatBreakdown: r.vat.map((v) => `${v.category} ${v.rate ?? ''}%: ${v.taxable} → ${v.tax}`).join('; '),
-            iban: r.payment.iban,
-            bic: r.payment.bic,
-            paymentTerms: r.payment.terms,
-            status,
-            checked,
-          }),
-        ),
-      );
-      for (const l of r.lines) {
-        lines.push(
-          numeric(
-            'ReceivedLines',
-            toRowValues('ReceivedLines', { receivedId, lineId: l.id, name: l.name, quantity: l.quantity, unit: l.unitCode, price: l.price, net: l.net, category: l.category, rate: l.rate }),
-          ),
-        );
-      }
-      report.received.push({ file: f.name, receivedId, number: r.number, supplier: r.seller.name, currency: r.currency, payable: r.totals.payable, status, checked });
+  // The Received sheets are the engine's (protected): only billing admins write them.
+  return runUseCase(ports, { action: 'read received e-invoices into the Received sheets', reads: ['Settings'], work: () => receiveAll(ports, files) });
+}
+
+type Row = Record<string, string | number | boolean>;
+
+function receiveAll(ports: Ports, files: readonly IncomingFile[]): ReceiveReport {
+  const existing = ports.tables.read('Received');
+  const header = (existing?.headers ?? []).map(String);
+  const col = (h: string) => header.indexOf(h);
+  const rows = existing?.rows ?? [];
+  const seen = new Set(rows.map((r) => `${r[col('Supplier VAT ID')] || r[col('Supplier')]}|${r[col('Number')]}`));
+  let seq = rows.length;
+  const report: ReceiveReport = { received: [], skipped: [], failed: [] };
+  const heads: Row[] = [];
+  const lines: Row[] = [];
+  const now = ports.clock.now().toISOString();
+  for (const f of files) {
+    let r: ReceivedInvoice;
+    try {
+      r = parseEInvoice(xmlOfFile(f));
+    } catch (e) {
+      report.failed.push({ file: f.name, reason: (e as Error).message });
+      continue;
     }
-    // Lines first, then the documents: a document row never lacks its lines.
-    if (lines.length) ports.tables.apply('ReceivedLines', { append: lines });
-    if (heads.length) ports.tables.apply('Received', { append: heads });
-    return report;
-  }, 'reading received e-invoices');
+    const key = `${r.seller.vatId || r.seller.name}|${r.number}`;
+    if (seen.has(key)) {
+      report.skipped.push({ file: f.name, number: r.number, reason: `invoice ${r.number} of ${r.seller.name} is already in Received` });
+      continue;
+    }
+    seen.add(key);
+    const receivedId = `RCV-${String(++seq).padStart(6, '0')}`;
+    const { status, checked } = findingsOf(f, r);
+    heads.push(numeric('Received', toRowValues('Received', receivedRecord(r, { receivedId, receivedAt: now, file: f.name, status, checked }))));
+    for (const l of r.lines) {
+      const line = { receivedId, lineId: l.id, name: l.name, quantity: l.quantity, unit: l.unitCode, price: l.price, net: l.net, category: l.category, rate: l.rate };
+      lines.push(numeric('ReceivedLines', toRowValues('ReceivedLines', line)));
+    }
+    report.received.push({ file: f.name, receivedId, number: r.number, supplier: r.seller.name, currency: r.currency, payable: r.totals.payable, status, checked });
+  }
+  // Lines first, then the documents: a document row never lacks its lines.
+  if (lines.length) ports.tables.apply('ReceivedLines', { append: lines });
+  if (heads.length) ports.tables.apply('Received', { append: heads });
+  return report;
+}
+
+/** The Validation cell ("valid" or the findings) and which checks ran. */
+function findingsOf(f: IncomingFile, r: ReceivedInvoice): { status: string; checked: string } {
+  // Our totals check names the amounts; the official rules' finding for the same rule would only repeat it.
+  const totals = checkTotals(r);
+  const ruleOf = (p: string) => p.split(':')[0];
+  const problems = [...totals, ...(f.rules?.errors ?? []).filter((e) => !totals.some((t) => ruleOf(t) === ruleOf(e)))];
+  const shown = problems.slice(0, SHOWN_FINDINGS).join('; ') + (problems.length > SHOWN_FINDINGS ? `; and ${problems.length - SHOWN_FINDINGS} more` : '');
+  return { status: problems.length ? shown : 'valid', checked: f.rules?.ran.length ? f.rules.ran.join(', ') : 'totals (BR-CO-10..16)' };
+}
+
+function receivedRecord(r: ReceivedInvoice, at: { receivedId: string; receivedAt: string; file: string; status: string; checked: string }) {
+  return {
+    ...at,
+    syntax: syntaxName(r),
+    typeCode: r.typeCode,
+    number: r.number,
+    issueDate: r.issueDate,
+    dueDate: r.dueDate,
+    currency: r.currency,
+    supplier: r.seller.name,
+    supplierVatId: r.seller.vatId,
+    supplierCountry: r.seller.country,
+    buyerReference: r.buyerReference,
+    net: r.totals.taxExclusive,
+    tax: r.totals.tax,
+    gross: r.totals.taxInclusive,
+    payable: r.totals.payable,
+    vatBreakdown: r.vat.map((v) => `${v.category} ${v.rate ?? ''}%: ${v.taxable} → ${v.tax}`).join('; '),
+    iban: r.payment.iban,
+    bic: r.payment.bic,
+    paymentTerms: r.payment.terms,
+  };
 }

@@ -21,14 +21,19 @@ export function readDataset(ports: Ports, tables: readonly TableName[] = DATA_TA
   return loadDataset(raw, { locale: ports.locale, dateOf: ports.dateOf });
 }
 
-/**
- * The whole workbook for an operation that writes the ledger, after completing what an interrupted
- * earlier write left behind (counters, billed-until, usage numbers, orphan lines; see core/repair).
- * Nothing to repair is the usual case and costs no write.
- */
-export function readForLedger(ports: Ports): Dataset {
+/** The whole workbook for an operation that writes the ledger: read once, refused if the ledger has unreadable cells. */
+export function readLedger(ports: Ports): Dataset {
   const ds = readDataset(ports);
   assertLedgerReadable(ds);
+  return ds;
+}
+
+/**
+ * Completes what an interrupted earlier write left behind (counters, billed-until, usage numbers,
+ * orphan lines; see core/repair) and returns the workbook as it is then. Nothing to repair is the
+ * usual case and costs no write; a repair writes, so only a billing admin's use case calls it.
+ */
+export function repairInterruptedWrites(ports: Ports, ds: Dataset): Dataset {
   const r = findRepairs(ds, ports.clock.now().toISOString());
   if (!hasRepairs(r)) return ds;
   const rangeRows = new Map(ds.numberRanges.map((x) => [x.record.range, x.row]));
@@ -40,7 +45,7 @@ export function readForLedger(ports: Ports): Dataset {
   apply(ports, 'Transactions', { update: r.transactions.map((t) => ({ row: t.row, values: { invoiceNumber: t.invoiceNumber } })) });
   apply(ports, 'InvoiceLines', { remove: r.orphanLines });
   apply(ports, 'Log', { append: r.notes.map((n) => toRowValues('Log', { at: ports.clock.now().toISOString(), user: ports.user(), action: 'repair', details: n })) });
-  return readDataset(ports);
+  return readLedger(ports);
 }
 
 /**
@@ -61,6 +66,7 @@ export function assertLedgerReadable(ds: Dataset): void {
   if (problems.length > 10) shown.push(`  … and ${problems.length - 10} more`);
   throw new BillingError(
     `The ledger has cells the engine cannot read, so nothing was changed. Restore what the engine wrote there (finalized invoices must stay as they were issued), then try again:\n${shown.join('\n')}`,
+    { code: 'unreadable' },
   );
 }
 
@@ -94,7 +100,7 @@ export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges)
     ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, invoice: i })),
   );
   // Lines first: the Invoices write commits; what follows it is derived from Invoices again if an
-  // execution stops in between (readForLedger), and lines without their invoice are removed.
+  // execution stops in between (repairInterruptedWrites), and lines without their invoice are removed.
   apply(ports, 'InvoiceLines', { append: linesAppend(ch.created) });
   apply(ports, 'Invoices', {
     update: ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, values: toRowValues('Invoices', i) })),

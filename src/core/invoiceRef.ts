@@ -15,8 +15,8 @@ export function byInvoiceRef<T>(items: readonly T[], ref: string, of: (item: T) 
   const byId = items.find((x) => of(x).invoiceId === key);
   if (byId) return byId;
   const byNumber = items.filter((x) => of(x).number === key);
-  if (byNumber.length > 1) throw new BillingError(`number ${key} exists in tenants ${byNumber.map((x) => of(x).tenantId).join(' and ')}: use the Invoice ID`);
-  if (!byNumber.length) throw new BillingError(`invoice ${key} does not exist`);
+  if (byNumber.length > 1) throw new BillingError(`number ${key} exists in tenants ${byNumber.map((x) => of(x).tenantId).join(' and ')}: use the Invoice ID`, { code: 'ambiguous', ref: key });
+  if (!byNumber.length) throw new BillingError(`invoice ${key} does not exist`, { code: 'not-found', ref: key });
   return byNumber[0];
 }
 

@@ -1,4 +1,5 @@
 // Apps Script implementations of the ports.
+import { BillingError } from '../core/errors';
 import type { AccessPort, Ports } from '../ports';
 import { SheetTables } from './sheetTables';
 
@@ -33,10 +34,11 @@ export function gasPorts(): Ports {
         const props = PropertiesService.getDocumentProperties();
         if (!lock.tryLock(10000)) {
           const h = JSON.parse(props.getProperty(HOLDER) ?? 'null') as { what: string; user: string; at: string } | null;
-          throw new Error(
+          throw new BillingError(
             h
               ? `Another billing action is in progress (${h.what}, started by ${h.user} at ${h.at}). Try again when it has finished.`
               : 'Another billing action is running in this spreadsheet. Try again in a minute.',
+            { code: 'busy' },
           );
         }
         // Who holds the lock, for the message another user or the trigger gets meanwhile.

@@ -1,5 +1,6 @@
 // Ports for running the engine in Node on an in-memory workbook (tests, benchmarks, CLI core).
 import { createHash } from 'node:crypto';
+import { BillingError } from '../core/errors';
 import type { KeyValuePort, Ports } from '../ports';
 import type { MemoryTables } from './memoryTables';
 
@@ -25,7 +26,7 @@ export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Po
     kv: o.kv ?? memoryStore(),
     lock: {
       withLock<T>(fn: () => T): T {
-        if (locked) throw new Error('another billing action is in progress; try again when it has finished');
+        if (locked) throw new BillingError('another billing action is in progress; try again when it has finished', { code: 'busy' });
         locked = true;
         try {
           return fn();
