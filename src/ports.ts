@@ -1,11 +1,12 @@
-// What the use cases need from a host (Apps Script or Node). Everything is synchronous: Apps Script
-// is, and the Node host loads a workbook into memory first and saves it after.
+// What the use cases need from a host (Apps Script or Node). The tables are synchronous: Apps Script
+// is, and the Node host loads a workbook into memory first and saves it after. Documents and mail
+// may be asynchronous in Node (HostResult).
 import type { Cell } from './core/cells';
 import type { RawTable } from './core/table';
 import type { TableName } from './core/schema';
 import type { DocText } from './core/docText';
 import type { InvoiceMail } from './core/mail';
-import type { Tenant } from './core/model';
+import type { Account, Invoice, InvoiceDoc, Tenant } from './core/model';
 
 export type CellValue = string | number | boolean;
 
@@ -48,24 +49,90 @@ export interface LockPort {
   withLock<T>(fn: () => T, what?: string): T;
 }
 
-/** Invoice documents of a synchronous host (Apps Script: a Google Doc and its PDF in Drive). */
-export interface DocumentsPort {
-  /** Makes the document of a finalized invoice under the tenant's folder, `<yyyy>/<mm>/`, named `name`. */
-  render(text: DocText, tenant: Tenant, name: string, date: string): { docUrl: string; pdfUrl: string };
-  /** Stores an e-invoice XML beside the invoice's documents; returns its URL. */
-  saveXml(xml: string, tenant: Tenant, name: string, date: string): string;
-  /** A draft's preview PDF (not recorded in the ledger); returns its URL. */
-  preview(text: DocText, tenant: Tenant, name: string): string;
-  /** Whether the file behind a ledger link still exists (not deleted, not in the trash). */
-  exists(url: string): boolean;
+/**
+ * What a delivery port call returns: the value itself in a synchronous host (Apps Script, where
+ * `A` is false), the value or a promise of it in an asynchronous one (Node: pdfkit, SMTP). The
+ * delivery flows (app/delivery/) are one rule set for both; app/delivery/io.ts runs them.
+ */
+export type HostResult<T, A extends boolean> = A extends true ? T | Promise<T> : T;
+
+/** What an invoice document is made of, for a host that renders it from the invoice (Node's pdfkit) rather than from the text. */
+export interface DocumentJob {
+  doc: InvoiceDoc;
+  account?: Account;
+  /** A draft (preview): watermarked, unnumbered. */
+  draft?: boolean;
+  /** A Factur-X / ZUGFeRD customer's CII XML, to embed in the PDF if the host can (the XML file beside it stays the archive copy). */
+  facturX?: string;
 }
 
-/** Email of a synchronous host (Apps Script: MailApp, sent from the user's Gmail). */
-export interface MailPort {
-  /** Recipients the host may still send to today. */
+/** A finalized invoice's document as made: links for the ledger. */
+export interface RenderedDocument {
+  /** The editable document (Apps Script: the Google Doc); none where the PDF is made directly. */
+  docUrl?: string;
+  pdfUrl: string;
+  /** The PDF carries the e-invoice XML inside (Factur-X). */
+  carriesXml?: boolean;
+}
+
+/**
+ * Invoice documents: Apps Script (a Google Doc and its PDF in Drive, `A` false) or Node (PDF/A
+ * files, `A` true). A call throws when the document was not made; nothing of it is recorded then.
+ */
+export interface DocumentsPort<A extends boolean = false> {
+  /** Makes the document of a finalized invoice under the tenant's folder, `<yyyy>/<mm>/`, named `name`. */
+  render(text: DocText, tenant: Tenant, name: string, date: string, job: DocumentJob): HostResult<RenderedDocument, A>;
+  /** Stores an e-invoice XML beside the invoice's documents; returns its URL. */
+  saveXml(xml: string, tenant: Tenant, name: string, date: string, job: DocumentJob): HostResult<string, A>;
+  /** A draft's preview PDF (not recorded in the ledger); returns its URL. */
+  preview(text: DocText, tenant: Tenant, name: string, job: DocumentJob): HostResult<string, A>;
+  /** Whether the file behind a ledger link still exists (not deleted, not in the trash). */
+  exists(url: string): boolean;
+  /** Whether the PDF behind a ledger link carries the e-invoice XML inside (Factur-X); default: never. */
+  carriesXml?(pdfUrl: string): boolean;
+  /**
+   * True: every invoice's files are checked, also in a bulk pass (a local disk, where a check is
+   * cheap). Otherwise only named invoices are (Drive: a call per file); the bulk pass trusts the links.
+   */
+  readonly checksEveryFile?: boolean;
+}
+
+/**
+ * How one mail went. A mail port may also throw, but only when the mail certainly did not go out
+ * (the error's message is the reason; a daily quota says "too many times for one day").
+ */
+export type MailOutcome =
+  | { outcome: 'sent' /** how, for the Log ("SMTP", "outbox"; default "email") */; via?: string /** a copy of what was sent */; file?: string; note?: string }
+  | { outcome: 'failed'; reason: string }
+  /** Not sent, and nothing more today (a server's "try again later"): it waits in the queue. */
+  | { outcome: 'deferred'; reason: string }
+  /** Handed over, no answer: it may have gone out. It stays "sending" (uncertain), and nothing more is tried in this call. */
+  | { outcome: 'uncertain'; via?: string; file?: string; reason: string };
+
+/** What a host knows of a mail an interrupted call left "sending". */
+export type SendEvidence =
+  /** The host's record shows it was delivered. */
+  | { delivered: { file: string; to: string[]; recipients: string; date?: string } }
+  /** It was handed over and no answer recorded: uncertain. */
+  | { inFlight: string }
+  /** Never handed to anyone: sent normally. */
+  | 'never tried';
+
+/** Email: Apps Script's MailApp (synchronous), Node's outbox and SMTP (asynchronous). */
+export interface MailPort<A extends boolean = false> {
+  /** Recipients the host may still send to today (Infinity without a quota). */
   remainingQuota(): number;
-  /** Sends one invoice email with the files behind these links attached. */
-  send(mail: InvoiceMail, attachmentUrls: string[]): void;
+  /** Sends one invoice email with the files behind these links attached; nothing returned means sent. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: MailApp's adapter returns nothing (void) when the mail went out
+  send(mail: InvoiceMail, attachmentUrls: string[], invoice: Invoice): HostResult<MailOutcome | void, A>;
+  /** Before the first mail of a call: a reason every mail of it fails (a server that cannot be reached), or undefined. */
+  open?(): HostResult<string | undefined, A>;
+  /** Makes what the flow wrote so far durable (Node saves the workbook); called before each batch goes out and at the end. */
+  commit?(): HostResult<void, A>;
+  /** For an invoice found "sending": what the host's records say; without it, every such invoice is uncertain. */
+  evidence?(invoice: Invoice): SendEvidence | undefined;
+  /** Mail goes out from the company's address in Settings (SMTP), not from the signed-in user's mailbox (MailApp). */
+  readonly sendsFromSettings?: boolean;
 }
 
 /**
