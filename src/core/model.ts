@@ -1,15 +1,17 @@
 // Typed records, one interface per table of the schema (field names = column keys).
 import type { Decimal } from './money';
 import type { IsoDate } from './dates';
-import type { DeliveryState } from './schema';
+import type { ColumnKey, DeliveryState, EnumOf, TableName } from './schema';
 
-export type Language = 'de' | 'en' | 'fr';
-export type BillingPeriod = 'monthly' | 'quarterly' | 'semiannual' | 'annual';
-export type PriceModel = 'per_unit' | 'flat' | 'graduated' | 'volume' | 'package';
-export type TaxCategory = 'S' | 'Z' | 'E' | 'AE' | 'K' | 'G' | 'O' | 'L' | 'M';
-export type InvoiceType = 'invoice' | 'credit_note' | 'pro_forma';
-export type InvoiceStatus = 'Draft' | 'Open' | 'Paid' | 'Cancelled' | 'Credited';
-export type LineKind = 'recurring' | 'one_time' | 'usage' | 'manual' | 'credit';
+// Enum types come from the schema's value lists (declared once there).
+export type Language = EnumOf<'Settings', 'language'>;
+export type BillingPeriod = EnumOf<'Subscriptions', 'billingPeriod'>;
+export type PriceModel = EnumOf<'Products', 'priceModel'>;
+export type TaxCategory = EnumOf<'TaxRules', 'category'>;
+export type InvoiceType = EnumOf<'Invoices', 'type'>;
+export type InvoiceStatus = EnumOf<'Invoices', 'status'>;
+export type LineKind = EnumOf<'InvoiceLines', 'kind'>;
+export type EInvoiceFormat = EnumOf<'Settings', 'eInvoiceFormat'>;
 
 export interface Tenant {
   tenantId: string;
@@ -29,16 +31,16 @@ export interface Tenant {
   creditorId?: string;
   currency: string;
   language?: Language;
-  locale?: 'de' | 'en';
+  locale?: EnumOf<'Settings', 'locale'>;
   paymentTermsDays?: number;
   numberFormat?: string;
   creditNumberFormat?: string;
   proFormaNumberFormat?: string;
-  numberReset?: 'none' | 'yearly' | 'monthly';
-  roundingMode?: 'half-up' | 'half-even';
+  numberReset?: EnumOf<'Settings', 'numberReset'>;
+  roundingMode?: EnumOf<'Settings', 'roundingMode'>;
   cashRounding?: Decimal;
-  invoicePer?: 'subscription' | 'account';
-  usageLines?: 'aggregate' | 'each';
+  invoicePer?: EnumOf<'Settings', 'invoicePer'>;
+  usageLines?: EnumOf<'Settings', 'usageLines'>;
   driveFolderId?: string;
   templateId?: string;
   logo?: string;
@@ -52,8 +54,8 @@ export interface Tenant {
 export interface Account {
   accountId: string;
   name: string;
-  status: 'Active' | 'Inactive';
-  customerType: 'B2B' | 'B2C';
+  status: EnumOf<'Accounts', 'status'>;
+  customerType: EnumOf<'Accounts', 'customerType'>;
   street?: string;
   postalCode?: string;
   city?: string;
@@ -64,7 +66,7 @@ export interface Account {
   tenantId?: string;
   buyerReference?: string;
   paymentTermsDays?: number;
-  paymentMethod?: 'transfer' | 'direct_debit';
+  paymentMethod?: EnumOf<'Accounts', 'paymentMethod'>;
   iban?: string;
   bic?: string;
   mandateReference?: string;
@@ -77,7 +79,7 @@ export interface Contact {
   accountId: string;
   name?: string;
   email: string;
-  role: 'invoice' | 'cc' | 'bcc' | 'mailing';
+  role: EnumOf<'Contacts', 'role'>;
   active?: boolean;
 }
 
@@ -100,12 +102,12 @@ export interface Subscription {
   subscriptionId: string;
   accountId: string;
   tenantId?: string;
-  status: 'Draft' | 'Active' | 'Paused' | 'Cancelled' | 'Ended';
+  status: EnumOf<'Subscriptions', 'status'>;
   startDate?: IsoDate;
   endDate?: IsoDate;
   billingPeriod: BillingPeriod;
-  billingTiming: 'advance' | 'arrears';
-  alignment?: 'calendar' | 'start';
+  billingTiming: EnumOf<'Subscriptions', 'billingTiming'>;
+  alignment?: EnumOf<'Subscriptions', 'alignment'>;
   prorate?: boolean;
   currency?: string;
   tag?: string;
@@ -122,10 +124,10 @@ export interface Item {
   quantity?: Decimal;
   unitPrice?: Decimal;
   discountPercent?: Decimal;
-  billingType: 'recurring' | 'one_time' | 'usage';
+  billingType: EnumOf<'Items', 'billingType'>;
   startDate?: IsoDate;
   endDate?: IsoDate;
-  status: 'Active' | 'Inactive';
+  status: EnumOf<'Items', 'status'>;
   billedUntil?: IsoDate;
 }
 
@@ -147,7 +149,7 @@ export interface TaxRule {
   sellerCountry: string;
   buyerCountry: string;
   taxClass: string;
-  customerType: 'B2B' | 'B2C' | '*';
+  customerType: EnumOf<'TaxRules', 'customerType'>;
   rate: Decimal;
   category: TaxCategory;
   exemptionCode?: string;
@@ -158,9 +160,9 @@ export interface TaxRule {
 
 export interface FilterRow {
   name: string;
-  appliesTo: 'Subscriptions' | 'Transactions';
+  appliesTo: EnumOf<'Filters', 'appliesTo'>;
   column: string;
-  operator: 'equals' | 'not_equals' | 'contains' | 'in' | 'empty' | 'not_empty';
+  operator: EnumOf<'Filters', 'operator'>;
   value?: string;
 }
 
@@ -245,7 +247,7 @@ export interface Run {
   runId: string;
   startedAt: string;
   startedBy?: string;
-  status: 'running' | 'done' | 'done_with_errors' | 'failed';
+  status: EnumOf<'Runs', 'status'>;
   periodStart: IsoDate;
   periodEnd: IsoDate;
   invoiceDate?: IsoDate;
@@ -275,3 +277,49 @@ export interface InvoiceDoc {
   invoice: Invoice;
   lines: InvoiceLine[];
 }
+
+// --- The records checked against the schema -------------------------------------------------
+
+/** The record type of each table. */
+export interface TableRecords {
+  Settings: Tenant;
+  Accounts: Account;
+  Contacts: Contact;
+  Products: Product;
+  Subscriptions: Subscription;
+  Items: Item;
+  Transactions: Transaction;
+  TaxRules: TaxRule;
+  Filters: FilterRow;
+  Invoices: Invoice;
+  InvoiceLines: InvoiceLine;
+  NumberRanges: NumberRange;
+  Runs: Run;
+  Log: LogEntry;
+}
+
+/** true when a record type has exactly the schema's column keys; otherwise names what differs. */
+export type SameKeys<R, K extends string> = [Exclude<keyof R, K>, Exclude<K, keyof R>] extends [never, never] ? true : { notInSchema: Exclude<keyof R, K>; notInRecord: Exclude<K, keyof R> };
+
+/**
+ * The compiler's check that each record has the fields its sheet has: a column added to the schema
+ * without its field (or the reverse) fails `npm run typecheck` here, naming the key.
+ */
+export const RECORDS_MATCH_SCHEMA: { [N in keyof TableRecords]: SameKeys<TableRecords[N], ColumnKey<N>> } = {
+  Settings: true,
+  Accounts: true,
+  Contacts: true,
+  Products: true,
+  Subscriptions: true,
+  Items: true,
+  Transactions: true,
+  TaxRules: true,
+  Filters: true,
+  Invoices: true,
+  InvoiceLines: true,
+  NumberRanges: true,
+  Runs: true,
+  Log: true,
+};
+export type RecordOf<N extends keyof TableRecords> = TableRecords[N];
+export type { TableName };

@@ -3,9 +3,9 @@
 
 export type ColumnType = 'text' | 'number' | 'money' | 'percent' | 'date' | 'datetime' | 'enum' | 'boolean' | 'ref' | 'integer';
 
-export interface ColumnDef {
+export interface ColumnDef<K extends string = string> {
   /** Field name in the parsed record. */
-  readonly key: string;
+  readonly key: K;
   /** Header text in the sheet; columns are found by it (case and surrounding spaces ignored). */
   readonly header: string;
   readonly type: ColumnType;
@@ -61,11 +61,18 @@ export type TableName =
   | 'Received'
   | 'ReceivedLines';
 
+// The allowed values of the enum columns, each declared once: model.ts takes its types from here
+// (EnumOf), and the notes that list them are made from them.
 export const BILLING_PERIODS = ['monthly', 'quarterly', 'semiannual', 'annual'] as const;
 export const PRICE_MODELS = ['per_unit', 'flat', 'graduated', 'volume', 'package'] as const;
 export const TAX_CATEGORIES = ['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] as const;
 export const INVOICE_TYPES = ['invoice', 'credit_note', 'pro_forma'] as const;
 export const INVOICE_STATUSES = ['Draft', 'Open', 'Paid', 'Cancelled', 'Credited'] as const;
+export const LANGUAGES = ['de', 'en', 'fr'] as const;
+export const E_INVOICE_FORMATS = ['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'] as const;
+export const ACTIVE_STATES = ['Active', 'Inactive'] as const;
+export const CUSTOMER_TYPES = ['B2B', 'B2C'] as const;
+export const LINE_KINDS = ['recurring', 'one_time', 'usage', 'manual', 'credit'] as const;
 /**
  * Where an invoice's email stands: queued (waits for the quota or the trigger), sending (marked just
  * before it goes out: found after a crash it is "uncertain" and never resent by itself), sent, failed.
@@ -73,12 +80,15 @@ export const INVOICE_STATUSES = ['Draft', 'Open', 'Paid', 'Cancelled', 'Credited
 export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-const c = (key: string, header: string, type: ColumnType, note: string, extra: Partial<ColumnDef> = {}): ColumnDef => ({ key, header, type, note, ...extra });
+/** A column; its key's literal type is kept, so records can be checked against the schema (model.ts). */
+const c = <K extends string, E extends Partial<ColumnDef> = Record<never, never>>(key: K, header: string, type: ColumnType, note: string, extra?: E) => ({ key, header, type, note, ...extra }) as ColumnDef<K> & E;
 const req = { required: true } as const;
 const eng = { engine: true } as const;
-const en = (values: readonly string[], more: Partial<ColumnDef> = {}): Partial<ColumnDef> => ({ values, ...more });
+/** An enum column's values (their literal types kept: EnumOf), and more of its definition. */
+const en = <const V extends string, M extends Partial<ColumnDef> = Record<never, never>>(values: readonly V[], more?: M) => ({ values, ...more }) as { readonly values: readonly V[] } & M;
+const listed = (values: readonly string[]) => values.join(', ');
 
-export const SCHEMA: Record<TableName, TableDef> = {
+const TABLES = {
   Settings: {
     name: 'Settings',
     id: 'tenantId',
@@ -100,7 +110,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('bankName', 'Bank Name', 'text', 'Bank name'),
       c('creditorId', 'Creditor ID', 'text', 'SEPA creditor identifier for direct debit'),
       c('currency', 'Currency', 'text', 'Default currency (ISO 4217) when neither subscription nor account sets one', { ...req, code: 'currency' }),
-      c('language', 'Language', 'enum', 'Default invoice language', en(['de', 'en', 'fr'])),
+      c('language', 'Language', 'enum', 'Default invoice language', en(LANGUAGES)),
       c('locale', 'Number Locale', 'enum', 'How numbers typed as text are read: de (1.234,50) or en (1,234.50)', en(['de', 'en'])),
       c('paymentTermsDays', 'Payment Terms Days', 'integer', 'Days from invoice date to due date (default 14)', { min: 0, max: 365 }),
       c('numberFormat', 'Invoice Number Format', 'text', 'Tokens {yyyy} {yy} {mm} {seq:N} {tenant}; default INV-{yyyy}-{seq:5}'),
@@ -114,7 +124,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('driveFolderId', 'Drive Folder ID', 'text', 'Folder for invoice documents (set by setup)'),
       c('templateId', 'Template ID', 'text', 'Google Docs invoice template (set by setup)'),
       c('logo', 'Logo', 'text', 'Logo for invoice PDFs: a PNG or JPEG file path (local host) or Drive file id (Apps Script)'),
-      c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Default e-invoice for this tenant', en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
+      c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Default e-invoice for this tenant', en(E_INVOICE_FORMATS)),
       c('billingAdmins', 'Billing Admins', 'text', 'Emails (comma separated) allowed to finalize, send and cancel'),
       c('replyTo', 'Reply-To', 'text', 'Reply-to address of invoice emails'),
       c('emailSubject', 'Email Subject', 'text', 'Invoice email subject; placeholders {type} {number} {company} {customer} {total} {dueDate} {invoiceDate} {period} (default per language)'),
@@ -128,14 +138,14 @@ export const SCHEMA: Record<TableName, TableDef> = {
     columns: [
       c('accountId', 'Account ID', 'text', 'Unique customer id', req),
       c('name', 'Name', 'text', 'Customer legal name', req),
-      c('status', 'Status', 'enum', 'Only Active accounts are invoiced', en(['Active', 'Inactive'], req)),
-      c('customerType', 'Customer Type', 'enum', 'B2B (business) or B2C (consumer): selects tax rules', en(['B2B', 'B2C'], req)),
+      c('status', 'Status', 'enum', 'Only Active accounts are invoiced', en(ACTIVE_STATES, req)),
+      c('customerType', 'Customer Type', 'enum', 'B2B (business) or B2C (consumer): selects tax rules', en(CUSTOMER_TYPES, req)),
       c('street', 'Street', 'text', 'Billing street and number'),
       c('postalCode', 'Postal Code', 'text', 'Billing postal code'),
       c('city', 'City', 'text', 'Billing city'),
       c('country', 'Country', 'text', 'ISO 3166 two-letter code', { ...req, code: 'country' }),
       c('vatId', 'VAT ID', 'text', 'Customer VAT ID (needed for EU reverse charge)', { amounts: true }),
-      c('language', 'Language', 'enum', "Invoice language (default: tenant's)", en(['de', 'en', 'fr'])),
+      c('language', 'Language', 'enum', "Invoice language (default: tenant's)", en(LANGUAGES)),
       c('currency', 'Currency', 'text', "Default currency for this customer's subscriptions", { code: 'currency', amounts: true }),
       c('tenantId', 'Tenant', 'ref', 'Company profile that bills this customer (default: first in Settings)', { ref: 'Settings', code: 'id', amounts: true }),
       c('buyerReference', 'Buyer Reference', 'text', 'Buyer reference / Leitweg-ID for e-invoices'),
@@ -145,7 +155,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('bic', 'BIC', 'text', 'Customer bank BIC'),
       c('mandateReference', 'Mandate Reference', 'text', 'SEPA mandate reference'),
       c('mandateDate', 'Mandate Date', 'date', 'SEPA mandate signature date'),
-      c('eInvoiceFormat', 'E-Invoice Format', 'enum', "Overrides the tenant's e-invoice format", en(['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'])),
+      c('eInvoiceFormat', 'E-Invoice Format', 'enum', "Overrides the tenant's e-invoice format", en(E_INVOICE_FORMATS)),
     ],
   },
   Contacts: {
@@ -173,7 +183,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('price', 'Price', 'money', 'Net price per unit, per flat fee or per package', req),
       c('currency', 'Currency', 'text', 'Currency of the price (empty: any)', { code: 'currency', amounts: true }),
       c('taxClass', 'Tax Class', 'text', 'Looked up in TaxRules, e.g. standard, reduced, digital', req),
-      c('priceModel', 'Price Model', 'enum', 'per_unit, flat, graduated, volume, package', en(PRICE_MODELS, req)),
+      c('priceModel', 'Price Model', 'enum', listed(PRICE_MODELS), en(PRICE_MODELS, req)),
       c('tiers', 'Tiers', 'text', 'For graduated/volume: "1-100: 0.10; 101-500: 0.08 + 5; 501+: 0.05" (bounds inclusive, "+ x" = tier flat fee)', { amounts: true }),
       c('packageSize', 'Package Size', 'number', 'For package: units per started package', { min: 0, amounts: true }),
       c('freeUnits', 'Free Units', 'number', 'For package: units included free', { min: 0, amounts: true }),
@@ -191,7 +201,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('status', 'Status', 'enum', 'Only Active subscriptions are invoiced', en(['Draft', 'Active', 'Paused', 'Cancelled', 'Ended'], req)),
       c('startDate', 'Start Date', 'date', 'Contract start (empty: billed from the run period)', { amounts: true }),
       c('endDate', 'End Date', 'date', 'Contract end (last day of service)', { amounts: true }),
-      c('billingPeriod', 'Billing Period', 'enum', 'monthly, quarterly, semiannual, annual', en(BILLING_PERIODS, req)),
+      c('billingPeriod', 'Billing Period', 'enum', listed(BILLING_PERIODS), en(BILLING_PERIODS, req)),
       c('billingTiming', 'Billing Timing', 'enum', 'advance: bill the period that starts in the run; arrears: the period that ends in it', en(['advance', 'arrears'], req)),
       c('alignment', 'Alignment', 'enum', 'calendar: periods start on Jan/Apr/Jul/Oct 1 etc.; start: on the contract start day', en(['calendar', 'start'], { amounts: true })),
       c('prorate', 'Prorate', 'boolean', 'Prorate partial periods by days (default TRUE)', { amounts: true }),
@@ -217,7 +227,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('billingType', 'Billing Type', 'enum', 'recurring, one_time or usage', en(['recurring', 'one_time', 'usage'], req)),
       c('startDate', 'Start Date', 'date', 'Service start (default: subscription start)', { amounts: true }),
       c('endDate', 'End Date', 'date', 'Service end (default: subscription end)', { amounts: true }),
-      c('status', 'Status', 'enum', 'Active items bill; one-time items become Inactive when billed', en(['Active', 'Inactive'], req)),
+      c('status', 'Status', 'enum', 'Active items bill; one-time items become Inactive when billed', en(ACTIVE_STATES, req)),
       c('billedUntil', 'Billed Until', 'date', 'Last service day on a finalized invoice (engine)', eng),
     ],
   },
@@ -247,7 +257,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('sellerCountry', 'Seller Country', 'text', "ISO code of the tenant's country, or *", { ...req, code: 'country', extra: ['*'] }),
       c('buyerCountry', 'Buyer Country', 'text', 'ISO code, EU (other EU country), NON-EU, or *', { ...req, code: 'country', extra: ['EU', 'NON-EU', '*'] }),
       c('taxClass', 'Tax Class', 'text', 'Product tax class, or *', req),
-      c('customerType', 'Customer Type', 'enum', 'B2B (with VAT ID), B2C, or *', en(['B2B', 'B2C', '*'], req)),
+      c('customerType', 'Customer Type', 'enum', 'B2B (with VAT ID), B2C, or *', en([...CUSTOMER_TYPES, '*'], req)),
       c('rate', 'Rate', 'percent', 'VAT rate in percent (0 to 50)', { ...req, min: 0, max: 50 }),
       c('category', 'Category', 'enum', 'EN 16931 VAT category: S, Z, E, AE, K, G, O', en(TAX_CATEGORIES, req)),
       c('exemptionCode', 'Exemption Code', 'text', 'VATEX code, e.g. VATEX-EU-AE'),
@@ -274,8 +284,8 @@ export const SCHEMA: Record<TableName, TableDef> = {
     columns: [
       c('invoiceId', 'Invoice ID', 'text', 'Internal id, stable from draft to final', { ...eng, ...req }),
       c('key', 'Draft Key', 'text', 'Subscription or account + run period; a re-run updates the draft with the same key', eng),
-      c('type', 'Type', 'enum', 'invoice, credit_note, pro_forma', en(INVOICE_TYPES, { ...eng, ...req })),
-      c('status', 'Status', 'enum', 'Draft, Open, Paid, Cancelled, Credited', en(INVOICE_STATUSES, { ...eng, ...req })),
+      c('type', 'Type', 'enum', listed(INVOICE_TYPES), en(INVOICE_TYPES, { ...eng, ...req })),
+      c('status', 'Status', 'enum', listed(INVOICE_STATUSES), en(INVOICE_STATUSES, { ...eng, ...req })),
       c('number', 'Number', 'text', 'Gapless number, assigned when finalized', eng),
       c('tenantId', 'Tenant', 'text', 'Seller profile', { ...eng, ...req }),
       c('accountId', 'Account ID', 'text', 'Customer', { ...eng, ...req }),
@@ -312,7 +322,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('docUrl', 'Doc URL', 'text', 'Google Doc', eng),
       c('pdfUrl', 'PDF URL', 'text', 'PDF in Drive', eng),
       c('xmlUrl', 'XML URL', 'text', 'E-invoice in Drive', eng),
-      c('delivery', 'Delivery', 'enum', 'queued, sending, sent, failed', en(DELIVERY_STATES, eng)),
+      c('delivery', 'Delivery', 'enum', listed(DELIVERY_STATES), en(DELIVERY_STATES, eng)),
       c('sentAt', 'Sent At', 'datetime', 'When the email went out', eng),
       c('sentTo', 'Sent To', 'text', 'Recipients', eng),
     ],
@@ -323,7 +333,7 @@ export const SCHEMA: Record<TableName, TableDef> = {
     columns: [
       c('invoiceId', 'Invoice ID', 'text', 'Invoice of this line', { ...eng, ...req }),
       c('lineNo', 'Line', 'integer', 'Position on the invoice', { ...eng, ...req }),
-      c('kind', 'Kind', 'enum', 'recurring, one_time, usage, manual, credit', en(['recurring', 'one_time', 'usage', 'manual', 'credit'], eng)),
+      c('kind', 'Kind', 'enum', 'recurring, one_time, usage, manual, credit', en(LINE_KINDS, eng)),
       c('itemId', 'Item ID', 'text', 'Item billed', eng),
       c('productId', 'Product ID', 'text', 'Product billed', eng),
       c('description', 'Description', 'text', 'Line text', eng),
@@ -437,7 +447,17 @@ export const SCHEMA: Record<TableName, TableDef> = {
       c('rate', 'VAT Rate', 'number', 'VAT rate in percent', eng),
     ],
   },
-};
+} satisfies Record<TableName, TableDef>;
+
+/** Every table's definition, looked up by name. */
+export const SCHEMA: Record<TableName, TableDef> = TABLES;
+
+/** The columns of a table, each with its key's literal type. */
+export type ColumnOf<N extends TableName> = (typeof TABLES)[N]['columns'][number];
+/** The keys of a table's columns: what a record of that table has (model.ts checks it). */
+export type ColumnKey<N extends TableName> = ColumnOf<N>['key'];
+/** The allowed values of an enum column, as a union type. */
+export type EnumOf<N extends TableName, K extends ColumnKey<N>> = Extract<ColumnOf<N>, { key: K }> extends { values: readonly (infer V)[] } ? V : never;
 
 export const TABLE_NAMES = Object.keys(SCHEMA) as TableName[];
 
