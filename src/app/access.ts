@@ -37,9 +37,16 @@ export function roleOf(ports: Ports, ds: Dataset): Role {
   return named(ports, ds) && (!ports.access || ports.access.canWriteLedger()) ? 'admin' : 'editor';
 }
 
+const viewerCannot = (action: string) => new BillingError(`You can view this spreadsheet but not edit it, so you cannot ${action}.`, { code: 'forbidden' });
+
+/** Throws a clear message when the running user may only view the spreadsheet. */
+export function assertEditor(ports: Ports, action: string): void {
+  if (ports.access && !ports.access.canEditSpreadsheet()) throw viewerCannot(action);
+}
+
 /** Throws a clear message unless the running user is a billing admin who may write the engine's sheets. */
 export function assertAdmin(ports: Ports, ds: Dataset, action: string): void {
-  if (ports.access && !ports.access.canEditSpreadsheet()) throw new BillingError(`You can view this spreadsheet but not edit it, so you cannot ${action}.`, { code: 'forbidden' });
+  assertEditor(ports, action);
   if (!ports.enforceAdmins) return;
   const admins = adminsOf(ds);
   if (!named(ports, ds)) {

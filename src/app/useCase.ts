@@ -11,7 +11,7 @@ import type { LogEntry } from '../core/model';
 import type { TableName } from '../core/schema';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
-import { assertAdmin } from './access';
+import { assertAdmin, assertEditor } from './access';
 import { readDataset, readLedger, repairInterruptedWrites } from './workbook';
 
 export interface UseCase<T> {
@@ -22,6 +22,11 @@ export interface UseCase<T> {
    * repaired before the work; a table list reads only those (work that does not write the ledger).
    */
   reads: 'ledger' | readonly TableName[];
+  /**
+   * Who may: billing admins (the default), or any editor, for work that only asks an admin's
+   * trigger to do something (viewers are refused either way).
+   */
+  who?: 'admin' | 'editor';
   /** The work, on what was read. It writes its changes in bulk through ports and records Log rows through `log`. */
   work(ctx: UseCaseContext): T;
 }
@@ -47,7 +52,8 @@ export interface Failure {
 export function runUseCase<T>(ports: Ports, uc: UseCase<T>): T {
   return ports.lock.withLock(() => {
     const read = uc.reads === 'ledger' ? readLedger(ports) : readDataset(ports, uc.reads);
-    assertAdmin(ports, read, uc.action);
+    if (uc.who === 'editor') assertEditor(ports, uc.action);
+    else assertAdmin(ports, read, uc.action);
     const ds = uc.reads === 'ledger' ? repairInterruptedWrites(ports, read) : read;
     const logs: LogRow[] = [];
     const result = uc.work({ ports, ds, log: (e) => void logs.push(e) });

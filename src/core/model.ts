@@ -235,6 +235,24 @@ export interface Invoice {
   sentTo?: string;
 }
 
+/** An invoice not finalized yet: no number, no hash; the next run may replace it. */
+export type DraftInvoice = Invoice & { status: 'Draft' };
+
+/**
+ * A finalized invoice or credit note (GoBD: immutable from here on): it has its number and date.
+ * Delivery works on these only.
+ */
+export type IssuedInvoice = Invoice & {
+  status: Exclude<InvoiceStatus, 'Draft'>;
+  number: string;
+  invoiceDate: IsoDate;
+};
+
+/** Whether an invoice is finalized, with everything finalization gave it (see IssuedInvoice). */
+export function isIssued(inv: Invoice): inv is IssuedInvoice {
+  return inv.status !== 'Draft' && !!inv.number && !!inv.invoiceDate;
+}
+
 export interface NumberRange {
   range: string;
   lastSeq: number;
