@@ -206,11 +206,15 @@ export function program(): Command {
     .option('--out <dir>', 'output folder', 'out')
     .action(async (ids: string[], o: { out: string }) => {
       const files = await onWorkbook(g(), (ports) => renderFinalPdfs(ports, o.out, ids, g().json ? undefined : progressBar('PDF')));
+      const made = files.filter((f) => !f.problem);
+      const refused = files.filter((f) => f.problem);
       out(g(), files, () =>
-        files.length
-          ? files.map((f) => `  ${f.number}: ${f.path}${f.xml ? ` + ${f.xml}` : ''}${f.problem ? `\n    no e-invoice: ${f.problem}` : ''}`).join('\n')
-          : '  every finalized invoice has its PDF',
+        [
+          ...(made.length ? made.map((f) => `  ${f.number}: ${f.path}${f.xml ? ` + ${f.xml}` : ''}`) : refused.length ? [] : ['  every finalized invoice has its PDF']),
+          ...(refused.length ? ['', 'No documents (nothing written; fix the data, then run pdf again):', ...refused.map((f) => `  ${f.number ?? f.invoiceId}: ${f.problem}`)] : []),
+        ].join('\n'),
       );
+      if (refused.length) process.exitCode = 1;
     });
 
   cmd
@@ -244,9 +248,10 @@ export function program(): Command {
               ]
             : []),
           ...(r.failed.length ? ['', 'Not sent:', ...r.failed.map((f) => `  ${f.number ?? f.invoiceId}: ${f.reason}`)] : []),
+          ...(r.queued ? ['', `${r.queued} wait in the queue (the SMTP server said to try again later): run send again later.`] : []),
         ].join('\n'),
       );
-      if (r.failed.length || r.uncertain.length) process.exitCode = 1;
+      if (r.failed.length || r.uncertain.length || r.queued) process.exitCode = 1;
     });
 
   cmd

@@ -1,18 +1,19 @@
-// PDF files of the local host: finalized invoices into <out>/<tenant>/<yyyy>/<mm>/<number>_<date>.pdf
-// (path recorded in the ledger, a deleted file is made again from the ledger), draft previews
-// with a DRAFT watermark into <out>/previews/. A Factur-X / ZUGFeRD customer's PDF embeds its XML.
+// The local host's documents port: PDF/A files (pdfkit) for finalized invoices into
+// <out>/<tenant>/<yyyy>/<mm>/<number>_<date>.pdf with the e-invoice XML beside it, and draft
+// previews with a DRAFT watermark into <out>/previews/. A Factur-X / ZUGFeRD customer's PDF embeds
+// its XML. Which invoices, what refuses a document and what the ledger records is the delivery
+// rule set of app/delivery/, the same as in Apps Script.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './files';
-import { documentName, safeFileName } from '../core/ids';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { previewDraftsAsync, renderDocumentsAsync } from '../app/delivery';
 import { readDataset } from '../app/workbook';
 import type { Dataset } from '../core/dataset';
-import type { Invoice, InvoiceDoc } from '../core/model';
-import type { Ports } from '../ports';
+import { documentName, safeFileName } from '../core/ids';
+import type { Invoice, Tenant } from '../core/model';
+import type { DocumentJob, DocumentsPort, Ports, RenderedDocument } from '../ports';
+import { writeFileAtomic } from './files';
 import { renderInvoicePdf } from './invoicePdf';
-import { eInvoice, type EInvoiceFile } from '../core/einvoice';
-import { contactsByAccount } from '../core/mail';
-import { docOf, findInvoice, originalOf } from '../app/delivery';
+import { isFacturXPdf } from './pdfa';
 import type { Progress } from './progress';
 
 export interface RenderedFile {
@@ -23,16 +24,16 @@ export interface RenderedFile {
   xml?: string;
   /** The PDF carries the XML inside (Factur-X / ZUGFeRD). */
   facturX?: boolean;
-  /** Why the e-invoice could not be made (the PDF is made all the same). */
+  /**
+   * Why this invoice's documents were refused (e-invoice data missing, named by sheet and column):
+   * nothing was written for it, and `path` is where its PDF would go.
+   */
   problem?: string;
 }
 
-const docById = (ds: Dataset, idOrNumber: string): InvoiceDoc => docOf(ds, findInvoice(ds, idOrNumber).record);
-
 /** The tenant's logo file, if Settings names one that exists (a missing file is not fatal). */
-function logoOf(ds: Dataset, tenantId: string): Buffer | undefined {
-  const path = ds.tenantById.get(tenantId)?.logo;
-  return path && existsSync(path) ? readFileSync(path) : undefined;
+function logoOf(tenant: Tenant): Buffer | undefined {
+  return tenant.logo && existsSync(tenant.logo) ? readFileSync(tenant.logo) : undefined;
 }
 
 /**
@@ -68,57 +69,73 @@ export function documentPaths(outDir: string, inv: Invoice): { dir: string; pdf:
   return { dir: fileUnder(outDir, inv, ...folder), pdf: fileUnder(outDir, inv, ...folder, `${name}.pdf`), xml: fileUnder(outDir, inv, ...folder, `${name}.xml`) };
 }
 
-/** Draft previews (all drafts, or the ones named). Nothing is recorded in the ledger. `ds`: the workbook as the caller has read it. */
-export async function previewDrafts(ports: Ports, outDir: string, ids?: string[], ds: Dataset = readDataset(ports)): Promise<RenderedFile[]> {
-  const wanted = ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.filter((r) => r.record.status === 'Draft').map((r) => docOf(ds, r.record));
-  mkdirSync(join(outDir, 'previews'), { recursive: true });
-  const out: RenderedFile[] = [];
-  for (const doc of wanted) {
-    const inv = doc.invoice;
-    const tenant = ds.tenantById.get(inv.tenantId)!;
-    const path = previewPath(outDir, inv);
-    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account: ds.accounts.get(inv.accountId), draft: inv.status === 'Draft', logo: logoOf(ds, inv.tenantId) }));
-    out.push({ invoiceId: inv.invoiceId, number: inv.number, path });
+/** Documents as local files: the PDF/A of a finalized invoice and its XML under `outDir`, previews in `outDir/previews`. */
+export class LocalDocuments implements DocumentsPort<true> {
+  /** Checking a file on a local disk is cheap: every bulk pass makes a deleted PDF or XML again. */
+  readonly checksEveryFile = true;
+
+  constructor(
+    private readonly outDir: string,
+    private readonly now: () => Date,
+  ) {}
+
+  async render(_text: unknown, tenant: Tenant, _name: string, _date: string, job: DocumentJob): Promise<RenderedDocument> {
+    const paths = documentPaths(this.outDir, job.doc.invoice);
+    mkdirSync(paths.dir, { recursive: true });
+    // A ZUGFeRD customer's PDF carries the XML inside (Factur-X); the XML file beside it is the archive copy.
+    writeFileAtomic(paths.pdf, await renderInvoicePdf(job.doc, { tenant, account: job.account, logo: logoOf(tenant), facturX: job.facturX, now: this.now() }));
+    return { pdfUrl: paths.pdf, ...(job.facturX ? { carriesXml: true } : {}) };
   }
-  return out;
+
+  saveXml(xml: string, _tenant: Tenant, _name: string, _date: string, job: DocumentJob): string {
+    const path = documentPaths(this.outDir, job.doc.invoice).xml;
+    writeFileAtomic(path, xml);
+    return path;
+  }
+
+  async preview(_text: unknown, tenant: Tenant, _name: string, job: DocumentJob): Promise<string> {
+    const path = previewPath(this.outDir, job.doc.invoice);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, await renderInvoicePdf(job.doc, { tenant, account: job.account, draft: job.draft, logo: logoOf(tenant) }));
+    return path;
+  }
+
+  exists(path: string): boolean {
+    return existsSync(path);
+  }
+
+  carriesXml(pdf: string): boolean {
+    return existsSync(pdf) && isFacturXPdf(new Uint8Array(readFileSync(pdf)));
+  }
+}
+
+/** Draft previews (all drafts, or the ones named). Nothing is recorded in the ledger. `ds`: the workbook as the caller has read it. */
+export async function previewDrafts(ports: Ports, outDir: string, ids?: string[], ds?: Dataset): Promise<RenderedFile[]> {
+  mkdirSync(join(outDir, 'previews'), { recursive: true });
+  const made = await previewDraftsAsync(ports, new LocalDocuments(outDir, () => ports.clock.now()), ids, ds);
+  return made.map((p) => ({ invoiceId: p.invoiceId, number: p.number, path: p.url }));
 }
 
 /**
- * PDFs of finalized invoices that have none yet (or whose file was deleted), with the customer's
- * e-invoice XML beside each (XRechnung UBL or CII, Factur-X CII), recorded in the Invoices sheet's
- * PDF URL and XML URL columns in one bulk write. `ds`: the workbook as the caller has read it.
+ * PDFs of finalized invoices that have none yet (or whose PDF or XML file was deleted), with the
+ * customer's e-invoice XML beside each (XRechnung UBL or CII, Factur-X CII), recorded in the
+ * Invoices sheet's PDF URL and XML URL columns in one bulk write. An invoice whose e-invoice data
+ * is missing gets no files at all: it comes back with `problem` (and a "document failed" Log row),
+ * as in Apps Script. `ds`: the workbook as the caller has read it.
  */
-export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress, ds: Dataset = readDataset(ports)): Promise<RenderedFile[]> {
-  const docs = (ids?.length ? ids.map((id) => docById(ds, id)) : ds.invoices.map((r) => docOf(ds, r.record))).filter(
-    (d) => d.invoice.status !== 'Draft' && d.invoice.number && !(d.invoice.pdfUrl && existsSync(d.invoice.pdfUrl)),
-  );
-  const rows = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
-  const contacts = contactsByAccount(ds.contacts);
-  const out: RenderedFile[] = [];
-  for (const doc of docs) {
-    const inv = doc.invoice;
-    const tenant = ds.tenantById.get(inv.tenantId)!;
-    const account = ds.accounts.get(inv.accountId);
-    const paths = documentPaths(outDir, inv);
-    mkdirSync(paths.dir, { recursive: true });
-    const path = paths.pdf;
-    const file: RenderedFile = { invoiceId: inv.invoiceId, number: inv.number, path };
-    let e: EInvoiceFile | undefined;
+export async function renderFinalPdfs(ports: Ports, outDir: string, ids?: string[], progress?: Progress, ds?: Dataset): Promise<RenderedFile[]> {
+  const r = await renderDocumentsAsync(ports, new LocalDocuments(outDir, () => ports.clock.now()), { invoiceIds: ids, progress, ds });
+  const made = r.rendered.map((f): RenderedFile => ({ invoiceId: f.invoiceId, number: f.number, path: f.pdfUrl, ...(f.xmlUrl ? { xml: f.xmlUrl } : {}), ...(f.carriesXml ? { facturX: true } : {}) }));
+  const book = r.failed.length ? (ds ?? readDataset(ports, ['Settings', 'Invoices'])) : undefined;
+  const refused = r.failed.map((f): RenderedFile => {
+    const inv = book?.invoices.find((x) => x.record.invoiceId === f.invoiceId)?.record;
+    let path = '';
     try {
-      e = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: originalOf(ds, inv) });
-    } catch (err) {
-      file.problem = (err as Error).message;
+      if (inv) path = documentPaths(outDir, inv).pdf;
+    } catch {
+      // no path: the reason says what is wrong
     }
-    // A ZUGFeRD customer's PDF carries the XML inside (Factur-X); the XML file beside it is the archive copy.
-    writeFileAtomic(path, await renderInvoicePdf(doc, { tenant, account, logo: logoOf(ds, inv.tenantId), facturX: e?.format === 'zugferd' ? e.xml : undefined, now: ports.clock.now() }));
-    if (e) {
-      if (e.format === 'zugferd') file.facturX = true;
-      file.xml = paths.xml;
-      writeFileAtomic(file.xml, e.xml);
-    }
-    out.push(file);
-    progress?.(out.length, docs.length);
-  }
-  if (out.length) ports.tables.apply('Invoices', { update: out.map((f) => ({ row: rows.get(f.invoiceId)!, values: { pdfUrl: f.path, xmlUrl: f.xml ?? '' } })) });
-  return out;
+    return { invoiceId: f.invoiceId, number: f.number, path, problem: f.reason };
+  });
+  return [...made, ...refused];
 }

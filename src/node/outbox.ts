@@ -1,13 +1,15 @@
-// Sending finalized invoices from the local host: every email is kept as an RFC 5322 .eml file
-// in <out>/outbox/ and, when SMTP settings are given, delivered over SMTP.
+// The local host's mail port: every email is kept as an RFC 5322 .eml file in <out>/outbox/ and,
+// when SMTP settings are given, delivered over SMTP. Which invoices, which files a mail carries,
+// batches, the delivery states, marks and Log rows are the delivery rule set of app/delivery/,
+// the same as in Apps Script; this file hands mails over and keeps the outbox.
 //
 // Sending cannot be transactional, so every step leaves a trace that a later `send` can read:
-// invoices are marked "sending" in batches of BATCH (the workbook saved before the batch goes out,
-// and saved again with the batch's results), and per mail the outbox records how far it got:
+// invoices are marked "sending" in batches (the workbook saved before the batch goes out, and
+// saved again with the batch's results: `commit`), and per mail the outbox records how far it got:
 //   <number>.pending.eml  written (fsync) before the mail is handed to the SMTP server;
 //   <number>.eml          the same file renamed once the server accepted it (fsync'd directory).
-// Without SMTP the outbox is the delivery: the .eml is written directly. A later `send` finds an
-// invoice still "sending" (a crash) and looks at the outbox: .eml → it was delivered, recorded as
+// Without SMTP the outbox is the delivery: the .eml is written directly. For an invoice a crash
+// left "sending" the outbox is the evidence (`evidence`): .eml → it was delivered, recorded as
 // sent (Log row, no mail); nothing → never tried, sent normally; only .pending.eml (handed to the
 // server, no answer recorded) is "delivery uncertain", never resent by itself. A crash therefore
 // leaves at most the one mail in flight uncertain. The outbox folders used are remembered in the
@@ -15,16 +17,13 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
-import { readDataset, rowOfInvoice } from '../app/workbook';
-import { BATCH, chooseDeliveries, logInvoices, mailRowsOf, markInvoices, recipientsText } from '../app/delivery';
-import { BillingError } from '../core/errors';
+import { sendInvoicesAsync } from '../app/delivery';
 import { safeFileName } from '../core/ids';
-import { contactsByAccount, invoiceMail, type InvoiceMail } from '../core/mail';
+import type { InvoiceMail } from '../core/mail';
 import type { Invoice } from '../core/model';
-import type { Ports } from '../ports';
+import type { MailOutcome, MailPort, Ports, SendEvidence } from '../ports';
 import { writePoint } from './crashPoint';
-import { renderFinalPdfs } from './documents';
-import { isFacturXPdf } from './pdfa';
+import { LocalDocuments } from './documents';
 import { syncDirectory, writeFileAtomic } from './files';
 import type { Progress } from './progress';
 
@@ -48,6 +47,8 @@ export interface SendReport {
    */
   uncertain: { invoiceId: string; number: string; eml?: string; reason?: string }[];
   failed: { invoiceId: string; number?: string; reason: string }[];
+  /** Not sent because the SMTP server said "try again later" (4xx): they stay queued for the next send. */
+  queued: number;
 }
 
 export interface SendOptions {
@@ -64,194 +65,135 @@ export interface SendOptions {
 /** Key of the workbook's state: every outbox folder a send has used (JSON array of absolute paths). */
 const OUTBOXES = 'send.outboxes';
 
-type Mark = { inv: Invoice; values: Record<string, string> };
-type LogEntry = { inv: Invoice; action: string; details: string };
-
 export async function sendInvoices(ports: Ports, o: SendOptions): Promise<SendReport> {
-  await renderFinalPdfs(ports, o.outDir, o.ids, o.progress);
-  const ds = readDataset(ports);
-  const rows = rowOfInvoice(ds);
-  const choice = chooseDeliveries(ds, o.ids, o.resend);
-  const report: SendReport = { sent: [], uncertain: [], failed: [] };
-  const now = () => ports.clock.now().toISOString();
-  const outbox = join(o.outDir, 'outbox');
-  const remembered = rememberedOutboxes(ports);
-  const outboxes = [outbox, ...remembered.filter((k) => k !== resolve(outbox))];
-  // Changes not saved yet: saved with the next batch's "sending" marks, or at the end.
-  let marks: Mark[] = [];
-  let logs: LogEntry[] = [];
-
-  // Left in "sending" by an interrupted send: what does the outbox say?
-  const retry = new Set<Invoice>();
-  for (const inv of choice.uncertain) {
-    const state = outboxState(outboxes, inv);
-    if (state.pending) {
-      report.uncertain.push({ invoiceId: inv.invoiceId, number: inv.number!, eml: state.pending });
-    } else if (state.delivered) {
-      const h = emlSummary(state.delivered);
-      marks.push({ inv, values: { delivery: 'sent', sentAt: h.date ?? now(), sentTo: h.recipients } });
-      logs.push({ inv, action: 'send', details: `recorded after an interrupted send: ${state.delivered} was delivered (no new mail)` });
-      report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: h.to, eml: state.delivered, recovered: true });
-    } else {
-      retry.add(inv); // never handed to anyone: sent normally
-    }
-  }
-  const dueIds = new Set([...choice.due, ...retry].map((i) => i.invoiceId));
-  const due = ds.invoices.map((r) => r.record).filter((i) => dueIds.has(i.invoiceId));
-
-  /**
-   * Not sent: reported, logged and marked "failed", unless an explicit resend failed: then it keeps
-   * what it was before this send (sent, or uncertain).
-   */
-  const fail = (inv: Invoice, reason: string) => {
-    report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });
-    logs.push({ inv, action: 'send failed', details: reason });
-    const before = inv.delivery === 'sent' || (inv.delivery === 'sending' && !retry.has(inv)) ? inv.delivery : 'failed';
-    marks.push({ inv, values: { delivery: before } });
+  const r = await sendInvoicesAsync(ports, new LocalDocuments(o.outDir, () => ports.clock.now()), new Outbox(ports, o), { invoiceIds: o.ids, resend: o.resend, progress: o.progress });
+  return {
+    sent: r.sent.map((s) => ({ invoiceId: s.invoiceId, number: s.number, to: s.to, eml: s.file ?? '', ...(s.recovered ? { recovered: true } : {}) })),
+    uncertain: r.uncertain.map((u) => ({ invoiceId: u.invoiceId, number: u.number, ...(u.file ? { eml: u.file } : {}), ...(u.reason ? { reason: u.reason } : {}) })),
+    failed: r.failed,
+    queued: r.queued,
   };
-
-  const contacts = contactsByAccount(ds.contacts);
-  const where = mailRowsOf(ports, ds);
-  const ready: { inv: Invoice; m: InvoiceMail }[] = [];
-  for (const inv of due) {
-    try {
-      if (!inv.pdfUrl || !existsSync(inv.pdfUrl)) throw new Error('its PDF is missing');
-      const m = invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, contacts.get(inv.accountId) ?? [], where(inv));
-      if (!m.from.address)
-        throw new BillingError(`Settings${where(inv).settings ? ` row ${where(inv).settings}` : ''} (${inv.tenantId}), column Email is empty: invoice emails are sent from this address`);
-      ready.push({ inv, m });
-    } catch (e) {
-      fail(inv, (e as Error).message);
-    }
-  }
-
-  const smtp =
-    o.smtp &&
-    nodemailer.createTransport({
-      host: o.smtp.host,
-      port: o.smtp.port,
-      secure: !!o.smtp.secure,
-      ignoreTLS: !o.smtp.secure && o.smtp.host === '127.0.0.1',
-      auth: o.smtp.user ? { user: o.smtp.user, pass: o.smtp.pass ?? '' } : undefined,
-    });
-  // A server that cannot be reached or refuses the login fails every mail before any is handed over.
-  let stop: string | undefined;
-  if (smtp && ready.length) {
-    try {
-      await smtp.verify();
-    } catch (e) {
-      stop = `SMTP server ${o.smtp!.host}:${o.smtp!.port}: ${(e as Error).message}`;
-    }
-  }
-  if (ready.length && !stop) {
-    mkdirSync(outbox, { recursive: true });
-    if (!remembered.includes(resolve(outbox))) {
-      writePoint('send: remember the outbox folder');
-      ports.kv.set(OUTBOXES, JSON.stringify([...remembered, resolve(outbox)]));
-    }
-  }
-
-  const save = async () => {
-    markInvoices(ports, rows, marks);
-    logInvoices(ports, logs);
-    marks = [];
-    logs = [];
-    writePoint('send: save the workbook');
-    await o.flush();
-  };
-  const eml = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  let tried = 0;
-  for (let b = 0; b < ready.length; b += BATCH) {
-    const batch = ready.slice(b, b + BATCH);
-    if (stop) {
-      for (const { inv } of batch) fail(inv, `not sent: ${stop}`);
-      continue;
-    }
-    // The batch's "sending" marks are saved (with the previous batch's results) before any of it goes out.
-    marks.push(...batch.map(({ inv }) => ({ inv, values: { delivery: 'sending' } })));
-    await save();
-    for (const { inv, m } of batch) {
-      if (stop) {
-        // Not handed to the server: certainly not sent.
-        fail(inv, `not sent: ${stop}`);
-        continue;
-      }
-      const r = await deliver(inv, m, outbox, eml, smtp || undefined, ports.clock.now());
-      const to = recipientsText(m);
-      if (r.outcome === 'sent') {
-        marks.push({ inv, values: { delivery: 'sent', sentAt: now(), sentTo: to } });
-        logs.push({ inv, action: 'send', details: `${smtp ? 'SMTP' : 'outbox'} to ${to}${r.note ? `; ${r.note}` : ''}` });
-        report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: m.to, eml: r.eml });
-      } else if (r.outcome === 'failed') {
-        fail(inv, r.reason);
-      } else {
-        // Stays "sending" with its .pending.eml: the next send reports it as uncertain, as after a crash.
-        logs.push({ inv, action: 'send uncertain', details: r.reason });
-        report.uncertain.push({ invoiceId: inv.invoiceId, number: inv.number!, eml: r.eml, reason: r.reason });
-        stop = `the SMTP connection broke while ${inv.number} was being sent (${r.reason})`;
-      }
-      o.progress?.(++tried, ready.length);
-    }
-  }
-  if (marks.length || logs.length) await save();
-  return report;
 }
 
-type Delivery = { outcome: 'sent'; eml: string; note?: string } | { outcome: 'failed'; reason: string } | { outcome: 'uncertain'; eml: string; reason: string };
+/** The outbox and SMTP as the delivery flow's mail port. */
+export class Outbox implements MailPort<true> {
+  /** SMTP sends from the company's address in Settings. */
+  readonly sendsFromSettings = true;
+  private readonly outbox: string;
+  private readonly remembered: string[];
+  private readonly smtp?: nodemailer.Transporter;
+  private readonly eml = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
-/** One invoice's mail: outbox file, SMTP, acceptance recorded in the outbox. */
-async function deliver(inv: Invoice, m: InvoiceMail, outbox: string, eml: nodemailer.Transporter, smtp: nodemailer.Transporter | undefined, date: Date): Promise<Delivery> {
-  const pdf = readFileSync(inv.pdfUrl!);
-  // A Factur-X PDF carries the XML: sent once more beside it, an inbound system could book the invoice twice.
-  const hybrid = isFacturXPdf(new Uint8Array(pdf));
-  // Addresses as objects: nodemailer takes them as they are (each one checked by invoiceMail), never parses a list out of one.
-  const one = (address: string) => ({ name: '', address });
-  const message = {
-    from: { name: m.from.name, address: m.from.address! },
-    ...(m.replyTo ? { replyTo: one(m.replyTo) } : {}),
-    to: m.to.map(one),
-    cc: m.cc.map(one),
-    bcc: m.bcc.map(one),
-    subject: m.subject,
-    text: m.text,
-    html: m.html,
-    messageId: messageIdOf(inv),
-    date,
-    attachments: [
-      { filename: basename(inv.pdfUrl!), content: pdf, contentType: 'application/pdf' },
-      ...(!hybrid && inv.xmlUrl && existsSync(inv.xmlUrl) ? [{ filename: basename(inv.xmlUrl), content: readFileSync(inv.xmlUrl), contentType: 'application/xml' }] : []),
-    ],
-  };
-  let raw: Buffer;
-  try {
-    // The outbox copy keeps its Bcc header (nodemailer's keepBcc), so the file shows every recipient.
-    raw = ((await eml.sendMail({ ...message, keepBcc: true } as nodemailer.SendMailOptions)) as unknown as { message: Buffer }).message;
-  } catch (e) {
-    return { outcome: 'failed', reason: (e as Error).message };
+  constructor(
+    private readonly ports: Ports,
+    private readonly o: SendOptions,
+  ) {
+    this.outbox = join(o.outDir, 'outbox');
+    this.remembered = rememberedOutboxes(ports);
+    this.smtp =
+      o.smtp &&
+      nodemailer.createTransport({
+        host: o.smtp.host,
+        port: o.smtp.port,
+        secure: !!o.smtp.secure,
+        ignoreTLS: !o.smtp.secure && o.smtp.host === '127.0.0.1',
+        auth: o.smtp.user ? { user: o.smtp.user, pass: o.smtp.pass ?? '' } : undefined,
+      });
   }
-  const { delivered, pending } = outboxFiles(outbox, inv.number!);
-  if (!smtp) {
-    // Without SMTP the outbox is the delivery: written whole or not at all.
-    writeFileAtomic(delivered, raw, 'send: the .eml (outbox only)');
-    return { outcome: 'sent', eml: delivered };
+
+  /** No daily quota of its own: a server's "try again later" comes back as deferred. */
+  remainingQuota(): number {
+    return Infinity;
   }
-  writeFileAtomic(pending, raw, 'send: the .pending.eml');
-  let info: { rejected?: unknown[] };
-  try {
-    writePoint('send: hand the mail to the SMTP server');
-    info = (await smtp.sendMail(message)) as { rejected?: unknown[] };
-  } catch (e) {
-    const err = e as Error & { responseCode?: number; code?: string };
-    if (!certainlyNotSent(err)) return { outcome: 'uncertain', eml: pending, reason: err.message };
-    writePoint('send: remove the refused .pending.eml');
-    unlinkSync(pending);
-    return { outcome: 'failed', reason: err.message };
+
+  /** A server that cannot be reached or refuses the login fails every mail before any is handed over. */
+  async open(): Promise<string | undefined> {
+    if (this.smtp) {
+      try {
+        await this.smtp.verify();
+      } catch (e) {
+        return `SMTP server ${this.o.smtp!.host}:${this.o.smtp!.port}: ${(e as Error).message}`;
+      }
+    }
+    mkdirSync(this.outbox, { recursive: true });
+    if (!this.remembered.includes(resolve(this.outbox))) {
+      writePoint('send: remember the outbox folder');
+      this.ports.kv.set(OUTBOXES, JSON.stringify([...this.remembered, resolve(this.outbox)]));
+    }
+    return undefined;
   }
-  writePoint('send: record the acceptance (.pending.eml → .eml)');
-  renameSync(pending, delivered);
-  syncDirectory(outbox);
-  const refused = (info.rejected ?? []).map(String);
-  return { outcome: 'sent', eml: delivered, ...(refused.length ? { note: `refused by the server: ${refused.join(', ')}` } : {}) };
+
+  commit(): Promise<void> {
+    writePoint('send: save the workbook');
+    return this.o.flush();
+  }
+
+  /** What the outbox folders (this one and those used before) say about an invoice left "sending". */
+  evidence(inv: Invoice): SendEvidence {
+    const state = outboxState([this.outbox, ...this.remembered.filter((k) => k !== resolve(this.outbox))], inv);
+    if (state.pending) return { inFlight: state.pending };
+    if (state.delivered) {
+      const h = emlSummary(state.delivered);
+      return { delivered: { file: state.delivered, to: h.to, recipients: h.recipients, ...(h.date ? { date: h.date } : {}) } };
+    }
+    return 'never tried';
+  }
+
+  /** One invoice's mail: outbox file, SMTP, acceptance recorded in the outbox. */
+  async send(m: InvoiceMail, attachments: string[], inv: Invoice): Promise<MailOutcome> {
+    const via = this.smtp ? 'SMTP' : 'outbox';
+    // Addresses as objects: nodemailer takes them as they are (each one checked by invoiceMail), never parses a list out of one.
+    const one = (address: string) => ({ name: '', address });
+    const message = {
+      from: { name: m.from.name, address: m.from.address! },
+      ...(m.replyTo ? { replyTo: one(m.replyTo) } : {}),
+      to: m.to.map(one),
+      cc: m.cc.map(one),
+      bcc: m.bcc.map(one),
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      messageId: messageIdOf(inv),
+      date: this.ports.clock.now(),
+      attachments: attachments.map((path) => ({ filename: basename(path), content: readFileSync(path), contentType: path.endsWith('.xml') ? 'application/xml' : 'application/pdf' })),
+    };
+    let raw: Buffer;
+    try {
+      // The outbox copy keeps its Bcc header (nodemailer's keepBcc), so the file shows every recipient.
+      raw = ((await this.eml.sendMail({ ...message, keepBcc: true } as nodemailer.SendMailOptions)) as unknown as { message: Buffer }).message;
+    } catch (e) {
+      return { outcome: 'failed', reason: (e as Error).message };
+    }
+    const { delivered, pending } = outboxFiles(this.outbox, inv.number!);
+    if (!this.smtp) {
+      // Without SMTP the outbox is the delivery: written whole or not at all.
+      writeFileAtomic(delivered, raw, 'send: the .eml (outbox only)');
+      return { outcome: 'sent', via, file: delivered };
+    }
+    writeFileAtomic(pending, raw, 'send: the .pending.eml');
+    let info: { rejected?: unknown[] };
+    try {
+      writePoint('send: hand the mail to the SMTP server');
+      info = (await this.smtp.sendMail(message)) as { rejected?: unknown[] };
+    } catch (e) {
+      const err = e as Error & { responseCode?: number; code?: string };
+      if (!certainlyNotSent(err)) return { outcome: 'uncertain', via, file: pending, reason: err.message };
+      writePoint('send: remove the refused .pending.eml');
+      unlinkSync(pending);
+      // 4xx: the server refuses for now (a sending limit, greylisting); it stays queued for the next send.
+      return isTransient(err) ? { outcome: 'deferred', reason: err.message } : { outcome: 'failed', reason: err.message };
+    }
+    writePoint('send: record the acceptance (.pending.eml → .eml)');
+    renameSync(pending, delivered);
+    syncDirectory(this.outbox);
+    const refused = (info.rejected ?? []).map(String);
+    return { outcome: 'sent', via, file: delivered, ...(refused.length ? { note: `refused by the server: ${refused.join(', ')}` } : {}) };
+  }
+}
+
+/** An SMTP answer that means "not now" (4xx): a daily sending limit, greylisting, a busy server. */
+function isTransient(e: { responseCode?: number }): boolean {
+  return typeof e.responseCode === 'number' && e.responseCode >= 400 && e.responseCode < 500;
 }
 
 /**
