@@ -25,7 +25,7 @@ const SCALE = [
 ];
 const LANES = {
   unit: ['tests/core', 'tests/app', 'tests/scenarios'],
-  hosts: ['tests/gas', 'tests/node'],
+  hosts: ['tests/gas', 'tests/node', 'tests/contract'],
   conformance: ['tests/einvoice'],
 };
 
