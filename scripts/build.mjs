@@ -1,10 +1,12 @@
-// Bundles the Apps Script host into dist/Code.js: one IIFE (no import/export left) whose exports
-// are reached through a top-level function stub each, plus dist/appsscript.json; and the local
-// CLI into lib/billing-cli.cjs, which bin/billing.mjs runs.
+// Bundles the Apps Script host into dist/Code.js: one IIFE (no import/export left) whose exported
+// functions are reached through a top-level function stub each, plus dist/appsscript.json; the
+// sidebar (sidebar/src, TypeScript) into dist/Sidebar.html, one file with its script inline; and the
+// local CLI into lib/billing-cli.cjs, which bin/billing.mjs runs.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,7 +17,6 @@ mkdirSync(dist, { recursive: true });
 // 1. Which names does the entry export? (esbuild's metafile lists them for an ESM build.)
 const probe = await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, metafile: true, outfile: 'probe.js', logLevel: 'silent' });
 const exportsList = Object.values(probe.metafile.outputs).flatMap((o) => o.exports ?? []);
-if (!exportsList.length) throw new Error('build: src/gas/main.ts exports no entry points');
 
 // fflate builds its Huffman tables at its module's top level, which every Apps Script execution
 // would pay for (most of the bundle's start-up), although only reading Factur-X PDFs inflates.
@@ -48,7 +49,7 @@ const lazyFflate = {
 };
 
 // 2. The bundle itself: V8 in Apps Script supports ES2020; no Node APIs are allowed in it.
-await build({
+const bundle = await build({
   entryPoints: [entry],
   bundle: true,
   format: 'iife',
@@ -58,20 +59,61 @@ await build({
   plugins: [lazyFflate],
   mainFields: ['module', 'main'],
   outfile: join(dist, 'Code.js'),
+  write: false,
   legalComments: 'none',
   charset: 'utf8',
   logLevel: 'warning',
   banner: { js: '// Built by scripts/build.mjs from src/gas/main.ts. Do not edit: run `npm run build`.' },
-  footer: {
-    js: exportsList.map((n) => `function ${n}() { return __billing.${n}.apply(this, arguments); }`).join('\n'),
-  },
 });
+const codeText = bundle.outputFiles[0].text;
 
+// Which exports are functions (the entry points), and does main.ts expose every function of the
+// sidebar's server object (src/gas/server.ts)? Loading the bundle in a context with no globals also
+// proves that loading it calls no Apps Script service (each execution loads it first).
+const context = vm.createContext({});
+vm.runInContext(codeText, context, { filename: 'Code.js' });
+const mod = context.__billing;
+const entryPoints = exportsList.filter((n) => typeof mod[n] === 'function');
+const serverFunctions = Object.keys(mod.server ?? {});
+if (!serverFunctions.length) throw new Error("build: src/gas/main.ts does not export `server` (src/gas/server.ts), the sidebar's server functions");
+const unexposed = serverFunctions.filter((n) => mod[n] !== mod.server[n]);
+if (unexposed.length) {
+  throw new Error(`build: google.script.run reaches only top-level functions; add to src/gas/main.ts: ${unexposed.map((n) => `export const ${n} = server.${n};`).join(' ')}`);
+}
+const stubs = entryPoints.map((n) => `function ${n}() { return __billing.${n}.apply(this, arguments); }`).join('\n');
+writeFileSync(join(dist, 'Code.js'), codeText + stubs + '\n');
 copyFileSync(join(root, 'src/gas/appsscript.json'), join(dist, 'appsscript.json'));
-copyFileSync(join(root, 'sidebar/Sidebar.html'), join(dist, 'Sidebar.html'));
 const size = readFileSync(join(dist, 'Code.js')).length;
-writeFileSync(join(dist, 'entry-points.json'), JSON.stringify(exportsList, null, 2) + '\n');
-console.log(`dist/Code.js ${(size / 1024).toFixed(0)} KiB, entry points: ${exportsList.join(', ')}`);
+writeFileSync(join(dist, 'entry-points.json'), JSON.stringify(entryPoints, null, 2) + '\n');
+console.log(`dist/Code.js ${(size / 1024).toFixed(0)} KiB, entry points: ${entryPoints.join(', ')}`);
+
+// 2b. The sidebar: sidebar/src/main.ts for the browsers HtmlService serves (ES2017), one IIFE
+// inlined into the template, so dist/Sidebar.html is one self-contained file (no CDN, no external
+// script or style). It also loads as a plain page with a stand-in google.script.run injected first.
+const SIDEBAR_SLOT = '<script>/* sidebar/src/main.ts */</script>';
+const sidebarJs = await build({
+  entryPoints: [join(root, 'sidebar/src/main.ts')],
+  bundle: true,
+  format: 'iife',
+  target: 'es2017',
+  platform: 'browser',
+  tsconfig: join(root, 'tsconfig.sidebar.json'),
+  write: false,
+  outfile: join(dist, 'sidebar.js'),
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+});
+const template = readFileSync(join(root, 'sidebar/Sidebar.template.html'), 'utf8');
+if (template.split(SIDEBAR_SLOT).length !== 2) throw new Error(`build: sidebar/Sidebar.template.html must hold ${SIDEBAR_SLOT} once`);
+// Inside <script>, "</script" would end the element early and "<!--" changes how it is parsed.
+const script = sidebarJs.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+if (script.includes('<!--')) throw new Error('build: the sidebar script holds "<!--", which HTML parses differently inside <script>');
+writeFileSync(
+  join(dist, 'Sidebar.html'),
+  template.replace(SIDEBAR_SLOT, () => `<script>\n${script}</script>`),
+);
+console.log(`dist/Sidebar.html ${(readFileSync(join(dist, 'Sidebar.html')).length / 1024).toFixed(0)} KiB`);
 
 // 3. The `billing` CLI, compiled once here (npm ci and npm install run this through `prepare`)
 // instead of at every command: src/node/cli.ts for Node 20, the packages left in node_modules.

@@ -1,32 +1,45 @@
-// Apps Script entry points. Every export becomes a top-level global function of dist/Code.js
-// (menus, triggers and google.script.run only find top-level functions).
-import { continueRun as continueUseCase, runInvoicing as runUseCase, unfinishedRun, type RunRequest } from '../app/runInvoicing';
+// Apps Script entry points: menus, triggers, onOpen/onInstall, and the sidebar's server functions
+// (server.ts) exposed one by one. Every exported function becomes a top-level global function of
+// dist/Code.js (menus, triggers and google.script.run only find top-level functions).
+import { continueRun as continueUseCase, runInvoicing as runUseCase, unfinishedRun } from '../app/runInvoicing';
 import * as ledger from '../app/ledgerActions';
-import type { ManualInvoiceInput } from '../core/manual';
 import { lastOfMonth, addMonthsClamped, firstOfMonth } from '../core/dates';
 import { gasPorts } from './host';
-import { sidebarState as sidebarStateUseCase } from '../app/sidebarState';
-import { nextScheduledRun, saveSchedule, scheduleState as scheduleStateUseCase, scheduledWork, type Schedule } from '../app/schedule';
+import { scheduledWork } from '../app/schedule';
 import { toRowValues } from '../core/table';
 import { extendToGrid, setupSheets } from './setup';
 import { readDataset } from '../app/workbook';
-import {
-  deliverySlice,
-  findInvoice,
-  markSent as markSentUseCase,
-  previewDraft as previewUseCase,
-  renderDocuments as renderUseCase,
-  sendInvoices as sendUseCase,
-  type SendRequest,
-} from '../app/delivery';
-import { receiveInvoices as receiveUseCase } from '../app/receive';
+import { deliverySlice, sendInvoices as sendUseCase } from '../app/delivery';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
 import { HELP } from './help';
 import { adminsOf, assertAdmin, documentsOwner, ownsDocuments, recordDocumentsOwner, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
-import { finishRequest, pendingRequests, queueSending, releaseUnsentDocuments, requestWork, type Queued } from '../app/handOver';
-import { isIsoDate } from '../core/dates';
+import { finishRequest, pendingRequests, queueSending, releaseUnsentDocuments } from '../app/handOver';
 import type { Ports } from '../ports';
+import { SLICE_MS, TRIGGER_HANDLER, documentsElsewhere, runOrQueue, server } from './server';
+
+/**
+ * google.script.run: the sidebar's server functions (ServerApi in serverApi.ts, implemented in
+ * server.ts), each a top-level function of dist/Code.js. The build fails when one is missing here.
+ */
+export const sidebarState = server.sidebarState;
+export const runInvoicing = server.runInvoicing;
+export const continueRun = server.continueRun;
+export const finalizeInvoices = server.finalizeInvoices;
+export const cancelInvoice = server.cancelInvoice;
+export const creditInvoice = server.creditInvoice;
+export const createManualInvoice = server.createManualInvoice;
+export const verifyLedger = server.verifyLedger;
+export const renderDocuments = server.renderDocuments;
+export const previewDraft = server.previewDraft;
+export const sendInvoices = server.sendInvoices;
+export const markInvoicesSent = server.markInvoicesSent;
+export const receiveInvoices = server.receiveInvoices;
+export const scheduleState = server.scheduleState;
+export const saveScheduleSettings = server.saveScheduleSettings;
+export const goToInvoice = server.goToInvoice;
+/** Not an entry point (the build makes stubs of functions only): the build and tests read its names. */
+export { server };
 
 export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): void {
   // In AuthMode.NONE (add-on not yet used in this document) only a menu may be built. An editor
@@ -52,61 +65,8 @@ export function onInstall(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): 
   onOpen(e);
 }
 
-/** A sidebar call does a bounded slice of work (~20 s); the sidebar calls continueRun until done. */
-const SLICE_MS = 20_000;
 /** A menu or trigger execution keeps slicing until this, well before Apps Script's 6 minutes. */
 const EXECUTION_MS = 4.5 * 60_000;
-
-/**
- * An invoice run asked for by the running user: an admin's starts now; another editor's is queued
- * for the hourly trigger (the run writes protected sheets); a viewer's is refused.
- */
-function runOrQueue(ports: Ports, req: RunRequest, start: () => ReturnType<typeof runUseCase>): ReturnType<typeof runUseCase> | Queued {
-  const ds = readDataset(ports, ['Settings']);
-  const role = roleOf(ports, ds);
-  if (role === 'admin') {
-    extendToGrid(SpreadsheetApp.getActive(), ports);
-    return start();
-  }
-  if (role === 'viewer') assertAdmin(ports, ds, 'start an invoice run');
-  for (const d of [req.periodStart, req.periodEnd, req.invoiceDate]) {
-    if (d !== undefined && !isIsoDate(d)) throw new Error(`"${d}" is not a date in the form YYYY-MM-DD`);
-  }
-  return requestWork(ports, ds, 'run', 'Invoice runs write the billing sheets, which only the billing admins may change.', req);
-}
-
-/** google.script.run: starts an invoice run (ISO dates in, plain objects out); `done: false` means call continueRun; `queued` that the trigger does it. */
-export function runInvoicing(req: RunRequest) {
-  const ports = gasPorts();
-  return runOrQueue(ports, req, () => runUseCase(ports, req, { budgetMs: SLICE_MS }));
-}
-
-/** google.script.run: the next slice of a run that stopped at its checkpoint. */
-export function continueRun(runId: string) {
-  const ports = gasPorts();
-  assertAdmin(ports, readDataset(ports, ['Settings']), 'continue an invoice run');
-  return continueUseCase(ports, runId, { budgetMs: SLICE_MS });
-}
-
-export function finalizeInvoices(req: ledger.FinalizeRequest) {
-  return ledger.finalizeInvoices(gasPorts(), req ?? {});
-}
-
-export function cancelInvoice(req: { invoiceId: string; releaseTransactions?: boolean; reason?: string }) {
-  return ledger.cancelInvoice(gasPorts(), req);
-}
-
-export function creditInvoice(req: ledger.CreditRequest) {
-  return ledger.creditInvoice(gasPorts(), req);
-}
-
-export function createManualInvoice(input: ManualInvoiceInput) {
-  return ledger.createManualInvoice(gasPorts(), input);
-}
-
-export function verifyLedger() {
-  return ledger.verifyLedger(gasPorts());
-}
 
 export function menuRunLastMonth(): void {
   const ports = gasPorts();
@@ -238,43 +198,6 @@ export function menuSetupSheets(): void {
   );
 }
 
-/** google.script.run: documents (Doc + PDF in Drive) for finalized invoices that have none, ~20 s a call. */
-export function renderDocuments(req?: { invoiceIds?: string[] }) {
-  const ports = gasPorts();
-  const notMine = documentsElsewhere(ports, 'create invoice documents');
-  if (notMine) return requestWork(ports, notMine.ds, 'documents', notMine.why);
-  return renderUseCase(ports, new DriveDocuments(), { invoiceIds: req?.invoiceIds, budgetMs: SLICE_MS });
-}
-
-/**
- * For an admin whose account cannot reach the invoice folders (another user's Drive under
- * drive.file): why, and the Settings read to queue the work. Undefined when the user may go ahead.
- */
-function documentsElsewhere(ports: Ports, action: string) {
-  const ds = readDataset(ports, ['Settings']);
-  assertAdmin(ports, ds, action);
-  if (ownsDocuments(ports)) return undefined;
-  return { ds, why: `The invoice folders are in the Drive of ${documentsOwner(ports)}, which your account cannot reach.` };
-}
-
-/** google.script.run: a draft's preview PDF in Drive (<folder>/Previews); the sidebar opens its URL. */
-export function previewDraft(invoiceId: string) {
-  const ports = gasPorts();
-  if (!ownsDocuments(ports))
-    throw new Error(
-      `Previews are made in the invoice folder in the Drive of ${documentsOwner(ports)}, which your account cannot reach: ${documentsOwner(ports)} can preview, or look at the draft's rows in the Invoices sheet.`,
-    );
-  return previewUseCase(ports, new DriveDocuments(), invoiceId);
-}
-
-/** google.script.run: emails finalized invoices not sent yet, ~20 s a call; `done: false` means call again. */
-export function sendInvoices(req?: SendRequest) {
-  const ports = gasPorts();
-  const notMine = documentsElsewhere(ports, 'send invoices');
-  if (notMine) return queueSending(ports, req ?? {}, notMine.why);
-  return sendUseCase(ports, new DriveDocuments(), gasMail, { ...(req ?? {}), budgetMs: SLICE_MS });
-}
-
 export function menuSendInvoices(): void {
   const ports = gasPorts();
   const notMine = documentsElsewhere(ports, 'send invoices');
@@ -300,73 +223,8 @@ export function menuSendInvoices(): void {
   );
 }
 
-/** google.script.run: after checking with the customer, an uncertain delivery is recorded as sent. */
-export function markInvoicesSent(ids: string[]) {
-  return markSentUseCase(gasPorts(), ids);
-}
-
-/**
- * google.script.run: supplier e-invoices the user picked in the sidebar (read in the browser), into
- * the Received sheets: XML as text, PDFs (Factur-X / ZUGFeRD) as base64, their XML taken out here.
- * Picking files in the browser needs no Drive scope; reading a Drive folder of uploaded files would
- * need `drive.readonly` (drive.file sees only files the add-on created).
- */
-export function receiveInvoices(files: { name: string; xml?: string; pdf?: string }[]) {
-  return receiveUseCase(
-    gasPorts(),
-    files.map((f) => (f.pdf === undefined ? { name: f.name, xml: f.xml ?? '' } : { name: f.name, bytes: Uint8Array.from(Utilities.base64Decode(f.pdf)) })),
-  );
-}
-
-/** google.script.run: the Schedule panel (schedule, next run, the last runs' outcome). */
-export function scheduleState() {
-  return scheduleStateUseCase(gasPorts());
-}
-
-/** google.script.run: selects an invoice's row in the Invoices sheet. */
-export function goToInvoice(invoiceId: string): void {
-  const ports = gasPorts();
-  const row = findInvoice(readDataset(ports, ['Settings', 'Invoices']), invoiceId);
-  const sheet = SpreadsheetApp.getActive().getSheetByName('Invoices')!;
-  sheet.activate();
-  sheet.getRange(row.row, 1).activate();
-}
-
 export function showHelp(): void {
   SpreadsheetApp.getUi().alert(HELP);
-}
-
-const TRIGGER_HANDLER = 'onHourlyTrigger';
-
-/**
- * google.script.run: saves the monthly schedule and makes sure exactly one hourly trigger exists
- * (an editor add-on may own one time-driven trigger per user and document, firing at most hourly).
- */
-export function saveScheduleSettings(s: Schedule) {
-  const ports = gasPorts();
-  return ports.lock.withLock(() => saveScheduleLocked(ports, s), 'changing the schedule');
-}
-
-function saveScheduleLocked(ports: Ports, s: Schedule) {
-  assertAdmin(ports, readDataset(ports, ['Settings']), 'change the schedule');
-  // The trigger makes documents and mails them: it must run as the user whose Drive holds the folders.
-  if (s.enabled && !ownsDocuments(ports)) {
-    throw new Error(
-      `The hourly trigger makes invoice documents in the Drive of ${documentsOwner(ports)}, so it has to run as ${documentsOwner(ports)}: ask them to turn on the schedule, or choose Extensions → Billing → Take over invoice documents first.`,
-    );
-  }
-  const saved = saveSchedule(ports, s);
-  // This spreadsheet's and user's triggers only: getProjectTriggers() would also list the user's
-  // triggers of this add-on in their other workbooks (and disabling here would delete those).
-  const mine = ScriptApp.getUserTriggers(SpreadsheetApp.getActive()).filter((t) => t.getHandlerFunction() === TRIGGER_HANDLER);
-  if (saved.enabled && !mine.length) ScriptApp.newTrigger(TRIGGER_HANDLER).timeBased().everyHours(1).create();
-  // The Document Properties say whose trigger is THE trigger (others cannot list it): requests wait for it.
-  if (saved.enabled) recordTrigger(ports, ports.user());
-  if (!saved.enabled) {
-    for (const t of mine) ScriptApp.deleteTrigger(t);
-    if (sameUser(triggerOf(ports)?.owner, ports.user())) recordTrigger(ports, undefined);
-  }
-  return { schedule: saved, next: nextScheduledRun(ports) ?? null };
 }
 
 /**
@@ -465,7 +323,7 @@ function askToAuthorize(me: string, url: string | null): void {
   }
 }
 
-/** The sidebar (sidebar/Sidebar.html, copied into dist/ by the build). */
+/** The sidebar: dist/Sidebar.html, built from sidebar/ (template and TypeScript modules) by scripts/build.mjs. */
 export function showSidebar(): void {
   openSidebar();
 }
@@ -479,9 +337,4 @@ function openSidebar(panel?: string): void {
   const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('Billing');
   if (panel) html.append(`<script>openPanel(${JSON.stringify(panel)});</script>`);
   SpreadsheetApp.getUi().showSidebar(html);
-}
-
-/** google.script.run: what the sidebar's run form offers. */
-export function sidebarState() {
-  return sidebarStateUseCase(gasPorts());
 }

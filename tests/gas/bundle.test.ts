@@ -37,6 +37,16 @@ describe('dist/Code.js', () => {
     }
   });
 
+  it("exposes every function of the sidebar's server object as an entry point, and only functions", () => {
+    const { ctx } = load(new FakeSpreadsheet());
+    const server = Object.keys(ctx.__billing.server);
+    // src/gas/server.ts: what google.script.run may call from the sidebar.
+    expect(server).toEqual(expect.arrayContaining(['sidebarState', 'runInvoicing', 'continueRun', 'sendInvoices', 'saveScheduleSettings', 'goToInvoice']));
+    expect(server.filter((n) => !entryPoints.includes(n) || ctx.__billing[n] !== ctx.__billing.server[n])).toEqual([]);
+    // The object itself is no entry point: a stub of it would be a function google.script.run could call.
+    expect([entryPoints.includes('server'), typeof ctx.server]).toEqual([false, 'undefined']);
+  });
+
   it("builds fflate's inflate tables only when a Factur-X PDF is read, not at every execution's start-up", () => {
     const g = gasGlobals(new FakeSpreadsheet());
     // fflate's bit-reversal table is one Uint16Array(32768), made when its module is evaluated.

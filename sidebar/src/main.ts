@@ -1,0 +1,34 @@
+// The sidebar (bundled by scripts/build.mjs into dist/Sidebar.html, inline): one module per panel,
+// all talking to the server through `call` (./call.ts), typed by ServerApi.
+import { actionsPanel } from './actionsPanel';
+import { call } from './call';
+import { $, showError } from './dom';
+import { creditPanel } from './creditPanel';
+import { receivePanel } from './receivePanel';
+import { fillRunForm, runPanel } from './runPanel';
+import { schedulePanel, showSchedule } from './schedulePanel';
+import { sendPanel } from './sendPanel';
+
+declare global {
+  interface Window {
+    /** Opens a panel and brings it into view: main.ts's menu "Read received e-invoices…" appends a call. */
+    openPanel(id: string): void;
+  }
+}
+
+window.openPanel = (id) => {
+  const panel = $<HTMLDetailsElement>(id);
+  if (!panel) return;
+  panel.open = true;
+  if (panel.scrollIntoView) panel.scrollIntoView();
+};
+
+runPanel();
+actionsPanel();
+sendPanel();
+receivePanel();
+creditPanel();
+schedulePanel();
+
+call('scheduleState').then(showSchedule).catch(showError);
+call('sidebarState').then(fillRunForm).catch(showError);
