@@ -236,230 +236,357 @@ function inCurrency(nodes: unknown[], currency: string): unknown {
   return nodes.find((n) => attr(n, 'currencyID') === currency) ?? nodes.find((n) => attr(n, 'currencyID') === undefined);
 }
 
-// ---------- UBL ----------
+// ---------- where each business term is, in UBL and in CII ----------
 
-function fromUbl(inv: unknown, credit: boolean): ReceivedInvoice {
-  const r = new Reader(`UBL ${credit ? 'CreditNote' : 'Invoice'}`);
-  const number = r.need(txt(inv, 'ID'), 'invoice number (BT-1)');
-  r.label += ` ${shortened(number)}`;
-  const currency = r.need(txt(inv, 'DocumentCurrencyCode'), 'invoice currency code (BT-5)');
-  const amount = (n: unknown, path: string, what: string) => r.decimal(text(first(n, path)), what, path);
-  const needAmount = (n: unknown, path: string, what: string) => r.need(amount(n, path, what), what);
+/** A path of local names; several: alternatives, the first with a value wins. */
+type Path = string | readonly string[];
 
-  const party = (p: unknown, role: string) => {
-    const schemes = all(p, 'PartyTaxScheme').map((s) => ({ id: txt(s, 'CompanyID'), scheme: txt(s, 'TaxScheme/ID')?.toUpperCase() }));
-    return {
-      name: r.need(txt(p, 'PartyLegalEntity/RegistrationName') ?? txt(p, 'PartyName/Name'), `${role} name (${role === 'seller' ? 'BT-27' : 'BT-44'})`),
-      vatId: schemes.find((s) => s.scheme === 'VAT' && s.id)?.id,
-      taxNumber: schemes.find((s) => s.scheme !== 'VAT' && s.id)?.id,
-      street: txt(p, 'PostalAddress/StreetName'),
-      city: txt(p, 'PostalAddress/CityName'),
-      postalCode: txt(p, 'PostalAddress/PostalZone'),
-      country: txt(p, 'PostalAddress/Country/IdentificationCode'),
-      email: txt(p, 'Contact/ElectronicMail'),
-    };
-  };
-  const seller = party(first(inv, 'AccountingSupplierParty/Party'), 'seller');
-  const b = party(first(inv, 'AccountingCustomerParty/Party'), 'buyer');
-
-  const lines = all(inv, credit ? 'CreditNoteLine' : 'InvoiceLine').map((l) => {
-    const id = r.need(txt(l, 'ID'), 'line identifier (BT-126) on an invoice line');
-    const what = (bt: string) => `${bt} on line ${id}`;
-    const q = first(l, credit ? 'CreditedQuantity' : 'InvoicedQuantity');
-    return compact({
-      id,
-      name: r.need(txt(l, 'Item/Name'), what('item name (BT-153)')),
-      quantity: needAmount(l, credit ? 'CreditedQuantity' : 'InvoicedQuantity', what('invoiced quantity (BT-129)')),
-      unitCode: attr(q, 'unitCode') || undefined,
-      price: amount(l, 'Price/PriceAmount', what('item net price (BT-146)')),
-      baseQuantity: amount(l, 'Price/BaseQuantity', what('item price base quantity (BT-149)')),
-      net: needAmount(l, 'LineExtensionAmount', what('line net amount (BT-131)')),
-      category: txt(l, 'Item/ClassifiedTaxCategory/ID'),
-      rate: r.decimal(txt(l, 'Item/ClassifiedTaxCategory/Percent'), what('VAT rate (BT-152)'), 'Item/ClassifiedTaxCategory/Percent'),
-    });
-  });
-
-  // The VAT breakdown is in the document currency; a second TaxTotal (BT-111, tax currency) has no subtotals.
-  const vat = all(inv, 'TaxTotal/TaxSubtotal')
-    .filter((s) => [undefined, currency].includes(attr(first(s, 'TaxAmount'), 'currencyID')))
-    .map((s) =>
-      compact({
-        category: r.need(txt(s, 'TaxCategory/ID'), 'VAT category code (BT-118) in the VAT breakdown'),
-        rate: r.decimal(txt(s, 'TaxCategory/Percent'), 'VAT category rate (BT-119)', 'TaxCategory/Percent'),
-        taxable: needAmount(s, 'TaxableAmount', 'VAT category taxable amount (BT-116)'),
-        tax: needAmount(s, 'TaxAmount', 'VAT category tax amount (BT-117)'),
-        exemptionReason: txt(s, 'TaxCategory/TaxExemptionReason') ?? txt(s, 'TaxCategory/TaxExemptionReasonCode'),
-      }),
-    );
-
-  const allowanceCharges = all(inv, 'AllowanceCharge').map((a) => {
-    const charge = r.indicator(txt(a, 'ChargeIndicator'), 'document level allowance or charge indicator (ChargeIndicator)');
-    const bt = charge ? 'BT-99' : 'BT-92';
-    return compact({
-      charge,
-      amount: needAmount(a, 'Amount', `document level ${charge ? 'charge' : 'allowance'} amount (${bt})`),
-      reason: txt(a, 'AllowanceChargeReason') ?? txt(a, 'AllowanceChargeReasonCode'),
-      category: txt(a, 'TaxCategory/ID'),
-      rate: r.decimal(txt(a, 'TaxCategory/Percent'), 'document level allowance or charge VAT rate', 'TaxCategory/Percent'),
-    });
-  });
-
-  const m = r.need(first(inv, 'LegalMonetaryTotal'), 'document totals (BG-22, LegalMonetaryTotal)');
-  const stated = { allowances: amount(m, 'AllowanceTotalAmount', 'BT-107'), charges: amount(m, 'ChargeTotalAmount', 'BT-108') };
-  const means = all(inv, 'PaymentMeans');
-  const account = means.map((x) => first(x, 'PayeeFinancialAccount')).find((x) => x !== undefined);
-
-  return compact({
-    syntax: 'ubl' as const,
-    customization: txt(inv, 'CustomizationID'),
-    typeCode: r.need(txt(inv, credit ? 'CreditNoteTypeCode' : 'InvoiceTypeCode'), 'invoice type code (BT-3)'),
-    number,
-    issueDate: r.need(r.ublDate(txt(inv, 'IssueDate'), 'issue date (BT-2)'), 'issue date (BT-2)'),
-    // A CreditNote has no DueDate element: BT-9 is PaymentMeans/PaymentDueDate there.
-    dueDate: r.ublDate(credit ? txt(inv, 'PaymentMeans/PaymentDueDate') : txt(inv, 'DueDate'), 'due date (BT-9)'),
-    currency,
-    buyerReference: txt(inv, 'BuyerReference'),
-    orderReference: txt(inv, 'OrderReference/ID'),
-    precedingInvoice: txt(inv, 'BillingReference/InvoiceDocumentReference/ID'),
-    seller: compact(seller),
-    buyer: compact({ name: b.name, vatId: b.vatId, country: b.country }),
-    lines,
-    vat,
-    allowanceCharges,
-    allowances: stated.allowances ?? '0.00',
-    charges: stated.charges ?? '0.00',
-    totals: compact({
-      lines: needAmount(m, 'LineExtensionAmount', 'sum of invoice line net amounts (BT-106)'),
-      taxExclusive: needAmount(m, 'TaxExclusiveAmount', 'total amount without VAT (BT-109)'),
-      tax: r.decimal(text(inCurrency(all(inv, 'TaxTotal/TaxAmount'), currency)), 'total VAT amount (BT-110)', 'TaxAmount'),
-      taxInclusive: needAmount(m, 'TaxInclusiveAmount', 'total amount with VAT (BT-112)'),
-      ...stated,
-      prepaid: amount(m, 'PrepaidAmount', 'paid amount (BT-113)'),
-      rounding: amount(m, 'PayableRoundingAmount', 'rounding amount (BT-114)'),
-      payable: needAmount(m, 'PayableAmount', 'amount due for payment (BT-115)'),
-    }),
-    payment: compact({
-      code: txt(means[0], 'PaymentMeansCode'),
-      iban: txt(account, 'ID'),
-      bic: txt(account, 'FinancialInstitutionBranch/ID'),
-      mandate: means.map((x) => txt(x, 'PaymentMandate/ID')).find((x) => x !== undefined),
-      terms: joined(all(inv, 'PaymentTerms/Note')),
-    }),
-  });
+/**
+ * Where one business term is in each syntax, and how it is read: `text` the first non-empty text,
+ * `amount` the first element's decimal, `rate` the first non-empty text as a decimal, `date` an
+ * xsd:date (UBL) or a DateTimeString of format 102 (CII), `unitCode` the first element's unitCode,
+ * `inCurrency` the decimal of the element in the document currency (BT-110).
+ */
+interface Term {
+  /** The field it fills. */
+  key: string;
+  bt: string;
+  /** How a message names it. */
+  what: string;
+  kind: 'text' | 'amount' | 'rate' | 'date' | 'unitCode' | 'inCurrency';
+  required?: true;
+  /** The element the paths start from (a Scopes name); the group's element when absent. */
+  at?: string;
+  ubl: Path;
+  /** In a UBL CreditNote, when it differs. */
+  ublCreditNote?: Path;
+  cii: Path;
 }
 
-// ---------- CII ----------
+/** The elements a group of terms is read from, by name; `self` is the group's element. */
+type Scopes = Record<string, unknown>;
 
-function fromCii(root: unknown): ReceivedInvoice {
-  const r = new Reader('CII CrossIndustryInvoice');
-  const doc = first(root, 'ExchangedDocument');
-  const number = r.need(txt(doc, 'ID'), 'invoice number (BT-1)');
-  r.label += ` ${shortened(number)}`;
+/** What a list of terms reads: a string for each required term, else string or undefined. */
+type Values<T extends readonly Term[]> = { [E in T[number] as E['key']]: E extends { required: true } ? string : string | undefined };
+
+/** BG-1 .. BG-3 and BT-1 .. BT-25, from the document (UBL) or its context, document, agreement or settlement (CII). */
+const NUMBER = [{ key: 'number', bt: 'BT-1', what: 'invoice number (BT-1)', kind: 'text', required: true, at: 'doc', ubl: 'ID', cii: 'ID' }] as const;
+const CURRENCY = [
+  { key: 'currency', bt: 'BT-5', what: 'invoice currency code (BT-5)', kind: 'text', required: true, at: 'settlement', ubl: 'DocumentCurrencyCode', cii: 'InvoiceCurrencyCode' },
+] as const;
+const HEADER = [
+  {
+    key: 'customization',
+    bt: 'BT-24',
+    what: 'specification identifier (BT-24)',
+    kind: 'text',
+    at: 'root',
+    ubl: 'CustomizationID',
+    cii: 'ExchangedDocumentContext/GuidelineSpecifiedDocumentContextParameter/ID',
+  },
+  { key: 'typeCode', bt: 'BT-3', what: 'invoice type code (BT-3)', kind: 'text', required: true, at: 'doc', ubl: 'InvoiceTypeCode', ublCreditNote: 'CreditNoteTypeCode', cii: 'TypeCode' },
+  { key: 'issueDate', bt: 'BT-2', what: 'issue date (BT-2)', kind: 'date', required: true, at: 'doc', ubl: 'IssueDate', cii: 'IssueDateTime' },
+] as const;
+const REFERENCES = [
+  { key: 'buyerReference', bt: 'BT-10', what: 'buyer reference (BT-10)', kind: 'text', at: 'agreement', ubl: 'BuyerReference', cii: 'BuyerReference' },
+  { key: 'orderReference', bt: 'BT-13', what: 'purchase order reference (BT-13)', kind: 'text', at: 'agreement', ubl: 'OrderReference/ID', cii: 'BuyerOrderReferencedDocument/IssuerAssignedID' },
+  {
+    key: 'precedingInvoice',
+    bt: 'BT-25',
+    what: 'preceding invoice reference (BT-25)',
+    kind: 'text',
+    at: 'settlement',
+    ubl: 'BillingReference/InvoiceDocumentReference/ID',
+    cii: 'InvoiceReferencedDocument/IssuerAssignedID',
+  },
+] as const;
+
+/** BG-4 and BG-7, from the party element. */
+const SELLER_NAME = [{ key: 'name', bt: 'BT-27', what: 'seller name (BT-27)', kind: 'text', required: true, ubl: ['PartyLegalEntity/RegistrationName', 'PartyName/Name'], cii: 'Name' }] as const;
+const BUYER_NAME = [{ key: 'name', bt: 'BT-44', what: 'buyer name (BT-44)', kind: 'text', required: true, ubl: ['PartyLegalEntity/RegistrationName', 'PartyName/Name'], cii: 'Name' }] as const;
+const SELLER_ADDRESS = [
+  { key: 'street', bt: 'BT-35', what: 'seller address line 1 (BT-35)', kind: 'text', ubl: 'PostalAddress/StreetName', cii: 'PostalTradeAddress/LineOne' },
+  { key: 'city', bt: 'BT-37', what: 'seller city (BT-37)', kind: 'text', ubl: 'PostalAddress/CityName', cii: 'PostalTradeAddress/CityName' },
+  { key: 'postalCode', bt: 'BT-38', what: 'seller post code (BT-38)', kind: 'text', ubl: 'PostalAddress/PostalZone', cii: 'PostalTradeAddress/PostcodeCode' },
+  { key: 'country', bt: 'BT-40', what: 'seller country code (BT-40)', kind: 'text', ubl: 'PostalAddress/Country/IdentificationCode', cii: 'PostalTradeAddress/CountryID' },
+  { key: 'email', bt: 'BT-43', what: 'seller contact email (BT-43)', kind: 'text', ubl: 'Contact/ElectronicMail', cii: 'DefinedTradeContact/EmailURIUniversalCommunication/URIID' },
+] as const;
+const BUYER_COUNTRY = [
+  { key: 'country', bt: 'BT-55', what: 'buyer country code (BT-55)', kind: 'text', ubl: 'PostalAddress/Country/IdentificationCode', cii: 'PostalTradeAddress/CountryID' },
+] as const;
+
+/** BG-25, from the line (and in CII its SpecifiedLineTradeSettlement: `settlement`). */
+const LINE_ID = [{ key: 'id', bt: 'BT-126', what: 'line identifier (BT-126) on an invoice line', kind: 'text', required: true, ubl: 'ID', cii: 'AssociatedDocumentLineDocument/LineID' }] as const;
+const LINE = [
+  { key: 'name', bt: 'BT-153', what: 'item name (BT-153)', kind: 'text', required: true, ubl: 'Item/Name', cii: 'SpecifiedTradeProduct/Name' },
+  {
+    key: 'quantity',
+    bt: 'BT-129',
+    what: 'invoiced quantity (BT-129)',
+    kind: 'amount',
+    required: true,
+    ubl: 'InvoicedQuantity',
+    ublCreditNote: 'CreditedQuantity',
+    cii: 'SpecifiedLineTradeDelivery/BilledQuantity',
+  },
+  {
+    key: 'unitCode',
+    bt: 'BT-130',
+    what: 'unit of measure code (BT-130)',
+    kind: 'unitCode',
+    ubl: 'InvoicedQuantity',
+    ublCreditNote: 'CreditedQuantity',
+    cii: 'SpecifiedLineTradeDelivery/BilledQuantity',
+  },
+  { key: 'price', bt: 'BT-146', what: 'item net price (BT-146)', kind: 'amount', ubl: 'Price/PriceAmount', cii: 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/ChargeAmount' },
+  {
+    key: 'baseQuantity',
+    bt: 'BT-149',
+    what: 'item price base quantity (BT-149)',
+    kind: 'amount',
+    ubl: 'Price/BaseQuantity',
+    cii: 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/BasisQuantity',
+  },
+  {
+    key: 'net',
+    bt: 'BT-131',
+    what: 'line net amount (BT-131)',
+    kind: 'amount',
+    required: true,
+    at: 'settlement',
+    ubl: 'LineExtensionAmount',
+    cii: 'SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount',
+  },
+  { key: 'category', bt: 'BT-151', what: 'invoiced item VAT category code (BT-151)', kind: 'text', at: 'settlement', ubl: 'Item/ClassifiedTaxCategory/ID', cii: 'ApplicableTradeTax/CategoryCode' },
+  { key: 'rate', bt: 'BT-152', what: 'VAT rate (BT-152)', kind: 'rate', at: 'settlement', ubl: 'Item/ClassifiedTaxCategory/Percent', cii: 'ApplicableTradeTax/RateApplicablePercent' },
+] as const;
+
+/** BG-23, from a TaxSubtotal (UBL) or a header ApplicableTradeTax (CII). */
+const VAT = [
+  { key: 'category', bt: 'BT-118', what: 'VAT category code (BT-118) in the VAT breakdown', kind: 'text', required: true, ubl: 'TaxCategory/ID', cii: 'CategoryCode' },
+  { key: 'rate', bt: 'BT-119', what: 'VAT category rate (BT-119)', kind: 'rate', ubl: 'TaxCategory/Percent', cii: 'RateApplicablePercent' },
+  { key: 'taxable', bt: 'BT-116', what: 'VAT category taxable amount (BT-116)', kind: 'amount', required: true, ubl: 'TaxableAmount', cii: 'BasisAmount' },
+  { key: 'tax', bt: 'BT-117', what: 'VAT category tax amount (BT-117)', kind: 'amount', required: true, ubl: 'TaxAmount', cii: 'CalculatedAmount' },
+  {
+    key: 'exemptionReason',
+    bt: 'BT-120',
+    what: 'VAT exemption reason text (BT-120)',
+    kind: 'text',
+    ubl: ['TaxCategory/TaxExemptionReason', 'TaxCategory/TaxExemptionReasonCode'],
+    cii: ['ExemptionReason', 'ExemptionReasonCode'],
+  },
+] as const;
+
+/** BG-20 and BG-21, from an AllowanceCharge (UBL) or a header SpecifiedTradeAllowanceCharge (CII). */
+const CHARGE_INDICATOR = [
+  { key: 'indicator', bt: 'ChargeIndicator', what: 'document level allowance or charge indicator (ChargeIndicator)', kind: 'text', ubl: 'ChargeIndicator', cii: 'ChargeIndicator/Indicator' },
+] as const;
+const ALLOWANCE_AMOUNT = [{ key: 'amount', bt: 'BT-92', what: 'document level allowance amount (BT-92)', kind: 'amount', required: true, ubl: 'Amount', cii: 'ActualAmount' }] as const;
+const CHARGE_AMOUNT = [{ key: 'amount', bt: 'BT-99', what: 'document level charge amount (BT-99)', kind: 'amount', required: true, ubl: 'Amount', cii: 'ActualAmount' }] as const;
+const ALLOWANCE_CHARGE = [
+  { key: 'reason', bt: 'BT-97/BT-104', what: 'document level allowance or charge reason', kind: 'text', ubl: ['AllowanceChargeReason', 'AllowanceChargeReasonCode'], cii: ['Reason', 'ReasonCode'] },
+  { key: 'category', bt: 'BT-95/BT-102', what: 'document level allowance or charge VAT category', kind: 'text', ubl: 'TaxCategory/ID', cii: 'CategoryTradeTax/CategoryCode' },
+  { key: 'rate', bt: 'BT-96/BT-103', what: 'document level allowance or charge VAT rate', kind: 'rate', ubl: 'TaxCategory/Percent', cii: 'CategoryTradeTax/RateApplicablePercent' },
+] as const;
+
+/** BG-22, from LegalMonetaryTotal (UBL) or SpecifiedTradeSettlementHeaderMonetarySummation (CII); BT-110 in UBL from the document's TaxTotal (`taxTotal`). */
+const STATED = [
+  { key: 'allowances', bt: 'BT-107', what: 'BT-107', kind: 'amount', ubl: 'AllowanceTotalAmount', cii: 'AllowanceTotalAmount' },
+  { key: 'charges', bt: 'BT-108', what: 'BT-108', kind: 'amount', ubl: 'ChargeTotalAmount', cii: 'ChargeTotalAmount' },
+] as const;
+const TOTALS = [
+  { key: 'lines', bt: 'BT-106', what: 'sum of invoice line net amounts (BT-106)', kind: 'amount', required: true, ubl: 'LineExtensionAmount', cii: 'LineTotalAmount' },
+  { key: 'taxExclusive', bt: 'BT-109', what: 'total amount without VAT (BT-109)', kind: 'amount', required: true, ubl: 'TaxExclusiveAmount', cii: 'TaxBasisTotalAmount' },
+  { key: 'tax', bt: 'BT-110', what: 'total VAT amount (BT-110)', kind: 'inCurrency', at: 'taxTotal', ubl: 'TaxTotal/TaxAmount', cii: 'TaxTotalAmount' },
+  { key: 'taxInclusive', bt: 'BT-112', what: 'total amount with VAT (BT-112)', kind: 'amount', required: true, ubl: 'TaxInclusiveAmount', cii: 'GrandTotalAmount' },
+  { key: 'prepaid', bt: 'BT-113', what: 'paid amount (BT-113)', kind: 'amount', ubl: 'PrepaidAmount', cii: 'TotalPrepaidAmount' },
+  { key: 'rounding', bt: 'BT-114', what: 'rounding amount (BT-114)', kind: 'amount', ubl: 'PayableRoundingAmount', cii: 'RoundingAmount' },
+  { key: 'payable', bt: 'BT-115', what: 'amount due for payment (BT-115)', kind: 'amount', required: true, ubl: 'PayableAmount', cii: 'DuePayableAmount' },
+] as const;
+
+/** How one document is read: its syntax, and the document currency once known (for `inCurrency`). */
+interface ReadContext {
+  r: Reader;
+  syntax: 'ubl' | 'cii';
+  creditNote: boolean;
+  currency?: string;
+}
+
+/** The terms' values from the elements in `at`, in the terms' order; `context` ends each message (e.g. " on line 3"). */
+function readTerms<const T extends readonly Term[]>(x: ReadContext, terms: T, at: Scopes, context = ''): Values<T> {
+  const out: Record<string, string | undefined> = {};
+  for (const t of terms) {
+    const node = at[t.at ?? 'self'];
+    const what = t.what + context;
+    const path = x.syntax === 'cii' ? t.cii : x.creditNote ? (t.ublCreditNote ?? t.ubl) : t.ubl;
+    let v: string | undefined;
+    for (const p of typeof path === 'string' ? [path] : path) {
+      v = readTerm(x, t.kind, node, p, what);
+      if (v !== undefined) break;
+    }
+    out[t.key] = t.required ? x.r.need(v, what) : v;
+  }
+  return out as Values<T>;
+}
+
+function readTerm(x: ReadContext, kind: Term['kind'], node: unknown, path: string, what: string): string | undefined {
+  switch (kind) {
+    case 'text':
+      return txt(node, path);
+    case 'amount':
+      return x.r.decimal(text(first(node, path)), what, path);
+    case 'rate':
+      return x.r.decimal(txt(node, path), what, path);
+    case 'date':
+      return x.syntax === 'cii' ? x.r.ciiDate(first(node, path), what) : x.r.ublDate(txt(node, path), what);
+    case 'unitCode':
+      return attr(first(node, path), 'unitCode') || undefined;
+    case 'inCurrency':
+      return x.r.decimal(text(inCurrency(all(node, path), x.currency ?? '')), what, path);
+  }
+}
+
+// ---------- the parts that differ ----------
+
+/** Where the groups of terms are in one document, and what is read differently in each syntax. */
+interface Layout {
+  syntax: 'ubl' | 'cii';
+  creditNote: boolean;
+  /** The document's name in messages. */
+  label: string;
+  /** Where the header terms are (`root`, `doc`, `agreement`, `settlement`). */
+  header: Scopes;
+  seller: unknown;
+  buyer: unknown;
+  /** BT-31 and BT-32 of a party. */
+  taxIds(party: unknown): { vatId?: string; taxNumber?: string };
+  lines: unknown[];
+  lineScopes(line: unknown): Scopes;
+  /** The VAT breakdown in the document currency. */
+  vat(currency: string): unknown[];
+  allowanceCharges: unknown[];
+  /** The totals element's path from `header.settlement`. */
+  totalsPath: string;
+  /** Where BT-110 is read from, given the totals element. */
+  taxTotal(totals: unknown): unknown;
+  dueDate(r: Reader): string | undefined;
+  payment(): ReceivedInvoice['payment'];
+}
+
+function ublLayout(inv: unknown, credit: boolean): Layout {
+  const means = all(inv, 'PaymentMeans');
+  return {
+    syntax: 'ubl',
+    creditNote: credit,
+    label: `UBL ${credit ? 'CreditNote' : 'Invoice'}`,
+    header: { root: inv, doc: inv, agreement: inv, settlement: inv },
+    seller: first(inv, 'AccountingSupplierParty/Party'),
+    buyer: first(inv, 'AccountingCustomerParty/Party'),
+    taxIds: (p) => {
+      const schemes = all(p, 'PartyTaxScheme').map((s) => ({ id: txt(s, 'CompanyID'), scheme: txt(s, 'TaxScheme/ID')?.toUpperCase() }));
+      return { vatId: schemes.find((s) => s.scheme === 'VAT' && s.id)?.id, taxNumber: schemes.find((s) => s.scheme !== 'VAT' && s.id)?.id };
+    },
+    lines: all(inv, credit ? 'CreditNoteLine' : 'InvoiceLine'),
+    lineScopes: (l) => ({ self: l, settlement: l }),
+    // The VAT breakdown is in the document currency; a second TaxTotal (BT-111, tax currency) has no subtotals.
+    vat: (currency) => all(inv, 'TaxTotal/TaxSubtotal').filter((s) => [undefined, currency].includes(attr(first(s, 'TaxAmount'), 'currencyID'))),
+    allowanceCharges: all(inv, 'AllowanceCharge'),
+    totalsPath: 'LegalMonetaryTotal',
+    taxTotal: () => inv,
+    // A CreditNote has no DueDate element: BT-9 is PaymentMeans/PaymentDueDate there.
+    dueDate: (r) => r.ublDate(credit ? txt(inv, 'PaymentMeans/PaymentDueDate') : txt(inv, 'DueDate'), 'due date (BT-9)'),
+    payment: () => {
+      const account = means.map((x) => first(x, 'PayeeFinancialAccount')).find((x) => x !== undefined);
+      return {
+        code: txt(means[0], 'PaymentMeansCode'),
+        iban: txt(account, 'ID'),
+        bic: txt(account, 'FinancialInstitutionBranch/ID'),
+        mandate: means.map((x) => txt(x, 'PaymentMandate/ID')).find((x) => x !== undefined),
+        terms: joined(all(inv, 'PaymentTerms/Note')),
+      };
+    },
+  };
+}
+
+function ciiLayout(root: unknown): Layout {
   const tx = first(root, 'SupplyChainTradeTransaction');
   const agreement = first(tx, 'ApplicableHeaderTradeAgreement');
   const settlement = first(tx, 'ApplicableHeaderTradeSettlement');
-  const currency = r.need(txt(settlement, 'InvoiceCurrencyCode'), 'invoice currency code (BT-5)');
-  const amount = (n: unknown, path: string, what: string) => r.decimal(text(first(n, path)), what, path);
-  const needAmount = (n: unknown, path: string, what: string) => r.need(amount(n, path, what), what);
-
-  const party = (p: unknown, role: string) => {
-    const ids = all(p, 'SpecifiedTaxRegistration/ID').map((n) => ({ id: text(n), scheme: attr(n, 'schemeID')?.toUpperCase() }));
-    return {
-      name: r.need(txt(p, 'Name'), `${role} name (${role === 'seller' ? 'BT-27' : 'BT-44'})`),
-      vatId: ids.find((x) => x.scheme === 'VA' && x.id)?.id,
-      taxNumber: ids.find((x) => x.scheme === 'FC' && x.id)?.id,
-      street: txt(p, 'PostalTradeAddress/LineOne'),
-      city: txt(p, 'PostalTradeAddress/CityName'),
-      postalCode: txt(p, 'PostalTradeAddress/PostcodeCode'),
-      country: txt(p, 'PostalTradeAddress/CountryID'),
-      email: txt(p, 'DefinedTradeContact/EmailURIUniversalCommunication/URIID'),
-    };
-  };
-  const seller = party(first(agreement, 'SellerTradeParty'), 'seller');
-  const b = party(first(agreement, 'BuyerTradeParty'), 'buyer');
-
-  const lines = all(tx, 'IncludedSupplyChainTradeLineItem').map((l) => {
-    const id = r.need(txt(l, 'AssociatedDocumentLineDocument/LineID'), 'line identifier (BT-126) on an invoice line');
-    const what = (bt: string) => `${bt} on line ${id}`;
-    const q = first(l, 'SpecifiedLineTradeDelivery/BilledQuantity');
-    const s = first(l, 'SpecifiedLineTradeSettlement');
-    return compact({
-      id,
-      name: r.need(txt(l, 'SpecifiedTradeProduct/Name'), what('item name (BT-153)')),
-      quantity: needAmount(l, 'SpecifiedLineTradeDelivery/BilledQuantity', what('invoiced quantity (BT-129)')),
-      unitCode: attr(q, 'unitCode') || undefined,
-      price: amount(l, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/ChargeAmount', what('item net price (BT-146)')),
-      baseQuantity: amount(l, 'SpecifiedLineTradeAgreement/NetPriceProductTradePrice/BasisQuantity', what('item price base quantity (BT-149)')),
-      net: needAmount(s, 'SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount', what('line net amount (BT-131)')),
-      category: txt(s, 'ApplicableTradeTax/CategoryCode'),
-      rate: r.decimal(txt(s, 'ApplicableTradeTax/RateApplicablePercent'), what('VAT rate (BT-152)'), 'ApplicableTradeTax/RateApplicablePercent'),
-    });
-  });
-
-  const vat = all(settlement, 'ApplicableTradeTax').map((t) =>
-    compact({
-      category: r.need(txt(t, 'CategoryCode'), 'VAT category code (BT-118) in the VAT breakdown'),
-      rate: r.decimal(txt(t, 'RateApplicablePercent'), 'VAT category rate (BT-119)', 'RateApplicablePercent'),
-      taxable: needAmount(t, 'BasisAmount', 'VAT category taxable amount (BT-116)'),
-      tax: needAmount(t, 'CalculatedAmount', 'VAT category tax amount (BT-117)'),
-      exemptionReason: txt(t, 'ExemptionReason') ?? txt(t, 'ExemptionReasonCode'),
-    }),
-  );
-
-  const allowanceCharges = all(settlement, 'SpecifiedTradeAllowanceCharge').map((a) => {
-    const charge = r.indicator(txt(a, 'ChargeIndicator/Indicator'), 'document level allowance or charge indicator (ChargeIndicator)');
-    const bt = charge ? 'BT-99' : 'BT-92';
-    return compact({
-      charge,
-      amount: needAmount(a, 'ActualAmount', `document level ${charge ? 'charge' : 'allowance'} amount (${bt})`),
-      reason: txt(a, 'Reason') ?? txt(a, 'ReasonCode'),
-      category: txt(a, 'CategoryTradeTax/CategoryCode'),
-      rate: r.decimal(txt(a, 'CategoryTradeTax/RateApplicablePercent'), 'document level allowance or charge VAT rate', 'CategoryTradeTax/RateApplicablePercent'),
-    });
-  });
-
-  const m = r.need(first(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation'), 'document totals (BG-22, SpecifiedTradeSettlementHeaderMonetarySummation)');
-  const stated = { allowances: amount(m, 'AllowanceTotalAmount', 'BT-107'), charges: amount(m, 'ChargeTotalAmount', 'BT-108') };
   const terms = all(settlement, 'SpecifiedTradePaymentTerms');
   const means = all(settlement, 'SpecifiedTradeSettlementPaymentMeans');
-  const dueDate = terms.map((t) => r.ciiDate(first(t, 'DueDateDateTime'), 'due date (BT-9)')).find((d) => d !== undefined);
-
-  return compact({
-    syntax: 'cii' as const,
-    customization: txt(root, 'ExchangedDocumentContext/GuidelineSpecifiedDocumentContextParameter/ID'),
-    typeCode: r.need(txt(doc, 'TypeCode'), 'invoice type code (BT-3)'),
-    number,
-    issueDate: r.need(r.ciiDate(first(doc, 'IssueDateTime'), 'issue date (BT-2)'), 'issue date (BT-2)'),
-    dueDate,
-    currency,
-    buyerReference: txt(agreement, 'BuyerReference'),
-    orderReference: txt(agreement, 'BuyerOrderReferencedDocument/IssuerAssignedID'),
-    precedingInvoice: txt(settlement, 'InvoiceReferencedDocument/IssuerAssignedID'),
-    seller: compact(seller),
-    buyer: compact({ name: b.name, vatId: b.vatId, country: b.country }),
-    lines,
-    vat,
-    allowanceCharges,
-    allowances: stated.allowances ?? '0.00',
-    charges: stated.charges ?? '0.00',
-    totals: compact({
-      lines: needAmount(m, 'LineTotalAmount', 'sum of invoice line net amounts (BT-106)'),
-      taxExclusive: needAmount(m, 'TaxBasisTotalAmount', 'total amount without VAT (BT-109)'),
-      tax: r.decimal(text(inCurrency(all(m, 'TaxTotalAmount'), currency)), 'total VAT amount (BT-110)', 'TaxTotalAmount'),
-      taxInclusive: needAmount(m, 'GrandTotalAmount', 'total amount with VAT (BT-112)'),
-      ...stated,
-      prepaid: amount(m, 'TotalPrepaidAmount', 'paid amount (BT-113)'),
-      rounding: amount(m, 'RoundingAmount', 'rounding amount (BT-114)'),
-      payable: needAmount(m, 'DuePayableAmount', 'amount due for payment (BT-115)'),
-    }),
-    payment: compact({
+  return {
+    syntax: 'cii',
+    creditNote: false,
+    label: 'CII CrossIndustryInvoice',
+    header: { root, doc: first(root, 'ExchangedDocument'), agreement, settlement },
+    seller: first(agreement, 'SellerTradeParty'),
+    buyer: first(agreement, 'BuyerTradeParty'),
+    taxIds: (p) => {
+      const ids = all(p, 'SpecifiedTaxRegistration/ID').map((n) => ({ id: text(n), scheme: attr(n, 'schemeID')?.toUpperCase() }));
+      return { vatId: ids.find((x) => x.scheme === 'VA' && x.id)?.id, taxNumber: ids.find((x) => x.scheme === 'FC' && x.id)?.id };
+    },
+    lines: all(tx, 'IncludedSupplyChainTradeLineItem'),
+    lineScopes: (l) => ({ self: l, settlement: first(l, 'SpecifiedLineTradeSettlement') }),
+    vat: () => all(settlement, 'ApplicableTradeTax'),
+    allowanceCharges: all(settlement, 'SpecifiedTradeAllowanceCharge'),
+    totalsPath: 'SpecifiedTradeSettlementHeaderMonetarySummation',
+    taxTotal: (m) => m,
+    dueDate: (r) => terms.map((t) => r.ciiDate(first(t, 'DueDateDateTime'), 'due date (BT-9)')).find((d) => d !== undefined),
+    payment: () => ({
       code: txt(means[0], 'TypeCode'),
       iban: means.map((x) => txt(x, 'PayeePartyCreditorFinancialAccount/IBANID')).find((x) => x !== undefined),
       bic: means.map((x) => txt(x, 'PayeeSpecifiedCreditorFinancialInstitution/BICID')).find((x) => x !== undefined),
       mandate: terms.map((t) => txt(t, 'DirectDebitMandateID')).find((x) => x !== undefined),
       terms: joined(terms.flatMap((t) => all(t, 'Description'))),
     }),
+  };
+}
+
+// ---------- one reader for both ----------
+
+/** An invoice read from the terms tables: the same steps, in the same order, for UBL and CII. */
+function readInvoice(d: Layout): ReceivedInvoice {
+  const x: ReadContext = { r: new Reader(d.label), syntax: d.syntax, creditNote: d.creditNote };
+  const { number } = readTerms(x, NUMBER, d.header);
+  x.r.label += ` ${shortened(number)}`;
+  const { currency } = readTerms(x, CURRENCY, d.header);
+  x.currency = currency;
+  const seller = { ...readTerms(x, SELLER_NAME, { self: d.seller }), ...d.taxIds(d.seller), ...readTerms(x, SELLER_ADDRESS, { self: d.seller }) };
+  const buyer = { ...readTerms(x, BUYER_NAME, { self: d.buyer }), vatId: d.taxIds(d.buyer).vatId, ...readTerms(x, BUYER_COUNTRY, { self: d.buyer }) };
+  const lines = d.lines.map((l) => {
+    const at = d.lineScopes(l);
+    const { id } = readTerms(x, LINE_ID, at);
+    return compact({ id, ...readTerms(x, LINE, at, ` on line ${id}`) });
   });
+  const vat = d.vat(currency).map((s) => compact(readTerms(x, VAT, { self: s })));
+  const allowanceCharges = d.allowanceCharges.map((a) => allowanceCharge(x, a));
+  const m = x.r.need(first(d.header.settlement, d.totalsPath), `document totals (BG-22, ${d.totalsPath})`);
+  const stated = readTerms(x, STATED, { self: m });
+  const header = readTerms(x, HEADER, d.header);
+  return compact({
+    syntax: d.syntax,
+    customization: header.customization,
+    typeCode: header.typeCode,
+    number,
+    issueDate: header.issueDate,
+    dueDate: d.dueDate(x.r),
+    currency,
+    ...readTerms(x, REFERENCES, d.header),
+    seller: compact(seller),
+    buyer: compact(buyer),
+    lines,
+    vat,
+    allowanceCharges,
+    allowances: stated.allowances ?? '0.00',
+    charges: stated.charges ?? '0.00',
+    totals: compact({ ...readTerms(x, TOTALS, { self: m, taxTotal: d.taxTotal(m) }), ...stated }),
+    payment: compact(d.payment()),
+  });
+}
+
+function allowanceCharge(x: ReadContext, a: unknown): ReceivedInvoice['allowanceCharges'][number] {
+  const charge = x.r.indicator(readTerms(x, CHARGE_INDICATOR, { self: a }).indicator, CHARGE_INDICATOR[0].what);
+  return compact({ charge, ...readTerms(x, charge ? CHARGE_AMOUNT : ALLOWANCE_AMOUNT, { self: a }), ...readTerms(x, ALLOWANCE_CHARGE, { self: a }) });
 }
 
 // ---------- the document ----------
@@ -640,7 +767,7 @@ export function parseEInvoice(xml: string): ReceivedInvoice {
     const ns = known ? ` (its namespace is ${root?.ns ? `"${shortened(root.ns, 100)}"` : 'none'}, not "${known.ns}")` : '';
     throw new BillingError(`not an e-invoice: root element <${name}> is neither UBL Invoice/CreditNote nor CII CrossIndustryInvoice${ns}`);
   }
-  return clipped(known.syntax === 'cii' ? fromCii(tree[local]) : fromUbl(tree[local], local === 'CreditNote'));
+  return clipped(readInvoice(known.syntax === 'cii' ? ciiLayout(tree[local]) : ublLayout(tree[local], local === 'CreditNote')));
 }
 
 // ---------- BR-CO-10 .. BR-CO-16 ----------
