@@ -3,7 +3,7 @@
 import { D, type Decimal } from '../core/money';
 import { isIsoDate } from '../core/dates';
 import { BillingError } from '../core/errors';
-import { LedgerWriter, OutOfOrderError, type LedgerContext } from '../core/ledger';
+import { type CreditKind, LedgerWriter, OutOfOrderError, type LedgerContext } from '../core/ledger';
 import { manualDraft, type ManualInvoiceInput } from '../core/manual';
 import { invoiceIdSource } from '../core/ids';
 import { verifyLedger as verifyCore, type VerifyResult } from '../core/verify';
@@ -107,7 +107,7 @@ export interface CreditRequest {
 
 /** Cancel = a credit note mirroring the whole invoice; the invoice becomes Cancelled and its service billable again. */
 export function cancelInvoice(ports: Ports, req: { invoiceId: string; releaseTransactions?: boolean; reason?: string }): LedgerReport {
-  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { cancel: true, releaseTransactions: req.releaseTransactions, reason: req.reason }));
+  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { kind: 'cancel', releaseTransactions: req.releaseTransactions, reason: req.reason }));
 }
 
 export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
@@ -119,7 +119,9 @@ export function creditInvoice(ports: Ports, req: CreditRequest): LedgerReport {
       throw new BillingError(`credit amount "${req.amount}" is not a number`, { code: 'invalid', ref: req.amount });
     }
   }
-  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { lines: req.lines, amount, reason: req.reason, again: req.again }));
+  // Lines win over an amount; neither credits everything, as a cancel (which a pro-forma invoice refuses when asked as a credit).
+  const what: CreditKind = req.lines ? { kind: 'lines', lines: req.lines } : amount ? { kind: 'amount', amount, again: req.again } : { kind: 'cancel', asCredit: true };
+  return ledgerOp(ports, (w) => w.credit(req.invoiceId, { ...what, reason: req.reason }));
 }
 
 function ledgerOp(ports: Ports, op: (w: LedgerWriter) => unknown): LedgerReport {

@@ -1,6 +1,6 @@
 // Finalizing, cancelling and crediting invoices: pure state transitions over the parsed workbook
 // that return every change to write. Numbers come from the range counters, hashes chain per range.
-import { D, type Decimal, ZERO, roundMoney, sum } from './money';
+import { D, type Decimal, type RoundingMode, ZERO, roundMoney, sum } from './money';
 import { addDays, type IsoDate } from './dates';
 import type { Dataset } from './dataset';
 import { BillingError } from './errors';
@@ -47,6 +47,31 @@ export interface LedgerChanges {
   log: LogEntry[];
   errors: { invoiceId: string; reason: string }[];
 }
+
+/**
+ * What a credit note credits, decided once by the caller: the whole invoice (cancel: the invoice
+ * becomes Cancelled and its service billable again), chosen lines, or a net amount.
+ */
+export type CreditKind =
+  | {
+      kind: 'cancel';
+      /** Also release the invoice's transactions (billable again). */
+      releaseTransactions?: boolean;
+      /** Asked for as a credit of everything (a credit without lines or amount): a pro-forma invoice is refused, not cancelled. */
+      asCredit?: boolean;
+    }
+  | { kind: 'lines'; lines: number[] }
+  | {
+      kind: 'amount';
+      amount: Decimal;
+      /** Issue it even if a credit note of the same amount was issued today (otherwise taken for a retry). */
+      again?: boolean;
+    };
+
+/** A credit and the free text the Log keeps with it. */
+export type CreditRequest = CreditKind & { reason?: string };
+
+type CreditLine = Omit<InvoiceLine, 'invoiceId' | 'lineNo'>;
 
 /** Finalizing this draft now would skip earlier service of the same item that is still on another draft. */
 export class OutOfOrderError extends BillingError {
@@ -234,55 +259,82 @@ export class LedgerWriter {
 
   /**
    * Credit note for a finalized invoice: all lines (cancel), chosen lines, or a net amount spread
-   * over the invoice's tax groups. Numbered from the credit-note range at once.
+   * over the invoice's tax groups. Numbered from the credit-note range at once. A pro-forma
+   * invoice has no credit note: it can only be cancelled.
    */
-  credit(invoiceId: string, what: { lines?: number[]; amount?: Decimal; cancel?: boolean; releaseTransactions?: boolean; reason?: string; again?: boolean }): Invoice {
+  credit(invoiceId: string, what: CreditRequest): Invoice {
     const original = this.invoice(invoiceId);
     const inv = original.invoice;
     if (inv.type === 'credit_note') throw new BillingError(`${inv.number ?? invoiceId} is a credit note; a credit note cannot be cancelled or credited`);
     if (inv.status === 'Draft') throw new BillingError(`invoice ${invoiceId} is a draft: delete or re-run it instead of crediting`);
     if (inv.status === 'Cancelled') throw new BillingError(`invoice ${inv.number} is already cancelled`);
     if (inv.type === 'pro_forma') {
-      if (!what.cancel) throw new BillingError(`${inv.number} is a pro-forma invoice: it can be cancelled, not credited`);
+      if (what.kind !== 'cancel' || what.asCredit) throw new BillingError(`${inv.number} is a pro-forma invoice: it can be cancelled, not credited`);
       const cancelled = { ...inv, status: 'Cancelled' as const };
       this.update(cancelled);
       this.log('cancel', cancelled, what.reason);
       return cancelled;
     }
-    const tenant = this.tenant(inv.tenantId);
-    const mode = roundingMode(tenant);
+    const mode = roundingMode(this.tenant(inv.tenantId));
     const prior = this.creditedNet(inv);
-    let lines: Omit<InvoiceLine, 'invoiceId' | 'lineNo'>[];
-    if (what.cancel || (!what.lines && !what.amount)) {
-      if (!prior.isZero()) throw new BillingError(`${inv.number} already has credit notes: credit the remaining lines or amount instead of cancelling`);
-      lines = original.lines.map(negate);
-    } else if (what.lines) {
-      const chosen = original.lines.filter((l) => what.lines!.includes(l.lineNo));
-      const unknown = what.lines.filter((n) => !original.lines.some((l) => l.lineNo === n));
-      if (unknown.length || !chosen.length) throw new BillingError(`invoice ${inv.number} has no line ${unknown.join(', ') || what.lines.join(', ')}`);
-      const credited = this.creditedLines(original);
-      for (const l of chosen) {
-        const on = credited.get(l.lineNo);
-        if (on) throw new BillingError(`line ${l.lineNo} of ${inv.number} was already credited on ${on}`);
-      }
-      lines = chosen.map(negate);
-    } else {
-      const amount = roundMoney(what.amount!, inv.currency, mode);
-      // The same credit asked for twice the same day is a retry (a crash before the answer, a double
-      // click), not a second credit: it takes an explicit "again".
-      const twin = [...this.invoices.values()].find((o) => o.type === 'credit_note' && o.originalInvoiceId === inv.invoiceId && o.invoiceDate === this.c.today && o.net.neg().eq(amount));
-      if (twin && !what.again) {
-        throw new BillingError(`a credit note of ${amount.toFixed(2)} for ${inv.number} was already issued today (${twin.number}); to issue a second one of the same amount, credit with --again`);
-      }
-      const open = inv.net.minus(prior);
-      if (amount.lte(0) || amount.gt(open)) throw new BillingError(`credit amount ${amount} must be above 0 and at most ${open} (net not yet credited)`);
-      lines = spreadAmount(original.lines, amount, inv, mode, this.creditedByGroup(inv));
+    const lines = what.kind === 'cancel' ? this.cancelLines(original, prior) : what.kind === 'lines' ? this.chosenLines(original, what.lines) : this.amountLines(original, what, prior, mode);
+    this.checkCreditLimits(original, lines, prior, mode);
+    const note = this.issueCreditNote(inv, lines);
+    const full = what.kind === 'cancel';
+    const updatedOriginal: Invoice = {
+      ...inv,
+      status: full ? 'Cancelled' : inv.status,
+      creditNoteIds: [inv.creditNoteIds, note.number].filter(Boolean).join(', '),
+    };
+    this.update(updatedOriginal);
+    if (full) this.release(original, !!what.releaseTransactions);
+    this.log(full ? 'cancel' : 'credit', updatedOriginal, `credit note ${note.number}${what.reason ? ': ' + what.reason : ''}`);
+    this.log('finalize', note, `credits ${inv.number}`);
+    return note;
+  }
+
+  /** Cancel: every line negated, when nothing of the invoice was credited yet. */
+  private cancelLines(original: InvoiceDoc, prior: Decimal): CreditLine[] {
+    if (!prior.isZero()) throw new BillingError(`${original.invoice.number} already has credit notes: credit the remaining lines or amount instead of cancelling`);
+    return original.lines.map(negate);
+  }
+
+  /** The chosen lines negated: each must exist and not be credited already. */
+  private chosenLines(original: InvoiceDoc, lineNos: readonly number[]): CreditLine[] {
+    const inv = original.invoice;
+    const chosen = original.lines.filter((l) => lineNos.includes(l.lineNo));
+    const unknown = lineNos.filter((n) => !original.lines.some((l) => l.lineNo === n));
+    if (unknown.length || !chosen.length) throw new BillingError(`invoice ${inv.number} has no line ${unknown.join(', ') || lineNos.join(', ')}`);
+    const credited = this.creditedLines(original);
+    for (const l of chosen) {
+      const on = credited.get(l.lineNo);
+      if (on) throw new BillingError(`line ${l.lineNo} of ${inv.number} was already credited on ${on}`);
     }
+    return chosen.map(negate);
+  }
+
+  /** A net amount (rounded to the currency) spread over the tax groups not yet credited; not twice the same day unless `again`. */
+  private amountLines(original: InvoiceDoc, what: { amount: Decimal; again?: boolean }, prior: Decimal, mode: RoundingMode): CreditLine[] {
+    const inv = original.invoice;
+    const amount = roundMoney(what.amount, inv.currency, mode);
+    // The same credit asked for twice the same day is a retry (a crash before the answer, a double
+    // click), not a second credit: it takes an explicit "again".
+    const twin = [...this.invoices.values()].find((o) => o.type === 'credit_note' && o.originalInvoiceId === inv.invoiceId && o.invoiceDate === this.c.today && o.net.neg().eq(amount));
+    if (twin && !what.again) {
+      throw new BillingError(`a credit note of ${amount.toFixed(2)} for ${inv.number} was already issued today (${twin.number}); to issue a second one of the same amount, credit with --again`);
+    }
+    const open = inv.net.minus(prior);
+    if (amount.lte(0) || amount.gt(open)) throw new BillingError(`credit amount ${amount} must be above 0 and at most ${open} (net not yet credited)`);
+    return spreadAmount(original.lines, amount, inv, mode, this.creditedByGroup(inv));
+  }
+
+  /** Never more than the net not yet credited, and per VAT category and rate never more taxable amount than the invoice had there. */
+  private checkCreditLimits(original: InvoiceDoc, lines: CreditLine[], prior: Decimal, mode: RoundingMode): void {
+    const inv = original.invoice;
     const totals = computeTotals(lines as InvoiceLine[], { currency: inv.currency, mode });
     if (totals.net.neg().plus(prior).gt(inv.net)) {
       throw new BillingError(`crediting ${totals.net.neg()} would exceed the net not yet credited (${inv.net.minus(prior)}; credit notes ${inv.creditNoteIds})`);
     }
-    // Per VAT category and rate, too: never credit more taxable amount at a rate than the invoice had there.
     const invoiced = computeTotals(original.lines, { currency: inv.currency, mode }).groups;
     const before = this.creditedByGroup(inv);
     for (const g of totals.groups) {
@@ -293,6 +345,10 @@ export class LedgerWriter {
         throw new BillingError(`crediting ${g.taxable.neg()} at ${g.category} ${g.rate}% would exceed what is left of ${inv.number} at that rate (${left})`);
       }
     }
+  }
+
+  /** The credit note of these lines, issued at once: the original's buyer snapshot, not today's account data. */
+  private issueCreditNote(inv: Invoice, lines: CreditLine[]): Invoice {
     const id = this.nextId();
     const account = this.c.ds.accounts.get(inv.accountId);
     const draft = makeDraft({
@@ -300,7 +356,7 @@ export class LedgerWriter {
       key: `C:${inv.invoiceId}:${id}`,
       type: 'credit_note',
       o: { runId: '', periodStart: inv.periodStart ?? inv.invoiceDate!, periodEnd: inv.periodEnd ?? inv.invoiceDate!, invoiceDate: undefined },
-      tenant,
+      tenant: this.tenant(inv.tenantId),
       account: account ?? { accountId: inv.accountId, name: inv.buyerName ?? '', status: 'Active', customerType: (inv.customerType as 'B2B') ?? 'B2B', country: inv.buyerCountry ?? '' },
       currency: inv.currency,
       subscription: undefined,
@@ -308,7 +364,6 @@ export class LedgerWriter {
       lines,
       warnings: [],
     });
-    // The credit note carries the original's buyer snapshot, not today's account data.
     for (const f of ['buyerName', 'buyerAddress', 'buyerCountry', 'buyerVatId', 'customerType', 'buyerReference', 'language', 'subscriptionId'] as const) {
       (draft.invoice as unknown as Record<string, unknown>)[f] = inv[f];
     }
@@ -319,16 +374,6 @@ export class LedgerWriter {
     this.changes.created.push(draft);
     const note = this.issue(draft, this.c.today);
     this.update(note);
-    const full = what.cancel || (!what.lines && !what.amount);
-    const updatedOriginal: Invoice = {
-      ...inv,
-      status: full ? 'Cancelled' : inv.status,
-      creditNoteIds: [inv.creditNoteIds, note.number].filter(Boolean).join(', '),
-    };
-    this.update(updatedOriginal);
-    if (full) this.release(original, !!what.releaseTransactions);
-    this.log(full ? 'cancel' : 'credit', updatedOriginal, `credit note ${note.number}${what.reason ? ': ' + what.reason : ''}`);
-    this.log('finalize', note, `credits ${inv.number}`);
     return note;
   }
 
@@ -416,7 +461,7 @@ export class LedgerWriter {
   }
 }
 
-function negate(l: InvoiceLine): Omit<InvoiceLine, 'invoiceId' | 'lineNo'> {
+function negate(l: InvoiceLine): CreditLine {
   const { invoiceId: _i, lineNo: _n, ...rest } = l;
   return { ...rest, kind: 'credit', quantity: l.quantity.neg(), net: l.net.neg(), transactionIds: undefined };
 }
