@@ -148,14 +148,60 @@ function firstLines(lines: string[], max: number): string[] {
   return kept;
 }
 
+/** What a document prints, with the texts from the sheets clipped (`draft`: the warnings show too). */
 export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account | undefined, draft = false): DocText {
-  const { inv, t, account, lines: docLines } = onDocument(doc, tenant, customer);
+  const d = onDocument(doc, tenant, customer);
+  const { inv, t } = d;
   const lang = inv.language ?? t.language ?? 'en';
-  const L = labels(lang);
-  const money = (v: Parameters<typeof formatMoney>[0]) => formatMoney(v, inv.currency, lang);
-  const places = minorUnits(inv.currency);
+  const w: Words = { lang, L: labels(lang), money: (v) => formatMoney(v, inv.currency, lang) };
+  const L = w.L;
+  const servicePeriod = servicePeriodOf(doc, inv, lang);
+  const info = infoRows(w, inv, t, servicePeriod);
+  const lines = d.lines.map((l) => lineText(w, l, minorUnits(inv.currency)));
+  const taxes = computeTotals(doc.lines, { currency: inv.currency }).groups.map((g) => ({
+    category: g.category,
+    rate: `${formatQuantity(g.rate, lang)} %`,
+    taxable: w.money(g.taxable),
+    tax: w.money(g.tax),
+  }));
+  const notes = [inv.taxNote, inv.warnings && draft ? `(${inv.warnings})` : ''].filter(Boolean).join('\n');
+  const payment = paymentText(w, inv, t, d.account);
   const cityLine = [t.postalCode, t.city].filter(Boolean).join(' ');
-  // The service period the lines bill (a quarter in advance, catch-up months), not just the run's month.
+  const footer = [t.legalName, [t.street, cityLine].filter(Boolean).join(', '), t.vatId ? `${L.ourVatId} ${t.vatId}` : '', t.iban ? `IBAN ${t.iban}` : ''].filter(Boolean).join(' · ');
+  const recipientLines = [
+    inv.buyerName ?? '',
+    ...firstLines((inv.buyerAddress ?? '').split(', ').filter(Boolean), TEXT_LIMITS.address.lines),
+    inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : '',
+  ].filter(Boolean);
+  const sellerLines = [t.street ?? '', cityLine, t.country, t.email ?? '', t.phone ?? ''].filter(Boolean);
+  const title = `${L[inv.type]} ${inv.number ?? ''}`.trim();
+  const credits = inv.originalNumber ? `${L.credits} ${inv.originalNumber}` : '';
+  const senderLine = `${t.legalName} · ${[t.street, cityLine].filter(Boolean).join(' · ')}`;
+  const fields = templateFields(w, inv, t, {
+    title,
+    credits,
+    servicePeriod,
+    buyerAddress: recipientLines.slice(1).join('\n'),
+    recipient: recipientLines.join('\n'),
+    sellerAddress: sellerLines.join('\n'),
+    senderLine,
+    info: info.map(([k, v]) => `${k}: ${v}`).join('\n'),
+    notes,
+    payment,
+    footer,
+  });
+  return { lang, L, title, credits, sellerLines, senderLine, recipientLines, info, lines, totals: totalRows(w, inv, taxes), taxes, notes, payment, footer, fields };
+}
+
+/** The language of a document, its labels and its money format. */
+interface Words {
+  lang: string;
+  L: Labels;
+  money: (v: Parameters<typeof formatMoney>[0]) => string;
+}
+
+/** The service period the lines bill (a quarter in advance, catch-up months), not just the run's month. */
+function servicePeriodOf(doc: InvoiceDoc, inv: Invoice, lang: string): string {
   const starts = doc.lines
     .map((l) => l.serviceStart)
     .filter((d): d is string => !!d)
@@ -165,12 +211,14 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
     .filter((d): d is string => !!d)
     .sort();
   const [from, to] = starts.length ? [starts[0], ends[ends.length - 1]] : [inv.periodStart, inv.periodEnd];
-  const servicePeriod = from ? (to && to !== from ? `${formatDate(from, lang)} – ${formatDate(to, lang)}` : formatDate(from, lang)) : '';
-  const number = inv.number ?? L.draft;
+  return from ? (to && to !== from ? `${formatDate(from, lang)} – ${formatDate(to, lang)}` : formatDate(from, lang)) : '';
+}
 
-  const info: [string, string][] = (
+/** Invoice data as label/value pairs, empty values left out. */
+function infoRows({ lang, L }: Words, inv: Invoice, t: Tenant, servicePeriod: string): [string, string][] {
+  return (
     [
-      [L.number, number],
+      [L.number, inv.number ?? L.draft],
       [L.date, formatDate(inv.invoiceDate, lang)],
       [L.due, formatDate(inv.dueDate, lang)],
       [L.customer, inv.accountId],
@@ -182,29 +230,30 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
       [L.buyerRef, inv.buyerReference ?? ''],
     ] as [string, string][]
   ).filter(([, v]) => v);
+}
 
-  const lines = docLines.map(
-    (l): LineText => ({
-      no: String(l.lineNo),
-      description: l.description,
-      period:
-        l.serviceStart && l.serviceEnd && l.serviceEnd !== l.serviceStart
-          ? `${formatDate(l.serviceStart, lang)} – ${formatDate(l.serviceEnd, lang)}${l.periodFactor && !l.periodFactor.eq(1) ? ` (× ${formatQuantity(l.periodFactor, lang)})` : ''}`
-          : l.serviceStart
-            ? formatDate(l.serviceStart, lang)
-            : '',
-      quantity: formatQuantity(l.quantity, lang),
-      unit: l.unit ?? '',
-      unitPrice: formatNumber(l.unitPrice, Math.max(places, Math.min(6, l.unitPrice.decimalPlaces())), lang),
-      discount: l.discountPercent && !l.discountPercent.isZero() ? `${formatQuantity(l.discountPercent, lang)} %` : '',
-      net: formatNumber(l.net, places, lang),
-      taxRate: `${formatQuantity(l.taxRate, lang)} %`,
-    }),
-  );
+function lineText({ lang }: Words, l: InvoiceLine, places: number): LineText {
+  return {
+    no: String(l.lineNo),
+    description: l.description,
+    period:
+      l.serviceStart && l.serviceEnd && l.serviceEnd !== l.serviceStart
+        ? `${formatDate(l.serviceStart, lang)} – ${formatDate(l.serviceEnd, lang)}${l.periodFactor && !l.periodFactor.eq(1) ? ` (× ${formatQuantity(l.periodFactor, lang)})` : ''}`
+        : l.serviceStart
+          ? formatDate(l.serviceStart, lang)
+          : '',
+    quantity: formatQuantity(l.quantity, lang),
+    unit: l.unit ?? '',
+    unitPrice: formatNumber(l.unitPrice, Math.max(places, Math.min(6, l.unitPrice.decimalPlaces())), lang),
+    discount: l.discountPercent && !l.discountPercent.isZero() ? `${formatQuantity(l.discountPercent, lang)} %` : '',
+    net: formatNumber(l.net, places, lang),
+    taxRate: `${formatQuantity(l.taxRate, lang)} %`,
+  };
+}
 
-  const groups = computeTotals(doc.lines, { currency: inv.currency }).groups;
-  const taxes = groups.map((g) => ({ category: g.category, rate: `${formatQuantity(g.rate, lang)} %`, taxable: money(g.taxable), tax: money(g.tax) }));
-  const totals = [
+/** Net total, VAT per category and rate, total, and rounding and amount due when there is rounding. */
+function totalRows({ lang, L, money }: Words, inv: Invoice, taxes: DocText['taxes']): DocText['totals'] {
+  return [
     { label: L.netTotal, value: money(inv.net), strong: false },
     // Mid-sentence the word is lower case, except in German, which capitalises nouns.
     ...taxes.map((g) => ({ label: `${L.vat} ${g.rate} (${g.category}) ${lang === 'de' ? L.taxable : L.taxable.toLowerCase()} ${g.taxable}`, value: g.tax, strong: false })),
@@ -216,45 +265,43 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
           { label: L.payable, value: money(inv.payable), strong: true },
         ]),
   ];
+}
 
-  const notes = [inv.taxNote, inv.warnings && draft ? `(${inv.warnings})` : ''].filter(Boolean).join('\n');
-  const directDebit = account?.paymentMethod === 'direct_debit' && account.mandateReference;
-  const payment =
-    inv.type === 'credit_note'
-      ? ''
-      : directDebit
-        ? `${L.directDebit} ${account!.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account!.iban ? ` · IBAN ${account!.iban}` : ''}`
-        : t.iban
-          ? `${L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${inv.number ? ` · ${L.reference}: ${inv.number}` : ''}`
-          : '';
-  const footer = [t.legalName, [t.street, cityLine].filter(Boolean).join(', '), t.vatId ? `${L.ourVatId} ${t.vatId}` : '', t.iban ? `IBAN ${t.iban}` : ''].filter(Boolean).join(' · ');
-  const recipientLines = [
-    inv.buyerName ?? '',
-    ...firstLines((inv.buyerAddress ?? '').split(', ').filter(Boolean), TEXT_LIMITS.address.lines),
-    inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : '',
-  ].filter(Boolean);
-  const sellerLines = [t.street ?? '', cityLine, t.country, t.email ?? '', t.phone ?? ''].filter(Boolean);
-  const title = `${L[inv.type]} ${inv.number ?? ''}`.trim();
-  const credits = inv.originalNumber ? `${L.credits} ${inv.originalNumber}` : '';
+/** How to pay: the direct debit mandate, else the bank transfer details; nothing on a credit note. */
+function paymentText({ L }: Words, inv: Invoice, t: Tenant, account: Account | undefined): string {
+  if (inv.type === 'credit_note') return '';
+  if (account?.paymentMethod === 'direct_debit' && account.mandateReference) {
+    return `${L.directDebit} ${account.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account.iban ? ` · IBAN ${account.iban}` : ''}`;
+  }
+  if (!t.iban) return '';
+  return `${L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${inv.number ? ` · ${L.reference}: ${inv.number}` : ''}`;
+}
 
-  const fields: Record<string, string> = {
-    title,
+/** Every {{placeholder}} of a document template (the README lists them), from the parts already worded. */
+function templateFields(
+  { lang, L, money }: Words,
+  inv: Invoice,
+  t: Tenant,
+  worded: Record<'title' | 'credits' | 'servicePeriod' | 'buyerAddress' | 'recipient' | 'sellerAddress' | 'senderLine' | 'info' | 'notes' | 'payment' | 'footer', string>,
+): Record<string, string> {
+  return {
+    title: worded.title,
     type: L[inv.type],
-    number,
-    credits,
+    number: inv.number ?? L.draft,
+    credits: worded.credits,
     invoiceDate: formatDate(inv.invoiceDate, lang),
     dueDate: formatDate(inv.dueDate, lang),
-    servicePeriod,
+    servicePeriod: worded.servicePeriod,
     customerNumber: inv.accountId,
     buyerName: inv.buyerName ?? '',
-    buyerAddress: recipientLines.slice(1).join('\n'),
-    recipient: recipientLines.join('\n'),
+    buyerAddress: worded.buyerAddress,
+    recipient: worded.recipient,
     buyerVatId: inv.buyerVatId ?? '',
     buyerReference: inv.buyerReference ?? '',
     orderReference: inv.orderReference ?? '',
     sellerName: t.legalName,
-    sellerAddress: sellerLines.join('\n'),
-    senderLine: `${t.legalName} · ${[t.street, cityLine].filter(Boolean).join(' · ')}`,
+    sellerAddress: worded.sellerAddress,
+    senderLine: worded.senderLine,
     sellerVatId: t.vatId ?? '',
     sellerTaxNumber: t.taxNumber ?? '',
     sellerEmail: t.email ?? '',
@@ -268,11 +315,10 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
     gross: money(inv.gross),
     rounding: money(inv.rounding),
     payable: money(inv.payable),
-    info: info.map(([k, v]) => `${k}: ${v}`).join('\n'),
-    notes,
-    payment,
-    footer,
+    info: worded.info,
+    notes: worded.notes,
+    payment: worded.payment,
+    footer: worded.footer,
     ...Object.fromEntries(Object.entries(L).map(([k, v]) => [`label.${k}`, v])),
   };
-  return { lang, L, title, credits, sellerLines, senderLine: fields.senderLine, recipientLines, info, lines, totals, taxes, notes, payment, footer, fields };
 }
