@@ -4,8 +4,8 @@
 import { BillingError } from '../errors';
 import { formatDate, labels } from '../i18n';
 import { D, minorUnits, roundMoney, type Decimal } from '../money';
-import type { Account, Contact, InvoiceDoc, TaxCategory, Tenant } from '../model';
-import { computeTotals } from '../totals';
+import type { Account, Contact, Invoice, InvoiceDoc, InvoiceLine, TaxCategory, Tenant } from '../model';
+import { computeTotals, type TaxGroup } from '../totals';
 import { unitCode } from './units';
 
 export interface EParty {
@@ -126,102 +126,42 @@ function periodOf(start: string | undefined, end: string | undefined, lines: ELi
 
 export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
   const inv = doc.invoice;
-  if (inv.status === 'Draft' || !inv.number || !inv.invoiceDate) throw new BillingError(`invoice ${inv.invoiceId} is not finalized: e-invoices are made of finalized invoices only`);
-  if (inv.type === 'pro_forma') throw new BillingError(`${inv.number} is a pro-forma invoice: it has no e-invoice`);
+  const { number, invoiceDate } = inv;
+  if (inv.status === 'Draft' || !number || !invoiceDate) throw new BillingError(`invoice ${inv.invoiceId} is not finalized: e-invoices are made of finalized invoices only`);
+  if (inv.type === 'pro_forma') throw new BillingError(`${number} is a pro-forma invoice: it has no e-invoice`);
   const t = c.tenant;
   const a = c.account;
   const places = minorUnits(inv.currency);
-  if (places > 2) throw new BillingError(`${inv.number}: EN 16931 allows amounts with at most 2 decimals; ${inv.currency} has ${places}, so this invoice gets no e-invoice`);
+  if (places > 2) throw new BillingError(`${number}: EN 16931 allows amounts with at most 2 decimals; ${inv.currency} has ${places}, so this invoice gets no e-invoice`);
   // Credit notes are written with positive amounts; their ledger lines are negative.
   const sign = inv.type === 'credit_note' ? -1 : 1;
   const money = (v: Decimal) => amount(v.times(sign), places);
   const lang = inv.language ?? t.language ?? 'en';
-  const L = labels(lang);
-
-  const lines = doc.lines.map((l): ELine => {
-    const net = l.net.times(sign);
-    // Price is never negative (BR-27): a negative line is a negative quantity at a positive price.
-    const qtySign = net.isNegative() || (net.isZero() && l.quantity.times(sign).isNegative()) ? -1 : 1;
-    const quantity = l.quantity.abs().times(qtySign);
-    const price = l.unitPrice.abs();
-    // R120 is checked on the written numbers: the gross comes from them, not from more precise ones.
-    const gross = roundMoney(new D(plain(quantity)).times(new D(plain(price))), inv.currency);
-    const diff = gross.minus(net);
-    const why =
-      [
-        l.discountPercent && !l.discountPercent.isZero() ? `${plain(l.discountPercent)} % discount` : '',
-        l.periodFactor && !l.periodFactor.eq(1) ? `pro rata ${plain(l.periodFactor)} of the period` : '',
-      ]
-        .filter(Boolean)
-        .join(', ') || 'price adjustment';
-    return {
-      id: String(l.lineNo),
-      quantity: plain(quantity),
-      unitCode: unitCode(l.unit),
-      net: amount(net, places),
-      name: l.description,
-      period: l.serviceStart ? { start: l.serviceStart, end: l.serviceEnd ?? l.serviceStart } : undefined,
-      price: plain(price),
-      // For a negative quantity the allowance sign flips with it: the difference is always written so that net = gross − allowance + charge.
-      ...(diff.gt(0) ? { allowance: { amount: amount(diff, places), reason: why, code: '95' } } : {}),
-      ...(diff.lt(0) ? { charge: { amount: amount(diff.neg(), places), reason: why, code: 'ZZZ' } } : {}),
-      category: l.taxCategory,
-      rate: plain(l.taxRate),
-    };
-  });
-
-  const groups = computeTotals(doc.lines, { currency: inv.currency, mode: t.roundingMode }).groups;
-  const vat = groups.map(
-    (g): EVat => ({
-      category: g.category,
-      rate: plain(g.rate),
-      taxable: money(g.taxable),
-      tax: money(g.tax),
-      ...(g.category !== 'S' && g.category !== 'Z' && g.category !== 'L' && g.category !== 'M' ? { exemptionCode: g.exemptionCode, exemptionText: g.exemptionText ?? EU_REASONS[g.category] } : {}),
-    }),
-  );
-
-  const invoiceContact = c.contacts.find((x) => x.accountId === inv.accountId && x.role === 'invoice' && x.active !== false);
-  const directDebit = inv.type === 'invoice' && a?.paymentMethod === 'direct_debit' && a.mandateReference;
+  const lines = doc.lines.map((l) => eLine(l, { sign, currency: inv.currency, places }));
+  const vat = computeTotals(doc.lines, { currency: inv.currency, mode: t.roundingMode }).groups.map((g) => eVat(g, money));
+  const mandate = inv.type === 'invoice' && a?.paymentMethod === 'direct_debit' && a.mandateReference ? { reference: a.mandateReference, debitedIban: a.iban } : undefined;
   const rounding = inv.rounding.times(sign);
+  const preceding = inv.type === 'credit_note' ? (c.original?.number ?? inv.originalNumber) : undefined;
   const terms: EInvoice = {
     typeCode: inv.type === 'credit_note' ? '381' : '380',
-    number: inv.number,
-    issueDate: inv.invoiceDate,
+    number,
+    issueDate: invoiceDate,
     dueDate: inv.type === 'credit_note' ? undefined : inv.dueDate,
     currency: inv.currency,
     notes: [inv.taxNote ?? ''].filter(Boolean),
     // BT-10: the Leitweg-ID or buyer reference; otherwise the customer number printed on the invoice.
     buyerReference: inv.buyerReference ?? a?.buyerReference ?? inv.accountId,
     orderReference: inv.orderReference,
-    preceding: inv.type === 'credit_note' && (c.original?.number ?? inv.originalNumber) ? { number: (c.original?.number ?? inv.originalNumber)!, issueDate: c.original?.invoiceDate } : undefined,
+    preceding: preceding ? { number: preceding, issueDate: c.original?.invoiceDate } : undefined,
     period: periodOf(inv.periodStart, inv.periodEnd, lines),
-    seller: {
-      name: t.legalName,
-      street: t.street,
-      city: t.city,
-      postalCode: t.postalCode,
-      country: t.country.toUpperCase(),
-      vatId: t.vatId,
-      taxNumber: t.vatId ? undefined : t.taxNumber,
-      endpoint: t.email ? { id: t.email, scheme: 'EM' } : undefined,
-      contact: { name: t.contactName ?? t.legalName, phone: t.phone, email: t.email },
-      creditorId: directDebit ? t.creditorId : undefined,
-    },
-    buyer: {
-      name: inv.buyerName ?? a?.name ?? inv.accountId,
-      // The address the invoice was issued to (its ledger snapshot), not where the customer lives today.
-      ...(inv.buyerAddress !== undefined ? addressOf(inv.buyerAddress) : { street: a?.street, city: a?.city, postalCode: a?.postalCode }),
-      country: (inv.buyerCountry ?? a?.country ?? t.country).toUpperCase(),
-      vatId: inv.buyerVatId,
-      endpoint: invoiceContact ? { id: invoiceContact.email.trim(), scheme: 'EM' } : undefined,
-    },
-    payment: directDebit
-      ? { code: '59', remittance: inv.number, mandate: { reference: a!.mandateReference!, debitedIban: a!.iban } }
+    seller: sellerParty(t, { directDebit: !!mandate }),
+    buyer: buyerParty(inv, a, { contacts: c.contacts, sellerCountry: t.country }),
+    payment: mandate
+      ? { code: '59', remittance: number, mandate }
       : t.iban
-        ? { code: '58', remittance: inv.number, iban: t.iban.replace(/\s+/g, ''), bic: t.bic, accountName: t.legalName }
-        : { code: '1', remittance: inv.number },
-    paymentTerms: inv.type === 'credit_note' || !inv.dueDate ? undefined : `${L.due} ${formatDate(inv.dueDate, lang)}`,
+        ? { code: '58', remittance: number, iban: t.iban.replace(/\s+/g, ''), bic: t.bic, accountName: t.legalName }
+        : { code: '1', remittance: number },
+    paymentTerms: inv.type === 'credit_note' || !inv.dueDate ? undefined : `${labels(lang).due} ${formatDate(inv.dueDate, lang)}`,
     lines,
     vat,
     totals: {
@@ -238,6 +178,75 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     terms.delivery = { street: b.street, city: b.city, postalCode: b.postalCode, country: b.country };
   }
   return terms;
+}
+
+/** A ledger line as the e-invoice writes it: positive price, the sign on the quantity, the rounding difference as a line allowance or charge. */
+function eLine(l: InvoiceLine, o: { sign: 1 | -1; currency: string; places: number }): ELine {
+  const net = l.net.times(o.sign);
+  // Price is never negative (BR-27): a negative line is a negative quantity at a positive price.
+  const qtySign = net.isNegative() || (net.isZero() && l.quantity.times(o.sign).isNegative()) ? -1 : 1;
+  const quantity = l.quantity.abs().times(qtySign);
+  const price = l.unitPrice.abs();
+  // R120 is checked on the written numbers: the gross comes from them, not from more precise ones.
+  const gross = roundMoney(new D(plain(quantity)).times(new D(plain(price))), o.currency);
+  const diff = gross.minus(net);
+  const why =
+    [l.discountPercent && !l.discountPercent.isZero() ? `${plain(l.discountPercent)} % discount` : '', l.periodFactor && !l.periodFactor.eq(1) ? `pro rata ${plain(l.periodFactor)} of the period` : '']
+      .filter(Boolean)
+      .join(', ') || 'price adjustment';
+  return {
+    id: String(l.lineNo),
+    quantity: plain(quantity),
+    unitCode: unitCode(l.unit),
+    net: amount(net, o.places),
+    name: l.description,
+    period: l.serviceStart ? { start: l.serviceStart, end: l.serviceEnd ?? l.serviceStart } : undefined,
+    price: plain(price),
+    // For a negative quantity the allowance sign flips with it: the difference is always written so that net = gross − allowance + charge.
+    ...(diff.gt(0) ? { allowance: { amount: amount(diff, o.places), reason: why, code: '95' } } : {}),
+    ...(diff.lt(0) ? { charge: { amount: amount(diff.neg(), o.places), reason: why, code: 'ZZZ' } } : {}),
+    category: l.taxCategory,
+    rate: plain(l.taxRate),
+  };
+}
+
+/** A VAT breakdown entry; categories other than standard, zero and the Canary/Ceuta ones carry their exemption reason. */
+function eVat(g: TaxGroup, money: (v: Decimal) => string): EVat {
+  return {
+    category: g.category,
+    rate: plain(g.rate),
+    taxable: money(g.taxable),
+    tax: money(g.tax),
+    ...(g.category !== 'S' && g.category !== 'Z' && g.category !== 'L' && g.category !== 'M' ? { exemptionCode: g.exemptionCode, exemptionText: g.exemptionText ?? EU_REASONS[g.category] } : {}),
+  };
+}
+
+function sellerParty(t: Tenant, o: { directDebit: boolean }): EInvoice['seller'] {
+  return {
+    name: t.legalName,
+    street: t.street,
+    city: t.city,
+    postalCode: t.postalCode,
+    country: t.country.toUpperCase(),
+    vatId: t.vatId,
+    taxNumber: t.vatId ? undefined : t.taxNumber,
+    endpoint: t.email ? { id: t.email, scheme: 'EM' } : undefined,
+    contact: { name: t.contactName ?? t.legalName, phone: t.phone, email: t.email },
+    creditorId: o.directDebit ? t.creditorId : undefined,
+  };
+}
+
+/** The buyer as invoiced (the ledger's snapshot), with the account's invoice contact as endpoint. */
+function buyerParty(inv: Invoice, a: Account | undefined, o: { contacts: readonly Contact[]; sellerCountry: string }): EParty {
+  const invoiceContact = o.contacts.find((x) => x.accountId === inv.accountId && x.role === 'invoice' && x.active !== false);
+  return {
+    name: inv.buyerName ?? a?.name ?? inv.accountId,
+    // The address the invoice was issued to (its ledger snapshot), not where the customer lives today.
+    ...(inv.buyerAddress !== undefined ? addressOf(inv.buyerAddress) : { street: a?.street, city: a?.city, postalCode: a?.postalCode }),
+    country: (inv.buyerCountry ?? a?.country ?? o.sellerCountry).toUpperCase(),
+    vatId: inv.buyerVatId,
+    endpoint: invoiceContact ? { id: invoiceContact.email.trim(), scheme: 'EM' } : undefined,
+  };
 }
 
 /** Which e-invoice an account gets: its own setting, else the tenant's, else XRechnung UBL for buyers with a buyer reference (Leitweg-ID). */
