@@ -97,6 +97,47 @@ export function groupBy<T>(rows: ParsedRow<T>[], key: (r: T) => string): Map<str
  */
 export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; dateOf?: (d: Date) => string } = {}): Dataset {
   const errors: RowError[] = [];
+  const { ctx, tables: t } = parseTables(raw, opts, errors);
+  const tenants = t.settings.rows.map((r) => r.record);
+  const tenantById = new Map(tenants.map((x) => [x.tenantId, x]));
+  const refs = checkReferences(t, tenantById, errors);
+  const incomplete = incompleteSubscriptions(raw, errors);
+  const { unreadable, warnings: structureWarnings } = structure(raw, errors);
+  if (!tenants.length && !t.settings.errors.length) {
+    errors.push({ sheet: 'Settings', row: 2, column: headerOf('Settings', 'tenantId'), value: '', message: 'no company profile: add a row to Settings' });
+  }
+  return {
+    ctx,
+    tenants,
+    settingsRows: t.settings.rows,
+    tenantById,
+    accounts: refs.accounts,
+    contacts: refs.contacts,
+    products: refs.products,
+    subscriptions: refs.subs,
+    subscriptionHeaders: t.subs.headers,
+    items: refs.items,
+    itemsBySubscription: groupBy(refs.items, (i) => i.subscriptionId),
+    transactions: refs.txs,
+    transactionHeaders: t.txs.headers,
+    transactionsBySubscription: groupBy(refs.txs, (x) => x.subscriptionId),
+    taxRules: t.rules.rows.map((r) => r.record),
+    filters: t.filters.rows.map((r) => r.record),
+    invoices: t.invoices.rows,
+    linesByInvoice: groupBy(t.lines.rows, (l) => l.invoiceId),
+    numberRanges: t.ranges.rows,
+    runs: t.runs.rows,
+    errors: errors.sort((a, b) => TABLE_NAMES.indexOf(a.sheet as TableName) - TABLE_NAMES.indexOf(b.sheet as TableName) || a.row - b.row),
+    incomplete,
+    unreadable,
+    structureWarnings,
+    invoiceIdsInSheet: invoiceIdsIn(raw),
+    ledgerErrors: errors.filter((e) => LEDGER_SHEETS.includes(e.sheet as TableName)),
+  };
+}
+
+/** Every table parsed, in sheet order, with its row errors added to `errors`. Settings is read first: its first tenant may name the locale. */
+function parseTables(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; dateOf?: (d: Date) => string }, errors: RowError[]) {
   const first = parseTable<Tenant>('Settings', raw.Settings, { locale: opts.locale ?? 'en', dateOf: opts.dateOf });
   const locale = opts.locale ?? first.rows[0]?.record.locale ?? 'en';
   const ctx: ParseContext = { locale, dateOf: opts.dateOf };
@@ -105,90 +146,74 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     errors.push(...t.errors);
     return t;
   };
-  const settings = parse<Tenant>('Settings');
-  const accountsT = parse<Account>('Accounts');
-  const contactsT = parse<Contact>('Contacts');
-  const productsT = parse<Product>('Products');
-  const subsT = parse<Subscription>('Subscriptions');
-  const itemsT = parse<Item>('Items');
-  const txT = parse<Transaction>('Transactions');
-  const rulesT = parse<TaxRule>('TaxRules');
-  const filtersT = parse<FilterRow>('Filters');
-  const invoicesT = parse<Invoice>('Invoices');
-  const linesT = parse<InvoiceLine>('InvoiceLines');
-  const rangesT = parse<NumberRange>('NumberRanges');
-  const runsT = parse<Run>('Runs');
+  const tables = {
+    settings: parse<Tenant>('Settings'),
+    accounts: parse<Account>('Accounts'),
+    contacts: parse<Contact>('Contacts'),
+    products: parse<Product>('Products'),
+    subs: parse<Subscription>('Subscriptions'),
+    items: parse<Item>('Items'),
+    txs: parse<Transaction>('Transactions'),
+    rules: parse<TaxRule>('TaxRules'),
+    filters: parse<FilterRow>('Filters'),
+    invoices: parse<Invoice>('Invoices'),
+    lines: parse<InvoiceLine>('InvoiceLines'),
+    ranges: parse<NumberRange>('NumberRanges'),
+    runs: parse<Run>('Runs'),
+  };
+  return { ctx, tables };
+}
 
-  const tenants = settings.rows.map((r) => r.record);
-  const tenantById = new Map(tenants.map((t) => [t.tenantId, t]));
-  const header = (t: TableName, key: string) => SCHEMA[t].columns.find((c) => c.key === key)!.header;
-  /** Keeps rows whose reference resolves; the others become errors. */
-  const checkRef = <T>(table: TableName, rows: ParsedRow<T>[], key: keyof T & string, exists: (id: string) => boolean, what: string) =>
-    rows.filter((r) => {
-      const id = r.record[key] as unknown as string | undefined;
-      if (id === undefined || exists(id)) return true;
-      errors.push({ sheet: table, row: r.row, column: header(table, key), value: id, message: `${what} "${id}" does not exist (or its row has errors)` });
-      return false;
-    });
+type Tables = ReturnType<typeof parseTables>['tables'];
 
-  const accountRows = checkRef('Accounts', accountsT.rows, 'tenantId', (id) => tenantById.has(id), 'tenant');
+const headerOf = (t: TableName, key: string) => SCHEMA[t].columns.find((c) => c.key === key)!.header;
+
+/** Keeps rows whose reference resolves; the others become errors. */
+function checkRef<T>(errors: RowError[], table: TableName, rows: ParsedRow<T>[], key: keyof T & string, exists: (id: string) => boolean, what: string): ParsedRow<T>[] {
+  return rows.filter((r) => {
+    const id = r.record[key] as unknown as string | undefined;
+    if (id === undefined || exists(id)) return true;
+    errors.push({ sheet: table, row: r.row, column: headerOf(table, key), value: id, message: `${what} "${id}" does not exist (or its row has errors)` });
+    return false;
+  });
+}
+
+/** The rows whose references resolve (item → subscription → account → tenant, products); the others become errors. */
+function checkReferences(t: Tables, tenantById: Map<string, Tenant>, errors: RowError[]) {
+  const accountRows = checkRef(errors, 'Accounts', t.accounts.rows, 'tenantId', (id) => tenantById.has(id), 'tenant');
   const accounts = new Map(accountRows.map((r) => [r.record.accountId, r.record]));
-  const products = new Map(productsT.rows.map((r) => [r.record.productId, r.record]));
-  let subs = checkRef('Subscriptions', subsT.rows, 'accountId', (id) => accounts.has(id), 'account');
-  subs = checkRef('Subscriptions', subs, 'tenantId', (id) => tenantById.has(id), 'tenant');
+  const products = new Map(t.products.rows.map((r) => [r.record.productId, r.record]));
+  let subs = checkRef(errors, 'Subscriptions', t.subs.rows, 'accountId', (id) => accounts.has(id), 'account');
+  subs = checkRef(errors, 'Subscriptions', subs, 'tenantId', (id) => tenantById.has(id), 'tenant');
   const subIds = new Set(subs.map((r) => r.record.subscriptionId));
-  let items = checkRef('Items', itemsT.rows, 'subscriptionId', (id) => subIds.has(id), 'subscription');
-  items = checkRef('Items', items, 'productId', (id) => products.has(id), 'product');
-  let txs = checkRef('Transactions', txT.rows, 'subscriptionId', (id) => subIds.has(id), 'subscription');
-  txs = checkRef('Transactions', txs, 'productId', (id) => products.has(id), 'product');
-  const contacts = checkRef('Contacts', contactsT.rows, 'accountId', (id) => accounts.has(id), 'account').map((r) => r.record);
+  let items = checkRef(errors, 'Items', t.items.rows, 'subscriptionId', (id) => subIds.has(id), 'subscription');
+  items = checkRef(errors, 'Items', items, 'productId', (id) => products.has(id), 'product');
+  let txs = checkRef(errors, 'Transactions', t.txs.rows, 'subscriptionId', (id) => subIds.has(id), 'subscription');
+  txs = checkRef(errors, 'Transactions', txs, 'productId', (id) => products.has(id), 'product');
+  const contacts = checkRef(errors, 'Contacts', t.contacts.rows, 'accountId', (id) => accounts.has(id), 'account').map((r) => r.record);
+  return { accounts, products, subs, items, txs, contacts };
+}
 
+/** Subscriptions with a rejected Items or Transactions row, and that row's first problem (read from the raw row: a rejected row has no record). */
+function incompleteSubscriptions(raw: RawWorkbook, errors: RowError[]): Map<string, RowError> {
   const incomplete = new Map<string, RowError>();
   for (const t of ['Items', 'Transactions'] as const) {
-    const at = headerIndex(t, raw[t]?.headers ?? []).get('subscriptionId');
-    if (at === undefined) continue;
+    const table = raw[t];
+    const at = headerIndex(t, table?.headers ?? []).get('subscriptionId');
+    if (!table || at === undefined) continue;
     for (const e of errors) {
       if (e.sheet !== t || e.row < 2) continue;
-      const sub = String(raw[t]!.rows[e.row - (raw[t]!.firstRow ?? 2)]?.[at] ?? '').trim();
+      const sub = String(table.rows[e.row - (table.firstRow ?? 2)]?.[at] ?? '').trim();
       if (sub && !incomplete.has(sub)) incomplete.set(sub, e);
     }
   }
+  return incomplete;
+}
 
-  const { unreadable, warnings: structureWarnings } = structure(raw, errors);
-  const idAt = headerIndex('Invoices', raw.Invoices?.headers ?? []).get('invoiceId');
-  const invoiceIdsInSheet = new Set<string>();
-  if (idAt !== undefined) for (const r of raw.Invoices!.rows) if (!isBlank(r[idAt])) invoiceIdsInSheet.add(String(r[idAt]).trim());
-
-  if (!tenants.length && !settings.errors.length) {
-    errors.push({ sheet: 'Settings', row: 2, column: header('Settings', 'tenantId'), value: '', message: 'no company profile: add a row to Settings' });
-  }
-
-  return {
-    ctx,
-    tenants,
-    settingsRows: settings.rows,
-    tenantById,
-    accounts,
-    contacts,
-    products,
-    subscriptions: subs,
-    subscriptionHeaders: subsT.headers,
-    items,
-    itemsBySubscription: groupBy(items, (i) => i.subscriptionId),
-    transactions: txs,
-    transactionHeaders: txT.headers,
-    transactionsBySubscription: groupBy(txs, (t) => t.subscriptionId),
-    taxRules: rulesT.rows.map((r) => r.record),
-    filters: filtersT.rows.map((r) => r.record),
-    invoices: invoicesT.rows,
-    linesByInvoice: groupBy(linesT.rows, (l) => l.invoiceId),
-    numberRanges: rangesT.rows,
-    runs: runsT.rows,
-    errors: errors.sort((a, b) => TABLE_NAMES.indexOf(a.sheet as TableName) - TABLE_NAMES.indexOf(b.sheet as TableName) || a.row - b.row),
-    incomplete,
-    unreadable,
-    structureWarnings,
-    invoiceIdsInSheet,
-    ledgerErrors: errors.filter((e) => LEDGER_SHEETS.includes(e.sheet as TableName)),
-  };
+/** Every invoice id in the Invoices sheet, including rows that do not parse. */
+function invoiceIdsIn(raw: RawWorkbook): Set<string> {
+  const ids = new Set<string>();
+  const at = headerIndex('Invoices', raw.Invoices?.headers ?? []).get('invoiceId');
+  if (raw.Invoices && at !== undefined) for (const r of raw.Invoices.rows) if (!isBlank(r[at])) ids.add(String(r[at]).trim());
+  return ids;
 }
