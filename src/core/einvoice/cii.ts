@@ -50,8 +50,47 @@ function line(l: ELine): Node {
   };
 }
 
-export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 'xrechnung'): string {
+/** The header trade settlement: payment means and terms, the VAT breakdown, the totals and the preceding invoice. */
+function settlement(e: EInvoice): Node {
   const p = e.payment;
+  return {
+    'ram:CreditorReferenceID': e.seller.creditorId,
+    'ram:PaymentReference': p.remittance,
+    'ram:InvoiceCurrencyCode': e.currency,
+    'ram:SpecifiedTradeSettlementPaymentMeans': {
+      'ram:TypeCode': p.code,
+      'ram:PayerPartyDebtorFinancialAccount': p.mandate?.debitedIban && { 'ram:IBANID': p.mandate.debitedIban.replace(/\s+/g, '') },
+      'ram:PayeePartyCreditorFinancialAccount': p.iban && { 'ram:IBANID': p.iban, 'ram:AccountName': p.accountName },
+      'ram:PayeeSpecifiedCreditorFinancialInstitution': p.iban && p.bic && { 'ram:BICID': p.bic },
+    },
+    'ram:ApplicableTradeTax': e.vat.map((v) => ({
+      'ram:CalculatedAmount': v.tax,
+      'ram:TypeCode': 'VAT',
+      'ram:ExemptionReason': v.exemptionText,
+      'ram:BasisAmount': v.taxable,
+      'ram:CategoryCode': v.category,
+      'ram:ExemptionReasonCode': v.exemptionCode,
+      'ram:RateApplicablePercent': v.category === 'O' ? undefined : v.rate,
+    })),
+    'ram:BillingSpecifiedPeriod': period(e.period),
+    'ram:SpecifiedTradePaymentTerms': (e.paymentTerms || e.dueDate || p.mandate) && {
+      'ram:Description': e.paymentTerms,
+      'ram:DueDateDateTime': date(e.dueDate),
+      'ram:DirectDebitMandateID': p.mandate?.reference,
+    },
+    'ram:SpecifiedTradeSettlementHeaderMonetarySummation': {
+      'ram:LineTotalAmount': e.totals.lines,
+      'ram:TaxBasisTotalAmount': e.totals.taxExclusive,
+      'ram:TaxTotalAmount': { '@_currencyID': e.currency, '#text': e.totals.tax },
+      'ram:RoundingAmount': e.totals.rounding,
+      'ram:GrandTotalAmount': e.totals.taxInclusive,
+      'ram:DuePayableAmount': e.totals.payable,
+    },
+    'ram:InvoiceReferencedDocument': e.preceding && { 'ram:IssuerAssignedID': e.preceding.number, 'ram:FormattedIssueDateTime': qdate(e.preceding.issueDate) },
+  };
+}
+
+export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 'xrechnung'): string {
   const doc: Node = {
     '@_xmlns:rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
     '@_xmlns:ram': 'urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100',
@@ -83,41 +122,7 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
             },
           }
         : EMPTY,
-      'ram:ApplicableHeaderTradeSettlement': {
-        'ram:CreditorReferenceID': e.seller.creditorId,
-        'ram:PaymentReference': p.remittance,
-        'ram:InvoiceCurrencyCode': e.currency,
-        'ram:SpecifiedTradeSettlementPaymentMeans': {
-          'ram:TypeCode': p.code,
-          'ram:PayerPartyDebtorFinancialAccount': p.mandate?.debitedIban && { 'ram:IBANID': p.mandate.debitedIban.replace(/\s+/g, '') },
-          'ram:PayeePartyCreditorFinancialAccount': p.iban && { 'ram:IBANID': p.iban, 'ram:AccountName': p.accountName },
-          'ram:PayeeSpecifiedCreditorFinancialInstitution': p.iban && p.bic && { 'ram:BICID': p.bic },
-        },
-        'ram:ApplicableTradeTax': e.vat.map((v) => ({
-          'ram:CalculatedAmount': v.tax,
-          'ram:TypeCode': 'VAT',
-          'ram:ExemptionReason': v.exemptionText,
-          'ram:BasisAmount': v.taxable,
-          'ram:CategoryCode': v.category,
-          'ram:ExemptionReasonCode': v.exemptionCode,
-          'ram:RateApplicablePercent': v.category === 'O' ? undefined : v.rate,
-        })),
-        'ram:BillingSpecifiedPeriod': period(e.period),
-        'ram:SpecifiedTradePaymentTerms': (e.paymentTerms || e.dueDate || p.mandate) && {
-          'ram:Description': e.paymentTerms,
-          'ram:DueDateDateTime': date(e.dueDate),
-          'ram:DirectDebitMandateID': p.mandate?.reference,
-        },
-        'ram:SpecifiedTradeSettlementHeaderMonetarySummation': {
-          'ram:LineTotalAmount': e.totals.lines,
-          'ram:TaxBasisTotalAmount': e.totals.taxExclusive,
-          'ram:TaxTotalAmount': { '@_currencyID': e.currency, '#text': e.totals.tax },
-          'ram:RoundingAmount': e.totals.rounding,
-          'ram:GrandTotalAmount': e.totals.taxInclusive,
-          'ram:DuePayableAmount': e.totals.payable,
-        },
-        'ram:InvoiceReferencedDocument': e.preceding && { 'ram:IssuerAssignedID': e.preceding.number, 'ram:FormattedIssueDateTime': qdate(e.preceding.issueDate) },
-      },
+      'ram:ApplicableHeaderTradeSettlement': settlement(e),
     },
   };
   return toXml('rsm:CrossIndustryInvoice', doc);

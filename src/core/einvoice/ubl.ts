@@ -47,6 +47,42 @@ function line(e: EInvoice, l: ELine, credit: boolean): Node {
   };
 }
 
+/** BG-16: payment means, with the payee's account (BG-17) or the direct debit mandate (BG-19). */
+function paymentMeans(payment: EInvoice['payment']): Node {
+  return {
+    'cbc:PaymentMeansCode': payment.code,
+    'cbc:PaymentID': payment.remittance,
+    'cac:PayeeFinancialAccount': payment.iban && {
+      'cbc:ID': payment.iban,
+      'cbc:Name': payment.accountName,
+      'cac:FinancialInstitutionBranch': payment.bic && { 'cbc:ID': payment.bic },
+    },
+    'cac:PaymentMandate': payment.mandate && {
+      'cbc:ID': payment.mandate.reference,
+      'cac:PayerFinancialAccount': payment.mandate.debitedIban && { 'cbc:ID': payment.mandate.debitedIban.replace(/\s+/g, '') },
+    },
+  };
+}
+
+/** BT-110 and the VAT breakdown (BG-23). */
+function taxTotal(e: EInvoice): Node {
+  const cur = e.currency;
+  return {
+    'cbc:TaxAmount': amt(cur, e.totals.tax),
+    'cac:TaxSubtotal': e.vat.map((v) => ({
+      'cbc:TaxableAmount': amt(cur, v.taxable),
+      'cbc:TaxAmount': amt(cur, v.tax),
+      'cac:TaxCategory': {
+        'cbc:ID': v.category,
+        'cbc:Percent': v.category === 'O' ? undefined : v.rate,
+        'cbc:TaxExemptionReasonCode': v.exemptionCode,
+        'cbc:TaxExemptionReason': v.exemptionText,
+        'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+      },
+    })),
+  };
+}
+
 export function toUbl(e: EInvoice): string {
   const credit = e.typeCode === '381';
   const cur = e.currency;
@@ -79,34 +115,9 @@ export function toUbl(e: EInvoice): string {
         },
       },
     },
-    'cac:PaymentMeans': {
-      'cbc:PaymentMeansCode': payment.code,
-      'cbc:PaymentID': payment.remittance,
-      'cac:PayeeFinancialAccount': payment.iban && {
-        'cbc:ID': payment.iban,
-        'cbc:Name': payment.accountName,
-        'cac:FinancialInstitutionBranch': payment.bic && { 'cbc:ID': payment.bic },
-      },
-      'cac:PaymentMandate': payment.mandate && {
-        'cbc:ID': payment.mandate.reference,
-        'cac:PayerFinancialAccount': payment.mandate.debitedIban && { 'cbc:ID': payment.mandate.debitedIban.replace(/\s+/g, '') },
-      },
-    },
+    'cac:PaymentMeans': paymentMeans(payment),
     'cac:PaymentTerms': e.paymentTerms && { 'cbc:Note': e.paymentTerms },
-    'cac:TaxTotal': {
-      'cbc:TaxAmount': amt(cur, e.totals.tax),
-      'cac:TaxSubtotal': e.vat.map((v) => ({
-        'cbc:TaxableAmount': amt(cur, v.taxable),
-        'cbc:TaxAmount': amt(cur, v.tax),
-        'cac:TaxCategory': {
-          'cbc:ID': v.category,
-          'cbc:Percent': v.category === 'O' ? undefined : v.rate,
-          'cbc:TaxExemptionReasonCode': v.exemptionCode,
-          'cbc:TaxExemptionReason': v.exemptionText,
-          'cac:TaxScheme': { 'cbc:ID': 'VAT' },
-        },
-      })),
-    },
+    'cac:TaxTotal': taxTotal(e),
     'cac:LegalMonetaryTotal': {
       'cbc:LineExtensionAmount': amt(cur, e.totals.lines),
       'cbc:TaxExclusiveAmount': amt(cur, e.totals.taxExclusive),
