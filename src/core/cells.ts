@@ -146,18 +146,8 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
       const b = bounded(n, v, col);
       return b.ok ? ok(n.toNumber()) : b;
     }
-    case 'percent': {
-      const text = typeof v === 'string' ? v.trim() : v;
-      if (typeof text === 'string' && text.endsWith('%')) {
-        const n = parseDecimal(text.slice(0, -1), ctx.locale);
-        return n ? bounded(n, v, col) : fail(`"${String(v)}" is not a percentage`);
-      }
-      const n = parseDecimal(text, ctx.locale);
-      if (!n) return fail(`"${String(v)}" is not a percentage`);
-      // A cell formatted as percent arrives as a fraction (19 % → 0.19): read |x| < 1 as a fraction.
-      // Not in the engine's columns: it writes percents (0.5 for 0.5 %), and must read back what it hashed.
-      return bounded(typeof v === 'number' && !col.engine && n.abs().lt(1) && !n.isZero() ? n.times(100) : n, v, col);
-    }
+    case 'percent':
+      return parsePercent(v, col, ctx);
     case 'date': {
       const d = parseDate(v, ctx);
       if (!d) return fail(`"${String(v)}" is not a date (use YYYY-MM-DD or DD.MM.YYYY)`);
@@ -183,6 +173,20 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
       return hit !== undefined ? ok(hit) : fail(`"${String(v)}" is not one of ${col.values?.join(', ')}`);
     }
   }
+}
+
+/** "19 %", 19, or a cell formatted as percent (19 % arrives as 0.19). */
+function parsePercent(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
+  const text = typeof v === 'string' ? v.trim() : v;
+  if (typeof text === 'string' && text.endsWith('%')) {
+    const n = parseDecimal(text.slice(0, -1), ctx.locale);
+    return n ? bounded(n, v, col) : fail(`"${String(v)}" is not a percentage`);
+  }
+  const n = parseDecimal(text, ctx.locale);
+  if (!n) return fail(`"${String(v)}" is not a percentage`);
+  // A cell formatted as percent arrives as a fraction (19 % → 0.19): read |x| < 1 as a fraction.
+  // Not in the engine's columns: it writes percents (0.5 for 0.5 %), and must read back what it hashed.
+  return bounded(typeof v === 'number' && !col.engine && n.abs().lt(1) && !n.isZero() ? n.times(100) : n, v, col);
 }
 
 /** A record field back to a plain cell value: Decimal → number, dates stay ISO strings. */

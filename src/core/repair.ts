@@ -3,7 +3,7 @@
 // Script can stop an execution between two writes. The Invoices sheet is the truth: what follows
 // from it is derived again here before the next operation reads it.
 import type { Dataset } from './dataset';
-import type { NumberRange } from './model';
+import type { Invoice, NumberRange } from './model';
 import { rangeKey } from './numbering';
 
 export interface Repairs {
@@ -21,9 +21,24 @@ export interface Repairs {
 export function findRepairs(ds: Dataset, now: string): Repairs {
   const out: Repairs = { ranges: [], items: [], transactions: [], orphanLines: [], notes: [] };
   const finals = ds.invoices.map((r) => r.record).filter((i) => i.status !== 'Draft' && i.number);
+  rangeRepairs(ds, finals, now, out);
+  itemRepairs(ds, finals, out);
+  // Usage linked to a finalized invoice gets its number.
+  const numbers = new Map(finals.filter((i) => i.status !== 'Cancelled').map((i) => [i.invoiceId, i.number!]));
+  for (const t of ds.transactions) {
+    const n = t.record.invoiceId && numbers.get(t.record.invoiceId);
+    if (n && t.record.invoiceNumber !== n) out.transactions.push({ row: t.row, invoiceNumber: n });
+  }
+  // Lines whose invoice row does not exist (written just before an interrupted Invoices write).
+  // The sheet's ids, not the parsed rows: a typo in an invoice row must never cost it its lines.
+  for (const [id, lines] of ds.linesByInvoice) if (!ds.invoiceIdsInSheet.has(id)) out.orphanLines.push(...lines.map((l) => l.row));
+  if (out.orphanLines.length) out.notes.push(`${out.orphanLines.length} invoice lines without an invoice removed`);
+  return out;
+}
 
-  // Counters: from the range's last hash, the invoice chained to it is the next number issued.
-  const byRange = new Map<string, typeof finals>();
+/** Counters: from the range's last hash, the invoice chained to it is the next number issued. */
+function rangeRepairs(ds: Dataset, finals: Invoice[], now: string, out: Repairs): void {
+  const byRange = new Map<string, Invoice[]>();
   for (const inv of finals) {
     const t = ds.tenantById.get(inv.tenantId);
     if (!t || !inv.invoiceDate) continue;
@@ -43,8 +58,10 @@ export function findRepairs(ds: Dataset, now: string): Repairs {
       out.notes.push(`number range ${key} advanced to ${r.lastNumber} (the counter was not saved after finalizing)`);
     }
   }
+}
 
-  // Items: billed until the end of the service of every finalized, not cancelled invoice.
+/** Items: billed until the end of the service of every finalized, not cancelled invoice. */
+function itemRepairs(ds: Dataset, finals: Invoice[], out: Repairs): void {
   const items = new Map(ds.items.map((r) => [r.record.itemId, r]));
   const want = new Map<string, { billedUntil?: string; close?: string }>();
   for (const inv of finals) {
@@ -65,19 +82,6 @@ export function findRepairs(ds: Dataset, now: string): Repairs {
     else if (w.close !== undefined && cur.status === 'Active') out.items.push({ row: it.row, itemId, billedUntil: w.close, status: 'Inactive' });
   }
   if (out.items.length) out.notes.push(`billed-until of ${out.items.length} items caught up with finalized invoices`);
-
-  // Usage linked to a finalized invoice gets its number.
-  const numbers = new Map(finals.filter((i) => i.status !== 'Cancelled').map((i) => [i.invoiceId, i.number!]));
-  for (const t of ds.transactions) {
-    const n = t.record.invoiceId && numbers.get(t.record.invoiceId);
-    if (n && t.record.invoiceNumber !== n) out.transactions.push({ row: t.row, invoiceNumber: n });
-  }
-
-  // Lines whose invoice row does not exist (written just before an interrupted Invoices write).
-  // The sheet's ids, not the parsed rows: a typo in an invoice row must never cost it its lines.
-  for (const [id, lines] of ds.linesByInvoice) if (!ds.invoiceIdsInSheet.has(id)) out.orphanLines.push(...lines.map((l) => l.row));
-  if (out.orphanLines.length) out.notes.push(`${out.orphanLines.length} invoice lines without an invoice removed`);
-  return out;
 }
 
 export function hasRepairs(r: Repairs): boolean {
