@@ -287,7 +287,7 @@ export class LedgerWriter {
       creditNoteIds: [inv.creditNoteIds, note.number].filter(Boolean).join(', '),
     };
     this.update(updatedOriginal);
-    if (full) this.release(original, !!what.releaseTransactions);
+    if (full) this.release(original, { transactions: !!what.releaseTransactions });
     this.log(full ? 'cancel' : 'credit', updatedOriginal, `credit note ${note.number}${what.reason ? ': ' + what.reason : ''}`);
     this.log('finalize', note, `credits ${inv.number}`);
     return note;
@@ -434,7 +434,7 @@ export class LedgerWriter {
   }
 
   /** Cancelling gives back what the invoice billed: billed-until moves back, one-time items reopen. */
-  private release(doc: InvoiceDoc, transactions: boolean) {
+  private release(doc: InvoiceDoc, o: { transactions: boolean }) {
     const byItem = new Map<string, { start: IsoDate; end: IsoDate; oneTime: boolean }>();
     for (const l of doc.lines) {
       if (!l.itemId || !l.serviceStart || (l.kind !== 'recurring' && l.kind !== 'one_time')) continue;
@@ -453,7 +453,7 @@ export class LedgerWriter {
       else
         this.changes.errors.push({ invoiceId: doc.invoice.invoiceId, reason: `item ${itemId} was billed further (until ${st.billedUntil}) by a later invoice: its Billed Until was left unchanged` });
     }
-    if (transactions) {
+    if (o.transactions) {
       for (const t of this.txByInvoice.get(doc.invoice.invoiceId) ?? []) {
         this.changes.transactions.push({ row: t.row, transactionId: t.record.transactionId, invoiceId: '', invoiceNumber: '' });
       }

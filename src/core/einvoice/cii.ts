@@ -27,9 +27,9 @@ function party(p: EParty, contact?: EInvoice['seller']['contact']): Node {
   };
 }
 
-const adjustment = (charge: boolean, a: { amount: string; reason: string; code: string } | undefined) =>
+const adjustment = (kind: 'charge' | 'allowance', a: { amount: string; reason: string; code: string } | undefined) =>
   a && {
-    'ram:ChargeIndicator': { 'udt:Indicator': String(charge) },
+    'ram:ChargeIndicator': { 'udt:Indicator': String(kind === 'charge') },
     'ram:ActualAmount': a.amount,
     'ram:ReasonCode': a.code,
     'ram:Reason': a.reason,
@@ -44,7 +44,7 @@ function line(l: ELine): Node {
     'ram:SpecifiedLineTradeSettlement': {
       'ram:ApplicableTradeTax': { 'ram:TypeCode': 'VAT', 'ram:CategoryCode': l.category, 'ram:RateApplicablePercent': l.category === 'O' ? undefined : l.rate },
       'ram:BillingSpecifiedPeriod': period(l.period),
-      'ram:SpecifiedTradeAllowanceCharge': [adjustment(true, l.charge), adjustment(false, l.allowance)],
+      'ram:SpecifiedTradeAllowanceCharge': [adjustment('charge', l.charge), adjustment('allowance', l.allowance)],
       'ram:SpecifiedTradeSettlementLineMonetarySummation': { 'ram:LineTotalAmount': l.net },
     },
   };

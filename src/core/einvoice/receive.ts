@@ -473,7 +473,8 @@ interface Layout {
   payment(): ReceivedInvoice['payment'];
 }
 
-function ublLayout(inv: unknown, credit: boolean): Layout {
+function ublLayout(inv: unknown, o: { creditNote: boolean }): Layout {
+  const credit = o.creditNote;
   const means = all(inv, 'PaymentMeans');
   return {
     syntax: 'ubl',
@@ -767,7 +768,7 @@ export function parseEInvoice(xml: string): ReceivedInvoice {
     const ns = known ? ` (its namespace is ${root?.ns ? `"${shortened(root.ns, 100)}"` : 'none'}, not "${known.ns}")` : '';
     throw new BillingError(`not an e-invoice: root element <${name}> is neither UBL Invoice/CreditNote nor CII CrossIndustryInvoice${ns}`);
   }
-  return clipped(readInvoice(known.syntax === 'cii' ? ciiLayout(tree[local]) : ublLayout(tree[local], local === 'CreditNote')));
+  return clipped(readInvoice(known.syntax === 'cii' ? ciiLayout(tree[local]) : ublLayout(tree[local], { creditNote: local === 'CreditNote' })));
 }
 
 // ---------- BR-CO-10 .. BR-CO-16 ----------

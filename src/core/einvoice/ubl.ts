@@ -27,11 +27,11 @@ function party(p: EParty, extra: { contact?: EInvoice['seller']['contact']; cred
   };
 }
 
-function line(e: EInvoice, l: ELine, credit: boolean): Node {
+function line(e: EInvoice, l: ELine, o: { credit: boolean }): Node {
   const cur = e.currency;
   return {
     'cbc:ID': l.id,
-    [credit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity']: { '@_unitCode': l.unitCode, '#text': l.quantity },
+    [o.credit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity']: { '@_unitCode': l.unitCode, '#text': l.quantity },
     'cbc:LineExtensionAmount': amt(cur, l.net),
     'cac:InvoicePeriod': l.period && { 'cbc:StartDate': l.period.start, 'cbc:EndDate': l.period.end },
     'cac:AllowanceCharge': [
@@ -125,7 +125,7 @@ export function toUbl(e: EInvoice): string {
       'cbc:PayableRoundingAmount': amt(cur, e.totals.rounding),
       'cbc:PayableAmount': amt(cur, e.totals.payable),
     },
-    [credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine']: e.lines.map((l) => line(e, l, credit)),
+    [credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine']: e.lines.map((l) => line(e, l, { credit })),
   };
   return toXml(root, doc);
 }
