@@ -2,7 +2,7 @@
 import { isBlank, type Cell, type ParseContext } from './cells';
 import type { Account, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Product, Run, Subscription, TaxRule, Tenant, Transaction } from './model';
 import { SCHEMA, TABLE_NAMES, type TableName } from './schema';
-import { headerIndex, parseTable, type ParsedRow, type ParsedTable, type RawTable, type RowError } from './table';
+import { headerIndex, parseTable, type ParsedRow, type ParsedTable, type RawTable, type RecordFor, type RowError } from './table';
 
 export type RawWorkbook = Partial<Record<TableName, RawTable>>;
 
@@ -138,28 +138,28 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
 
 /** Every table parsed, in sheet order, with its row errors added to `errors`. Settings is read first: its first tenant may name the locale. */
 function parseTables(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; dateOf?: (d: Date) => string }, errors: RowError[]) {
-  const first = parseTable<Tenant>('Settings', raw.Settings, { locale: opts.locale ?? 'en', dateOf: opts.dateOf });
+  const first = parseTable('Settings', raw.Settings, { locale: opts.locale ?? 'en', dateOf: opts.dateOf });
   const locale = opts.locale ?? first.rows[0]?.record.locale ?? 'en';
   const ctx: ParseContext = { locale, dateOf: opts.dateOf };
-  const parse = <T>(name: TableName): ParsedTable<T> => {
-    const t = name === 'Settings' && locale === (opts.locale ?? 'en') ? (first as unknown as ParsedTable<T>) : parseTable<T>(name, raw[name], ctx);
+  const parse = <N extends TableName>(name: N): ParsedTable<RecordFor<N>> => {
+    const t = name === 'Settings' && locale === (opts.locale ?? 'en') ? (first as ParsedTable<RecordFor<N>>) : parseTable(name, raw[name], ctx);
     errors.push(...t.errors);
     return t;
   };
   const tables = {
-    settings: parse<Tenant>('Settings'),
-    accounts: parse<Account>('Accounts'),
-    contacts: parse<Contact>('Contacts'),
-    products: parse<Product>('Products'),
-    subs: parse<Subscription>('Subscriptions'),
-    items: parse<Item>('Items'),
-    txs: parse<Transaction>('Transactions'),
-    rules: parse<TaxRule>('TaxRules'),
-    filters: parse<FilterRow>('Filters'),
-    invoices: parse<Invoice>('Invoices'),
-    lines: parse<InvoiceLine>('InvoiceLines'),
-    ranges: parse<NumberRange>('NumberRanges'),
-    runs: parse<Run>('Runs'),
+    settings: parse('Settings'),
+    accounts: parse('Accounts'),
+    contacts: parse('Contacts'),
+    products: parse('Products'),
+    subs: parse('Subscriptions'),
+    items: parse('Items'),
+    txs: parse('Transactions'),
+    rules: parse('TaxRules'),
+    filters: parse('Filters'),
+    invoices: parse('Invoices'),
+    lines: parse('InvoiceLines'),
+    ranges: parse('NumberRanges'),
+    runs: parse('Runs'),
   };
   return { ctx, tables };
 }

@@ -149,7 +149,8 @@ function firstLines(lines: string[], max: number): string[] {
 }
 
 /** What a document prints, with the texts from the sheets clipped (`draft`: the warnings show too). */
-export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account | undefined, draft = false): DocText {
+export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account | undefined, o: { draft?: boolean } = {}): DocText {
+  const draft = o.draft ?? false;
   const d = onDocument(doc, tenant, customer);
   const { inv, t } = d;
   const lang = inv.language ?? t.language ?? 'en';

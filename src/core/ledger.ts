@@ -1,5 +1,6 @@
 // Finalizing, cancelling and crediting invoices: pure state transitions over the parsed workbook
 // that return every change to write. Numbers come from the range counters, hashes chain per range.
+import type { LogAction } from './schema';
 import { D, type Decimal, type RoundingMode, ZERO, roundMoney, sum } from './money';
 import { addDays, type IsoDate } from './dates';
 import type { Dataset } from './dataset';
@@ -166,7 +167,7 @@ export class LedgerWriter {
     }
   }
 
-  private log(action: string, inv: Invoice, details?: string) {
+  private log(action: LogAction, inv: Invoice, details?: string) {
     this.changes.log.push({ at: this.c.now, user: this.c.user, action, invoiceId: inv.invoiceId, number: inv.number, details });
   }
 

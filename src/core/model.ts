@@ -1,7 +1,7 @@
 // Typed records, one interface per table of the schema (field names = column keys).
 import type { Decimal } from './money';
 import type { IsoDate } from './dates';
-import type { ColumnKey, DeliveryState, EnumOf, TableName } from './schema';
+import type { ColumnKey, DeliveryState, EnumOf, LogAction, TableName } from './schema';
 
 // Enum types come from the schema's value lists (declared once there).
 export type Language = EnumOf<'Settings', 'language'>;
@@ -44,7 +44,7 @@ export interface Tenant {
   driveFolderId?: string;
   templateId?: string;
   logo?: string;
-  eInvoiceFormat?: string;
+  eInvoiceFormat?: EInvoiceFormat;
   billingAdmins?: string;
   replyTo?: string;
   emailSubject?: string;
@@ -71,7 +71,7 @@ export interface Account {
   bic?: string;
   mandateReference?: string;
   mandateDate?: IsoDate;
-  eInvoiceFormat?: string;
+  eInvoiceFormat?: EInvoiceFormat;
 }
 
 export interface Contact {
@@ -284,7 +284,7 @@ export interface Run {
 export interface LogEntry {
   at: string;
   user?: string;
-  action: string;
+  action: LogAction;
   invoiceId?: string;
   number?: string;
   details?: string;

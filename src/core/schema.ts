@@ -80,8 +80,31 @@ export const LINE_KINDS = ['recurring', 'one_time', 'usage', 'manual', 'credit']
 export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
+/** What a Log row records (its Action column; the engine writes the Log, nobody reads it back). */
+export const LOG_ACTIONS = [
+  'run',
+  'repair',
+  'manual draft',
+  'finalize',
+  'cancel',
+  'credit',
+  'document failed',
+  'send',
+  'send failed',
+  'send uncertain',
+  'marked sent',
+  'authorization required',
+  'trigger removed',
+  'trigger stopped',
+  'scheduled run failed',
+  'documents or mail failed',
+  'requested run done',
+] as const;
+export type LogAction = (typeof LOG_ACTIONS)[number];
+
 /** A column; its key's literal type is kept, so records can be checked against the schema (model.ts). */
-const c = <K extends string, E extends Partial<ColumnDef> = Record<never, never>>(key: K, header: string, type: ColumnType, note: string, extra?: E) => ({ key, header, type, note, ...extra }) as ColumnDef<K> & E;
+const c = <K extends string, E extends Partial<ColumnDef> = Record<never, never>>(key: K, header: string, type: ColumnType, note: string, extra?: E) =>
+  ({ key, header, type, note, ...extra }) as ColumnDef<K> & E;
 const req = { required: true } as const;
 const eng = { engine: true } as const;
 /** An enum column's values (their literal types kept: EnumOf), and more of its definition. */

@@ -1,7 +1,11 @@
 // A whole sheet ↔ typed records, columns found by header name. Bad rows become errors
 // that name sheet, row, column and value; they are skipped, the other rows go on.
 import { isBlank, isDate, parseCell, plainText, toCell, type Cell, type ParseContext } from './cells';
+import type { TableRecords } from './model';
 import { SCHEMA, type TableName } from './schema';
+
+/** The record type of a table's rows (model.ts; the Received sheets have none: plain fields). */
+export type RecordFor<N extends TableName> = N extends keyof TableRecords ? TableRecords[N] : Record<string, unknown>;
 
 /** A sheet as read in one bulk call: the header row and the data rows below it. */
 export interface RawTable {
@@ -64,7 +68,9 @@ export function describeValue(v: Cell): string {
   return s.length > 200 ? `${s.slice(0, 200)}… (${s.length} characters)` : s;
 }
 
-export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: ParseContext): ParsedTable<T> {
+/** A sheet's rows as records of its table (the schema's keys, checked against model.ts by the compiler). */
+export function parseTable<N extends TableName>(name: N, raw: RawTable | undefined, ctx: ParseContext): ParsedTable<RecordFor<N>> {
+  type T = RecordFor<N>;
   const def = SCHEMA[name];
   const errors: RowError[] = [];
   const rows: ParsedRow<T>[] = [];
@@ -116,6 +122,7 @@ export function parseTable<T>(name: TableName, raw: RawTable | undefined, ctx: P
       else seen.set(id, rowNo);
     }
     if (rowErrors) errors.push(...rowErrors);
+    // The one cast from cells to a record: its keys are the schema's, which model.ts checks (RECORDS_MATCH_SCHEMA).
     else rows.push({ row: rowNo, record: record as T, cells });
   }
   return { name, headers: raw.headers, rows, errors };

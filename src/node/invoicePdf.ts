@@ -46,7 +46,7 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   const inv = doc.invoice;
   const t = ctx.tenant;
   // Every text as the document prints it: cut to TEXT_LIMITS (docText), glyphs the font lacks as "?", long words breakable.
-  const text = documentText(doc, t, ctx.account, ctx.draft);
+  const text = documentText(doc, t, ctx.account, { draft: ctx.draft });
   const L = text.L;
   const now = ctx.now ?? new Date();
   const pdf = new PDFDocument({

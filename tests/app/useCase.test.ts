@@ -41,8 +41,8 @@ describe('the use-case runner', () => {
       reads: 'ledger',
       work: ({ log }) => {
         steps.push('work');
-        log({ action: 'first' });
-        log({ action: 'second' });
+        log({ action: 'repair' });
+        log({ action: 'marked sent' });
       },
     });
     const at = (s: string) => steps.indexOf(s);
@@ -56,8 +56,8 @@ describe('the use-case runner', () => {
         .slice(-2)
         .map((r) => [r.Action, r.User]),
     ).toEqual([
-      ['first', 'tester@example.com'],
-      ['second', 'tester@example.com'],
+      ['repair', 'tester@example.com'],
+      ['marked sent', 'tester@example.com'],
     ]);
   });
 

@@ -20,7 +20,7 @@ function textOf(p: P, which: (i: Invoice) => boolean, draft = false): { inv: Inv
   const inv = ds.invoices.map((r) => r.record).find(which);
   if (!inv) throw new Error('no such invoice');
   const lines = (ds.linesByInvoice.get(inv.invoiceId) ?? []).map((l) => l.record);
-  return { inv, x: documentText({ invoice: inv, lines }, ds.tenantById.get(inv.tenantId)!, ds.accounts.get(inv.accountId), draft) };
+  return { inv, x: documentText({ invoice: inv, lines }, ds.tenantById.get(inv.tenantId)!, ds.accounts.get(inv.accountId), { draft }) };
 }
 
 const invoiceOf = (accountId: string) => (i: Invoice) => i.accountId === accountId && i.type === 'invoice';
