@@ -45,7 +45,7 @@ export interface ClockPort {
 }
 
 export interface LockPort {
-  /** Run `fn` holding the document's lock; throw a clear error (who holds it, since when) if another action does. */
+  /** Run `fn` holding the document's lock; throw a clear error (who holds it, since when) if another action does. `what`: a verb phrase ("send invoices"). */
   withLock<T>(fn: () => T, what?: string): T;
 }
 

@@ -9,6 +9,7 @@ import type { RunRequest } from './runInvoicing';
 import { adminsOf, documentsOwner, sameUser, triggerOf } from './access';
 import { chooseDeliveries } from './delivery';
 import { lowerMarks, viewOf } from './deliveryMarks';
+import { runUseCase } from './useCase';
 import { readDataset, rowOfInvoice } from './workbook';
 
 const REQUESTS = 'billing.requests';
@@ -42,8 +43,8 @@ const WHAT: Record<WorkKind, string> = { run: 'invoice run', documents: 'invoice
  * Puts work in the queue of the hourly trigger. Refused, with who can help, when no trigger would
  * ever pick it up, or when the trigger could not do it (documents: its owner must own the folders).
  */
-export function requestWork(ports: Ports, ds: Dataset, kind: WorkKind, why: string, run?: RunRequest): Queued {
-  return ports.lock.withLock(() => addRequest(ports, ds, kind, why, run), 'queueing work for the hourly trigger');
+export function requestWork(ports: Ports, kind: WorkKind, why: string, run?: RunRequest): Queued {
+  return runUseCase(ports, { action: 'ask the hourly trigger for work', who: 'editor', reads: ['Settings'], work: ({ ds }) => addRequest(ports, ds, kind, why, run) });
 }
 
 /** requestWork's body, for callers that hold the lock already. */
@@ -82,14 +83,15 @@ export function finishRequest(ports: Ports, done: WorkRequest): void {
  * marked queued in the ledger (their own right) and the trigger's owner sends them.
  */
 export function queueSending(ports: Ports, req: { invoiceIds?: string[]; resend?: boolean }, why: string): Queued {
-  return ports.lock.withLock(() => {
-    const ds = readDataset(ports, ['Settings', 'Invoices']);
-    return markQueued(ports, ds, req, addRequest(ports, ds, 'send', why));
-  }, 'queueing invoices for the hourly trigger');
+  return runUseCase(ports, {
+    action: 'queue invoices for the hourly trigger',
+    reads: ['Settings', 'Invoices'],
+    work: ({ ds }) => markQueued(ports, ds, req, addRequest(ports, ds, 'send', why)),
+  });
 }
 
 function markQueued(ports: Ports, ds: Dataset, req: { invoiceIds?: string[]; resend?: boolean }, queued: Queued): Queued {
-  const { due } = chooseDeliveries(ds, req.invoiceIds, req.resend);
+  const { due } = chooseDeliveries(ds, { invoiceIds: req.invoiceIds, resend: req.resend });
   const rows = rowOfInvoice(ds);
   const mark = due.filter((i) => i.delivery !== 'queued');
   // Rows the trigger's slices read from a mark on: queued rows above it bring it down first.

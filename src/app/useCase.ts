@@ -14,26 +14,34 @@ import type { Ports } from '../ports';
 import { assertAdmin, assertEditor } from './access';
 import { readDataset, readLedger, repairInterruptedWrites } from './workbook';
 
-export interface UseCase<T> {
+/** What a use case reads: at least a Dataset (ds), which the admin check and the work see. */
+export interface Read {
+  ds: Dataset;
+}
+
+export interface UseCase<T, R extends Read = Read> {
   /** What the user does, as a verb phrase ("finalize invoices"): the lock holder's label and the refusals' wording. */
   action: string;
   /**
    * What it reads: 'ledger' is every billing table, refused if the ledger has unreadable cells and
-   * repaired before the work; a table list reads only those (work that does not write the ledger).
+   * repaired before the work; a table list reads only those (work that does not write the ledger);
+   * a function reads its own view (delivery reads Invoices from its marks on).
    */
-  reads: 'ledger' | readonly TableName[];
+  reads: 'ledger' | readonly TableName[] | ((ports: Ports) => R);
   /**
    * Who may: billing admins (the default), or any editor, for work that only asks an admin's
    * trigger to do something (viewers are refused either way).
    */
   who?: 'admin' | 'editor';
   /** The work, on what was read. It writes its changes in bulk through ports and records Log rows through `log`. */
-  work(ctx: UseCaseContext): T;
+  work(ctx: UseCaseContext<R>): T;
 }
 
-export interface UseCaseContext {
+export interface UseCaseContext<R extends Read = Read> {
   ports: Ports;
   ds: Dataset;
+  /** What `reads` returned (for a table list or 'ledger': { ds }). */
+  read: R;
   /** A Log row (at: now unless given); all of a use case's rows are appended in one write after the work. */
   log(entry: LogRow): void;
 }
@@ -49,20 +57,25 @@ export interface Failure {
 }
 
 /** Runs a state-changing use case by the house rules (see the top of this file). */
-export function runUseCase<T>(ports: Ports, uc: UseCase<T>): T {
+export function runUseCase<T, R extends Read = Read>(ports: Ports, uc: UseCase<T, R>): T {
   return ports.lock.withLock(() => {
-    const read = uc.reads === 'ledger' ? readLedger(ports) : readDataset(ports, uc.reads);
+    const read = readFor(ports, uc.reads);
     if (uc.who === 'editor') assertEditor(ports, uc.action);
-    else assertAdmin(ports, read, uc.action);
-    const ds = uc.reads === 'ledger' ? repairInterruptedWrites(ports, read) : read;
+    else assertAdmin(ports, read.ds, uc.action);
+    const ds = uc.reads === 'ledger' ? repairInterruptedWrites(ports, read.ds) : read.ds;
     const logs: LogRow[] = [];
-    const result = uc.work({ ports, ds, log: (e) => void logs.push(e) });
+    const result = uc.work({ ports, ds, read: uc.reads === 'ledger' ? ({ ...read, ds } as R) : read, log: (e) => void logs.push(e) });
     if (logs.length) {
       const at = ports.clock.now().toISOString();
       ports.tables.apply('Log', { append: logs.map((e) => toRowValues('Log', { at, user: ports.user(), ...e })) });
     }
     return result;
   }, uc.action);
+}
+
+function readFor<R extends Read>(ports: Ports, reads: UseCase<unknown, R>['reads']): R {
+  if (typeof reads === 'function') return reads(ports);
+  return { ds: reads === 'ledger' ? readLedger(ports) : readDataset(ports, reads) } as R;
 }
 
 /** Any error a use case throws, as the typed failure callers act on; only BillingErrors keep their code. */

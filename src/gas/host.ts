@@ -29,14 +29,14 @@ export function gasPorts(): Ports {
     },
     clock: { now: () => new Date(), today: () => Utilities.formatDate(new Date(), tz, 'yyyy-MM-dd'), hour: () => Number(Utilities.formatDate(new Date(), tz, 'H')) },
     lock: {
-      withLock<T>(fn: () => T, what = 'a billing action'): T {
+      withLock<T>(fn: () => T, what = 'do a billing action'): T {
         const lock = LockService.getDocumentLock();
         const props = PropertiesService.getDocumentProperties();
         if (!lock.tryLock(10000)) {
           const h = JSON.parse(props.getProperty(HOLDER) ?? 'null') as { what: string; user: string; at: string } | null;
           throw new BillingError(
             h
-              ? `Another billing action is in progress (${h.what}, started by ${h.user} at ${h.at}). Try again when it has finished.`
+              ? `Another billing action is in progress: ${h.user} started to ${h.what} at ${h.at}. Try again when it has finished.`
               : 'Another billing action is running in this spreadsheet. Try again in a minute.',
             { code: 'busy' },
           );

@@ -1,7 +1,7 @@
 // Apps Script entry points: menus, triggers, onOpen/onInstall, and the sidebar's server functions
 // (server.ts) exposed one by one. Every exported function becomes a top-level global function of
 // dist/Code.js (menus, triggers and google.script.run only find top-level functions).
-import { continueRun as continueUseCase, runInvoicing as runUseCase, unfinishedRun } from '../app/runInvoicing';
+import { continueRun as continueUseCase, runInvoicing as startRun, unfinishedRun } from '../app/runInvoicing';
 import * as ledger from '../app/ledgerActions';
 import { lastOfMonth, addMonthsClamped, firstOfMonth } from '../core/dates';
 import { gasPorts } from './host';
@@ -13,9 +13,11 @@ import { deliverySlice, sendInvoices as sendUseCase } from '../app/delivery';
 import { DriveDocuments, createDefaultTemplate } from './documents';
 import { gasMail } from './mail';
 import { HELP } from './help';
-import { adminsOf, assertAdmin, documentsOwner, ownsDocuments, recordDocumentsOwner, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
+import { adminsOf, documentsOwner, ownsDocuments, recordDocumentsOwner, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
 import { finishRequest, pendingRequests, queueSending, releaseUnsentDocuments } from '../app/handOver';
 import type { Ports } from '../ports';
+import type { LogAction } from '../core/schema';
+import { runUseCase } from '../app/useCase';
 import { SLICE_MS, TRIGGER_HANDLER, documentsElsewhere, runOrQueue, server } from './server';
 
 /**
@@ -75,7 +77,7 @@ export function menuRunLastMonth(): void {
   const end = lastOfMonth(start);
   const first = runOrQueue(ports, { periodStart: start, periodEnd: end }, () => {
     const pending = unfinishedRun(ports, start, end);
-    return pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : runUseCase(ports, { periodStart: start, periodEnd: end }, { budgetMs: SLICE_MS });
+    return pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : startRun(ports, { periodStart: start, periodEnd: end }, { budgetMs: SLICE_MS });
   });
   if ('queued' in first) {
     SpreadsheetApp.getUi().alert(first.message);
@@ -117,15 +119,17 @@ export function menuVerifyLedger(): void {
 export function setupBillingSheets() {
   const ports = gasPorts();
   const ss = SpreadsheetApp.getActive();
-  return ports.lock.withLock(() => {
-    const ds = readDataset(ports, ['Settings']);
-    assertAdmin(ports, ds, 'set up the billing sheets');
-    // The protections' editors: the admins named in Settings, and whoever runs setup.
-    const sheets = setupSheets(ss, [...new Set([ports.user(), ...adminsOf(ds)])]);
-    // Folders and templates go into one user's Drive: another admin's setup leaves them to that user.
-    const drive = ownsDocuments(ports) ? makeDriveFiles(ports, false) : [];
-    return { ...sheets, driveFilesFor: drive, companies: readDataset(ports, ['Settings']).tenants.length, documentsOwner: documentsOwner(ports) ?? null };
-  }, 'setting up the billing sheets');
+  return runUseCase(ports, {
+    action: 'set up the billing sheets',
+    reads: ['Settings'],
+    work: ({ ds }) => {
+      // The protections' editors: the admins named in Settings, and whoever runs setup.
+      const sheets = setupSheets(ss, [...new Set([ports.user(), ...adminsOf(ds)])]);
+      // Folders and templates go into one user's Drive: another admin's setup leaves them to that user.
+      const drive = ownsDocuments(ports) ? makeDriveFiles(ports, false) : [];
+      return { ...sheets, driveFilesFor: drive, companies: readDataset(ports, ['Settings']).tenants.length, documentsOwner: documentsOwner(ports) ?? null };
+    },
+  });
 }
 
 /**
@@ -159,21 +163,24 @@ function makeDriveFiles(ports: Ports, all: boolean): string[] {
  */
 export function takeOverDocuments() {
   const ports = gasPorts();
-  return ports.lock.withLock(() => {
-    assertAdmin(ports, readDataset(ports, ['Settings']), 'take over the invoice documents');
-    const before = documentsOwner(ports);
-    const companies = makeDriveFiles(ports, true);
-    const remade = before && !sameUser(before, ports.user()) ? releaseUnsentDocuments(ports) : 0;
-    const trigger = triggerOf(ports);
-    return {
-      companies,
-      previousOwner: before ?? null,
-      owner: ports.user(),
-      toRemake: remade,
-      triggerOwner: trigger?.owner ?? null,
-      triggerMakesDocuments: !!trigger && sameUser(trigger.owner, ports.user()),
-    };
-  }, 'taking over the invoice documents');
+  return runUseCase(ports, {
+    action: 'take over the invoice documents',
+    reads: ['Settings'],
+    work: () => {
+      const before = documentsOwner(ports);
+      const companies = makeDriveFiles(ports, true);
+      const remade = before && !sameUser(before, ports.user()) ? releaseUnsentDocuments(ports) : 0;
+      const trigger = triggerOf(ports);
+      return {
+        companies,
+        previousOwner: before ?? null,
+        owner: ports.user(),
+        toRemake: remade,
+        triggerOwner: trigger?.owner ?? null,
+        triggerMakesDocuments: !!trigger && sameUser(trigger.owner, ports.user()),
+      };
+    },
+  });
 }
 
 export function menuTakeOverDocuments(): void {
@@ -242,7 +249,7 @@ export function onHourlyTrigger(): void {
     return;
   }
   const ports = gasPorts();
-  const log = (action: string, e: unknown) =>
+  const log = (action: LogAction, e: unknown) =>
     // Add-on triggers send no failure email: the Log sheet is where a failure shows.
     ports.tables.apply('Log', { append: [toRowValues('Log', { at: new Date().toISOString(), user: 'trigger', action, details: (e as Error).message ?? String(e) })] });
   // One trigger per workbook does the work: one left behind by an earlier schedule owner removes itself.
@@ -285,11 +292,11 @@ export function onHourlyTrigger(): void {
 }
 
 /** Runs editors asked for: each continues from its checkpoint next hour if time runs out. */
-function runRequested(ports: Ports, began: number, log: (action: string, e: { message: string }) => void): void {
+function runRequested(ports: Ports, began: number, log: (action: LogAction, e: { message: string }) => void): void {
   for (const r of pendingRequests(ports).filter((x) => x.kind === 'run' && x.run)) {
     const req = r.run!;
     const pending = unfinishedRun(ports, req.periodStart, req.periodEnd);
-    let rep = pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : runUseCase(ports, req, { budgetMs: SLICE_MS });
+    let rep = pending ? continueUseCase(ports, pending, { budgetMs: SLICE_MS }) : startRun(ports, req, { budgetMs: SLICE_MS });
     let drafts = rep.drafts.length;
     while (!rep.done && Date.now() - began < EXECUTION_MS / 2) {
       rep = continueUseCase(ports, rep.runId, { budgetMs: SLICE_MS });

@@ -1,7 +1,7 @@
 // The server of the sidebar: every function google.script.run may call, in one object typed by
 // ServerApi (./serverApi.ts). main.ts exposes each as a top-level function of dist/Code.js (the
 // build checks that none is missing); the sidebar tests call the same bundle's functions.
-import { continueRun as continueUseCase, runInvoicing as runUseCase, type RunRequest } from '../app/runInvoicing';
+import { continueRun as continueUseCase, runInvoicing as startRun, type RunRequest } from '../app/runInvoicing';
 import * as ledger from '../app/ledgerActions';
 import { sidebarState as sidebarStateUseCase } from '../app/sidebarState';
 import { nextScheduledRun, saveSchedule, scheduleState as scheduleStateUseCase, type Schedule } from '../app/schedule';
@@ -11,7 +11,9 @@ import { receiveInvoices as receiveUseCase } from '../app/receive';
 import { assertAdmin, documentsOwner, ownsDocuments, recordTrigger, roleOf, sameUser, triggerOf } from '../app/access';
 import { queueSending, requestWork, type Queued } from '../app/handOver';
 import { isIsoDate } from '../core/dates';
+import { BillingError } from '../core/errors';
 import type { Ports } from '../ports';
+import { runUseCase } from '../app/useCase';
 import { DriveDocuments } from './documents';
 import { gasPorts } from './host';
 import { gasMail } from './mail';
@@ -28,13 +30,11 @@ export const server: ServerApi = {
 
   runInvoicing(req) {
     const ports = gasPorts();
-    return runOrQueue(ports, req, () => runUseCase(ports, req, { budgetMs: SLICE_MS }));
+    return runOrQueue(ports, req, () => startRun(ports, req, { budgetMs: SLICE_MS }));
   },
 
   continueRun(runId) {
-    const ports = gasPorts();
-    assertAdmin(ports, readDataset(ports, ['Settings']), 'continue an invoice run');
-    return continueUseCase(ports, runId, { budgetMs: SLICE_MS });
+    return continueUseCase(gasPorts(), runId, { budgetMs: SLICE_MS });
   },
 
   finalizeInvoices: (req) => ledger.finalizeInvoices(gasPorts(), req ?? {}),
@@ -46,7 +46,7 @@ export const server: ServerApi = {
   renderDocuments(req) {
     const ports = gasPorts();
     const notMine = documentsElsewhere(ports, 'create invoice documents');
-    if (notMine) return requestWork(ports, notMine.ds, 'documents', notMine.why);
+    if (notMine) return requestWork(ports, 'documents', notMine.why);
     return renderUseCase(ports, new DriveDocuments(), { invoiceIds: req?.invoiceIds, budgetMs: SLICE_MS });
   },
 
@@ -54,7 +54,7 @@ export const server: ServerApi = {
   previewDraft(invoiceId) {
     const ports = gasPorts();
     if (!ownsDocuments(ports))
-      throw new Error(
+      throw new BillingError(
         `Previews are made in the invoice folder in the Drive of ${documentsOwner(ports)}, which your account cannot reach: ${documentsOwner(ports)} can preview, or look at the draft's rows in the Invoices sheet.`,
       );
     return previewUseCase(ports, new DriveDocuments(), invoiceId);
@@ -91,7 +91,7 @@ export const server: ServerApi = {
    */
   saveScheduleSettings(s) {
     const ports = gasPorts();
-    return ports.lock.withLock(() => saveScheduleLocked(ports, s), 'changing the schedule');
+    return runUseCase(ports, { action: 'change the schedule', reads: ['Settings'], work: () => saveScheduleLocked(ports, s) });
   },
 
   goToInvoice(invoiceId) {
@@ -107,7 +107,7 @@ export const server: ServerApi = {
  * An invoice run asked for by the running user: an admin's starts now; another editor's is queued
  * for the hourly trigger (the run writes protected sheets); a viewer's is refused.
  */
-export function runOrQueue(ports: Ports, req: RunRequest, start: () => ReturnType<typeof runUseCase>): ReturnType<typeof runUseCase> | Queued {
+export function runOrQueue(ports: Ports, req: RunRequest, start: () => ReturnType<typeof startRun>): ReturnType<typeof startRun> | Queued {
   const ds = readDataset(ports, ['Settings']);
   const role = roleOf(ports, ds);
   if (role === 'admin') {
@@ -116,9 +116,9 @@ export function runOrQueue(ports: Ports, req: RunRequest, start: () => ReturnTyp
   }
   if (role === 'viewer') assertAdmin(ports, ds, 'start an invoice run');
   for (const d of [req.periodStart, req.periodEnd, req.invoiceDate]) {
-    if (d !== undefined && !isIsoDate(d)) throw new Error(`"${d}" is not a date in the form YYYY-MM-DD`);
+    if (d !== undefined && !isIsoDate(d)) throw new BillingError(`"${d}" is not a date in the form YYYY-MM-DD`, { code: 'invalid', ref: d });
   }
-  return requestWork(ports, ds, 'run', 'Invoice runs write the billing sheets, which only the billing admins may change.', req);
+  return requestWork(ports, 'run', 'Invoice runs write the billing sheets, which only the billing admins may change.', req);
 }
 
 /**
@@ -133,10 +133,9 @@ export function documentsElsewhere(ports: Ports, action: string) {
 }
 
 function saveScheduleLocked(ports: Ports, s: SaveScheduleRequest) {
-  assertAdmin(ports, readDataset(ports, ['Settings']), 'change the schedule');
   // The trigger makes documents and mails them: it must run as the user whose Drive holds the folders.
   if (s.enabled && !ownsDocuments(ports)) {
-    throw new Error(
+    throw new BillingError(
       `The hourly trigger makes invoice documents in the Drive of ${documentsOwner(ports)}, so it has to run as ${documentsOwner(ports)}: ask them to turn on the schedule, or choose Extensions → Billing → Take over invoice documents first.`,
     );
   }

@@ -60,7 +60,7 @@ export function extendToGrid(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, ports
   if (grown.length)
     ports.lock.withLock(() => {
       for (const g of grown) extendSheet(g.name, g.sheet, g.covered, g.rows);
-    }, "extending the sheets' formats to new rows");
+    }, "extend the sheets' formats to new rows");
 }
 
 /** Rows covered+1..rows of a user sheet get the formats, drop-downs and engine-column protections. */

@@ -248,7 +248,7 @@ describe('email', () => {
       return send(...a);
     };
     admin.exec('sendInvoices', {});
-    expect(message).toMatch(/^Another billing action is in progress \(sending invoices, started by admin@example\.com at 2026-12-02 \d\d:\d\d\)\. Try again when it has finished\.$/);
+    expect(message).toMatch(/^Another billing action is in progress: admin@example\.com started to send invoices at 2026-12-02 \d\d:\d\d\. Try again when it has finished\.$/);
     // And the lock is free again afterwards.
     expect(() => clerk.exec('sidebarState')).not.toThrow();
     expect(clerk.exec('runInvoicing', { periodStart: '2026-12-01', periodEnd: '2026-12-31' }).done).toBe(true);

@@ -56,11 +56,11 @@ describe('while another action holds the document lock', () => {
   it.each(CASES)('%s refuses, naming who holds it, and changes nothing', (label, user, args) => {
     const { ss, draft, number } = workbook();
     ss.lockedElsewhere = true;
-    ss.properties.set('billing.lockHolder', JSON.stringify({ what: 'sending invoices', user: 'boss@example.com', at: '2026-12-02 09:00' }));
+    ss.properties.set('billing.lockHolder', JSON.stringify({ what: 'send invoices', user: 'boss@example.com', at: '2026-12-02 09:00' }));
     const before = snapshot(ss);
     const fn = label.split(' ')[0];
     expect(() => addOn(ss, user).exec(fn, ...args({ draft, number }))).toThrow(
-      'Another billing action is in progress (sending invoices, started by boss@example.com at 2026-12-02 09:00). Try again when it has finished.',
+      'Another billing action is in progress: boss@example.com started to send invoices at 2026-12-02 09:00. Try again when it has finished.',
     );
     expect(snapshot(ss)).toBe(before);
   });
