@@ -8,7 +8,7 @@ import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
 import { summarize, summarizeError, type ErrorSummary, type InvoiceSummary } from './summary';
 import { runUseCase, type UseCaseContext } from './useCase';
-import { lineRowsOf, linesAppend, readDataset, rowOfInvoice } from './workbook';
+import { invoiceRows, lineRowsOf, linesAppend, readDataset, rowOfInvoice } from './workbook';
 import { listText } from '../core/cells';
 
 export type RunRequest = Omit<RunOptions, 'runId'>;
@@ -112,7 +112,7 @@ function runSlice({ ports, ds, log }: UseCaseContext, req: RunRequest, slice: Sl
 /** The slice's drafts replace the earlier drafts of their keys; drafts left with nothing to bill go. */
 function writeDrafts(ports: Ports, ds: Dataset, plan: Plan): void {
   const invRows = rowOfInvoice(ds);
-  const rowOf = (id: string) => invRows.get(id) as number;
+  const rowOf = invoiceRows(ds);
   const [existing, fresh] = [plan.drafts.filter((d) => invRows.has(d.invoice.invoiceId)), plan.drafts.filter((d) => !invRows.has(d.invoice.invoiceId))];
   ports.tables.apply('Invoices', {
     update: existing.map((d) => ({ row: rowOf(d.invoice.invoiceId), values: toRowValues('Invoices', d.invoice) })),

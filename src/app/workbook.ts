@@ -74,6 +74,16 @@ export function rowOfInvoice(ds: Dataset): Map<string, number> {
   return new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
 }
 
+/** The sheet row of each invoice read with the dataset (one an operation just read: never missing). */
+export function invoiceRows(ds: Dataset): (invoiceId: string) => number {
+  const rows = rowOfInvoice(ds);
+  return (id) => {
+    const row = rows.get(id);
+    if (row === undefined) throw new Error(`invoice ${id} has no row in the Invoices sheet read for this operation`);
+    return row;
+  };
+}
+
 /** Rows of InvoiceLines that belong to these invoices. */
 export function lineRowsOf(ds: Dataset, invoiceIds: Iterable<string>): number[] {
   const out: number[] = [];

@@ -539,6 +539,28 @@ describe('sendInvoices', () => {
     expect(mail.numbers()).toEqual(['INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003']);
   });
 
+  it('a call whose time budget is spent before it starts still sends one mail and makes one document, so calling again gets further', () => {
+    const { p, clock } = movingPorts(rows());
+    billed(p);
+    const docs = new FakeDocs();
+    const made: number[] = [];
+    for (let remaining = 1; remaining && made.length < 10; ) {
+      const r = renderDocuments(p, docs, { budgetMs: -1 });
+      made.push(r.rendered.length);
+      remaining = r.remaining;
+    }
+    expect(made).toEqual([1, 1, 1]);
+    const mail = new FakeMail(100);
+    mail.onSend = () => void (clock.ms += 10_000);
+    const calls: string[][] = [];
+    for (let done = false; !done && calls.length < 10; ) {
+      const r = sendInvoices(p, docs, mail, { budgetMs: -1 });
+      calls.push(r.sent.map((s) => s.number));
+      done = r.done;
+    }
+    expect(calls).toEqual([['INV-2026-00001'], ['INV-2026-00002'], ['INV-2026-00003']]);
+  });
+
   it('a document that cannot be made is reported; the others are sent', () => {
     const p = setup();
     const docs = new FakeDocs();

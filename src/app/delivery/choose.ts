@@ -4,8 +4,9 @@ import { isBlank, type Cell } from '../../core/cells';
 import type { Dataset } from '../../core/dataset';
 import { byInvoiceRef, byInvoiceRefs } from '../../core/invoiceRef';
 import type { InvoiceMail, MailRows } from '../../core/mail';
-import type { Invoice, InvoiceDoc } from '../../core/model';
+import { isIssued, type Invoice, type InvoiceDoc } from '../../core/model';
 import { headerIndex, parseTable, toRowValues, type ParsedRow } from '../../core/table';
+import type { LogAction } from '../../core/schema';
 import type { DocumentsPort, Ports } from '../../ports';
 import { readDeliveryView, viewOf, type DeliveryView, type MarkName } from '../deliveryMarks';
 
@@ -20,14 +21,15 @@ export function deliveryView(ports: Ports, docs: Pick<DocumentsPort<boolean>, 'c
 }
 
 /** Which finalized invoices are due for sending, and which were left in "sending" by a crash. */
-export function chooseDeliveries(ds: Dataset, ids?: readonly string[], resend = false, queuedOnly = false): { due: Invoice[]; uncertain: Invoice[] } {
+export function chooseDeliveries(ds: Dataset, which: { invoiceIds?: readonly string[]; resend?: boolean; queuedOnly?: boolean } = {}): { due: Invoice[]; uncertain: Invoice[] } {
+  const { invoiceIds: ids, resend = false, queuedOnly = false } = which;
   const named = ids?.length ? new Set(byInvoiceRefs(ds.invoices, ids, (r) => r.record).map((r) => r.record)) : undefined;
   const chosen = (i: Invoice) => !named || named.has(i);
   const due: Invoice[] = [];
   const uncertain: Invoice[] = [];
   for (const r of ds.invoices) {
     const inv = r.record;
-    if (inv.status === 'Draft' || inv.type === 'pro_forma' || !chosen(inv)) continue;
+    if (!isIssued(inv) || inv.type === 'pro_forma' || !chosen(inv)) continue;
     if (queuedOnly && inv.delivery !== 'queued') continue;
     // Only a named invoice is resent: a crash must never make "resend" mail every uncertain invoice.
     if (inv.delivery === 'sending' && !(resend && ids?.length)) uncertain.push(inv);
@@ -57,7 +59,7 @@ export function attachmentsOf(inv: Invoice, docs: Pick<DocumentsPort<boolean>, '
 
 /** Whether the trigger has documents or mail waiting. */
 export function pendingDelivery(ds: Dataset): { documents: number; queued: number } {
-  const finals = ds.invoices.map((r) => r.record).filter((i) => i.status !== 'Draft' && i.number);
+  const finals = ds.invoices.map((r) => r.record).filter(isIssued);
   return { documents: finals.filter((i) => !i.pdfUrl).length, queued: finals.filter((i) => i.delivery === 'queued').length };
 }
 
@@ -94,7 +96,7 @@ export function markInvoices(ports: Ports, rows: Map<string, number>, list: { in
   if (list.length) ports.tables.apply('Invoices', { update: list.map((m) => ({ row: rows.get(m.inv.invoiceId)!, values: m.values })) });
 }
 
-export type LogEntry = { inv: Invoice; action: string; details: string };
+export type LogEntry = { inv: Invoice; action: LogAction; details: string };
 
 /** Appends Log rows (one bulk write). */
 export function logInvoices(ports: Ports, entries: LogEntry[]): void {
@@ -129,7 +131,7 @@ export function originals(ports: Ports, v: DeliveryView): (inv: Invoice) => Retu
       if (ids === null) ids = ports.tables.readColumn('Invoices', 'invoiceId');
       const at = ids?.findIndex((c) => !isBlank(c) && String(c).trim() === id) ?? -1;
       const raw = at >= 0 ? ports.tables.readFrom('Invoices', at + 2, at + 2) : undefined;
-      found.set(id, raw ? parseTable<Invoice>('Invoices', raw, v.ds.ctx).rows[0]?.record : undefined);
+      found.set(id, raw ? parseTable('Invoices', raw, v.ds.ctx).rows[0]?.record : undefined);
     }
     const o = found.get(id);
     return o ? { number: o.number, invoiceDate: o.invoiceDate } : originalOf(v.ds, inv);

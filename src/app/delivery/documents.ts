@@ -8,11 +8,13 @@ import type { Dataset } from '../../core/dataset';
 import { eInvoice } from '../../core/einvoice';
 import { documentName } from '../../core/ids';
 import { contactsByAccount } from '../../core/mail';
-import type { Invoice } from '../../core/model';
+import { isIssued, type Invoice, type IssuedInvoice } from '../../core/model';
+import { BillingError } from '../../core/errors';
 import type { DocumentJob, DocumentsPort, Ports } from '../../ports';
 import { assertAdmin } from '../access';
+import { runUseCase } from '../useCase';
 import type { DeliveryView } from '../deliveryMarks';
-import { readDataset, rowOfInvoice } from '../workbook';
+import { invoiceRows, readDataset } from '../workbook';
 import { DAILY_QUOTA, budget, deliveryView, docOf, findInvoice, logInvoices, needsDocuments, originals } from './choose';
 import { io, runAsync, runSync, type Io } from './io';
 
@@ -49,29 +51,20 @@ export function* documentsFlow<A extends boolean>(
   const ds = v.ds;
   const max = o.max ?? Infinity;
   const named = !!ids?.length;
-  const finals = (named ? ids!.map((id) => find(ds, id)) : ds.invoices.map((r) => r.record)).filter((i) => i.status !== 'Draft' && i.number && !o.skip?.has(i.invoiceId));
+  const chosen = ids?.length ? ids.map((id) => find(ds, id)) : ds.invoices.map((r) => r.record);
+  const finals = chosen.filter(isIssued).filter((i) => !o.skip?.has(i.invoiceId));
   const todo = finals.filter((i) => needsDocuments(i, docs, named));
   const report: DocumentsReport = { rendered: [], failed: [], remaining: 0, quotaExhausted: false };
-  const original = originals(ports, v);
-  const rows = rowOfInvoice(ds);
-  const contacts = contactsByAccount(ds.contacts);
+  const render = renderer(ports, v, docs);
   try {
     for (const [n, inv] of todo.entries()) {
-      if (over() || n >= max) {
+      // Time is checked from the second document on: every call makes at least one, so a caller calling again gets further.
+      if ((n > 0 && over()) || n >= max) {
         report.remaining = todo.length - n;
         break;
       }
       try {
-        const tenant = ds.tenantById.get(inv.tenantId)!;
-        const account = ds.accounts.get(inv.accountId);
-        const doc = docOf(ds, inv);
-        // The e-invoice first: data it lacks (named by sheet and column) stops this invoice before any file is made.
-        const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: original(inv) });
-        const name = documentName(inv);
-        const job: DocumentJob = { doc, account, ...(xml?.format === 'zugferd' ? { facturX: xml.xml } : {}) };
-        const r = yield* io(() => docs.render(documentText(doc, tenant, account), tenant, name, inv.invoiceDate!, job));
-        const xmlUrl = xml ? yield* io(() => docs.saveXml(xml.xml, tenant, name, inv.invoiceDate!, job)) : undefined;
-        report.rendered.push({ invoiceId: inv.invoiceId, number: inv.number!, docUrl: r.docUrl ?? '', pdfUrl: r.pdfUrl, ...(xmlUrl ? { xmlUrl } : {}), ...(r.carriesXml ? { carriesXml: true } : {}) });
+        report.rendered.push(yield* render(inv));
       } catch (e) {
         const reason = (e as Error).message;
         if (DAILY_QUOTA.test(reason)) {
@@ -84,18 +77,43 @@ export function* documentsFlow<A extends boolean>(
       o.progress?.(n + 1, todo.length);
     }
   } finally {
-    logInvoices(
-      ports,
-      report.failed.map((f) => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason })),
-    );
-    if (report.rendered.length) {
-      const links = (r: DocumentsReport['rendered'][number]) => ({ docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl ?? '' });
-      ports.tables.apply('Invoices', { update: report.rendered.map((r) => ({ row: rows.get(r.invoiceId)!, values: links(r) })) });
-      // The records too: sending in the same call attaches these files.
-      for (const r of report.rendered) Object.assign(find(ds, r.invoiceId), { docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl });
-    }
+    recordDocuments(ports, ds, report);
   }
   return report;
+}
+
+/** Makes one issued invoice's document, PDF and e-invoice; throws (nothing made) when its data is incomplete. */
+function renderer<A extends boolean>(ports: Ports, v: DeliveryView, docs: DocumentsPort<A>) {
+  const ds = v.ds;
+  const original = originals(ports, v);
+  const contacts = contactsByAccount(ds.contacts);
+  return function* (inv: IssuedInvoice): Io<DocumentsReport['rendered'][number]> {
+    const tenant = ds.tenantById.get(inv.tenantId);
+    if (!tenant) throw new BillingError(`company ${inv.tenantId} is not in Settings`, { ref: inv.invoiceId });
+    const account = ds.accounts.get(inv.accountId);
+    const doc = docOf(ds, inv);
+    // The e-invoice first: data it lacks (named by sheet and column) stops this invoice before any file is made.
+    const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: original(inv) });
+    const name = documentName(inv);
+    const job: DocumentJob = { doc, account, ...(xml?.format === 'zugferd' ? { facturX: xml.xml } : {}) };
+    const r = yield* io(() => docs.render(documentText(doc, tenant, account), tenant, name, inv.invoiceDate, job));
+    const xmlUrl = xml ? yield* io(() => docs.saveXml(xml.xml, tenant, name, inv.invoiceDate, job)) : undefined;
+    return { invoiceId: inv.invoiceId, number: inv.number, docUrl: r.docUrl ?? '', pdfUrl: r.pdfUrl, ...(xmlUrl ? { xmlUrl } : {}), ...(r.carriesXml ? { carriesXml: true } : {}) };
+  };
+}
+
+/** The links of the documents made, in one write, and a Log row per document that failed. */
+function recordDocuments(ports: Ports, ds: Dataset, report: DocumentsReport): void {
+  logInvoices(
+    ports,
+    report.failed.map((f) => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason })),
+  );
+  if (!report.rendered.length) return;
+  const rowOf = invoiceRows(ds);
+  const links = (r: DocumentsReport['rendered'][number]) => ({ docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl ?? '' });
+  ports.tables.apply('Invoices', { update: report.rendered.map((r) => ({ row: rowOf(r.invoiceId), values: links(r) })) });
+  // The records too: sending in the same call attaches these files.
+  for (const r of report.rendered) Object.assign(find(ds, r.invoiceId), { docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl });
 }
 
 /** Previews of drafts (the named invoices, or every draft) with the DRAFT mark; nothing is recorded. */
@@ -107,7 +125,7 @@ export function* previewFlow<A extends boolean>(ds: Dataset, docs: DocumentsPort
     const account = ds.accounts.get(inv.accountId);
     const doc = docOf(ds, inv);
     const draft = inv.status === 'Draft';
-    const url = yield* io(() => docs.preview(documentText(doc, tenant, account, draft), tenant, `${draft ? 'DRAFT ' : ''}${documentName(inv)}`, { doc, account, draft }));
+    const url = yield* io(() => docs.preview(documentText(doc, tenant, account, { draft }), tenant, `${draft ? 'DRAFT ' : ''}${documentName(inv)}`, { doc, account, draft }));
     out.push({ invoiceId: inv.invoiceId, ...(inv.number ? { number: inv.number } : {}), url });
   }
   return out;
@@ -120,11 +138,11 @@ const PREVIEW_TABLES = ['Settings', 'Accounts', 'Contacts', 'Invoices', 'Invoice
  * (made again from the ledger). Apps Script: under the document lock, within a time budget.
  */
 export function renderDocuments(ports: Ports, docs: DocumentsPort, req: DocumentsRequest = {}): DocumentsReport {
-  return ports.lock.withLock(() => {
-    const v = deliveryView(ports, docs, req.invoiceIds?.length ? undefined : 'documents');
-    assertAdmin(ports, v.ds, 'create invoice documents');
-    return runSync(documentsFlow(ports, v, docs, req.invoiceIds, budget(ports, req.budgetMs), { progress: req.progress }));
-  }, 'creating invoice documents');
+  return runUseCase(ports, {
+    action: 'create invoice documents',
+    reads: (p) => deliveryView(p, docs, req.invoiceIds?.length ? undefined : 'documents'),
+    work: ({ read }) => runSync(documentsFlow(ports, read, docs, req.invoiceIds, budget(ports, req.budgetMs), { progress: req.progress })),
+  });
 }
 
 /** renderDocuments for an asynchronous host (Node, which holds the workbook's file lock for the whole command). `ds`: the workbook as the caller has read it. */

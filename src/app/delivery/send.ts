@@ -5,16 +5,17 @@
 // the host knows (Node's outbox: delivered, or never tried) or else reported as delivery
 // uncertain: never resent by itself, only when named with resend, or recorded with markSent.
 // Moves between states are checked against states.ts.
-import type { Dataset } from '../../core/dataset';
 import { BillingError } from '../../core/errors';
 import { byInvoiceRefs } from '../../core/invoiceRef';
 import { contactsByAccount, invoiceMail, type InvoiceMail } from '../../core/mail';
-import type { Invoice } from '../../core/model';
-import type { DeliveryState } from '../../core/schema';
+import type { Dataset } from '../../core/dataset';
+import { isIssued, type Invoice } from '../../core/model';
+import type { DeliveryState, LogAction } from '../../core/schema';
 import type { DocumentsPort, MailOutcome, MailPort, Ports } from '../../ports';
 import { assertAdmin } from '../access';
+import { runUseCase } from '../useCase';
 import { lowerMarks, readDeliveryView, viewOf, type DeliveryView } from '../deliveryMarks';
-import { readDataset, rowOfInvoice } from '../workbook';
+import { invoiceRows, rowOfInvoice } from '../workbook';
 import { DAILY_QUOTA, attachmentsOf, budget, chooseDeliveries, deliveryView, logInvoices, mailRowsOf, markInvoices, needsDocuments, pendingDelivery, recipientsText, type LogEntry } from './choose';
 import { documentsFlow } from './documents';
 import { io, runAsync, runSync, type Io } from './io';
@@ -51,6 +52,243 @@ export interface SendRequest {
 
 type Mark = { inv: Invoice; values: Record<string, string> };
 
+type Ready = { inv: Invoice; m: InvoiceMail };
+
+const recipientCount = (m: InvoiceMail) => m.to.length + m.cc.length + m.bcc.length;
+
+/**
+ * One send call's state: each invoice's status as found (`before`) and as marked in this call
+ * (`status`), the report, and the Log rows not written yet. Every mark goes through `mark`.
+ */
+class SendCall<A extends boolean> {
+  readonly report: MailReport = { rendered: 0, sent: [], failed: [], uncertain: [], queued: 0, quotaLeft: 0, done: true };
+  readonly before = new Map<Invoice, DeliveryStatus>();
+  private readonly status = new Map<Invoice, DeliveryStatus>();
+  private readonly rows: Map<string, number>;
+  private readonly rowOf: (invoiceId: string) => number;
+  private logs: LogEntry[] = [];
+  private dirty = false;
+  /** Why nothing more may be handed to the mail host in this call (unreachable, or a broken connection). */
+  stop: string | undefined;
+
+  constructor(
+    private readonly ports: Ports,
+    private readonly v: DeliveryView,
+    private readonly mail: MailPort<A>,
+  ) {
+    this.rows = rowOfInvoice(v.ds);
+    this.rowOf = invoiceRows(v.ds);
+  }
+
+  now = () => this.ports.clock.now().toISOString();
+
+  log(inv: Invoice, action: LogAction, details: string) {
+    this.logs.push({ inv, action, details });
+  }
+
+  /** Writes marks; a row leaving a mark's finished rows brings the mark down first. The records follow the sheet. */
+  mark(list: Mark[]) {
+    if (!list.length) return;
+    for (const { inv, values } of list) checkMove(inv, this.status.get(inv) ?? statusAtStart(inv), values.delivery as DeliveryState);
+    lowerMarks(
+      this.ports,
+      () => this.v,
+      list.map(({ inv, values }) => ({ row: this.rowOf(inv.invoiceId), invoice: { ...inv, ...values } as Invoice })),
+    );
+    markInvoices(this.ports, this.rows, list);
+    for (const { inv, values } of list) {
+      Object.assign(inv, values);
+      this.status.set(inv, values.delivery as DeliveryStatus);
+    }
+    this.dirty = true;
+  }
+
+  /** Not sent: reported and logged; "failed", or what an explicit resend found (sent, uncertain). */
+  fail(inv: Invoice, reason: string): Mark {
+    this.report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });
+    this.log(inv, 'send failed', reason);
+    return { inv, values: { delivery: notSent(this.before.get(inv) ?? statusAtStart(inv)) } };
+  }
+
+  /** Makes the marks and Log rows so far durable (a host that saves: Node's workbook). */
+  *commit(): Io<void> {
+    const commit = this.mail.commit?.bind(this.mail);
+    if (!commit) return;
+    logInvoices(this.ports, this.logs);
+    this.logs = [];
+    this.dirty = false;
+    yield* io(() => commit());
+  }
+
+  /** The end of the call: what is unsaved is saved (Node), or the Log rows are written (Apps Script). */
+  *close(): Io<void> {
+    if (!this.mail.commit) logInvoices(this.ports, this.logs);
+    else if (this.dirty || this.logs.length) yield* this.commit();
+  }
+
+  /** Treats an invoice found "sending" as queued: the host knows its mail never went out. */
+  retry(inv: Invoice) {
+    this.before.set(inv, 'queued');
+    this.status.set(inv, 'queued');
+  }
+}
+
+/**
+ * Invoices left "sending" by an interrupted call, settled by what the host knows: never tried (sent
+ * again now), delivered (recorded as sent, not mailed again), or else reported as uncertain.
+ */
+function settleInterrupted<A extends boolean>(call: SendCall<A>, mail: MailPort<A>, uncertain: Invoice[]): Invoice[] {
+  const retry: Invoice[] = [];
+  const recovered: Mark[] = [];
+  for (const inv of uncertain) {
+    const e = mail.evidence?.(inv);
+    if (e === 'never tried') {
+      retry.push(inv);
+      call.retry(inv);
+    } else if (e && 'delivered' in e) {
+      const d = e.delivered;
+      recovered.push({ inv, values: { delivery: 'sent', sentAt: d.date ?? call.now(), sentTo: d.recipients } });
+      call.log(inv, 'send', `recorded after an interrupted send: ${d.file} was delivered (no new mail)`);
+      call.report.sent.push({ invoiceId: inv.invoiceId, number: issuedNumber(inv), to: d.to, file: d.file, recovered: true });
+    } else {
+      call.report.uncertain.push({ invoiceId: inv.invoiceId, number: issuedNumber(inv), ...(e && 'inFlight' in e ? { file: e.inFlight } : {}) });
+    }
+  }
+  call.mark(recovered);
+  return retry;
+}
+
+/** The mails of the invoices that have their documents; an invoice whose mail cannot be made fails. */
+function mailsOf<A extends boolean>(call: SendCall<A>, ports: Ports, ds: Dataset, mail: MailPort<A>, due: Invoice[], docFailed: Set<string>): Ready[] {
+  const ready: Ready[] = [];
+  const unsendable: Mark[] = [];
+  const contacts = contactsByAccount(ds.contacts);
+  const where = mailRowsOf(ports, ds);
+  for (const inv of due) {
+    // Out of the queue (its document failure is logged), so the trigger does not retry it every hour unseen.
+    if (docFailed.has(inv.invoiceId)) unsendable.push({ inv, values: { delivery: notSent(call.before.get(inv) ?? statusAtStart(inv)) } });
+    if (!inv.pdfUrl || docFailed.has(inv.invoiceId)) continue; // its document failed (above) or waits for time or quota (queued later)
+    try {
+      const tenant = ds.tenantById.get(inv.tenantId);
+      if (!tenant) throw new BillingError(`company ${inv.tenantId} is not in Settings`, { ref: inv.invoiceId });
+      const m = invoiceMail(inv, tenant, contacts.get(inv.accountId) ?? [], where(inv));
+      if (mail.sendsFromSettings && !m.from.address) {
+        const row = where(inv).settings;
+        throw new BillingError(`Settings${row ? ` row ${row}` : ''} (${inv.tenantId}), column Email is empty: invoice emails are sent from this address`);
+      }
+      ready.push({ inv, m });
+    } catch (e) {
+      unsendable.push(call.fail(inv, (e as Error).message));
+    }
+  }
+  call.mark(unsendable);
+  return ready;
+}
+
+/** The next batch: up to BATCH mails, in order, as far as today's quota reaches (recipients count). */
+function nextBatch(pending: Ready[], quota: number): Ready[] {
+  const batch: Ready[] = [];
+  for (let q = quota, i = 0; i < pending.length && batch.length < BATCH && recipientCount(pending[i].m) <= q; i++) {
+    q -= recipientCount(pending[i].m);
+    batch.push(pending[i]);
+  }
+  return batch;
+}
+
+/**
+ * Hands the mails to the host in batches, each marked "sending" (and made durable) before it goes
+ * out. Stops when all went, today's quota is used up, or time is up (after the first mail: every
+ * call gets at least one mail out, so a caller calling again always gets further). Returns what is
+ * left, what went back to the queue in this call, and the quota left.
+ */
+function* sendBatches<A extends boolean>(
+  call: SendCall<A>,
+  docs: DocumentsPort<A>,
+  mail: MailPort<A>,
+  ready: Ready[],
+  o: { over: () => boolean; progress?: SendRequest['progress'] },
+): Io<{ pending: Ready[]; requeued: Set<string>; quota: number }> {
+  const pending = [...ready];
+  const drop = (inv: Invoice) =>
+    pending.splice(
+      pending.findIndex((p) => p.inv === inv),
+      1,
+    );
+  const requeued = new Set<string>();
+  let quota = mail.remainingQuota();
+  let tried = 0;
+  const timeUp = () => tried > 0 && o.over();
+  while (pending.length && quota > 0 && !timeUp()) {
+    if (call.stop) {
+      // Never handed to the server: certainly not sent.
+      call.mark(pending.splice(0).map(({ inv }) => call.fail(inv, `not sent: ${call.stop}`)));
+      break;
+    }
+    const batch = nextBatch(pending, quota);
+    if (!batch.length) break; // the next email has more recipients than today's quota has left
+    call.mark(batch.map(({ inv }) => ({ inv, values: { delivery: 'sending' } })));
+    // The batch's "sending" marks are durable (with the previous batch's results) before any of it goes out.
+    yield* call.commit();
+    const outcome: Mark[] = [];
+    for (const { inv, m } of batch) {
+      if (call.stop || quota <= 0 || timeUp()) {
+        // Not tried: certainly not sent; failed when the host cannot be reached, else back in the queue.
+        if (call.stop) {
+          outcome.push(call.fail(inv, `not sent: ${call.stop}`));
+          drop(inv);
+        } else {
+          outcome.push({ inv, values: { delivery: 'queued' } });
+          requeued.add(inv.invoiceId);
+        }
+        continue;
+      }
+      const r = yield* sendOne(mail, docs, inv, m);
+      tried++;
+      o.progress?.(tried, ready.length);
+      const settled = settle(call, inv, m, r);
+      outcome.push(...settled.marks);
+      if (r.outcome === 'deferred') {
+        quota = 0;
+        requeued.add(inv.invoiceId);
+      } else drop(inv);
+      if (r.outcome === 'sent') quota -= recipientCount(m);
+    }
+    call.mark(outcome);
+  }
+  return { pending, requeued, quota };
+}
+
+/** One mail handed to the host; a thrown error is the host's refusal (a used-up quota: deferred). */
+function* sendOne<A extends boolean>(mail: MailPort<A>, docs: DocumentsPort<A>, inv: Invoice, m: InvoiceMail): Io<MailOutcome> {
+  try {
+    return (yield* io(() => mail.send(m, attachmentsOf(inv, docs), inv))) ?? { outcome: 'sent' };
+  } catch (e) {
+    const reason = (e as Error).message;
+    return DAILY_QUOTA.test(reason) ? { outcome: 'deferred', reason } : { outcome: 'failed', reason };
+  }
+}
+
+/** What one mail's outcome means for its invoice: its mark, its Log row and report entry. */
+function settle<A extends boolean>(call: SendCall<A>, inv: Invoice, m: InvoiceMail, r: MailOutcome): { marks: Mark[] } {
+  if (r.outcome === 'sent') {
+    const to = recipientsText(m);
+    call.log(inv, 'send', `${r.via ?? 'email'} to ${to}${r.note ? `; ${r.note}` : ''}`);
+    call.report.sent.push({ invoiceId: inv.invoiceId, number: issuedNumber(inv), to: m.to, ...(r.file ? { file: r.file } : {}) });
+    return { marks: [{ inv, values: { delivery: 'sent', sentAt: call.now(), sentTo: to } }] };
+  }
+  // The quota (or the server, for now) refused it: nothing went out; it waits like the rest.
+  if (r.outcome === 'deferred') return { marks: [{ inv, values: { delivery: 'queued' } }] };
+  if (r.outcome === 'failed') return { marks: [call.fail(inv, r.reason)] };
+  // Stays "sending": the next call reports it as uncertain, as after a crash. Nothing more is tried now.
+  call.log(inv, 'send uncertain', r.reason);
+  call.report.uncertain.push({ invoiceId: inv.invoiceId, number: issuedNumber(inv), ...(r.file ? { file: r.file } : {}), reason: r.reason });
+  call.stop = `the ${r.via ?? 'mail'} connection broke while ${inv.number} was being sent (${r.reason})`;
+  return { marks: [] };
+}
+
+/** A finalized invoice's number (chooseDeliveries takes issued invoices only; the id is never needed). */
+const issuedNumber = (inv: Invoice): string => (isIssued(inv) ? inv.number : inv.invoiceId);
+
 /**
  * Emails finalized invoices not sent yet (or the named ones). `makeDocs: false`: invoices still
  * without documents wait (queued) instead of having them made first (the trigger's slice).
@@ -58,188 +296,37 @@ type Mark = { inv: Invoice; values: Record<string, string> };
 export function* sendFlow<A extends boolean>(ports: Ports, v: DeliveryView, docs: DocumentsPort<A>, mail: MailPort<A>, req: SendRequest, over: () => boolean, makeDocs = true): Io<MailReport> {
   const ds = v.ds;
   const named = !!req.invoiceIds?.length;
-  const choice = chooseDeliveries(ds, req.invoiceIds, req.resend, req.queuedOnly);
-  const report: MailReport = { rendered: 0, sent: [], failed: [], uncertain: [], queued: 0, quotaLeft: 0, done: true };
-  const rows = rowOfInvoice(ds);
-  const now = () => ports.clock.now().toISOString();
-  // Each invoice's status as found (`before`) and as marked in this call (`status`).
-  const before = new Map<Invoice, DeliveryStatus>();
-  const status = new Map<Invoice, DeliveryStatus>();
-  let logs: LogEntry[] = [];
-  let dirty = false;
-  // A row leaving a mark's finished rows (queued, sending, a resend) brings the mark down first;
-  // the records follow the sheet, so that a later call in this slice sees what was written.
-  const mark = (list: Mark[]) => {
-    if (!list.length) return;
-    for (const { inv, values } of list) checkMove(inv, status.get(inv) ?? statusAtStart(inv), values.delivery as DeliveryState);
-    lowerMarks(
-      ports,
-      () => v,
-      list.map(({ inv, values }) => ({ row: rows.get(inv.invoiceId)!, invoice: { ...inv, ...values } as Invoice })),
-    );
-    markInvoices(ports, rows, list);
-    for (const { inv, values } of list) {
-      Object.assign(inv, values);
-      status.set(inv, values.delivery as DeliveryStatus);
-    }
-    dirty = true;
-  };
-  /** Not sent: reported and logged; "failed", or what an explicit resend found (sent, uncertain). */
-  const fail = (inv: Invoice, reason: string): Mark => {
-    report.failed.push({ invoiceId: inv.invoiceId, number: inv.number, reason });
-    logs.push({ inv, action: 'send failed', details: reason });
-    return { inv, values: { delivery: notSent(before.get(inv) ?? statusAtStart(inv)) } };
-  };
-  const commit = function* () {
-    if (!mail.commit) return;
-    logInvoices(ports, logs);
-    logs = [];
-    dirty = false;
-    yield* io(() => mail.commit!());
-  };
-
-  // Left "sending" by an interrupted call: what does the host know?
-  const retry = new Set<Invoice>();
-  const recovered: Mark[] = [];
-  for (const inv of choice.uncertain) {
-    const e = mail.evidence?.(inv);
-    if (e === 'never tried') {
-      retry.add(inv);
-      before.set(inv, 'queued');
-      status.set(inv, 'queued');
-    } else if (e && 'delivered' in e) {
-      const d = e.delivered;
-      recovered.push({ inv, values: { delivery: 'sent', sentAt: d.date ?? now(), sentTo: d.recipients } });
-      logs.push({ inv, action: 'send', details: `recorded after an interrupted send: ${d.file} was delivered (no new mail)` });
-      report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: d.to, file: d.file, recovered: true });
-    } else {
-      report.uncertain.push({ invoiceId: inv.invoiceId, number: inv.number!, ...(e && 'inFlight' in e ? { file: e.inFlight } : {}) });
-    }
-  }
-  mark(recovered);
+  const call = new SendCall(ports, v, mail);
+  const { report } = call;
+  const choice = chooseDeliveries(ds, req);
+  const retry = settleInterrupted(call, mail, choice.uncertain);
   const dueIds = new Set([...choice.due, ...retry].map((i) => i.invoiceId));
   const due = ds.invoices.map((r) => r.record).filter((i) => dueIds.has(i.invoiceId));
-  for (const inv of due) if (!before.has(inv)) before.set(inv, statusAtStart(inv));
+  for (const inv of due) if (!call.before.has(inv)) call.before.set(inv, statusAtStart(inv));
 
   const needDocs = makeDocs ? due.filter((i) => needsDocuments(i, docs, named)) : [];
   if (needDocs.length) {
-    const r = yield* documentsFlow(
-      ports,
-      v,
-      docs,
-      needDocs.map((i) => i.invoiceId),
-      over,
-    );
+    const ids = needDocs.map((i) => i.invoiceId);
+    const r = yield* documentsFlow(ports, v, docs, ids, over);
     report.rendered = r.rendered.length;
     report.failed.push(...r.failed.map((f) => ({ ...f, reason: `no document: ${f.reason}` })));
   }
-
-  const ready: { inv: Invoice; m: InvoiceMail }[] = [];
-  const unsendable: Mark[] = [];
-  const contacts = contactsByAccount(ds.contacts);
-  const where = mailRowsOf(ports, ds);
   const docFailed = new Set(report.failed.map((f) => f.invoiceId));
-  for (const inv of due) {
-    // Out of the queue (its document failure is logged), so the trigger does not retry it every hour unseen.
-    if (docFailed.has(inv.invoiceId)) unsendable.push({ inv, values: { delivery: notSent(before.get(inv)!) } });
-    if (!inv.pdfUrl || docFailed.has(inv.invoiceId)) continue; // its document failed (above) or waits for time or quota (queued below)
-    try {
-      const m = invoiceMail(inv, ds.tenantById.get(inv.tenantId)!, contacts.get(inv.accountId) ?? [], where(inv));
-      if (mail.sendsFromSettings && !m.from.address) {
-        const row = where(inv).settings;
-        throw new BillingError(`Settings${row ? ` row ${row}` : ''} (${inv.tenantId}), column Email is empty: invoice emails are sent from this address`);
-      }
-      ready.push({ inv, m });
-    } catch (e) {
-      unsendable.push(fail(inv, (e as Error).message));
-    }
-  }
-  mark(unsendable);
-
+  const ready = mailsOf(call, ports, ds, mail, due, docFailed);
   // A transport that cannot be reached fails every mail before any is marked "sending".
-  let stop = ready.length && mail.open ? yield* io(() => mail.open!()) : undefined;
-  const pending = [...ready];
-  const drop = (inv: Invoice) =>
-    pending.splice(
-      pending.findIndex((p) => p.inv === inv),
-      1,
-    );
-  const recipients = (m: InvoiceMail) => m.to.length + m.cc.length + m.bcc.length;
-  let quota = mail.remainingQuota();
-  const queuedNow = new Set<string>();
-  let tried = 0;
-  while (pending.length && quota > 0 && !over()) {
-    if (stop) {
-      // Never handed to the server: certainly not sent.
-      mark(pending.splice(0).map(({ inv }) => fail(inv, `not sent: ${stop}`)));
-      break;
-    }
-    const batch: typeof ready = [];
-    for (let q = quota, i = 0; i < pending.length && batch.length < BATCH && recipients(pending[i].m) <= q; i++) {
-      q -= recipients(pending[i].m);
-      batch.push(pending[i]);
-    }
-    if (!batch.length) break; // the next email has more recipients than today's quota has left
-    mark(batch.map(({ inv }) => ({ inv, values: { delivery: 'sending' } })));
-    // The batch's "sending" marks are durable (with the previous batch's results) before any of it goes out.
-    yield* commit();
-    const outcome: Mark[] = [];
-    for (const { inv, m } of batch) {
-      if (stop) {
-        outcome.push(fail(inv, `not sent: ${stop}`));
-        drop(inv);
-        continue;
-      }
-      if (quota <= 0 || over()) {
-        // Not tried: back in the queue, certainly not sent.
-        outcome.push({ inv, values: { delivery: 'queued' } });
-        queuedNow.add(inv.invoiceId);
-        continue;
-      }
-      let r: MailOutcome;
-      try {
-        r = (yield* io(() => mail.send(m, attachmentsOf(inv, docs), inv))) ?? { outcome: 'sent' };
-      } catch (e) {
-        const reason = (e as Error).message;
-        r = DAILY_QUOTA.test(reason) ? { outcome: 'deferred', reason } : { outcome: 'failed', reason };
-      }
-      req.progress?.(++tried, ready.length);
-      if (r.outcome === 'sent') {
-        quota -= recipients(m);
-        const to = recipientsText(m);
-        outcome.push({ inv, values: { delivery: 'sent', sentAt: now(), sentTo: to } });
-        logs.push({ inv, action: 'send', details: `${r.via ?? 'email'} to ${to}${r.note ? `; ${r.note}` : ''}` });
-        report.sent.push({ invoiceId: inv.invoiceId, number: inv.number!, to: m.to, ...(r.file ? { file: r.file } : {}) });
-        drop(inv);
-      } else if (r.outcome === 'deferred') {
-        // The quota (or the server, for now) refused it: nothing went out; it waits like the rest.
-        quota = 0;
-        outcome.push({ inv, values: { delivery: 'queued' } });
-        queuedNow.add(inv.invoiceId);
-      } else if (r.outcome === 'failed') {
-        outcome.push(fail(inv, r.reason));
-        drop(inv);
-      } else {
-        // Stays "sending": the next call reports it as uncertain, as after a crash. Nothing more is tried now.
-        logs.push({ inv, action: 'send uncertain', details: r.reason });
-        report.uncertain.push({ invoiceId: inv.invoiceId, number: inv.number!, ...(r.file ? { file: r.file } : {}), reason: r.reason });
-        stop = `the ${r.via ?? 'mail'} connection broke while ${inv.number} was being sent (${r.reason})`;
-        drop(inv);
-      }
-    }
-    mark(outcome);
-  }
+  const open = mail.open?.bind(mail);
+  call.stop = ready.length && open ? yield* io(() => open()) : undefined;
+  const sent = yield* sendBatches(call, docs, mail, ready, { over, progress: req.progress });
+
   // What is left (also what waits for its document) is marked queued: the hourly trigger or the next call sends it.
   const docsWaiting = due.filter((i) => !i.pdfUrl && !docFailed.has(i.invoiceId));
-  const left = [...pending.map((p) => p.inv), ...docsWaiting];
-  mark(left.filter((inv) => inv.delivery !== 'queued' && !queuedNow.has(inv.invoiceId)).map((inv) => ({ inv, values: { delivery: 'queued' } })));
-  if (mail.commit) {
-    if (dirty || logs.length) yield* commit();
-  } else logInvoices(ports, logs);
+  const left = [...sent.pending.map((p) => p.inv), ...docsWaiting];
+  call.mark(left.filter((inv) => inv.delivery !== 'queued' && !sent.requeued.has(inv.invoiceId)).map((inv) => ({ inv, values: { delivery: 'queued' } })));
+  yield* call.close();
   report.queued = left.length;
-  report.quotaLeft = Math.max(0, quota);
+  report.quotaLeft = Math.max(0, sent.quota);
   // More to do now only if time, not a quota, stopped us.
-  report.done = report.queued === 0 || quota <= 0 || !over();
+  report.done = report.queued === 0 || sent.quota <= 0 || !over();
   return report;
 }
 
@@ -251,11 +338,11 @@ const markOf = (req: SendRequest) => (req.invoiceIds?.length ? undefined : req.q
  * email needs as much quota as it has recipients; what does not fit today stays queued.
  */
 export function sendInvoices(ports: Ports, docs: DocumentsPort, mail: MailPort, req: SendRequest = {}): MailReport {
-  return ports.lock.withLock(() => {
-    const v = deliveryView(ports, docs, markOf(req));
-    assertAdmin(ports, v.ds, 'send invoices');
-    return runSync(sendFlow(ports, v, docs, mail, req, budget(ports, req.budgetMs)));
-  }, 'sending invoices');
+  return runUseCase(ports, {
+    action: 'send invoices',
+    reads: (p) => deliveryView(p, docs, markOf(req)),
+    work: ({ read }) => runSync(sendFlow(ports, read, docs, mail, req, budget(ports, req.budgetMs))),
+  });
 }
 
 /** sendInvoices for an asynchronous host (Node, which holds the workbook's file lock for the whole command). */
@@ -304,43 +391,50 @@ function* sliceFlow<A extends boolean>(ports: Ports, v: DeliveryView, docs: Docu
  * (reading only Settings and Invoices from the documents mark) when nothing waits.
  */
 export function deliverySlice(ports: Ports, docs: DocumentsPort, mail: MailPort, req: { budgetMs?: number } = {}): DeliverySliceReport {
-  return ports.lock.withLock(() => {
-    const over = budget(ports, req.budgetMs);
-    const pending = pendingDelivery(readDeliveryView(ports, 'documents', ['Settings'], { lines: false }).ds);
-    const report: DeliverySliceReport = { rendered: 0, sent: 0, failed: [], ...pending };
-    if (!pending.documents && !pending.queued) return report;
-    const v = deliveryView(ports, docs, 'documents');
-    assertAdmin(ports, v.ds, 'create invoice documents and send invoices');
-    return runSync(sliceFlow(ports, v, docs, mail, over, report));
-  }, 'creating invoice documents and sending invoices');
+  return runUseCase(ports, {
+    action: 'create invoice documents and send invoices',
+    // Settings and Invoices from the documents mark first: quick when nothing waits.
+    reads: (p) => readDeliveryView(p, 'documents', ['Settings'], { lines: false }),
+    work: ({ ds }) => {
+      const over = budget(ports, req.budgetMs);
+      const pending = pendingDelivery(ds);
+      const report: DeliverySliceReport = { rendered: 0, sent: 0, failed: [], ...pending };
+      if (!pending.documents && !pending.queued) return report;
+      return runSync(sliceFlow(ports, deliveryView(ports, docs, 'documents'), docs, mail, over, report));
+    },
+  });
 }
 
 /** Marks a run's finalized invoices for sending (auto-send): the trigger sends them within the quota. */
 export function queueRun(ports: Ports, runId: string): number {
-  const ds = readDataset(ports, ['Settings', 'Invoices']);
-  const hits = ds.invoices.filter((r) => r.record.runId === runId && r.record.status !== 'Draft' && !r.record.delivery);
-  for (const r of hits) checkMove(r.record, 'none', 'queued');
-  lowerMarks(
-    ports,
-    () => viewOf(ds, { lines: false }),
-    hits.map((r) => ({ row: r.row, invoice: { ...r.record, delivery: 'queued' } })),
-  );
-  if (hits.length) ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'queued' } })) });
-  return hits.length;
+  return runUseCase(ports, {
+    action: 'queue invoices for sending',
+    reads: ['Settings', 'Invoices'],
+    work: ({ ds }) => {
+      const hits = ds.invoices.filter((r) => r.record.runId === runId && r.record.status !== 'Draft' && !r.record.delivery);
+      for (const r of hits) checkMove(r.record, 'none', 'queued');
+      lowerMarks(
+        ports,
+        () => viewOf(ds, { lines: false }),
+        hits.map((r) => ({ row: r.row, invoice: { ...r.record, delivery: 'queued' } })),
+      );
+      if (hits.length) ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'queued' } })) });
+      return hits.length;
+    },
+  });
 }
 
 /** After checking with the customer: record an uncertain delivery as sent (billing admins only). */
 export function markSent(ports: Ports, ids: string[]): string[] {
-  return ports.lock.withLock(() => {
-    const ds: Dataset = readDataset(ports, ['Settings', 'Invoices']);
-    assertAdmin(ports, ds, 'mark invoices as sent');
-    const hits = byInvoiceRefs(ds.invoices, ids, (r) => r.record);
-    for (const r of hits) checkMove(r.record, statusAtStart(r.record), 'sent');
-    ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString() } })) });
-    logInvoices(
-      ports,
-      hits.map((r) => ({ inv: r.record, action: 'marked sent', details: 'delivery confirmed by the user' })),
-    );
-    return hits.map((r) => r.record.number ?? r.record.invoiceId);
-  }, 'marking invoices as sent');
+  return runUseCase(ports, {
+    action: 'mark invoices as sent',
+    reads: ['Settings', 'Invoices'],
+    work: ({ ds, log }) => {
+      const hits = byInvoiceRefs(ds.invoices, ids, (r) => r.record);
+      for (const r of hits) checkMove(r.record, statusAtStart(r.record), 'sent');
+      ports.tables.apply('Invoices', { update: hits.map((r) => ({ row: r.row, values: { delivery: 'sent', sentAt: ports.clock.now().toISOString() } })) });
+      for (const r of hits) log({ action: 'marked sent', invoiceId: r.record.invoiceId, number: r.record.number, details: 'delivery confirmed by the user' });
+      return hits.map((r) => r.record.number ?? r.record.invoiceId);
+    },
+  });
 }
