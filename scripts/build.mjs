@@ -115,21 +115,14 @@ writeFileSync(
 );
 console.log(`dist/Sidebar.html ${(readFileSync(join(dist, 'Sidebar.html')).length / 1024).toFixed(0)} KiB`);
 
+/** A file of the project bundled for Node 20 into memory (written by the caller). */
+const forNode = (entry, more = {}) =>
+  build({ entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'warning', absWorkingDir: root, ...more });
+
 // 3. The `billing` CLI, compiled once here (npm ci and npm install run this through `prepare`)
 // instead of at every command: src/node/cli.ts for Node 20, the packages left in node_modules.
 // Written to a temp file and renamed into place: a command starting meanwhile reads a whole file.
-const cli = await build({
-  entryPoints: [join(root, 'src/node/cli.ts')],
-  packages: 'external',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  write: false,
-  logLevel: 'warning',
-  absWorkingDir: root,
-  outfile: join(root, 'lib/billing-cli.cjs'),
-});
+const cli = await forNode('src/node/cli.ts', { packages: 'external', outfile: join(root, 'lib/billing-cli.cjs') });
 mkdirSync(join(root, 'lib'), { recursive: true });
 const cliTmp = join(root, `lib/billing-cli.cjs.${process.pid}`);
 writeFileSync(cliTmp, cli.outputFiles[0].contents);
@@ -138,16 +131,7 @@ console.log(`lib/billing-cli.cjs ${(cli.outputFiles[0].contents.length / 1024).t
 
 // 4. The demo workbook's rows as data (lib/demo-rows.json), for `billing init --demo`: the CLI reads
 // this file and never imports sheets-templates/, so demo code stays out of production's import path.
-const demo = await build({
-  entryPoints: [join(root, 'sheets-templates/demoGenerator.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  write: false,
-  logLevel: 'warning',
-  absWorkingDir: root,
-});
+const demo = await forNode('sheets-templates/demoGenerator.ts');
 const demoModule = { exports: {} };
 new Function('module', 'exports', 'require', demo.outputFiles[0].text)(demoModule, demoModule.exports, createRequire(import.meta.url));
 const demoTmp = join(root, `lib/demo-rows.json.${process.pid}`);

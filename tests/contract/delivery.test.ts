@@ -4,11 +4,11 @@
 // server on 127.0.0.1. Both run the one rule set of src/app/delivery/; what may differ is only
 // what a host can know (Node's outbox tells whether an interrupted mail went out; MailApp does not)
 // and can make (a Drive PDF cannot carry its XML; a local PDF/A can, as Factur-X).
+import { startSmtp, type Smtp } from '../support/smtpServer';
 import { simpleParser } from 'mailparser';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { markSent } from '../../src/app/delivery';
 import { finalizeInvoices } from '../../src/app/ledgerActions';
 import { runInvoicing } from '../../src/app/runInvoicing';
@@ -153,31 +153,15 @@ async function appsScript(rows: Rows): Promise<Host> {
   };
 }
 
-/** The SMTP server of the Node host: counts what it accepted; past `left` messages it answers 452 (a daily sending limit). */
-let smtp: { port: number; accepted: { subject: string; raw: Buffer }[]; left: number; close(): Promise<void> };
+/** The SMTP server of the Node host: past `left` messages it answers 452 (a daily sending limit). */
+let smtp: Smtp & { left: number };
 beforeAll(async () => {
-  const state = { accepted: [] as { subject: string; raw: Buffer }[], left: Infinity };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        if (state.left <= 0) return cb(Object.assign(new Error('4.5.3 daily sending limit reached, try again tomorrow'), { responseCode: 452 }));
-        state.left--;
-        const raw = Buffer.concat(chunks);
-        state.accepted.push({ subject: /^Subject:\s*(.*)$/im.exec(raw.toString())?.[1] ?? '', raw });
-        cb();
-      });
-    },
+  const server = await startSmtp(() => {
+    if (smtp.left <= 0) return { code: 452, message: '4.5.3 daily sending limit reached, try again tomorrow' };
+    smtp.left--;
+    return 'accept';
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  smtp = Object.assign(state, {
-    port: (server.server.address() as { port: number }).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
+  smtp = Object.assign(server, { left: Infinity });
 });
 const temps: string[] = [];
 afterAll(async () => {

@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { runInvoicing } from '../../src/app/runInvoicing';
 import { finalizeInvoices } from '../../src/app/ledgerActions';
 import { memoryPorts } from '../../src/node/memoryHost';
@@ -19,6 +18,7 @@ import { coreDemoRows as demoRows } from '../../sheets-templates/demoData';
 import { eInvoiceFromPdf } from '../../src/core/einvoice/fromPdf';
 import { demoRows as fullDemoRows } from '../../sheets-templates/demoGenerator';
 import { JsonFileStore } from '../../src/node/jsonStore';
+import { startSmtp } from '../support/smtpServer';
 
 const NOW = () => new Date('2026-12-01T09:00:00Z');
 
@@ -62,40 +62,16 @@ const column = (book: { tables: { objects(t: 'Invoices' | 'Log'): Record<string,
  * (once per id), so the client cannot know whether it was accepted.
  */
 async function smtpServer() {
-  const accepted: { messageId: string; rcpt: string[]; raw: Buffer }[] = [];
   const refuse = new Set<string>();
   const drop = new Set<string>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const messageId = /^Message-ID:\s*(\S+)/im.exec(raw.toString())?.[1] ?? '?';
-        if (refuse.has(messageId)) return cb(Object.assign(new Error('message refused'), { responseCode: 554 }));
-        accepted.push({ messageId, rcpt: session.envelope.rcptTo.map((a) => a.address), raw });
-        if (drop.delete(messageId)) {
-          for (const c of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) c._socket.destroy();
-          return;
-        }
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
+  const server = await startSmtp((m) => (refuse.has(m.messageId) ? { code: 554, message: 'message refused' } : drop.delete(m.messageId) ? 'drop' : 'accept'));
   return {
-    port,
-    accepted,
+    ...server,
     refuse,
     drop,
     /** How often the server accepted the invoice's message (by its internal id, I-000001). */
-    count: (invoiceId: string) => accepted.filter((m) => m.messageId.startsWith(`<${invoiceId}.`)).length,
+    count: (invoiceId: string) => server.accepted.filter((m) => m.messageId.startsWith(`<${invoiceId}.`)).length,
     id: (invoiceId: string, tenant = 'DE') => `<${invoiceId}.${tenant}@sheets-billing.invalid>`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -143,22 +119,8 @@ describe('sending invoices', () => {
   });
 
   it('delivers over SMTP to a server on 127.0.0.1 with every recipient in the envelope', async () => {
-    const received: { rcpt: string[]; raw: Buffer }[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push({ rcpt: session.envelope.rcptTo.map((a) => a.address), raw: Buffer.concat(chunks) });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as { port: number }).port;
+    const server = await startSmtp();
+    const { port, accepted: received } = server;
     try {
       const { dir, book, ports } = await finalizedBook();
       const r = await sendInvoices(ports, { outDir: dir, smtp: { host: '127.0.0.1', port }, ids: ['RE-2026-00001', 'RE-2026-00005'], flush: () => book.save() });
@@ -171,7 +133,7 @@ describe('sending invoices', () => {
       expect(mail.bcc).toBeUndefined(); // Bcc travels in the envelope only
       expect(mail.attachments[0].filename).toBe('RE-2026-00005_2026-12-01.pdf');
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 

@@ -15,10 +15,10 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { openWorkbook } from '../../src/node/xlsxWorkbook';
 import type { RawWorkbook } from '../../src/core/dataset';
 import { ledgerViolations } from '../support/invariants';
+import { startSmtp, type Smtp } from '../support/smtpServer';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'billing.mjs');
 const NOW = '2026-12-02T10:00:00Z';
@@ -69,7 +69,7 @@ function sendJson(r: Run, what: string): SendJson {
 const deliveries = new Map<string, number>();
 const messageId = (invoiceId: string, tenantId: string) => `<${invoiceId}.${tenantId}@sheets-billing.invalid>`;
 
-let server: SMTPServer;
+let server: Smtp;
 let port = 0;
 let root = '';
 let base = '';
@@ -78,22 +78,11 @@ let trace: { n: number; label: string }[] = [];
 const invoices = new Map<string, string>();
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const id = /^Message-ID:\s*(\S+)/im.exec(Buffer.concat(chunks).toString())?.[1] ?? '?';
-        deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
-        cb();
-      });
-    },
+  server = await startSmtp((m) => {
+    deliveries.set(m.messageId, (deliveries.get(m.messageId) ?? 0) + 1);
+    return 'accept';
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as { port: number }).port;
+  port = server.port;
 
   // The demo workbook with November billed, finalized and its PDFs made: what every trial starts from.
   root = mkdtempSync(join(tmpdir(), 'billing-sendcrash-'));
@@ -124,7 +113,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
