@@ -8,7 +8,7 @@ import { BillingError } from './errors';
 import { invoiceHash, type Sha256Hex } from './hash';
 import { byInvoiceRef } from './invoiceRef';
 import { invoiceIdSource } from './ids';
-import type { Invoice, InvoiceDoc, InvoiceLine, Item, LogEntry, NumberRange, Tenant, Transaction } from './model';
+import { isDraft, type Invoice, type InvoiceDoc, type InvoiceLine, type Item, type LogEntry, type NumberRange, type Tenant, type Transaction } from './model';
 import type { ParsedRow } from './table';
 import { formatNumber, numberFormat, rangeKey } from './numbering';
 import { makeDraft, roundingMode } from './plan';
@@ -206,7 +206,7 @@ export class LedgerWriter {
   /** Finalize one draft: number, dates, hash; billed-until advanced, one-time items closed, usage linked. */
   finalize(invoiceId: string, invoiceDate?: IsoDate): Invoice {
     const doc = this.invoice(invoiceId);
-    if (doc.invoice.status !== 'Draft') throw new BillingError(`invoice ${invoiceId} is not a draft (status ${doc.invoice.status})`);
+    if (!isDraft(doc.invoice)) throw new BillingError(`invoice ${invoiceId} is not a draft (status ${doc.invoice.status})`);
     if (!doc.lines.length) throw new BillingError(`invoice ${invoiceId} has no lines`);
     // A draft whose lines were not all written (an interrupted run) must not be frozen.
     if (!sum(doc.lines.map((l) => l.net)).eq(doc.invoice.net)) {

@@ -248,6 +248,11 @@ export type IssuedInvoice = Invoice & {
   invoiceDate: IsoDate;
 };
 
+/** Whether an invoice is still a draft (runs replace it; finalize numbers it). */
+export function isDraft(inv: Invoice): inv is DraftInvoice {
+  return inv.status === 'Draft';
+}
+
 /** Whether an invoice is finalized, with everything finalization gave it (see IssuedInvoice). */
 export function isIssued(inv: Invoice): inv is IssuedInvoice {
   return inv.status !== 'Draft' && !!inv.number && !!inv.invoiceDate;

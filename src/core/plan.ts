@@ -7,7 +7,7 @@ import { MAX_NUMBER } from './cells';
 import { BillingError } from './errors';
 import { compileAnyFilter, compileFilter, type RowPredicate } from './filters';
 import { invoiceIdSource } from './ids';
-import type { Account, Invoice, InvoiceDoc, InvoiceLine, Item, Product, Subscription, Tenant, Transaction } from './model';
+import { isDraft, type Account, type DraftInvoice, type Invoice, type InvoiceDoc, type InvoiceLine, type Item, type Product, type Subscription, type Tenant, type Transaction } from './model';
 import { CALENDAR_ANCHOR, PERIOD_MONTHS, duePieces } from './periods';
 import { lineNet, priceComponents, type PriceSpec } from './pricing';
 import { resolveTax } from './tax';
@@ -337,8 +337,8 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
   const subFilter: RowPredicate = o.filter ? compileFilter(ds.filters, 'Subscriptions', o.filter, ds.subscriptionHeaders, ds.ctx.dateOf) : () => true;
   const txFilter = compileAnyFilter(ds.filters, o.transactionFilters ?? [], ds.transactionHeaders, ds.ctx.dateOf);
   const scope = runScope(ds, o, subFilter);
-  const draftByKey = new Map<string, Invoice>();
-  for (const { record: inv } of ds.invoices) if (inv.status === 'Draft' && inv.type === 'invoice') draftByKey.set(inv.key, inv);
+  const draftByKey = new Map<string, DraftInvoice>();
+  for (const { record: inv } of ds.invoices) if (isDraft(inv) && inv.type === 'invoice') draftByKey.set(inv.key, inv);
   const run: RunState = {
     ds,
     o,
@@ -464,7 +464,7 @@ interface RunState {
   txFilter: RowPredicate;
   invoiceById: Map<string, Invoice>;
   /** Draft invoices by key: what a group replaces. */
-  draftByKey: Map<string, Invoice>;
+  draftByKey: Map<string, DraftInvoice>;
   reserved: Reservations;
   nextId: () => string;
   taxCache: TaxCache;
