@@ -10,7 +10,7 @@ import { adminsOf, documentsOwner, sameUser, triggerOf } from './access';
 import { chooseDeliveries } from './delivery';
 import { lowerMarks, viewOf } from './deliveryMarks';
 import { runUseCase } from './useCase';
-import { readDataset, rowOfInvoice } from './workbook';
+import { invoiceRows, readDataset } from './workbook';
 
 const REQUESTS = 'billing.requests';
 /** Requests kept at most: a queue of asks, not a history. */
@@ -92,15 +92,15 @@ export function queueSending(ports: Ports, req: { invoiceIds?: string[]; resend?
 
 function markQueued(ports: Ports, ds: Dataset, req: { invoiceIds?: string[]; resend?: boolean }, queued: Queued): Queued {
   const { due } = chooseDeliveries(ds, { invoiceIds: req.invoiceIds, resend: req.resend });
-  const rows = rowOfInvoice(ds);
+  const rowOf = invoiceRows(ds);
   const mark = due.filter((i) => i.delivery !== 'queued');
   // Rows the trigger's slices read from a mark on: queued rows above it bring it down first.
   lowerMarks(
     ports,
     () => viewOf(ds, { lines: false }),
-    mark.map((i) => ({ row: rows.get(i.invoiceId)!, invoice: { ...i, delivery: 'queued' } })),
+    mark.map((i) => ({ row: rowOf(i.invoiceId), invoice: { ...i, delivery: 'queued' } })),
   );
-  if (mark.length) ports.tables.apply('Invoices', { update: mark.map((i) => ({ row: rows.get(i.invoiceId)!, values: { delivery: 'queued' } })) });
+  if (mark.length) ports.tables.apply('Invoices', { update: mark.map((i) => ({ row: rowOf(i.invoiceId), values: { delivery: 'queued' } })) });
   return queued;
 }
 

@@ -1,6 +1,6 @@
 // Reading the workbook once per use case and writing each table's changes in one patch.
 import { loadDataset, missingSheet, type Dataset, type RawWorkbook } from '../core/dataset';
-import type { InvoiceDoc } from '../core/model';
+import type { InvoiceDoc, NumberRange } from '../core/model';
 import type { LedgerChanges } from '../core/ledger';
 import { TABLE_NAMES, type TableName } from '../core/schema';
 import { formatError, toRowValues } from '../core/table';
@@ -36,11 +36,7 @@ export function readLedger(ports: Ports): Dataset {
 export function repairInterruptedWrites(ports: Ports, ds: Dataset): Dataset {
   const r = findRepairs(ds, ports.clock.now().toISOString());
   if (!hasRepairs(r)) return ds;
-  const rangeRows = new Map(ds.numberRanges.map((x) => [x.record.range, x.row]));
-  apply(ports, 'NumberRanges', {
-    update: r.ranges.filter((x) => rangeRows.has(x.range)).map((x) => ({ row: rangeRows.get(x.range)!, values: toRowValues('NumberRanges', x) })),
-    append: r.ranges.filter((x) => !rangeRows.has(x.range)).map((x) => toRowValues('NumberRanges', x)),
-  });
+  writeRanges(ports, ds, r.ranges);
   apply(ports, 'Items', { update: r.items.map((i) => ({ row: i.row, values: { ...(i.billedUntil ? { billedUntil: i.billedUntil } : {}), ...(i.status ? { status: i.status } : {}) } })) });
   apply(ports, 'Transactions', { update: r.transactions.map((t) => ({ row: t.row, values: { invoiceNumber: t.invoiceNumber } })) });
   apply(ports, 'InvoiceLines', { remove: r.orphanLines });
@@ -74,6 +70,18 @@ export function rowOfInvoice(ds: Dataset): Map<string, number> {
   return new Map(ds.invoices.map((r) => [r.record.invoiceId, r.row]));
 }
 
+/** Splits items into those with a sheet row (by key) and those without: the updates and the appends of a patch. */
+export function byRow<T>(items: readonly T[], rows: ReadonlyMap<string, number>, key: (item: T) => string): { found: { row: number; item: T }[]; missing: T[] } {
+  const found: { row: number; item: T }[] = [];
+  const missing: T[] = [];
+  for (const item of items) {
+    const row = rows.get(key(item));
+    if (row === undefined) missing.push(item);
+    else found.push({ row, item });
+  }
+  return { found, missing };
+}
+
 /** The sheet row of each invoice read with the dataset (one an operation just read: never missing). */
 export function invoiceRows(ds: Dataset): (invoiceId: string) => number {
   const rows = rowOfInvoice(ds);
@@ -99,28 +107,33 @@ function apply(ports: Ports, name: TableName, patch: TablePatch) {
   if (patch.update?.length || patch.remove?.length || patch.append?.length) ports.tables.apply(name, patch);
 }
 
+/** Number range counters: updated where the sheet has their row, appended where it has none. */
+function writeRanges(ports: Ports, ds: Dataset, ranges: readonly NumberRange[]): void {
+  const { found, missing } = byRow(ranges, new Map(ds.numberRanges.map((x) => [x.record.range, x.row])), (x) => x.range);
+  apply(ports, 'NumberRanges', {
+    update: found.map(({ row, item }) => ({ row, values: toRowValues('NumberRanges', item) })),
+    append: missing.map((x) => toRowValues('NumberRanges', x)),
+  });
+}
+
 /** Writes what finalize / cancel / credit changed: one patch per table. */
 export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges): void {
-  const invRows = rowOfInvoice(ds);
+  const updated = byRow(ch.updated, rowOfInvoice(ds), (i) => i.invoiceId);
   // Finalized drafts (and any row written back unfinished) become delivery work again: the marks of
   // the documents and mail slices come down to them before anything is written.
   lowerMarks(
     ports,
     () => viewOf(ds, { lines: true }),
-    ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, invoice: i })),
+    updated.found.map(({ row, item }) => ({ row, invoice: item })),
   );
   // Lines first: the Invoices write commits; what follows it is derived from Invoices again if an
   // execution stops in between (repairInterruptedWrites), and lines without their invoice are removed.
   apply(ports, 'InvoiceLines', { append: linesAppend(ch.created) });
   apply(ports, 'Invoices', {
-    update: ch.updated.filter((i) => invRows.has(i.invoiceId)).map((i) => ({ row: invRows.get(i.invoiceId)!, values: toRowValues('Invoices', i) })),
-    append: [...ch.updated.filter((i) => !invRows.has(i.invoiceId)).map((i) => toRowValues('Invoices', i)), ...ch.created.map((d) => toRowValues('Invoices', d.invoice))],
+    update: updated.found.map(({ row, item }) => ({ row, values: toRowValues('Invoices', item) })),
+    append: [...updated.missing.map((i) => toRowValues('Invoices', i)), ...ch.created.map((d) => toRowValues('Invoices', d.invoice))],
   });
-  const rangeRows = new Map(ds.numberRanges.map((r) => [r.record.range, r.row]));
-  apply(ports, 'NumberRanges', {
-    update: ch.ranges.filter((r) => rangeRows.has(r.range)).map((r) => ({ row: rangeRows.get(r.range)!, values: toRowValues('NumberRanges', r) })),
-    append: ch.ranges.filter((r) => !rangeRows.has(r.range)).map((r) => toRowValues('NumberRanges', r)),
-  });
+  writeRanges(ports, ds, ch.ranges);
   apply(ports, 'Items', {
     update: ch.items.map((i) => ({
       row: i.row,

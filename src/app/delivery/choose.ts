@@ -53,8 +53,10 @@ export function needsDocuments(inv: Invoice, docs: Pick<DocumentsPort<boolean>, 
  * XML inside (Factur-X / ZUGFeRD): sent twice, an inbound system could book the invoice twice.
  */
 export function attachmentsOf(inv: Invoice, docs: Pick<DocumentsPort<boolean>, 'carriesXml'>): string[] {
-  const inside = !!inv.xmlUrl && !!docs.carriesXml?.(inv.pdfUrl!);
-  return [inv.pdfUrl!, ...(inv.xmlUrl && !inside ? [inv.xmlUrl] : [])];
+  const pdf = inv.pdfUrl;
+  if (!pdf) throw new Error(`invoice ${inv.number ?? inv.invoiceId} has no PDF to attach`);
+  const inside = !!inv.xmlUrl && !!docs.carriesXml?.(pdf);
+  return [pdf, ...(inv.xmlUrl && !inside ? [inv.xmlUrl] : [])];
 }
 
 /** Whether the trigger has documents or mail waiting. */
@@ -73,13 +75,11 @@ export function mailRowsOf(ports: Ports, ds: Dataset): (inv: Invoice) => MailRow
   let contacts: Map<string, number> | undefined;
   const contact = (id: string) => {
     if (!contacts) {
-      contacts = new Map();
+      const found = new Map<string, number>();
       const raw = ports.tables.read('Contacts');
       const at = raw && headerIndex('Contacts', raw.headers).get('contactId');
-      if (raw && at !== undefined)
-        raw.rows.forEach((r, i) => {
-          contacts!.set(String(r[at] ?? '').trim(), i + 2);
-        });
+      if (raw && at !== undefined) for (const [i, r] of raw.rows.entries()) found.set(String(r[at] ?? '').trim(), i + 2);
+      contacts = found;
     }
     return contacts.get(id);
   };
@@ -92,8 +92,8 @@ export function recipientsText(m: InvoiceMail): string {
 }
 
 /** Sets delivery columns of these invoices in one write. */
-export function markInvoices(ports: Ports, rows: Map<string, number>, list: { inv: Invoice; values: Record<string, string> }[]): void {
-  if (list.length) ports.tables.apply('Invoices', { update: list.map((m) => ({ row: rows.get(m.inv.invoiceId)!, values: m.values })) });
+export function markInvoices(ports: Ports, rowOf: (invoiceId: string) => number, list: { inv: Invoice; values: Record<string, string> }[]): void {
+  if (list.length) ports.tables.apply('Invoices', { update: list.map((m) => ({ row: rowOf(m.inv.invoiceId), values: m.values })) });
 }
 
 export type LogEntry = { inv: Invoice; action: LogAction; details: string };

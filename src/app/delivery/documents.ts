@@ -121,7 +121,8 @@ export function* previewFlow<A extends boolean>(ds: Dataset, docs: DocumentsPort
   const wanted = ids?.length ? ids.map((id) => find(ds, id)) : ds.invoices.map((r) => r.record).filter((i) => i.status === 'Draft');
   const out: { invoiceId: string; number?: string; url: string }[] = [];
   for (const inv of wanted) {
-    const tenant = ds.tenantById.get(inv.tenantId)!;
+    const tenant = ds.tenantById.get(inv.tenantId);
+    if (!tenant) throw new BillingError(`company ${inv.tenantId} is not in Settings`, { ref: inv.invoiceId });
     const account = ds.accounts.get(inv.accountId);
     const doc = docOf(ds, inv);
     const draft = inv.status === 'Draft';

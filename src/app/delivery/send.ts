@@ -15,7 +15,7 @@ import type { DocumentsPort, MailOutcome, MailPort, Ports } from '../../ports';
 import { assertAdmin } from '../access';
 import { runUseCase } from '../useCase';
 import { lowerMarks, readDeliveryView, viewOf, type DeliveryView } from '../deliveryMarks';
-import { invoiceRows, rowOfInvoice } from '../workbook';
+import { invoiceRows } from '../workbook';
 import { DAILY_QUOTA, attachmentsOf, budget, chooseDeliveries, deliveryView, logInvoices, mailRowsOf, markInvoices, needsDocuments, pendingDelivery, recipientsText, type LogEntry } from './choose';
 import { documentsFlow } from './documents';
 import { io, runAsync, runSync, type Io } from './io';
@@ -64,7 +64,6 @@ class SendCall<A extends boolean> {
   readonly report: MailReport = { rendered: 0, sent: [], failed: [], uncertain: [], queued: 0, quotaLeft: 0, done: true };
   readonly before = new Map<Invoice, DeliveryStatus>();
   private readonly status = new Map<Invoice, DeliveryStatus>();
-  private readonly rows: Map<string, number>;
   private readonly rowOf: (invoiceId: string) => number;
   private logs: LogEntry[] = [];
   private dirty = false;
@@ -76,7 +75,6 @@ class SendCall<A extends boolean> {
     private readonly v: DeliveryView,
     private readonly mail: MailPort<A>,
   ) {
-    this.rows = rowOfInvoice(v.ds);
     this.rowOf = invoiceRows(v.ds);
   }
 
@@ -95,7 +93,7 @@ class SendCall<A extends boolean> {
       () => this.v,
       list.map(({ inv, values }) => ({ row: this.rowOf(inv.invoiceId), invoice: { ...inv, ...values } as Invoice })),
     );
-    markInvoices(this.ports, this.rows, list);
+    markInvoices(this.ports, this.rowOf, list);
     for (const { inv, values } of list) {
       Object.assign(inv, values);
       this.status.set(inv, values.delivery as DeliveryStatus);
