@@ -109,7 +109,8 @@ export function readDeliveryView(ports: Ports, name: MarkName | undefined, table
   const mark = name && load(ports, name);
   let inv: RawTable | undefined;
   let lines: RawTable | undefined;
-  let tail = false;
+  // The mark, when its check rows still hold what it recorded (else the whole sheets are read).
+  let tail: Mark | undefined;
   if (mark) {
     inv = mark.row > 2 ? ports.tables.readFrom('Invoices', mark.row - 1) : ports.tables.read('Invoices');
     const idAt = inv && headerIndex('Invoices', inv.headers).get('invoiceId');
@@ -118,22 +119,23 @@ export function readDeliveryView(ports: Ports, name: MarkName | undefined, table
       lines = mark.lineRow > 2 ? ports.tables.readFrom('InvoiceLines', mark.lineRow - 1) : ports.tables.read('InvoiceLines');
       ok = !!lines && (mark.lineRow === 2 || (lines.firstRow === mark.lineRow - 1 && !!lines.rows.length && lineKeys(lines).at(lines.rows[0]) === mark.lineKey));
     }
-    tail = ok;
+    if (ok) tail = mark;
   }
-  if (tail) {
+  if (tail && inv) {
     // The check rows are finished: not part of the work.
-    if (mark!.row > 2) inv = { headers: inv!.headers, rows: inv!.rows.slice(1), firstRow: mark!.row };
-    if (lines && mark!.lineRow > 2) lines = { headers: lines.headers, rows: lines.rows.slice(1), firstRow: mark!.lineRow };
+    if (tail.row > 2) inv = { headers: inv.headers, rows: inv.rows.slice(1), firstRow: tail.row };
+    if (lines && tail.lineRow > 2) lines = { headers: lines.headers, rows: lines.rows.slice(1), firstRow: tail.lineRow };
   } else {
+    tail = undefined;
     inv = ports.tables.read('Invoices');
     lines = withLines ? ports.tables.read('InvoiceLines') : undefined;
   }
   raw.Invoices = inv;
   if (withLines) raw.InvoiceLines = lines;
   const ds = loadDataset(raw, { locale: ports.locale, dateOf: ports.dateOf });
-  const view = makeView(ds, inv, withLines ? lines : undefined, tail ? mark : undefined, withLines);
+  const view = makeView(ds, inv, withLines ? lines : undefined, tail, withLines);
   if (name && inv && withLines) {
-    const start: Mark = tail ? mark! : { row: 2, id: '', lineRow: 2, lineKey: '' };
+    const start: Mark = tail ?? { row: 2, id: '', lineRow: 2, lineKey: '' };
     save(ports, name, advance(view, name, start), mark || undefined);
   }
   return view;
