@@ -54,20 +54,24 @@ function table(rows: InvoiceSummary[]): string {
 /** Opens the workbook under its lock, runs the action on it and saves unless --dry-run. */
 async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>, save: () => Promise<void>) => T | Promise<T>): Promise<T> {
   if (!existsSync(g.workbook)) throw new Failed(`workbook ${g.workbook} not found (create one with: billing init --workbook ${g.workbook})`);
-  return withFileLock(g.workbook, async () => {
-    if (!g.dryRun) assertNotOpenElsewhere(g.workbook); // LibreOffice's or Excel's next save would discard ours
-    const book = await openWorkbook(g.workbook);
-    const save = async () => {
+  return withFileLock(
+    g.workbook,
+    async () => {
+      if (!g.dryRun) assertNotOpenElsewhere(g.workbook); // LibreOffice's or Excel's next save would discard ours
+      const book = await openWorkbook(g.workbook);
+      const save = async () => {
+        if (!g.dryRun) await book.save();
+      };
+      // BILLING_NOW (ISO time) fixes the clock: reproducible runs for demos and tests.
+      const fixed = process.env.BILLING_NOW ? new Date(process.env.BILLING_NOW) : undefined;
+      if (fixed && Number.isNaN(fixed.getTime())) throw new Failed(`BILLING_NOW="${process.env.BILLING_NOW}" is not a time`);
+      const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed), kv: JsonFileStore.beside(g.workbook) });
+      const result = await action(ports, save);
       if (!g.dryRun) await book.save();
-    };
-    // BILLING_NOW (ISO time) fixes the clock: reproducible runs for demos and tests.
-    const fixed = process.env.BILLING_NOW ? new Date(process.env.BILLING_NOW) : undefined;
-    if (fixed && Number.isNaN(fixed.getTime())) throw new Failed(`BILLING_NOW="${process.env.BILLING_NOW}" is not a time`);
-    const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed), kv: JsonFileStore.beside(g.workbook) });
-    const result = await action(ports, save);
-    if (!g.dryRun) await book.save();
-    return result;
-  });
+      return result;
+    },
+    { onStale: (message) => console.error(`billing: ${message}`) },
+  );
 }
 
 function period(o: { period?: string; from?: string; to?: string }) {

@@ -50,6 +50,8 @@ export interface LockOptions {
   unreadableStaleMs?: number;
   /** How long to wait while another process is taking over a stale lock, or an unreadable one is fresh (default 6 s). */
   waitMs?: number;
+  /** Told (in words) when a stale lock was taken over: whose it was, or that it was empty or unreadable. */
+  onStale?: (message: string) => void;
 }
 
 export class WorkbookInUse extends Error {}
@@ -257,7 +259,11 @@ async function acquire(lock: string, opts: LockOptions): Promise<string> {
     if (o || seen.ageMs >= staleMs) {
       await pause('stale');
       const t = await takeOver(lock, seen.key, text, pause);
-      if (t === 'done') return me.token!;
+      if (t === 'done') {
+        const why = o ? `${describe(o)} is no longer running` : `it was empty or unreadable and untouched for ${Math.round(seen.ageMs / 1000)} s`;
+        opts.onStale?.(`the lock file ${lock} was stale (${why}): taken over`);
+        return me.token!;
+      }
       if (t === 'changed') continue; // look again
       busy = t.busy;
     }

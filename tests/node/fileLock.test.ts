@@ -91,6 +91,39 @@ describe('workbook lock', () => {
     }
   });
 
+  it("says that it took over a stale lock: an empty or unreadable one untouched for a while, or a dead process's", async () => {
+    const told: string[] = [];
+    const onStale = (m: string) => void told.push(m);
+    writeFileSync(lock, '');
+    age(lock, 30);
+    await expect(withFileLock(book, async () => 'ran', { onStale })).resolves.toBe('ran');
+    const dead = deadPid();
+    writeFileSync(lock, lockOf(dead));
+    await expect(withFileLock(book, async () => 'ran', { onStale })).resolves.toBe('ran');
+    await expect(withFileLock(book, async () => 'ran', { onStale })).resolves.toBe('ran'); // no lock: nothing to say
+    expect(told).toEqual([
+      `the lock file ${lock} was stale (it was empty or unreadable and untouched for 30 s): taken over`,
+      `the lock file ${lock} was stale (process ${dead} (alice, ${host}) since 2026-12-02T09:00:00.000Z is no longer running): taken over`,
+    ]);
+  });
+
+  it('a command on a workbook with an empty lock file left by a crash runs and says the lock was stale', async () => {
+    const wb = join(dir, 'cli.xlsx');
+    await createWorkbook(wb, {});
+    writeFileSync(`${wb}.lock`, '');
+    age(`${wb}.lock`, 60);
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await main(['node', 'billing', '-w', wb, 'drafts'])).toBe(0);
+      expect(err.mock.calls.map((c) => c.join(' '))).toEqual([`billing: the lock file ${wb}.lock was stale (it was empty or unreadable and untouched for 60 s): taken over`]);
+    } finally {
+      err.mockRestore();
+      log.mockRestore();
+    }
+    expect(existsSync(`${wb}.lock`)).toBe(false);
+  });
+
   it('waits for a fresh empty lock file (someone is just writing it): refused within the wait, taken once it is stale', async () => {
     writeFileSync(lock, '');
     await expect(withFileLock(book, async () => 'ran', { waitMs: 0 })).rejects.toThrow(`the workbook is in use: its lock file ${lock} is being written by another process`);
