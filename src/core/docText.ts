@@ -148,16 +148,27 @@ function firstLines(lines: string[], max: number): string[] {
   return kept;
 }
 
-/** What a document prints, with the texts from the sheets clipped (`draft`: the warnings show too). */
-export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account | undefined, o: { draft?: boolean } = {}): DocText {
+/** What a document knows beyond the invoice itself. */
+export interface DocOptions {
+  /** A preview: the warnings show too. */
+  draft?: boolean;
+  /** For a credit note: the invoice it credits, with its lines (its number, date and the service period of what is credited). */
+  original?: InvoiceDoc;
+  /** For a credit note: why it was issued. */
+  reason?: string;
+}
+
+/** What a document prints, with the texts from the sheets clipped. */
+export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account | undefined, o: DocOptions = {}): DocText {
   const draft = o.draft ?? false;
   const d = onDocument(doc, tenant, customer);
   const { inv, t } = d;
   const lang = inv.language ?? t.language ?? 'en';
   const w: Words = { lang, L: labels(lang), money: (v) => formatMoney(v, inv.currency, lang) };
   const L = w.L;
-  const servicePeriod = servicePeriodOf(doc, inv, lang);
-  const info = infoRows(w, inv, t, servicePeriod);
+  const credit = creditOf(w, inv, o);
+  const servicePeriod = servicePeriodOf(doc, inv, lang, o.original);
+  const info = infoRows(w, inv, t, servicePeriod, credit);
   const lines = d.lines.map((l) => lineText(w, l, minorUnits(inv.currency)));
   const taxes = computeTotals(doc.lines, { currency: inv.currency }).groups.map((g) => ({
     category: g.category,
@@ -175,11 +186,12 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
     inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : '',
   ].filter(Boolean);
   const sellerLines = [t.street ?? '', cityLine, t.country, t.email ?? '', t.phone ?? ''].filter(Boolean);
-  const title = `${L[inv.type]} ${inv.number ?? ''}`.trim();
-  const credits = inv.originalNumber ? `${L.credits} ${inv.originalNumber}` : '';
+  const title = `${credit.cancellation ? L.cancellation : L[inv.type]} ${inv.number ?? ''}`.trim();
+  const credits = credit.text;
   const senderLine = `${t.legalName} · ${[t.street, cityLine].filter(Boolean).join(' · ')}`;
   const fields = templateFields(w, inv, t, {
     title,
+    type: credit.cancellation ? L.cancellation : L[inv.type],
     credits,
     servicePeriod,
     buyerAddress: recipientLines.slice(1).join('\n'),
@@ -201,8 +213,37 @@ interface Words {
   money: (v: Parameters<typeof formatMoney>[0]) => string;
 }
 
-/** The service period the lines bill (a quarter in advance, catch-up months), not just the run's month. */
-function servicePeriodOf(doc: InvoiceDoc, inv: Invoice, lang: string): string {
+/** A credit note's reference to what it credits: whether it cancels the whole invoice, the "credits" line and the original's number and date. */
+interface CreditRef {
+  cancellation: boolean;
+  text: string;
+  number: string;
+  date: string;
+}
+
+function creditOf({ lang, L }: Words, inv: Invoice, o: DocOptions): CreditRef {
+  if (inv.type !== 'credit_note') return { cancellation: false, text: '', number: '', date: '' };
+  const orig = o.original?.invoice;
+  const number = clip(orig?.number ?? inv.originalNumber ?? '', TEXT_LIMITS.reference);
+  const date = formatDate(orig?.invoiceDate, lang);
+  // A cancellation is the one credit note of an invoice it cancelled (a partial credit leaves the invoice open).
+  const cancellation = !!orig && orig.status === 'Cancelled' && (orig.creditNoteIds ?? '').split(/,\s*/).filter(Boolean).length === 1 && orig.creditNoteIds?.trim() === inv.number;
+  const ref = number ? `${cancellation ? L.cancels : L.credits} ${number}${date ? ` ${L.dated} ${date}` : ''}` : '';
+  const reason = o.reason?.trim() ? `${L.reason}: ${clip(o.reason.trim(), TEXT_LIMITS.notes)}` : '';
+  return { cancellation, text: [ref, reason].filter(Boolean).join('\n'), number, date };
+}
+
+/**
+ * The service period the lines bill (a quarter in advance, catch-up months), not just the run's
+ * month. A credit note of an amount has lines without a period: its period is that of the
+ * original's lines at the credited VAT rates, never the run's month it was copied from.
+ */
+function servicePeriodOf(doc: InvoiceDoc, inv: Invoice, lang: string, original: InvoiceDoc | undefined): string {
+  if (inv.type === 'credit_note' && !doc.lines.some((l) => l.serviceStart)) {
+    const credited = new Set(doc.lines.map((l) => `${l.taxCategory}|${l.taxRate.toString()}`));
+    const lines = (original?.lines ?? []).filter((l) => credited.has(`${l.taxCategory}|${l.taxRate.toString()}`));
+    return lines.some((l) => l.serviceStart) ? servicePeriodOf({ invoice: inv, lines }, inv, lang, undefined) : '';
+  }
   const starts = doc.lines
     .map((l) => l.serviceStart)
     .filter((d): d is string => !!d)
@@ -216,13 +257,17 @@ function servicePeriodOf(doc: InvoiceDoc, inv: Invoice, lang: string): string {
 }
 
 /** Invoice data as label/value pairs, empty values left out. */
-function infoRows({ lang, L }: Words, inv: Invoice, t: Tenant, servicePeriod: string): [string, string][] {
+function infoRows({ lang, L }: Words, inv: Invoice, t: Tenant, servicePeriod: string, credit: CreditRef): [string, string][] {
+  const note = inv.type === 'credit_note';
   return (
     [
-      [L.number, inv.number ?? L.draft],
-      [L.date, formatDate(inv.invoiceDate, lang)],
-      [L.due, formatDate(inv.dueDate, lang)],
+      [note ? L.creditNumber : L.number, inv.number ?? L.draft],
+      [note ? L.creditDate : L.date, formatDate(inv.invoiceDate, lang)],
+      // A credit note is not paid by a date: no due date.
+      [L.due, note ? '' : formatDate(inv.dueDate, lang)],
       [L.customer, inv.accountId],
+      [L.originalInvoice, credit.number],
+      [L.originalDate, credit.date],
       [L.servicePeriod, servicePeriod],
       [L.yourVatId, inv.buyerVatId ?? ''],
       [L.ourVatId, t.vatId ?? ''],
@@ -283,11 +328,11 @@ function templateFields(
   { lang, L, money }: Words,
   inv: Invoice,
   t: Tenant,
-  worded: Record<'title' | 'credits' | 'servicePeriod' | 'buyerAddress' | 'recipient' | 'sellerAddress' | 'senderLine' | 'info' | 'notes' | 'payment' | 'footer', string>,
+  worded: Record<'title' | 'type' | 'credits' | 'servicePeriod' | 'buyerAddress' | 'recipient' | 'sellerAddress' | 'senderLine' | 'info' | 'notes' | 'payment' | 'footer', string>,
 ): Record<string, string> {
   return {
     title: worded.title,
-    type: L[inv.type],
+    type: worded.type,
     number: inv.number ?? L.draft,
     credits: worded.credits,
     invoiceDate: formatDate(inv.invoiceDate, lang),

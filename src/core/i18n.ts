@@ -41,6 +41,17 @@ const EN = {
   of: 'of',
   credits: 'Credit note for invoice',
   period: 'Period',
+  cancellation: 'Credit note',
+  creditNumber: 'Credit note number',
+  creditDate: 'Date',
+  originalInvoice: 'Original invoice',
+  originalDate: 'Original invoice date',
+  cancels: 'Cancellation of invoice',
+  dated: 'of',
+  reason: 'Reason',
+  fee: 'fee',
+  prorated: '{days} of {total} days',
+  continued: 'continued',
 };
 
 export type Labels = Record<keyof typeof EN, string>;
@@ -49,7 +60,7 @@ export const LABELS: Record<Language, Labels> = {
   en: EN,
   de: {
     invoice: 'Rechnung',
-    credit_note: 'Gutschrift',
+    credit_note: 'Rechnungskorrektur',
     pro_forma: 'Proforma-Rechnung',
     draft: 'ENTWURF',
     number: 'Rechnungsnummer',
@@ -82,8 +93,19 @@ export const LABELS: Record<Language, Labels> = {
     reference: 'Verwendungszweck',
     page: 'Seite',
     of: 'von',
-    credits: 'Gutschrift zu Rechnung',
+    credits: 'Korrektur zur Rechnung',
     period: 'Zeitraum',
+    cancellation: 'Stornorechnung',
+    creditNumber: 'Korrekturnummer',
+    creditDate: 'Datum',
+    originalInvoice: 'Ursprüngliche Rechnung',
+    originalDate: 'Datum der Rechnung',
+    cancels: 'Storno der Rechnung',
+    dated: 'vom',
+    reason: 'Grund',
+    fee: 'Grundgebühr',
+    prorated: '{days} von {total} Tagen',
+    continued: 'Fortsetzung',
   },
   fr: {
     invoice: 'Facture',
@@ -122,6 +144,17 @@ export const LABELS: Record<Language, Labels> = {
     of: 'sur',
     credits: 'Avoir sur la facture',
     period: 'Période',
+    cancellation: 'Avoir',
+    creditNumber: "Numéro d'avoir",
+    creditDate: 'Date',
+    originalInvoice: "Facture d'origine",
+    originalDate: 'Date de la facture',
+    cancels: 'Annulation de la facture',
+    dated: 'du',
+    reason: 'Motif',
+    fee: 'forfait',
+    prorated: '{days} jours sur {total}',
+    continued: 'suite',
   },
 };
 
@@ -163,4 +196,65 @@ export function formatDate(date: IsoDate | undefined, lang: string | undefined):
   if (lang === 'de') return `${String(d).padStart(2, '0')}.${String(m).padStart(2, '0')}.${y}`;
   if (lang === 'fr') return `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`;
   return `${d} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1]} ${y}`;
+}
+
+/** A label with its {placeholders} filled in: `fill(L.prorated, { days: 16, total: 30 })`. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
+
+/** Units of measure by UN/ECE Recommendation 20 code, as a customer reads them; the code stays in the e-invoice XML. */
+export const UNIT_NAMES: Record<Language, Record<string, string>> = {
+  de: { C62: 'Stk.', H87: 'Stk.', MON: 'Monat', ANN: 'Jahr', QAN: 'Quartal', WEE: 'Woche', DAY: 'Tag', HUR: 'Std.', MIN: 'Min.', LS: 'pauschal' },
+  en: { C62: 'pc', H87: 'pc', MON: 'month', ANN: 'year', QAN: 'quarter', WEE: 'week', DAY: 'day', HUR: 'h', MIN: 'min', LS: 'lump sum' },
+  fr: { C62: 'u.', H87: 'pce', MON: 'mois', ANN: 'an', QAN: 'trimestre', WEE: 'semaine', DAY: 'jour', HUR: 'h', MIN: 'min', LS: 'forfait' },
+};
+/** Units written the same in every language. */
+const UNIT_SYMBOLS: Record<string, string> = { E34: 'GB', '4L': 'MB', E35: 'TB', KGM: 'kg', GRM: 'g', TNE: 't', MTR: 'm', KMT: 'km', LTR: 'l', MTK: 'm²', MTQ: 'm³', KWH: 'kWh' };
+
+/** The unit a document prints: a Rec 20 code as the language's word ("MON" → "Monat"); what a user typed otherwise, as typed. */
+export function unitName(unit: string | undefined, lang: string | undefined): string {
+  const u = (unit ?? '').trim();
+  return UNIT_NAMES[(lang as Language) in UNIT_NAMES ? (lang as Language) : 'en'][u] ?? UNIT_SYMBOLS[u] ?? u;
+}
+
+/**
+ * The VAT category in words where the rate alone does not say it (EN 16931 codes stay in the
+ * XML): standard rate "S" needs no word.
+ */
+export const TAX_CATEGORY_NAMES: Record<Language, Record<string, string>> = {
+  de: { AE: 'Reverse Charge', K: 'innergemeinschaftlich', G: 'Export', E: 'steuerfrei', Z: 'Nullsatz', O: 'nicht steuerbar', L: 'IGIC', M: 'IPSI' },
+  en: { AE: 'reverse charge', K: 'intra-Community', G: 'export', E: 'exempt', Z: 'zero rated', O: 'not subject to VAT', L: 'IGIC', M: 'IPSI' },
+  fr: { AE: 'autoliquidation', K: 'intracommunautaire', G: 'exportation', E: 'exonérée', Z: 'taux zéro', O: 'hors champ', L: 'IGIC', M: 'IPSI' },
+};
+
+/**
+ * The legal note a document prints for a known VATEX exemption code, in the invoice's language.
+ * The TaxRules sheet's text is one language for every customer; for these codes the note is the
+ * law's wording in the customer's language instead, and for any other code the rule's own text.
+ */
+export const LEGAL_NOTES: Record<Language, Record<string, string>> = {
+  de: {
+    'VATEX-EU-AE': 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Art. 196 MwStSystRL)',
+    'VATEX-EU-G': 'Nicht im Inland steuerbare Leistung (Export)',
+    'VATEX-EU-IC': 'Steuerfreie innergemeinschaftliche Lieferung (Art. 138 MwStSystRL)',
+    'VATEX-EU-O': 'Nicht der Umsatzsteuer unterliegend',
+  },
+  en: {
+    'VATEX-EU-AE': 'Reverse charge: VAT to be paid by the recipient (Art. 196 VAT Directive)',
+    'VATEX-EU-G': 'Export outside the EU: not subject to VAT in the country of the seller',
+    'VATEX-EU-IC': 'Intra-Community supply exempt from VAT (Art. 138 VAT Directive)',
+    'VATEX-EU-O': 'Not subject to VAT',
+  },
+  fr: {
+    'VATEX-EU-AE': 'Autoliquidation : TVA due par le preneur (art. 196 de la directive TVA)',
+    'VATEX-EU-G': "Exportation hors de l'UE : non soumise à la TVA dans le pays du vendeur",
+    'VATEX-EU-IC': 'Livraison intracommunautaire exonérée de TVA (art. 138 de la directive TVA)',
+    'VATEX-EU-O': 'Non soumis à la TVA',
+  },
+};
+
+/** The words table of `lang` in `tables`, English for a language without one. */
+export function inLanguage<T>(tables: Record<Language, T>, lang: string | undefined): T {
+  return tables[(lang as Language) in tables ? (lang as Language) : 'en'];
 }

@@ -40,13 +40,16 @@ export interface PdfContext {
   facturX?: string;
   /** Creation time of the file (the clock of the host). */
   now?: Date;
+  /** For a credit note: the invoice it credits (its number, date and service period are printed). */
+  original?: InvoiceDoc;
+  /** For a credit note: why it was issued. */
+  reason?: string;
 }
 
 export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buffer> {
-  const inv = doc.invoice;
   const t = ctx.tenant;
   // Every text as the document prints it: cut to TEXT_LIMITS (docText), glyphs the font lacks as "?", long words breakable.
-  const text = documentText(doc, t, ctx.account, { draft: ctx.draft });
+  const text = documentText(doc, t, ctx.account, { draft: ctx.draft, original: ctx.original, reason: ctx.reason });
   const L = text.L;
   const now = ctx.now ?? new Date();
   const pdf = new PDFDocument({
@@ -56,7 +59,7 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
     bufferPages: true,
     displayTitle: true,
     lang: text.lang,
-    info: { Title: withoutControls(`${L[inv.type]} ${text.fields.number}`), Author: withoutControls(text.fields.sellerName), CreationDate: now },
+    info: { Title: withoutControls(`${text.fields.type} ${text.fields.number}`), Author: withoutControls(text.fields.sellerName), CreationDate: now },
   });
   useFonts(pdf);
   const print = printable(pdf);

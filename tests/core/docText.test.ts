@@ -351,10 +351,10 @@ describe('documentText of a credit note', () => {
     expect(res.failed).toEqual([]);
     const { inv, x } = textOf(p, (i) => i.type === 'credit_note');
     expect(inv.number).toBe('CN-2026-00001');
-    expect(x.title).toBe('Gutschrift CN-2026-00001');
-    expect(x.credits).toBe('Gutschrift zu Rechnung INV-2026-00001');
-    expect(x.fields.credits).toBe('Gutschrift zu Rechnung INV-2026-00001');
-    expect(x.fields.type).toBe('Gutschrift');
+    expect(x.title).toBe('Rechnungskorrektur CN-2026-00001');
+    expect(x.credits).toBe('Korrektur zur Rechnung INV-2026-00001');
+    expect(x.fields.credits).toBe('Korrektur zur Rechnung INV-2026-00001');
+    expect(x.fields.type).toBe('Rechnungskorrektur');
     expect(x.fields.number).toBe('CN-2026-00001');
     expect(x.lines.map((l) => [l.quantity, l.unitPrice, l.discount, l.net, l.taxRate])).toEqual([
       ['-2', '100,00', '10 %', '-180,00', '19 %'],
