@@ -11,7 +11,7 @@ import { einvoiceDir } from '../support/einvoiceValidation';
 import { DE_TENANT, TAX_RULES, account, item, oneInvoiceDoc, oneTenant, product, subscription } from '../support/fixtures';
 import { FakeSpreadsheet } from '../support/gasFakes';
 import { addOn, rowsOf, seedTable } from '../support/gasHarness';
-import { acrossScriptRun } from '../support/scriptRun';
+import { scriptRunServer, slowClock } from '../support/sidebarRuntime';
 
 const html = readFileSync(join(__dirname, '../../dist/Sidebar.html'), 'utf8');
 
@@ -34,10 +34,8 @@ afterEach(() => {
  */
 function sidebar(ss: FakeSpreadsheet, opts: { user?: string; answers?: Partial<ServerApi>; appended?: string } = {}) {
   const addon = addOn(ss, opts.user ?? USER);
-  const server = addon.ctx.__billing.server as ServerApi;
-  const answers = (opts.answers ?? {}) as Record<string, (...a: unknown[]) => unknown>;
+  const server = scriptRunServer(addon, opts.answers);
   const calls: string[] = [];
-  const log: { name: string; args: unknown[] }[] = [];
   const dom = new JSDOM(html + (opts.appended ?? ''), {
     runScripts: 'dangerously',
     beforeParse(window: any) {
@@ -50,7 +48,7 @@ function sidebar(ss: FakeSpreadsheet, opts: { user?: string; answers?: Partial<S
               if (name === 'withSuccessHandler') return (f: (v: unknown) => void) => runner(f, fail);
               if (name === 'withFailureHandler') return (f: (e: Error) => void) => runner(ok, f);
               // Only the server object's functions: anything else is a sidebar calling what does not exist.
-              if (!Object.prototype.hasOwnProperty.call(server, name)) {
+              if (!server.names.includes(name)) {
                 refused.push(name);
                 return undefined;
               }
@@ -58,11 +56,10 @@ function sidebar(ss: FakeSpreadsheet, opts: { user?: string; answers?: Partial<S
                 // A sidebar calling again and again without end fails the test instead of hanging it.
                 if (calls.length >= 100) throw new Error(`the sidebar made 100 calls; the last: ${calls.slice(-5)}`);
                 calls.push(name);
-                const sent = JSON.parse(JSON.stringify(args));
-                log.push({ name, args: sent });
+                const sent = JSON.parse(JSON.stringify(args)) as unknown[];
                 setTimeout(() => {
                   try {
-                    ok?.(acrossScriptRun(answers[name] ? answers[name](...sent) : addon.exec(name, ...sent)));
+                    ok?.(server.run(name, sent));
                   } catch (e) {
                     fail?.(new window.Error((e as Error).message));
                   }
@@ -74,29 +71,7 @@ function sidebar(ss: FakeSpreadsheet, opts: { user?: string; answers?: Partial<S
       window.google = { script: { run: runner() } };
     },
   });
-  return { dom, win: dom.window as any, doc: dom.window.document, calls, log, addon };
-}
-
-/**
- * A slow spreadsheet: every clock read of the server costs `ms` of simulated time, so that a run's
- * or a send's ~20 s slices end after a draft or two (the server's own slicing, not the test's).
- * Returns the way back to normal speed.
- */
-function slowClock(addon: ReturnType<typeof addOn>, ss: FakeSpreadsheet, ms: number) {
-  const ctx = addon.ctx;
-  const D = ctx.Date;
-  ctx.Date = new Proxy(D, {
-    construct(T, args) {
-      if (!args.length) ss.chargeMs(ms);
-      return Reflect.construct(T, args, T);
-    },
-    get(T, k) {
-      return k === 'now' ? () => (ss.chargeMs(ms), T.now()) : Reflect.get(T, k);
-    },
-  });
-  return () => {
-    ctx.Date = D;
-  };
+  return { dom, win: dom.window as any, doc: dom.window.document, calls, log: server.log, addon };
 }
 
 const byId = <T extends HTMLElement = HTMLElement>(doc: Document, id: string) => doc.getElementById(id) as T;
