@@ -1,7 +1,7 @@
 /**
  * Tests are TypeScript, transformed by esbuild (fast, no type check: `npm run typecheck` does that).
  *
- * Four lanes (Jest projects). `jest` runs them all; `jest --selectProjects unit` one (the option takes
+ * Five lanes (Jest projects). `jest` runs them all; `jest --selectProjects unit` one (the option takes
  * several names: put test paths before it), as does JEST_LANES=unit (npm run test:unit -- <paths, flags>):
  * - unit: the engine, the use cases and the scenarios on in-memory tables; no build needed.
  * - hosts: the built Apps Script bundle on the fakes (tests/gas) and the local host and CLI
@@ -10,6 +10,9 @@
  * - conformance: the e-invoices against the official rule sets (tests/einvoice).
  * - scale: the year, the large runs and the crash tests of tests/gas and tests/node (most of the
  *   suite's 20 minutes); built first like hosts.
+ * - browser: the built sidebar in Debian's chromium (playwright-core) on the preview server of
+ *   `npm run sidebar` (tests/browser); built first, and its globalSetup finds chromium (installs it
+ *   in CI, skips with a message elsewhere).
  * Every folder of tests/ with tests is in a lane (checked below); the scale files are taken out of
  * hosts, so each file runs once.
  */
@@ -27,6 +30,7 @@ const LANES = {
   unit: ['tests/core', 'tests/app', 'tests/scenarios'],
   hosts: ['tests/gas', 'tests/node', 'tests/contract'],
   conformance: ['tests/einvoice'],
+  browser: ['tests/browser'],
 };
 
 const missing = SCALE.filter((f) => !existsSync(join(__dirname, f)));
@@ -61,6 +65,8 @@ const projects = [
     lane('hosts', LANES.hosts, 60000, { ...built, testPathIgnorePatterns: SCALE.map((f) => `^${escape(join(__dirname, f))}$`) }),
     lane('conformance', LANES.conformance, 60000),
     lane('scale', ['tests/gas', 'tests/node'], 600000, { ...built, testMatch: SCALE.map((f) => `<rootDir>/${f}`) }),
+    // The built sidebar in headless chromium against the preview server: a browser start and a flow take seconds.
+    lane('browser', LANES.browser, 120000, { globalSetup: '<rootDir>/tests/support/browserSetup.js' }),
 ];
 const only = process.env.JEST_LANES?.split(',');
 const unknown = (only ?? []).filter((n) => !projects.some((p) => p.displayName === n));
