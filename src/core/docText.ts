@@ -3,7 +3,7 @@
 // lay it out.
 import type { Account, Invoice, InvoiceDoc, InvoiceLine, Tenant } from './model';
 import { computeTotals } from './totals';
-import { formatDate, formatMoney, formatNumber, formatQuantity, labels, type Labels } from './i18n';
+import { LEGAL_NOTES, formatDate, formatMoney, formatNumber, formatQuantity, inLanguage, labels, type Labels } from './i18n';
 import { minorUnits } from './money';
 
 export interface LineText {
@@ -176,7 +176,7 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
     taxable: w.money(g.taxable),
     tax: w.money(g.tax),
   }));
-  const notes = [inv.taxNote, inv.warnings && draft ? `(${inv.warnings})` : ''].filter(Boolean).join('\n');
+  const notes = [taxNotes(doc, inv, lang), inv.warnings && draft ? `(${inv.warnings})` : ''].filter(Boolean).join('\n');
   const payment = paymentText(w, inv, t, d.account);
   const cityLine = [t.postalCode, t.city].filter(Boolean).join(' ');
   const footer = [t.legalName, [t.street, cityLine].filter(Boolean).join(', '), t.vatId ? `${L.ourVatId} ${t.vatId}` : '', t.iban ? `IBAN ${t.iban}` : ''].filter(Boolean).join(' · ');
@@ -204,6 +204,25 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
     footer,
   });
   return { lang, L, title, credits, sellerLines, senderLine, recipientLines, info, lines, totals: totalRows(w, inv, taxes), taxes, notes, payment, footer, fields };
+}
+
+/**
+ * The exemption and reverse-charge notes in the invoice's language: for a known VATEX code the
+ * law's wording from the language tables (the TaxRules text is one language for every customer),
+ * for any other code the rule's own text; the invoice's snapshot when the lines carry none.
+ */
+function taxNotes(doc: InvoiceDoc, inv: Invoice, lang: string): string {
+  const legal = inLanguage(LEGAL_NOTES, lang);
+  const fromLines = doc.lines.filter((l) => l.exemptionCode || l.exemptionText).map((l) => (l.exemptionCode && legal[l.exemptionCode]) || l.exemptionText || '');
+  const notes = [...new Set(fromLines.filter(Boolean))];
+  return clip(notes.length ? notes.join('\n') : (inv.taxNote ?? ''), TEXT_LIMITS.notes);
+}
+
+/** The ledger's engine words in a line description, in the document's language: "Credit on invoice …" (older credit notes) and a tier's "fee". */
+function describe(L: Labels, l: InvoiceLine): string {
+  const credit = l.kind === 'credit' ? /^Credit on invoice (\S+)(?: \(([A-Z]{1,2}) ([\d.]+)%\))?$/.exec(l.description) : null;
+  if (credit) return `${L.credits} ${credit[1]}${credit[3] ? ` (${L.vat} ${credit[3]} %)` : ''}`;
+  return l.itemId ? l.description.replace(/\(([\d.,]+(?:–[\d.,]+|\+)) fee\)$/, (_m, tier: string) => `(${tier} ${L.fee})`) : l.description;
 }
 
 /** The language of a document, its labels and its money format. */
@@ -278,10 +297,10 @@ function infoRows({ lang, L }: Words, inv: Invoice, t: Tenant, servicePeriod: st
   ).filter(([, v]) => v);
 }
 
-function lineText({ lang }: Words, l: InvoiceLine, places: number): LineText {
+function lineText({ lang, L }: Words, l: InvoiceLine, places: number): LineText {
   return {
     no: String(l.lineNo),
-    description: l.description,
+    description: describe(L, l),
     period:
       l.serviceStart && l.serviceEnd && l.serviceEnd !== l.serviceStart
         ? `${formatDate(l.serviceStart, lang)} – ${formatDate(l.serviceEnd, lang)}${l.periodFactor && !l.periodFactor.eq(1) ? ` (× ${formatQuantity(l.periodFactor, lang)})` : ''}`

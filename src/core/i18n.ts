@@ -103,7 +103,7 @@ export const LABELS: Record<Language, Labels> = {
     cancels: 'Storno der Rechnung',
     dated: 'vom',
     reason: 'Grund',
-    fee: 'Grundgebühr',
+    fee: 'Pauschale',
     prorated: '{days} von {total} Tagen',
     continued: 'Fortsetzung',
   },
