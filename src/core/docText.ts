@@ -3,8 +3,9 @@
 // lay it out.
 import type { Account, Invoice, InvoiceDoc, InvoiceLine, Tenant } from './model';
 import { computeTotals } from './totals';
-import { LEGAL_NOTES, formatDate, formatMoney, formatNumber, formatQuantity, inLanguage, labels, type Labels } from './i18n';
-import { minorUnits } from './money';
+import { LEGAL_NOTES, TAX_CATEGORY_NAMES, fill, formatDate, formatMoney, formatNumber, formatQuantity, inLanguage, labels, unitName, type Labels } from './i18n';
+import { daysInclusive } from './dates';
+import { minorUnits, type Decimal } from './money';
 
 export interface LineText {
   no: string;
@@ -303,12 +304,12 @@ function lineText({ lang, L }: Words, l: InvoiceLine, places: number): LineText 
     description: describe(L, l),
     period:
       l.serviceStart && l.serviceEnd && l.serviceEnd !== l.serviceStart
-        ? `${formatDate(l.serviceStart, lang)} – ${formatDate(l.serviceEnd, lang)}${l.periodFactor && !l.periodFactor.eq(1) ? ` (× ${formatQuantity(l.periodFactor, lang)})` : ''}`
+        ? `${formatDate(l.serviceStart, lang)} – ${formatDate(l.serviceEnd, lang)}${prorated(L, l.serviceStart, l.serviceEnd, l.periodFactor)}`
         : l.serviceStart
           ? formatDate(l.serviceStart, lang)
           : '',
     quantity: formatQuantity(l.quantity, lang),
-    unit: l.unit ?? '',
+    unit: unitName(l.unit, lang),
     unitPrice: formatNumber(l.unitPrice, Math.max(places, Math.min(6, l.unitPrice.decimalPlaces())), lang),
     discount: l.discountPercent && !l.discountPercent.isZero() ? `${formatQuantity(l.discountPercent, lang)} %` : '',
     net: formatNumber(l.net, places, lang),
@@ -316,12 +317,23 @@ function lineText({ lang, L }: Words, l: InvoiceLine, places: number): LineText 
   };
 }
 
+/** A prorated line's share as days: " (16 of 30 days)"; the factor is days served / days of the full period. */
+function prorated(L: Labels, start: string, end: string, factor: Decimal | undefined): string {
+  if (!factor || factor.eq(1) || factor.lte(0)) return '';
+  const days = daysInclusive(start, end);
+  return ` (${fill(L.prorated, { days, total: Math.round(days / factor.toNumber()) })})`;
+}
+
 /** Net total, VAT per category and rate, total, and rounding and amount due when there is rounding. */
 function totalRows({ lang, L, money }: Words, inv: Invoice, taxes: DocText['taxes']): DocText['totals'] {
   return [
     { label: L.netTotal, value: money(inv.net), strong: false },
-    // Mid-sentence the word is lower case, except in German, which capitalises nouns.
-    ...taxes.map((g) => ({ label: `${L.vat} ${g.rate} (${g.category}) ${lang === 'de' ? L.taxable : L.taxable.toLowerCase()} ${g.taxable}`, value: g.tax, strong: false })),
+    // The category in words where the rate does not say it, never its code; mid-sentence the first letter is lower case, except in German, which capitalises nouns.
+    ...taxes.map((g) => {
+      const category = inLanguage(TAX_CATEGORY_NAMES, lang)[g.category];
+      const taxable = lang === 'de' ? L.taxable : L.taxable.charAt(0).toLowerCase() + L.taxable.slice(1);
+      return { label: `${L.vat} ${g.rate}${category ? ` ${category}` : ''} ${taxable} ${g.taxable}`, value: g.tax, strong: false };
+    }),
     { label: L.gross, value: money(inv.gross), strong: true },
     ...(inv.rounding.isZero()
       ? []

@@ -215,7 +215,7 @@ const UNIT_SYMBOLS: Record<string, string> = { E34: 'GB', '4L': 'MB', E35: 'TB',
 /** The unit a document prints: a Rec 20 code as the language's word ("MON" → "Monat"); what a user typed otherwise, as typed. */
 export function unitName(unit: string | undefined, lang: string | undefined): string {
   const u = (unit ?? '').trim();
-  return UNIT_NAMES[(lang as Language) in UNIT_NAMES ? (lang as Language) : 'en'][u] ?? UNIT_SYMBOLS[u] ?? u;
+  return inLanguage(UNIT_NAMES, lang)[u] ?? UNIT_SYMBOLS[u] ?? u;
 }
 
 /**

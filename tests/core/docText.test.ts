@@ -97,9 +97,9 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
   it('lines: quantity, unit, unit price with all its decimals, discount, net and rate', () => {
     expect(x.lines).toEqual([
       // 2 × 100.00 − 10 % = 180.00
-      { no: '1', description: 'Product P1', period: '01.11.2026 – 30.11.2026', quantity: '2', unit: 'C62', unitPrice: '100,00', discount: '10 %', net: '180,00', taxRate: '19 %' },
+      { no: '1', description: 'Product P1', period: '01.11.2026 – 30.11.2026', quantity: '2', unit: 'Stk.', unitPrice: '100,00', discount: '10 %', net: '180,00', taxRate: '19 %' },
       // 3 × 12.3456 = 37.0368 → 37.04; the unit price keeps its 4 decimals
-      { no: '2', description: 'Product P2', period: '01.11.2026 – 30.11.2026', quantity: '3', unit: 'HUR', unitPrice: '12,3456', discount: '', net: '37,04', taxRate: '7 %' },
+      { no: '2', description: 'Product P2', period: '01.11.2026 – 30.11.2026', quantity: '3', unit: 'Std.', unitPrice: '12,3456', discount: '', net: '37,04', taxRate: '7 %' },
     ]);
   });
 
@@ -117,13 +117,13 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
     ]);
     expect(x.totals[0].label).toBe('Summe netto');
     expect(x.totals[3].label).toBe('Gesamtbetrag');
-    expect(x.totals[1].label).toMatch(/^USt\. 7 % \(S\) .* 37,04 EUR$/);
-    expect(x.totals[2].label).toMatch(/^USt\. 19 % \(S\) .* 180,00 EUR$/);
+    expect(x.totals[1].label).toMatch(/^USt\. 7 % .* 37,04 EUR$/);
+    expect(x.totals[2].label).toMatch(/^USt\. 19 % .* 180,00 EUR$/);
     expect(x.totals.some((t) => t.label === 'Rundung' || t.label === 'Zahlbetrag')).toBe(false);
   });
 
   it('German totals rows spell the noun Bemessungsgrundlage with a capital B', () => {
-    expect(x.totals[1].label).toBe('USt. 7 % (S) Bemessungsgrundlage 37,04 EUR');
+    expect(x.totals[1].label).toBe('USt. 7 % Bemessungsgrundlage 37,04 EUR');
   });
 
   it('payment by transfer: IBAN, BIC, bank and the number as reference', () => {
@@ -238,7 +238,7 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
 describe('documentText in English', () => {
   const p = finalized();
 
-  it('a prorated line shows its period with the factor; English labels, dates and money', () => {
+  it("a prorated line shows its period with the days served of the period's days (never the factor), a unit name, no category letter; English labels, dates and money", () => {
     const { inv, x } = textOf(p, invoiceOf('A2'));
     expect(inv.number).toBe('INV-2026-00002');
     expect(x.lang).toBe('en');
@@ -253,12 +253,12 @@ describe('documentText in English', () => {
     ]);
     // 16–30 Nov = 15 of 30 days: 1 × 100.00 × 0.5 = 50.00
     expect(x.lines).toEqual([
-      { no: '1', description: 'Product P1', period: '16 Nov 2026 – 30 Nov 2026 (× 0.5)', quantity: '1', unit: 'C62', unitPrice: '100.00', discount: '', net: '50.00', taxRate: '19 %' },
+      { no: '1', description: 'Product P1', period: '16 Nov 2026 – 30 Nov 2026 (15 of 30 days)', quantity: '1', unit: 'pc', unitPrice: '100.00', discount: '', net: '50.00', taxRate: '19 %' },
     ]);
     expect(x.taxes).toEqual([{ category: 'S', rate: '19 %', taxable: 'EUR 50.00', tax: 'EUR 9.50' }]);
     expect(x.totals).toEqual([
       { label: 'Total net', value: 'EUR 50.00', strong: false },
-      { label: 'VAT 19 % (S) taxable amount EUR 50.00', value: 'EUR 9.50', strong: false },
+      { label: 'VAT 19 % taxable amount EUR 50.00', value: 'EUR 9.50', strong: false },
       { label: 'Total', value: 'EUR 59.50', strong: true },
     ]);
     expect(x.fields.payable).toBe('EUR 59.50');
@@ -295,7 +295,7 @@ describe('documentText in English', () => {
     expect(x.taxes).toEqual([{ category: 'AE', rate: '0 %', taxable: 'EUR 100.00', tax: 'EUR 0.00' }]);
     expect(x.totals.map((t) => [t.label, t.value])).toEqual([
       ['Total net', 'EUR 100.00'],
-      ['VAT 0 % (AE) taxable amount EUR 100.00', 'EUR 0.00'],
+      ['VAT 0 % reverse charge taxable amount EUR 100.00', 'EUR 0.00'],
       ['Total', 'EUR 100.00'],
     ]);
     expect(x.notes).toBe('Reverse charge: VAT to be paid by the recipient (Art. 196 VAT Directive)');
@@ -316,7 +316,7 @@ describe('documentText with cash rounding (Swiss tenant, 0.05)', () => {
     expect(x.taxes).toEqual([{ category: 'S', rate: '8.1 %', taxable: 'CHF 10.03', tax: 'CHF 0.81' }]);
     expect(x.totals).toEqual([
       { label: 'Total net', value: 'CHF 10.03', strong: false },
-      { label: 'VAT 8.1 % (S) taxable amount CHF 10.03', value: 'CHF 0.81', strong: false },
+      { label: 'VAT 8.1 % taxable amount CHF 10.03', value: 'CHF 0.81', strong: false },
       { label: 'Total', value: 'CHF 10.84', strong: true },
       { label: 'Rounding', value: 'CHF 0.01', strong: false },
       { label: 'Amount due', value: 'CHF 10.85', strong: true },
@@ -335,7 +335,7 @@ describe('documentText with cash rounding (Swiss tenant, 0.05)', () => {
     expect(inv.number).toBe('CH-2026-0002');
     expect(x.totals).toEqual([
       { label: 'Total net', value: 'CHF 100.00', strong: false },
-      { label: 'VAT 8.1 % (S) taxable amount CHF 100.00', value: 'CHF 8.10', strong: false },
+      { label: 'VAT 8.1 % taxable amount CHF 100.00', value: 'CHF 8.10', strong: false },
       { label: 'Total', value: 'CHF 108.10', strong: true },
     ]);
     expect(x.fields.rounding).toBe('CHF 0.00');

@@ -132,4 +132,16 @@ describe.each(LANGS)('documents in %s', (lang) => {
     );
     expect([...new Set(found)]).toEqual([]);
   });
+
+  it('words, not codes: unit names, no tax category letters, a proration in days', () => {
+    const codes = docs.flatMap(({ kind, x }) => [
+      ...x.lines.filter((l) => /^[A-Z0-9]{2,3}$/.test(l.unit)).map((l) => `${kind}: unit ${l.unit}`),
+      ...x.totals.filter((t) => /\((S|AE|G|K|E|Z|O)\)/.test(t.label)).map((t) => `${kind}: ${t.label}`),
+      ...x.lines.filter((l) => l.period.includes('×')).map((l) => `${kind}: ${l.period}`),
+    ]);
+    expect(codes).toEqual([]);
+    const dom = docs.find((d) => d.kind === 'invoice DOM')!.x;
+    expect(dom.lines[0].period.endsWith({ de: '(15 von 30 Tagen)', en: '(15 of 30 days)', fr: '(15 jours sur 30)' }[lang])).toBe(true);
+    expect(dom.lines[0].unit).toBe({ de: 'Monat', en: 'month', fr: 'mois' }[lang]);
+  });
 });
