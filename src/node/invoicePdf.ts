@@ -102,10 +102,16 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
   // Invoice data, right of the window.
   let y = 50 * MM;
   pdf.fontSize(8.5);
+  // A label or value that wraps (an English service period, a long reference) pushes the next row
+  // down by its height instead of printing over it.
+  const labelWidth = 34 * MM;
+  const valueWidth = RIGHT - 157 * MM;
   for (const [k, v] of x.info) {
-    pdf.font(FONT.regular).text(k, 122 * MM, y, { width: 35 * MM });
-    pdf.font(FONT.bold).text(v, 157 * MM, y, { width: RIGHT - 157 * MM, align: 'right' });
-    y += 4.2 * MM;
+    const labelHeight = pdf.font(FONT.regular).heightOfString(k, { width: labelWidth });
+    pdf.text(k, 122 * MM, y, { width: labelWidth });
+    const valueHeight = pdf.font(FONT.bold).heightOfString(v, { width: valueWidth, align: 'right' });
+    pdf.text(v, 157 * MM, y, { width: valueWidth, align: 'right' });
+    y += Math.max(4.2 * MM, Math.max(labelHeight, valueHeight) + 1.2 * MM);
   }
 
   y = Math.max(y, 100 * MM) + 5 * MM;

@@ -9,8 +9,13 @@ const pdf = await getDocument({ data, useSystemFonts: false, isEvalSupported: fa
 const attachments = Object.values((await pdf.getAttachments()) ?? {}).map((a) => ({ filename: a.filename, content: Buffer.from(a.content).toString('base64') }));
 const meta = await pdf.getMetadata();
 const pages = [];
+const items = [];
 for (let i = 1; i <= pdf.numPages; i++) {
-  const content = await (await pdf.getPage(i)).getTextContent();
+  const page = await pdf.getPage(i);
+  const content = await page.getTextContent();
+  // Where each text run sits, in points from the top left: its baseline, width and font height.
+  const height = page.view[3];
+  items.push(content.items.filter((it) => it.str.trim()).map((it) => ({ str: it.str, x: it.transform[4], baseline: height - it.transform[5], width: it.width, height: it.height })));
   pages.push(
     content.items
       .map((it) => it.str)
@@ -18,4 +23,4 @@ for (let i = 1; i <= pdf.numPages; i++) {
       .replace(/\s+/g, ' '),
   );
 }
-process.stdout.write(JSON.stringify({ attachments, xmp: meta.metadata ? meta.metadata.getRaw() : null, info: meta.info, pages }));
+process.stdout.write(JSON.stringify({ attachments, xmp: meta.metadata ? meta.metadata.getRaw() : null, info: meta.info, pages, items }));

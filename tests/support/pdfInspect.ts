@@ -2,8 +2,19 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
+/** One text run as pdf.js places it: points from the page's top left, `baseline` the y of its baseline. */
+export interface TextItem {
+  str: string;
+  x: number;
+  baseline: number;
+  width: number;
+  height: number;
+}
+
 export interface PdfView {
   pages: string[];
+  /** The text runs of each page with their positions. */
+  items: TextItem[][];
   title: string;
   info: Record<string, unknown>;
   xmp: string | null;
