@@ -7,7 +7,7 @@ import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type Ledg
 import { summarize, type InvoiceSummary } from '../app/summary';
 import { readDataset } from '../app/workbook';
 import { monthRange } from '../core/dates';
-import { formatAmount } from '../core/money';
+import { dec, formatAmount, sum as sumAmounts } from '../core/money';
 import { revenueByMonth } from '../core/report';
 import { previewDrafts, renderFinalPdfs } from './documents';
 import { assertNotOpenElsewhere, withFileLock } from './fileLock';
@@ -18,7 +18,7 @@ import { receiveInvoices } from '../app/receive';
 import { readIncoming } from './receiveFiles';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
-import { createWorkbook, openWorkbook } from './xlsxWorkbook';
+import { createWorkbook, NotAWorkbook, openWorkbook } from './xlsxWorkbook';
 
 // The demo workbook's rows, written as data by `npm run build` (from sheets-templates/): read, not
 // imported, so demo code is never part of the CLI. Next to the compiled CLI, or in lib/ from source.
@@ -27,6 +27,45 @@ function demoRows(): Parameters<typeof createWorkbook>[1] {
   if (!file) throw new Failed('the demo data (lib/demo-rows.json) is missing: run `npm run build` in the project first');
   return JSON.parse(readFileSync(file, 'utf8'));
 }
+
+/** The version of the package, from its package.json (next to lib/ when compiled, two up from src/node). */
+function version(): string {
+  const file = [join(__dirname, '../package.json'), join(__dirname, '../../package.json')].find((f) => existsSync(f));
+  return file ? String(JSON.parse(readFileSync(file, 'utf8')).version) : 'unknown';
+}
+
+/** Checks the names given with --tenant, --filter and --tx-filter against the workbook, naming the known ones. */
+function checkNames(ports: ReturnType<typeof memoryPorts>, o: { tenant?: string; filter?: string; txFilter?: string[] }) {
+  if (!o.tenant && !o.filter && !o.txFilter?.length) return;
+  const ds = readDataset(ports, ['Settings', 'Filters']);
+  const known = (names: Iterable<string>) => [...new Set(names)].join(', ') || 'none';
+  if (o.tenant && !ds.tenantById.has(o.tenant)) throw new Failed(`unknown --tenant ${o.tenant}: the Settings sheet has ${known(ds.tenantById.keys())}`);
+  const filters = new Set(ds.filters.map((f) => f.name));
+  for (const [flag, name] of [['--filter', o.filter], ...(o.txFilter ?? []).map((n) => ['--tx-filter', n])]) {
+    if (name && !filters.has(name)) throw new Failed(`unknown ${flag} ${name}: the Filters sheet has ${known(filters)}`);
+  }
+}
+
+const EXIT_CODES = `
+Exit codes: 0 done; 1 the work failed in part or whole (bad rows, refused invoices, a busy
+workbook, a failed send); 2 a usage error (a wrong or missing option, argument or file).`;
+
+/** One or two examples per command, shown at the end of its help. */
+const EXAMPLES: Record<string, string[]> = {
+  init: ['init --demo'],
+  run: ['run --period 2026-11 --invoice-date 2026-12-01', '--json --dry-run run --from 2026-11-01 --to 2026-11-15 --tenant DE'],
+  drafts: ['drafts', '--json drafts'],
+  finalize: ['finalize', 'finalize I-000042 I-000043 --invoice-date 2026-12-01'],
+  cancel: ['cancel RE-2026-00002 --reason "wrong customer" --release-transactions'],
+  credit: ['credit RE-2026-00003 --amount 100.00 --reason goodwill', 'credit RE-2026-00003 --lines 1,3'],
+  preview: ['preview --out out'],
+  pdf: ['pdf --out out'],
+  send: ['send --out out --smtp-host smtp.example.com --smtp-user billing', 'send --resend RE-2026-00001'],
+  'mark-sent': ['mark-sent RE-2026-00001'],
+  report: ['report', '--json report'],
+  receive: ['receive --rules ~/einvoice-rules inbox/*.xml inbox/*.pdf'],
+  verify: ['verify'],
+};
 
 interface Global {
   workbook: string;
@@ -41,14 +80,26 @@ function out(g: Global, data: unknown, text: () => string) {
   console.log(g.json ? JSON.stringify(data, null, 2) : text());
 }
 
-function table(rows: InvoiceSummary[]): string {
+/** The invoices as a table with headings; with `totals`, a total row per currency. */
+function table(rows: InvoiceSummary[], totals = false): string {
   if (!rows.length) return '  (none)';
   const pad = (s: unknown, n: number) =>
     String(s ?? '')
       .padEnd(n)
       .slice(0, n);
   const padL = (s: unknown, n: number) => String(s ?? '').padStart(n);
-  return rows.map((d) => `  ${pad(d.number ?? d.invoiceId, 15)} ${pad(d.status, 9)} ${pad(d.buyerName, 28)} ${d.currency} ${padL(d.net, 11)} ${padL(d.tax, 10)} ${padL(d.payable, 11)}`).join('\n');
+  const line = (no: unknown, status: unknown, buyer: unknown, cur: unknown, net: unknown, tax: unknown, gross: unknown, payable: unknown) =>
+    `  ${pad(no, 15)} ${pad(status, 9)} ${pad(buyer, 28)} ${pad(cur, 3)} ${padL(net, 11)} ${padL(tax, 10)} ${padL(gross, 11)} ${padL(payable, 11)}`;
+  const body = rows.map((d) => line(d.number ?? d.invoiceId, d.status, d.buyerName, d.currency, d.net, d.tax, d.gross, d.payable));
+  const sums: string[] = [];
+  if (totals) {
+    for (const cur of [...new Set(rows.map((r) => r.currency))].sort()) {
+      const of = rows.filter((r) => r.currency === cur);
+      const total = (k: 'net' | 'tax' | 'gross' | 'payable') => formatAmount(sumAmounts(of.map((r) => dec(r[k]))), cur);
+      sums.push(line(`Total (${of.length})`, '', '', cur, total('net'), total('tax'), total('gross'), total('payable')));
+    }
+  }
+  return [line('Invoice', 'Status', 'Buyer', 'Cur', 'Net', 'Tax', 'Gross', 'Payable'), ...body, ...sums].join('\n');
 }
 
 /** Opens the workbook under its lock, runs the action on it and saves unless --dry-run. */
@@ -91,6 +142,8 @@ export function program(): Command {
     .option('--json', 'print machine-readable JSON instead of tables')
     .option('--dry-run', 'do everything but save the workbook')
     .option('--user <name>', 'who is acting (for the ledger and log); default $USER')
+    .version(version(), '-V, --version', 'print the version')
+    .addHelpText('after', `\nExample:\n  billing -w billing.xlsx run --period 2026-11\n${EXIT_CODES}`)
     .showHelpAfterError();
   const g = () => cmd.opts<Global>();
 
@@ -118,8 +171,9 @@ export function program(): Command {
     .addOption(new Option('--subscription <id...>', 'only these subscriptions (e.g. the failed ones of a run)'))
     .action(async (o: { period?: string; from?: string; to?: string; invoiceDate?: string; filter?: string; txFilter?: string[]; tenant?: string; subscription?: string[] }) => {
       const p = period(o);
-      const r: RunReport = await onWorkbook(g(), (ports) =>
-        runInvoicing(ports, {
+      const r: RunReport = await onWorkbook(g(), (ports) => {
+        checkNames(ports, o);
+        return runInvoicing(ports, {
           periodStart: p.start,
           periodEnd: p.end,
           invoiceDate: o.invoiceDate,
@@ -127,8 +181,8 @@ export function program(): Command {
           transactionFilters: o.txFilter,
           tenantId: o.tenant,
           subscriptionIds: o.subscription,
-        }),
-      );
+        });
+      });
       out(g(), r, () =>
         [
           `Run ${r.runId} ${r.periodStart}..${r.periodEnd}: ${r.inScope} subscriptions in scope, ${r.drafts.length} drafts${r.removed.length ? `, ${r.removed.length} stale drafts removed` : ''}.`,
@@ -155,7 +209,7 @@ export function program(): Command {
           .invoices.filter((r) => r.record.status === 'Draft')
           .map((r) => summarize(r.record)),
       );
-      out(g(), drafts, () => `${drafts.length} drafts\n${table(drafts)}`);
+      out(g(), drafts, () => `${drafts.length} drafts\n${table(drafts, true)}`);
     });
 
   cmd
@@ -164,7 +218,10 @@ export function program(): Command {
     .option('--tenant <id>', 'only drafts of this company profile')
     .option('--invoice-date <date>', "invoice date (default: the run's, else today)")
     .action(async (ids: string[], o: { tenant?: string; invoiceDate?: string }) => {
-      const r = await onWorkbook(g(), (ports) => finalizeInvoices(ports, { invoiceIds: ids.length ? ids : undefined, tenantId: o.tenant, invoiceDate: o.invoiceDate }));
+      const r = await onWorkbook(g(), (ports) => {
+        checkNames(ports, { tenant: o.tenant });
+        return finalizeInvoices(ports, { invoiceIds: ids.length ? ids : undefined, tenantId: o.tenant, invoiceDate: o.invoiceDate });
+      });
       out(g(), r, () => `Finalized ${r.invoices.length} invoices.\n${ledgerText(r)}`);
       if (r.failed.length) process.exitCode = 1;
     });
@@ -188,6 +245,9 @@ export function program(): Command {
     .option('--reason <text>', 'why (for the log)')
     .option('--again', 'issue it even if the same amount was credited on this invoice today')
     .action(async (id: string, o: { lines?: string; amount?: string; reason?: string; again?: boolean }) => {
+      // Exactly one of them: without either the app would cancel the whole invoice (that is `cancel`), with both it would ignore the amount.
+      if (!o.lines === !o.amount)
+        throw new Failed(`credit needs exactly one of --amount <net> or --lines <numbers>${o.lines ? ', not both' : ' (to cancel the whole invoice: billing cancel <invoiceId>)'}`);
       const lines = o.lines?.split(',').map((n) => Number(n.trim()));
       if (lines?.some((n) => !Number.isInteger(n))) throw new Failed(`--lines takes whole line numbers, not "${o.lines}"`);
       const r = await onWorkbook(g(), (ports) => creditInvoice(ports, { invoiceId: id, lines, amount: o.amount, reason: o.reason, again: o.again }));
@@ -322,19 +382,23 @@ export function program(): Command {
       if (r.problems.length) process.exitCode = 1;
     });
 
+  for (const c of cmd.commands) c.addHelpText('after', `\nExample:\n${(EXAMPLES[c.name()] ?? []).map((l) => `  billing -w billing.xlsx ${l}`).join('\n')}`);
   return cmd;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await program().exitOverride().parseAsync(argv);
+    const cli = program();
+    // On every command: commander would otherwise exit the process itself, with 1, on a subcommand's usage error or help.
+    for (const c of [cli, ...cli.commands]) c.exitOverride();
+    await cli.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (code?.startsWith('commander.')) return 2;
     console.error(`billing: ${(e as Error).message}`);
-    return e instanceof Failed ? 2 : 1;
+    return e instanceof Failed || e instanceof NotAWorkbook ? 2 : 1;
   }
 }
 

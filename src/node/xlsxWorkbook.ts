@@ -32,6 +32,9 @@ export interface XlsxWorkbook {
 export const CELL_TEXT_MAX = 32767;
 const CUT_NOTE = /^cut from \d+ characters$/;
 
+/** The file is not an .xlsx workbook at all (no zip archive). */
+export class NotAWorkbook extends Error {}
+
 function unreadable(path: string, what: string): Error {
   return new Error(`cannot read ${path}: ${what} (the file is damaged or not an .xlsx workbook)`);
 }
@@ -354,6 +357,10 @@ export async function openWorkbook(path: string): Promise<XlsxWorkbook> {
     bytes = readFileSync(path);
   } catch (e) {
     throw unreadable(path, (e as Error).message);
+  }
+  // Not a zip archive at all (a .csv, .xls, text…): say so plainly, not in the zip reader's words.
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
+    throw new NotAWorkbook(`${path} is not an .xlsx workbook (a .xls, .csv or .ods file must be saved as .xlsx first; create a new one with: billing init)`);
   }
   const found = inspect(path, bytes);
   const wb = new ExcelJS.Workbook();

@@ -142,12 +142,56 @@ describe('billing CLI', () => {
     expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/CII D16B|missing|does not/i)]);
   }, 300_000);
 
+  it('credit needs exactly one of --amount and --lines; unknown tenants and filters are named; a non-.xlsx file gets a plain message (all exit 2)', async () => {
+    const before = readFileSync(book);
+    const neither = await billing('-w', book, 'credit', 'RE-2026-00004');
+    expect([neither.code, neither.err]).toEqual([2, 'billing: credit needs exactly one of --amount <net> or --lines <numbers> (to cancel the whole invoice: billing cancel <invoiceId>)']);
+    const both = await billing('-w', book, 'credit', 'RE-2026-00004', '--amount', '10', '--lines', '1');
+    expect([both.code, both.err]).toEqual([2, 'billing: credit needs exactly one of --amount <net> or --lines <numbers>, not both']);
+    expect(readFileSync(book).equals(before)).toBe(true);
+    const tenant = await billing('-w', book, '--dry-run', 'run', '--period', '2026-12', '--tenant', 'XX');
+    expect([tenant.code, tenant.err]).toEqual([2, 'billing: unknown --tenant XX: the Settings sheet has DE, CH']);
+    expect((await billing('-w', book, 'finalize', '--tenant', 'XX')).err).toBe('billing: unknown --tenant XX: the Settings sheet has DE, CH');
+    const filter = await billing('-w', book, '--dry-run', 'run', '--period', '2026-12', '--filter', 'nope');
+    expect([filter.code, filter.err]).toEqual([2, expect.stringMatching(/^billing: unknown --filter nope: the Filters sheet has \S/)]);
+    const csv = join(dir, 'customers.csv');
+    writeFileSync(csv, 'a;b\n1;2\n');
+    const notXlsx = await billing('-w', csv, 'drafts');
+    expect([notXlsx.code, notXlsx.err]).toEqual([2, `billing: ${csv} is not an .xlsx workbook (a .xls, .csv or .ods file must be saved as .xlsx first; create a new one with: billing init)`]);
+  });
+
+  it("--version prints the version; every command's help has an example; the help states the exit codes", async () => {
+    const v = await billing('--version');
+    expect([v.code, v.out.trim()]).toEqual([0, JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version]);
+    expect((await billing('--help')).out).toMatch(/Exit codes: 0 done; 1 the work failed[\s\S]*2 a usage error/);
+    const names = ['init', 'run', 'drafts', 'finalize', 'cancel', 'credit', 'preview', 'pdf', 'send', 'mark-sent', 'report', 'receive', 'verify'];
+    const without: string[] = [];
+    for (const name of names) if (!/\nExample:\n {2}billing -w billing\.xlsx \S/.test((await billing(name, '--help')).out)) without.push(name);
+    expect(without).toEqual([]);
+  });
+
+  it('drafts prints a table with headings and a total per currency', async () => {
+    const t = join(dir, 'drafts.xlsx');
+    await createWorkbook(t, coreDemoRows());
+    expect((await billing('-w', t, 'run', '--period', '2026-11')).code).toBe(0);
+    const r = await billing('-w', t, 'drafts');
+    const rows = r.out.split('\n');
+    expect(rows[1]).toMatch(/^ {2}Invoice +Status +Buyer +Cur +Net +Tax +Gross +Payable$/);
+    expect(rows.filter((l) => l.includes('Total'))).toEqual([
+      expect.stringMatching(/^ {2}Total \(2\) +CHF +/),
+      expect.stringMatching(/^ {2}Total \(5\) +EUR +/),
+      expect.stringMatching(/^ {2}Total \(1\) +USD +15\.00 +0\.00 +15\.00 +15\.00$/),
+    ]);
+  });
+
   it('usage errors exit with 2 and say what is missing', async () => {
     const r = await billing('-w', book, 'run');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--period YYYY-MM/);
     expect((await billing('-w', join(dir, 'nope.xlsx'), 'drafts')).err).toMatch(/not found/);
     expect((await billing('--help')).out).toMatch(/Commands:[\s\S]*finalize[\s\S]*verify/);
+    expect((await billing('-w', book, 'run', '--bogus')).code).toBe(2);
+    expect((await billing('-w', book, 'cancel')).code).toBe(2);
     const dry = await billing('-w', book, '--dry-run', 'send');
     expect([dry.code, dry.err]).toEqual([2, 'billing: send has no --dry-run: use `billing preview` to look at the invoices first']);
   });
