@@ -8,7 +8,7 @@ import { readDataset } from '../../src/app/workbook';
 import { documentText, type DocText } from '../../src/core/docText';
 import { LABELS, LEGAL_NOTES, TAX_CATEGORY_NAMES, UNIT_NAMES } from '../../src/core/i18n';
 import type { Invoice, InvoiceDoc, Language } from '../../src/core/model';
-import { DE_TENANT, account, item, ports, product, subscription } from '../support/fixtures';
+import { DE_TENANT, TAX_RULES, account, item, ports, product, subscription } from '../support/fixtures';
 
 const LANGS: Language[] = ['de', 'en', 'fr'];
 
@@ -36,32 +36,15 @@ function foreignWords(lang: Language): Set<string> {
   );
 }
 
-/** German rule texts, as a German seller writes them in TaxRules. */
-const GERMAN_RULES = [
-  { ruleId: 'DE-S', sellerCountry: 'DE', buyerCountry: 'DE', taxClass: 'standard', customerType: '*', rate: 19, category: 'S' },
-  {
-    ruleId: 'DE-EU-B2B',
-    sellerCountry: 'DE',
-    buyerCountry: 'EU',
-    taxClass: '*',
-    customerType: 'B2B',
-    rate: 0,
-    category: 'AE',
-    exemptionCode: 'VATEX-EU-AE',
-    exemptionText: 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Art. 196 MwStSystRL)',
-  },
-  {
-    ruleId: 'DE-EXPORT',
-    sellerCountry: 'DE',
-    buyerCountry: 'NON-EU',
-    taxClass: '*',
-    customerType: '*',
-    rate: 0,
-    category: 'G',
-    exemptionCode: 'VATEX-EU-G',
-    exemptionText: 'Nicht im Inland steuerbare Leistung (Export)',
-  },
-];
+/** German rule texts, as a German seller writes them in TaxRules (the fixtures' rules of a German seller). */
+const GERMAN_TEXTS: Record<string, string> = {
+  'DE-EU-B2B': 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Art. 196 MwStSystRL)',
+  'DE-EXPORT': 'Nicht im Inland steuerbare Leistung (Export)',
+};
+const GERMAN_RULES = TAX_RULES.filter((r) => ['DE-S', ...Object.keys(GERMAN_TEXTS)].includes(r.ruleId)).map((r) => ({
+  ...r,
+  ...(GERMAN_TEXTS[r.ruleId] ? { exemptionText: GERMAN_TEXTS[r.ruleId] } : {}),
+}));
 
 /** Every document type for customers of one language; names and product names are neutral. */
 function documents(lang: Language): { kind: string; x: DocText }[] {
