@@ -98,7 +98,7 @@ describe('documents of finalized invoices', () => {
     }
     // The line row was repeated per line and the template row removed: "Plan" once, one row per VAT rate in the totals.
     expect(text.match(/Plan/g)).toHaveLength(1);
-    expect(text.match(/USt\. \d+ % \(S\) Bemessungsgrundlage/g)).toHaveLength(2);
+    expect(text.match(/USt\. \d+ % Bemessungsgrundlage/g)).toHaveLength(2);
     // The doc and the PDF say the same (the PDF was exported after saveAndClose).
     expect(text.slice('%PDF-1.4\n'.length)).toBe(ss.drive.savedText(doc.id));
     // A second call has nothing to do.
