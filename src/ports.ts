@@ -64,6 +64,8 @@ export interface DocumentJob {
   draft?: boolean;
   /** A Factur-X / ZUGFeRD customer's CII XML, to embed in the PDF if the host can (the XML file beside it stays the archive copy). */
   facturX?: string;
+  /** For a credit note: the invoice it credits, with its lines (its number, date and credited service period print). */
+  original?: InvoiceDoc;
 }
 
 /** A finalized invoice's document as made: links for the ledger. */

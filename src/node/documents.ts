@@ -83,7 +83,7 @@ export class LocalDocuments implements DocumentsPort<true> {
     const paths = documentPaths(this.outDir, job.doc.invoice);
     mkdirSync(paths.dir, { recursive: true });
     // A ZUGFeRD customer's PDF carries the XML inside (Factur-X); the XML file beside it is the archive copy.
-    writeFileAtomic(paths.pdf, await renderInvoicePdf(job.doc, { tenant, account: job.account, logo: logoOf(tenant), facturX: job.facturX, now: this.now() }));
+    writeFileAtomic(paths.pdf, await renderInvoicePdf(job.doc, { tenant, account: job.account, logo: logoOf(tenant), facturX: job.facturX, original: job.original, now: this.now() }));
     return { pdfUrl: paths.pdf, ...(job.facturX ? { carriesXml: true } : {}) };
   }
 

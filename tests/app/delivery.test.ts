@@ -1,7 +1,7 @@
 // Documents and email of finalized invoices (src/app/delivery.ts) with in-memory fakes of the
 // DocumentsPort (Google Docs + Drive) and the MailPort (MailApp and its daily recipient quota).
 import { runInvoicing } from '../../src/app/runInvoicing';
-import { finalizeInvoices } from '../../src/app/ledgerActions';
+import { creditInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
 import { readDataset } from '../../src/app/workbook';
 import { pendingDelivery, previewDraft, queueRun, renderDocuments, sendInvoices } from '../../src/app/delivery';
 import type { DocText } from '../../src/core/docText';
@@ -23,6 +23,8 @@ class FakeDocs implements DocumentsPort {
   private n = 0;
   readonly renders: { number: string; title: string; tenantId: string; name: string; date: string; docUrl: string; pdfUrl: string }[] = [];
   readonly previews: { text: DocText; tenantId: string; name: string; url: string }[] = [];
+  /** Each rendered document's text, by its number. */
+  readonly texts = new Map<string, DocText>();
   /** Files in Drive; delete one to simulate a deleted PDF. */
   readonly files = new Set<string>();
   /** Throws for this invoice number. */
@@ -44,6 +46,7 @@ class FakeDocs implements DocumentsPort {
     this.files.add(r.docUrl);
     this.files.add(r.pdfUrl);
     this.renders.push({ number: text.fields.number, title: text.title, tenantId: tenant.tenantId, name, date, ...r });
+    this.texts.set(text.fields.number, text);
     return r;
   }
 
@@ -559,6 +562,18 @@ describe('sendInvoices', () => {
       done = r.done;
     }
     expect(calls).toEqual([['INV-2026-00001'], ['INV-2026-00002'], ['INV-2026-00003']]);
+  });
+
+  it("a credit note made after its invoice left the documents mark prints the original's number, date and credited service period", () => {
+    const p = setup();
+    const docs = new FakeDocs();
+    renderDocuments(p, docs); // the documents mark moves past November's invoices and their lines
+    const credit = creditInvoice(p, { invoiceId: 'INV-2026-00002', amount: '10.00' }).invoices[0];
+    renderDocuments(p, docs);
+    const note = docs.texts.get(credit.number ?? '');
+    const info = Object.fromEntries(note?.info ?? []);
+    expect([note?.title, note?.credits]).toEqual([`Rechnungskorrektur ${credit.number}`, 'Korrektur zur Rechnung INV-2026-00002 vom 30.11.2026']);
+    expect([info['Ursprüngliche Rechnung'], info['Datum der Rechnung'], info.Leistungszeitraum]).toEqual(['INV-2026-00002', '30.11.2026', '01.11.2026 – 30.11.2026']);
   });
 
   it('a document that cannot be made is reported; the others are sent', () => {

@@ -110,10 +110,16 @@ export function docOf(ds: Dataset, inv: Invoice): InvoiceDoc {
   return { invoice: inv, lines: (ds.linesByInvoice.get(inv.invoiceId) ?? []).map((l) => l.record) };
 }
 
-/** The invoice a credit note credits (its number and date go into the e-invoice, BT-25/26). */
-export function originalOf(ds: Dataset, inv: Invoice): { number?: string; invoiceDate?: string } | undefined {
+/** The invoice a credit note credits: its number and date (the e-invoice's BT-25/26) and, where found, it with its lines (the document). */
+export interface OriginalRef {
+  number?: string;
+  invoiceDate?: string;
+  doc?: InvoiceDoc;
+}
+
+export function originalOf(ds: Dataset, inv: Invoice): OriginalRef | undefined {
   const o = inv.originalInvoiceId ? ds.invoices.find((r) => r.record.invoiceId === inv.originalInvoiceId)?.record : undefined;
-  return o ? { number: o.number, invoiceDate: o.invoiceDate } : inv.originalNumber ? { number: inv.originalNumber } : undefined;
+  return o ? { number: o.number, invoiceDate: o.invoiceDate, doc: docOf(ds, o) } : inv.originalNumber ? { number: inv.originalNumber } : undefined;
 }
 
 /**
@@ -121,20 +127,33 @@ export function originalOf(ds: Dataset, inv: Invoice): { number?: string; invoic
  * note for an invoice of an earlier month) is found by one read of the Invoice ID column and one of
  * its row.
  */
-export function originals(ports: Ports, v: DeliveryView): (inv: Invoice) => ReturnType<typeof originalOf> {
+export function originals(ports: Ports, v: DeliveryView): (inv: Invoice) => OriginalRef | undefined {
   let ids: Cell[] | undefined | null = null;
-  const found = new Map<string, Invoice | undefined>();
+  let lineIds: Cell[] | undefined | null = null;
+  const found = new Map<string, InvoiceDoc | undefined>();
+  const rowsOf = (column: Cell[] | undefined, id: string) => (column ?? []).flatMap((c, i) => (!isBlank(c) && String(c).trim() === id ? [i + 2] : []));
   return (inv) => {
     const id = inv.originalInvoiceId;
-    if (!v.tail || !id || v.ds.invoices.some((r) => r.record.invoiceId === id)) return originalOf(v.ds, inv);
+    const inView = !!id && v.ds.invoices.some((r) => r.record.invoiceId === id);
+    if (!v.tail || !id || (inView && v.ds.linesByInvoice.has(id))) return originalOf(v.ds, inv);
     if (!found.has(id)) {
-      if (ids === null) ids = ports.tables.readColumn('Invoices', 'invoiceId');
-      const at = ids?.findIndex((c) => !isBlank(c) && String(c).trim() === id) ?? -1;
-      const raw = at >= 0 ? ports.tables.readFrom('Invoices', at + 2, at + 2) : undefined;
-      found.set(id, raw ? parseTable('Invoices', raw, v.ds.ctx).rows[0]?.record : undefined);
+      ids ??= ports.tables.readColumn('Invoices', 'invoiceId');
+      const [at] = rowsOf(ids, id);
+      const raw = at ? ports.tables.readFrom('Invoices', at, at) : undefined;
+      const record = raw ? parseTable('Invoices', raw, v.ds.ctx).rows[0]?.record : undefined;
+      // Its lines are above the mark too: the rows between its first and last line, in one read.
+      lineIds ??= ports.tables.readColumn('InvoiceLines', 'invoiceId');
+      const lineRows = rowsOf(lineIds, id);
+      const rawLines = record && lineRows.length ? ports.tables.readFrom('InvoiceLines', lineRows[0], lineRows[lineRows.length - 1]) : undefined;
+      const lines = rawLines
+        ? parseTable('InvoiceLines', rawLines, v.ds.ctx)
+            .rows.map((r) => r.record)
+            .filter((l) => l.invoiceId === id)
+        : [];
+      found.set(id, record && { invoice: record, lines });
     }
     const o = found.get(id);
-    return o ? { number: o.number, invoiceDate: o.invoiceDate } : originalOf(v.ds, inv);
+    return o ? { number: o.invoice.number, invoiceDate: o.invoice.invoiceDate, doc: o } : originalOf(v.ds, inv);
   };
 }
 

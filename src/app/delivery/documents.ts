@@ -93,10 +93,11 @@ function renderer<A extends boolean>(ports: Ports, v: DeliveryView, docs: Docume
     const account = ds.accounts.get(inv.accountId);
     const doc = docOf(ds, inv);
     // The e-invoice first: data it lacks (named by sheet and column) stops this invoice before any file is made.
-    const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: original(inv) });
+    const orig = original(inv);
+    const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: orig });
     const name = documentName(inv);
-    const job: DocumentJob = { doc, account, ...(xml?.format === 'zugferd' ? { facturX: xml.xml } : {}) };
-    const r = yield* io(() => docs.render(documentText(doc, tenant, account), tenant, name, inv.invoiceDate, job));
+    const job: DocumentJob = { doc, account, ...(xml?.format === 'zugferd' ? { facturX: xml.xml } : {}), ...(orig?.doc ? { original: orig.doc } : {}) };
+    const r = yield* io(() => docs.render(documentText(doc, tenant, account, { original: orig?.doc }), tenant, name, inv.invoiceDate, job));
     const xmlUrl = xml ? yield* io(() => docs.saveXml(xml.xml, tenant, name, inv.invoiceDate, job)) : undefined;
     return { invoiceId: inv.invoiceId, number: inv.number, docUrl: r.docUrl ?? '', pdfUrl: r.pdfUrl, ...(xmlUrl ? { xmlUrl } : {}), ...(r.carriesXml ? { carriesXml: true } : {}) };
   };
