@@ -140,10 +140,23 @@ describe('xlsx: a damaged file is refused with one message and never written', (
     ['a sheet part that is not XML', (p) => damageSheet(p, 'Items', 'garbage'), /: sheet "Items" \(xl\/worksheets\/sheet\d+\.xml\) is not well-formed XML: /],
     ['a sheet part cut off in the middle', (p) => damageSheet(p, 'Items', 'truncated'), /: sheet "Items" \(xl\/worksheets\/sheet\d+\.xml\) is not well-formed XML: /],
     ['a sheet part that is gone', (p) => damageSheet(p, 'Items', 'missing'), /: the part of sheet "Items" is missing /],
-    ['a file that is not a zip archive', (p) => writeFileSync(p, 'Invoice;Net\nRE-1;100\n'), /: it is not a zip archive \(/],
-    ['an empty file', (p) => writeFileSync(p, ''), /: it is not a zip archive \(/],
     ['a zip archive without a workbook', (p) => writeFileSync(p, zipSync({ 'readme.txt': strToU8('hello') })), /: it has no xl\/workbook\.xml /],
   ];
+  // A file that is no zip archive at all is most likely a CSV or an old .xls: a plain message says what to do.
+  it.each([
+    ['a file that is not a zip archive', 'Invoice;Net\nRE-1;100\n'],
+    ['an empty file', ''],
+  ])('%s gets the plain message that it is not an .xlsx workbook, and stays as it was', async (_what, content) => {
+    const { dir, path } = await book();
+    writeFileSync(path, content);
+    const err = await openWorkbook(path).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(err).toBe(`${path} is not an .xlsx workbook (a .xls, .csv or .ods file must be saved as .xlsx first; create a new one with: billing init)`);
+    expect(readFileSync(path, 'utf8')).toBe(content);
+    expect(readdirSync(dir)).toEqual(['book.xlsx']);
+  });
   it.each(cases)('%s', async (_what, damage, what) => {
     const { dir, path } = await book();
     damage(path);
