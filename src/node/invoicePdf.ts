@@ -193,10 +193,16 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
     y = pdf.y;
   }
 
-  // Footer, page numbers and the draft watermark on every page.
+  // Footer, page numbers and the draft watermark on every page; a continuation page names its document.
   const range = pdf.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     pdf.switchToPage(range.start + i);
+    if (i > 0)
+      pdf
+        .font(FONT.bold)
+        .fontSize(9)
+        .fillColor('black')
+        .text(`${x.title} – ${L.continued}`, LEFT, 12 * MM, { width: RIGHT - LEFT, lineBreak: false });
     if (ctx.draft) {
       pdf
         .save()

@@ -77,7 +77,7 @@ describe('invoice PDFs', () => {
     expect((await renderFinalPdfs(p, out)).map((f) => f.path)).toEqual([path]);
   });
 
-  it('repeats the table header on every page and numbers the pages', async () => {
+  it('repeats the table header on every page, numbers the pages and names the invoice on continuation pages', async () => {
     const tenant = { tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', language: 'en' } as Tenant;
     const lines = Array.from({ length: 60 }, (_, i) => ({
       invoiceId: 'I-1',
@@ -117,6 +117,7 @@ describe('invoice PDFs', () => {
     pages.forEach((t, i) => {
       expect(t).toContain(`Page ${i + 1} of ${pages.length}`);
       expect(t).toMatch(/No\. Description Qty Unit Unit price Disc\. Net/);
+      if (i > 0) expect([i, t.includes('Invoice INV-1 – continued')]).toEqual([i, true]);
     });
     expect(pages.join(' ')).toContain('Consulting day 60');
     expect(pages[pages.length - 1]).toContain('EUR 7,140.00');
