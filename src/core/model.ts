@@ -22,6 +22,9 @@ export interface Tenant {
   country: string;
   vatId?: string;
   taxNumber?: string;
+  registerCourt?: string;
+  registerNumber?: string;
+  managingDirectors?: string;
   email?: string;
   phone?: string;
   contactName?: string;
@@ -45,6 +48,7 @@ export interface Tenant {
   templateId?: string;
   logo?: string;
   eInvoiceFormat?: EInvoiceFormat;
+  eInvoiceTransition?: EnumOf<'Settings', 'eInvoiceTransition'>;
   billingAdmins?: string;
   replyTo?: string;
   emailSubject?: string;
@@ -72,6 +76,7 @@ export interface Account {
   mandateReference?: string;
   mandateDate?: IsoDate;
   eInvoiceFormat?: EInvoiceFormat;
+  eInvoiceOptOut?: string;
 }
 
 export interface Contact {
@@ -221,6 +226,7 @@ export interface Invoice {
   orderReference?: string;
   originalInvoiceId?: string;
   originalNumber?: string;
+  reason?: string;
   creditNoteIds?: string;
   warnings?: string;
   finalizedAt?: string;

@@ -70,6 +70,8 @@ export const INVOICE_TYPES = ['invoice', 'credit_note', 'pro_forma'] as const;
 export const INVOICE_STATUSES = ['Draft', 'Open', 'Paid', 'Cancelled', 'Credited'] as const;
 export const LANGUAGES = ['de', 'en', 'fr'] as const;
 export const E_INVOICE_FORMATS = ['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'] as const;
+/** How a German tenant meets the e-invoice mandate (§27 Abs. 38 UStG): see the Settings column's note. */
+export const E_INVOICE_TRANSITIONS = ['standard', 'small-issuer'] as const;
 export const ACTIVE_STATES = ['Active', 'Inactive'] as const;
 export const CUSTOMER_TYPES = ['B2B', 'B2C'] as const;
 export const LINE_KINDS = ['recurring', 'one_time', 'usage', 'manual', 'credit'] as const;
@@ -124,7 +126,10 @@ const TABLES = {
       c('city', 'City', 'text', 'Seller city'),
       c('country', 'Country', 'text', 'Seller country, ISO 3166 two-letter code (DE, CH, ...)', { ...req, code: 'country' }),
       c('vatId', 'VAT ID', 'text', 'Seller VAT identification number'),
-      c('taxNumber', 'Tax Number', 'text', 'Seller local tax number (if no VAT ID)'),
+      c('taxNumber', 'Tax Number', 'text', 'Seller tax number (Steuernummer); printed in the footer, and in place of a missing VAT ID'),
+      c('registerCourt', 'Register Court', 'text', 'Commercial register court, e.g. Amtsgericht München (printed in the footer)'),
+      c('registerNumber', 'Register Number', 'text', 'Commercial register number, e.g. HRB 123456'),
+      c('managingDirectors', 'Managing Directors', 'text', 'Managing directors (Geschäftsführer), comma separated; printed in the footer'),
       c('email', 'Email', 'text', 'Seller contact email'),
       c('phone', 'Phone', 'text', 'Seller contact phone'),
       c('contactName', 'Contact Name', 'text', 'Seller contact person'),
@@ -148,6 +153,13 @@ const TABLES = {
       c('templateId', 'Template ID', 'text', 'Google Docs invoice template (set by setup)'),
       c('logo', 'Logo', 'text', 'Logo for invoice PDFs: a PNG or JPEG file path (local host) or Drive file id (Apps Script)'),
       c('eInvoiceFormat', 'E-Invoice Format', 'enum', 'Default e-invoice for this tenant', en(E_INVOICE_FORMATS)),
+      c(
+        'eInvoiceTransition',
+        'E-Invoice Transition',
+        'enum',
+        'German e-invoice mandate: standard = domestic B2B invoices dated 2027-01-01 or later get an e-invoice by default; small-issuer = prior-year turnover up to EUR 800,000, other formats allowed until 2027-12-31 (default from 2028-01-01)',
+        en(E_INVOICE_TRANSITIONS),
+      ),
       c('billingAdmins', 'Billing Admins', 'text', 'Emails (comma separated) allowed to finalize, send and cancel'),
       c('replyTo', 'Reply-To', 'text', 'Reply-to address of invoice emails'),
       c('emailSubject', 'Email Subject', 'text', 'Invoice email subject; placeholders {type} {number} {company} {customer} {total} {dueDate} {invoiceDate} {period} (default per language)'),
@@ -179,6 +191,7 @@ const TABLES = {
       c('mandateReference', 'Mandate Reference', 'text', 'SEPA mandate reference'),
       c('mandateDate', 'Mandate Date', 'date', 'SEPA mandate signature date'),
       c('eInvoiceFormat', 'E-Invoice Format', 'enum', "Overrides the tenant's e-invoice format", en(E_INVOICE_FORMATS)),
+      c('eInvoiceOptOut', 'E-Invoice Opt-Out', 'text', 'Why this customer gets no e-invoice although the German mandate would give one (needed with E-Invoice Format none)'),
     ],
   },
   Contacts: {
@@ -336,6 +349,7 @@ const TABLES = {
       c('orderReference', 'Order Reference', 'text', 'Purchase order', eng),
       c('originalInvoiceId', 'Original Invoice ID', 'text', 'Credit note: the invoice it credits', eng),
       c('originalNumber', 'Original Number', 'text', 'Credit note: number of the credited invoice', eng),
+      c('reason', 'Reason', 'text', 'Credit note: why it was issued (printed on it)', eng),
       c('creditNoteIds', 'Credit Notes', 'text', 'Credit notes issued against this invoice', eng),
       c('warnings', 'Warnings', 'text', 'Things a reviewer should look at', eng),
       c('finalizedAt', 'Finalized At', 'datetime', 'When the number was assigned', eng),
