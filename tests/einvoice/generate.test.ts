@@ -969,8 +969,8 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
     const p = finalized(standardRows());
     const xml = ciiOf(p, 'INV-2026-00001');
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<rsm:CrossIndustryInvoice')).toBe(true);
-    // The only empty element is the delivery the schema requires.
-    expect(emptyElements(xml)).toEqual(['<ram:ApplicableHeaderTradeDelivery/>']);
+    // No empty element (PEPPOL-EN16931-R008), not even the delivery the schema requires.
+    expect(emptyElements(xml)).toEqual([]);
     for (const a of ciiAmounts(xml)) expect({ ...a, ok: TWO_DECIMALS.test(a.value) }).toEqual({ ...a, ok: true });
     const root = parse(xml)['rsm:CrossIndustryInvoice'];
     expect(Object.keys(root).filter((k) => !k.startsWith('@_'))).toEqual(['rsm:ExchangedDocumentContext', 'rsm:ExchangedDocument', 'rsm:SupplyChainTradeTransaction']);
@@ -985,9 +985,17 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
     });
     const tx = at(root, 'rsm:SupplyChainTradeTransaction');
     expect(Object.keys(tx)).toEqual(['ram:IncludedSupplyChainTradeLineItem', 'ram:ApplicableHeaderTradeAgreement', 'ram:ApplicableHeaderTradeDelivery', 'ram:ApplicableHeaderTradeSettlement']);
-    expect(tx['ram:ApplicableHeaderTradeDelivery']).toBe('');
+    // BT-72 at document level (BR-FX-EN-04): the last day of the invoice period.
+    expect(tx['ram:ApplicableHeaderTradeDelivery']).toEqual({
+      'ram:ActualDeliverySupplyChainEvent': {
+        'ram:OccurrenceDateTime': {
+          'udt:DateTimeString': { '@_format': '102', '#text': text(tx, 'ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime/udt:DateTimeString') },
+        },
+      },
+    });
+    expect(text(tx, 'ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime/udt:DateTimeString')).toBe('20261130');
     const iAgree = xml.indexOf('<ram:ApplicableHeaderTradeAgreement>');
-    const iDeliv = xml.indexOf('<ram:ApplicableHeaderTradeDelivery/>');
+    const iDeliv = xml.indexOf('<ram:ApplicableHeaderTradeDelivery>');
     const iSettle = xml.indexOf('<ram:ApplicableHeaderTradeSettlement>');
     expect(xml.lastIndexOf('</ram:IncludedSupplyChainTradeLineItem>')).toBeLessThan(iAgree);
     expect(iAgree).toBeLessThan(iDeliv);

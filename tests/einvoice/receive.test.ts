@@ -441,6 +441,7 @@ function handMade(): EInvoice {
     number: 'RE-2026-0042',
     issueDate: '2026-12-01',
     dueDate: '2026-12-15',
+    deliveryDate: '2026-12-01',
     currency: 'EUR',
     notes: ['Leistungszeitraum November'],
     buyerReference: '04011000-12345-67',

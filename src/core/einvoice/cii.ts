@@ -2,7 +2,7 @@
 // EN 16931 profile (the same XML with its own guideline id), in the element order of the schema.
 import type { EInvoice, ELine, EParty } from './terms';
 import { PEPPOL_BILLING, XRECHNUNG_3 } from './ubl';
-import { EMPTY, toXml } from './xml';
+import { toXml } from './xml';
 
 /** Factur-X 1.0 / ZUGFeRD 2.x profile EN 16931 ("COMFORT"). */
 export const FACTURX_EN16931 = 'urn:cen.eu:en16931:2017';
@@ -114,14 +114,14 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
         'ram:BuyerTradeParty': party(e.buyer),
         'ram:BuyerOrderReferencedDocument': e.orderReference && { 'ram:IssuerAssignedID': e.orderReference },
       },
-      // Required by the schema even when it says nothing; the deliver-to address of intra-community supplies.
-      'ram:ApplicableHeaderTradeDelivery': e.delivery
-        ? {
-            'ram:ShipToTradeParty': {
-              'ram:PostalTradeAddress': { 'ram:PostcodeCode': e.delivery.postalCode, 'ram:LineOne': e.delivery.street, 'ram:CityName': e.delivery.city, 'ram:CountryID': e.delivery.country },
-            },
-          }
-        : EMPTY,
+      // Required by the schema and never empty (PEPPOL-EN16931-R008): the deliver-to address of
+      // intra-community supplies, and the supply date (BT-72) that Factur-X asks for at document level (BR-FX-EN-04).
+      'ram:ApplicableHeaderTradeDelivery': {
+        'ram:ShipToTradeParty': e.delivery && {
+          'ram:PostalTradeAddress': { 'ram:PostcodeCode': e.delivery.postalCode, 'ram:LineOne': e.delivery.street, 'ram:CityName': e.delivery.city, 'ram:CountryID': e.delivery.country },
+        },
+        'ram:ActualDeliverySupplyChainEvent': { 'ram:OccurrenceDateTime': date(e.deliveryDate) },
+      },
       'ram:ApplicableHeaderTradeSettlement': settlement(e),
     },
   };

@@ -59,6 +59,8 @@ export interface EInvoice {
   orderReference?: string;
   preceding?: { number: string; issueDate?: string };
   period?: { start: string; end: string };
+  /** BT-72, the supply date: the last day of the invoice period, else the issue date (§14 Abs. 4 Nr. 6 UStG reads an invoice that names no other day so). */
+  deliveryDate: string;
   /** BG-15 deliver-to address, written for intra-community supplies (BR-IC-12): the buyer's address. */
   delivery?: { street?: string; city?: string; postalCode?: string; country: string };
   seller: EParty & { contact: { name: string; phone?: string; email?: string }; creditorId?: string };
@@ -142,6 +144,7 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
   const mandate = inv.type === 'invoice' && a?.paymentMethod === 'direct_debit' && a.mandateReference ? { reference: a.mandateReference, debitedIban: a.iban } : undefined;
   const rounding = inv.rounding.times(sign);
   const preceding = inv.type === 'credit_note' ? (c.original?.number ?? inv.originalNumber) : undefined;
+  const period = periodOf(inv.periodStart, inv.periodEnd, lines);
   const terms: EInvoice = {
     typeCode: inv.type === 'credit_note' ? '381' : '380',
     number,
@@ -153,7 +156,8 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     buyerReference: inv.buyerReference ?? a?.buyerReference ?? inv.accountId,
     orderReference: inv.orderReference,
     preceding: preceding ? { number: preceding, issueDate: c.original?.invoiceDate } : undefined,
-    period: periodOf(inv.periodStart, inv.periodEnd, lines),
+    period,
+    deliveryDate: period?.end ?? invoiceDate,
     seller: sellerParty(t, { directDebit: !!mandate }),
     buyer: buyerParty(inv, a, { contacts: c.contacts, sellerCountry: t.country }),
     payment: mandate

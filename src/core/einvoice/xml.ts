@@ -1,15 +1,10 @@
 // Serialising an e-invoice object tree with fast-xml-parser's builder, which escapes every text and
-// attribute. Empty values are left out, never written as empty elements, except where a schema
-// requires an element that may say nothing (EMPTY).
+// attribute. Empty values are left out, never written as empty elements (PEPPOL-EN16931-R008).
 import { XMLBuilder } from 'fast-xml-parser';
 
 type Node = Record<string, unknown>;
 
-/** An element the schema requires even when it has no content: written as <x/>. */
-export const EMPTY: Node = Object.freeze({});
-
 function clean(v: unknown): unknown {
-  if (v === EMPTY) return '';
   if (Array.isArray(v)) {
     const a = v.map(clean).filter((x) => x !== undefined);
     return a.length ? a : undefined;
