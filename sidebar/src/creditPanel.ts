@@ -1,50 +1,181 @@
 // Cancel or credit an invoice: the user knows the invoice number; the server takes a number or an id.
-import type { CancelRequest, CreditRequest } from '../../src/gas/serverApi';
+// Before anything is confirmed, the server says whether the invoice exists and what may still be
+// credited on it (creditableInvoice, which writes nothing); the panel shows that, checks the amount
+// as the user typed it in the sheet's number locale, and only then asks for the confirmation.
+import type { CancelRequest, Creditable, CreditRequest, InvoiceSummary, LedgerReport } from '../../src/gas/serverApi';
 import { call } from './call';
 import { $, button, input, item, line, showError, showRow } from './dom';
+import { formatMoney, type NumberLocale, parseAmount } from './format';
 
-function creditForm(): { invoiceId: string; reason: string | undefined; amount: string } | null {
-  const invoiceId = input('ccInvoice').value.trim();
-  if (!invoiceId) {
+/** A message as a sentence: the server's start in lower case ("invoice X does not exist"). */
+export function sentence(text: string): string {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
+
+/** showError with the message as a sentence. */
+export function showProblem(e: unknown): void {
+  showError(e ? new Error(sentence((e as Error).message || String(e))) : null);
+}
+
+/** 2026-12-01 as the sheet writes dates: 01.12.2026 (de) or 2026-12-01 (en). */
+export function formatDate(iso: string, locale: NumberLocale): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m && locale === 'de' ? `${m[3]}.${m[2]}.${m[1]}` : iso;
+}
+
+/** -1, 0 or 1 for two decimal strings ("12.5" vs "12.50"), exactly, without floats. */
+export function compareDecimal(a: string, b: string): number {
+  const parts = (s: string) => {
+    const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(s.trim()) ?? ['', '', '0', ''];
+    return { neg: m[1] === '-', int: m[2] || '0', frac: m[3] ?? '' };
+  };
+  const x = parts(a);
+  const y = parts(b);
+  const width = Math.max(x.frac.length, y.frac.length);
+  const big = (p: ReturnType<typeof parts>) => BigInt(p.int + p.frac.padEnd(width, '0')) * BigInt(p.neg ? -1 : 1);
+  const d = big(x) - big(y);
+  return d < BigInt(0) ? -1 : d > BigInt(0) ? 1 : 0;
+}
+
+const negate = (s: string) => (s.startsWith('-') ? s.slice(1) : `-${s}`);
+
+/** The last check, per invoice typed: a change of the field asks again, a click reuses it. */
+let checked: { ref: string; answer: Promise<Creditable> } | null = null;
+
+function check(ref: string): Promise<Creditable> {
+  if (checked?.ref !== ref) checked = { ref, answer: call('creditableInvoice', ref) };
+  const mine = checked;
+  mine.answer.catch(() => {
+    if (checked === mine) checked = null;
+  });
+  return mine.answer;
+}
+
+/** What the server said about the invoice: who, when, how much, what is credited and what is left per line. */
+function showInvoice(c: Creditable | null): void {
+  const box = $('ccInfo');
+  box.textContent = '';
+  box.hidden = !c;
+  if (!c) return;
+  const L = c.numberLocale;
+  const m = (s: string) => formatMoney(s, c.currency, L);
+  const say = (text: string) => {
+    const p = document.createElement('p');
+    p.className = 'hint';
+    p.textContent = text;
+    box.appendChild(p);
+  };
+  say(`${c.type === 'pro_forma' ? 'Pro-forma invoice' : 'Invoice'} ${c.number} of ${formatDate(c.invoiceDate, L)} to ${c.customer}: payable ${m(c.payable)} (net ${m(c.net)}).`);
+  say(c.creditNotes.length ? `Credited so far: ${m(c.credited)} (net) on ${c.creditNotes.join(', ')}.` : 'Nothing credited so far.');
+  say(c.canCredit ? `May still be credited: ${m(c.open)} (net).` : 'A pro-forma invoice can be cancelled, not credited.');
+  const list = document.createElement('ul');
+  list.id = 'ccLines';
+  list.setAttribute('aria-label', `Lines of ${c.number}`);
+  box.appendChild(list);
+  for (const l of c.lines) {
+    const li = item(list, `${l.lineNo}. ${l.description}`, m(l.net));
+    line(li, compareDecimal(l.remaining, '0') > 0 ? `Creditable: ${m(l.remaining)}` : `Not creditable on its own: ${sentence(l.why ?? 'nothing left')}`);
+  }
+}
+
+function form(): { ref: string; reason: string | undefined; amount: string } | null {
+  const ref = input('ccInvoice').value.trim();
+  if (!ref) {
     showError('Enter the number of the invoice to cancel or credit.');
     input('ccInvoice').focus();
     return null;
   }
-  return { invoiceId, reason: input('ccReason').value.trim() || undefined, amount: input('ccAmount').value.trim() };
+  return { ref, reason: input('ccReason').value.trim() || undefined, amount: input('ccAmount').value.trim() };
 }
 
-function ledgerAction(fn: 'cancelInvoice' | 'creditInvoice', request: CancelRequest | CreditRequest, done: string): Promise<void> {
+/** The confirmation's question for a cancellation, or a refusal (nothing sent) as an Error. */
+function cancelQuestion(c: Creditable, amount: string, release: boolean): string {
+  if (amount) throw new Error('A credit amount is filled in: Credit amount credits that part; empty the field to cancel the whole invoice.');
+  const m = (s: string) => formatMoney(s, c.currency, c.numberLocale);
+  if (!c.canCancel) throw new Error(`${c.number} already has credit notes (${c.creditNotes.join(', ')}): credit what is left (${m(c.open)} net) instead of cancelling.`);
+  if (c.type === 'pro_forma') return `Cancel pro-forma invoice ${c.number} to ${c.customer}? It gets no credit note; this cannot be undone.`;
+  return (
+    `Cancel invoice ${c.number} of ${formatDate(c.invoiceDate, c.numberLocale)} to ${c.customer} (payable ${m(c.payable)})? A credit note for the whole invoice is issued; this cannot be undone.` +
+    (release ? ' Its usage transactions are billed again by the next run.' : '')
+  );
+}
+
+/** The amount as a decimal string and the confirmation's question, or a refusal (nothing sent) as an Error. */
+function creditQuestion(c: Creditable, typed: string): { amount: string; question: string } {
+  const L = c.numberLocale;
+  const m = (s: string) => formatMoney(s, c.currency, L);
+  if (!c.canCredit) throw new Error(`${c.number} is a pro-forma invoice: it can be cancelled, not credited.`);
+  if (!typed) throw new Error('Enter the net amount to credit, or leave it empty and use Cancel invoice to cancel the whole invoice.');
+  const amount = parseAmount(typed, L);
+  if (amount === null) throw new Error(`"${typed}" is not an amount as this sheet writes them (for example ${formatMoney('1234.5', c.currency, L)}).`);
+  if (compareDecimal(amount, '0') <= 0) throw new Error(`The credit amount must be above 0, not ${m(amount)}.`);
+  if (compareDecimal(amount, c.open) > 0) throw new Error(`The credit amount ${m(amount)} is more than may still be credited on ${c.number}: ${m(c.open)} (net).`);
+  return {
+    amount,
+    question: `Credit ${m(amount)} (net) on invoice ${c.number} of ${formatDate(c.invoiceDate, L)} to ${c.customer}? Up to ${m(c.open)} (net) may be credited; a credit note is issued. This cannot be undone.`,
+  };
+}
+
+/** What happened, as a sentence: the credit note's number and amounts in the sheet's format. */
+function outcome(r: LedgerReport, c: Creditable, cancel: boolean): string {
+  const m = (s: string, cur: string) => formatMoney(s, cur, c.numberLocale);
+  const note = r.invoices.find((i) => i.type === 'credit_note');
+  let text = '';
+  if (note) {
+    const what = `credit note ${note.number || note.invoiceId}: ${m(note.gross, note.currency)} (net ${m(note.net, note.currency)})`;
+    text = cancel ? `Cancelled ${c.number} with ${what}.` : `Credited ${m(negate(note.net), note.currency)} (net) on ${c.number} with ${what}.`;
+  } else if (r.invoices.some((i) => i.status === 'Cancelled')) text = `Cancelled ${c.number}; a pro-forma invoice gets no credit note.`;
+  if (r.failed.length) text += `${text ? ' ' : ''}Not done: ${r.failed.map((f) => `${f.invoiceId}: ${sentence(f.reason)}`).join('; ')}`;
+  return text;
+}
+
+function listResults(invoices: InvoiceSummary[], locale: NumberLocale): void {
+  for (const inv of invoices) {
+    const credit = inv.type === 'credit_note';
+    const li = item(
+      $('ccResults'),
+      `${credit ? 'Credit note ' : inv.type === 'pro_forma' ? 'Pro-forma invoice ' : 'Invoice '}${inv.number || inv.invoiceId}${inv.status === 'Cancelled' ? ' (cancelled)' : ''}`,
+      formatMoney(inv.gross, inv.currency, locale),
+    );
+    if (credit) line(li, `Net ${formatMoney(inv.net, inv.currency, locale)}, tax ${formatMoney(inv.tax, inv.currency, locale)}`);
+    showRow(li, inv);
+  }
+}
+
+function setBusy(on: boolean): void {
+  button('ccCancel').disabled = on;
+  button('ccCredit').disabled = on;
+}
+
+/** Check → show → refuse or confirm → act. */
+async function act(kind: 'cancel' | 'credit'): Promise<void> {
+  const f = form();
+  if (!f) return;
   showError(null);
   $('ccStatus').textContent = '';
-  $('ccResults').textContent = '';
-  button('ccCancel').disabled = true;
-  button('ccCredit').disabled = true;
-  const sent = fn === 'cancelInvoice' ? call('cancelInvoice', request as CancelRequest) : call('creditInvoice', request as CreditRequest);
-  return sent
-    .then((r) => {
-      const notes: string[] = [];
-      for (const inv of r.invoices) {
-        const credit = inv.type === 'credit_note';
-        const li = item($('ccResults'), (credit ? 'Credit note ' : 'Invoice ') + (inv.number || inv.invoiceId) + (inv.status === 'Cancelled' ? ' (cancelled)' : ''), inv.currency + ' ' + inv.gross);
-        if (credit) {
-          line(li, 'Net ' + inv.net + ', tax ' + inv.tax + ', total ' + inv.gross);
-          notes.push('credit note ' + (inv.number || inv.invoiceId) + ' (total ' + inv.currency + ' ' + inv.gross + ')');
-        }
-        showRow(li, inv);
-      }
-      let text = notes.length ? done + ' ' + request.invoiceId + ' with ' + notes.join(', ') + '.' : '';
-      if (r.failed.length) text += (text ? ' ' : '') + 'Not done: ' + r.failed.map((f) => f.invoiceId + ': ' + f.reason).join('; ');
-      $('ccStatus').textContent = text;
-      if (!r.failed.length) {
-        for (const id of ['ccInvoice', 'ccReason', 'ccAmount']) input(id).value = '';
-      }
-      releaseRule();
-    })
-    .catch(showError)
-    .then(() => {
-      button('ccCancel').disabled = false;
-      button('ccCredit').disabled = false;
-    });
+  setBusy(true);
+  try {
+    const c = await check(f.ref);
+    showInvoice(c);
+    const release = input('ccRelease').checked;
+    const ask = kind === 'cancel' ? { amount: '', question: cancelQuestion(c, f.amount, release) } : creditQuestion(c, f.amount);
+    if (!window.confirm(ask.question)) return;
+    const r =
+      kind === 'cancel'
+        ? await call('cancelInvoice', { invoiceId: c.invoiceId, reason: f.reason, releaseTransactions: release } satisfies CancelRequest)
+        : await call('creditInvoice', { invoiceId: c.invoiceId, amount: ask.amount, reason: f.reason } satisfies CreditRequest);
+    checked = null;
+    $('ccResults').textContent = '';
+    listResults(r.invoices, c.numberLocale);
+    $('ccStatus').textContent = outcome(r, c, kind === 'cancel');
+    if (!r.failed.length) for (const id of ['ccInvoice', 'ccReason', 'ccAmount']) input(id).value = '';
+    showInvoice(null);
+    releaseRule();
+  } catch (e) {
+    showProblem(e);
+  } finally {
+    setBusy(false);
+  }
 }
 
 /** Releasing usage only applies to a cancellation. */
@@ -56,25 +187,18 @@ function releaseRule(): void {
 
 export function creditPanel(): void {
   input('ccAmount').addEventListener('input', releaseRule);
-  button('ccCancel').addEventListener('click', () => {
-    const f = creditForm();
-    if (!f) return;
-    if (f.amount) return showError('A credit amount is filled in: Credit amount credits that part; empty the field to cancel the whole invoice.');
-    const release = input('ccRelease').checked;
-    if (
-      !window.confirm(
-        'Cancel invoice ' + f.invoiceId + '? A credit note for the whole invoice is issued; this cannot be undone.' + (release ? ' Its usage transactions are billed again by the next run.' : ''),
-      )
-    )
-      return;
-    ledgerAction('cancelInvoice', { invoiceId: f.invoiceId, reason: f.reason, releaseTransactions: release }, 'Cancelled');
+  // A number typed and left: the invoice and what may be credited show before any button.
+  input('ccInvoice').addEventListener('change', () => {
+    const ref = input('ccInvoice').value.trim();
+    showInvoice(null);
+    if (!ref) return;
+    showError(null);
+    check(ref)
+      .then((c) => {
+        if (input('ccInvoice').value.trim() === ref) showInvoice(c);
+      })
+      .catch(showProblem);
   });
-  button('ccCredit').addEventListener('click', () => {
-    const f = creditForm();
-    if (!f) return;
-    if (!f.amount) return showError('Enter the net amount to credit, or leave it empty and use Cancel invoice to cancel the whole invoice.');
-    const amount = f.amount.replace(/^(-?\d*),(\d+)$/, '$1.$2'); // a decimal comma
-    if (!window.confirm('Credit ' + amount + ' (net) on invoice ' + f.invoiceId + '? A credit note is issued; this cannot be undone.')) return;
-    ledgerAction('creditInvoice', { invoiceId: f.invoiceId, amount, reason: f.reason }, 'Credited');
-  });
+  button('ccCancel').addEventListener('click', () => void act('cancel'));
+  button('ccCredit').addEventListener('click', () => void act('credit'));
 }

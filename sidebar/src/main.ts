@@ -4,6 +4,7 @@ import { actionsPanel } from './actionsPanel';
 import { call } from './call';
 import { $, showError } from './dom';
 import { creditPanel } from './creditPanel';
+import { invoicePanel } from './invoicePanel';
 import { receivePanel } from './receivePanel';
 import { fillRunForm, runPanel } from './runPanel';
 import { schedulePanel, showSchedule } from './schedulePanel';
@@ -28,6 +29,7 @@ actionsPanel();
 sendPanel();
 receivePanel();
 creditPanel();
+invoicePanel();
 schedulePanel();
 
 call('scheduleState').then(showSchedule).catch(showError);

@@ -3,6 +3,7 @@
 // build checks that none is missing); the sidebar tests call the same bundle's functions.
 import { continueRun as continueUseCase, runInvoicing as startRun, type RunRequest } from '../app/runInvoicing';
 import * as ledger from '../app/ledgerActions';
+import * as ledgerPreview from '../app/ledgerPreview';
 import { sidebarState as sidebarStateUseCase } from '../app/sidebarState';
 import { nextScheduledRun, saveSchedule, scheduleState as scheduleStateUseCase, type Schedule } from '../app/schedule';
 import { readDataset } from '../app/workbook';
@@ -41,6 +42,9 @@ export const server: ServerApi = {
   cancelInvoice: (req) => ledger.cancelInvoice(gasPorts(), req),
   creditInvoice: (req) => ledger.creditInvoice(gasPorts(), req),
   createManualInvoice: (input) => ledger.createManualInvoice(gasPorts(), input),
+  creditableInvoice: (ref) => ledgerPreview.creditableInvoice(gasPorts(), ref),
+  manualInvoiceForm: () => ledgerPreview.manualInvoiceForm(gasPorts()),
+  previewManualInvoice: (input) => ledgerPreview.previewManualInvoice(gasPorts(), input),
   verifyLedger: () => ledger.verifyLedger(gasPorts()),
 
   renderDocuments(req) {

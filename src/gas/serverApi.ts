@@ -15,6 +15,8 @@ import type { SidebarState } from '../app/sidebarState';
 import type { InvoiceSummary } from '../app/summary';
 import type { DocumentsReport, MailReport, SendRequest } from '../app/delivery';
 import type { ManualInvoiceInput } from '../core/manual';
+import type { Creditable, ManualInvoiceForm, ManualPreview } from '../app/ledgerPreview';
+export type { Creditable, ManualInvoiceForm, ManualInvoiceInput, ManualPreview };
 import type { VerifyResult } from '../core/verify';
 
 export type { CreditRequest, DocumentsReport, FinalizeRequest, InvoiceSummary, LedgerReport, MailReport, Queued, ReceiveReport, RunReport, RunRequest, Schedule, SidebarState, VerifyResult };
@@ -71,6 +73,12 @@ export interface ServerApi {
   finalizeInvoices(req: FinalizeRequest): LedgerReport;
   cancelInvoice(req: CancelRequest): LedgerReport;
   creditInvoice(req: CreditRequest): LedgerReport;
+  /** The invoice (number or id) and what may still be credited on it; writes nothing. */
+  creditableInvoice(ref: string): Creditable;
+  /** What the manual invoice form offers: accounts, products, tax classes, the number locale. */
+  manualInvoiceForm(): ManualInvoiceForm;
+  /** A manual or pro-forma invoice's totals and tax as its draft would have them; writes nothing. */
+  previewManualInvoice(input: ManualInvoiceInput): ManualPreview;
   createManualInvoice(input: ManualInvoiceInput): InvoiceSummary;
   verifyLedger(): VerifyResult;
   /** Docs and PDFs of finalized invoices without them, ~20 s a call. */

@@ -460,7 +460,7 @@ describe('sidebar', () => {
     expect(byId(doc, 'sendBox').hidden).toBe(true);
   });
 
-  it('cancels an invoice by its number after confirming: the credit note shows and the ledger has it Cancelled', async () => {
+  it('cancels an invoice by its number after checking it and confirming: the credit note shows and the ledger has it Cancelled', async () => {
     const ss = finalizedWorkbook();
     const { doc, win, log } = sidebar(ss);
     const asked: string[] = [];
@@ -474,52 +474,75 @@ describe('sidebar', () => {
     byId<HTMLInputElement>(doc, 'ccReason').value = 'duplicate';
     byId<HTMLInputElement>(doc, 'ccRelease').checked = true;
 
-    // Declined: nothing is sent to the server.
+    // Declined: the server was asked what the invoice is, nothing else.
     byId(doc, 'ccCancel').click();
-    expect(asked).toEqual(['Cancel invoice INV-2026-00002? A credit note for the whole invoice is issued; this cannot be undone. Its usage transactions are billed again by the next run.']);
+    await until(() => asked.length === 1);
+    expect(asked).toEqual([
+      'Cancel invoice INV-2026-00002 of 30.11.2026 to Customer A2 (payable 11,90 EUR)? A credit note for the whole invoice is issued; this cannot be undone. Its usage transactions are billed again by the next run.',
+    ]);
+    expect(textOf(doc, 'ccInfo')).toMatch(
+      /^Invoice INV-2026-00002 of 30\.11\.2026 to Customer A2: payable 11,90 EUR \(net 10,00 EUR\)\.Nothing credited so far\.May still be credited: 10,00 EUR \(net\)\./,
+    );
     await new Promise((r) => setTimeout(r, 20));
-    expect(log.some((c) => c.name === 'cancelInvoice')).toBe(false);
+    expect(log.map((c) => c.name).filter((n) => n !== 'sidebarState' && n !== 'scheduleState')).toEqual(['creditableInvoice']);
 
     answer = true;
     byId(doc, 'ccCancel').click();
     await until(() => textOf(doc, 'ccStatus') !== '');
-    expect(log.filter((c) => c.name === 'cancelInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'INV-2026-00002', reason: 'duplicate', releaseTransactions: true }]]);
-    expect(textOf(doc, 'ccStatus')).toBe('Cancelled INV-2026-00002 with credit note CN-2026-00001 (total EUR -11.90).');
+    expect(log.filter((c) => c.name === 'cancelInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'I-000002', reason: 'duplicate', releaseTransactions: true }]]);
+    expect(textOf(doc, 'ccStatus')).toBe('Cancelled INV-2026-00002 with credit note CN-2026-00001: -11,90 EUR (net -10,00 EUR).');
     expect([...doc.querySelectorAll('#ccResults li')].map(rowText)).toEqual([
-      'Credit note CN-2026-00001 | EUR -11.90 | Net -10.00, tax -1.90, total -11.90',
-      'Invoice INV-2026-00002 (cancelled) | EUR 11.90',
+      'Credit note CN-2026-00001 | -11,90 EUR | Net -10,00 EUR, tax -1,90 EUR',
+      'Invoice INV-2026-00002 (cancelled) | 11,90 EUR',
     ]);
     const rows = rowsOf(ss, 'Invoices').map((r) => [r['Number'], r['Type'], r['Status']]);
     expect(rows).toContainEqual(['INV-2026-00002', 'invoice', 'Cancelled']);
     expect(rows).toContainEqual(['CN-2026-00001', 'credit_note', 'Open']);
     expect(byId<HTMLInputElement>(doc, 'ccInvoice').value).toBe('');
 
-    // A refusal comes back in plain words.
+    // A refusal comes back in plain words, as a sentence, before any confirmation.
     byId<HTMLInputElement>(doc, 'ccInvoice').value = 'INV-2026-00002';
     byId(doc, 'ccCancel').click();
     await until(() => byId(doc, 'error').style.display === 'block');
-    expect(textOf(doc, 'error')).toBe('invoice INV-2026-00002 is already cancelled');
+    expect(textOf(doc, 'error')).toBe('Invoice INV-2026-00002 is already cancelled');
+    expect(asked).toHaveLength(2);
   });
 
-  it("credits a net amount: the credit note's totals show as exact decimals", async () => {
+  it('credits a net amount typed as the sheet writes it, and refuses a malformed amount or more than is left before any call', async () => {
     const ss = finalizedWorkbook();
     const { doc, win, log } = sidebar(ss);
-    win.confirm = () => true;
+    const asked: string[] = [];
+    win.confirm = (m: string) => asked.push(m) > 0;
     await started(doc);
     // The invoice number is required.
     byId<HTMLInputElement>(doc, 'ccAmount').value = '5';
     byId(doc, 'ccCredit').click();
     expect(textOf(doc, 'error')).toBe('Enter the number of the invoice to cancel or credit.');
 
+    // "5.00" is not how a German sheet writes five euros.
     byId<HTMLInputElement>(doc, 'ccInvoice').value = ' INV-2026-00003 ';
+    byId<HTMLInputElement>(doc, 'ccAmount').value = '5.00';
+    byId(doc, 'ccCredit').click();
+    await until(() => byId(doc, 'error').style.display === 'block');
+    expect(textOf(doc, 'error')).toBe('"5.00" is not an amount as this sheet writes them (for example 1.234,50 EUR).');
+
     byId<HTMLInputElement>(doc, 'ccAmount').value = '5,00';
     byId(doc, 'ccCredit').click();
     await until(() => textOf(doc, 'ccStatus') !== '');
-    expect(log.filter((c) => c.name === 'creditInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'INV-2026-00003', amount: '5.00' }]]);
-    expect(textOf(doc, 'ccStatus')).toBe('Credited INV-2026-00003 with credit note CN-2026-00001 (total EUR -5.95).');
-    expect(rowText(doc.querySelector('#ccResults li')!)).toBe('Credit note CN-2026-00001 | EUR -5.95 | Net -5.00, tax -0.95, total -5.95');
+    expect(asked).toEqual(['Credit 5,00 EUR (net) on invoice INV-2026-00003 of 30.11.2026 to Customer A3? Up to 10,00 EUR (net) may be credited; a credit note is issued. This cannot be undone.']);
+    expect(log.filter((c) => c.name === 'creditInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'I-000003', amount: '5.00' }]]);
+    expect(textOf(doc, 'ccStatus')).toBe('Credited 5,00 EUR (net) on INV-2026-00003 with credit note CN-2026-00001: -5,95 EUR (net -5,00 EUR).');
+    expect(rowText(doc.querySelector('#ccResults li')!)).toBe('Credit note CN-2026-00001 | -5,95 EUR | Net -5,00 EUR, tax -0,95 EUR');
     expect(rowsOf(ss, 'Invoices').find((r) => r['Number'] === 'CN-2026-00001')!['Type']).toBe('credit_note');
-    expect(textOf(doc, 'error')).toBe('');
+    expect(byId(doc, 'error').style.display).toBe('none');
+
+    // 5,00 are left: 5,01 is refused before the confirmation and the call.
+    byId<HTMLInputElement>(doc, 'ccInvoice').value = 'INV-2026-00003';
+    byId<HTMLInputElement>(doc, 'ccAmount').value = '5,01';
+    byId(doc, 'ccCredit').click();
+    await until(() => byId(doc, 'error').style.display === 'block');
+    expect(textOf(doc, 'error')).toBe('The credit amount 5,01 EUR is more than may still be credited on INV-2026-00003: 5,00 EUR (net).');
+    expect([asked.length, log.filter((c) => c.name === 'creditInvoice').length]).toEqual([1, 1]);
   });
 
   it('shows the schedule, the next run and the last runs; auto-send needs auto-finalize; saving keeps one hourly trigger; a bad day is refused in plain words', async () => {
