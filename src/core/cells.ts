@@ -33,7 +33,8 @@ export interface ParseContext {
   dateOf?: (d: Date) => IsoDate;
 }
 
-export type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
+/** A parsed cell; `warning` when the value was read in a way the user may not have meant. */
+export type Parsed = { ok: true; value: unknown; warning?: string } | { ok: false; message: string };
 
 const ok = (value: unknown): Parsed => ({ ok: true, value });
 const fail = (message: string): Parsed => ({ ok: false, message });
@@ -186,7 +187,11 @@ function parsePercent(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
   if (!n) return fail(`"${String(v)}" is not a percentage`);
   // A cell formatted as percent arrives as a fraction (19 % → 0.19): read |x| < 1 as a fraction.
   // Not in the engine's columns: it writes percents (0.5 for 0.5 %), and must read back what it hashed.
-  return bounded(typeof v === 'number' && !col.engine && n.abs().lt(1) && !n.isZero() ? n.times(100) : n, v, col);
+  if (typeof v !== 'number' || col.engine || !n.abs().lt(1) || n.isZero()) return bounded(n, v, col);
+  const read = bounded(n.times(100), v, col);
+  // A plain 0.5 typed for half a percent is the trap: the same cell value as "50 %" formatted as percent.
+  const warning = `${n} is read as ${n.times(100)} % (a fraction, as a cell formatted as percent gives it); write ${n} % if you meant ${n} percent`;
+  return read.ok ? { ...read, warning } : read;
 }
 
 /** A record field back to a plain cell value: Decimal → number, dates stay ISO strings. */

@@ -9,12 +9,17 @@ export interface ColumnDef<K extends string = string> {
   /** Header text in the sheet; columns are found by it (case and surrounding spaces ignored). */
   readonly header: string;
   readonly type: ColumnType;
+  /**
+   * Every row must fill it (a row without it is an error). Shown in the header's style (dark red)
+   * and its note ("Required."). A column needed only in some rows (Products Price: not for tiered
+   * prices) is not marked; dataset.ts checks it per row.
+   */
   readonly required?: boolean;
   /** Allowed values of an enum column (matched case-insensitively, stored as written here). */
   readonly values?: readonly string[];
   /** Table whose id this column references. */
   readonly ref?: TableName;
-  /** Written by the engine; protected in Sheets, never written by users. */
+  /** Written by the engine; protected in both hosts, never written by users (the note says so: columnNote). */
   readonly engine?: boolean;
   /**
    * A text column that takes only codes: an ISO country or currency code, or an id that becomes
@@ -91,6 +96,7 @@ export const LOG_ACTIONS = [
   'cancel',
   'credit',
   'document failed',
+  'e-invoice',
   'send',
   'send failed',
   'send uncertain',
@@ -139,7 +145,7 @@ const TABLES = {
       c('creditorId', 'Creditor ID', 'text', 'SEPA creditor identifier for direct debit'),
       c('currency', 'Currency', 'text', 'Default currency (ISO 4217) when neither subscription nor account sets one', { ...req, code: 'currency' }),
       c('language', 'Language', 'enum', 'Default invoice language', en(LANGUAGES)),
-      c('locale', 'Number Locale', 'enum', 'How numbers typed as text are read: de (1.234,50) or en (1,234.50)', en(['de', 'en'])),
+      c('locale', 'Number Locale', 'enum', 'How numbers typed as text are read: de (1.234,50) or en (1,234.50); empty: follows Language (de and fr read 1.234,50, en 1,234.50)', en(['de', 'en'])),
       c('paymentTermsDays', 'Payment Terms Days', 'integer', 'Days from invoice date to due date (default 14)', { min: 0, max: 365 }),
       c('numberFormat', 'Invoice Number Format', 'text', 'Tokens {yyyy} {yy} {mm} {seq:N} {tenant}; default INV-{yyyy}-{seq:5}'),
       c('creditNumberFormat', 'Credit Note Number Format', 'text', 'Own range for credit notes; default CN-{yyyy}-{seq:5}'),
@@ -216,11 +222,22 @@ const TABLES = {
       c('name', 'Name', 'text', 'Line text on invoices', req),
       c('description', 'Description', 'text', 'Longer description'),
       c('unit', 'Unit', 'text', 'UN/ECE unit code: C62 piece, MON month, HUR hour, DAY, KWH, E34 GB ...'),
-      c('price', 'Price', 'money', 'Net price per unit, per flat fee or per package', req),
+      c(
+        'price',
+        'Price',
+        'money',
+        'Net price per unit, per flat fee or per package. Needed for per_unit, flat and package; graduated and volume take their prices from Tiers (Price is ignored there)',
+      ),
       c('currency', 'Currency', 'text', 'Currency of the price (empty: any)', { code: 'currency', amounts: true }),
       c('taxClass', 'Tax Class', 'text', 'Looked up in TaxRules, e.g. standard, reduced, digital', req),
       c('priceModel', 'Price Model', 'enum', listed(PRICE_MODELS), en(PRICE_MODELS, req)),
-      c('tiers', 'Tiers', 'text', 'For graduated/volume: "1-100: 0.10; 101-500: 0.08 + 5; 501+: 0.05" (bounds inclusive, "+ x" = tier flat fee)', { amounts: true }),
+      c(
+        'tiers',
+        'Tiers',
+        'text',
+        'Needed for graduated/volume: "1-100: 0.10; 101-500: 0.08 + 5; 501+: 0.05" (bounds inclusive, "+ x" = tier flat fee; a tier may also start at the previous upper bound, "0-100; 100+", meaning above it)',
+        { amounts: true },
+      ),
       c('packageSize', 'Package Size', 'number', 'For package: units per started package', { min: 0, amounts: true }),
       c('freeUnits', 'Free Units', 'number', 'For package: units included free', { min: 0, amounts: true }),
       c('active', 'Active', 'boolean', 'Inactive products cannot be billed (default TRUE)', { amounts: true }),
@@ -239,7 +256,7 @@ const TABLES = {
       c('endDate', 'End Date', 'date', 'Contract end (last day of service)', { amounts: true }),
       c('billingPeriod', 'Billing Period', 'enum', listed(BILLING_PERIODS), en(BILLING_PERIODS, req)),
       c('billingTiming', 'Billing Timing', 'enum', 'advance: bill the period that starts in the run; arrears: the period that ends in it', en(['advance', 'arrears'], req)),
-      c('alignment', 'Alignment', 'enum', 'calendar: periods start on Jan/Apr/Jul/Oct 1 etc.; start: on the contract start day', en(['calendar', 'start'], { amounts: true })),
+      c('alignment', 'Alignment', 'enum', 'calendar (also when empty): periods start on Jan/Apr/Jul/Oct 1 etc.; start: on the contract start day', en(['calendar', 'start'], { amounts: true })),
       c('prorate', 'Prorate', 'boolean', 'Prorate partial periods by days (default TRUE)', { amounts: true }),
       c('currency', 'Currency', 'text', "Invoice currency (default: account's, then tenant's)", { code: 'currency', amounts: true }),
       c('tag', 'Tag', 'text', 'Free tag for run filters'),
@@ -259,12 +276,16 @@ const TABLES = {
       c('description', 'Description', 'text', 'Overrides the product name on the line'),
       c('quantity', 'Quantity', 'number', 'Units per period (default 1)', { amounts: true }),
       c('unitPrice', 'Unit Price', 'money', 'Overrides the product price', { amounts: true }),
-      c('discountPercent', 'Discount %', 'percent', 'Discount on this item', { min: 0, max: 100, amounts: true }),
+      c('discountPercent', 'Discount %', 'percent', 'Discount on this item: 10 or 10 % for ten percent (a plain number below 1 is read as a fraction: 0.5 is 50 %, and the run warns)', {
+        min: 0,
+        max: 100,
+        amounts: true,
+      }),
       c('billingType', 'Billing Type', 'enum', 'recurring, one_time or usage', en(['recurring', 'one_time', 'usage'], req)),
       c('startDate', 'Start Date', 'date', 'Service start (default: subscription start)', { amounts: true }),
       c('endDate', 'End Date', 'date', 'Service end (default: subscription end)', { amounts: true }),
       c('status', 'Status', 'enum', 'Active items bill; one-time items become Inactive when billed', en(ACTIVE_STATES, req)),
-      c('billedUntil', 'Billed Until', 'date', 'Last service day on a finalized invoice (engine)', eng),
+      c('billedUntil', 'Billed Until', 'date', 'Last service day on a finalized invoice', eng),
     ],
   },
   Transactions: {
@@ -280,8 +301,8 @@ const TABLES = {
       c('unitPrice', 'Unit Price', 'money', 'Fixed price for this record (skips the product price model)', { amounts: true }),
       c('description', 'Description', 'text', 'Line text when usage is billed per transaction'),
       c('category', 'Category', 'text', 'Free category for transaction filters'),
-      c('invoiceId', 'Invoice ID', 'text', 'Invoice (draft or final) that bills this record (engine)', eng),
-      c('invoiceNumber', 'Invoice Number', 'text', 'Number of the finalized invoice (engine)', eng),
+      c('invoiceId', 'Invoice ID', 'text', 'Invoice (draft or final) that bills this record', eng),
+      c('invoiceNumber', 'Invoice Number', 'text', 'Number of the finalized invoice', eng),
     ],
   },
   TaxRules: {
@@ -289,7 +310,13 @@ const TABLES = {
     id: 'ruleId',
     engineOwned: false,
     columns: [
-      c('ruleId', 'Rule ID', 'text', 'Unique rule id', req),
+      c(
+        'ruleId',
+        'Rule ID',
+        'text',
+        'Unique rule id. Rules starting with EXAMPLE- were written as starting points for a new workbook: check rate, category and texts, then rename them (each run warns until then)',
+        req,
+      ),
       c('sellerCountry', 'Seller Country', 'text', "ISO code of the tenant's country, or *", { ...req, code: 'country', extra: ['*'] }),
       c('buyerCountry', 'Buyer Country', 'text', 'ISO code, EU (other EU country), NON-EU, or *', { ...req, code: 'country', extra: ['EU', 'NON-EU', '*'] }),
       c('taxClass', 'Tax Class', 'text', 'Product tax class, or *', req),
@@ -297,7 +324,7 @@ const TABLES = {
       c('rate', 'Rate', 'percent', 'VAT rate in percent (0 to 50)', { ...req, min: 0, max: 50 }),
       c('category', 'Category', 'enum', 'EN 16931 VAT category: S, Z, E, AE, K, G, O', en(TAX_CATEGORIES, req)),
       c('exemptionCode', 'Exemption Code', 'text', 'VATEX code, e.g. VATEX-EU-AE'),
-      c('exemptionText', 'Exemption Text', 'text', 'Legal note printed on the invoice'),
+      c('exemptionText', 'Exemption Text', 'text', 'Legal note printed on the invoice; needed for AE, E, G, K and O (a run warns without it)'),
       c('validFrom', 'Valid From', 'date', 'First day the rule applies (empty: always)', { amounts: true }),
       c('validTo', 'Valid To', 'date', 'Last day the rule applies (empty: open)', { amounts: true }),
     ],
@@ -376,7 +403,7 @@ const TABLES = {
       c('description', 'Description', 'text', 'Line text', eng),
       c('serviceStart', 'Service Start', 'date', 'First day of service on this line', eng),
       c('serviceEnd', 'Service End', 'date', 'Last day of service on this line', eng),
-      c('quantity', 'Quantity', 'number', 'Units (items: units per period × period factor)', eng),
+      c('quantity', 'Quantity', 'number', 'Units billed on this line (items: units per period; a partial period is in Period Factor, not here)', eng),
       c('unit', 'Unit', 'text', 'UN/ECE unit code', eng),
       c('unitPrice', 'Unit Price', 'money', 'Net price per unit before discount', eng),
       c('discountPercent', 'Discount %', 'percent', 'Item discount', eng),
@@ -497,6 +524,21 @@ export type ColumnKey<N extends TableName> = ColumnOf<N>['key'];
 export type EnumOf<N extends TableName, K extends ColumnKey<N>> = Extract<ColumnOf<N>, { key: K }> extends { values: readonly (infer V)[] } ? V : never;
 
 export const TABLE_NAMES = Object.keys(SCHEMA) as TableName[];
+
+/**
+ * A column's note as both hosts show it on the header: the schema's note, then "Required." and
+ * who writes it, each said once.
+ */
+export function columnNote(table: TableName, col: ColumnDef): string {
+  const note = col.note.replace(/\.?$/, '.');
+  if (col.engine || SCHEMA[table].engineOwned) return `${note} Written by the billing engine: do not edit.`;
+  return col.required ? `Required. ${note}` : note;
+}
+
+/** A column users must fill in every row: its header is styled apart (bold, dark red) in both hosts. */
+export function isRequiredInput(table: TableName, col: ColumnDef): boolean {
+  return !!col.required && !col.engine && !SCHEMA[table].engineOwned;
+}
 
 export function column(table: TableName, key: string): ColumnDef {
   const col = SCHEMA[table].columns.find((x) => x.key === key);

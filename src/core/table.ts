@@ -2,7 +2,7 @@
 // that name sheet, row, column and value; they are skipped, the other rows go on.
 import { isBlank, isDate, parseCell, plainText, toCell, type Cell, type ParseContext } from './cells';
 import type { TableRecords } from './model';
-import { SCHEMA, type TableName } from './schema';
+import { SCHEMA, type ColumnDef, type TableName } from './schema';
 
 /** The record type of a table's rows (model.ts; the Received sheets have none: plain fields). */
 export type RecordFor<N extends TableName> = N extends keyof TableRecords ? TableRecords[N] : Record<string, unknown>;
@@ -37,6 +37,8 @@ export interface ParsedTable<T> {
   headers: Cell[];
   rows: ParsedRow<T>[];
   errors: RowError[];
+  /** Cells of the kept rows read in a way the user may not have meant (a Discount % of 0.5 is 50 %). */
+  warnings: RowError[];
 }
 
 export function normalizeHeader(h: unknown): string {
@@ -73,8 +75,9 @@ export function parseTable<N extends TableName>(name: N, raw: RawTable | undefin
   type T = RecordFor<N>;
   const def = SCHEMA[name];
   const errors: RowError[] = [];
+  const warnings: RowError[] = [];
   const rows: ParsedRow<T>[] = [];
-  if (!raw) return { name, headers: [], rows, errors };
+  if (!raw) return { name, headers: [], rows, errors, warnings };
   const index = headerIndex(name, raw.headers);
   // An engine column the engine has not written yet may be absent; once rows exist, its key columns must be there.
   const hasRows = raw.rows.some((r) => r.some((v) => !isBlank(v)));
@@ -82,7 +85,7 @@ export function parseTable<N extends TableName>(name: N, raw: RawTable | undefin
   for (const col of missing) {
     errors.push({ sheet: name, row: 1, column: col.header, value: '', message: `required column "${col.header}" is missing from the header row` });
   }
-  if (missing.length) return { name, headers: raw.headers, rows, errors };
+  if (missing.length) return { name, headers: raw.headers, rows, errors, warnings };
   const seen = new Map<string, number>();
   const present = def.columns.map((col) => ({ col, at: index.get(col.key) }));
   const idHeader = def.id ? def.columns.find((col) => col.key === def.id)!.header : '';
@@ -98,34 +101,48 @@ export function parseTable<N extends TableName>(name: N, raw: RawTable | undefin
         break;
       }
     if (blank) continue;
-    const record: Record<string, unknown> = {};
-    let rowErrors: RowError[] | undefined;
-    for (const { col, at } of present) {
-      const v = at === undefined ? undefined : cells[at];
-      if (isBlank(v)) {
-        if (col.required) (rowErrors ??= []).push({ sheet: name, row: rowNo, column: col.header, value: '', message: `${col.header} is required` });
-        continue;
-      }
-      // Text read as text needs no parsing: most cells of a large sheet are ids and names.
-      if (typeof v === 'string' && (col.type === 'text' || col.type === 'ref') && !col.code && plainText(v)) {
-        record[col.key] = v.trim();
-        continue;
-      }
-      const parsed = parseCell(v, col, ctx);
-      if (parsed.ok) record[col.key] = parsed.value;
-      else (rowErrors ??= []).push({ sheet: name, row: rowNo, column: col.header, value: describeValue(v), message: parsed.message });
-    }
-    if (!rowErrors && def.id) {
+    const { record, errors: rowErrors, warnings: rowWarnings } = parseRow(name, present, cells, rowNo, ctx);
+    if (!rowErrors.length && def.id) {
       const id = String(record[def.id]);
       const first = seen.get(id);
-      if (first !== undefined) rowErrors = [{ sheet: name, row: rowNo, column: idHeader, value: id, message: `duplicate id (also in row ${first})` }];
+      if (first !== undefined) rowErrors.push({ sheet: name, row: rowNo, column: idHeader, value: id, message: `duplicate id (also in row ${first})` });
       else seen.set(id, rowNo);
     }
-    if (rowErrors) errors.push(...rowErrors);
+    if (rowErrors.length) errors.push(...rowErrors);
     // The one cast from cells to a record: its keys are the schema's, which model.ts checks (RECORDS_MATCH_SCHEMA).
-    else rows.push({ row: rowNo, record: record as T, cells });
+    else {
+      rows.push({ row: rowNo, record: record as T, cells });
+      warnings.push(...rowWarnings);
+    }
   }
-  return { name, headers: raw.headers, rows, errors };
+  return { name, headers: raw.headers, rows, errors, warnings };
+}
+
+/** One non-blank row's cells as a record, with the problems of its cells (errors) and the values read in a way worth a look (warnings). */
+function parseRow(name: TableName, present: { col: ColumnDef; at: number | undefined }[], cells: Cell[], rowNo: number, ctx: ParseContext) {
+  const record: Record<string, unknown> = {};
+  const errors: RowError[] = [];
+  const warnings: RowError[] = [];
+  for (const { col, at } of present) {
+    const v = at === undefined ? undefined : cells[at];
+    if (isBlank(v)) {
+      if (col.required) errors.push({ sheet: name, row: rowNo, column: col.header, value: '', message: `${col.header} is required` });
+      continue;
+    }
+    // Text read as text needs no parsing: most cells of a large sheet are ids and names.
+    if (typeof v === 'string' && (col.type === 'text' || col.type === 'ref') && !col.code && plainText(v)) {
+      record[col.key] = v.trim();
+      continue;
+    }
+    const parsed = parseCell(v, col, ctx);
+    if (!parsed.ok) {
+      errors.push({ sheet: name, row: rowNo, column: col.header, value: describeValue(v), message: parsed.message });
+      continue;
+    }
+    record[col.key] = parsed.value;
+    if (parsed.warning) warnings.push({ sheet: name, row: rowNo, column: col.header, value: describeValue(v), message: parsed.warning });
+  }
+  return { record, errors, warnings };
 }
 
 /** A record as cells keyed by column key (for a host to place by header). */

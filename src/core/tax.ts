@@ -2,6 +2,7 @@
 import type { IsoDate } from './dates';
 import { BillingError } from './errors';
 import type { TaxRule } from './model';
+import type { ParsedRow, RowError } from './table';
 
 export const EU_COUNTRIES = new Set(['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK']);
 
@@ -74,4 +75,39 @@ export function resolveTax(rules: readonly TaxRule[], query: TaxQuery): { rule: 
 function compareScores(a: number[], b: number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== (b[i] ?? -9)) return a[i] - (b[i] ?? -9);
   return 0;
+}
+
+/** EN 16931 categories whose VAT breakdown needs an exemption reason (BR-AE-10, BR-E-10, BR-G-10, BR-IC-10, BR-O-10): the invoice's legal note. */
+export const NEEDS_EXEMPTION_TEXT: readonly string[] = ['AE', 'E', 'G', 'K', 'O'];
+/** Rule IDs of the starter rules a new workbook gets (starterTaxRules.ts): examples until someone checks and renames them. */
+export const EXAMPLE_RULE_PREFIX = 'EXAMPLE-';
+
+/**
+ * What a run says about the TaxRules sheet: a reverse-charge or exempt rule without the legal note
+ * the invoice must print, and starter rules nobody has checked yet.
+ */
+export function taxRuleWarnings(rows: readonly ParsedRow<TaxRule>[]): RowError[] {
+  const out: RowError[] = [];
+  for (const { row, record: r } of rows) {
+    if (NEEDS_EXEMPTION_TEXT.includes(r.category) && !r.exemptionText) {
+      out.push({
+        sheet: 'TaxRules',
+        row,
+        column: 'Exemption Text',
+        value: '',
+        message: `rule ${r.ruleId} (category ${r.category}) has no exemption text: invoices it taxes must state why no VAT is charged (e.g. reverse charge, export); add the legal note`,
+      });
+    }
+  }
+  const examples = rows.filter((r) => r.record.ruleId.toUpperCase().startsWith(EXAMPLE_RULE_PREFIX));
+  if (examples.length) {
+    out.push({
+      sheet: 'TaxRules',
+      row: examples[0].row,
+      column: 'Rule ID',
+      value: examples.map((r) => r.record.ruleId).join(', '),
+      message: `${examples.length} example tax rule${examples.length > 1 ? 's' : ''} (rows ${examples.map((r) => r.row).join(', ')}) not checked yet: check rate, category and texts with your tax adviser, then rename the Rule ID without ${EXAMPLE_RULE_PREFIX}`,
+    });
+  }
+  return out;
 }

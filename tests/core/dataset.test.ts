@@ -45,7 +45,46 @@ describe('loadDataset', () => {
     expect(ds.taxRules.map((r) => r.ruleId)).toEqual(TAX_RULES.map((r) => r.ruleId));
     expect(ds.taxRules[0].rate.toString()).toBe('19');
     expect(ds.contacts.map((c) => c.contactId)).toEqual(['C1']);
-    expect(ds.ctx.locale).toBe('en');
+    // The German tenant sets no Number Locale: it follows the tenant's language.
+    expect(ds.ctx.locale).toBe('de');
+  });
+
+  it('an empty Number Locale follows the first tenant\'s language (de and fr: "de", en or none: "en"); a set one wins', () => {
+    const localeOf = (tenant: Record<string, string>) => loadDataset(raw({ Settings: [{ ...DE_TENANT, language: '', ...tenant }] })).ctx.locale;
+    expect([localeOf({ language: 'de' }), localeOf({ language: 'fr' }), localeOf({ language: 'en' }), localeOf({}), localeOf({ language: 'de', locale: 'en' })]).toEqual([
+      'de',
+      'de',
+      'en',
+      'en',
+      'en',
+    ]);
+  });
+
+  it('a percent below 1 typed as a plain number is read as a fraction and warned about, naming sheet, row, column and value', () => {
+    const ds = loadDataset(
+      raw({ ...base, Items: [item('I1', 'S1', 'P1', { discountPercent: 0.5 }), item('I2', 'S1', 'P2', { discountPercent: '0.5 %' }), item('I3', 'S2', 'P1', { discountPercent: 10 })] }),
+    );
+    expect(ds.itemsBySubscription.get('S1')!.map((r) => r.record.discountPercent?.toString())).toEqual(['50', '0.5']);
+    const message = '0.5 is read as 50 % (a fraction, as a cell formatted as percent gives it); write 0.5 % if you meant 0.5 percent';
+    expect(ds.cellWarnings).toEqual([{ sheet: 'Items', row: 2, column: 'Discount %', value: '0.5', message }]);
+    expect(ds.structureWarnings).toEqual([`Items row 2, column Discount % (value "0.5"): ${message}`]);
+  });
+
+  it('a reverse-charge or exempt tax rule without an exemption text is warned about (TaxRules row, Exemption Text, rule id); example rules until renamed', () => {
+    const rules = [
+      ...TAX_RULES,
+      { ruleId: 'RC-NO-TEXT', sellerCountry: 'DE', buyerCountry: 'AT', taxClass: '*', customerType: 'B2B', rate: 0, category: 'AE', exemptionCode: 'VATEX-EU-AE' },
+      { ruleId: 'EXEMPT', sellerCountry: 'DE', buyerCountry: 'DE', taxClass: 'medical', customerType: '*', rate: 0, category: 'E' },
+      { ruleId: 'ZERO', sellerCountry: 'DE', buyerCountry: 'DE', taxClass: 'books', customerType: '*', rate: 0, category: 'Z' },
+      { ruleId: 'EXAMPLE-DE-X', sellerCountry: 'DE', buyerCountry: 'DE', taxClass: 'x', customerType: '*', rate: 19, category: 'S' },
+    ];
+    const ds = loadDataset(raw({ ...base, TaxRules: rules }));
+    const n = TAX_RULES.length;
+    expect(ds.cellWarnings.map((w) => [w.sheet, w.row, w.column, w.value, w.message.split(':')[0]])).toEqual([
+      ['TaxRules', n + 2, 'Exemption Text', '', 'rule RC-NO-TEXT (category AE) has no exemption text'],
+      ['TaxRules', n + 3, 'Exemption Text', '', 'rule EXEMPT (category E) has no exemption text'],
+      ['TaxRules', n + 5, 'Rule ID', 'EXAMPLE-DE-X', `1 example tax rule (rows ${n + 5}) not checked yet`],
+    ]);
   });
 
   it('an item pointing to an unknown subscription is an error with sheet, row, column and value, and is left out', () => {

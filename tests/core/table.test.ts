@@ -163,7 +163,7 @@ describe('parseTable', () => {
   });
 
   it('a missing sheet is an empty table', () => {
-    expect(parseTable('Accounts', undefined, en)).toEqual({ name: 'Accounts', headers: [], rows: [], errors: [] });
+    expect(parseTable('Accounts', undefined, en)).toEqual({ name: 'Accounts', headers: [], rows: [], errors: [], warnings: [] });
   });
 });
 

@@ -65,29 +65,27 @@ describe('bad input', () => {
     expect(finalizeInvoices(p, { invoiceIds: ['I-404'] }).failed).toEqual([{ invoiceId: 'I-404', reason: 'invoice I-404 does not exist' }]);
   });
 
-  it('numbers and dates typed as text in the German way are read', () => {
-    const p = ports({
+  it('numbers typed as text follow the tenant: an empty Number Locale reads like its Language (de, fr: 1.234,50; en: 1,234.50)', () => {
+    const rows = (tenant: Partial<Record<'locale' | 'language', string>>) => ({
+      Settings: [{ tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', ...tenant }],
       Accounts: [account('A1')],
       Products: [product('P1', '1.234,50')],
       Subscriptions: [subscription('S1', 'A1', { startDate: '15.11.2026' })],
       Items: [item('I1', 'S1', 'P1')],
     });
-    // Default locale is en: "1.234,50" is not an en number → the product row is rejected.
-    const run = runInvoicing(p, NOV);
-    expect(run.rowErrors.map((e) => [e.sheet, e.column, e.value])).toEqual([
+    // An English tenant: "1.234,50" is not an en number → the product row is rejected.
+    const en = runInvoicing(ports(rows({ language: 'en' })), NOV);
+    expect(en.rowErrors.map((e) => [e.sheet, e.column, e.value])).toEqual([
       ['Products', 'Price', '1.234,50'],
       ['Items', 'Product ID', 'P1'],
     ]);
-    const de = ports({
-      Settings: [{ tenantId: 'DE', legalName: 'Muster GmbH', country: 'DE', currency: 'EUR', locale: 'de' }],
-      Accounts: [account('A1')],
-      Products: [product('P1', '1.234,50')],
-      Subscriptions: [subscription('S1', 'A1', { startDate: '15.11.2026' })],
-      Items: [item('I1', 'S1', 'P1')],
-    });
-    const r = runInvoicing(de, NOV);
-    expect(r.rowErrors).toEqual([]);
-    // 16/30 × 1234.50 = 658.40
-    expect(r.drafts[0].net).toBe('658.40');
+    // 16/30 × 1234.50 = 658.40, whether the locale is set or follows the language.
+    for (const tenant of [{ locale: 'de' }, { language: 'de' }, { language: 'fr' }]) {
+      const r = runInvoicing(ports(rows(tenant)), NOV);
+      expect({ tenant, errors: r.rowErrors, net: r.drafts[0]?.net }).toEqual({ tenant, errors: [], net: '658.40' });
+    }
+    // "1.234" is a thousand two hundred thirty-four for a German tenant, not 1.234.
+    const de = ports({ ...rows({ language: 'de' }), Products: [product('P1', '1.234')] });
+    expect(runInvoicing(de, NOV).drafts[0].net).toBe('658.13');
   });
 });

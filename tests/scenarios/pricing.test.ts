@@ -42,7 +42,7 @@ describe('pricing', () => {
     expect(run.drafts[0].net).toBe('45.00');
   });
 
-  it('tiers with a gap fail that subscription with a clear reason', () => {
+  it('tiers with a gap are an error of the Products row (Tiers column, product id); the subscription using it waits, naming that row', () => {
     const p = ports({
       Accounts: [account('A1')],
       Products: [product('PX', 0, { priceModel: 'graduated', tiers: '1-100: 0.10; 201+: 0.05' }), product('P1', '10.00')],
@@ -50,8 +50,40 @@ describe('pricing', () => {
       Items: [item('I1', 'S1', 'PX', { quantity: 150 }), item('I2', 'S2', 'P1')],
     });
     const run = runInvoicing(p, NOV);
-    expect(run.failed.map((f) => [f.subscriptionId, f.reason])).toEqual([['S1', 'gap between 100 and 201 before tier 2']]);
+    expect(run.rowErrors.map((e) => [e.sheet, e.row, e.column, e.value, e.message])).toEqual([
+      ['Products', 2, 'Tiers', '1-100: 0.10; 201+: 0.05', 'product PX: gap between 100 and 201 before tier 2'],
+      ['Items', 2, 'Product ID', 'PX', 'product "PX" cannot be billed: its Products row 2 has an error in Tiers'],
+    ]);
+    expect(run.failed.map((f) => f.subscriptionId)).toEqual(['S1']);
     expect(run.drafts.map((d) => [d.subscriptionId, d.net])).toEqual([['S2', '10.00']]);
+  });
+
+  it('overlapping tiers ("1-100: …; 50+: …") are an error of the Products row; a tier starting at the previous upper bound ("1-100; 100+") means above it', () => {
+    const p = ports({
+      Accounts: [account('A1')],
+      Products: [product('PO', 0, { priceModel: 'graduated', tiers: '1-100: 0.10; 50+: 0.05' }), product('PB', 0, { priceModel: 'graduated', tiers: '1-100: 0.10; 100+: 0.05' })],
+      Subscriptions: [subscription('S1', 'A1')],
+      Items: [item('I1', 'S1', 'PB', { quantity: 101 })],
+    });
+    const run = runInvoicing(p, NOV);
+    expect(run.rowErrors.map((e) => [e.sheet, e.row, e.column, e.message])).toEqual([['Products', 2, 'Tiers', 'product PO: tier 2 starts at 50, overlapping the previous tier that ends at 100']]);
+    // 100 × 0.10 + 1 × 0.05: unit 101 is the first above the bound 100.
+    expect(run.drafts.map((d) => d.net)).toEqual(['10.05']);
+  });
+
+  it('a tiered product needs no Price (it is ignored); per_unit, flat and package products without one are errors of their row', () => {
+    const p = ports({
+      Accounts: [account('A1')],
+      Products: [product('PT', '', { priceModel: 'volume', tiers: '1-10: 2; 11+: 1' }), product('PU', ''), product('PG', '', { priceModel: 'graduated' })],
+      Subscriptions: [subscription('S1', 'A1')],
+      Items: [item('I1', 'S1', 'PT', { quantity: 3 })],
+    });
+    const run = runInvoicing(p, NOV);
+    expect(run.rowErrors.map((e) => [e.sheet, e.row, e.column, e.message])).toEqual([
+      ['Products', 3, 'Price', 'product PU: Price is required for price model per_unit (only graduated and volume take their prices from Tiers)'],
+      ['Products', 4, 'Tiers', 'product PG: Tiers are required for price model graduated, e.g. "1-100: 0.10; 101+: 0.08"'],
+    ]);
+    expect(run.drafts.map((d) => d.net)).toEqual(['6.00']);
   });
 
   it('7 package pricing (per started block, free units)', () => {
@@ -112,7 +144,7 @@ describe('pricing', () => {
   it('price increase keeps sub-cent prices and raises tier prices and fees', () => {
     const p = ports({
       Accounts: [account('A1')],
-      Products: [product('P1', '0.0125'), product('PG', 0, { priceModel: 'graduated', tiers: '1-100: 0.10; 101+: 0.08 + 5' })],
+      Products: [product('P1', 0.0125), product('PG', 0, { priceModel: 'graduated', tiers: '1-100: 0.10; 101+: 0.08 + 5' })],
       Subscriptions: [subscription('S1', 'A1', { priceIncreasePercent: 10, priceIncreaseFrom: '2026-11-01' })],
       Items: [item('I1', 'S1', 'P1', { quantity: 1000 }), item('I2', 'S1', 'PG', { quantity: 150 })],
     });
@@ -135,7 +167,7 @@ describe('pricing', () => {
   it('30 rounding balances: tax computed once per group', () => {
     const p = ports({
       Accounts: [account('A1')],
-      Products: [product('P1', '0.333'), product('P2', '0.333'), product('P3', '0.333')],
+      Products: [product('P1', 0.333), product('P2', 0.333), product('P3', 0.333)],
       Subscriptions: [subscription('S1', 'A1')],
       Items: [item('I1', 'S1', 'P1'), item('I2', 'S1', 'P2'), item('I3', 'S1', 'P3')],
     });
@@ -151,7 +183,7 @@ describe('pricing', () => {
     const rows = (mode?: string) => ({
       Settings: [{ ...DE_TENANT, ...(mode ? { roundingMode: mode } : {}) }],
       Accounts: [account('A1')],
-      Products: [product('P1', '0.125')],
+      Products: [product('P1', 0.125)],
       Subscriptions: [subscription('S1', 'A1')],
       Items: [item('I1', 'S1', 'P1')],
     });
