@@ -10,6 +10,7 @@ import { summarize, summarizeError, type ErrorSummary, type InvoiceSummary } fro
 import { runUseCase, type UseCaseContext } from './useCase';
 import { invoiceRows, lineRowsOf, linesAppend, readDataset, rowOfInvoice } from './workbook';
 import { listText } from '../core/cells';
+import { addMandateWarnings } from './eInvoiceNotes';
 
 export type RunRequest = Omit<RunOptions, 'runId'>;
 
@@ -83,6 +84,7 @@ function runSlice({ ports, ds, log }: UseCaseContext, req: RunRequest, slice: Sl
   const budget = slice.budgetMs;
   const deadline = budget === undefined ? undefined : () => ports.clock.now().getTime() - startedAt.getTime() > budget;
   const plan = planRun(ds, { ...req, runId }, { after: resume?.after, maxGroups: slice.maxGroups, deadline });
+  addMandateWarnings(ports, ds, plan.drafts, ports.clock.today());
   writeDrafts(ports, ds, plan);
   // Row errors are counted by the first slice; failed subscriptions by the slice that met them.
   const rowErrors = resume ? [] : ds.errors;

@@ -6,6 +6,7 @@
 import { documentText } from '../../core/docText';
 import type { Dataset } from '../../core/dataset';
 import { eInvoice } from '../../core/einvoice';
+import { accountRows, mandateChoice, mandateNote } from '../eInvoiceNotes';
 import { documentName } from '../../core/ids';
 import { contactsByAccount } from '../../core/mail';
 import { isIssued, type Invoice, type IssuedInvoice } from '../../core/model';
@@ -15,7 +16,7 @@ import { assertAdmin } from '../access';
 import { runUseCase } from '../useCase';
 import type { DeliveryView } from '../deliveryMarks';
 import { invoiceRows, readDataset } from '../workbook';
-import { DAILY_QUOTA, budget, deliveryView, docOf, findInvoice, logInvoices, needsDocuments, originals } from './choose';
+import { DAILY_QUOTA, budget, deliveryView, docOf, findInvoice, logInvoices, needsDocuments, originals, type LogEntry } from './choose';
 import { io, runAsync, runSync, type Io } from './io';
 
 export interface DocumentsReport {
@@ -55,7 +56,8 @@ export function* documentsFlow<A extends boolean>(
   const finals = chosen.filter(isIssued).filter((i) => !o.skip?.has(i.invoiceId));
   const todo = finals.filter((i) => needsDocuments(i, docs, named));
   const report: DocumentsReport = { rendered: [], failed: [], remaining: 0, quotaExhausted: false };
-  const render = renderer(ports, v, docs);
+  const notes: LogEntry[] = [];
+  const render = renderer(ports, v, docs, notes);
   try {
     for (const [n, inv] of todo.entries()) {
       // Time is checked from the second document on: every call makes at least one, so a caller calling again gets further.
@@ -77,16 +79,17 @@ export function* documentsFlow<A extends boolean>(
       o.progress?.(n + 1, todo.length);
     }
   } finally {
-    recordDocuments(ports, ds, report);
+    recordDocuments(ports, ds, report, notes);
   }
   return report;
 }
 
-/** Makes one issued invoice's document, PDF and e-invoice; throws (nothing made) when its data is incomplete. */
-function renderer<A extends boolean>(ports: Ports, v: DeliveryView, docs: DocumentsPort<A>) {
+/** Makes one issued invoice's document, PDF and e-invoice; throws (nothing made) when its data is incomplete. `notes`: what the e-invoice mandate says, for the Log. */
+function renderer<A extends boolean>(ports: Ports, v: DeliveryView, docs: DocumentsPort<A>, notes: LogEntry[]) {
   const ds = v.ds;
   const original = originals(ports, v);
   const contacts = contactsByAccount(ds.contacts);
+  const rowOf = accountRows(ports);
   return function* (inv: IssuedInvoice): Io<DocumentsReport['rendered'][number]> {
     const tenant = ds.tenantById.get(inv.tenantId);
     if (!tenant) throw new BillingError(`company ${inv.tenantId} is not in Settings`, { ref: inv.invoiceId });
@@ -94,21 +97,23 @@ function renderer<A extends boolean>(ports: Ports, v: DeliveryView, docs: Docume
     const doc = docOf(ds, inv);
     // The e-invoice first: data it lacks (named by sheet and column) stops this invoice before any file is made.
     const orig = original(inv);
-    const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: orig });
+    // The format by the invoice date it was finalized with (the German mandate), noted in the Log when the sheets say otherwise.
+    const choice = mandateChoice(tenant, account, inv, inv.invoiceDate, rowOf);
+    const xml = eInvoice(doc, { tenant, account, contacts: contacts.get(inv.accountId) ?? [], original: orig }, choice.format);
     const name = documentName(inv);
     const job: DocumentJob = { doc, account, ...(xml?.format === 'zugferd' ? { facturX: xml.xml } : {}), ...(orig?.doc ? { original: orig.doc } : {}) };
     const r = yield* io(() => docs.render(documentText(doc, tenant, account, { original: orig?.doc }), tenant, name, inv.invoiceDate, job));
     const xmlUrl = xml ? yield* io(() => docs.saveXml(xml.xml, tenant, name, inv.invoiceDate, job)) : undefined;
+    const note = mandateNote(choice, inv.accountId);
+    if (note) notes.push({ inv, action: 'e-invoice', details: note });
     return { invoiceId: inv.invoiceId, number: inv.number, docUrl: r.docUrl ?? '', pdfUrl: r.pdfUrl, ...(xmlUrl ? { xmlUrl } : {}), ...(r.carriesXml ? { carriesXml: true } : {}) };
   };
 }
 
-/** The links of the documents made, in one write, and a Log row per document that failed. */
-function recordDocuments(ports: Ports, ds: Dataset, report: DocumentsReport): void {
-  logInvoices(
-    ports,
-    report.failed.map((f) => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason })),
-  );
+/** The links of the documents made, in one write, and a Log row per document that failed or whose e-invoice the mandate notes. */
+function recordDocuments(ports: Ports, ds: Dataset, report: DocumentsReport, notes: LogEntry[]): void {
+  const failed = report.failed.map((f): LogEntry => ({ inv: find(ds, f.invoiceId), action: 'document failed', details: f.reason }));
+  logInvoices(ports, [...failed, ...notes]);
   if (!report.rendered.length) return;
   const rowOf = invoiceRows(ds);
   const links = (r: DocumentsReport['rendered'][number]) => ({ docUrl: r.docUrl, pdfUrl: r.pdfUrl, xmlUrl: r.xmlUrl ?? '' });

@@ -3,11 +3,12 @@ import { isValidBIC, isValidIBAN } from 'ibantools';
 import { BillingError } from '../errors';
 import type { InvoiceDoc } from '../model';
 import { toCii } from './cii';
-import { formatFor, invoiceTerms, type EInvoice, type EInvoiceFormat, type TermsContext } from './terms';
+import { eInvoiceChoice, type EInvoiceFormat } from './mandate';
+import { invoiceTerms, type EInvoice, type TermsContext } from './terms';
 import { toUbl } from './ubl';
 
-export type { EInvoiceFormat } from './terms';
-export { formatFor } from './terms';
+export type { EInvoiceChoice, EInvoiceFormat } from './mandate';
+export { eInvoiceChoice, formatFor, MANDATE_FROM, underMandate } from './mandate';
 
 /**
  * What XRechnung requires beyond EN 16931 that only the user can supply (BR-DE-2..9, BR-DE-15,
@@ -37,8 +38,13 @@ export interface EInvoiceFile {
   extension: 'xml';
 }
 
+/** The e-invoice a finalized invoice gets, by its invoice date (the German mandate) and the sheets. */
+export function choiceOf(doc: InvoiceDoc, c: Pick<TermsContext, 'tenant' | 'account'>, accountRow?: number) {
+  return eInvoiceChoice(c.tenant, c.account, { invoiceDate: doc.invoice.invoiceDate, invoice: doc.invoice, accountRow });
+}
+
 /** The XML, or a BillingError listing what is missing; undefined when the customer gets none. */
-export function eInvoice(doc: InvoiceDoc, c: TermsContext, format: EInvoiceFormat = formatFor(c.tenant, c.account)): EInvoiceFile | undefined {
+export function eInvoice(doc: InvoiceDoc, c: TermsContext, format: EInvoiceFormat = choiceOf(doc, c).format): EInvoiceFile | undefined {
   if (format === 'none' || doc.invoice.type === 'pro_forma') return undefined;
   const e = invoiceTerms(doc, c);
   if (format !== 'zugferd') {

@@ -253,11 +253,5 @@ function buyerParty(inv: Invoice, a: Account | undefined, o: { contacts: readonl
   };
 }
 
-/** Which e-invoice an account gets: its own setting, else the tenant's, else XRechnung UBL for buyers with a buyer reference (Leitweg-ID). */
-export type EInvoiceFormat = 'none' | 'xrechnung-ubl' | 'xrechnung-cii' | 'zugferd';
-
-export function formatFor(t: Tenant, a: Account | undefined): EInvoiceFormat {
-  const f = (a?.eInvoiceFormat ?? t.eInvoiceFormat) as EInvoiceFormat | undefined;
-  if (f) return f;
-  return a?.buyerReference ? 'xrechnung-ubl' : 'none';
-}
+export type { EInvoiceFormat } from './mandate';
+export { formatFor } from './mandate';
