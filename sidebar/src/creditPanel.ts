@@ -7,9 +7,11 @@ import { call } from './call';
 import { $, button, input, item, line, showError, showRow } from './dom';
 import { formatMoney, type NumberLocale, parseAmount } from './format';
 
-/** A message as a sentence: the server's start in lower case ("invoice X does not exist"). */
+/** A message as a sentence, capital first and a full stop last: the server's start in lower case ("invoice X does not exist"). */
 export function sentence(text: string): string {
-  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+  const t = text.trim();
+  if (!t) return t;
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
 }
 
 /** showError with the message as a sentence. */

@@ -504,7 +504,7 @@ describe('sidebar', () => {
     byId<HTMLInputElement>(doc, 'ccInvoice').value = 'INV-2026-00002';
     byId(doc, 'ccCancel').click();
     await until(() => byId(doc, 'error').style.display === 'block');
-    expect(textOf(doc, 'error')).toBe('Invoice INV-2026-00002 is already cancelled');
+    expect(textOf(doc, 'error')).toBe('Invoice INV-2026-00002 is already cancelled.');
     expect(asked).toHaveLength(2);
   });
 

@@ -1,0 +1,112 @@
+// Manual and pro-forma invoices in the built sidebar, in Debian's chromium at 300 px, against the
+// built add-on on the fakes with the demo data (a German sheet: amounts typed as 1.200,00). The
+// preview is the engine's computation on the server; saving writes a draft like any other.
+import { flow, itemsOf, text, useBrowser, waitText } from '../support/browserPage';
+import { addOn, rowsOf } from '../support/gasHarness';
+import { demoWorkbook } from '../support/sidebarRuntime';
+import type { Page } from 'playwright-core';
+
+useBrowser();
+
+/** Opens the panel and waits for the accounts and products the server offers. */
+async function openPanel(page: Page) {
+  await page.click('#invoicePanel summary');
+  await page.waitForFunction(() => document.querySelectorAll('#miAccount option').length > 1 && !!document.getElementById('miProduct-1'));
+}
+
+describe('manual and pro-forma invoices in chromium', () => {
+  flow("previews a product line and a free-text line with the server's totals, then saves them as a draft", demoWorkbook, async ({ page, preview, ss }) => {
+    await openPanel(page);
+    await page.selectOption('#miAccount', 'ACC-001');
+    // Choosing a product fills in its name, price (as the sheet writes it) and tax class.
+    await page.selectOption('#miProduct-1', 'SETUP');
+    expect([await page.inputValue('#miDesc-1'), await page.inputValue('#miPrice-1'), await page.inputValue('#miTax-1')]).toEqual(['Onboarding workshop', '890,00', 'standard']);
+    await page.fill('#miQty-1', '2');
+    await page.click('#miAddLine');
+    await page.fill('#miDesc-2', 'Individuelle Schulung');
+    await page.fill('#miQty-2', '1,5');
+    await page.fill('#miPrice-2', '1.200,00');
+    await page.fill('#miStart-2', '2026-11-10');
+    await page.fill('#miEnd-2', '2026-11-11');
+    expect(await page.locator('#miLines legend').allTextContents()).toEqual(['Line 1', 'Line 2']);
+
+    await page.click('#miPreview');
+    await waitText(page, '#miPreviewLines', /Total/);
+    // 2 × 890,00 + 1,5 × 1.200,00 = 3.580,00 net at 19 %: tax 680,20.
+    expect(await text(page, '#miPreviewTitle')).toBe('Preview for Bäckerei Müller & Söhne KG: payable 4.260,20 EUR');
+    expect(await itemsOf(page, '#miPreviewLines')).toEqual([
+      '1. Onboarding workshop | 1.780,00 EUR | 2 × 890,00 EUR, tax S 19 %',
+      '2. Individuelle Schulung | 1.800,00 EUR | 1,5 × 1.200,00 EUR, tax S 19 %, 10.11.2026 – 11.11.2026',
+      'Tax S 19 % on 3.580,00 EUR | 680,20 EUR',
+      'Net | 3.580,00 EUR',
+      'Tax | 680,20 EUR',
+      'Total | 4.260,20 EUR',
+    ]);
+    expect(preview.log.find((c) => c.name === 'previewManualInvoice')!.args).toEqual([
+      {
+        accountId: 'ACC-001',
+        type: 'invoice',
+        lines: [
+          { productId: 'SETUP', description: 'Onboarding workshop', quantity: '2', unitPrice: '890.00', taxClass: 'standard' },
+          { description: 'Individuelle Schulung', quantity: '1.5', unitPrice: '1200.00', serviceStart: '2026-11-10', serviceEnd: '2026-11-11' },
+        ],
+      },
+    ]);
+    expect(rowsOf(ss, 'Invoices')).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(300);
+
+    await page.click('#miSaveDraft');
+    await waitText(page, '#miStatus', /saved/);
+    expect(await text(page, '#miStatus')).toBe('Invoice saved as draft I-000001 (4.260,20 EUR). Finalize it like the other drafts.');
+    expect(await itemsOf(page, '#miResults')).toEqual(['Draft I-000001 for Bäckerei Müller & Söhne KG | 4.260,20 EUR | Finalized with the other drafts.']);
+    // It is a draft in the ledger, with the lines the preview showed.
+    expect(rowsOf(ss, 'Invoices').map((r) => [r['Invoice ID'], r.Type, r.Status, r['Account ID'], r.Number, r.Payable])).toEqual([['I-000001', 'invoice', 'Draft', 'ACC-001', '', 4260.2]]);
+    expect(rowsOf(ss, 'InvoiceLines').map((r) => [r.Description, r.Net])).toEqual([
+      ['Onboarding workshop', 1780],
+      ['Individuelle Schulung', 1800],
+    ]);
+    // The form starts again with one empty line; the old preview is gone.
+    expect([await page.locator('#miLines fieldset').count(), await page.isHidden('#miPreviewBox')]).toEqual([1, true]);
+    expect(await text(page, '#error')).toBe('');
+  });
+
+  flow('names the line and field of a bad entry, saves a pro-forma that gets its number from the pro-forma range', demoWorkbook, async ({ page, preview, ss }) => {
+    await openPanel(page);
+    await page.click('#miSaveProForma');
+    await waitText(page, '#error', /account/);
+    expect(await text(page, '#error')).toBe('Choose the customer account.');
+    await page.selectOption('#miAccount', 'ACC-001');
+    await page.fill('#miDesc-1', 'Anzahlung Projekt Phoenix');
+    await page.fill('#miQty-1', 'zwei');
+    await page.fill('#miPrice-1', '5.000,00');
+    await page.click('#miSaveProForma');
+    await waitText(page, '#error', /Line 1/);
+    expect(await text(page, '#error')).toBe('Line 1: the quantity "zwei" is not a number as this sheet writes them (for example 1.234,50).');
+    // The service period is checked too, naming the line.
+    await page.fill('#miQty-1', '1');
+    await page.click('#miAddLine');
+    await page.fill('#miDesc-2', 'Reisekosten');
+    await page.fill('#miQty-2', '1');
+    await page.fill('#miPrice-2', '120,00');
+    await page.fill('#miStart-2', '2026-11-20');
+    await page.fill('#miEnd-2', '2026-11-19');
+    await page.click('#miPreview');
+    await waitText(page, '#error', /Line 2/);
+    expect(await text(page, '#error')).toBe('Line 2: the service period ends before it starts.');
+    await page.getByRole('button', { name: 'Remove line 2' }).click();
+    expect(preview.log.filter((c) => c.name === 'createManualInvoice' || c.name === 'previewManualInvoice')).toEqual([]);
+
+    await page.click('#miSaveProForma');
+    await waitText(page, '#miStatus', /saved/);
+    expect(await text(page, '#miStatus')).toBe('Pro-forma invoice saved as draft I-000001 (5.950,00 EUR). Finalize it like the other drafts.');
+    expect(await itemsOf(page, '#miResults')).toEqual([
+      'Pro-forma draft I-000001 for Bäckerei Müller & Söhne KG | 5.950,00 EUR | Numbered from the pro-forma range when finalized; no revenue, no mail.',
+    ]);
+    expect(rowsOf(ss, 'Invoices').map((r) => [r.Type, r.Status])).toEqual([['pro_forma', 'Draft']]);
+
+    // Finalized, it takes the pro-forma range's first number; the invoice range is not touched.
+    const owner = addOn(ss, ss.owner);
+    expect(owner.exec('finalizeInvoices', { invoiceIds: ['I-000001'] }).invoices.map((i: { number: string }) => i.number)).toEqual(['PF-2026-00001']);
+    expect(rowsOf(ss, 'NumberRanges').map((r) => r.Range)).toEqual(['DE/pro_forma/*']);
+  });
+});

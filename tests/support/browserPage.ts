@@ -1,0 +1,96 @@
+// One browser flow of the sidebar for the credit and manual-invoice tests (tests/browser/sidebarCredit,
+// sidebarInvoice): the preview of `npm run sidebar` on a workbook, a fresh 300 px page in Debian's
+// chromium (playwright-core), the flow failing on any console or page error and leaving a screenshot
+// under out/browser/<flow>.png when it fails. The same pattern as tests/browser/sidebar.test.ts.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Dialog, type Page } from 'playwright-core';
+import type { FakeSpreadsheet } from './gasFakes';
+import { addOn } from './gasHarness';
+import { type Preview, startPreview } from './sidebarPreview';
+import { demoWorkbook } from './sidebarRuntime';
+
+const SHOTS = join(__dirname, '../../out/browser');
+const executablePath = process.env.BILLING_CHROMIUM;
+
+export interface Flow {
+  page: Page;
+  preview: Preview;
+  ss: FakeSpreadsheet;
+  /** The messages of the confirmations the page asked (window.confirm), each answered by `answer`. */
+  asked: string[];
+  /** What the next confirmations are answered (default: OK). */
+  answer: { ok: boolean };
+}
+
+/** Registers the browser start and stop of a test file; call once at its top. */
+export function useBrowser(): void {
+  if (!executablePath) console.warn(process.env.BILLING_NO_BROWSER ?? "browser tests skipped: the browser lane's globalSetup found no chromium");
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (executablePath) browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+    shared.browser = browser;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+}
+const shared: { browser?: Browser } = {};
+
+/** One flow on a fresh preview of `ss()`; everything outside 127.0.0.1 is refused. */
+export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) => Promise<void>): void {
+  (executablePath ? it : it.skip)(name, async () => {
+    const preview = await startPreview({ ss: ss() });
+    const context = await shared.browser!.newContext({ viewport: { width: 300, height: 900 } });
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    const problems: string[] = [];
+    const asked: string[] = [];
+    const answer = { ok: true };
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d: Dialog) => {
+      asked.push(d.message());
+      void (answer.ok ? d.accept() : d.dismiss());
+    });
+    try {
+      await page.goto(preview.url);
+      await page.waitForFunction(() => document.querySelectorAll('#tenant option').length > 1 && /Next run/.test(document.getElementById('nextRun')!.textContent!));
+      await body({ page, preview, ss: preview.ss, asked, answer });
+      expect(problems).toEqual([]);
+    } catch (e) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `${name.replace(/[^\w-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+      throw new Error(`${(e as Error).message}${problems.length ? `\nconsole and page errors: ${problems.join('\n')}` : ''}`);
+    } finally {
+      await context.close();
+      await preview.close();
+    }
+  });
+}
+
+export const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? '';
+export const waitText = (page: Page, selector: string, re: RegExp) =>
+  page.waitForFunction(([s, src]) => new RegExp(src).test(document.querySelector(s)?.textContent ?? ''), [selector, re.source] as const);
+/** A list's items as text without their buttons: the spans and further lines, joined by " | ". */
+export const itemsOf = (page: Page, selector: string) =>
+  page.locator(`${selector} li`).evaluateAll((lis) =>
+    lis.map((li) =>
+      [...li.children]
+        .filter((c) => c.tagName === 'SPAN' || c.tagName === 'LABEL' || c.classList.contains('line'))
+        .map((c) => c.textContent)
+        .join(' | '),
+    ),
+  );
+
+/** The demo workbook (German sheet) with November run and finalized by its owner, documents made. */
+export function finalizedDemo(): FakeSpreadsheet {
+  const ss = demoWorkbook();
+  const owner = addOn(ss, ss.owner);
+  let report = owner.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+  while (!report.done) report = owner.exec('continueRun', report.runId);
+  owner.exec('finalizeInvoices', {});
+  return ss;
+}
