@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInvoicing, type RunReport } from '../app/runInvoicing';
 import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
-import { summarize, type InvoiceSummary } from '../app/summary';
+import { detail, summarize, type InvoiceDetail, type InvoiceSummary } from '../app/summary';
 import { readDataset } from '../app/workbook';
 import { monthRange } from '../core/dates';
 import { dec, formatAmount, sum as sumAmounts } from '../core/money';
@@ -102,6 +102,28 @@ function table(rows: InvoiceSummary[], totals = false): string {
   return [line('Invoice', 'Status', 'Buyer', 'Cur', 'Net', 'Tax', 'Gross', 'Payable'), ...body, ...sums].join('\n');
 }
 
+/** Each invoice's warnings (its Warnings column: catch-up periods, tax rules, missing data), one invoice a line. */
+function warningsText(rows: InvoiceSummary[]): string[] {
+  const warned = rows.filter((d) => d.warnings);
+  if (!warned.length) return [];
+  return [
+    '',
+    `Warnings (${warned.length} ${warned.length === 1 ? 'invoice' : 'invoices'} to look at):`,
+    ...warned.map((d) => `  ${d.number ?? d.invoiceId} (${d.subscriptionId ?? d.accountId}): ${d.warnings}`),
+  ];
+}
+
+/** The invoices with their lines, tax groups and notes, as the workbook holds them now (for --json and `invoice`). */
+function detailsOf(ports: ReturnType<typeof memoryPorts>, ids: readonly string[]): InvoiceDetail[] {
+  const ds = readDataset(ports, ['Settings', 'Invoices', 'InvoiceLines']);
+  const byId = new Map(ds.invoices.map((r) => [r.record.invoiceId, r.record]));
+  return ids.flatMap((id) => {
+    const i = byId.get(id);
+    const lines = (ds.linesByInvoice.get(id) ?? []).map((r) => r.record);
+    return i ? [detail(i, lines, ds.tenantById.get(i.tenantId)?.roundingMode)] : [];
+  });
+}
+
 /** Opens the workbook under its lock, runs the action on it and saves unless --dry-run. */
 async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memoryPorts>, save: () => Promise<void>) => T | Promise<T>): Promise<T> {
   if (!existsSync(g.workbook)) throw new Failed(`workbook ${g.workbook} not found (create one with: billing init --workbook ${g.workbook})`);
@@ -173,7 +195,7 @@ export function program(): Command {
       const p = period(o);
       const r: RunReport = await onWorkbook(g(), (ports) => {
         checkNames(ports, o);
-        return runInvoicing(ports, {
+        const report = runInvoicing(ports, {
           periodStart: p.start,
           periodEnd: p.end,
           invoiceDate: o.invoiceDate,
@@ -182,15 +204,23 @@ export function program(): Command {
           tenantId: o.tenant,
           subscriptionIds: o.subscription,
         });
+        // Scripts check the drafts without opening the workbook: JSON has their lines and tax groups.
+        return g().json
+          ? {
+              ...report,
+              drafts: detailsOf(
+                ports,
+                report.drafts.map((d) => d.invoiceId),
+              ),
+            }
+          : report;
       });
       out(g(), r, () =>
         [
           `Run ${r.runId} ${r.periodStart}..${r.periodEnd}: ${r.inScope} subscriptions in scope, ${r.drafts.length} drafts${r.removed.length ? `, ${r.removed.length} stale drafts removed` : ''}.`,
-          table(r.drafts),
-          ...(r.warnings.length ? ['', 'Warnings:', ...r.warnings.map((w) => `  ${w}`)] : []),
-          ...(r.drafts.some((d) => d.warnings)
-            ? ['', 'Drafts to look at:', ...r.drafts.filter((d) => d.warnings).map((d) => `  ${d.invoiceId} (${d.subscriptionId ?? d.accountId}): ${d.warnings}`)]
-            : []),
+          table(r.drafts, true),
+          ...(r.warnings.length ? ['', 'Sheet warnings:', ...r.warnings.map((w) => `  ${w}`)] : []),
+          ...warningsText(r.drafts),
           ...(r.failed.length ? ['', 'Failed subscriptions (fix, then re-run with --subscription):', ...r.failed.map((f) => `  ${f.subscriptionId} (Subscriptions row ${f.row}): ${f.reason}`)] : []),
           ...(r.rowErrors.length ? ['', 'Rows skipped:', ...r.rowErrors.map((e) => `  ${e.text}`)] : []),
           '',
@@ -204,12 +234,17 @@ export function program(): Command {
     .command('drafts')
     .description('list the draft invoices with their totals')
     .action(async () => {
-      const drafts = await onWorkbook({ ...g(), dryRun: true }, (ports) =>
-        readDataset(ports, ['Settings', 'Invoices'])
-          .invoices.filter((r) => r.record.status === 'Draft')
-          .map((r) => summarize(r.record)),
-      );
-      out(g(), drafts, () => `${drafts.length} drafts\n${table(drafts, true)}`);
+      const drafts: InvoiceSummary[] = await onWorkbook({ ...g(), dryRun: true }, (ports) => {
+        const all = readDataset(ports, ['Settings', 'Invoices']).invoices.filter((r) => r.record.status === 'Draft');
+        // The lines only for --json: the table needs the totals alone.
+        return g().json
+          ? detailsOf(
+              ports,
+              all.map((r) => r.record.invoiceId),
+            )
+          : all.map((r) => summarize(r.record));
+      });
+      out(g(), drafts, () => [`${drafts.length} drafts`, table(drafts, true), ...warningsText(drafts)].join('\n'));
     });
 
   cmd
