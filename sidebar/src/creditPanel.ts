@@ -76,7 +76,10 @@ function showInvoice(c: Creditable | null): void {
   box.appendChild(list);
   for (const l of c.lines) {
     const li = item(list, `${l.lineNo}. ${l.description}`, m(l.net));
-    line(li, compareDecimal(l.remaining, '0') > 0 ? `Creditable: ${m(l.remaining)}` : `Not creditable on its own: ${sentence(l.why ?? 'nothing left')}`);
+    line(
+      li,
+      compareDecimal(l.remaining, '0') > 0 ? `Creditable: ${m(l.remaining)}` : l.creditedOn ? `Credited on ${l.creditedOn}` : `Not creditable on its own: ${sentence(l.why ?? 'nothing is left')}`,
+    );
   }
 }
 

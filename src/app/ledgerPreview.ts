@@ -7,8 +7,8 @@ import type { Dataset } from '../core/dataset';
 import { BillingError } from '../core/errors';
 import { LedgerWriter } from '../core/ledger';
 import { manualDraft, type ManualInvoiceInput } from '../core/manual';
-import type { Invoice } from '../core/model';
-import { formatAmount, sum, ZERO } from '../core/money';
+import type { Invoice, InvoiceLine } from '../core/model';
+import { type Decimal, formatAmount, sum, ZERO } from '../core/money';
 import { computeTotals } from '../core/totals';
 import { roundingMode } from '../core/plan';
 import type { Ports } from '../ports';
@@ -34,7 +34,9 @@ export interface CreditableLine {
   taxRate: string;
   /** The net this line can still be credited with (a line is credited whole): its net, or "0.00". */
   remaining: string;
-  /** Why the line cannot be credited on its own (credited already on a credit note, or over a limit). */
+  /** The credit note this line was credited on, line by line. */
+  creditedOn?: string;
+  /** Why the line cannot be credited on its own (credited already, less left at its tax rate, a pro-forma). */
   why?: string;
 }
 
@@ -97,18 +99,32 @@ export function creditableInvoice(ports: Ports, ref: string): Creditable {
     open: money(proForma ? ZERO : inv.net.minus(credited)),
     canCancel: proForma || credited.isZero(),
     canCredit: !proForma,
-    lines: lines.map((l) => {
-      const line = { lineNo: l.lineNo, description: l.description, net: money(l.net), taxCategory: l.taxCategory, taxRate: l.taxRate.toString() };
-      if (proForma) return { ...line, remaining: money(ZERO), why: 'a pro-forma invoice can be cancelled, not credited' };
-      try {
-        writer().credit(inv.invoiceId, { kind: 'lines', lines: [l.lineNo] });
-        return { ...line, remaining: money(l.net) };
-      } catch (e) {
-        return { ...line, remaining: money(ZERO), why: (e as Error).message };
-      }
-    }),
+    lines: lines.map((l) =>
+      creditableLine(l, money, proForma ? 'a pro-forma invoice can be cancelled, not credited' : () => writer().credit(inv.invoiceId, { kind: 'lines', lines: [l.lineNo] }), inv.net.gt(credited)),
+    ),
     numberLocale: numberLocaleOf(ports, ds),
   };
+}
+
+/**
+ * One line and what it may still be credited with: `credit` is the engine crediting it alone (in
+ * memory), or the reason it cannot be. The engine's refusals become words for the panel: the credit
+ * note a line was credited on, or that its tax rate has less left than the line (an amount credit
+ * still can take what is left).
+ */
+function creditableLine(l: InvoiceLine, money: (v: Decimal) => string, credit: (() => unknown) | string, openLeft: boolean): CreditableLine {
+  const line = { lineNo: l.lineNo, description: l.description, net: money(l.net), taxCategory: l.taxCategory, taxRate: l.taxRate.toString() };
+  try {
+    if (typeof credit === 'string') throw new BillingError(credit);
+    credit();
+    return { ...line, remaining: money(l.net) };
+  } catch (e) {
+    const why = (e as Error).message;
+    const on = /already credited on (\S+)$/.exec(why)?.[1];
+    if (on) return { ...line, remaining: money(ZERO), creditedOn: on, why };
+    if (!/would exceed/.test(why)) return { ...line, remaining: money(ZERO), why };
+    return { ...line, remaining: money(ZERO), why: openLeft ? `less is left at ${l.taxCategory} ${line.taxRate} % than this line: credit an amount instead` : 'nothing is left to credit' };
+  }
 }
 
 export interface ManualInvoiceForm {

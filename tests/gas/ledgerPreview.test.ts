@@ -76,21 +76,25 @@ describe('creditableInvoice: what may be credited, before the confirmation', () 
     call(ss, OWNER, 'creditInvoice', { invoiceId: 'INV-2026-00002', amount: '10.00', reason: 'goodwill' });
     const c = call(ss, OWNER, 'creditableInvoice', 'INV-2026-00002');
     expect([c.net, c.credited, c.creditNotes, c.open, c.canCancel]).toEqual(['110.50', '10.00', ['CN-2026-00001'], '100.50', false]);
-    // The 10.00 was spread over both rates: neither whole line fits what is left at its rate any more,
-    // and each says why (the engine's own refusal, asked in memory).
+    // The 10.00 was spread over both rates: neither whole line fits what is left at its rate any more
+    // (the engine's own refusal, asked in memory), while an amount still may be credited.
     expect(c.lines.map((l: { remaining: string; why?: string }) => [l.remaining, l.why])).toEqual([
-      ['0.00', expect.stringMatching(/^crediting 98 at S 19% would exceed what is left of INV-2026-00002 at that rate \(89\.\d\d\)$/)],
-      ['0.00', expect.stringMatching(/^crediting 12\.5 at S 7% would exceed what is left of INV-2026-00002 at that rate \(11\.\d\d\)$/)],
+      ['0.00', 'less is left at S 19 % than this line: credit an amount instead'],
+      ['0.00', 'less is left at S 7 % than this line: credit an amount instead'],
     ]);
+    // Once everything is credited, nothing is left.
+    call(ss, OWNER, 'creditInvoice', { invoiceId: 'INV-2026-00002', amount: '100.50' });
+    const all = call(ss, OWNER, 'creditableInvoice', 'INV-2026-00002');
+    expect([all.credited, all.open, all.lines.map((l: { why?: string }) => l.why)]).toEqual(['110.50', '0.00', ['nothing is left to credit', 'nothing is left to credit']]);
   });
 
   it('a line credited on its own is no longer creditable and names its credit note', () => {
     const ss = workbook();
     call(ss, OWNER, 'creditInvoice', { invoiceId: 'INV-2026-00001', lines: [2] });
     const c = call(ss, OWNER, 'creditableInvoice', 'INV-2026-00001');
-    expect(c.lines.map((l: { remaining: string; why?: string }) => [l.remaining, l.why ?? ''])).toEqual([
+    expect(c.lines.map((l: { remaining: string; creditedOn?: string }) => [l.remaining, l.creditedOn ?? ''])).toEqual([
       ['49.00', ''],
-      ['0.00', 'line 2 of INV-2026-00001 was already credited on CN-2026-00001'],
+      ['0.00', 'CN-2026-00001'],
     ]);
     expect([c.credited, c.open]).toEqual(['12.50', '49.00']);
   });
