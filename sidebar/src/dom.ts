@@ -1,7 +1,8 @@
 // What every panel shares: elements by id, the error box, list items built from text nodes only
 // (names and reasons come from the sheet and are never parsed as HTML), and the busy state.
-import type { Queued, RunRequest } from '../../src/gas/serverApi';
+import type { Queued, RunRequest, SidebarState } from '../../src/gas/serverApi';
 import { call } from './call';
+import { formatMoney, type NumberLocale } from './format';
 
 export function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -15,9 +16,25 @@ export const state = {
   stop: false,
   inScope: 0,
   drafted: 0,
+  /** Rows with errors the current run reported. */
+  rowErrors: 0,
   failed: [] as string[],
   lastRequest: null as RunRequest | null,
+  /** How amounts are written (the company's Number Locale or language, from sidebarState). */
+  locale: 'en' as NumberLocale,
+  /** The workbook as sidebarState last read it: companies, the trigger, the admins, the role. */
+  sheet: null as SidebarState | null,
 };
+
+/** An amount (exact decimal string) as the user writes it: "1.234,50 EUR" or "1,234.50 EUR". */
+export function money(amount: string, currency: string): string {
+  return formatMoney(amount, currency, state.locale);
+}
+
+/** A company's name by its id, as Settings gives it. */
+export function tenantName(id: string): string {
+  return state.sheet?.tenants.find((t) => t.id === id)?.name || id;
+}
 
 export function showError(e: unknown): void {
   const box = $('error');
@@ -35,12 +52,19 @@ export function busy(running: boolean): void {
   button('resume').disabled = running || !state.runId;
 }
 
-/** A list item of text: the left part, and an amount on the right. */
+/**
+ * A list item of text: the left part, and an amount on the right. With an amount the left part is
+ * one line cut with "…" (its full text in the tooltip), so the amounts stay in one column.
+ */
 export function item(list: HTMLElement, left: string, right?: string | null, cls?: string | null): HTMLLIElement {
   const li = document.createElement('li');
   if (cls) li.className = cls;
   const a = document.createElement('span');
   a.textContent = left;
+  if (right) {
+    a.className = 'name';
+    a.title = left;
+  }
   li.appendChild(a);
   if (right) {
     const b = document.createElement('span');
@@ -52,10 +76,10 @@ export function item(list: HTMLElement, left: string, right?: string | null, cls
   return li;
 }
 
-/** A further line of text in an item. */
-export function line(li: HTMLElement, text: string): void {
+/** A further line of text in an item (`cls` "warning": an invoice's warning). */
+export function line(li: HTMLElement, text: string, cls?: string): void {
   const d = document.createElement('div');
-  d.className = 'line';
+  d.className = cls ? 'line ' + cls : 'line';
   d.textContent = text;
   li.appendChild(d);
 }
@@ -107,6 +131,64 @@ export function showRow(li: HTMLElement, inv: InvoiceRef): void {
     showError(null);
     call('goToInvoice', inv.invoiceId).catch(showError);
   });
+}
+
+/** A link to a document: only an https address becomes a link (opened in a new tab); anything else is left out. */
+export function link(parent: HTMLElement, url: string | undefined, text: string, name: string): boolean {
+  if (!url || !/^https:\/\//i.test(url)) return false;
+  const a = document.createElement('a');
+  a.href = url;
+  a.target = '_blank';
+  a.rel = 'noopener';
+  a.textContent = text;
+  a.setAttribute('aria-label', name);
+  parent.appendChild(a);
+  return true;
+}
+
+/**
+ * Asks in the sidebar (window.confirm may be blocked in Apps Script's sandboxed frame): a question,
+ * the facts as lines, and two buttons. Resolves true when the user presses `ok`, false on Cancel.
+ */
+export function confirmAction(question: string, facts: string[], ok: string): Promise<boolean> {
+  const box = $('confirmBox');
+  $('confirmText').textContent = question;
+  const list = $('confirmFacts');
+  list.textContent = '';
+  for (const f of facts) item(list, f);
+  const yes = button('confirmOk');
+  const no = button('confirmCancel');
+  yes.textContent = ok;
+  box.hidden = false;
+  if (box.scrollIntoView) box.scrollIntoView();
+  yes.focus();
+  return new Promise((resolve) => {
+    const answer = (v: boolean) => () => {
+      yes.onclick = null;
+      no.onclick = null;
+      box.hidden = true;
+      resolve(v);
+    };
+    yes.onclick = answer(true);
+    no.onclick = answer(false);
+  });
+}
+
+/** "12 of 40", the bar, and the time left estimated from the pace so far. */
+export function showProgress(bar: HTMLProgressElement, done: number, total: number, startedAt: number): string {
+  bar.hidden = false;
+  bar.max = Math.max(1, total);
+  bar.value = Math.min(done, total);
+  if (!done || done >= total) return done + ' of ' + total;
+  const left = ((Date.now() - startedAt) / done) * (total - done);
+  return done + ' of ' + total + ', ' + timeLeft(left);
+}
+
+function timeLeft(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return 'under a minute left';
+  const m = Math.round(s / 60);
+  return 'about ' + plural(m, 'minute', 'minutes') + ' left';
 }
 
 export function plural(n: number, one: string, many: string): string {

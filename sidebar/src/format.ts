@@ -31,18 +31,21 @@ export function parseAmount(text: string, locale: NumberLocale): string | null {
   return `${m[1]}${int}${m[3] ? '.' + m[3] : ''}`;
 }
 
+/** BigInt(0), not 0n: the sidebar is built for ES2017, where esbuild warns on BigInt literals. */
+const ZERO = BigInt(0);
+
 /** Totals per currency of decimal strings, each formatted ("1.200,00 EUR · 300,00 CHF"). */
 export function totalsPerCurrency(rows: { amount: string; currency: string }[], locale: NumberLocale): string {
   const cents = new Map<string, bigint>();
   for (const r of rows) {
     const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(r.amount);
     if (!m) continue;
-    const v = BigInt(m[2] + (m[3] ?? '').padEnd(2, '0').slice(0, 2)) * (m[1] ? -1n : 1n);
-    cents.set(r.currency, (cents.get(r.currency) ?? 0n) + v);
+    const v = BigInt(m[2] + (m[3] ?? '').padEnd(2, '0').slice(0, 2)) * BigInt(m[1] ? -1 : 1);
+    cents.set(r.currency, (cents.get(r.currency) ?? ZERO) + v);
   }
   return [...cents]
     .map(([cur, v]) => {
-      const neg = v < 0n;
+      const neg = v < ZERO;
       const s = (neg ? -v : v).toString().padStart(3, '0');
       return formatMoney(`${neg ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`, cur, locale);
     })

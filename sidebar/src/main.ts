@@ -5,10 +5,11 @@ import { call } from './call';
 import { $, showError } from './dom';
 import { creditPanel } from './creditPanel';
 import { invoicePanel } from './invoicePanel';
+import { overviewPanel, showOverview } from './overview';
 import { receivePanel } from './receivePanel';
 import { fillRunForm, runPanel } from './runPanel';
 import { schedulePanel, showSchedule } from './schedulePanel';
-import { sendPanel } from './sendPanel';
+import { sendPanel, showUncertain } from './sendPanel';
 
 declare global {
   interface Window {
@@ -31,6 +32,14 @@ receivePanel();
 creditPanel();
 invoicePanel();
 schedulePanel();
+overviewPanel();
 
 call('scheduleState').then(showSchedule).catch(showError);
-call('sidebarState').then(fillRunForm).catch(showError);
+// One call for the workbook's state: the form's choices, the drafts, what waits, the trigger.
+call('sidebarState')
+  .then((s) => {
+    showOverview(s);
+    fillRunForm(s);
+    showUncertain(s.delivery.uncertain);
+  })
+  .catch(showError);

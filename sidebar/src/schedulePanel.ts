@@ -49,12 +49,26 @@ export function schedulePanel(): void {
 
 export function showSchedule(st: ScheduleStateResponse): void {
   fillSchedule(st.schedule, st.next);
+  showLastRuns(st.lastRuns);
+}
+
+/** The last runs, newest first; drawn again after each run. */
+function showLastRuns(runs: ScheduleStateResponse['lastRuns']): void {
   const list = $('lastRuns');
-  if (!st.lastRuns.length) item(list, 'No runs yet.');
-  for (const r of st.lastRuns) {
+  list.textContent = '';
+  if (!runs.length) item(list, 'No runs yet.');
+  for (const r of runs) {
     const period = r.periodStart ? r.periodStart + ' – ' + (r.periodEnd || '') : r.runId;
-    const li = item(list, period + ': ' + String(r.status).replace(/_/g, ' '), plural(r.drafts, 'draft', 'drafts') + ', ' + plural(r.errors, 'error', 'errors'));
+    const li = item(list, period + ': ' + String(r.status).replace(/_/g, ' '));
+    line(li, plural(r.drafts, 'draft', 'drafts') + ', ' + plural(r.errors, 'error', 'errors'));
     line(li, r.runId + (r.startedBy ? ', started by ' + r.startedBy : ''));
     if (r.lastError) line(li, 'Last error: ' + r.lastError);
   }
+}
+
+/** After a run: "Last runs" shows it (the form keeps what the user typed). */
+export function refreshLastRuns(): Promise<void> {
+  return call('scheduleState')
+    .then((st) => showLastRuns(st.lastRuns))
+    .catch(showError);
 }

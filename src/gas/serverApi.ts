@@ -11,7 +11,7 @@ import type { CreditRequest, FinalizeRequest, LedgerReport } from '../app/ledger
 import type { ReceiveReport } from '../app/receive';
 import type { RunReport, RunRequest } from '../app/runInvoicing';
 import type { RunOutcome, Schedule } from '../app/schedule';
-import type { SidebarState } from '../app/sidebarState';
+import type { DraftSummary, InvoiceGroup, SidebarState } from '../app/sidebarState';
 import type { InvoiceSummary } from '../app/summary';
 import type { DocumentsReport, MailReport, SendRequest } from '../app/delivery';
 import type { ManualInvoiceInput } from '../core/manual';
@@ -19,6 +19,7 @@ import type { Creditable, ManualInvoiceForm, ManualPreview } from '../app/ledger
 export type { Creditable, ManualInvoiceForm, ManualInvoiceInput, ManualPreview };
 import type { VerifyResult } from '../core/verify';
 
+export type { DraftSummary, InvoiceGroup };
 export type { CreditRequest, DocumentsReport, FinalizeRequest, InvoiceSummary, LedgerReport, MailReport, Queued, ReceiveReport, RunReport, RunRequest, Schedule, SidebarState, VerifyResult };
 
 /** An invoice run started, or (another editor's) queued for the hourly trigger. */
@@ -64,7 +65,7 @@ export interface ScheduleStateResponse {
 
 /** Every function the sidebar may call: `google.script.run.<name>(request)` answers `response`. */
 export interface ServerApi {
-  /** What the run form offers: filters, companies, last month, the user's role. */
+  /** What the run form offers (filters, companies, last month, the user's role) and the workbook's state: drafts, waiting runs, documents, mail, uncertain deliveries, the trigger. */
   sidebarState(): SidebarState;
   /** Starts an invoice run, one ~20 s slice; `done: false` means call continueRun. */
   runInvoicing(req: RunRequest): RunInvoicingResponse;

@@ -147,6 +147,14 @@ function finalizedWorkbook(opts: Parameters<typeof workbook>[0] = {}) {
   return ss;
 }
 
+/** Answers the in-sidebar confirmation once it shows: OK (true) or Cancel; returns its question. */
+async function confirmed(doc: Document, ok = true) {
+  await until(() => !byId(doc, 'confirmBox').hidden);
+  const question = textOf(doc, 'confirmText');
+  byId(doc, ok ? 'confirmOk' : 'confirmCancel').click();
+  return question;
+}
+
 async function started(doc: Document) {
   await until(() => /Next run/.test(textOf(doc, 'nextRun')) && doc.querySelectorAll('input[name=filter]').length > 0);
 }
@@ -244,18 +252,39 @@ describe('sidebar', () => {
     fast();
     expect(calls.filter((c) => c === 'continueRun').length).toBeGreaterThan(0);
     const items = [...doc.querySelectorAll('#drafts li')].map(rowText);
-    expect(items).toEqual(['Müller <b>& Co</b> | EUR 11.90', 'Customer A2 | EUR 11.90', 'Customer A3 | EUR 11.90']);
+    // Amounts as the company writes them (German: 11,90), every name as text.
+    expect(items).toEqual(['Müller <b>& Co</b> | 11,90 EUR', 'Customer A2 | 11,90 EUR', 'Customer A3 | 11,90 EUR']);
     expect(doc.querySelector('#drafts b')).toBeNull();
-    expect(doc.getElementById('status')!.textContent).toBe('Run R-000001 done: 3 drafts, 0 not billed.');
+    expect(textOf(doc, 'draftTotals')).toBe('Total payable: 35,70 EUR');
+    expect(doc.getElementById('status')!.textContent).toBe('Run R-000001 done: 3 drafts, 0 rows with errors, 0 subscriptions failed.');
     expect((doc.getElementById('progress') as HTMLProgressElement).value).toBe(3);
 
     (doc.getElementById('finalize') as HTMLButtonElement).click();
-    await until(() => /Documents: \d+ made/.test(doc.getElementById('status')!.textContent!), 2000);
-    expect(doc.getElementById('status')!.textContent).toBe('Finalized 3 invoices. Documents: 3 made.');
+    expect(await confirmed(doc)).toBe('Finalize 3 invoices?');
+    await until(() => /Documents: \d+ of \d+ made/.test(doc.getElementById('status')!.textContent!), 2000);
+    expect(doc.getElementById('status')!.textContent).toBe('Finalized 3 invoices. Documents: 3 of 3 made.');
     expect(rowsOf(ss, 'Invoices').map((i) => i['PDF URL'])).toEqual(Array(3).fill(expect.stringMatching(/^https:\/\/drive\.google\.com\/file\/d\/[^/]+\/view$/)));
     (doc.getElementById('verify') as HTMLButtonElement).click();
     await until(() => /Ledger/.test(doc.getElementById('status')!.textContent!));
     expect(doc.getElementById('status')!.textContent).toBe('Ledger intact: 3 finalized invoices checked.');
+  });
+
+  it('promises nothing of an hourly trigger that is not on: an editor is told which billing admins can turn it on, an admin is offered to', async () => {
+    const ss = workbook({ owner: BOSS, admins: BOSS });
+    ss.share(CLERK, 'edit');
+    const clerk = sidebar(ss, { user: CLERK });
+    await until(() => /Hourly trigger/.test(textOf(clerk.doc, 'overview')));
+    expect([...clerk.doc.querySelectorAll('#overview li')].map(rowText)).toEqual([
+      'Nothing waits: no drafts, and every finalized invoice has its documents and is sent.',
+      'Hourly trigger: off, so nothing happens unless someone presses a button here. A billing admin (boss@example.com) can turn it on.',
+    ]);
+    const boss = sidebar(ss, { user: BOSS });
+    await until(() => /Hourly trigger/.test(textOf(boss.doc, 'overview')));
+    expect(rowText(boss.doc.querySelectorAll('#overview li')[1])).toBe('Hourly trigger: off, so nothing happens unless someone presses a button here. You can turn it on (Schedule).');
+    addOn(ss, BOSS).exec('saveScheduleSettings', { dayOfMonth: 3, hour: 7, autoFinalize: false, autoSend: false, enabled: true });
+    const later = sidebar(ss, { user: CLERK });
+    await until(() => /Hourly trigger/.test(textOf(later.doc, 'overview')));
+    expect(rowText(later.doc.querySelectorAll('#overview li')[1])).toBe('Hourly trigger: on (run by boss@example.com): it continues cut runs, makes missing documents and sends queued mail.');
   });
 
   it("tells an editor who is not an admin what their role means, and shows a queued run's message instead of drafts", async () => {
@@ -287,13 +316,14 @@ describe('sidebar', () => {
     (doc.getElementById('month') as HTMLInputElement).value = '2026-11';
     (doc.getElementById('start') as HTMLButtonElement).click();
     await until(() => /done/.test(doc.getElementById('status')!.textContent!));
-    expect([...doc.querySelectorAll('#drafts li')].map(rowText)).toEqual(['Müller <b>& Co</b> | EUR 11.90']);
+    expect([...doc.querySelectorAll('#drafts li')].map(rowText)).toEqual(['Müller <b>& Co</b> | 11,90 EUR']);
     expect((doc.getElementById('failedBox') as HTMLElement).hidden).toBe(false);
     expect(doc.querySelector('#failed li')!.textContent).toMatch(/^S3: no tax rule for seller DE, buyer JP/);
 
     // A refusal of the server comes back as a readable message.
     setCell(ss, 'Settings', 1, 'Billing Admins', BOSS);
     (doc.getElementById('finalize') as HTMLButtonElement).click();
+    await confirmed(doc);
     await until(() => (doc.getElementById('error') as HTMLElement).style.display === 'block');
     expect(doc.getElementById('error')!.textContent).toBe('Only the billing admins named in Settings (boss@example.com) may finalize invoices; you are signed in as tester@example.com.');
   });
@@ -381,14 +411,15 @@ describe('sidebar', () => {
     new (doc.defaultView as any).MutationObserver(() => statuses.push(textOf(doc, 'status'))).observe(byId(doc, 'status'), { childList: true, characterData: true, subtree: true });
     const fast = slowClock(addon, ss, 21_000); // past the ~20 s budget at the first check: one document a slice
     byId(doc, 'finalizeSelected').click();
-    await until(() => /Documents: \d+ made/.test(textOf(doc, 'status')), 2000);
+    expect(await confirmed(doc)).toBe('Finalize 2 invoices?');
+    await until(() => /Documents: \d+ of \d+ made/.test(textOf(doc, 'status')), 2000);
     fast();
     expect(log.find((c) => c.name === 'finalizeInvoices')!.args).toEqual([{ invoiceIds: ['I-000001', 'I-000003'] }]);
     expect(rowsOf(ss, 'Invoices').map((i) => i.Status)).toEqual(['Open', 'Draft', 'Open']);
-    expect(textOf(doc, 'status')).toBe('Finalized 2 invoices. Documents: 2 made.');
+    expect(textOf(doc, 'status')).toBe('Finalized 2 invoices. Documents: 2 of 2 made.');
     // One document a slice: the sidebar showed its progress and called again until none remained.
     expect(log.filter((c) => c.name === 'renderDocuments')).toHaveLength(2);
-    expect(statuses).toContain('Finalized 2 invoices. Making documents: 1 so far…');
+    expect(statuses.filter((t) => /Making documents: \d/.test(t)).map((t) => t.replace(/, (under a minute|about \d+ minutes?) left/, ''))).toEqual(['Finalized 2 invoices. Making documents: 1 of 2…']);
     expect(rowsOf(ss, 'Invoices').map((i) => Boolean(i['PDF URL']))).toEqual([true, false, true]);
     // The finalized drafts left the list; the other stays selectable.
     expect([...doc.querySelectorAll('input[name=pick]')].map((i) => (i as HTMLInputElement).value)).toEqual(['I-000002']);
@@ -411,14 +442,19 @@ describe('sidebar', () => {
     }) as typeof seen;
     const fast = slowClock(addon, ss, 4_000);
     byId(doc, 'send').click();
+    expect(await confirmed(doc)).toBe('Send 4 invoices?');
     expect(byId<HTMLButtonElement>(doc, 'stop').disabled).toBe(false);
     await until(() => /^Sent \d+ invoices?[.,]/.test(textOf(doc, 'status')), 2000);
     fast();
     expect(log.filter((c) => c.name === 'sendInvoices').map((c) => c.args)).toEqual(statusAtCall.map(() => [{}]));
     // Later slices were asked for while the sidebar showed the progress of the earlier ones.
     expect(statusAtCall.length).toBeGreaterThan(1);
-    expect(statusAtCall.filter((t, i) => (i === 0 ? t !== 'Sending…' : !/^Sent \d+ so far…( \(\d+ PDFs? made\))?$/.test(t)))).toEqual([]);
-    expect(textOf(doc, 'status')).toBe("Sent 2 invoices, 1 not sent, 1 with delivery uncertain. 1 invoice waits for tomorrow's mail quota; the hourly trigger sends them (mail quota left today: 0).");
+    expect(statusAtCall.filter((t, i) => (i === 0 ? t !== 'Sending…' : !/^Sending: \d+ of 4(, (under a minute|about \d+ minutes?) left)?…( \(\d+ PDFs? made\))?$/.test(t)))).toEqual([]);
+    // No hourly trigger is on: the sidebar promises nothing and offers to turn it on.
+    expect(textOf(doc, 'status')).toBe(
+      "Sent 2 invoices, 1 not sent, 1 with delivery uncertain. 1 invoice waits for tomorrow's mail quota (mail quota left today: 0). No hourly trigger is on: see below.",
+    );
+    expect([byId(doc, 'triggerBox').hidden, byId(doc, 'installTrigger').hidden]).toEqual([false, false]);
     expect(byId(doc, 'sendBox').hidden).toBe(false);
     expect([...doc.querySelectorAll('#sendList li')].map(rowText)).toEqual([
       expect.stringMatching(/^INV-2026-00002: Contacts row 3 \(C-A2\), column Email \(value "<img src=x onerror=.*alert\(1\).*>"\): not one email address/),
@@ -435,6 +471,7 @@ describe('sidebar', () => {
     button(doc, 'Mark invoice INV-2026-00003 as sent').click();
     await until(() => /marked as sent/.test(rowText(doc.querySelectorAll('#sendList li')[1])));
     expect(log.find((c) => c.name === 'markInvoicesSent')!.args).toEqual([['I-000003']]);
+    expect(textOf(doc, 'status')).toMatch(/^Sent 2 invoices, 1 not sent, 1 marked as sent\. /);
     expect(rowsOf(ss, 'Invoices')[2]['Delivery']).toBe('sent');
     ss.advance(24 * 3600_000); // a new day's mail quota
     const mailed = ss.mail.sent.length;
@@ -450,6 +487,7 @@ describe('sidebar', () => {
     await started(doc);
     const fast = slowClock(addon, ss, 12_000);
     byId(doc, 'send').click();
+    await confirmed(doc);
     byId(doc, 'stop').click();
     await until(() => byId<HTMLButtonElement>(doc, 'send').disabled === false, 2000);
     fast();
