@@ -6,6 +6,7 @@ import { computeTotals } from './totals';
 import { LEGAL_NOTES, TAX_CATEGORY_NAMES, fill, formatDate, formatMoney, formatNumber, formatQuantity, inLanguage, labels, unitName, type Labels } from './i18n';
 import { daysInclusive } from './dates';
 import { minorUnits, type Decimal } from './money';
+import { formatIban, formatReference, isSwiss, swissQrBill, type QrParty, type SwissQrBill } from './swissQr';
 
 export interface LineText {
   no: string;
@@ -39,7 +40,13 @@ export interface DocText {
   /** Exemption and reverse-charge notes (and warnings on drafts). */
   notes: string;
   payment: string;
+  /** The footer: name, address, VAT ID and IBAN, then the legal data (register, managing directors, tax number) when given. */
   footer: string;
+  footerLines: string[];
+  /** A Swiss invoice's QR-bill payment part (Swiss Payment Standards), when the seller's data allow one. */
+  qrBill?: SwissQrBill;
+  /** The payment part's text fields in the invoice's language (what a host prints that cannot draw the QR code). */
+  qrText: string;
   /** Every {{placeholder}} of a document template: the names listed in the README. */
   fields: Record<string, string>;
 }
@@ -119,6 +126,7 @@ function onDocument(doc: InvoiceDoc, t: Tenant, account: Account | undefined): {
       buyerCountry: contact(i.buyerCountry),
       taxNote: clipped(i.taxNote, L.notes),
       warnings: clipped(i.warnings, L.notes),
+      reason: clipped(i.reason, L.notes),
     },
     t: {
       ...t,
@@ -132,6 +140,9 @@ function onDocument(doc: InvoiceDoc, t: Tenant, account: Account | undefined): {
       bankName: contact(t.bankName),
       vatId: ref(t.vatId),
       taxNumber: ref(t.taxNumber),
+      registerCourt: contact(t.registerCourt),
+      registerNumber: ref(t.registerNumber),
+      managingDirectors: clipped(t.managingDirectors, L.name),
       iban: ref(t.iban),
       bic: ref(t.bic),
       creditorId: ref(t.creditorId),
@@ -155,7 +166,7 @@ export interface DocOptions {
   draft?: boolean;
   /** For a credit note: the invoice it credits, with its lines (its number, date and the service period of what is credited). */
   original?: InvoiceDoc;
-  /** For a credit note: why it was issued. */
+  /** For a credit note: why it was issued (the ledger's Reason column when it has one). */
   reason?: string;
 }
 
@@ -165,27 +176,20 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
   const d = onDocument(doc, tenant, customer);
   const { inv, t } = d;
   const lang = inv.language ?? t.language ?? 'en';
-  const w: Words = { lang, L: labels(lang), money: (v) => formatMoney(v, inv.currency, lang) };
+  const w: Words = { lang, L: labels(lang, { swiss: isSwiss(inv, t) }), money: (v) => formatMoney(v, inv.currency, lang) };
   const L = w.L;
   const credit = creditOf(w, inv, o);
   const servicePeriod = servicePeriodOf(doc, inv, lang, o.original);
   const info = infoRows(w, inv, t, servicePeriod, credit);
   const lines = d.lines.map((l) => lineText(w, l, minorUnits(inv.currency)));
-  const taxes = computeTotals(doc.lines, { currency: inv.currency }).groups.map((g) => ({
-    category: g.category,
-    rate: `${formatQuantity(g.rate, lang)} %`,
-    taxable: w.money(g.taxable),
-    tax: w.money(g.tax),
-  }));
+  const taxes = taxRows(w, doc, inv);
   const notes = [taxNotes(doc, inv, lang), inv.warnings && draft ? `(${inv.warnings})` : ''].filter(Boolean).join('\n');
   const payment = paymentText(w, inv, t, d.account);
   const cityLine = [t.postalCode, t.city].filter(Boolean).join(' ');
-  const footer = [t.legalName, [t.street, cityLine].filter(Boolean).join(', '), t.vatId ? `${L.ourVatId} ${t.vatId}` : '', t.iban ? `IBAN ${t.iban}` : ''].filter(Boolean).join(' · ');
-  const recipientLines = [
-    inv.buyerName ?? '',
-    ...firstLines((inv.buyerAddress ?? '').split(', ').filter(Boolean), TEXT_LIMITS.address.lines),
-    inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : '',
-  ].filter(Boolean);
+  const footerLines = footerOf(L, t, cityLine);
+  const footer = footerLines.join('\n');
+  const { qrBill, qrText } = paymentPart(L, doc.invoice, tenant);
+  const recipientLines = recipientOf(inv, t);
   const sellerLines = [t.street ?? '', cityLine, t.country, t.email ?? '', t.phone ?? ''].filter(Boolean);
   const title = `${credit.cancellation ? L.cancellation : L[inv.type]} ${inv.number ?? ''}`.trim();
   const credits = credit.text;
@@ -203,8 +207,74 @@ export function documentText(doc: InvoiceDoc, tenant: Tenant, customer: Account 
     notes,
     payment,
     footer,
+    qrBill: qrText,
   });
-  return { lang, L, title, credits, sellerLines, senderLine, recipientLines, info, lines, totals: totalRows(w, inv, taxes), taxes, notes, payment, footer, fields };
+  return {
+    lang,
+    L,
+    title,
+    credits,
+    sellerLines,
+    senderLine,
+    recipientLines,
+    info,
+    lines,
+    totals: totalRows(w, inv, taxes),
+    taxes,
+    notes,
+    payment,
+    footer,
+    footerLines,
+    ...(qrBill ? { qrBill } : {}),
+    qrText,
+    fields,
+  };
+}
+
+/** The VAT per category and rate. */
+function taxRows({ lang, money }: Words, doc: InvoiceDoc, inv: Invoice): DocText['taxes'] {
+  return computeTotals(doc.lines, { currency: inv.currency }).groups.map((g) => ({ category: g.category, rate: `${formatQuantity(g.rate, lang)} %`, taxable: money(g.taxable), tax: money(g.tax) }));
+}
+
+/** The address window: the buyer's name, address lines and a country other than the seller's. */
+function recipientOf(inv: Invoice, t: Tenant): string[] {
+  const address = firstLines((inv.buyerAddress ?? '').split(', ').filter(Boolean), TEXT_LIMITS.address.lines);
+  return [inv.buyerName ?? '', ...address, inv.buyerCountry && inv.buyerCountry !== t.country ? inv.buyerCountry : ''].filter(Boolean);
+}
+
+/** The footer: name, address, VAT ID and IBAN, then the legal data when any is given. */
+function footerOf(L: Labels, t: Tenant, cityLine: string): string[] {
+  const contact = [t.legalName, [t.street, cityLine].filter(Boolean).join(', '), t.vatId ? `${L.ourVatId} ${t.vatId}` : '', t.iban ? `IBAN ${t.iban}` : ''];
+  return [contact.filter(Boolean).join(' · '), legalLine(L, t)].filter(Boolean);
+}
+
+/** A Swiss invoice's QR-bill and its fields as text; nothing for other documents or when the seller's data allow none (the draft's warning says why). */
+function paymentPart(L: Labels, inv: Invoice, t: Tenant): { qrBill?: SwissQrBill; qrText: string } {
+  const qr = inv.type === 'invoice' && isSwiss(inv, t) ? swissQrBill(inv, t) : undefined;
+  return qr && 'bill' in qr ? { qrBill: qr.bill, qrText: qrBillText(L, qr.bill) } : { qrText: '' };
+}
+
+/** The seller's legal data (§35a GmbHG, §14 UStG): register court and number, managing directors, tax number; each only when given, so no label stands alone. */
+function legalLine(L: Labels, t: Tenant): string {
+  const register = [t.registerCourt, t.registerNumber].filter(Boolean).join(', ');
+  return [register && `${L.register}: ${register}`, t.managingDirectors && `${L.managingDirectors}: ${t.managingDirectors}`, t.taxNumber && `${L.taxNumber}: ${t.taxNumber}`]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** The payment part's fields as text: account and creditor, reference, additional information, debtor, currency and amount. */
+function qrBillText(L: Labels, b: SwissQrBill): string {
+  const party = (p: QrParty) => [p.name, [p.street, p.buildingNumber].filter(Boolean).join(' '), `${p.postalCode} ${p.city}`].filter(Boolean).join(', ');
+  return [
+    L.qrPaymentPart,
+    `${L.qrAccount}: ${formatIban(b.account)} · ${party(b.creditor)}`,
+    b.reference ? `${L.qrReference}: ${formatReference(b)}` : '',
+    `${L.qrAdditionalInfo}: ${b.message}`,
+    b.debtor ? `${L.qrPayableBy}: ${party(b.debtor)}` : '',
+    `${L.qrCurrency}: ${b.currency} · ${L.qrAmount}: ${b.amount}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /**
@@ -249,7 +319,8 @@ function creditOf({ lang, L }: Words, inv: Invoice, o: DocOptions): CreditRef {
   // A cancellation is the one credit note of an invoice it cancelled (a partial credit leaves the invoice open).
   const cancellation = !!orig && orig.status === 'Cancelled' && (orig.creditNoteIds ?? '').split(/,\s*/).filter(Boolean).length === 1 && orig.creditNoteIds?.trim() === inv.number;
   const ref = number ? `${cancellation ? L.cancels : L.credits} ${number}${date ? ` ${L.dated} ${date}` : ''}` : '';
-  const reason = o.reason?.trim() ? `${L.reason}: ${clip(o.reason.trim(), TEXT_LIMITS.notes)}` : '';
+  const given = (inv.reason ?? o.reason ?? '').trim();
+  const reason = given ? `${L.reason}: ${clip(given, TEXT_LIMITS.notes)}` : '';
   return { cancellation, text: [ref, reason].filter(Boolean).join('\n'), number, date };
 }
 
@@ -359,7 +430,7 @@ function templateFields(
   { lang, L, money }: Words,
   inv: Invoice,
   t: Tenant,
-  worded: Record<'title' | 'type' | 'credits' | 'servicePeriod' | 'buyerAddress' | 'recipient' | 'sellerAddress' | 'senderLine' | 'info' | 'notes' | 'payment' | 'footer', string>,
+  worded: Record<'title' | 'type' | 'credits' | 'servicePeriod' | 'buyerAddress' | 'recipient' | 'sellerAddress' | 'senderLine' | 'info' | 'notes' | 'payment' | 'footer' | 'qrBill', string>,
 ): Record<string, string> {
   return {
     title: worded.title,
@@ -381,6 +452,9 @@ function templateFields(
     senderLine: worded.senderLine,
     sellerVatId: t.vatId ?? '',
     sellerTaxNumber: t.taxNumber ?? '',
+    registerCourt: t.registerCourt ?? '',
+    registerNumber: t.registerNumber ?? '',
+    managingDirectors: t.managingDirectors ?? '',
     sellerEmail: t.email ?? '',
     sellerPhone: t.phone ?? '',
     iban: t.iban ?? '',
@@ -396,6 +470,7 @@ function templateFields(
     notes: worded.notes,
     payment: worded.payment,
     footer: worded.footer,
+    qrBill: worded.qrBill,
     ...Object.fromEntries(Object.entries(L).map(([k, v]) => [`label.${k}`, v])),
   };
 }

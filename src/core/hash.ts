@@ -64,6 +64,8 @@ function norm(v: unknown): string {
 /** Stable text of what an invoice says (not its status, files or delivery, which may change). */
 export function canonicalInvoice(doc: InvoiceDoc): string {
   const head = INVOICE_FIELDS.map((f) => norm(doc.invoice[f]));
+  // A credit note's reason counts only when given, appended: the hashes of invoices without one, made before it existed, still verify.
+  if (norm(doc.invoice.reason)) head.push(norm(doc.invoice.reason));
   const lines = doc.lines
     .slice()
     .sort((a, b) => a.lineNo - b.lineNo)

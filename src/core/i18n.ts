@@ -52,6 +52,15 @@ const EN = {
   fee: 'fee',
   prorated: '{days} of {total} days',
   continued: 'continued',
+  register: 'Commercial register',
+  managingDirectors: 'Managing directors',
+  qrPaymentPart: 'Payment part',
+  qrReference: 'Reference',
+  qrAccount: 'Account / Payable to',
+  qrPayableBy: 'Payable by',
+  qrAdditionalInfo: 'Additional information',
+  qrCurrency: 'Currency',
+  qrAmount: 'Amount',
 };
 
 export type Labels = Record<keyof typeof EN, string>;
@@ -106,6 +115,15 @@ export const LABELS: Record<Language, Labels> = {
     fee: 'Pauschale',
     prorated: '{days} von {total} Tagen',
     continued: 'Fortsetzung',
+    register: 'Registergericht',
+    managingDirectors: 'Geschäftsführer',
+    qrPaymentPart: 'Zahlteil',
+    qrReference: 'Referenz',
+    qrAccount: 'Konto / Zahlbar an',
+    qrPayableBy: 'Zahlbar durch',
+    qrAdditionalInfo: 'Zusätzliche Informationen',
+    qrCurrency: 'Währung',
+    qrAmount: 'Betrag',
   },
   fr: {
     invoice: 'Facture',
@@ -155,11 +173,32 @@ export const LABELS: Record<Language, Labels> = {
     fee: 'forfait',
     prorated: '{days} jours sur {total}',
     continued: 'suite',
+    register: 'Registre du commerce',
+    managingDirectors: 'Gérants',
+    qrPaymentPart: 'Section paiement',
+    qrReference: 'Référence',
+    qrAccount: 'Compte / Payable à',
+    qrPayableBy: 'Payable par',
+    qrAdditionalInfo: 'Informations supplémentaires',
+    qrCurrency: 'Monnaie',
+    qrAmount: 'Montant',
   },
 };
 
-export function labels(lang: string | undefined): Labels {
-  return LABELS[(lang as Language) in LABELS ? (lang as Language) : 'en'];
+/**
+ * Swiss invoices (Swiss seller, CHF) name the tax and the business number as Swiss law does:
+ * MWST and UID (French TVA and IDE), not USt. and USt-IdNr.
+ */
+export const SWISS_TERMS: Record<Language, Pick<Labels, 'vat' | 'ourVatId' | 'yourVatId'>> = {
+  de: { vat: 'MWST', ourVatId: 'Unsere UID', yourVatId: 'Ihre UID' },
+  en: { vat: 'VAT', ourVatId: 'Our UID', yourVatId: 'Your UID' },
+  fr: { vat: 'TVA', ourVatId: 'Notre IDE', yourVatId: 'Votre IDE' },
+};
+
+/** The labels of `lang` (English for a language without a table), in Swiss wording for a Swiss invoice. */
+export function labels(lang: string | undefined, o: { swiss?: boolean } = {}): Labels {
+  const L = LABELS[(lang as Language) in LABELS ? (lang as Language) : 'en'];
+  return o.swiss ? { ...L, ...inLanguage(SWISS_TERMS, lang) } : L;
 }
 
 const SEPARATORS: Record<Language, { group: string; decimal: string }> = {
@@ -257,4 +296,16 @@ export const LEGAL_NOTES: Record<Language, Record<string, string>> = {
 /** The words table of `lang` in `tables`, English for a language without one. */
 export function inLanguage<T>(tables: Record<Language, T>, lang: string | undefined): T {
   return tables[(lang as Language) in tables ? (lang as Language) : 'en'];
+}
+
+/**
+ * The description of an amount credit's line in the invoice's language: "Korrektur zur Rechnung
+ * RE-2026-00001", and where the amount is spread over several VAT rates the rate, with the
+ * category in words where the rate does not say it ("(USt. 0 % Reverse Charge)"), never its code.
+ */
+export function creditLineText(lang: string | undefined, swiss: boolean, number: string, group?: { category: string; rate: Decimal }): string {
+  const L = labels(lang, { swiss });
+  if (!group) return `${L.credits} ${number}`;
+  const category = inLanguage(TAX_CATEGORY_NAMES, lang)[group.category];
+  return `${L.credits} ${number} (${L.vat} ${formatQuantity(group.rate, lang)} %${category ? ` ${category}` : ''})`;
 }

@@ -13,6 +13,8 @@ import type { ParsedRow } from './table';
 import { formatNumber, numberFormat, rangeKey } from './numbering';
 import { makeDraft, roundingMode } from './plan';
 import { computeTotals } from './totals';
+import { creditLineText } from './i18n';
+import { isSwiss } from './swissQr';
 
 export interface LedgerContext {
   ds: Dataset;
@@ -280,7 +282,7 @@ export class LedgerWriter {
     const prior = this.creditedNet(inv);
     const lines = what.kind === 'cancel' ? this.cancelLines(original, prior) : what.kind === 'lines' ? this.chosenLines(original, what.lines) : this.amountLines(original, what, prior, mode);
     this.checkCreditLimits(original, lines, prior, mode);
-    const note = this.issueCreditNote(inv, lines);
+    const note = this.issueCreditNote(inv, lines, what.reason);
     const full = what.kind === 'cancel';
     const updatedOriginal: Invoice = {
       ...inv,
@@ -326,7 +328,9 @@ export class LedgerWriter {
     }
     const open = inv.net.minus(prior);
     if (amount.lte(0) || amount.gt(open)) throw new BillingError(`credit amount ${amount} must be above 0 and at most ${open} (net not yet credited)`);
-    return spreadAmount(original.lines, amount, inv, mode, this.creditedByGroup(inv));
+    const t = this.tenant(inv.tenantId);
+    const describe = (g?: { category: string; rate: Decimal }) => creditLineText(inv.language ?? t.language, isSwiss(inv, t), inv.number ?? inv.invoiceId, g);
+    return spreadAmount(original.lines, amount, inv, mode, this.creditedByGroup(inv), describe);
   }
 
   /** Never more than the net not yet credited, and per VAT category and rate never more taxable amount than the invoice had there. */
@@ -349,7 +353,7 @@ export class LedgerWriter {
   }
 
   /** The credit note of these lines, issued at once: the original's buyer snapshot, not today's account data. */
-  private issueCreditNote(inv: Invoice, lines: CreditLine[]): Invoice {
+  private issueCreditNote(inv: Invoice, lines: CreditLine[], reason: string | undefined): Invoice {
     const id = this.nextId();
     const account = this.c.ds.accounts.get(inv.accountId);
     const draft = makeDraft({
@@ -371,6 +375,8 @@ export class LedgerWriter {
     draft.invoice.originalInvoiceId = inv.invoiceId;
     draft.invoice.originalNumber = inv.number;
     draft.invoice.taxNote = inv.taxNote;
+    // Why it was issued: printed on the credit note and part of its hash.
+    if (reason?.trim()) draft.invoice.reason = reason.trim();
     this.invoices.set(id, draft.invoice);
     this.changes.created.push(draft);
     const note = this.issue(draft, this.c.today);
@@ -473,7 +479,14 @@ const groupKey = (g: { category: string; rate: Decimal }) => `${g.category}|${ne
  * A net amount spread over the invoice's tax groups in proportion to what is left of each (its
  * taxable amount less what earlier credit notes took there); the largest group takes the rounding rest.
  */
-function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoice, mode: ReturnType<typeof roundingMode>, credited: Map<string, Decimal>) {
+function spreadAmount(
+  lines: readonly InvoiceLine[],
+  amount: Decimal,
+  inv: Invoice,
+  mode: ReturnType<typeof roundingMode>,
+  credited: Map<string, Decimal>,
+  describe: (group?: { category: string; rate: Decimal }) => string,
+) {
   const groups = computeTotals(lines, { currency: inv.currency, mode })
     .groups.map((g) => ({ ...g, left: g.taxable.minus(credited.get(groupKey(g)) ?? ZERO) }))
     .filter((g) => g.left.gt(0));
@@ -485,7 +498,7 @@ function spreadAmount(lines: readonly InvoiceLine[], amount: Decimal, inv: Invoi
   shares[order[0]] = shares[order[0]].plus(rest);
   return groups.map((g, i) => ({
     kind: 'credit' as const,
-    description: `Credit on invoice ${inv.number}${groups.length > 1 ? ` (${g.category} ${g.rate}%)` : ''}`,
+    description: describe(groups.length > 1 ? g : undefined),
     quantity: new D(-1),
     unitPrice: shares[i],
     net: shares[i].neg(),

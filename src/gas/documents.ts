@@ -73,8 +73,24 @@ function repeatRows(body: GoogleAppsScript.Document.Body, text: DocText): void {
 
 function fillDocument(doc: GoogleAppsScript.Document.Document, text: DocText): void {
   const body = doc.getBody();
+  // A template without the {{qrBill}} placeholder (made before it existed) gets a Swiss invoice's payment part at the end.
+  const qrPlace = body.getText().includes('{{qrBill}}');
   repeatRows(body, text);
-  for (const section of [body, doc.getHeader(), doc.getFooter()]) if (section) fill(section, text.fields);
+  const header = doc.getHeader();
+  for (const section of [body, header, doc.getFooter()]) if (section) fill(section, text.fields);
+  if (text.qrText && !qrPlace) body.appendParagraph(text.qrText);
+  nameEveryPage(doc, header, text);
+}
+
+/**
+ * Every page of a Doc names its document: Docs has no header for continuation pages only (no
+ * "different first page" in DocumentApp), so the header of every page carries the title with the
+ * number. A template whose header does not say it (a user's own, or one made before) gets it added.
+ */
+function nameEveryPage(doc: GoogleAppsScript.Document.Document, header: GoogleAppsScript.Document.HeaderSection | null, text: DocText): void {
+  const says = header?.getText() ?? '';
+  if (says.includes(text.title) || (text.fields.number !== text.L.draft && says.includes(text.fields.number))) return;
+  (header ?? doc.addHeader()).appendParagraph(text.title).setAlignment(DocumentApp.HorizontalAlignment.RIGHT).editAsText().setFontSize(8);
 }
 
 /** The Drive file id inside a Docs or Drive link. */
@@ -195,6 +211,8 @@ export class DriveDocuments implements DocumentsPort {
 export function createDefaultTemplate(folder: Folder, tenantName: string): string {
   const doc = DocumentApp.create(`Invoice template – ${tenantName}`);
   const header = doc.addHeader();
+  // The title with the number on every page, so a continuation page names its document.
+  header.appendParagraph('{{title}}').setAlignment(DocumentApp.HorizontalAlignment.RIGHT).editAsText().setFontSize(8);
   header.appendParagraph('{{sellerName}}').setAlignment(DocumentApp.HorizontalAlignment.RIGHT).editAsText().setBold(true);
   header.appendParagraph('{{sellerAddress}}').setAlignment(DocumentApp.HorizontalAlignment.RIGHT);
   const body = doc.getBody();
@@ -211,6 +229,8 @@ export function createDefaultTemplate(folder: Folder, tenantName: string): strin
   body.appendTable([['{{total.label}}', '{{total.value}}']]);
   body.appendParagraph('{{notes}}');
   body.appendParagraph('{{payment}}');
+  // A Swiss invoice's QR-bill payment part as text (Docs cannot draw the QR code): empty on other invoices.
+  body.appendParagraph('{{qrBill}}');
   doc.addFooter().appendParagraph('{{footer}}').editAsText().setFontSize(7);
   const id = doc.getId();
   doc.saveAndClose();

@@ -3,9 +3,12 @@
 // payment details, page numbers, and a DRAFT watermark on previews. Every PDF is PDF/A-3b with
 // embedded fonts (pdfa.ts); a Factur-X / ZUGFeRD customer's PDF carries its CII XML inside.
 import PDFDocument from 'pdfkit';
+import { SwissQRBill } from 'swissqrbill/pdf';
+import type { Data as QrBillData } from 'swissqrbill/types';
 import { FONT, embedFacturX, escapeXmpInfo, mapStrings, pdfaOptions, printable, useFonts, withoutControls } from './pdfa';
 import type { Account, InvoiceDoc, Tenant } from '../core/model';
 import { documentText } from '../core/docText';
+import type { QrParty, SwissQrBill } from '../core/swissQr';
 
 const MM = 72 / 25.4;
 const LEFT = 20 * MM;
@@ -17,6 +20,22 @@ const COLS = [10, 67, 18, 14, 24, 14, 28].map((w) => w * MM);
 const PAD = 2 * MM;
 /** Where a page's table rows start (below the repeated header) on pages after the first. */
 const TOP = 20 * MM + 6 * MM;
+/** The height of a Swiss QR-bill's payment part (receipt and payment part side by side, at the foot of its page). */
+const QR_SLIP = 105 * MM;
+
+/** The core's QR-bill fields as the swissqrbill library takes them (it makes the same payload: tests/node/swissQrBill.test.ts). */
+export function qrBillData(b: SwissQrBill): QrBillData {
+  const party = (p: QrParty) => ({ name: p.name, address: p.street, ...(p.buildingNumber ? { buildingNumber: p.buildingNumber } : {}), zip: p.postalCode, city: p.city, country: p.country });
+  return {
+    creditor: { ...party(b.creditor), account: b.account },
+    currency: b.currency,
+    amount: Number(b.amount),
+    ...(b.debtor ? { debtor: party(b.debtor) } : {}),
+    ...(b.reference ? { reference: b.reference } : {}),
+    message: b.message,
+    additionalInformation: b.billInformation,
+  };
+}
 
 /**
  * pdfkit breaks a word wider than the line one character at a time, measuring (and caching the
@@ -193,10 +212,19 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
     y = pdf.y;
   }
 
+  // A Swiss invoice's QR-bill payment part at the foot of a page of its own (the library draws it in the invoice's language, in the embedded faces).
+  if (x.qrBill) {
+    pdf.addPage({ size: 'A4', margin: 0 });
+    const language = ({ de: 'DE', fr: 'FR', en: 'EN' } as const)[text.lang as 'de' | 'fr' | 'en'] ?? 'EN';
+    new SwissQRBill(qrBillData(x.qrBill), { language, fontName: FONT.regular as 'Helvetica' }).attachTo(pdf, 0, 297 * MM - QR_SLIP);
+  }
+
   // Footer, page numbers and the draft watermark on every page; a continuation page names its document.
   const range = pdf.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     pdf.switchToPage(range.start + i);
+    // Above the payment part on its page, at the foot of the others.
+    const foot = x.qrBill && i === range.count - 1 ? 297 * MM - QR_SLIP - 8 * MM : 297 * MM;
     if (i > 0)
       pdf
         .font(FONT.bold)
@@ -215,12 +243,11 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
         .restore();
       pdf.opacity(1).fillColor('black');
     }
-    pdf
-      .font(FONT.regular)
-      .fontSize(7)
-      .fillColor('#555')
-      .text(x.footer, LEFT, 297 * MM - 18 * MM, { width: RIGHT - LEFT, align: 'center', lineBreak: false });
-    pdf.text(`${L.page} ${i + 1} ${L.of} ${range.count}`, LEFT, 297 * MM - 13 * MM, { width: RIGHT - LEFT, align: 'right', lineBreak: false });
+    pdf.font(FONT.regular).fontSize(7).fillColor('#555');
+    x.footerLines.forEach((line, k) => {
+      pdf.text(line, LEFT, foot - 18 * MM - (x.footerLines.length - 1 - k) * 3.2 * MM, { width: RIGHT - LEFT, align: 'center', lineBreak: false });
+    });
+    pdf.text(`${L.page} ${i + 1} ${L.of} ${range.count}`, LEFT, foot - 13 * MM, { width: RIGHT - LEFT, align: 'right', lineBreak: false });
     pdf.fillColor('black');
   }
   if (ctx.facturX) embedFacturX(pdf, ctx.facturX, now);

@@ -326,7 +326,8 @@ describe('documentText with cash rounding (Swiss tenant, 0.05)', () => {
     expect(x.payment).toBe('');
     expect(x.senderLine).toBe('Beispiel AG · Zürich');
     expect(x.sellerLines).toEqual(['Zürich', 'CH']);
-    expect(x.footer).toBe('Beispiel AG · Zürich · Our VAT ID CHE-123.456.789 MWST');
+    // Swiss wording: UID, not VAT ID.
+    expect(x.footer).toBe('Beispiel AG · Zürich · Our UID CHE-123.456.789 MWST');
     expect(x.recipientLines).toEqual(['Customer C1', 'Gasse 3', '3000 Bern']);
   });
 
@@ -352,8 +353,10 @@ describe('documentText of a credit note', () => {
     const { inv, x } = textOf(p, (i) => i.type === 'credit_note');
     expect(inv.number).toBe('CN-2026-00001');
     expect(x.title).toBe('Rechnungskorrektur CN-2026-00001');
-    expect(x.credits).toBe('Korrektur zur Rechnung INV-2026-00001');
-    expect(x.fields.credits).toBe('Korrektur zur Rechnung INV-2026-00001');
+    // The reason given to cancel is the ledger's (Invoices, Reason): it prints without being passed again.
+    expect(inv.reason).toBe('test');
+    expect(x.credits).toBe('Korrektur zur Rechnung INV-2026-00001\nGrund: test');
+    expect(x.fields.credits).toBe(x.credits);
     expect(x.fields.type).toBe('Rechnungskorrektur');
     expect(x.fields.number).toBe('CN-2026-00001');
     expect(x.lines.map((l) => [l.quantity, l.unitPrice, l.discount, l.net, l.taxRate])).toEqual([

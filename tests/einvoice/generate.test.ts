@@ -747,7 +747,7 @@ describe('credit notes', () => {
         [{ '@_unitCode': 'C62', '#text': '1' }, '80.00', '80', '19', undefined],
       ].sort(),
     );
-    expect(lines.map((l) => text(l, 'cac:Item/cbc:Name')).sort()).toEqual(['Credit on invoice INV-2026-00001 (S 19%)', 'Credit on invoice INV-2026-00001 (S 7%)']);
+    expect(lines.map((l) => text(l, 'cac:Item/cbc:Name')).sort()).toEqual(['Korrektur zur Rechnung INV-2026-00001 (USt. 19 %)', 'Korrektur zur Rechnung INV-2026-00001 (USt. 7 %)']);
     expect(ublAmounts(xml).filter((a) => a.value.startsWith('-'))).toEqual([]);
     // 80.00 × 19 % = 15.20; 20.00 × 7 % = 1.40.
     expect(text(cn, 'cac:TaxTotal/cbc:TaxAmount')).toBe('16.60');

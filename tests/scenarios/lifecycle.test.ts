@@ -116,8 +116,8 @@ describe('lifecycle', () => {
     const c1 = creditInvoice(p, { invoiceId: 'I-000001', amount: '30' }).invoices.find((i) => i.type === 'credit_note')!;
     expect([c1.number, c1.net, c1.tax, c1.gross]).toEqual(['CN-2026-00001', '-30.00', '-4.98', '-34.98']);
     expect(linesOf(p, c1.invoiceId).map((l) => [l['Description'], l['Tax Category'], String(l['Tax Rate']), amt(l['Net'])])).toEqual([
-      ['Credit on invoice INV-2026-00001 (S 7%)', 'S', '7', '-6.00'],
-      ['Credit on invoice INV-2026-00001 (S 19%)', 'S', '19', '-24.00'],
+      ['Korrektur zur Rechnung INV-2026-00001 (USt. 7 %)', 'S', '7', '-6.00'],
+      ['Korrektur zur Rechnung INV-2026-00001 (USt. 19 %)', 'S', '19', '-24.00'],
     ]);
     expect(invoiceRow(p, 'I-000001')['Status']).toBe('Open');
     // Line 2 (50.00 at 7%) no longer fits: only 50.00 − 6.00 = 44.00 is left at 7%.
@@ -133,7 +133,7 @@ describe('lifecycle', () => {
     // Nothing is left at 7%, so an amount now goes all to 19%: 30.00, tax 5.70
     const a = creditInvoice(q, { invoiceId: 'I-000001', amount: '30' }).invoices.find((i) => i.type === 'credit_note')!;
     expect([a.number, a.net, a.tax, a.gross]).toEqual(['CN-2026-00002', '-30.00', '-5.70', '-35.70']);
-    expect(linesOf(q, a.invoiceId).map((l) => [l['Description'], String(l['Tax Rate']), amt(l['Net'])])).toEqual([['Credit on invoice INV-2026-00001', '19', '-30.00']]);
+    expect(linesOf(q, a.invoiceId).map((l) => [l['Description'], String(l['Tax Rate']), amt(l['Net'])])).toEqual([['Korrektur zur Rechnung INV-2026-00001', '19', '-30.00']]);
     expect(invoiceRow(q, 'I-000001')['Credit Notes']).toBe('CN-2026-00001, CN-2026-00002');
     // Left: 250.00 − 50.00 − 30.00 = 170.00
     expect(() => creditInvoice(q, { invoiceId: 'I-000001', amount: '170.01' })).toThrow('credit amount 170.01 must be above 0 and at most 170 (net not yet credited)');
