@@ -3,10 +3,10 @@ import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInvoicing, type RunReport } from '../app/runInvoicing';
-import { cancelInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
+import { cancelInvoice, createManualInvoice, creditInvoice, finalizeInvoices, verifyLedger, type LedgerReport } from '../app/ledgerActions';
 import { detail, summarize, type InvoiceDetail, type InvoiceSummary } from '../app/summary';
 import { readDataset } from '../app/workbook';
-import { monthRange } from '../core/dates';
+import { isIsoDate, monthRange } from '../core/dates';
 import { dec, formatAmount, sum as sumAmounts } from '../core/money';
 import { revenueByMonth } from '../core/report';
 import { previewDrafts, renderFinalPdfs } from './documents';
@@ -19,6 +19,7 @@ import { readIncoming } from './receiveFiles';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, NotAWorkbook, openWorkbook } from './xlsxWorkbook';
+import { checkLine, inLineTerms, LINE_HELP, LineError, lineFromOption, linesFromCsv, type RawLine } from './manualLines';
 
 // The demo workbook's rows, written as data by `npm run build` (from sheets-templates/): read, not
 // imported, so demo code is never part of the CLI. Next to the compiled CLI, or in lib/ from source.
@@ -55,6 +56,7 @@ const EXAMPLES: Record<string, string[]> = {
   init: ['init --demo'],
   run: ['run --period 2026-11 --invoice-date 2026-12-01', '--json --dry-run run --from 2026-11-01 --to 2026-11-15 --tenant DE'],
   drafts: ['drafts', '--json drafts'],
+  invoice: ['invoice --account ACC-001 --line "SETUP; 1" --line "Travel to Munich; 1; 412.50; standard; 2026-11-14"', 'invoice --account ACC-001 --proforma --date 2026-12-01 --lines-csv lines.csv'],
   finalize: ['finalize', 'finalize I-000042 I-000043 --invoice-date 2026-12-01'],
   cancel: ['cancel RE-2026-00002 --reason "wrong customer" --release-transactions'],
   credit: ['credit RE-2026-00003 --amount 100.00 --reason goodwill', 'credit RE-2026-00003 --lines 1,3'],
@@ -122,6 +124,26 @@ function detailsOf(ports: ReturnType<typeof memoryPorts>, ids: readonly string[]
     const lines = (ds.linesByInvoice.get(id) ?? []).map((r) => r.record);
     return i ? [detail(i, lines, ds.tenantById.get(i.tenantId)?.roundingMode)] : [];
   });
+}
+
+/** One invoice with its lines, tax breakdown and totals, as text. */
+function detailText(d: InvoiceDetail): string {
+  const n = (s: unknown, w: number) => String(s ?? '').padStart(w);
+  const t = (s: unknown, w: number) =>
+    String(s ?? '')
+      .padEnd(w)
+      .slice(0, w);
+  const period = (l: InvoiceDetail['lines'][number]) => (l.serviceStart ? (l.serviceEnd && l.serviceEnd !== l.serviceStart ? `${l.serviceStart}..${l.serviceEnd}` : l.serviceStart) : '');
+  const row = (no: unknown, desc: unknown, per: unknown, qty: unknown, unit: unknown, price: unknown, net: unknown, tax: unknown) =>
+    `  ${n(no, 2)}  ${t(desc, 30)} ${t(per, 22)} ${n(qty, 8)} ${t(unit, 4)} ${n(price, 11)} ${n(net, 11)}  ${tax}`;
+  return [
+    row('#', 'Description', 'Service period', 'Quantity', 'Unit', 'Unit price', 'Net', 'Tax'),
+    ...d.lines.map((l) => row(l.lineNo, l.description, period(l), l.quantity, l.unit, l.unitPrice, l.net, `${l.taxCategory} ${l.taxRate}%`)),
+    '',
+    ...d.taxBreakdown.map((g) => `  Tax ${g.category} ${g.rate}% on ${g.taxable}: ${g.tax}${g.exemptionText ? ` (${g.exemptionText})` : ''}`),
+    `  Net ${d.net}  Tax ${d.tax}  Gross ${d.gross}${dec(d.rounding).isZero() ? '' : `  Cash rounding ${d.rounding}`}  Payable ${d.payable} ${d.currency}`,
+    ...(d.taxNote ? [`  Note: ${d.taxNote.replace(/\n/g, ' ')}`] : []),
+  ].join('\n');
 }
 
 /** Opens the workbook under its lock, runs the action on it and saves unless --dry-run. */
@@ -245,6 +267,48 @@ export function program(): Command {
           : all.map((r) => summarize(r.record));
       });
       out(g(), drafts, () => [`${drafts.length} drafts`, table(drafts, true), ...warningsText(drafts)].join('\n'));
+    });
+
+  cmd
+    .command('invoice')
+    .description('a manual invoice (or a pro-forma) as a draft, with lines you give: finalize it like any draft')
+    .requiredOption('--account <id>', 'the customer (Accounts sheet)')
+    .option('--line <line>', 'a line (repeat for more): "<product ID or text>; <quantity>; <unit price>; <tax class>; <from>..<to>"', (v: string, all: string[] = []) => [...all, v])
+    .option('--lines-csv <file>', 'lines from a CSV file (header: product,description,quantity,unitPrice,taxClass,serviceStart,serviceEnd)')
+    .option('--proforma', 'a pro-forma invoice: numbered from its own range (PF-…) when finalized, never from the invoice range, and no revenue')
+    .option('--date <YYYY-MM-DD>', 'invoice date (default: the day it is finalized)')
+    .option('--tenant <id>', "the company profile (default: the account's, else the first)")
+    .addHelpText('after', `\n${LINE_HELP}`)
+    .action(async (o: { account: string; line?: string[]; linesCsv?: string; proforma?: boolean; date?: string; tenant?: string }) => {
+      if (!o.line?.length && !o.linesCsv) throw new Failed('give the lines with --line "<product ID or text>; <quantity>; <unit price>; <tax class>; <from>..<to>" or --lines-csv <file>');
+      if (o.date && !isIsoDate(o.date)) throw new Failed(`--date ${o.date} is not a date in the form YYYY-MM-DD`);
+      const csv = o.linesCsv ? linesFromCsv(o.linesCsv) : [];
+      const d = await onWorkbook(g(), (ports) => {
+        checkNames(ports, { tenant: o.tenant });
+        const ds = readDataset(ports, ['Settings', 'Accounts', 'Products', 'TaxRules']);
+        if (!ds.accounts.has(o.account)) {
+          const ids = [...ds.accounts.keys()];
+          throw new Failed(`unknown --account ${o.account}: the Accounts sheet has ${ids.slice(0, 10).join(', ') || 'none'}${ids.length > 10 ? `, … (${ids.length} in all)` : ''}`);
+        }
+        const raw: RawLine[] = [...(o.line ?? []).map((t, i) => lineFromOption(t, i + 1, ds)), ...csv];
+        const lines = raw.map((l) => checkLine(l, ds));
+        let made: InvoiceSummary;
+        try {
+          made = createManualInvoice(ports, { accountId: o.account, tenantId: o.tenant, type: o.proforma ? 'pro_forma' : 'invoice', invoiceDate: o.date, lines });
+        } catch (e) {
+          throw inLineTerms(e, raw);
+        }
+        return detailsOf(ports, [made.invoiceId])[0];
+      });
+      out(g(), d, () =>
+        [
+          `Saved ${d.type === 'pro_forma' ? 'pro-forma' : 'draft'} ${d.invoiceId} for ${d.accountId} ${d.buyerName ?? ''} (${d.tenantId}, ${d.currency})${g().dryRun ? ' (dry run: nothing saved)' : ''}.`,
+          detailText(d),
+          ...warningsText([d]),
+          '',
+          `Look at it with \`billing preview ${d.invoiceId}\`; number it with \`billing finalize ${d.invoiceId}\`${d.type === 'pro_forma' ? ' (a pro-forma number PF-…, never one of the invoice range)' : ''}.`,
+        ].join('\n'),
+      );
     });
 
   cmd
@@ -433,7 +497,7 @@ export async function main(argv: string[]): Promise<number> {
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (code?.startsWith('commander.')) return 2;
     console.error(`billing: ${(e as Error).message}`);
-    return e instanceof Failed || e instanceof NotAWorkbook ? 2 : 1;
+    return e instanceof Failed || e instanceof NotAWorkbook || e instanceof LineError ? 2 : 1;
   }
 }
 

@@ -164,7 +164,7 @@ describe('billing CLI', () => {
     const v = await billing('--version');
     expect([v.code, v.out.trim()]).toEqual([0, JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version]);
     expect((await billing('--help')).out).toMatch(/Exit codes: 0 done; 1 the work failed[\s\S]*2 a usage error/);
-    const names = ['init', 'run', 'drafts', 'finalize', 'cancel', 'credit', 'preview', 'pdf', 'send', 'mark-sent', 'report', 'receive', 'verify'];
+    const names = ['init', 'run', 'drafts', 'invoice', 'finalize', 'cancel', 'credit', 'preview', 'pdf', 'send', 'mark-sent', 'report', 'receive', 'verify'];
     const without: string[] = [];
     for (const name of names) if (!/\nExample:\n {2}billing -w billing\.xlsx \S/.test((await billing(name, '--help')).out)) without.push(name);
     expect(without).toEqual([]);

@@ -6,37 +6,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWorkbook } from '../../src/node/xlsxWorkbook';
+import type { InvoiceDetail, LineSummary } from '../../src/app/summary';
 import { billingBinary as billing } from '../support/billingBinary';
 import { CH_TENANT, DE_TENANT, TAX_RULES, account, item, product, subscription } from '../support/fixtures';
 
 const CATCH_UP = 'item I5: catching up 2 earlier period(s) from 2026-09-01 never billed (set Billed Until if they were billed elsewhere)';
 const REVERSE_CHARGE = 'Reverse charge: VAT to be paid by the recipient (Art. 196 VAT Directive)';
 
-interface Line {
-  lineNo: number;
-  description: string;
-  serviceStart?: string;
-  serviceEnd?: string;
-  quantity: string;
-  unit?: string;
-  unitPrice: string;
-  net: string;
-  taxCategory: string;
-  taxRate: string;
-}
-interface Draft {
-  invoiceId: string;
-  currency: string;
-  net: string;
-  tax: string;
-  gross: string;
-  payable: string;
-  rounding: string;
-  taxNote?: string;
-  warnings?: string;
-  lines: Line[];
-  taxBreakdown: { category: string; rate: string; taxable: string; tax: string; exemptionText?: string }[];
-}
+type Line = LineSummary;
+type Draft = InvoiceDetail;
 
 const lineRow = (l: Line) => [l.lineNo, l.description, l.serviceStart, l.serviceEnd, l.quantity, l.unit, l.unitPrice, l.net, l.taxCategory, l.taxRate];
 
