@@ -105,6 +105,8 @@ describe('billing invoice', () => {
     const before = readFileSync(file);
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'product,description,quantity,unitPrice\n,Setup,1,100\n,Travel,1,"80,00"\n');
+    const noRule = join(dir, 'no-rule.csv');
+    writeFileSync(noRule, 'description,quantity,unitPrice,taxClass\nSetup,1,100,standard\nWine,6,12,luxury\n');
     const cases: [string[], string][] = [
       [['--line', 'P1; 1', '--line', 'Setup; two; 100'], 'billing: --line 2, quantity: "two" is not a number (a dot as the decimal mark: 1234.50)'],
       [['--line', 'Setup; 1'], 'billing: --line 1, unit price: missing'],
@@ -117,6 +119,8 @@ describe('billing invoice', () => {
         'billing: --line 1: 6 fields, at most 5 (product; quantity; unit price; tax class; service period): "Setup; 1; 100; standard; 2026-11-01; x"',
       ],
       [['--line', 'P1; 1', '--lines-csv', bad], 'billing: bad.csv row 3, unit price: "80,00" is not a number (a dot as the decimal mark: 1234.50)'],
+      // The engine's own refusal of a line ("line 3: …") names it as the user gave it.
+      [['--line', 'P1; 1', '--lines-csv', noRule], 'billing: no-rule.csv row 3: tax class "luxury": no tax rule for seller DE, buyer DE, tax class "luxury", B2B on 2026-12-02: add a row to TaxRules'],
     ];
     expect(
       await notRefusedAsUsage(
