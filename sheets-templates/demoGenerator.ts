@@ -61,6 +61,15 @@ const PLANS: { product: string; qty: [number, number]; type: 'recurring' | 'one_
   ],
 ];
 
+/**
+ * The German e-invoice mandate's opt-out, seen in the December run (invoiced on 2027-01-01): one
+ * account with its reason (no e-invoice), one without (a Warning, and the Factur-X anyway).
+ */
+const MANDATE_OPT_OUT: Record<string, Record<string, Cell>> = {
+  'Schreinerei Öztürk': { eInvoiceFormat: 'none', eInvoiceOptOut: 'Kleinbetragsrechnungen bis 250 EUR brutto (§ 33 UStDV)' },
+  'Fischer & Fischer OHG': { eInvoiceFormat: 'none' },
+};
+
 const PERIODS = ['monthly', 'monthly', 'quarterly', 'semiannual', 'annual'] as const;
 const MONTHS = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
 
@@ -90,6 +99,7 @@ export function demoRows(): Rows {
       paymentMethod: i % 5 === 0 && !swiss ? 'direct_debit' : '',
       iban: i % 5 === 0 && !swiss ? 'DE02120300000000202051' : '',
       mandateReference: i % 5 === 0 && !swiss ? `MANDATE-${accountId}` : '',
+      ...MANDATE_OPT_OUT[name],
     });
     const mail = name.toLowerCase().replace(/[^a-z]+/g, '') + '.example';
     add('Contacts', { contactId: `C-${accountId}-1`, accountId, name: 'Accounts payable', email: `invoices@${mail}`, role: 'invoice' });

@@ -9,7 +9,7 @@ import { renderDocuments } from '../../src/app/delivery';
 import { readDataset } from '../../src/app/workbook';
 import { eInvoiceChoice, formatFor, underMandate } from '../../src/core/einvoice';
 import type { Account, Tenant } from '../../src/core/model';
-import type { DocumentJob, DocumentsPort } from '../../src/ports';
+import { CapturingDocs } from '../support/einvoiceCases';
 import { DE_TENANT, account, item, ports, product, subscription, table, type Rows } from '../support/fixtures';
 
 const SELLER = { ...DE_TENANT, email: 'rechnung@muster.example', phone: '+49 30 1234567' };
@@ -87,26 +87,6 @@ describe('the choice of e-invoice under the German mandate', () => {
   });
 });
 
-/** A documents port that keeps what the host would store: the PDF's embedded Factur-X and the XML files. */
-class Docs implements DocumentsPort {
-  readonly made: { name: string; facturX: boolean; xml?: string }[] = [];
-  render(_t: unknown, _tenant: Tenant, name: string, _date: string, job: DocumentJob) {
-    this.made.push({ name, facturX: !!job.facturX });
-    return { docUrl: `doc:${name}`, pdfUrl: `pdf:${name}` };
-  }
-  saveXml(xml: string, _tenant: Tenant, name: string) {
-    const m = this.made.find((x) => x.name === name);
-    if (m) m.xml = xml;
-    return `xml:${name}`;
-  }
-  preview() {
-    return 'preview';
-  }
-  exists() {
-    return true;
-  }
-}
-
 describe('the mandate in a run, on drafts and in the documents step', () => {
   // Accounts rows: 2 A-PLAIN, 3 A-NONE (none, no reason), 4 A-OPT (none with reason), 5 A-LW (Leitweg-ID), 6 A-B2C.
   const rows: Rows = {
@@ -129,29 +109,24 @@ describe('the mandate in a run, on drafts and in the documents step', () => {
     runInvoicing(p, { periodStart: '2026-12-01', periodEnd: '2026-12-31', invoiceDate });
     const warnings = Object.fromEntries(table(p, 'Invoices').map((r) => [r['Account ID'], String(r.Warnings ?? '')]));
     expect(finalizeInvoices(p, {}).failed).toEqual([]);
-    const docs = new Docs();
+    const docs = new CapturingDocs();
     const report = renderDocuments(p, docs);
     expect(report.failed).toEqual([]);
-    const byAccount = Object.fromEntries(
-      table(p, 'Invoices').map((r) => {
-        const m = docs.made.find((d) => d.name.startsWith(String(r.Number)))!;
-        return [r['Account ID'], m.facturX ? 'zugferd' : m.xml ? 'xrechnung' : 'none'];
-      }),
-    );
+    const byAccount = Object.fromEntries(table(p, 'Invoices').map((r) => [r['Account ID'], docs.kindOf(String(r.Number))]));
     const log = table(p, 'Log').filter((r) => r.Action === 'e-invoice');
     return { warnings, byAccount, log };
   }
 
   it('invoices dated 2026-12-31: e-invoices only where the sheets ask for them, no notes', () => {
     const r = cycle('2026-12-31');
-    expect(r.byAccount).toEqual({ 'A-PLAIN': 'none', 'A-NONE': 'none', 'A-OPT': 'none', 'A-LW': 'xrechnung', 'A-B2C': 'none' });
+    expect(r.byAccount).toEqual({ 'A-PLAIN': 'none', 'A-NONE': 'none', 'A-OPT': 'none', 'A-LW': 'xml', 'A-B2C': 'none' });
     expect(Object.values(r.warnings).filter(Boolean)).toEqual([]);
     expect(r.log).toEqual([]);
   });
 
   it('invoices dated 2027-01-01: every domestic B2B invoice gets one but the opted-out; the missing reason is a Warning and a Log row', () => {
     const r = cycle('2027-01-01');
-    expect(r.byAccount).toEqual({ 'A-PLAIN': 'zugferd', 'A-NONE': 'zugferd', 'A-OPT': 'none', 'A-LW': 'xrechnung', 'A-B2C': 'none' });
+    expect(r.byAccount).toEqual({ 'A-PLAIN': 'zugferd', 'A-NONE': 'zugferd', 'A-OPT': 'none', 'A-LW': 'xml', 'A-B2C': 'none' });
     expect(r.warnings['A-NONE']).toMatch(/^Accounts row 3, column E-Invoice Opt-Out \(account A-NONE\): E-Invoice Format is "none", but the German e-invoice mandate applies/);
     expect(r.warnings['A-OPT']).toContain('account A-OPT opted out (E-Invoice Opt-Out: Kleinbetragsrechnungen (§ 33 UStDV))');
     expect(['A-PLAIN', 'A-LW', 'A-B2C'].map((id) => r.warnings[id])).toEqual(['', '', '']);

@@ -10,6 +10,8 @@ import type { Dataset } from '../../src/core/dataset';
 import type { Invoice } from '../../src/core/model';
 import { memoryPorts } from '../../src/node/memoryHost';
 import { demoRows } from '../../sheets-templates/demoGenerator';
+import type { DocumentJob, DocumentsPort } from '../../src/ports';
+import type { Tenant } from '../../src/core/model';
 import { workbook } from './fixtures';
 import { PEPPOL_ADOPTED_RULES, errorsOf, syntaxOf, validateSchematron, validateXsd, type RuleSet } from './einvoiceValidation';
 
@@ -49,4 +51,30 @@ export async function problemsOf(xml: string, format: Exclude<EInvoiceFormat, 'n
     for (const r of relevant) (bad.has(r) ? errors : warnings).push(`${r.id}: ${r.text.trim().replace(/\s+/g, ' ')} at ${r.location}`);
   }
   return { errors, warnings };
+}
+
+/** A documents port that keeps what a host would store: whether the PDF carries a Factur-X, and the XML files. */
+export class CapturingDocs implements DocumentsPort {
+  readonly made: { name: string; facturX?: string; xml?: string }[] = [];
+  render(_text: unknown, _tenant: Tenant, name: string, _date: string, job: DocumentJob) {
+    this.made.push({ name, facturX: job.facturX });
+    return { docUrl: `doc:${name}`, pdfUrl: `pdf:${name}` };
+  }
+  saveXml(xml: string, _tenant: Tenant, name: string) {
+    const m = this.made.find((x) => x.name === name);
+    if (m) m.xml = xml;
+    return `xml:${name}`;
+  }
+  preview() {
+    return 'preview';
+  }
+  exists() {
+    return true;
+  }
+  /** What the invoice with this number got: 'zugferd' (inside the PDF), 'xml' (beside it) or 'none'. */
+  kindOf(number: string): 'zugferd' | 'xml' | 'none' {
+    const m = this.made.find((d) => d.name.startsWith(`${number}_`));
+    if (!m) throw new Error(`no documents for ${number}`);
+    return m.facturX ? 'zugferd' : m.xml ? 'xml' : 'none';
+  }
 }
