@@ -69,7 +69,9 @@ function documents(done: string): Promise<void> {
         return next();
       }
       const waiting = d.quotaExhausted ? ' ' + plural(d.remaining, 'waits', 'wait') + " for tomorrow's documents quota. " + promiseFor('makes them', 'Send finalized invoices') : '';
-      $('status').textContent = done + ' Documents: ' + showProgress(bar, made, made + d.remaining + failures.length, startedAt) + ' made.' + waiting + failed;
+      // The end: the bar and "n of N" without an estimate (what is left waits for another day or failed).
+      showProgress(bar, made, made + d.remaining + failures.length, startedAt);
+      $('status').textContent = done + ' Documents: ' + made + ' of ' + (made + d.remaining + failures.length) + ' made.' + waiting + failed;
     });
   };
   $('status').textContent = done + ' Making documents…';

@@ -1,10 +1,11 @@
 // Cancel or credit an invoice: the user knows the invoice number; the server takes a number or an id.
 // Before anything is confirmed, the server says whether the invoice exists and what may still be
 // credited on it (creditableInvoice, which writes nothing); the panel shows that, checks the amount
-// as the user typed it in the sheet's number locale, and only then asks for the confirmation.
+// as the user typed it in the sheet's number locale, and only then asks in the sidebar's
+// confirmation (dom.ts confirmAction: window.confirm may be blocked in Apps Script's frame).
 import type { CancelRequest, Creditable, CreditRequest, InvoiceSummary, LedgerReport } from '../../src/gas/serverApi';
 import { call } from './call';
-import { $, button, input, item, line, showError, showRow } from './dom';
+import { $, button, confirmAction, input, item, line, showError, showRow } from './dom';
 import { formatMoney, type NumberLocale, parseAmount } from './format';
 
 /** A message as a sentence, capital first and a full stop last: the server's start in lower case ("invoice X does not exist"). */
@@ -93,20 +94,38 @@ function form(): { ref: string; reason: string | undefined; amount: string } | n
   return { ref, reason: input('ccReason').value.trim() || undefined, amount: input('ccAmount').value.trim() };
 }
 
-/** The confirmation's question for a cancellation, or a refusal (nothing sent) as an Error. */
-function cancelQuestion(c: Creditable, amount: string, release: boolean): string {
+/** What the sidebar's confirmation asks: a question, the facts as lines, the OK button's words. */
+interface Question {
+  question: string;
+  facts: string[];
+  ok: string;
+}
+
+/** Who and what the invoice is, as the confirmation's first fact. */
+const whose = (c: Creditable) => `${c.type === 'pro_forma' ? 'Pro-forma invoice' : 'Invoice'} of ${formatDate(c.invoiceDate, c.numberLocale)} to ${c.customer}`;
+
+/** The confirmation of a cancellation, or a refusal (nothing sent) as an Error. */
+function cancelQuestion(c: Creditable, amount: string, release: boolean, reason: string | undefined): Question {
   if (amount) throw new Error('A credit amount is filled in: Credit amount credits that part; empty the field to cancel the whole invoice.');
   const m = (s: string) => formatMoney(s, c.currency, c.numberLocale);
   if (!c.canCancel) throw new Error(`${c.number} already has credit notes (${c.creditNotes.join(', ')}): credit what is left (${m(c.open)} net) instead of cancelling.`);
-  if (c.type === 'pro_forma') return `Cancel pro-forma invoice ${c.number} to ${c.customer}? It gets no credit note; this cannot be undone.`;
-  return (
-    `Cancel invoice ${c.number} of ${formatDate(c.invoiceDate, c.numberLocale)} to ${c.customer} (payable ${m(c.payable)})? A credit note for the whole invoice is issued; this cannot be undone.` +
-    (release ? ' Its usage transactions are billed again by the next run.' : '')
-  );
+  const why = reason ? [`Reason: ${reason}`] : [];
+  if (c.type === 'pro_forma') return { question: `Cancel pro-forma invoice ${c.number}?`, facts: [whose(c), ...why, 'It gets no credit note. This cannot be undone.'], ok: 'Yes, cancel it' };
+  return {
+    question: `Cancel invoice ${c.number}?`,
+    facts: [
+      whose(c),
+      `Payable ${m(c.payable)} (net ${m(c.net)})`,
+      ...why,
+      'A credit note for the whole invoice is issued. This cannot be undone.',
+      ...(release ? ['Its usage transactions are billed again by the next run.'] : []),
+    ],
+    ok: 'Yes, cancel the invoice',
+  };
 }
 
-/** The amount as a decimal string and the confirmation's question, or a refusal (nothing sent) as an Error. */
-function creditQuestion(c: Creditable, typed: string): { amount: string; question: string } {
+/** The amount as a decimal string and the confirmation, or a refusal (nothing sent) as an Error. */
+function creditQuestion(c: Creditable, typed: string, reason: string | undefined): Question & { amount: string } {
   const L = c.numberLocale;
   const m = (s: string) => formatMoney(s, c.currency, L);
   if (!c.canCredit) throw new Error(`${c.number} is a pro-forma invoice: it can be cancelled, not credited.`);
@@ -117,7 +136,9 @@ function creditQuestion(c: Creditable, typed: string): { amount: string; questio
   if (compareDecimal(amount, c.open) > 0) throw new Error(`The credit amount ${m(amount)} is more than may still be credited on ${c.number}: ${m(c.open)} (net).`);
   return {
     amount,
-    question: `Credit ${m(amount)} (net) on invoice ${c.number} of ${formatDate(c.invoiceDate, L)} to ${c.customer}? Up to ${m(c.open)} (net) may be credited; a credit note is issued. This cannot be undone.`,
+    question: `Credit ${m(amount)} (net) on invoice ${c.number}?`,
+    facts: [whose(c), `Up to ${m(c.open)} (net) may be credited`, ...(reason ? [`Reason: ${reason}`] : []), 'A credit note is issued. This cannot be undone.'],
+    ok: 'Yes, issue the credit note',
   };
 }
 
@@ -163,8 +184,8 @@ async function act(kind: 'cancel' | 'credit'): Promise<void> {
     const c = await check(f.ref);
     showInvoice(c);
     const release = input('ccRelease').checked;
-    const ask = kind === 'cancel' ? { amount: '', question: cancelQuestion(c, f.amount, release) } : creditQuestion(c, f.amount);
-    if (!window.confirm(ask.question)) return;
+    const ask = kind === 'cancel' ? { amount: '', ...cancelQuestion(c, f.amount, release, f.reason) } : creditQuestion(c, f.amount, f.reason);
+    if (!(await confirmAction(ask.question, ask.facts, ask.ok))) return;
     const r =
       kind === 'cancel'
         ? await call('cancelInvoice', { invoiceId: c.invoiceId, reason: f.reason, releaseTransactions: release } satisfies CancelRequest)

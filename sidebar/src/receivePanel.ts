@@ -2,7 +2,7 @@
 // needed (XML as text, PDFs as base64), and sent in calls of about 4 MB.
 import type { ReceivedFile, ReceiveReport } from '../../src/gas/serverApi';
 import { call } from './call';
-import { $, button, input, item, showError } from './dom';
+import { $, button, input, item, money, showError } from './dom';
 
 /** Files go to the script in calls of about this many characters: one request stays small, however many files are picked. */
 const RECEIVE_BATCH = 4000000;
@@ -70,7 +70,7 @@ export function receivePanel(): void {
         const results = $('receiveResults');
         results.textContent = '';
         for (const x of r.received) {
-          item(results, x.file + ': ' + x.supplier + ' ' + x.number + (x.status === 'valid' ? '' : ' (' + x.status + ')'), x.currency + ' ' + x.payable, x.status === 'valid' ? null : 'failed');
+          item(results, x.file + ': ' + x.supplier + ' ' + x.number + (x.status === 'valid' ? '' : ' (' + x.status + ')'), money(x.payable, x.currency), x.status === 'valid' ? null : 'failed');
         }
         for (const x of r.skipped) item(results, x.file + ': ' + x.reason, null, null);
         for (const x of r.failed) item(results, x.file + ': ' + x.reason, null, 'failed');

@@ -148,13 +148,15 @@ describe('the sidebar in chromium, 300 px wide', () => {
     const all = drafts(ss);
     expect(all.length).toBeGreaterThan(3);
     await waitText(page, '#overview', /drafts to finalize/);
+    const warned = all.filter((r) => r.Warnings).length;
     expect(await itemsOf(page, '#overview')).toEqual([
-      `${all.length} drafts to finalize (listed under Drafts) | Total payable: ${totalsOf(all)}`,
+      `${all.length} drafts to finalize (listed under Drafts) | Total payable: ${totalsOf(all)}` + (warned ? ` | ${warned} draft${warned === 1 ? ' has' : 's have'} warnings (see the list)` : ''),
       'Hourly trigger: off, so nothing happens unless someone presses a button here. You can turn it on (Schedule).',
     ]);
+    // Each draft: customer, amount, and the invoice's warnings (a missing IBAN, periods caught up …).
     const items = await itemsOf(page, '#drafts');
     expect(items.length).toBe(all.length);
-    expect(items.filter((t, i) => t !== `${all[i]['Buyer Name']} | ${totalsOf([all[i]])}`)).toEqual([]);
+    expect(items.filter((t, i) => t !== `${all[i]['Buyer Name']} | ${totalsOf([all[i]])}${all[i].Warnings ? ` | Warning: ${all[i].Warnings}` : ''}`)).toEqual([]);
     expect(items[0]).toBe('Bäckerei Müller & Söhne KG | 743,71 EUR');
     expect(await text(page, '#draftScope')).toBe(`${all.length} drafts in the workbook, all companies.`);
     expect(await text(page, '#draftTotals')).toBe(`Total payable: ${totalsOf(all)}`);
@@ -194,7 +196,10 @@ describe('the sidebar in chromium, 300 px wide', () => {
       await waitText(page, '#overview', /uncertain/);
       const first = String(invoices[0].Number);
       expect(await itemsOf(page, '#overview')).toEqual([
-        `${plural(december.length, 'draft')} to finalize (listed under Drafts) | Total payable: ${totalsOf(december)}`,
+        `${plural(december.length, 'draft')} to finalize (listed under Drafts) | Total payable: ${totalsOf(december)}` +
+          (december.some((d) => d.Warnings)
+            ? ` | ${plural(december.filter((d) => d.Warnings).length, 'draft')} ha${december.filter((d) => d.Warnings).length === 1 ? 's' : 've'} warnings (see the list)`
+            : ''),
         `Run R-000002 (2026-12-01 – 2026-12-31) waits to continue: ${plural(december.length, 'draft')} so far`,
         `1 finalized invoice waits for documents | Total payable: ${totalsOf([invoices[1]])} | Send makes them on the way.`,
         `${invoices.length - 1} finalized invoices wait to be sent | Total payable: ${totalsOf(invoices.slice(1))} (Nordlicht Software GmbH, Alpenblick Services AG)`,
@@ -235,11 +240,13 @@ describe('the sidebar in chromium, 300 px wide', () => {
       fast();
       expect(preview.log.filter((c) => c.name === 'continueRun').length).toBeGreaterThan(0);
       const made = drafts(ss);
-      expect(await text(page, '#status')).toBe(`Run R-000001 done: ${made.length} drafts (1 with warnings), 1 row with errors, 2 subscriptions failed.`);
+      const warned = made.filter((d) => d.Warnings).length;
+      expect(warned).toBeGreaterThan(0);
+      expect(await text(page, '#status')).toBe(`Run R-000001 done: ${made.length} drafts (${warned} with warnings), 1 row with errors, 2 subscriptions failed.`);
       const [value, max] = await bar(page, 'progress');
       expect([value, max]).toEqual([8, 8]);
       expect(await itemsOf(page, '#drafts')).toContainEqual(
-        expect.stringMatching(/^Bäckerei Müller & Söhne KG \| [\d.]+,\d\d EUR \| Warning: item IT-001: catching up 2 earlier period\(s\) from 2026-09-01 never billed/),
+        expect.stringMatching(/^Bäckerei Müller & Söhne KG \| [\d.]+,\d\d EUR \| Warning: .*item IT-001: catching up 2 earlier period\(s\) from 2026-09-01 never billed/),
       );
       expect(await itemsOf(page, '#rowErrors')).toEqual(['Items row 7, column Quantity (value "lots"): "lots" is not a number']);
       expect(await itemsOf(page, '#failed')).toEqual([
@@ -255,8 +262,11 @@ describe('the sidebar in chromium, 300 px wide', () => {
       await page.getByRole('button', { name: 'Re-run these' }).click();
       await waitText(page, '#status', /^Run R-000002 done/);
       expect(preview.log.filter((c) => c.name === 'runInvoicing').map((c) => (c.args[0] as { subscriptionIds?: string[] }).subscriptionIds)).toEqual([undefined, ['SUB-003', 'SUB-005']]);
-      expect(await text(page, '#status')).toBe('Run R-000002 done: 2 drafts, 0 rows with errors, 0 subscriptions failed.');
-      expect(await itemsOf(page, '#drafts')).toEqual([expect.stringMatching(/^Éditions Léon SARL \| 1\.500,00 EUR$/), expect.stringMatching(/^Acme Corp\. \| 15,00 USD$/)]);
+      expect(await text(page, '#status')).toMatch(/^Run R-000002 done: 2 drafts( \(\d with warnings\))?, 0 rows with errors, 0 subscriptions failed\.$/);
+      expect(await itemsOf(page, '#drafts')).toEqual([
+        expect.stringMatching(/^Éditions Léon SARL \| 1\.500,00 EUR( \| Warning: .*)?$/),
+        expect.stringMatching(/^Acme Corp\. \| 15,00 USD( \| Warning: .*)?$/),
+      ]);
       expect([await page.isHidden('#failedBox'), await page.isHidden('#rowErrorBox')]).toEqual([true, true]);
     },
   );
@@ -405,7 +415,7 @@ describe('the sidebar in chromium, 300 px wide', () => {
     expect(asked.question).toBe('Turn on the hourly trigger?');
     expect(asked.facts[1]).toBe('It comes with the monthly schedule: on day 1 from 6:00 it bills last month as drafts (change it under Schedule).');
     await page.click('#confirmOk');
-    await waitText(page, '#triggerText', /is on/);
+    await waitText(page, '#triggerText', /^The hourly trigger is on/);
     expect(await text(page, '#triggerText')).toBe('The hourly trigger is on (run by you); next scheduled run: within the hour.');
     expect(ss.triggers.map((t) => [t.handler, t.user])).toEqual([['onHourlyTrigger', ss.owner]]);
     await waitText(page, '#overview', /Hourly trigger: on/);

@@ -425,6 +425,29 @@ describe('sidebar', () => {
     expect([...doc.querySelectorAll('input[name=pick]')].map((i) => (i as HTMLInputElement).value)).toEqual(['I-000002']);
   });
 
+  it("when today's documents quota runs out, says how many wait and promises the hourly trigger only once it is on", async () => {
+    const ss = workbook();
+    addOn(ss, USER).exec('runInvoicing', NOVEMBER);
+    ss.quotas.docsPerDay = 2; // the default template and one invoice today, not three
+    const { doc } = sidebar(ss);
+    await started(doc);
+    await until(() => doc.querySelectorAll('input[name=pick]').length === 3);
+    byId(doc, 'finalize').click();
+    expect(await confirmed(doc)).toBe('Finalize 3 invoices?');
+    await until(() => /Documents: \d+ of \d+ made/.test(textOf(doc, 'status')), 2000);
+    const made = rowsOf(ss, 'Invoices').filter((r) => r['PDF URL']).length;
+    expect([made > 0, made < 3]).toEqual([true, true]);
+    expect(textOf(doc, 'status')).toBe(`Finalized 3 invoices. Documents: ${made} of 3 made. ${3 - made} wait for tomorrow's documents quota. No hourly trigger is on: see below.`);
+    expect(textOf(doc, 'triggerText')).toBe('No hourly trigger is on, so nothing makes them by itself: press Send finalized invoices again tomorrow, or turn on the hourly trigger.');
+    // Turned on from here: the schedule's hourly trigger, as this user.
+    byId(doc, 'installTrigger').click();
+    expect(await confirmed(doc)).toBe('Turn on the hourly trigger?');
+    await until(() => /^The hourly trigger is on/.test(textOf(doc, 'triggerText')));
+    expect(ss.triggers.map((t) => [t.handler, t.user])).toEqual([['onHourlyTrigger', USER]]);
+    await until(() => /Hourly trigger: on/.test(textOf(doc, 'overview')));
+    expect(byId(doc, 'installTrigger').hidden).toBe(true);
+  });
+
   it('sends in slices until done, then shows sent, failed reasons as text, uncertain and queued invoices', async () => {
     const accounts = ['A1', 'A2', 'A3', 'A4', 'A5'].map((id) => account(id));
     const ss = finalizedWorkbook({ accounts, emails: { A2: '<img src=x onerror="alert(1)">' } });
@@ -500,13 +523,7 @@ describe('sidebar', () => {
 
   it('cancels an invoice by its number after checking it and confirming: the credit note shows and the ledger has it Cancelled', async () => {
     const ss = finalizedWorkbook();
-    const { doc, win, log } = sidebar(ss);
-    const asked: string[] = [];
-    let answer = false;
-    win.confirm = (m: string) => {
-      asked.push(m);
-      return answer;
-    };
+    const { doc, log } = sidebar(ss);
     await started(doc);
     byId<HTMLInputElement>(doc, 'ccInvoice').value = 'INV-2026-00002';
     byId<HTMLInputElement>(doc, 'ccReason').value = 'duplicate';
@@ -514,9 +531,13 @@ describe('sidebar', () => {
 
     // Declined: the server was asked what the invoice is, nothing else.
     byId(doc, 'ccCancel').click();
-    await until(() => asked.length === 1);
-    expect(asked).toEqual([
-      'Cancel invoice INV-2026-00002 of 30.11.2026 to Customer A2 (payable 11,90 EUR)? A credit note for the whole invoice is issued; this cannot be undone. Its usage transactions are billed again by the next run.',
+    expect(await confirmed(doc, false)).toBe('Cancel invoice INV-2026-00002?');
+    expect([...doc.querySelectorAll('#confirmFacts li')].map(rowText)).toEqual([
+      'Invoice of 30.11.2026 to Customer A2',
+      'Payable 11,90 EUR (net 10,00 EUR)',
+      'Reason: duplicate',
+      'A credit note for the whole invoice is issued. This cannot be undone.',
+      'Its usage transactions are billed again by the next run.',
     ]);
     expect(textOf(doc, 'ccInfo')).toMatch(
       /^Invoice INV-2026-00002 of 30\.11\.2026 to Customer A2: payable 11,90 EUR \(net 10,00 EUR\)\.Nothing credited so far\.May still be credited: 10,00 EUR \(net\)\./,
@@ -524,8 +545,8 @@ describe('sidebar', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(log.map((c) => c.name).filter((n) => n !== 'sidebarState' && n !== 'scheduleState')).toEqual(['creditableInvoice']);
 
-    answer = true;
     byId(doc, 'ccCancel').click();
+    await confirmed(doc, true);
     await until(() => textOf(doc, 'ccStatus') !== '');
     expect(log.filter((c) => c.name === 'cancelInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'I-000002', reason: 'duplicate', releaseTransactions: true }]]);
     expect(textOf(doc, 'ccStatus')).toBe('Cancelled INV-2026-00002 with credit note CN-2026-00001: -11,90 EUR (net -10,00 EUR).');
@@ -543,14 +564,12 @@ describe('sidebar', () => {
     byId(doc, 'ccCancel').click();
     await until(() => byId(doc, 'error').style.display === 'block');
     expect(textOf(doc, 'error')).toBe('Invoice INV-2026-00002 is already cancelled.');
-    expect(asked).toHaveLength(2);
+    expect(byId(doc, 'confirmBox').hidden).toBe(true);
   });
 
   it('credits a net amount typed as the sheet writes it, and refuses a malformed amount or more than is left before any call', async () => {
     const ss = finalizedWorkbook();
-    const { doc, win, log } = sidebar(ss);
-    const asked: string[] = [];
-    win.confirm = (m: string) => asked.push(m) > 0;
+    const { doc, log } = sidebar(ss);
     await started(doc);
     // The invoice number is required.
     byId<HTMLInputElement>(doc, 'ccAmount').value = '5';
@@ -566,8 +585,8 @@ describe('sidebar', () => {
 
     byId<HTMLInputElement>(doc, 'ccAmount').value = '5,00';
     byId(doc, 'ccCredit').click();
+    expect(await confirmed(doc, true)).toBe('Credit 5,00 EUR (net) on invoice INV-2026-00003?');
     await until(() => textOf(doc, 'ccStatus') !== '');
-    expect(asked).toEqual(['Credit 5,00 EUR (net) on invoice INV-2026-00003 of 30.11.2026 to Customer A3? Up to 10,00 EUR (net) may be credited; a credit note is issued. This cannot be undone.']);
     expect(log.filter((c) => c.name === 'creditInvoice').map((c) => c.args)).toEqual([[{ invoiceId: 'I-000003', amount: '5.00' }]]);
     expect(textOf(doc, 'ccStatus')).toBe('Credited 5,00 EUR (net) on INV-2026-00003 with credit note CN-2026-00001: -5,95 EUR (net -5,00 EUR).');
     expect(rowText(doc.querySelector('#ccResults li')!)).toBe('Credit note CN-2026-00001 | -5,95 EUR | Net -5,00 EUR, tax -0,95 EUR');
@@ -580,7 +599,7 @@ describe('sidebar', () => {
     byId(doc, 'ccCredit').click();
     await until(() => byId(doc, 'error').style.display === 'block');
     expect(textOf(doc, 'error')).toBe('The credit amount 5,01 EUR is more than may still be credited on INV-2026-00003: 5,00 EUR (net).');
-    expect([asked.length, log.filter((c) => c.name === 'creditInvoice').length]).toEqual([1, 1]);
+    expect([byId(doc, 'confirmBox').hidden, log.filter((c) => c.name === 'creditInvoice').length]).toEqual([true, 1]);
   });
 
   it('shows the schedule, the next run and the last runs; auto-send needs auto-finalize; saving keeps one hourly trigger; a bad day is refused in plain words', async () => {

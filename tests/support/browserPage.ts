@@ -17,10 +17,8 @@ export interface Flow {
   page: Page;
   preview: Preview;
   ss: FakeSpreadsheet;
-  /** The messages of the confirmations the page asked (window.confirm), each answered by `answer`. */
-  asked: string[];
-  /** What the next confirmations are answered (default: OK). */
-  answer: { ok: boolean };
+  /** Native dialogs the page opened (window.confirm, alert): the sidebar asks in its own box, so none. */
+  dialogs: string[];
 }
 
 /** Registers the browser start and stop of a test file; call once at its top. */
@@ -44,22 +42,21 @@ export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) =>
     const context = await shared.browser!.newContext({ viewport: { width: 300, height: 900 } });
     await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
     const problems: string[] = [];
-    const asked: string[] = [];
-    const answer = { ok: true };
+    const dialogs: string[] = [];
     const page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('dialog', (d: Dialog) => {
-      asked.push(d.message());
-      void (answer.ok ? d.accept() : d.dismiss());
+      dialogs.push(d.message());
+      void d.dismiss();
     });
     try {
       await page.goto(preview.url);
       await page.waitForFunction(() => document.querySelectorAll('#tenant option').length > 1 && /Next run/.test(document.getElementById('nextRun')!.textContent!));
-      await body({ page, preview, ss: preview.ss, asked, answer });
-      expect(problems).toEqual([]);
+      await body({ page, preview, ss: preview.ss, dialogs });
+      expect({ problems, dialogs }).toEqual({ problems: [], dialogs: [] });
     } catch (e) {
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, `${name.replace(/[^\w-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
@@ -72,6 +69,13 @@ export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) =>
 }
 
 export const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? '';
+/** The in-sidebar confirmation (dom.ts confirmAction) once it shows, answered OK or Cancel: what it asked. */
+export async function confirm(page: Page, ok: boolean) {
+  await page.waitForSelector('#confirmBox:not([hidden])');
+  const asked = { question: await text(page, '#confirmText'), facts: await itemsOf(page, '#confirmFacts'), ok: await text(page, '#confirmOk') };
+  await page.click(ok ? '#confirmOk' : '#confirmCancel');
+  return asked;
+}
 export const waitText = (page: Page, selector: string, re: RegExp) =>
   page.waitForFunction(([s, src]) => new RegExp(src).test(document.querySelector(s)?.textContent ?? ''), [selector, re.source] as const);
 /** A list's items as text without their buttons: the spans and further lines, joined by " | ". */
