@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { cutText, type Cell } from '../core/cells';
 import { isIsoDate } from '../core/dates';
-import { SCHEMA, TABLE_NAMES, type ColumnDef, type TableName } from '../core/schema';
+import { columnNote, isRequiredInput, SCHEMA, TABLE_NAMES, type ColumnDef, type TableName } from '../core/schema';
+import { STARTER_DEFAULT_COUNTRY, starterTaxRules } from '../core/starterTaxRules';
 import { headerIndex } from '../core/table';
 import { removeStaleTemps, writeFileAtomic } from './files';
 import { MemoryTables } from './memoryTables';
@@ -259,8 +260,12 @@ interface Uncalculated {
 
 function readSheet(name: TableName, ws: ExcelJS.Worksheet, pending: Uncalculated[]): { headers: Cell[]; rows: Cell[][] } {
   const width = ws.actualColumnCount > 0 ? ws.columnCount : 0;
+  let datetime = new Set<number>();
   const read = (cell: ExcelJS.Cell, r: number, c: number): Cell => {
-    if (cell.type !== ExcelJS.ValueType.Formula) return cellValue(cell.value);
+    if (cell.type !== ExcelJS.ValueType.Formula) {
+      const v = cellValue(cell.value);
+      return datetime.has(c) && v instanceof Date ? fromLocalWallTime(v) : v;
+    }
     // The result, not cell.value: exceljs leaves a result of 0, false or "" out of the value.
     const result = cell.result as ExcelJS.CellValue | undefined;
     if (result !== undefined) return cellValue(result);
@@ -270,6 +275,7 @@ function readSheet(name: TableName, ws: ExcelJS.Worksheet, pending: Uncalculated
   const headers: Cell[] = [];
   const header = ws.getRow(1);
   for (let c = 1; c <= width; c++) headers.push(read(header.getCell(c), -1, c - 1));
+  datetime = datetimeColumns(name, headers);
   const rows: Cell[][] = [];
   for (let r = 2; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
@@ -321,7 +327,47 @@ function fileValue(v: Cell, col: ColumnDef | undefined, where?: Where): ExcelJS.
     throw new Error(`cannot save${where ? ` ${where.path}` : ''}:${at} ${v} is not a number a spreadsheet can hold; nothing was saved`);
   }
   if (col?.type === 'date' && typeof v === 'string' && isIsoDate(v)) return new Date(`${v}T00:00:00Z`);
+  if (col?.type === 'datetime' && typeof v === 'string' && ISO_INSTANT.test(v)) return toLocalWallTime(new Date(v));
   return v as ExcelJS.CellValue;
+}
+
+/** What the engine writes into datetime columns: an instant in UTC. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An .xlsx date-time has no time zone: a spreadsheet shows its clock time as it is. The engine's
+ * instants are written as the clock time of a time zone (default: this machine's, as Sheets shows
+ * them in the spreadsheet's), and read back to the same instant.
+ */
+export function toLocalWallTime(d: Date, timeZone = LOCAL_ZONE): Date {
+  return new Date(d.getTime() + offsetMs(d, timeZone));
+}
+
+export function fromLocalWallTime(wall: Date, timeZone = LOCAL_ZONE): string {
+  // The offset at the instant itself, not at the wall time read as UTC (they differ around a DST change).
+  const guess = new Date(wall.getTime() - offsetMs(wall, timeZone));
+  return new Date(wall.getTime() - offsetMs(guess, timeZone)).toISOString();
+}
+
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far a time zone's clock is ahead of UTC at an instant, in ms. */
+function offsetMs(d: Date, timeZone: string): number {
+  let f = zoneFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    zoneFormats.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, Number(x.value)]));
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return wall - (d.getTime() - d.getUTCMilliseconds());
+}
+
+/** Indexes of a sheet's datetime columns, by header. */
+function datetimeColumns(name: TableName, headers: Cell[]): Set<number> {
+  const at = headerIndex(name, headers);
+  return new Set(SCHEMA[name].columns.filter((c) => c.type === 'datetime' && at.has(c.key)).map((c) => at.get(c.key)!));
 }
 
 function columnLetter(index: number): string {
@@ -347,6 +393,20 @@ function setCell(cell: ExcelJS.Cell, value: ExcelJS.CellValue) {
 }
 
 const DATE_FORMAT = 'yyyy-mm-dd';
+const DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+/** Amounts with thousands separators and two decimals; unit prices below a cent keep theirs (0.01375). */
+export const MONEY_FORMAT = '#,##0.00####';
+/** The number format of a column's cells, or none. */
+function formatOf(col: ColumnDef | undefined): string | undefined {
+  if (col?.type === 'date') return DATE_FORMAT;
+  if (col?.type === 'datetime') return DATETIME_FORMAT;
+  if (col?.type === 'money') return MONEY_FORMAT;
+  return undefined;
+}
+/** Column widths (characters): never narrower than a header or a date, never wider than this. */
+const WIDTH = { min: 10, max: 60 } as const;
+/** How an engine sheet or column can be edited by hand, said in its header notes. */
+export const UNPROTECT_HINT = 'The sheet is protected without a password against slips: to change it anyway, Excel: Review › Unprotect Sheet; LibreOffice: Tools › Protect Sheet (untick).';
 /** Rows below the header that get the drop-down lists of enum columns. */
 const VALIDATED_ROWS = 5000;
 
@@ -422,7 +482,7 @@ function checkSheet(path: string, name: TableName, tables: MemoryTables) {
 
 function writeSheet(wb: ExcelJS.Workbook, name: TableName, tables: MemoryTables) {
   const data = tables.sheets.get(name)!;
-  const ws = wb.getWorksheet(name) ?? addSheet(wb, name);
+  const ws = wb.getWorksheet(name) ?? addProtectedSheet(wb, name);
   data.headers.forEach((h, i) => {
     const cell = ws.getRow(1).getCell(i + 1);
     if (cellValue(cell.value) !== h) cell.value = h as ExcelJS.CellValue;
@@ -440,9 +500,38 @@ function writeSheet(wb: ExcelJS.Workbook, name: TableName, tables: MemoryTables)
     for (const { index, col } of columns) {
       const cell = row.getCell(index + 1);
       setCell(cell, fileValue(cells[index], col));
-      if (col?.type === 'date' && cell.value instanceof Date) cell.numFmt = DATE_FORMAT;
+      const format = formatOf(col);
+      if (format && (cell.value instanceof Date || typeof cell.value === 'number')) cell.numFmt = format;
     }
   });
+  fitWidths(ws, columns, data);
+}
+
+/** The width a value needs, in characters (dates and amounts as they are shown). */
+function shownLength(v: Cell, col: ColumnDef | undefined): number {
+  if (v === '' || v === null || v === undefined) return 0;
+  if (col?.type === 'datetime') return DATETIME_FORMAT.length;
+  if (col?.type === 'date') return DATE_FORMAT.length;
+  if (col?.type === 'money' && typeof v === 'number') return v.toFixed(2).length + Math.floor(Math.log10(Math.max(1, Math.abs(v))) / 3);
+  return Math.max(
+    ...String(v)
+      .split('\n')
+      .map((l) => l.length),
+  );
+}
+
+/**
+ * Widens the columns written to fit their header and values ("RE-2026-00001", names), up to a
+ * limit; a column the user made wider stays as it is.
+ */
+function fitWidths(ws: ExcelJS.Worksheet, columns: { index: number; col?: ColumnDef }[], data: { headers: Cell[]; rows: Cell[][] }) {
+  for (const { index, col } of columns) {
+    let need = String(data.headers[index] ?? '').length + 4;
+    for (const cells of data.rows) need = Math.max(need, shownLength(cells[index], col) + 2);
+    const column = ws.getColumn(index + 1);
+    const width = Math.min(WIDTH.max, Math.max(WIDTH.min, need));
+    if ((column.width ?? 0) < width) column.width = width;
+  }
 }
 
 function addSheet(wb: ExcelJS.Workbook, name: TableName): ExcelJS.Worksheet {
@@ -451,49 +540,139 @@ function addSheet(wb: ExcelJS.Workbook, name: TableName): ExcelJS.Worksheet {
   return ws;
 }
 
+/** A sheet the engine adds to an existing workbook (one the user deleted or an older file lacked) is protected like a new one. */
+function addProtectedSheet(wb: ExcelJS.Workbook, name: TableName): ExcelJS.Worksheet {
+  const ws = addSheet(wb, name);
+  protectSheet(ws, name);
+  return ws;
+}
+
+/** Header colours: the engine's columns grey, required ones dark red, the others black. */
+const HEADER = { engine: 'FF555555', required: 'FF9C0006', other: 'FF000000' } as const;
+
 function styleHeader(ws: ExcelJS.Worksheet, name: TableName) {
   const def = SCHEMA[name];
   def.columns.forEach((col, i) => {
     const cell = ws.getRow(1).getCell(i + 1);
+    const engine = col.engine || def.engineOwned;
     cell.value = col.header;
-    cell.font = { bold: true, color: { argb: col.engine || def.engineOwned ? 'FF555555' : 'FF000000' } };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: col.engine || def.engineOwned ? 'FFE8E8E8' : 'FFDDEBF7' } };
-    cell.note = col.note + (col.engine ? ' (written by the billing engine)' : '');
-    ws.getColumn(i + 1).width = Math.max(12, Math.min(40, col.header.length + 4));
+    cell.font = { bold: true, color: { argb: engine ? HEADER.engine : isRequiredInput(name, col) ? HEADER.required : HEADER.other } };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: engine ? 'FFE8E8E8' : 'FFDDEBF7' } };
+    cell.note = engine ? `${columnNote(name, col)} ${UNPROTECT_HINT}` : columnNote(name, col);
+    ws.getColumn(i + 1).width = Math.min(WIDTH.max, Math.max(WIDTH.min, col.header.length + 4, typicalWidth(col)));
   });
 }
 
+/** The width a column's usual values need before any is written (dates, amounts, invoice numbers). */
+function typicalWidth(col: ColumnDef): number {
+  if (col.type === 'datetime') return DATETIME_FORMAT.length + 2;
+  if (col.type === 'date') return DATE_FORMAT.length + 2;
+  if (col.type === 'money') return 14;
+  if (col.type === 'ref' || col.key.endsWith('Id') || col.key === 'number' || col.key === 'name' || col.key === 'legalName') return 18;
+  return 0;
+}
+
+/**
+ * The engine's sheets and columns are protected like in Google Sheets (there: only billing admins
+ * may edit): engine sheets whole, and in Items and Transactions the engine's columns, while the
+ * user's columns stay editable. No password: it guards against slips, UNPROTECT_HINT says how to lift it.
+ */
+function protectSheet(ws: ExcelJS.Worksheet, name: TableName) {
+  const def = SCHEMA[name];
+  if (!def.engineOwned && !def.columns.some((c) => c.engine)) return;
+  if (!def.engineOwned) {
+    // Every column is locked in a protected sheet unless unlocked: the user's columns (and spare ones for their own) are.
+    for (let i = 1; i <= Math.max(def.columns.length, USER_COLUMNS); i++) {
+      const col = def.columns[i - 1];
+      if (!col?.engine) ws.getColumn(i).protection = { locked: false };
+    }
+  }
+  const userSheet = !def.engineOwned;
+  void ws.protect('', {
+    selectLockedCells: true,
+    selectUnlockedCells: true,
+    formatColumns: true,
+    formatRows: true,
+    formatCells: userSheet,
+    insertRows: userSheet,
+    deleteRows: userSheet,
+    insertColumns: userSheet,
+    sort: userSheet,
+    autoFilter: true,
+  });
+}
+
+/** Columns of a protected user sheet left editable: the schema's, and the user's own up to here. */
+const USER_COLUMNS = 52;
+
+/**
+ * Reference columns (Account ID, Subscription ID, Product ID, Tenant) get a drop-down of the ids in
+ * the referenced sheet's id column.
+ */
+function referenceList(name: TableName, col: ColumnDef): ExcelJS.DataValidation | undefined {
+  const target = col.ref && SCHEMA[col.ref];
+  const idAt = target?.id ? target.columns.findIndex((c) => c.key === target.id) : -1;
+  if (!target || idAt < 0) return undefined;
+  const letter = columnLetter(idAt);
+  return {
+    type: 'list',
+    allowBlank: !col.required,
+    formulae: [`${target.name}!$${letter}$2:$${letter}$${VALIDATED_ROWS}`],
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: col.header,
+    error: `Choose a ${target.columns[idAt].header} of the ${target.name} sheet (${name} ${col.header} refers to it)`,
+  };
+}
+
+type Rows = Partial<Record<TableName, Record<string, Cell>[]>>;
+
 /**
  * A new workbook with every sheet of the schema: styled, frozen header rows with a note per
- * column, drop-down validation on enum columns (rows 2–1000), date formats, and the rows given.
+ * column (required columns in dark red), drop-downs on enum and reference columns, number formats,
+ * column widths that fit, the engine's sheets and columns protected, and the rows given. Given no
+ * rows at all (a fresh workbook), TaxRules gets the example rules for `country` (default DE).
  */
-export async function createWorkbook(path: string, rows: Partial<Record<TableName, Record<string, Cell>[]>> = {}): Promise<void> {
+export async function createWorkbook(path: string, rows: Rows = {}, opts: { country?: string } = {}): Promise<void> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Sheets Billing';
+  const fill: Rows = Object.keys(rows).length ? rows : { TaxRules: starterTaxRules(opts.country ?? STARTER_DEFAULT_COUNTRY) };
   for (const name of TABLE_NAMES) {
     const ws = addSheet(wb, name);
     const def = SCHEMA[name];
     def.columns.forEach((col, i) => {
       const letter = ws.getColumn(i + 1).letter;
-      if (col.values?.length && !def.engineOwned) {
-        // One range rule per column (not one per cell): small files, fast saves.
-        (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${letter}2:${letter}${VALIDATED_ROWS}`, {
-          type: 'list',
-          allowBlank: !col.required,
-          formulae: [`"${col.values.join(',')}"`],
-          showErrorMessage: true,
-          errorTitle: col.header,
-          error: `Choose one of: ${col.values.join(', ')}`,
-        });
-      }
-      if (col.type === 'date') ws.getColumn(i + 1).numFmt = DATE_FORMAT;
+      const list = col.values?.length && !def.engineOwned ? enumList(col) : referenceList(name, col);
+      // One range rule per column (not one per cell): small files, fast saves.
+      if (list && !def.engineOwned) (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${letter}2:${letter}${VALIDATED_ROWS}`, list);
+      const format = formatOf(col);
+      if (format) ws.getColumn(i + 1).numFmt = format;
     });
-    (rows[name] ?? []).forEach((r, k) => {
+    protectSheet(ws, name);
+    const data = fill[name] ?? [];
+    data.forEach((r, k) => {
       const row = ws.getRow(k + 2);
       def.columns.forEach((col, i) => {
         setCell(row.getCell(i + 1), fileValue(r[col.key] ?? '', col, { path, sheet: name, row: k + 2, col: i, header: col.header }));
       });
     });
+    const cells = { headers: def.columns.map((c) => c.header), rows: data.map((r) => def.columns.map((c) => r[c.key] ?? '')) };
+    fitWidths(
+      ws,
+      def.columns.map((col, index) => ({ index, col })),
+      cells,
+    );
   }
   writeFileAtomic(path, (await wb.xlsx.writeBuffer()) as unknown as Uint8Array, 'xlsx save');
+}
+
+function enumList(col: ColumnDef): ExcelJS.DataValidation {
+  return {
+    type: 'list',
+    allowBlank: !col.required,
+    formulae: [`"${col.values!.join(',')}"`],
+    showErrorMessage: true,
+    errorTitle: col.header,
+    error: `Choose one of: ${col.values!.join(', ')}`,
+  };
 }
