@@ -96,15 +96,15 @@ const XSD: Record<XsdSyntax, { dir: string; main: string }> = {
   cii: { dir: 'xsd/cii-d16b', main: 'CrossIndustryInvoice_100pD16B.xsd' },
 };
 
-/** What validateReceived needs in a rules directory (the Peppol sets are optional). */
-const RECEIVED_FILES = [...new Set(Object.values(XSD).map((x) => `${x.dir}/${x.main}`)), ...(['en16931-ubl', 'en16931-cii', 'xrechnung-ubl', 'xrechnung-cii'] as const).map((s) => RULE_SET_FILES[s])];
+/** What validateReceived needs in a rules directory: XRechnung's verdict takes the Peppol rules it adopts. */
+const RECEIVED_FILES = [...new Set(Object.values(XSD).map((x) => `${x.dir}/${x.main}`)), ...(Object.keys(RULE_SET_FILES) as RuleSet[]).map((s) => RULE_SET_FILES[s])];
 
 /** Throws an Error naming every missing file if `dir` lacks the layout validateReceived needs (xsd/, schematron/). */
 export function checkRulesDir(dir: string): void {
   const missing = RECEIVED_FILES.filter((f) => !existsSync(join(dir, f)));
   if (!missing.length) return;
   const what = existsSync(dir) ? `lacks ${missing.length === 1 ? 'a file' : `${missing.length} files`} of the expected layout` : 'does not exist';
-  throw new Error(`e-invoice rules directory ${resolve(dir)} ${what} (xsd/ and schematron/ of the EN 16931 / XRechnung validation material); missing: ${missing.join(', ')}`);
+  throw new Error(`e-invoice rules directory ${resolve(dir)} ${what} (xsd/ and schematron/ of the EN 16931 / XRechnung / Peppol validation material); missing: ${missing.join(', ')}`);
 }
 
 /** The XSD for a document, from its root element (UBL Invoice, UBL CreditNote or CII). */
@@ -400,31 +400,95 @@ export function errorsOf(results: readonly SchematronResult[], ruleSet?: RuleSet
 }
 
 // ---------------------------------------------------------------------------------------------
-// Received invoices
+// KoSIT's scenarios: which rule sets run and which rules change severity, per specification id
+
+/**
+ * The scenario of the German validator (KoSIT) that a document falls under, by its CustomizationID
+ * (UBL) or guideline parameter (CII): XRechnung 3.0 (the CIUS), its Extension, its CVD (Core
+ * Vocabulary Directory), or plain EN 16931 (any other identifier: the EN 16931 rules only).
+ */
+export type Scenario = 'en16931' | 'xrechnung' | 'xrechnung-extension' | 'xrechnung-cvd';
+type Level = 'information' | 'warning' | 'error';
+
+const L = (info: string[], warning: string[], error: string[] = []): Readonly<Record<string, Level>> =>
+  Object.fromEntries([...info.map((id) => [id, 'information']), ...warning.map((id) => [id, 'warning']), ...error.map((id) => [id, 'error'])]);
+const CII_ERRORS = ['CII-SR-452', 'CII-SR-453', 'CII-SR-454'];
+const DIGA_CODES = ['BR-CL-10', 'BR-CL-11', 'BR-CL-24', 'BR-CL-25', 'BR-CL-26'];
+
+/**
+ * The customLevel entries of KoSIT's scenarios (github.com/itplr-kosit/validator-configuration-xrechnung,
+ * scenarios.xml, the configuration of the German validator for XRechnung 3.0; Apache-2.0), per scenario
+ * and document kind: "information" and "warning" do not fail a document, "error" does.
+ * - XRechnung (UBL Invoice): BR-CL-21, BR-CL-23 warning; UBL-CR-646 (sub invoice lines) error. UBL
+ *   CreditNote: BR-CL-21, BR-CL-23 warning. CII: BR-CL-21, BR-CL-23 warning; CII-SR-452..454 error.
+ * - Extension (UBL Invoice): BR-CL-10, -11, -21, -24, -25, -26 (DIGA codes, mime codes), BR-CO-16
+ *   (third-party payment), UBL-CR-470 and UBL-CR-646 information; BR-CL-23 warning. CII: the same
+ *   BR-CL rules information, BR-CL-23 warning, CII-SR-452..454 error (no BR-CO-16 there). KoSIT has
+ *   no Extension scenario for UBL credit notes: they are judged as XRechnung.
+ * - CVD (UBL Invoice and CreditNote): BR-CL-13 (BT-158 scheme) information; BR-CL-21, BR-CL-23
+ *   warning; UBL-CR-646 error. CII: the same, with CII-SR-452..454 error.
+ * - Plain EN 16931: no changes.
+ */
+export const SCENARIO_LEVELS: Readonly<Record<Scenario, Readonly<Record<XsdSyntax, Readonly<Record<string, Level>>>>>> = {
+  en16931: { 'ubl-invoice': {}, 'ubl-creditnote': {}, cii: {} },
+  xrechnung: {
+    'ubl-invoice': L([], ['BR-CL-21', 'BR-CL-23'], ['UBL-CR-646']),
+    'ubl-creditnote': L([], ['BR-CL-21', 'BR-CL-23']),
+    cii: L([], ['BR-CL-21', 'BR-CL-23'], CII_ERRORS),
+  },
+  'xrechnung-extension': {
+    'ubl-invoice': L([...DIGA_CODES, 'BR-CL-21', 'BR-CO-16', 'UBL-CR-470', 'UBL-CR-646'], ['BR-CL-23']),
+    'ubl-creditnote': L([], ['BR-CL-21', 'BR-CL-23']),
+    cii: L([...DIGA_CODES, 'BR-CL-21'], ['BR-CL-23'], CII_ERRORS),
+  },
+  'xrechnung-cvd': {
+    'ubl-invoice': L(['BR-CL-13'], ['BR-CL-21', 'BR-CL-23'], ['UBL-CR-646']),
+    'ubl-creditnote': L(['BR-CL-13'], ['BR-CL-21', 'BR-CL-23'], ['UBL-CR-646']),
+    cii: L(['BR-CL-13'], ['BR-CL-21', 'BR-CL-23'], CII_ERRORS),
+  },
+};
 
 /** The text without processing instructions, comments and a DOCTYPE. */
 const withoutMarkup = (xml: string) => xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, '');
 
-/** True if the document's CustomizationID (UBL) or guideline parameter (CII) names XRechnung. */
-export function isXRechnung(xml: string): boolean {
+/** The document's specification identifiers: UBL CustomizationID, CII guideline parameter. */
+function specificationIds(xml: string): string[] {
   const text = withoutMarkup(xml).replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1');
-  const ids = [
+  return [
     ...text.matchAll(/<(?:[\w.-]+:)?CustomizationID\b[^>]*>([^<]*)</g),
     ...text.matchAll(/<(?:[\w.-]+:)?GuidelineSpecifiedDocumentContextParameter\b[^>]*>\s*<(?:[\w.-]+:)?ID\b[^>]*>([^<]*)</g),
-  ];
-  return ids.some((m) => /xrechnung/i.test(m[1]));
+  ].map((m) => m[1].trim());
+}
+
+/** KoSIT's scenario for a document (see Scenario). */
+export function scenarioOf(xml: string): Scenario {
+  const ids = specificationIds(xml);
+  if (ids.some((id) => /#conformant#urn:xeinkauf\.de:kosit:extension:xrechnung_/i.test(id))) return 'xrechnung-extension';
+  if (ids.some((id) => /:xrechnung:cvd_/i.test(id))) return 'xrechnung-cvd';
+  return ids.some((id) => /xrechnung/i.test(id)) ? 'xrechnung' : 'en16931';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Received invoices
+
+/** True if the document's CustomizationID (UBL) or guideline parameter (CII) names XRechnung. */
+export function isXRechnung(xml: string): boolean {
+  return scenarioOf(xml) !== 'en16931';
 }
 
 /**
- * Validates a received e-invoice against the material in `rulesDir`: the XSD of its syntax, the
- * EN 16931 rules of its syntax, and the XRechnung rules when its CustomizationID /
- * GuidelineSpecifiedDocumentContextParameter names XRechnung. Errors fail the invoice; warnings
- * (flag warning/information, and BR-CL-21/BR-CL-23 as the German validator downgrades them) don't.
- * XSD problems are findings with id 'XSD'; a document that is not well-formed gives one such error
- * and nothing else. Throws for a document whose root is no UBL Invoice/CreditNote or CII invoice,
- * and (checkRulesDir) for a rules directory without the expected files.
+ * Validates a received e-invoice against the material in `rulesDir` as the German validator (KoSIT)
+ * does: the XSD of its syntax and the EN 16931 rules of its syntax; for an XRechnung (its
+ * CustomizationID / GuidelineSpecifiedDocumentContextParameter names one: standard, Extension or
+ * CVD) also the XRechnung rules and the Peppol rules XRechnung adopts (KoSIT's XRechnung release
+ * merges them into its rules: an XRechnung without ProfileID, PEPPOL-EN16931-R001, or seller
+ * electronic address, R020, is not valid); the Peppol set's other rules are not reported. Severities
+ * as the scenario sets them (SCENARIO_LEVELS): errors (fatal/error) fail the invoice, warnings and
+ * information don't. XSD problems are findings with id 'XSD'; a document that is not well-formed gives
+ * one such error and nothing else. Throws for a document whose root is no UBL Invoice/CreditNote or
+ * CII invoice, and (checkRulesDir) for a rules directory without the expected files.
  */
-export async function validateReceived(xml: string, rulesDir: string): Promise<{ errors: RuleFinding[]; warnings: RuleFinding[]; ruleSets: string[] }> {
+export async function validateReceived(xml: string, rulesDir: string): Promise<{ errors: RuleFinding[]; warnings: RuleFinding[]; ruleSets: string[]; scenario: Scenario }> {
   checkRulesDir(rulesDir);
   let syntax: XsdSyntax;
   try {
@@ -433,15 +497,18 @@ export async function validateReceived(xml: string, rulesDir: string): Promise<{
     // No invoice root: if xmllint cannot read it at all, that is the finding; else not an invoice.
     const probe = await checkXsd(xml, 'cii', rulesDir);
     if (probe.readable) throw err;
-    return { errors: [notWellFormed(probe.errors)], warnings: [], ruleSets: [] };
+    return { errors: [notWellFormed(probe.errors)], warnings: [], ruleSets: [], scenario: 'en16931' };
   }
+  const scenario = scenarioOf(xml);
   const xsd = await checkXsd(xml, syntax, rulesDir);
   const ruleSets = [`xsd-${syntax}`];
-  if (!xsd.readable) return { errors: [notWellFormed(xsd.errors)], warnings: [], ruleSets };
+  if (!xsd.readable) return { errors: [notWellFormed(xsd.errors)], warnings: [], ruleSets, scenario };
   const errors = xsd.errors.map((e) => xsdFinding(e, 'error'));
   const warnings: RuleFinding[] = [];
-  const sets: RuleSet[] = syntax === 'cii' ? ['en16931-cii'] : ['en16931-ubl'];
-  if (isXRechnung(xml)) sets.push(syntax === 'cii' ? 'xrechnung-cii' : 'xrechnung-ubl');
+  const cii = syntax === 'cii';
+  const sets: RuleSet[] = [cii ? 'en16931-cii' : 'en16931-ubl'];
+  if (scenario !== 'en16931') sets.push(cii ? 'xrechnung-cii' : 'xrechnung-ubl', cii ? 'peppol-cii' : 'peppol-ubl');
+  const levels = SCENARIO_LEVELS[scenario][syntax];
   for (const set of sets) {
     ruleSets.push(set);
     let results: SchematronResult[];
@@ -453,14 +520,14 @@ export async function validateReceived(xml: string, rulesDir: string): Promise<{
       errors.push({ id: set, flag: 'fatal', text: `rule set not applicable to this document: ${(err as Error).message}` });
       continue;
     }
-    const failing = new Set(errorsOf(results, set));
     for (const r of results) {
-      const finding: RuleFinding = { id: r.id, flag: r.flag, text: r.text.trim().replace(/\s+/g, ' '), ...(r.location ? { location: r.location } : {}) };
-      if (failing.has(r)) errors.push(finding);
-      else warnings.push(DOWNGRADED_RULES.has(r.id) && r.flag !== 'information' ? { ...finding, flag: 'warning' } : finding);
+      if (set.startsWith('peppol-') && !PEPPOL_ADOPTED_RULES.has(r.id)) continue;
+      const flag = levels[r.id] ?? r.flag;
+      const finding: RuleFinding = { id: r.id, flag, text: r.text.trim().replace(/\s+/g, ' '), ...(r.location ? { location: r.location } : {}) };
+      (flag === 'warning' || flag === 'information' ? warnings : errors).push(finding);
     }
   }
-  return { errors, warnings, ruleSets };
+  return { errors, warnings, ruleSets, scenario };
 }
 
 const xsdFinding = (e: XsdMessage, flag: string): RuleFinding => ({ id: 'XSD', flag, text: e.message.trim(), ...(typeof e.line === 'number' ? { location: `line ${e.line}` } : {}) });

@@ -13,6 +13,8 @@ const RULE_SET_NAMES: Record<string, string> = {
   'en16931-cii': 'EN 16931',
   'xrechnung-ubl': 'XRechnung',
   'xrechnung-cii': 'XRechnung',
+  'peppol-ubl': 'Peppol rules adopted by XRechnung',
+  'peppol-cii': 'Peppol rules adopted by XRechnung',
 };
 
 /**

@@ -1,6 +1,7 @@
 // Validation of received supplier e-invoices (src/node/einvoiceRules.ts) with the official material
 // (EINVOICE_DIR or tests/fixtures/einvoice): official examples pass, a changed total fails BR-CO-16,
-// XRechnung rules run only for XRechnung documents, BR-CL-23 is only a warning, malformed XML is
+// XRechnung (and the Peppol rules it adopts) run only for XRechnung documents, BR-CL-23 is only a
+// warning there (KoSIT's scenarios; tests/einvoice/receiveRules.test.ts has the rest), malformed XML is
 // one XSD finding, a rules directory without the layout is named, and it all works from an esbuild
 // bundle in out/ (as the CLI runs it). The first run compiles the rule sets (cached on disk).
 import { build } from 'esbuild';
@@ -79,7 +80,7 @@ describe('validateReceived', () => {
       expect(isXRechnung(xml)).toBe(true);
       const r = await validateReceived(xml, dir);
       expect(r.errors).toEqual([]);
-      expect(r.ruleSets).toEqual(format === 'xrechnung-cii' ? ['xsd-cii', 'en16931-cii', 'xrechnung-cii'] : ['xsd-ubl-invoice', 'en16931-ubl', 'xrechnung-ubl']);
+      expect(r.ruleSets).toEqual(format === 'xrechnung-cii' ? ['xsd-cii', 'en16931-cii', 'xrechnung-cii', 'peppol-cii'] : ['xsd-ubl-invoice', 'en16931-ubl', 'xrechnung-ubl', 'peppol-ubl']);
     },
     COMPILE_TIMEOUT,
   );
@@ -103,12 +104,16 @@ describe('validateReceived', () => {
   );
 
   it(
-    'an unknown unit code (BR-CL-23) is a warning, as the German validator has it, not an error',
+    "an unknown unit code (BR-CL-23) is a warning in an XRechnung, as the German validator's scenarios have it; in a plain EN 16931 invoice an error",
     async () => {
-      const xml = example('ubl', 'ubl-tc434-example1.xml').replace(/unitCode="[^"]*"/, 'unitCode="NOPE"');
-      const r = await validateReceived(xml, dir);
+      const ds = demoLedger();
+      const inv = ds.invoices.map((r) => r.record).find((i) => i.number && i.type === 'invoice')!;
+      const xrechnung = xmlOf(ds, inv, 'xrechnung-ubl').replace(/unitCode="[^"]*"/, 'unitCode="NOPE"');
+      const r = await validateReceived(xrechnung, dir);
       expect(r.errors).toEqual([]);
       expect(r.warnings).toContainEqual(expect.objectContaining({ id: 'BR-CL-23', flag: 'warning' }));
+      const plain = example('ubl', 'ubl-tc434-example1.xml').replace(/unitCode="[^"]*"/, 'unitCode="NOPE"');
+      expect(ids((await validateReceived(plain, dir)).errors)).toEqual(['BR-CL-23']);
     },
     COMPILE_TIMEOUT,
   );
