@@ -12,6 +12,7 @@ import { CALENDAR_ANCHOR, PERIOD_MONTHS, duePieces } from './periods';
 import { lineNet, priceComponents, type PriceSpec } from './pricing';
 import { resolveTax } from './tax';
 import { computeTotals, taxSummary } from './totals';
+import { creditorProblem, isSwiss } from './swissQr';
 import type { ParsedRow } from './table';
 import type { TableName } from './schema';
 
@@ -514,7 +515,25 @@ function planGroup(run: RunState, key: string, members: Scoped[], out: GroupResu
   }
   const invoiceId = existing?.invoiceId ?? run.nextId();
   for (const t of billedTx) if (t.record.invoiceId !== invoiceId) out.links.push({ transactionId: t.record.transactionId, row: t.row, invoiceId });
-  out.drafts.push(groupDraft(run.o, { invoiceId, key, members, lines, warnings }));
+  const settingsRow = run.ds.settingsRows.find((r) => r.record.tenantId === members[0].tenant.tenantId)?.row;
+  out.drafts.push(groupDraft(run.o, { invoiceId, key, members, lines, warnings, settingsRow }));
+}
+
+/**
+ * What an invoice lacks for the customer to pay it, worded for the Warnings column with where to
+ * fill it in: a customer paying by transfer needs the company's IBAN, one paying by direct debit a
+ * mandate; a Swiss invoice's QR-bill needs a Swiss or Liechtenstein IBAN and the company's postal
+ * code and town. Credit notes and pro-forma invoices ask for no payment.
+ */
+export function paymentWarning(inv: Invoice, tenant: Tenant, account: Account, settingsRow: number | undefined): string | undefined {
+  if (inv.type !== 'invoice' || !inv.payable.gt(0)) return undefined;
+  const settings = `Settings row ${settingsRow ?? `of ${tenant.tenantId}`}`;
+  if (account.paymentMethod === 'direct_debit') {
+    return account.mandateReference ? undefined : `no payment details: ${account.accountId} pays by direct debit but has no mandate (Accounts, ${account.accountId}, Mandate Reference column)`;
+  }
+  if (!tenant.iban) return `no payment details: ${account.accountId} pays by transfer and ${tenant.tenantId} has no IBAN (${settings}, IBAN column)`;
+  const qr = isSwiss(inv, tenant) ? creditorProblem(tenant) : undefined;
+  return qr && `no Swiss QR-bill: ${qr.problem} (${settings}, ${qr.columns})`;
 }
 
 /** The lines of one subscription (items, then usage) and the transactions they bill; throws what keeps it from being billed. */
@@ -557,7 +576,7 @@ function releasedTransactions(ds: Dataset, members: Scoped[], invoiceId: string,
 }
 
 /** Draft assembly: one invoice for the group, from its first member's tenant, account and currency. */
-function groupDraft(o: RunOptions, g: { invoiceId: string; key: string; members: Scoped[]; lines: Line[]; warnings: Set<string> }): InvoiceDoc {
+function groupDraft(o: RunOptions, g: { invoiceId: string; key: string; members: Scoped[]; lines: Line[]; warnings: Set<string>; settingsRow?: number }): InvoiceDoc {
   const first = g.members[0];
   return makeDraft({
     invoiceId: g.invoiceId,
@@ -570,6 +589,7 @@ function groupDraft(o: RunOptions, g: { invoiceId: string; key: string; members:
     orderReference: [...new Set(g.members.map((m) => m.row.record.orderReference).filter(Boolean))].join(', ') || undefined,
     lines: g.lines,
     warnings: [...g.warnings],
+    settingsRow: g.settingsRow,
   });
 }
 
@@ -611,6 +631,8 @@ export interface DraftSpec {
   lines: Line[];
   warnings: string[];
   type?: Invoice['type'];
+  /** The tenant's Settings row, for the payment warning's "where to fill it". */
+  settingsRow?: number;
 }
 
 /** A draft invoice with numbered lines and totals. */
@@ -648,5 +670,7 @@ export function makeDraft(s: DraftSpec): InvoiceDoc {
     orderReference: s.orderReference ?? s.subscription?.orderReference,
     warnings: s.warnings.length ? s.warnings.join('; ') : undefined,
   };
+  const unpaid = paymentWarning(invoice, s.tenant, s.account, s.settingsRow);
+  if (unpaid) invoice.warnings = [invoice.warnings, unpaid].filter(Boolean).join('; ');
   return { invoice, lines };
 }

@@ -114,15 +114,23 @@ function swicoS1(inv: Invoice): string {
   return `//S1/10/${esc(inv.number ?? '')}${date}`;
 }
 
+/** What in the seller's Settings keeps its invoices from a QR-bill, and the columns to fill. */
+export function creditorProblem(t: Tenant): { problem: string; columns: string } | undefined {
+  const account = electronicFormatIBAN(t.iban ?? '') ?? '';
+  if (!account) return { problem: 'no IBAN', columns: 'IBAN column' };
+  if (!/^(CH|LI)/.test(account) || !isValidIBAN(account)) return { problem: `the IBAN ${t.iban} is not a valid Swiss or Liechtenstein IBAN`, columns: 'IBAN column' };
+  if (!t.postalCode || !t.city) return { problem: 'no postal code or city', columns: 'Postal Code and City columns' };
+  return undefined;
+}
+
 /**
  * The QR-bill of an invoice, or what keeps it from having one: the creditor account must be a
  * valid CH or LI IBAN (or QR-IBAN), and the seller's postal code and town are required.
  */
 export function swissQrBill(inv: Invoice, t: Tenant): { bill: SwissQrBill } | { problem: string } {
+  const creditor = creditorProblem(t);
+  if (creditor) return { problem: creditor.problem };
   const account = electronicFormatIBAN(t.iban ?? '') ?? '';
-  if (!account) return { problem: 'no IBAN' };
-  if (!/^(CH|LI)/.test(account) || !isValidIBAN(account)) return { problem: `the IBAN ${t.iban} is not a valid Swiss or Liechtenstein IBAN` };
-  if (!t.postalCode || !t.city) return { problem: 'no postal code or city' };
   if (!inv.number || !inv.payable.gt(0) || inv.payable.gte(1e9)) return { problem: 'no number or no amount between 0.01 and 999,999,999.99' };
   if (inv.currency !== 'CHF' && inv.currency !== 'EUR') return { problem: `the currency ${inv.currency} is neither CHF nor EUR` };
   const qr = isQrIban(account);
