@@ -25,7 +25,8 @@ describe('billing run and drafts: invoice detail and warnings', () => {
   async function book(name: string): Promise<string> {
     const file = join(dir, name);
     await createWorkbook(file, {
-      Settings: [DE_TENANT, CH_TENANT],
+      // The Swiss company with complete payment details (IBAN, postal code): the catch-up is the only warning.
+      Settings: [DE_TENANT, { ...CH_TENANT, iban: 'CH9300762011623852957', street: 'Bahnhofstrasse 1', postalCode: '8001' }],
       TaxRules: TAX_RULES,
       Accounts: [account('A1'), account('A2', { country: 'FR', vatId: 'FR12345678901' }), account('A3', { country: 'CH', tenantId: 'CH' }), account('A4')],
       Products: [product('P1', '10.00'), product('P2', 12.345, { taxClass: 'reduced', unit: 'HUR' }), product('P3', '10.33')],
