@@ -1,13 +1,16 @@
 // Manual and pro-forma invoices: an account, lines with a product or free text, quantity, unit price,
 // tax class and service period. Preview asks the server to compute the draft's totals and tax with the
 // engine (previewManualInvoice, which writes nothing); Save as draft / Save as pro-forma write it
-// (createManualInvoice) under the same rules as every draft: billing admins only, finalized with
-// the other drafts, a pro-forma numbered from its own range. Amounts are typed as the sheet writes them.
+// (createManualInvoice) under the same rules as every draft: billing admins only, listed under Drafts
+// and finalized with the others, a pro-forma numbered from its own range. Amounts are typed as the
+// sheet writes them.
 import type { InvoiceSummary, ManualInvoiceForm, ManualInvoiceInput, ManualPreview } from '../../src/gas/serverApi';
 import { call } from './call';
 import { $, button, input, item, line, showError, showRow } from './dom';
 import { formatDate, sentence, showProblem } from './creditPanel';
 import { formatMoney, parseAmount } from './format';
+import { showOverview } from './overview';
+import { showWorkbookDrafts } from './runPanel';
 
 let form: ManualInvoiceForm | null = null;
 let loading: Promise<ManualInvoiceForm> | null = null;
@@ -190,8 +193,12 @@ async function save(type: 'invoice' | 'pro_forma'): Promise<void> {
     const inv = await call('createManualInvoice', request(f, type));
     listSaved(inv, f.numberLocale);
     const what = type === 'pro_forma' ? 'Pro-forma invoice' : 'Invoice';
-    $('miStatus').textContent = `${what} saved as draft ${inv.invoiceId} (${formatMoney(inv.payable, inv.currency, f.numberLocale)}). Finalize it like the other drafts.`;
+    $('miStatus').textContent = `${what} saved as draft ${inv.invoiceId} (${formatMoney(inv.payable, inv.currency, f.numberLocale)}). It is listed under Drafts: finalize it like the others.`;
     reset(f);
+    // The Drafts list and the overview show the workbook's drafts again, this one among them.
+    const s = await call('sidebarState');
+    showOverview(s);
+    showWorkbookDrafts(s.drafts);
   } catch (e) {
     showProblem(e);
   } finally {

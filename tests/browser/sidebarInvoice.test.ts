@@ -57,7 +57,12 @@ describe('manual and pro-forma invoices in chromium', () => {
 
     await page.click('#miSaveDraft');
     await waitText(page, '#miStatus', /saved/);
-    expect(await text(page, '#miStatus')).toBe('Invoice saved as draft I-000001 (4.260,20 EUR). Finalize it like the other drafts.');
+    expect(await text(page, '#miStatus')).toBe('Invoice saved as draft I-000001 (4.260,20 EUR). It is listed under Drafts: finalize it like the others.');
+    // It appears under Drafts, ready to preview or finalize, and the overview counts it.
+    await waitText(page, '#drafts', /Bäckerei/);
+    expect(await itemsOf(page, '#drafts')).toEqual([expect.stringMatching(/^Bäckerei Müller & Söhne KG \| 4\.260,20 EUR/)]);
+    expect(await text(page, '#draftScope')).toBe('1 draft in the workbook, all companies.');
+    expect(await page.locator('#overview li').first().textContent()).toMatch(/^1 draft to finalize/);
     expect(await itemsOf(page, '#miResults')).toEqual(['Draft I-000001 for Bäckerei Müller & Söhne KG | 4.260,20 EUR | Finalized with the other drafts.']);
     // It is a draft in the ledger, with the lines the preview showed.
     expect(rowsOf(ss, 'Invoices').map((r) => [r['Invoice ID'], r.Type, r.Status, r['Account ID'], r.Number, r.Payable])).toEqual([['I-000001', 'invoice', 'Draft', 'ACC-001', '', 4260.2]]);
@@ -98,7 +103,7 @@ describe('manual and pro-forma invoices in chromium', () => {
 
     await page.click('#miSaveProForma');
     await waitText(page, '#miStatus', /saved/);
-    expect(await text(page, '#miStatus')).toBe('Pro-forma invoice saved as draft I-000001 (5.950,00 EUR). Finalize it like the other drafts.');
+    expect(await text(page, '#miStatus')).toBe('Pro-forma invoice saved as draft I-000001 (5.950,00 EUR). It is listed under Drafts: finalize it like the others.');
     expect(await itemsOf(page, '#miResults')).toEqual([
       'Pro-forma draft I-000001 for Bäckerei Müller & Söhne KG | 5.950,00 EUR | Numbered from the pro-forma range when finalized; no revenue, no mail.',
     ]);
