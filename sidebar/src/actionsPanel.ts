@@ -87,6 +87,7 @@ function finalize(ids: string[], b: HTMLButtonElement): Promise<void> {
   $('doneList').textContent = '';
   $('doneTotals').textContent = '';
   $('doneBox').hidden = true;
+  $('workProgress').hidden = true;
   return call('finalizeInvoices', { invoiceIds: ids })
     .then((r) => {
       const done =

@@ -166,11 +166,16 @@ export function confirmAction(question: string, facts: string[], ok: string): Pr
     const answer = (v: boolean) => () => {
       yes.onclick = null;
       no.onclick = null;
+      box.onkeydown = null;
       box.hidden = true;
       resolve(v);
     };
     yes.onclick = answer(true);
     no.onclick = answer(false);
+    // Escape is Cancel, as in any dialog.
+    box.onkeydown = (e) => {
+      if (e.key === 'Escape') answer(false)();
+    };
   });
 }
 

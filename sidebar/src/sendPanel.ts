@@ -144,6 +144,7 @@ function send(): void {
   total.ran = true;
   $('sendList').textContent = '';
   $('sendBox').hidden = true;
+  $('workProgress').hidden = true;
   busy(true);
   $('status').textContent = 'Sending…';
   const startedAt = Date.now();

@@ -393,7 +393,7 @@ describe('the sidebar in chromium, 300 px wide', () => {
       ],
       ok: `Send ${n}`,
     });
-    await page.click('#confirmCancel');
+    await page.keyboard.press('Escape'); // Escape is Cancel
     expect([await text(page, '#status'), preview.log.filter((c) => c.name === 'sendInvoices').length, unsent(ss).length]).toEqual(['Nothing sent.', 0, invoices.length]);
 
     await page.click('#send');
