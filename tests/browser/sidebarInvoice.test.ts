@@ -1,12 +1,14 @@
 // Manual and pro-forma invoices in the built sidebar, in Debian's chromium at 300 px, against the
 // built add-on on the fakes with the demo data (a German sheet: amounts typed as 1.200,00). The
 // preview is the engine's computation on the server; saving writes a draft like any other.
-import { flow, itemsOf, text, useBrowser, waitText } from '../support/browserPage';
+import { finalizedDemo, flow, itemsOf, text, useBrowser, waitText } from '../support/browserPage';
 import { addOn, rowsOf } from '../support/gasHarness';
 import { demoWorkbook } from '../support/sidebarRuntime';
 import type { Page } from 'playwright-core';
 
 useBrowser();
+
+const CLERK = 'clerk@example.com';
 
 /** Opens the panel and waits for the accounts and products the server offers. */
 async function openPanel(page: Page) {
@@ -114,4 +116,41 @@ describe('manual and pro-forma invoices in chromium', () => {
     expect(owner.exec('finalizeInvoices', { invoiceIds: ['I-000001'] }).invoices.map((i: { number: string }) => i.number)).toEqual(['PF-2026-00001']);
     expect(rowsOf(ss, 'NumberRanges').map((r) => r.Range)).toEqual(['DE/pro_forma/*']);
   });
+
+  flow(
+    'tells an editor who is not a billing admin that only the admins may, before anything is written or confirmed',
+    () => {
+      // The owner is named the billing admin; a colleague may edit the spreadsheet.
+      const ss = finalizedDemo();
+      ss.share(CLERK, 'edit');
+      const cells = ss.getSheetByName('Settings')!.cells;
+      for (const row of cells.slice(1)) row[cells[0].indexOf('Billing Admins')] = ss.owner;
+      return ss;
+    },
+    async ({ page, preview, ss }) => {
+      const before = rowsOf(ss, 'Invoices').length;
+      const refusal = (action: string) => `Only the billing admins named in Settings (${ss.owner}) may ${action}; you are signed in as ${CLERK}.`;
+      await openPanel(page);
+      await page.selectOption('#miAccount', 'ACC-001');
+      await page.fill('#miDesc-1', 'Beratung');
+      await page.fill('#miQty-1', '1');
+      await page.fill('#miPrice-1', '100,00');
+      await page.click('#miPreview');
+      await waitText(page, '#error', /billing admins/);
+      expect(await text(page, '#error')).toBe(refusal('create invoices by hand'));
+      await page.click('#miSaveDraft');
+      await page.waitForFunction(() => !(document.getElementById('miSaveDraft') as HTMLButtonElement).disabled);
+      expect(await text(page, '#error')).toBe(refusal('create invoices by hand'));
+
+      await page.click('#creditPanel summary');
+      await page.fill('#ccInvoice', 'RE-2026-00001');
+      await page.click('#ccCancel');
+      await waitText(page, '#error', /cancel or credit/);
+      expect(await text(page, '#error')).toBe(refusal('cancel or credit invoices'));
+      expect(await page.isHidden('#confirmBox')).toBe(true);
+      expect(rowsOf(ss, 'Invoices')).toHaveLength(before);
+      expect(preview.log.filter((c) => c.name === 'createManualInvoice' || c.name === 'cancelInvoice')).toHaveLength(1);
+    },
+    { user: CLERK },
+  );
 });

@@ -35,10 +35,10 @@ export function useBrowser(): void {
 }
 const shared: { browser?: Browser } = {};
 
-/** One flow on a fresh preview of `ss()`; everything outside 127.0.0.1 is refused. */
-export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) => Promise<void>): void {
+/** One flow on a fresh preview of `ss()` as `opts.user` (default: its owner); everything outside 127.0.0.1 is refused. */
+export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) => Promise<void>, opts: { user?: string } = {}): void {
   (executablePath ? it : it.skip)(name, async () => {
-    const preview = await startPreview({ ss: ss() });
+    const preview = await startPreview({ ss: ss(), user: opts.user });
     const context = await shared.browser!.newContext({ viewport: { width: 300, height: 900 } });
     await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
     const problems: string[] = [];
