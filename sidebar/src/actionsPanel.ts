@@ -51,12 +51,12 @@ function documents(done: string): Promise<void> {
   const failures: string[] = [];
   const next = (): Promise<void> | undefined => {
     if (state.stop) {
-      $('status').textContent = done + ' Documents: ' + made + ' made; stopped (Send makes the rest on the way).';
+      $('workStatus').textContent = done + ' Documents: ' + made + ' made; stopped (Send makes the rest on the way).';
       return undefined;
     }
     return call('renderDocuments', {}).then((d) => {
       if (isQueued(d)) {
-        $('status').textContent = done + ' ' + d.message;
+        $('workStatus').textContent = done + ' ' + d.message;
         return;
       }
       made += d.rendered.length;
@@ -65,16 +65,16 @@ function documents(done: string): Promise<void> {
       const failed = failures.length ? ' Documents not made: ' + failures.join('; ') + '.' : '';
       const progress = showProgress(bar, made, made + d.remaining + failures.length, startedAt);
       if (d.remaining && !d.quotaExhausted) {
-        $('status').textContent = done + ' Making documents: ' + progress + '…' + failed;
+        $('workStatus').textContent = done + ' Making documents: ' + progress + '…' + failed;
         return next();
       }
       const waiting = d.quotaExhausted ? ' ' + plural(d.remaining, 'waits', 'wait') + " for tomorrow's documents quota. " + promiseFor('makes them', 'Send finalized invoices') : '';
       // The end: the bar and "n of N" without an estimate (what is left waits for another day or failed).
       showProgress(bar, made, made + d.remaining + failures.length, startedAt);
-      $('status').textContent = done + ' Documents: ' + made + ' of ' + (made + d.remaining + failures.length) + ' made.' + waiting + failed;
+      $('workStatus').textContent = done + ' Documents: ' + made + ' of ' + (made + d.remaining + failures.length) + ' made.' + waiting + failed;
     });
   };
-  $('status').textContent = done + ' Making documents…';
+  $('workStatus').textContent = done + ' Making documents…';
   return next() || Promise.resolve();
 }
 
@@ -102,7 +102,7 @@ function finalize(ids: string[], b: HTMLButtonElement): Promise<void> {
           )
         : '';
       $('doneBox').hidden = !r.invoices.length;
-      $('status').textContent = done;
+      $('workStatus').textContent = done;
       return r.invoices.length ? documents(done) : undefined;
     })
     .catch(showError)
@@ -122,7 +122,7 @@ function ask(list: DraftSummary[], which: string, b: HTMLButtonElement): void {
         list.map((d) => d.invoiceId),
         b,
       );
-    else $('status').textContent = 'Nothing finalized.';
+    else $('workStatus').textContent = 'Nothing finalized.';
   });
 }
 
@@ -142,7 +142,7 @@ export function actionsPanel(): void {
     showError(null);
     call('verifyLedger')
       .then((r) => {
-        $('status').textContent = r.problems.length
+        $('workStatus').textContent = r.problems.length
           ? 'Ledger problems: ' + r.problems.map((p) => (p.number || p.invoiceId) + ': ' + p.message).join('; ')
           : 'Ledger intact: ' + r.checked + ' finalized invoices checked.';
       })

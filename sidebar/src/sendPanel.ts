@@ -51,7 +51,7 @@ function statusLine(): void {
       (total.quotaLeft === null || total.quotaLeft === undefined ? '. ' : ' (mail quota left today: ' + total.quotaLeft + '). ') +
       promiseFor('sends them', 'Send finalized invoices');
   }
-  $('status').textContent = text;
+  $('workStatus').textContent = text;
 }
 
 function uncertainItem(list: HTMLElement, u: Uncertain): void {
@@ -117,7 +117,7 @@ export function showUncertain(list: { invoiceId: string; number?: string }[]): v
 
 function sendLoop(r: SendInvoicesResponse, startedAt: number): Promise<void> | void {
   if (isQueued(r)) {
-    $('status').textContent = r.message;
+    $('workStatus').textContent = r.message;
     return busy(false);
   }
   total.rendered += r.rendered || 0;
@@ -130,7 +130,7 @@ function sendLoop(r: SendInvoicesResponse, startedAt: number): Promise<void> | v
   const progress = showProgress($<HTMLProgressElement>('workProgress'), handled, handled + total.queued, startedAt);
   if (r.done) return sendSummary();
   if (state.stop) return sendSummary('Stopped: Send finalized invoices again sends the rest.');
-  $('status').textContent = 'Sending: ' + progress + '…' + (total.rendered ? ' (' + plural(total.rendered, 'PDF', 'PDFs') + ' made)' : '');
+  $('workStatus').textContent = 'Sending: ' + progress + '…' + (total.rendered ? ' (' + plural(total.rendered, 'PDF', 'PDFs') + ' made)' : '');
   return call('sendInvoices', {}).then((next) => sendLoop(next, startedAt));
 }
 
@@ -146,7 +146,7 @@ function send(): void {
   $('sendBox').hidden = true;
   $('workProgress').hidden = true;
   busy(true);
-  $('status').textContent = 'Sending…';
+  $('workStatus').textContent = 'Sending…';
   const startedAt = Date.now();
   call('sendInvoices', {})
     .then((r) => sendLoop(r, startedAt))
@@ -180,13 +180,13 @@ export function sendPanel(): void {
         showOverview(s);
         const mail = s.delivery.mail;
         if (!mail.count) {
-          $('status').textContent = 'Nothing to send: every finalized invoice is sent' + (s.delivery.uncertain.length ? ' or its delivery is uncertain (see Not sent).' : '.');
+          $('workStatus').textContent = 'Nothing to send: every finalized invoice is sent' + (s.delivery.uncertain.length ? ' or its delivery is uncertain (see Not sent).' : '.');
           return;
         }
         const n = plural(mail.count, 'invoice', 'invoices');
         return confirmAction('Send ' + n + '?', sendFacts(mail), 'Send ' + n).then((ok) => {
           if (ok) send();
-          else $('status').textContent = 'Nothing sent.';
+          else $('workStatus').textContent = 'Nothing sent.';
         });
       })
       .catch(showError)

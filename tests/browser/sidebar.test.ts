@@ -131,12 +131,12 @@ async function confirmation(page: Page) {
   await page.waitForSelector('#confirmBox:not([hidden])');
   return { question: await text(page, '#confirmText'), facts: await itemsOf(page, '#confirmFacts'), ok: await text(page, '#confirmOk') };
 }
-/** Every text #status showed from now on, in order. */
+/** Every text #workStatus showed from now on, in order. */
 async function watchStatus(page: Page) {
   await page.evaluate(() => {
     const seen: string[] = [];
     (window as unknown as { seen: string[] }).seen = seen;
-    const s = document.getElementById('status')!;
+    const s = document.getElementById('workStatus')!;
     new MutationObserver(() => seen.push(s.textContent!)).observe(s, { childList: true, characterData: true, subtree: true });
   });
   return () => page.evaluate(() => (window as unknown as { seen: string[] }).seen);
@@ -305,15 +305,15 @@ describe('the sidebar in chromium, 300 px wide', () => {
     });
     await page.click('#confirmCancel');
     expect(await page.isHidden('#confirmBox')).toBe(true);
-    expect(await text(page, '#status')).toBe('Nothing finalized.');
+    expect(await text(page, '#workStatus')).toBe('Nothing finalized.');
     expect([preview.log.filter((c) => c.name === 'finalizeInvoices'), drafts(ss).length]).toEqual([[], before.length]);
 
     await page.click('#finalizeSelected');
     await confirmation(page);
     await page.click('#confirmOk');
-    await waitText(page, '#status', /Documents: \d+ of \d+ made/);
+    await waitText(page, '#workStatus', /Documents: \d+ of \d+ made/);
     expect(preview.log.find((c) => c.name === 'finalizeInvoices')!.args).toEqual([{ invoiceIds: [ids[0], ids[2]] }]);
-    expect(await text(page, '#status')).toBe('Finalized 2 invoices. Documents: 2 of 2 made.');
+    expect(await text(page, '#workStatus')).toBe('Finalized 2 invoices. Documents: 2 of 2 made.');
     expect(drafts(ss).map((d) => d['Invoice ID'])).toEqual(ids.filter((_, i) => i !== 0 && i !== 2));
     expect(await page.locator('input[name=pick]').evaluateAll((l) => l.map((i) => (i as HTMLInputElement).value))).toEqual(ids.filter((_, i) => i !== 0 && i !== 2));
     // The results: each number with its customer and amount, and links to its PDF and Doc.
@@ -349,7 +349,7 @@ describe('the sidebar in chromium, 300 px wide', () => {
       ok: `Finalize ${plural(swiss.length, 'invoice')}`,
     });
     await page.click('#confirmOk');
-    await waitText(page, '#status', /Documents: /);
+    await waitText(page, '#workStatus', /Documents: /);
     expect(preview.log.find((c) => c.name === 'finalizeInvoices')!.args).toEqual([{ invoiceIds: swiss.map((d) => d['Invoice ID']) }]);
     expect(drafts(ss).map((d) => d['Invoice ID'])).toEqual(german.map((d) => d['Invoice ID']));
   });
@@ -361,9 +361,9 @@ describe('the sidebar in chromium, 300 px wide', () => {
     await page.click('#finalize');
     await confirmation(page);
     await page.click('#confirmOk');
-    await waitText(page, '#status', /Documents: \d+ of \d+ made/);
+    await waitText(page, '#workStatus', /Documents: \d+ of \d+ made/);
     fast();
-    expect(await text(page, '#status')).toBe(`Finalized ${n} invoices. Documents: ${n} of ${n} made.`);
+    expect(await text(page, '#workStatus')).toBe(`Finalized ${n} invoices. Documents: ${n} of ${n} made.`);
     expect(preview.log.filter((c) => c.name === 'renderDocuments')).toHaveLength(n);
     const making = (await seen()).filter((s) => /Making documents: \d/.test(s));
     expect(making.map((s) => s.replace(/, (under a minute|about \d+ minutes?) left/, ''))).toEqual(
@@ -371,6 +371,12 @@ describe('the sidebar in chromium, 300 px wide', () => {
     );
     expect(making.filter((s) => !/ left…$/.test(s))).toEqual([]);
     expect(await bar(page, 'workProgress')).toEqual([n, n, false]);
+    // The progress shows beside the button pressed, not above the drafts list out of view.
+    const where = await page.locator('#workStatus').evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { inView: r.top >= 0 && r.bottom <= window.innerHeight, belowFinalize: r.top > document.getElementById('finalize')!.getBoundingClientRect().bottom };
+    });
+    expect(where).toEqual({ inView: true, belowFinalize: true });
     expect(
       rowsOf(ss, 'Invoices')
         .filter((r) => !r['PDF URL'])
@@ -394,15 +400,15 @@ describe('the sidebar in chromium, 300 px wide', () => {
       ok: `Send ${n}`,
     });
     await page.keyboard.press('Escape'); // Escape is Cancel
-    expect([await text(page, '#status'), preview.log.filter((c) => c.name === 'sendInvoices').length, unsent(ss).length]).toEqual(['Nothing sent.', 0, invoices.length]);
+    expect([await text(page, '#workStatus'), preview.log.filter((c) => c.name === 'sendInvoices').length, unsent(ss).length]).toEqual(['Nothing sent.', 0, invoices.length]);
 
     await page.click('#send');
     await confirmation(page);
     await page.click('#confirmOk');
-    await waitText(page, '#status', /^Sent \d+ invoices?[.,]/);
+    await waitText(page, '#workStatus', /^Sent \d+ invoices?[.,]/);
     const sent = invoices.length - unsent(ss).length;
     expect([sent > 0, unsent(ss).length > 0]).toEqual([true, true]);
-    expect(await text(page, '#status')).toBe(
+    expect(await text(page, '#workStatus')).toBe(
       `Sent ${plural(sent, 'invoice')}. ${unsent(ss).length} invoices wait for tomorrow's mail quota (mail quota left today: 0). No hourly trigger is on: see below.`,
     );
     expect(await text(page, '#triggerText')).toBe('No hourly trigger is on, so nothing sends them by itself: press Send finalized invoices again tomorrow, or turn on the hourly trigger.');
@@ -434,8 +440,8 @@ describe('the sidebar in chromium, 300 px wide', () => {
       await page.click('#send');
       await confirmation(page);
       await page.click('#confirmOk');
-      await waitText(page, '#status', /^Sent \d+ invoices?[.,]/);
-      expect(await text(page, '#status')).toMatch(
+      await waitText(page, '#workStatus', /^Sent \d+ invoices?[.,]/);
+      expect(await text(page, '#workStatus')).toMatch(
         new RegExp(
           `^Sent \\d+ invoices?\\. ${unsent(ss).length} invoices wait for tomorrow's mail quota \\(mail quota left today: 0\\)\\. The hourly trigger \\(run by you@example\\.com\\) sends them once the quota allows\\.$`,
         ),
@@ -458,13 +464,13 @@ describe('the sidebar in chromium, 300 px wide', () => {
       await page.click('#send');
       await confirmation(page);
       await page.click('#confirmOk');
-      await waitText(page, '#status', /^Sent \d+ invoices?[.,]/);
-      expect(await text(page, '#status')).toBe(`Sent ${others} invoices, 1 with delivery uncertain.`);
+      await waitText(page, '#workStatus', /^Sent \d+ invoices?[.,]/);
+      expect(await text(page, '#workStatus')).toBe(`Sent ${others} invoices, 1 with delivery uncertain.`);
       expect(await itemsOf(page, '#sendList')).toEqual([`${number}: delivery uncertain; check with the customer, then mark as sent or resend`]);
       await page.getByRole('button', { name: `Mark invoice ${number} as sent` }).click();
       await waitText(page, '#sendList', /marked as sent/);
       expect(await itemsOf(page, '#sendList')).toEqual([`${number}: marked as sent`]);
-      expect(await text(page, '#status')).toBe(`Sent ${others} invoices, 1 marked as sent.`);
+      expect(await text(page, '#workStatus')).toBe(`Sent ${others} invoices, 1 marked as sent.`);
       expect(rowsOf(ss, 'Invoices')[0].Delivery).toBe('sent');
       await waitText(page, '#overview', /^Nothing waits/);
     },

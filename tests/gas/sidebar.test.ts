@@ -261,12 +261,12 @@ describe('sidebar', () => {
 
     (doc.getElementById('finalize') as HTMLButtonElement).click();
     expect(await confirmed(doc)).toBe('Finalize 3 invoices?');
-    await until(() => /Documents: \d+ of \d+ made/.test(doc.getElementById('status')!.textContent!), 2000);
-    expect(doc.getElementById('status')!.textContent).toBe('Finalized 3 invoices. Documents: 3 of 3 made.');
+    await until(() => /Documents: \d+ of \d+ made/.test(doc.getElementById('workStatus')!.textContent!), 2000);
+    expect(doc.getElementById('workStatus')!.textContent).toBe('Finalized 3 invoices. Documents: 3 of 3 made.');
     expect(rowsOf(ss, 'Invoices').map((i) => i['PDF URL'])).toEqual(Array(3).fill(expect.stringMatching(/^https:\/\/drive\.google\.com\/file\/d\/[^/]+\/view$/)));
     (doc.getElementById('verify') as HTMLButtonElement).click();
-    await until(() => /Ledger/.test(doc.getElementById('status')!.textContent!));
-    expect(doc.getElementById('status')!.textContent).toBe('Ledger intact: 3 finalized invoices checked.');
+    await until(() => /Ledger/.test(doc.getElementById('workStatus')!.textContent!));
+    expect(doc.getElementById('workStatus')!.textContent).toBe('Ledger intact: 3 finalized invoices checked.');
   });
 
   it('promises nothing of an hourly trigger that is not on: an editor is told which billing admins can turn it on, an admin is offered to', async () => {
@@ -408,15 +408,15 @@ describe('sidebar', () => {
     // Each checkbox is labelled by its draft's customer.
     expect(doc.querySelector('label[for="pick-I-000001"]')!.textContent).toBe('Müller <b>& Co</b>');
     const statuses: string[] = [];
-    new (doc.defaultView as any).MutationObserver(() => statuses.push(textOf(doc, 'status'))).observe(byId(doc, 'status'), { childList: true, characterData: true, subtree: true });
+    new (doc.defaultView as any).MutationObserver(() => statuses.push(textOf(doc, 'workStatus'))).observe(byId(doc, 'workStatus'), { childList: true, characterData: true, subtree: true });
     const fast = slowClock(addon, ss, 21_000); // past the ~20 s budget at the first check: one document a slice
     byId(doc, 'finalizeSelected').click();
     expect(await confirmed(doc)).toBe('Finalize 2 invoices?');
-    await until(() => /Documents: \d+ of \d+ made/.test(textOf(doc, 'status')), 2000);
+    await until(() => /Documents: \d+ of \d+ made/.test(textOf(doc, 'workStatus')), 2000);
     fast();
     expect(log.find((c) => c.name === 'finalizeInvoices')!.args).toEqual([{ invoiceIds: ['I-000001', 'I-000003'] }]);
     expect(rowsOf(ss, 'Invoices').map((i) => i.Status)).toEqual(['Open', 'Draft', 'Open']);
-    expect(textOf(doc, 'status')).toBe('Finalized 2 invoices. Documents: 2 of 2 made.');
+    expect(textOf(doc, 'workStatus')).toBe('Finalized 2 invoices. Documents: 2 of 2 made.');
     // One document a slice: the sidebar showed its progress and called again until none remained.
     expect(log.filter((c) => c.name === 'renderDocuments')).toHaveLength(2);
     expect(statuses.filter((t) => /Making documents: \d/.test(t)).map((t) => t.replace(/, (under a minute|about \d+ minutes?) left/, ''))).toEqual(['Finalized 2 invoices. Making documents: 1 of 2…']);
@@ -434,10 +434,10 @@ describe('sidebar', () => {
     await until(() => doc.querySelectorAll('input[name=pick]').length === 3);
     byId(doc, 'finalize').click();
     expect(await confirmed(doc)).toBe('Finalize 3 invoices?');
-    await until(() => /Documents: \d+ of \d+ made/.test(textOf(doc, 'status')), 2000);
+    await until(() => /Documents: \d+ of \d+ made/.test(textOf(doc, 'workStatus')), 2000);
     const made = rowsOf(ss, 'Invoices').filter((r) => r['PDF URL']).length;
     expect([made > 0, made < 3]).toEqual([true, true]);
-    expect(textOf(doc, 'status')).toBe(`Finalized 3 invoices. Documents: ${made} of 3 made. ${3 - made} wait for tomorrow's documents quota. No hourly trigger is on: see below.`);
+    expect(textOf(doc, 'workStatus')).toBe(`Finalized 3 invoices. Documents: ${made} of 3 made. ${3 - made} wait for tomorrow's documents quota. No hourly trigger is on: see below.`);
     expect(textOf(doc, 'triggerText')).toBe('No hourly trigger is on, so nothing makes them by itself: press Send finalized invoices again tomorrow, or turn on the hourly trigger.');
     // Turned on from here: the schedule's hourly trigger, as this user.
     byId(doc, 'installTrigger').click();
@@ -460,21 +460,21 @@ describe('sidebar', () => {
     await started(doc);
     const seen = addon.exec;
     addon.exec = ((fn: string, ...args: unknown[]) => {
-      if (fn === 'sendInvoices') statusAtCall.push(textOf(doc, 'status'));
+      if (fn === 'sendInvoices') statusAtCall.push(textOf(doc, 'workStatus'));
       return seen(fn, ...args);
     }) as typeof seen;
     const fast = slowClock(addon, ss, 4_000);
     byId(doc, 'send').click();
     expect(await confirmed(doc)).toBe('Send 4 invoices?');
     expect(byId<HTMLButtonElement>(doc, 'stop').disabled).toBe(false);
-    await until(() => /^Sent \d+ invoices?[.,]/.test(textOf(doc, 'status')), 2000);
+    await until(() => /^Sent \d+ invoices?[.,]/.test(textOf(doc, 'workStatus')), 2000);
     fast();
     expect(log.filter((c) => c.name === 'sendInvoices').map((c) => c.args)).toEqual(statusAtCall.map(() => [{}]));
     // Later slices were asked for while the sidebar showed the progress of the earlier ones.
     expect(statusAtCall.length).toBeGreaterThan(1);
     expect(statusAtCall.filter((t, i) => (i === 0 ? t !== 'Sending…' : !/^Sending: \d+ of 4(, (under a minute|about \d+ minutes?) left)?…( \(\d+ PDFs? made\))?$/.test(t)))).toEqual([]);
     // No hourly trigger is on: the sidebar promises nothing and offers to turn it on.
-    expect(textOf(doc, 'status')).toBe(
+    expect(textOf(doc, 'workStatus')).toBe(
       "Sent 2 invoices, 1 not sent, 1 with delivery uncertain. 1 invoice waits for tomorrow's mail quota (mail quota left today: 0). No hourly trigger is on: see below.",
     );
     expect([byId(doc, 'triggerBox').hidden, byId(doc, 'installTrigger').hidden]).toEqual([false, false]);
@@ -494,7 +494,7 @@ describe('sidebar', () => {
     button(doc, 'Mark invoice INV-2026-00003 as sent').click();
     await until(() => /marked as sent/.test(rowText(doc.querySelectorAll('#sendList li')[1])));
     expect(log.find((c) => c.name === 'markInvoicesSent')!.args).toEqual([['I-000003']]);
-    expect(textOf(doc, 'status')).toMatch(/^Sent 2 invoices, 1 not sent, 1 marked as sent\. /);
+    expect(textOf(doc, 'workStatus')).toMatch(/^Sent 2 invoices, 1 not sent, 1 marked as sent\. /);
     expect(rowsOf(ss, 'Invoices')[2]['Delivery']).toBe('sent');
     ss.advance(24 * 3600_000); // a new day's mail quota
     const mailed = ss.mail.sent.length;
@@ -517,7 +517,7 @@ describe('sidebar', () => {
     expect(calls.filter((c) => c === 'sendInvoices')).toHaveLength(1);
     const sent = rowsOf(ss, 'Invoices').filter((i) => i['Delivery'] === 'sent').length;
     expect(sent).toBeLessThan(3);
-    expect(textOf(doc, 'status')).toBe(`Sent ${sent} invoice${sent === 1 ? '' : 's'}. Stopped: Send finalized invoices again sends the rest.`);
+    expect(textOf(doc, 'workStatus')).toBe(`Sent ${sent} invoice${sent === 1 ? '' : 's'}. Stopped: Send finalized invoices again sends the rest.`);
     expect(byId(doc, 'sendBox').hidden).toBe(true);
   });
 
