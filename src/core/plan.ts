@@ -287,7 +287,7 @@ function usageLines(c: LineContext, txs: ParsedRow<Transaction>[], usageItems: M
     const group = groups
       .get(k)!
       .slice()
-      .sort((a, b) => (a.record.date === b.record.date ? (a.record.transactionId < b.record.transactionId ? -1 : 1) : a.record.date < b.record.date ? -1 : 1));
+      .sort((a, b) => byDateThenId(a.record.date, a.record.transactionId, b.record.date, b.record.transactionId));
     const first = group[0].record;
     const product = c.ds.products.get(first.productId)!;
     const item = usageItems.get(first.productId);
@@ -318,7 +318,15 @@ function usageLines(c: LineContext, txs: ParsedRow<Transaction>[], usageItems: M
     const end = group[group.length - 1].record.date;
     for (const comp of priceComponents(spec, new D(total), c.ds.ctx.locale)) out.push(line(comp, start, end, name));
   }
+  // One line each: in the order they happened, whatever their product (stable, so a tier's components keep theirs).
+  if (each) out.sort((a, b) => byDateThenId(a.serviceStart ?? '', a.transactionIds ?? '', b.serviceStart ?? '', b.transactionIds ?? ''));
   return out;
+}
+
+/** By date, then by id in natural order ("T2" before "T10"). */
+function byDateThenId(dateA: string, idA: string, dateB: string, idB: string): number {
+  if (dateA !== dateB) return dateA < dateB ? -1 : 1;
+  return idA.localeCompare(idB, 'en', { numeric: true });
 }
 
 function buyerSnapshot(a: Account): Partial<Invoice> {

@@ -55,11 +55,11 @@ describe('usage', () => {
     const each = ports(usageRows('each'));
     const r2 = runInvoicing(each, NOV);
     const id2 = r2.drafts[0].invoiceId;
-    // One line per transaction, with its own text and id: 10 × 0.50 = 5.00; 2 × 2.00 = 4.00; 5 × 0.50 = 2.50
+    // One line per transaction, with its own text and id, by date: 10 × 0.50 = 5.00; 2 × 2.00 = 4.00; 5 × 0.50 = 2.50
     expect(linesOf(each, id2).map((l) => [l['Description'], l['Service Start'], String(l['Quantity']), amt(l['Net']), l['Transactions']])).toEqual([
       ['Product PU', '2026-11-05', '10', '5.00', 'T1'],
-      ['Call to Paris', '2026-11-20', '5', '2.50', 'T2'],
       ['Product PU', '2026-11-12', '2', '4.00', 'T5'],
+      ['Call to Paris', '2026-11-20', '5', '2.50', 'T2'],
     ]);
     // Same total as aggregated: 11.50, tax once on the group: 2.19
     expect([r2.drafts[0].net, r2.drafts[0].tax]).toEqual(['11.50', '2.19']);
