@@ -3,6 +3,7 @@
 import type { Schedule, ScheduleStateResponse } from '../../src/gas/serverApi';
 import { call } from './call';
 import { $, button, input, item, line, plural, showError } from './dom';
+import { refreshOverview } from './overview';
 
 function autoSendRule(): void {
   const on = input('schedAutoFinalize').checked;
@@ -39,7 +40,12 @@ export function schedulePanel(): void {
       autoSend: input('schedAutoFinalize').checked && input('schedAutoSend').checked,
       enabled: input('schedEnabled').checked,
     })
-      .then((r) => fillSchedule(r.schedule, r.next, 'Schedule saved. '))
+      .then((r) => {
+        fillSchedule(r.schedule, r.next, 'Schedule saved. ');
+        // The hourly trigger comes and goes with the schedule: "In this workbook" says which
+        // (not awaited: the button is free again once the schedule is saved).
+        refreshOverview();
+      })
       .catch(showError)
       .then(() => {
         button('saveSchedule').disabled = false;

@@ -85,6 +85,13 @@ function uncertainItem(list: HTMLElement, u: Uncertain): void {
           return;
         }
         li.firstChild!.textContent = name + (r.sent.length ? ': sent again' : ': not sent: ' + r.failed.map((f) => f.reason).join('; '));
+        if (r.sent.length) {
+          // Delivered now: it counts as sent in the summary, no longer as uncertain.
+          total.uncertain = total.uncertain.filter((x) => x.invoiceId !== u.invoiceId);
+          total.marked = total.marked.filter((x) => x.invoiceId !== u.invoiceId);
+          merge(total.sent, r.sent);
+          statusLine();
+        }
         return refreshOverview();
       })
       .catch(showError)

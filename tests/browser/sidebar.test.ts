@@ -485,6 +485,7 @@ describe('the sidebar in chromium, 300 px wide', () => {
     await page.click('#saveSchedule');
     await waitText(page, '#nextRun', /saved/);
     expect(await text(page, '#nextRun')).toBe('Schedule saved. Next run: 2026-12-10 07:00');
+    await waitText(page, '#overview', /Hourly trigger: on \(run by you@example\.com\)/);
     expect(ss.triggers.map((t) => [t.handler, t.user])).toEqual([['onHourlyTrigger', ss.owner]]);
   });
 

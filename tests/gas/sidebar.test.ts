@@ -500,6 +500,7 @@ describe('sidebar', () => {
     const mailed = ss.mail.sent.length;
     button(doc, 'Resend invoice INV-2026-00003').click();
     await until(() => /sent again/.test(rowText(doc.querySelectorAll('#sendList li')[1])));
+    expect(textOf(doc, 'workStatus')).toMatch(/^Sent 3 invoices, 1 not sent\. /);
     expect(log.filter((c) => c.name === 'sendInvoices').pop()!.args).toEqual([{ invoiceIds: ['I-000003'], resend: true }]);
     expect(ss.mail.sent.slice(mailed).map((m) => m.recipients)).toEqual([['a3@kunde.example']]);
   });
