@@ -227,10 +227,18 @@ export function menuSendInvoices(): void {
   }
   SpreadsheetApp.getUi().alert(
     `Sent ${sent} invoices.` +
-      (r.queued ? `\n${r.queued} wait in the queue (${r.done ? `today's mail quota has ${r.quotaLeft} recipients left` : 'time ran out'}); the hourly trigger or the next Send continues.` : '') +
+      (r.queued ? `\n${r.queued} wait in the queue (${r.done ? `today's mail quota has ${r.quotaLeft} recipients left` : 'time ran out'}); ${whoContinues(ports)}` : '') +
       (r.uncertain.length ? `\nDelivery uncertain (check, then resend or mark as sent): ${r.uncertain.map((u) => u.number).join(', ')}` : '') +
       (failed.length ? `\n\nNot sent:\n${failed.map((f) => `${f.number ?? f.invoiceId}: ${f.reason}`).join('\n')}` : ''),
   );
+}
+
+/** Who sends the rest: the hourly trigger only when one is recorded as on (never a promise it cannot keep). */
+function whoContinues(ports: Ports): string {
+  const trigger = triggerOf(ports);
+  return trigger
+    ? `the hourly trigger (run by ${trigger.owner}) or the next Send continues.`
+    : 'the next Send continues (no hourly trigger is on: turn on the schedule in the sidebar to send the rest by itself).';
 }
 
 export function showHelp(): void {

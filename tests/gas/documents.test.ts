@@ -225,6 +225,20 @@ describe('email', () => {
     expect(new Set(ss.mail.sent.map((m) => m.subject)).size).toBe(6);
   });
 
+  it('the Send menu promises the hourly trigger only when one is on, and names who runs it', () => {
+    const { ss, admin } = billedWorkbook(6);
+    admin.exec('finalizeInvoices', {});
+    ss.quotas.mailRecipientsPerDay = 2;
+    admin.exec('menuSendInvoices');
+    const withoutTrigger = admin.alerts.at(-1) ?? '';
+    expect(withoutTrigger).toContain('the next Send continues (no hourly trigger is on');
+    expect(withoutTrigger).not.toContain('the hourly trigger or');
+    admin.exec('saveScheduleSettings', { dayOfMonth: 28, hour: 6, autoFinalize: false, enabled: true });
+    ss.advance(24 * 3600_000);
+    admin.exec('menuSendInvoices');
+    expect(admin.alerts.at(-1)).toContain('the hourly trigger (run by admin@example.com) or the next Send continues.');
+  });
+
   it('lets only billing admins send, and tells a second admin who holds the lock', () => {
     const { ss, admin } = billedWorkbook(1, { billingAdmins: 'admin@example.com, boss@example.com' });
     admin.exec('finalizeInvoices', {});
