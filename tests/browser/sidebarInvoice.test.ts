@@ -1,7 +1,7 @@
 // Manual and pro-forma invoices in the built sidebar, in Debian's chromium at 300 px, against the
 // built add-on on the fakes with the demo data (a German sheet: amounts typed as 1.200,00). The
 // preview is the engine's computation on the server; saving writes a draft like any other.
-import { finalizedDemo, flow, itemsOf, text, useBrowser, waitText } from '../support/browserPage';
+import { confirm, finalizedDemo, flow, itemsOf, text, useBrowser, waitText } from '../support/browserPage';
 import { addOn, rowsOf } from '../support/gasHarness';
 import { demoWorkbook } from '../support/sidebarRuntime';
 import type { Page } from 'playwright-core';
@@ -77,7 +77,7 @@ describe('manual and pro-forma invoices in chromium', () => {
     expect(await text(page, '#error')).toBe('');
   });
 
-  flow('names the line and field of a bad entry, saves a pro-forma that gets its number from the pro-forma range', demoWorkbook, async ({ page, preview, ss }) => {
+  flow('names the line and field of a bad entry, saves a pro-forma numbered from the pro-forma range, and cancels it without credit note', demoWorkbook, async ({ page, preview, ss }) => {
     await openPanel(page);
     await page.click('#miSaveProForma');
     await waitText(page, '#error', /account/);
@@ -115,6 +115,24 @@ describe('manual and pro-forma invoices in chromium', () => {
     const owner = addOn(ss, ss.owner);
     expect(owner.exec('finalizeInvoices', { invoiceIds: ['I-000001'] }).invoices.map((i: { number: string }) => i.number)).toEqual(['PF-2026-00001']);
     expect(rowsOf(ss, 'NumberRanges').map((r) => r.Range)).toEqual(['DE/pro_forma/*']);
+
+    // The credit panel knows it for a pro-forma: no credit, a cancellation without credit note.
+    await page.click('#creditPanel summary');
+    await page.fill('#ccInvoice', 'PF-2026-00001');
+    await page.fill('#ccAmount', '100,00');
+    await page.click('#ccCredit');
+    await waitText(page, '#error', /pro-forma/);
+    expect(await text(page, '#error')).toBe('PF-2026-00001 is a pro-forma invoice: it can be cancelled, not credited.');
+    await page.fill('#ccAmount', '');
+    await page.click('#ccCancel');
+    expect(await confirm(page, true)).toEqual({
+      question: 'Cancel pro-forma invoice PF-2026-00001?',
+      facts: ['Pro-forma invoice of 01.12.2026 to Bäckerei Müller & Söhne KG', 'It gets no credit note. This cannot be undone.'],
+      ok: 'Yes, cancel it',
+    });
+    await waitText(page, '#ccStatus', /Cancelled/);
+    expect(await text(page, '#ccStatus')).toBe('Cancelled PF-2026-00001; a pro-forma invoice gets no credit note.');
+    expect(rowsOf(ss, 'Invoices').map((r) => [r.Number, r.Type, r.Status])).toEqual([['PF-2026-00001', 'pro_forma', 'Cancelled']]);
   });
 
   flow(
