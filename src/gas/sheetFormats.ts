@@ -7,15 +7,32 @@ import type { Cell } from '../core/cells';
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 /**
- * The number format of a schema column: dates as dates, ids and names as plain text (Sheets would
- * turn "007", "1/2", "TRUE" or "19 %" typed into other cells into numbers, dates and booleans).
+ * The number format of a schema column: dates as dates, date-times as date and time (shown in the
+ * spreadsheet's time zone), amounts with thousands separators and two decimals (unit prices below a
+ * cent keep theirs), ids and names as plain text (Sheets would turn "007", "1/2", "TRUE" or "19 %"
+ * typed into other cells into numbers, dates and booleans).
  */
 export function numberFormatOf(table: TableName, key: string): string | undefined {
   const col = SCHEMA[table].columns.find((c) => c.key === key);
   if (!col) return undefined;
   if (col.type === 'date') return 'yyyy-mm-dd';
+  if (col.type === 'datetime') return 'yyyy-mm-dd hh:mm:ss';
+  if (col.type === 'money') return '#,##0.00####';
   if (col.type === 'text' || col.type === 'ref') return '@';
   return undefined;
+}
+
+/** What the engine writes into datetime columns: an instant in UTC (ISO 8601). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A value for a cell of column `index`: an instant in a datetime column goes in as a Date, so Sheets
+ * holds a date-time shown in the spreadsheet's time zone, not UTC text. Read back, it is the same instant.
+ */
+export function datetimeWriter(table: TableName, headers: readonly Cell[]): (v: Cell, index: number) => Cell {
+  const at = headerIndex(table, [...headers]);
+  const cols = new Set(SCHEMA[table].columns.filter((c) => c.type === 'datetime' && at.has(c.key)).map((c) => at.get(c.key)!));
+  return (v, index) => (cols.has(index) && typeof v === 'string' && ISO_INSTANT.test(v) ? new Date(v) : v);
 }
 
 /**

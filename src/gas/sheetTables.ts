@@ -7,7 +7,7 @@ import { SCHEMA, type TableName } from '../core/schema';
 import { ensureColumns, headerIndex } from '../core/table';
 import type { RawTable } from '../core/table';
 import type { CellValue, TablePatch, TablePort } from '../ports';
-import { ensureGrid, keepOneRow } from './sheetFormats';
+import { datetimeWriter, ensureGrid, keepOneRow } from './sheetFormats';
 
 /** Google Sheets holds at most 50,000 characters in a cell. */
 export const SHEETS_CELL_MAX = 50_000;
@@ -46,13 +46,14 @@ export class SheetTables implements TablePort {
     if (headers.length > before) sheet.getRange(1, 1, 1, headers.length).setValues([headers.map((h) => asPlainText(String(h)))]);
     for (const row of values) while (row.length < headers.length) row.push('');
 
+    const asDate = datetimeWriter(name, headers);
     const updates = patch.update ?? [];
     if (updates.length) {
       for (const u of updates) for (const [k, v] of Object.entries(u.values)) values[u.row - 1][index.get(k)!] = v;
       const rows = updates.map((u) => u.row);
       const top = Math.min(...rows);
       const bottom = Math.max(...rows);
-      const block = (col: number, width: number) => values!.slice(top - 1, bottom).map((r) => r.slice(col, col + width).map((v) => toSheet(v)));
+      const block = (col: number, width: number) => values!.slice(top - 1, bottom).map((r) => r.slice(col, col + width).map((v, j) => toSheet(asDate(v, col + j))));
       if (SCHEMA[name].engineOwned) {
         sheet.getRange(top, 1, bottom - top + 1, headers.length).setValues(block(0, headers.length));
       } else {
@@ -79,7 +80,7 @@ export class SheetTables implements TablePort {
         for (const [k, v] of Object.entries(a)) row[index.get(k)!] = v;
         return row;
       });
-      sheet.getRange(values.length + 1, 1, rows.length, headers.length).setValues(rows.map((r) => r.map(toSheet)));
+      sheet.getRange(values.length + 1, 1, rows.length, headers.length).setValues(rows.map((r) => r.map((v, j) => toSheet(asDate(v, j)))));
       values.push(...rows);
     }
   }
@@ -143,10 +144,11 @@ export class SheetTables implements TablePort {
     const last = sheet.getLastRow();
     ensureGrid(sheet, name, headers, last + append.length, before);
     if (headers.length > before) sheet.getRange(1, 1, 1, headers.length).setValues([headers.map((h) => asPlainText(String(h)))]);
+    const asDate = datetimeWriter(name, headers);
     const rows = append.map((a) => {
       const row: CellValue[] = new Array(headers.length).fill('');
       for (const [k, v] of Object.entries(a)) row[index.get(k)!] = v;
-      return row.map(toSheet);
+      return row.map((v, j) => toSheet(asDate(v, j)));
     });
     sheet.getRange(last + 1, 1, rows.length, headers.length).setValues(rows);
   }

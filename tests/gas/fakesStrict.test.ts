@@ -169,6 +169,36 @@ describe('the grid, formats and limits of a sheet', () => {
   });
 });
 
+describe('drop-downs from ranges, widths and header colours', () => {
+  it('a drop-down may take its values from a range of another sheet of the same spreadsheet, never of another spreadsheet', () => {
+    const { ss, as } = team();
+    const app = as('owner@example.com').SpreadsheetApp;
+    const book = app.getActive();
+    const accounts = book.insertSheet('Accounts');
+    const contacts = book.insertSheet('Contacts');
+    contacts.getRange(2, 2, 10, 1).setDataValidation(
+      app
+        .newDataValidation()
+        .requireValueInRange(accounts.getRange(2, 1, 999, 1), true)
+        .build(),
+    );
+    expect(ss.getSheetByName('Contacts')!.validations.at(5, 2)).toEqual({ sheet: 'Accounts', r1: 2, r2: 1000, c1: 1, c2: 1, dropdown: true });
+    const other = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: NOON });
+    const foreign = gasGlobals(other, 'owner@example.com').globals.SpreadsheetApp.getActive().insertSheet('Accounts');
+    expect(() => app.newDataValidation().requireValueInRange(foreign.getRange(2, 1, 10, 1), true)).toThrow('The data validation range must be in this spreadsheet');
+  });
+
+  it('column widths exist only inside the grid; header colours are #rrggbb or null for the default', () => {
+    const { as } = team();
+    const sheet = as('owner@example.com').SpreadsheetApp.getActive().insertSheet('Items');
+    expect(() => sheet.setColumnWidths(26, 2, 120)).toThrow('outside the dimensions of the sheet');
+    sheet.setColumnWidths(2, 3, 150);
+    expect([sheet.getColumnWidth(1), sheet.getColumnWidth(3)]).toEqual([100, 150]);
+    expect(() => sheet.getRange(1, 1, 1, 2).setFontColors([['red', null]])).toThrow('Invalid argument: color');
+    expect(() => sheet.getRange(1, 1, 1, 2).setFontColors([['#9c0006']])).toThrow('does not match the range');
+  });
+});
+
 describe('each user has their own Drive, quotas and authorization', () => {
   it('under drive.file a user reaches only what the add-on made for them, even in a spreadsheet they share', () => {
     const { ss, as } = team();

@@ -92,6 +92,9 @@ const overlaps = (a: Rect, b: Rect) => a.r1 <= b.r2 && b.r1 <= a.r2 && a.c1 <= b
  * Settings made on ranges (number formats, drop-downs), as Sheets keeps them: per cell, the last one
  * set wins. Rows inserted inside a range take it on; rows added after its last row do not.
  */
+/** What a drop-down allows: a list of values, or the values of a range (requireValueInRange). */
+export type ValidationValue = string[] | (Rect & { sheet: string; dropdown: boolean });
+
 export class CellRules<T> {
   rules: (Rect & { value: T })[] = [];
   set(rect: Rect, value: T) {
@@ -226,8 +229,11 @@ export class FakeSheet {
   maxCols = 26;
   /** Number formats and drop-down values per range (see CellRules); header notes per column. */
   formats = new CellRules<string>();
-  validations = new CellRules<string[]>();
+  validations = new CellRules<ValidationValue>();
   notes = new Map<number, string>();
+  /** Header font colours per column ('#rrggbb'), and column widths in pixels set by setColumnWidths (default 100). */
+  fontColors = new Map<number, string>();
+  widths = new Map<number, number>();
   protections: FakeProtection[] = [];
   constructor(
     public name: string,
@@ -255,6 +261,20 @@ export class FakeSheet {
     } catch {
       return false;
     }
+  }
+  /** Sets the width of columns start..start+n-1 (pixels); Sheets refuses columns outside the grid. */
+  setColumnWidths(start: number, n: number, width: number) {
+    this.count('setColumnWidths');
+    if (!Number.isInteger(start) || !Number.isInteger(n) || start < 1 || n < 1 || start + n - 1 > this.maxCols) throw new Error(OUTSIDE);
+    if (!(width >= 0)) throw new Error('Exception: Invalid argument: width');
+    this.checkEdit(null);
+    for (let c = start; c < start + n; c++) this.widths.set(c, width);
+    return this;
+  }
+  getColumnWidth(col: number) {
+    this.count('getColumnWidth');
+    if (col < 1 || col > this.maxCols) throw new Error(OUTSIDE);
+    return this.widths.get(col) ?? 100;
   }
   setFrozenRows(n: number) {
     this.count('setFrozenRows');
@@ -331,6 +351,7 @@ export class FakeSheet {
     const rect: Rect = { r1: row, r2: row + numRows - 1, c1: col, c2: col + numCols - 1 };
     const range = {
       _rect: () => ({ ...rect }),
+      _sheet: () => this,
       getRow: () => row,
       getColumn: () => col,
       getNumRows: () => numRows,
@@ -379,6 +400,18 @@ export class FakeSheet {
         return undefined;
       },
       setFontWeight: () => (this.count('setFontWeight'), this.checkEdit(rect), undefined),
+      /** One colour per cell ('#rrggbb' or null for the default); the fake keeps the header row's. */
+      setFontColors: (colors: (string | null)[][]) => {
+        this.count('setFontColors');
+        if (colors.length !== numRows || colors.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
+        if (colors.some((r) => r.some((c) => c !== null && !/^#[0-9a-f]{6}$/i.test(c)))) throw new Error('Exception: Invalid argument: color');
+        this.checkEdit(rect);
+        if (row !== 1) return;
+        colors[0].forEach((c, j) => {
+          if (c === null) this.fontColors.delete(col + j);
+          else this.fontColors.set(col + j, c);
+        });
+      },
       setNotes: (notes: string[][]) => {
         this.count('setNotes');
         if (notes.length !== numRows || notes.some((r) => r.length !== numCols)) throw new Error('Exception: The number of rows or columns in the data does not match the range.');
@@ -407,7 +440,7 @@ export class FakeSheet {
         }
       },
       getNumberFormat: () => (this.count('getNumberFormat'), this.formats.at(row, col) ?? '0.###############'),
-      setDataValidation: (rule: { values: string[] }) => {
+      setDataValidation: (rule: { values: ValidationValue }) => {
         this.count('setDataValidation');
         this.checkEdit(rect);
         this.validations.set(rect, rule.values);
@@ -456,6 +489,9 @@ const LATENCY: Record<string, [number, number]> = {
   setDataValidation: [60, 0],
   protect: [150, 0],
   setFontWeight: [30, 0],
+  setFontColors: [30, 0],
+  setColumnWidths: [40, 0],
+  getColumnWidth: [20, 0],
   setFrozenRows: [30, 0],
   activate: [40, 0],
   setNumberFormats: [60, 0.002],
@@ -806,9 +842,16 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         flush: () => undefined,
         ProtectionType: { SHEET: 'SHEET', RANGE: 'RANGE' },
         newDataValidation: () => {
-          const rule = { values: [] as string[] };
+          const rule = { values: [] as ValidationValue };
           const b = {
             requireValueInList: (values: string[]) => ((rule.values = values), b),
+            /** A drop-down of a range's values: Google takes a range of this spreadsheet (another sheet too), never of another one. */
+            requireValueInRange: (range: { _sheet?: () => FakeSheet; _rect: () => Rect }, showDropdown?: boolean) => {
+              const sheet = range._sheet?.();
+              if (!sheet || sheet.ss !== ss) throw new Error('Exception: The data validation range must be in this spreadsheet.');
+              rule.values = { sheet: sheet.name, ...range._rect(), dropdown: showDropdown !== false };
+              return b;
+            },
             setAllowInvalid: () => b,
             setHelpText: () => b,
             build: () => rule,
