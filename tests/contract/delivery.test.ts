@@ -75,19 +75,19 @@ interface Host {
   crashWhenStoringResults(): void;
 }
 
-const hosts: [string, (rows: Rows) => Promise<Host>][] = [
+const hosts: [string, (rows: Rows, invoiceDate?: string) => Promise<Host>][] = [
   ['Apps Script', appsScript],
   ['Node', node],
 ];
 
 const DEC_2 = Date.parse('2026-12-02T08:00:00Z');
 
-async function appsScript(rows: Rows): Promise<Host> {
+async function appsScript(rows: Rows, invoiceDate = '2026-11-30'): Promise<Host> {
   const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: DEC_2 });
   for (const [name, list] of Object.entries(rows)) seedTable(ss, name as TableName, list!);
   const admin = addOn(ss);
   admin.exec('setupBillingSheets');
-  let run = admin.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-11-30' });
+  let run = admin.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate });
   while (!run.done) run = admin.exec('continueRun', run.runId);
   expect(admin.exec('finalizeInvoices', {}).failed).toEqual([]);
   const invoices = () => rowsOf(ss, 'Invoices');
@@ -128,7 +128,7 @@ async function appsScript(rows: Rows): Promise<Host> {
       return Object.fromEntries(invoices().map((i) => [i.Number, i.Delivery]));
     },
     files(number) {
-      const name = `${number}_2026-11-30`;
+      const name = `${number}_${invoiceDate}`;
       const inv = byNumber(number);
       return [`${name}.pdf`, `${name}.xml`].filter((f) => live(f).length && (inv['PDF URL'] || inv['XML URL']));
     },
@@ -169,7 +169,7 @@ afterAll(async () => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });
 });
 
-async function node(rows: Rows): Promise<Host> {
+async function node(rows: Rows, invoiceDate = '2026-11-30'): Promise<Host> {
   const dir = mkdtempSync(join(tmpdir(), 'billing-contract-'));
   temps.push(dir);
   const path = join(dir, 'book.xlsx');
@@ -182,7 +182,7 @@ async function node(rows: Rows): Promise<Host> {
     return { book, ports: memoryPorts(book.tables, { now: NOW, kv: JsonFileStore.beside(path), user: 'admin@example.com' }) };
   };
   let w = await open();
-  runInvoicing(w.ports, { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate: '2026-11-30' });
+  runInvoicing(w.ports, { periodStart: '2026-11-01', periodEnd: '2026-11-30', invoiceDate });
   expect(finalizeInvoices(w.ports, {}).failed).toEqual([]);
   await w.book.save();
   smtp.accepted.length = 0;
@@ -341,5 +341,25 @@ describe.each(hosts)('delivery contract: %s', (_name, make) => {
     expect([x.pdfCarriesXml, x.attachments.map((a) => basename(a))]).toEqual([false, [`${xrechnung}_2026-11-30.pdf`, `${xrechnung}_2026-11-30.xml`]]);
     const [p] = await h.mails(plain);
     expect(p.attachments).toEqual([`${plain}_2026-11-30.pdf`]);
+  });
+
+  it('German e-invoice mandate: invoices dated 2027-01-04 get an e-invoice by default; "none" without a reason too, with a Warning; the opted-out none, its reason in the Log', async () => {
+    const reason = 'Kleinbetragsrechnungen (§ 33 UStDV)';
+    const h = await make(
+      customers(3, (i) => [{}, { eInvoiceFormat: 'none' }, { eInvoiceFormat: 'none', eInvoiceOptOut: reason }][i]),
+      '2027-01-04',
+    );
+    const [plain, noReason, optedOut] = ['A0', 'A1', 'A2'].map((a) => h.numbers.get(a)!);
+    expect((await h.documents()).refused).toEqual([]);
+    const name = (n: string) => `${n}_2027-01-04`;
+    expect([plain, noReason, optedOut].map((n) => h.files(n).sort())).toEqual([
+      [`${name(plain)}.pdf`, `${name(plain)}.xml`],
+      [`${name(noReason)}.pdf`, `${name(noReason)}.xml`],
+      [`${name(optedOut)}.pdf`],
+    ]);
+    const notes = (await h.log()).filter(([action]) => action === 'e-invoice');
+    expect(notes.map(([, number]) => number)).toEqual([noReason, optedOut]);
+    expect(notes[0][2]).toMatch(/^Accounts row 3, column E-Invoice Opt-Out \(account A1\): E-Invoice Format is "none", but the German e-invoice mandate applies/);
+    expect(notes[1][2]).toContain(`account A2 opted out (E-Invoice Opt-Out: ${reason})`);
   });
 });
