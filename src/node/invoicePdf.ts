@@ -243,10 +243,11 @@ export function renderInvoicePdf(doc: InvoiceDoc, ctx: PdfContext): Promise<Buff
         .restore();
       pdf.opacity(1).fillColor('black');
     }
+    // The footer's lines end above the page number; a line too long for the width (many managing directors) wraps upwards.
+    const footer = x.footerLines.join('\n');
     pdf.font(FONT.regular).fontSize(7).fillColor('#555');
-    x.footerLines.forEach((line, k) => {
-      pdf.text(line, LEFT, foot - 18 * MM - (x.footerLines.length - 1 - k) * 3.2 * MM, { width: RIGHT - LEFT, align: 'center', lineBreak: false });
-    });
+    const footerHeight = pdf.heightOfString(footer, { width: RIGHT - LEFT, align: 'center' });
+    pdf.text(footer, LEFT, foot - 15.2 * MM - footerHeight, { width: RIGHT - LEFT, align: 'center' });
     pdf.text(`${L.page} ${i + 1} ${L.of} ${range.count}`, LEFT, foot - 13 * MM, { width: RIGHT - LEFT, align: 'right', lineBreak: false });
     pdf.fillColor('black');
   }

@@ -69,6 +69,22 @@ describe('the legal data in the PDF footer', () => {
     expect(view.pages.map((p) => [p.includes(line), p.includes('Unsere USt-IdNr. DE123456789')])).toEqual(view.pages.map(() => [true, true]));
   });
 
+  it('wraps legal data too long for one line within the page, above the page number', async () => {
+    const many = {
+      ...LEGAL,
+      registerCourt: 'Amtsgericht Berlin-Charlottenburg, Abteilung für Handelssachen',
+      managingDirectors: 'Erika Mustermann-Schmidt, Maximilian von Musterhausen, Friederike Beispielsfrau, Hans-Joachim Obermüller, Anna-Lena Beispielmann, Konstantin Allerlei',
+    };
+    const { view } = await render('longlegal', doc({ currency: 'EUR', lang: 'de' }), { ...DE_TENANT, ...many } as unknown as Tenant);
+    const MM = 72 / 25.4;
+    const page = view.items[0];
+    const pageNo = page.find((t) => t.str.startsWith('Seite 1'))!;
+    const footer = page.filter((t) => t.baseline > 260 * MM && t !== pageNo && t.str.trim());
+    expect(footer.map((t) => t.str).join(' ')).toContain('Konstantin Allerlei');
+    // Within the text column (20 mm to 195 mm), and above the page number.
+    expect(footer.filter((t) => t.x < 19.5 * MM || t.x + t.width > 195.5 * MM || t.baseline + 0.2 * t.height > pageNo.baseline - 0.8 * pageNo.height).map((t) => t.str)).toEqual([]);
+  });
+
   it('prints no label of data not given', async () => {
     const { view } = await render('nolegal', doc({ currency: 'EUR', lang: 'de' }), DE_TENANT as unknown as Tenant);
     expect(['Registergericht', 'Geschäftsführer', 'Steuernummer'].filter((w) => view.pages[0].includes(w))).toEqual([]);
