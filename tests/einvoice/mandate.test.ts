@@ -4,7 +4,7 @@
 // itself (core), on drafts (their Warnings) and on the documents step both hosts run (the XML made,
 // the Log rows).
 import { runInvoicing } from '../../src/app/runInvoicing';
-import { finalizeInvoices } from '../../src/app/ledgerActions';
+import { createManualInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
 import { renderDocuments } from '../../src/app/delivery';
 import { readDataset } from '../../src/app/workbook';
 import { eInvoiceChoice, formatFor, underMandate } from '../../src/core/einvoice';
@@ -131,5 +131,13 @@ describe('the mandate in a run, on drafts and in the documents step', () => {
     expect(r.warnings['A-OPT']).toContain('account A-OPT opted out (E-Invoice Opt-Out: Kleinbetragsrechnungen (§ 33 UStDV))');
     expect(['A-PLAIN', 'A-LW', 'A-B2C'].map((id) => r.warnings[id])).toEqual(['', '', '']);
     expect(r.log.map((l) => String(l.Details).slice(0, 40)).sort()).toEqual(['Accounts row 3, column E-Invoice Opt-Out', 'no e-invoice although the German e-invoi']);
+  });
+
+  it('a manual draft dated 2027-01-01 for an account with "none" and no reason carries the same Warning; a pro-forma none', () => {
+    const p = ports(rows, '2027-01-01T09:00:00Z');
+    const line = { description: 'Beratung', quantity: 1, unitPrice: '500' };
+    const manual = createManualInvoice(p, { accountId: 'A-NONE', invoiceDate: '2027-01-01', lines: [line] });
+    expect(manual.warnings).toMatch(/^Accounts row 3, column E-Invoice Opt-Out \(account A-NONE\)/);
+    expect(createManualInvoice(p, { accountId: 'A-NONE', type: 'pro_forma', invoiceDate: '2027-01-01', lines: [line] }).warnings).toBeUndefined();
   });
 });
