@@ -17,7 +17,7 @@ export function accountRows(ports: Ports): (accountId: string) => number | undef
       rows = new Map();
       const raw = ports.tables.read('Accounts');
       const col = raw && headerIndex('Accounts', raw.headers).get('accountId');
-      if (raw && col !== undefined) raw.rows.forEach((r, i) => rows!.set(String(r[col] ?? '').trim(), (raw.firstRow ?? 2) + i));
+      if (raw && col !== undefined) for (const [i, r] of raw.rows.entries()) rows.set(String(r[col] ?? '').trim(), (raw.firstRow ?? 2) + i);
     }
     return rows.get(accountId);
   };
