@@ -602,6 +602,9 @@ function protectSheet(ws: ExcelJS.Worksheet, name: TableName) {
   });
 }
 
+/** Rows of a referenced sheet whose ids a drop-down offers (blank rows are left out of the list). */
+const REFERENCED_ROWS = 100000;
+
 /** Columns of a protected user sheet left editable: the schema's, and the user's own up to here. */
 const USER_COLUMNS = 52;
 
@@ -617,9 +620,10 @@ function referenceList(name: TableName, col: ColumnDef): ExcelJS.DataValidation 
   return {
     type: 'list',
     allowBlank: !col.required,
-    formulae: [`${target.name}!$${letter}$2:$${letter}$${VALIDATED_ROWS}`],
+    formulae: [`${target.name}!$${letter}$2:$${letter}$${REFERENCED_ROWS}`],
+    // A warning, not a refusal: an id the list does not reach can still be typed (the run checks it anyway).
     showErrorMessage: true,
-    errorStyle: 'stop',
+    errorStyle: 'warning',
     errorTitle: col.header,
     error: `Choose a ${target.columns[idAt].header} of the ${target.name} sheet (${name} ${col.header} refers to it)`,
   };

@@ -81,13 +81,13 @@ describe('a fresh local workbook', () => {
       list('Items', 'Product ID'),
       list('Transactions', 'Product ID'),
     ]).toEqual([
-      ['Settings!$A$2:$A$5000'],
-      ['Accounts!$A$2:$A$5000'],
-      ['Accounts!$A$2:$A$5000'],
-      ['Settings!$A$2:$A$5000'],
-      ['Subscriptions!$A$2:$A$5000'],
-      ['Products!$A$2:$A$5000'],
-      ['Products!$A$2:$A$5000'],
+      ['Settings!$A$2:$A$100000'],
+      ['Accounts!$A$2:$A$100000'],
+      ['Accounts!$A$2:$A$100000'],
+      ['Settings!$A$2:$A$100000'],
+      ['Subscriptions!$A$2:$A$100000'],
+      ['Products!$A$2:$A$100000'],
+      ['Products!$A$2:$A$100000'],
     ]);
   });
 
