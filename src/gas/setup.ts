@@ -69,6 +69,7 @@ export function extendToGrid(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, ports
   if (grown.length)
     ports.lock.withLock(() => {
       for (const g of grown) extendSheet(ss, g.name, g.sheet, g.covered, g.rows);
+      repointReferences(ss, new Set(grown.map((g) => g.name)));
     }, "extend the sheets' formats to new rows");
 }
 
@@ -82,6 +83,24 @@ function extendSheet(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, name: TableNa
     if (r.getLastRow() < rows) p.setRange(sheet.getRange(1, r.getColumn(), rows, 1));
   }
   PropertiesService.getDocumentProperties().setProperty(gridKey(name), String(rows));
+}
+
+/**
+ * The drop-downs of reference columns name the referenced sheet's id rows as they were: when that
+ * sheet grew, they are set again over every row, so ids in its new rows are offered too.
+ */
+function repointReferences(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, grown: Set<TableName>): void {
+  for (const name of TABLE_NAMES) {
+    const refs = SCHEMA[name].columns.filter((c) => c.ref && grown.has(c.ref));
+    const sheet = refs.length && !SCHEMA[name].engineOwned ? ss.getSheetByName(name) : null;
+    if (!sheet || sheet.getMaxRows() < 2) continue;
+    const headers = (sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as unknown[]).map(String);
+    for (const col of refs) {
+      const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
+      const ids = at < 0 ? undefined : idRange(ss, col.ref!);
+      if (ids) sheet.getRange(2, at + 1, sheet.getMaxRows() - 1, 1).setDataValidation(referenceRule(ids, col));
+    }
+  }
 }
 
 /** Adds the schema columns the header row lacks, at its end, in one write; returns the header row. */
@@ -195,10 +214,14 @@ function formatColumns(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, sheet: Shee
       );
     } else if (col.ref && !SCHEMA[name].engineOwned) {
       const ids = idRange(ss, col.ref);
-      // Invalid values are flagged, not refused: the run reports an unknown id with its row anyway.
-      if (ids) range.setDataValidation(SpreadsheetApp.newDataValidation().requireValueInRange(ids, true).setAllowInvalid(true).setHelpText(col.note).build());
+      if (ids) range.setDataValidation(referenceRule(ids, col));
     }
   }
+}
+
+/** A drop-down of a referenced sheet's ids. Invalid values are flagged, not refused: the run reports an unknown id with its row anyway. */
+function referenceRule(ids: GoogleAppsScript.Spreadsheet.Range, col: ColumnDef) {
+  return SpreadsheetApp.newDataValidation().requireValueInRange(ids, true).setAllowInvalid(true).setHelpText(col.note).build();
 }
 
 /** The id column of a referenced sheet below its header, for a drop-down; none while the sheet or column is missing. */

@@ -122,4 +122,20 @@ describe('limits of a cell and of the grid', () => {
     expect(items.cells[last - 1][col('Product ID') - 1]).toBe('0815');
     expect(() => ss.as('clerk@example.com', () => items.getRange(last, col('Billed Until')).setValues([['2027-01-31']]))).toThrow(/protected cell/);
   });
+
+  it("when Products grows past its grid, the Product ID drop-downs of Items and Transactions offer the new rows' ids too", () => {
+    const { ss, admin } = ledgerOf(3);
+    const products = ss.getSheetByName('Products')!;
+    ss.as(ss.owner, () => products.insertRowsAfter(products.getMaxRows(), 1000));
+    runMonth(admin, '2026-11-01', '2026-11-30');
+    const reach = (sheet: string) => {
+      const s = ss.getSheetByName(sheet)!;
+      const v = s.validations.all(s.cells[0].indexOf('Product ID') + 1, 2, s.maxRows) as { sheet: string; r2: number } | undefined;
+      return v && [v.sheet, v.r2];
+    };
+    expect([reach('Items'), reach('Transactions')]).toEqual([
+      ['Products', products.getMaxRows()],
+      ['Products', products.getMaxRows()],
+    ]);
+  });
 });
