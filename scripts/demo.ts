@@ -38,8 +38,12 @@ async function cycle(book: Book, dir: string, c: (typeof CYCLES)[number]): Promi
   console.log(`1. Invoice run for ${c.name} (invoice date ${c.invoiceDate})`);
   const run = runInvoicing(ports, { periodStart: c.periodStart, periodEnd: c.periodEnd, invoiceDate: c.invoiceDate });
   console.log(`   ${run.runId}: ${run.inScope} subscriptions in scope, ${run.drafts.length} drafts, ${run.failed.length} failed`);
+  // Labelled columns: Payable differs from Gross by the cash rounding (CHF to 0.05).
+  if (run.drafts.length) console.log(`   ${pad('Draft', 9)} ${pad('Customer', 30)} Cur ${padL('Net', 10)}   ${padL('Tax', 8)}   ${padL('Gross', 10)} ${padL('Payable', 10)}`);
   for (const d of run.drafts) {
-    console.log(`   ${pad(d.invoiceId, 9)} ${pad(d.buyerName, 30)} ${d.currency} ${padL(d.net, 10)} + ${padL(d.tax, 8)} = ${padL(d.payable, 10)}${d.warnings ? `   ! ${d.warnings}` : ''}`);
+    console.log(
+      `   ${pad(d.invoiceId, 9)} ${pad(d.buyerName, 30)} ${d.currency} ${padL(d.net, 10)} + ${padL(d.tax, 8)} = ${padL(d.gross, 10)} ${padL(d.payable, 10)}${d.warnings ? `   ! ${d.warnings}` : ''}`,
+    );
   }
   if (!run.drafts.length) console.log(`   nothing new to bill: every service of ${c.name} is on a finalized invoice`);
   for (const f of run.failed) console.log(`   FAILED ${f.subscriptionId}: ${f.reason}`);

@@ -19,6 +19,9 @@ describe('npm run demo', () => {
     const r = demo(cwd);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toMatch(/^Created .*demo\.xlsx/);
+    // The run's table labels its amounts; a Swiss draft's payable is its gross rounded to 0.05 CHF.
+    expect(r.out).toMatch(/Draft +Customer +Cur +Net +Tax +Gross +Payable/);
+    expect(r.out).toMatch(/Gipfel Treuhand GmbH +CHF +116\.04 \+ +9\.40 = +125\.44 +125\.45/);
     expect(r.out).toMatch(/3\. Verify the ledger\n {3}intact: \d+ finalized invoices, hash chains unbroken/);
     expect(r.out).toContain('RE-2026-00001_2026-12-01.pdf  (Factur-X: the e-invoice inside, PDF/A-3)');
     expect(r.out).toContain('+ e-invoice RE-2026-00006_2026-12-01.xml');
