@@ -3,31 +3,20 @@
 // every google.script.run call is one execution of the built dist/Code.js on the strict fakes. Each
 // flow fails on any console error or page error, and saves a screenshot of its page under
 // out/browser/<flow>.png when it fails.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { ServerApi } from '../../src/gas/serverApi';
+import type { Page } from 'playwright-core';
+import { flow, itemsOf, text, useBrowser, waitText } from '../support/browserPage';
 import { renderInvoicePdf } from '../../src/node/invoicePdf';
 import { einvoiceDir } from '../support/einvoiceValidation';
 import { oneInvoiceDoc, oneTenant } from '../support/fixtures';
 import type { FakeSpreadsheet } from '../support/gasFakes';
 import { addOn, rowsOf } from '../support/gasHarness';
-import { type Preview, startPreview } from '../support/sidebarPreview';
 import { demoWorkbook, slowClock } from '../support/sidebarRuntime';
 import { totalsPerCurrency } from '../../sidebar/src/format';
 
-const SHOTS = join(__dirname, '../../out/browser');
 const NOVEMBER = { periodStart: '2026-11-01', periodEnd: '2026-11-30' };
-const executablePath = process.env.BILLING_CHROMIUM;
-if (!executablePath) console.warn(process.env.BILLING_NO_BROWSER ?? "browser tests skipped: the browser lane's globalSetup found no chromium");
-
-let browser: Browser;
-beforeAll(async () => {
-  if (executablePath) browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser();
 
 /** Sets one cell, found by the value `id` in column `key`, of a sheet the user typed. */
 function setWhere(ss: FakeSpreadsheet, sheet: string, key: string, id: string, header: string, value: string) {
@@ -58,68 +47,8 @@ function finalized(): FakeSpreadsheet {
 const drafts = (ss: FakeSpreadsheet) => rowsOf(ss, 'Invoices').filter((r) => r.Status === 'Draft');
 const unsent = (ss: FakeSpreadsheet) => rowsOf(ss, 'Invoices').filter((r) => r.Delivery !== 'sent');
 
-interface Flow {
-  page: Page;
-  preview: Preview;
-  ss: FakeSpreadsheet;
-  /** Popups the page opened (previews), with the Drive file each showed. */
-  opened: string[];
-}
-
-/**
- * One flow: the preview on `ss` and a fresh page on it. Drive addresses (https://drive.google.com/…)
- * are answered from the fake Drive, everything else outside 127.0.0.1 is refused.
- */
-function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) => Promise<void>, answers?: Partial<ServerApi>) {
-  (executablePath ? it : it.skip)(name, async () => {
-    const preview = await startPreview({ ss: ss(), answers });
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 300, height: 900 } });
-    const problems: string[] = [];
-    const opened: string[] = [];
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
-      const id = /^https:\/\/drive\.google\.com\/file\/d\/([\w-]+)\/view$/.exec(route.request().url())?.[1];
-      const blob = id ? preview.ss.drive.items.get(id)?.blob : undefined;
-      if (!blob) return route.abort();
-      opened.push(id!);
-      return route.fulfill({ status: 200, contentType: 'text/plain', body: `Drive file ${id}: ${blob.getName() ?? ''}` });
-    });
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    try {
-      await page.goto(preview.url);
-      // Started: the form holds the sheet's companies and the schedule's next run.
-      await page.waitForFunction(() => document.querySelectorAll('#tenant option').length > 1 && /Next run/.test(document.getElementById('nextRun')!.textContent!));
-      await body({ page, preview, ss: preview.ss, opened });
-      expect(problems).toEqual([]);
-    } catch (e) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, `${name.replace(/[^\w-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-      throw new Error(`${(e as Error).message}${problems.length ? `\nconsole and page errors: ${problems.join('\n')}` : ''}`);
-    } finally {
-      await context.close();
-      await preview.close();
-    }
-  });
-}
-
 /** "1 draft", "3 drafts". */
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? '';
-const waitText = (page: Page, selector: string, re: RegExp) => page.waitForFunction(([s, src]) => new RegExp(src).test(document.querySelector(s)?.textContent ?? ''), [selector, re.source] as const);
-/** A list's items as text without their buttons: the spans and further lines, joined by " | ". */
-const itemsOf = (page: Page, selector: string) =>
-  page.locator(`${selector} li`).evaluateAll((lis) =>
-    lis.map((li) =>
-      [...li.children]
-        .filter((c) => c.tagName === 'SPAN' || c.tagName === 'LABEL' || c.classList.contains('line'))
-        .map((c) => c.textContent)
-        .join(' | '),
-    ),
-  );
-
 /** Amounts as the German demo companies write them, from the sheet's cells (numbers there). */
 const totalsOf = (rows: Record<string, unknown>[]) =>
   totalsPerCurrency(
@@ -510,6 +439,6 @@ describe('the sidebar in chromium, 300 px wide', () => {
       expect(await text(page, '#error')).toBe('google.script.run: result.checked is a Date, which cannot be returned to the browser (send an ISO string)');
     },
     // An answer the real server never gives: typed as ServerApi's, a Date where a number belongs.
-    { verifyLedger: () => ({ checked: new Date() as unknown as number, problems: [] }) },
+    { answers: { verifyLedger: () => ({ checked: new Date() as unknown as number, problems: [] }) } },
   );
 });

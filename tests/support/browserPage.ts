@@ -1,10 +1,11 @@
-// One browser flow of the sidebar for the credit and manual-invoice tests (tests/browser/sidebarCredit,
-// sidebarInvoice): the preview of `npm run sidebar` on a workbook, a fresh 300 px page in Debian's
-// chromium (playwright-core), the flow failing on any console or page error and leaving a screenshot
-// under out/browser/<flow>.png when it fails. The same pattern as tests/browser/sidebar.test.ts.
+// One browser flow of the sidebar (every file of tests/browser): the preview of `npm run sidebar` on a
+// workbook, a fresh 300 px page in Debian's chromium (playwright-core), the flow failing on any
+// console or page error or native dialog and leaving a screenshot under out/browser/<flow>.png when
+// it fails.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Dialog, type Page } from 'playwright-core';
+import type { ServerApi } from '../../src/gas/serverApi';
 import type { FakeSpreadsheet } from './gasFakes';
 import { addOn } from './gasHarness';
 import { type Preview, startPreview } from './sidebarPreview';
@@ -19,6 +20,8 @@ export interface Flow {
   ss: FakeSpreadsheet;
   /** Native dialogs the page opened (window.confirm, alert): the sidebar asks in its own box, so none. */
   dialogs: string[];
+  /** Drive files the page opened in a tab (previews, PDF links), by id. */
+  opened: string[];
 }
 
 /** Registers the browser start and stop of a test file; call once at its top. */
@@ -35,14 +38,25 @@ export function useBrowser(): void {
 }
 const shared: { browser?: Browser } = {};
 
-/** One flow on a fresh preview of `ss()` as `opts.user` (default: its owner); everything outside 127.0.0.1 is refused. */
-export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) => Promise<void>, opts: { user?: string } = {}): void {
+/**
+ * One flow on a fresh preview of `ss()` as `opts.user` (default: its owner), the server answering
+ * `opts.answers` itself where given. Drive file addresses (https://drive.google.com/file/d/…/view)
+ * are answered from the fake Drive; everything else outside 127.0.0.1 is refused.
+ */
+export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) => Promise<void>, opts: { user?: string; answers?: Partial<ServerApi> } = {}): void {
   (executablePath ? it : it.skip)(name, async () => {
-    const preview = await startPreview({ ss: ss(), user: opts.user });
+    const preview = await startPreview({ ss: ss(), user: opts.user, answers: opts.answers });
     const context = await shared.browser!.newContext({ viewport: { width: 300, height: 900 } });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
     const problems: string[] = [];
     const dialogs: string[] = [];
+    const opened: string[] = [];
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+      const id = /^https:\/\/drive\.google\.com\/file\/d\/([\w-]+)\/view$/.exec(route.request().url())?.[1];
+      const blob = id ? preview.ss.drive.items.get(id)?.blob : undefined;
+      if (!id || !blob) return route.abort();
+      opened.push(id);
+      return route.fulfill({ status: 200, contentType: 'text/plain', body: `Drive file ${id}: ${blob.getName() ?? ''}` });
+    });
     const page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
@@ -54,8 +68,9 @@ export function flow(name: string, ss: () => FakeSpreadsheet, body: (f: Flow) =>
     });
     try {
       await page.goto(preview.url);
+      // Started: the form holds the sheet's companies and the schedule's next run.
       await page.waitForFunction(() => document.querySelectorAll('#tenant option').length > 1 && /Next run/.test(document.getElementById('nextRun')!.textContent!));
-      await body({ page, preview, ss: preview.ss, dialogs });
+      await body({ page, preview, ss: preview.ss, dialogs, opened });
       expect({ problems, dialogs }).toEqual({ problems: [], dialogs: [] });
     } catch (e) {
       mkdirSync(SHOTS, { recursive: true });
