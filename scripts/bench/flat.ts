@@ -23,7 +23,10 @@ export interface MonthReads {
 
 /** Runs `months` monthly cycles of `n` invoices; `onMonth` sees each month's figures as they come. */
 export function flatReads(n: number, months: number, onMonth: (m: MonthReads) => void = () => {}): MonthReads[] {
-  const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: Date.parse('2026-12-02T08:00:00Z') });
+  // From January 2027 on, so that every month is alike: the German e-invoice mandate gives each of
+  // these domestic B2B invoices its Factur-X from invoice dates in 2027 (a month before and a month
+  // after the date would differ in what a ~20 s call reaches, not in what the marks let it read).
+  const ss = new FakeSpreadsheet('Europe/Berlin', 'de_DE', { startMs: Date.parse('2027-02-02T08:00:00Z') });
   seedCustomers(ss, n);
   Object.assign(ss.quotas, { docsPerDay: 1e9, mailRecipientsPerDay: 1e9 });
   const admin = addOn(ss);
@@ -32,7 +35,7 @@ export function flatReads(n: number, months: number, onMonth: (m: MonthReads) =>
   const ledger = () => cells('Invoices') + cells('InvoiceLines');
   const out: MonthReads[] = [];
   for (let m = 1; m <= months; m++) {
-    const periodStart = addMonthsClamped('2026-11-01', m - 1);
+    const periodStart = addMonthsClamped('2027-01-01', m - 1);
     const periodEnd = lastOfMonth(periodStart);
     // The cycle starts on the 2nd of the next month.
     const at = Date.parse(`${addMonthsClamped(periodStart, 1).slice(0, 8)}02T08:00:00Z`);
