@@ -4,6 +4,7 @@
 // rows are appended past it, and texts over a cell's limit are cut, so a write never fails half-way.
 import { asPlainText, cutText, type Cell } from '../core/cells';
 import { SCHEMA, type TableName } from '../core/schema';
+import { D } from '../core/money';
 import { ensureColumns, headerIndex } from '../core/table';
 import type { RawTable } from '../core/table';
 import type { CellValue, TablePatch, TablePort } from '../ports';
@@ -23,7 +24,7 @@ export class SheetTables implements TablePort {
     if (!sheet) return undefined;
     const values = sheet.getDataRange().getValues() as Cell[][];
     this.cache.set(name, values);
-    return { headers: values[0] ?? [], rows: values.slice(1) };
+    return { headers: values[0] ?? [], rows: percentsAsTyped(sheet, name, values) };
   }
 
   apply(name: TableName, patch: TablePatch): void {
@@ -157,4 +158,35 @@ export class SheetTables implements TablePort {
 /** Text is written so Sheets keeps it as text (no formulas from user data), cut to a cell's limit. */
 function toSheet(v: Cell): Cell {
   return typeof v === 'string' ? asPlainText(cutText(v, SHEETS_CELL_MAX - 1)) : v;
+}
+
+/**
+ * The data rows, with each number of a user's percent column that the sheet formats as percent
+ * given as the user typed it ("50%" for the 0.5 Sheets holds): the engine reads a plain number
+ * below 1 as a fraction and warns, which would warn on every correct "50 %". One getNumberFormats
+ * per percent column; the cache keeps the raw values (the engine never writes these columns).
+ */
+function percentsAsTyped(sheet: GoogleAppsScript.Spreadsheet.Sheet, name: TableName, values: Cell[][]): Cell[][] {
+  const rows = values.slice(1);
+  if (!rows.length) return rows;
+  const index = headerIndex(name, values[0]);
+  const cols = SCHEMA[name].columns.filter((c) => c.type === 'percent' && !c.engine && index.has(c.key)).map((c) => index.get(c.key)!);
+  if (!cols.length) return rows;
+  const copy = rows.map((r) => r.slice());
+  for (const c of cols) {
+    const formats = sheet.getRange(2, c + 1, rows.length, 1).getNumberFormats();
+    copy.forEach((r, i) => {
+      if (typeof r[c] === 'number' && formats[i][0].includes('%')) r[c] = percentText(r[c] as number);
+    });
+  }
+  return copy;
+}
+
+/**
+ * 0.19 → "19%", 0.00125 → "0.1250%": a text both number locales read alike (parseDecimal takes a
+ * point with 1–2 or 4+ decimals as the decimal point in a de sheet too; 3 would be a thousands group).
+ */
+export function percentText(fraction: number): string {
+  const s = new D(fraction).times(100).toString();
+  return `${/\.\d{3}$/.test(s) ? s + '0' : s}%`;
 }

@@ -440,6 +440,10 @@ export class FakeSheet {
         }
       },
       getNumberFormat: () => (this.count('getNumberFormat'), this.formats.at(row, col) ?? '0.###############'),
+      getNumberFormats: () => {
+        this.count('getNumberFormats', numRows * numCols);
+        return Array.from({ length: numRows }, (_, i) => Array.from({ length: numCols }, (_, j) => this.formats.at(row + i, col + j) ?? '0.###############'));
+      },
       setDataValidation: (rule: { values: ValidationValue }) => {
         this.count('setDataValidation');
         this.checkEdit(rect);
@@ -500,6 +504,7 @@ const LATENCY: Record<string, [number, number]> = {
   getProtections: [60, 0],
   canEdit: [40, 0],
   getNumberFormat: [30, 0],
+  getNumberFormats: [50, 0.002],
 };
 
 /** Execution time of the Utilities calls the bundle makes in bulk (ms). */
