@@ -256,3 +256,18 @@ export function listText(before: string | undefined, add: readonly string[], max
   }
   return hidden ? `${text} …and ${hidden} more` : text;
 }
+
+/**
+ * A fraction from a cell formatted as percent, as the user typed it: 0.19 → "19%", 0.00125 →
+ * "0.1250%", a text both number locales read alike (parseDecimal takes a point with 1–2 or 4+
+ * decimals as the decimal point in a de sheet too; 3 would be a thousands group).
+ */
+export function percentText(fraction: number): string {
+  const s = new D(fraction).times(100).toString();
+  return `${/\.\d{3}$/.test(s) ? s + '0' : s}%`;
+}
+
+/** Whether a number format scales by 100 and shows "%" (0%, 0.00%), not a literal "%" (0.0"%", 0\%). */
+export function isPercentFormat(format: string | undefined): boolean {
+  return !!format && /%/.test(format.replace(/"[^"]*"|\\./g, ''));
+}

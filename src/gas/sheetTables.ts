@@ -2,9 +2,8 @@
 // setValues per block (engine sheets) or per written column (user sheets), one deleteRows per
 // contiguous run of removed rows, and one setValues for all appended rows. The grid grows before
 // rows are appended past it, and texts over a cell's limit are cut, so a write never fails half-way.
-import { asPlainText, cutText, type Cell } from '../core/cells';
+import { asPlainText, cutText, isPercentFormat, percentText, type Cell } from '../core/cells';
 import { SCHEMA, type TableName } from '../core/schema';
-import { D } from '../core/money';
 import { ensureColumns, headerIndex } from '../core/table';
 import type { RawTable } from '../core/table';
 import type { CellValue, TablePatch, TablePort } from '../ports';
@@ -176,17 +175,8 @@ function percentsAsTyped(sheet: GoogleAppsScript.Spreadsheet.Sheet, name: TableN
   for (const c of cols) {
     const formats = sheet.getRange(2, c + 1, rows.length, 1).getNumberFormats();
     copy.forEach((r, i) => {
-      if (typeof r[c] === 'number' && formats[i][0].includes('%')) r[c] = percentText(r[c] as number);
+      if (typeof r[c] === 'number' && isPercentFormat(formats[i][0])) r[c] = percentText(r[c] as number);
     });
   }
   return copy;
-}
-
-/**
- * 0.19 → "19%", 0.00125 → "0.1250%": a text both number locales read alike (parseDecimal takes a
- * point with 1–2 or 4+ decimals as the decimal point in a de sheet too; 3 would be a thousands group).
- */
-export function percentText(fraction: number): string {
-  const s = new D(fraction).times(100).toString();
-  return `${/\.\d{3}$/.test(s) ? s + '0' : s}%`;
 }

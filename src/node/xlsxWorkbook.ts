@@ -9,7 +9,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { strFromU8, unzipSync, zipSync, type Unzipped } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
-import { cutText, type Cell } from '../core/cells';
+import { cutText, isPercentFormat, percentText, type Cell } from '../core/cells';
 import { isIsoDate } from '../core/dates';
 import { columnNote, isRequiredInput, SCHEMA, TABLE_NAMES, type ColumnDef, type TableName } from '../core/schema';
 import { STARTER_DEFAULT_COUNTRY, starterTaxRules } from '../core/starterTaxRules';
@@ -261,9 +261,12 @@ interface Uncalculated {
 function readSheet(name: TableName, ws: ExcelJS.Worksheet, pending: Uncalculated[]): { headers: Cell[]; rows: Cell[][] } {
   const width = ws.actualColumnCount > 0 ? ws.columnCount : 0;
   let datetime = new Set<number>();
+  let percent = new Set<number>();
   const read = (cell: ExcelJS.Cell, r: number, c: number): Cell => {
     if (cell.type !== ExcelJS.ValueType.Formula) {
       const v = cellValue(cell.value);
+      // "50 %" typed in a cell formatted as percent is stored as 0.5: hand it on as typed (see percentText).
+      if (percent.has(c) && typeof v === 'number' && isPercentFormat(cell.numFmt)) return percentText(v);
       return datetime.has(c) && v instanceof Date ? fromLocalWallTime(v) : v;
     }
     // The result, not cell.value: exceljs leaves a result of 0, false or "" out of the value.
@@ -275,7 +278,8 @@ function readSheet(name: TableName, ws: ExcelJS.Worksheet, pending: Uncalculated
   const headers: Cell[] = [];
   const header = ws.getRow(1);
   for (let c = 1; c <= width; c++) headers.push(read(header.getCell(c), -1, c - 1));
-  datetime = datetimeColumns(name, headers);
+  datetime = columnsOfType(name, headers, 'datetime');
+  percent = columnsOfType(name, headers, 'percent');
   const rows: Cell[][] = [];
   for (let r = 2; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
@@ -365,9 +369,10 @@ function offsetMs(d: Date, timeZone: string): number {
 }
 
 /** Indexes of a sheet's datetime columns, by header. */
-function datetimeColumns(name: TableName, headers: Cell[]): Set<number> {
+/** Positions of a table's columns of one type (the user's only, for percent: the engine writes its own). */
+function columnsOfType(name: TableName, headers: Cell[], type: 'datetime' | 'percent'): Set<number> {
   const at = headerIndex(name, headers);
-  return new Set(SCHEMA[name].columns.filter((c) => c.type === 'datetime' && at.has(c.key)).map((c) => at.get(c.key)!));
+  return new Set(SCHEMA[name].columns.filter((c) => c.type === type && !(type === 'percent' && c.engine) && at.has(c.key)).map((c) => at.get(c.key)!));
 }
 
 function columnLetter(index: number): string {
