@@ -45,7 +45,7 @@ export interface DocText {
   footerLines: string[];
   /** A Swiss invoice's QR-bill payment part (Swiss Payment Standards), when the seller's data allow one. */
   qrBill?: SwissQrBill;
-  /** The payment part's text fields in the invoice's language (what a host prints that cannot draw the QR code). */
+  /** The payment part's text fields in the invoice's language (the Google Doc prints them below its QR code image). */
   qrText: string;
   /** Every {{placeholder}} of a document template: the names listed in the README. */
   fields: Record<string, string>;

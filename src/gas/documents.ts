@@ -4,6 +4,8 @@
 import { BillingError } from '../core/errors';
 import type { DocText } from '../core/docText';
 import type { Tenant } from '../core/model';
+import { spcPayload, type SwissQrBill } from '../core/swissQr';
+import { swissQrCodePng } from '../core/swissQrCode';
 import type { DocumentsPort } from '../ports';
 
 type Folder = GoogleAppsScript.Drive.Folder;
@@ -75,11 +77,33 @@ function fillDocument(doc: GoogleAppsScript.Document.Document, text: DocText): v
   const body = doc.getBody();
   // A template without the {{qrBill}} placeholder (made before it existed) gets a Swiss invoice's payment part at the end.
   const qrPlace = body.getText().includes('{{qrBill}}');
+  // The placeholder's paragraph, found before filling (its text changes, the paragraph stays); none in a list item.
+  const qrAnchor = text.qrBill ? body.findText('\\{\\{qrBill\\}\\}')?.getElement().getParent() : undefined;
   repeatRows(body, text);
   const header = doc.getHeader();
   for (const section of [body, header, doc.getFooter()]) if (section) fill(section, text.fields);
+  if (text.qrBill) insertQrCode(body, qrAnchor?.getType() === DocumentApp.ElementType.PARAGRAPH ? qrAnchor.asParagraph() : undefined, text.qrBill);
   if (text.qrText && !qrPlace) body.appendParagraph(text.qrText);
   nameEveryPage(doc, header, text);
+}
+
+/** Bytes 0–255 as Apps Script's Blob takes them: Java's signed bytes, -128..127. */
+function signedBytes(bytes: Uint8Array): number[] {
+  return Array.from(bytes, (b) => (b > 127 ? b - 256 : b));
+}
+
+/**
+ * The Swiss QR code (a PNG: Docs takes no SVG, Apps Script has no canvas) in a paragraph of its
+ * own above the payment part's text: before the {{qrBill}} paragraph when it sits in the body,
+ * else at the start of that paragraph (in a table cell, say); at the end without the placeholder.
+ * Sized so that the code itself prints 46 x 46 mm; Docs measures an image in points (1/72 inch).
+ */
+function insertQrCode(body: GoogleAppsScript.Document.Body, place: GoogleAppsScript.Document.Paragraph | undefined, bill: SwissQrBill): void {
+  const qr = swissQrCodePng(spcPayload(bill));
+  const blob = Utilities.newBlob(signedBytes(qr.png), 'image/png', 'swiss-qr-code.png');
+  const inBody = place && place.getParent().getType() === DocumentApp.ElementType.BODY_SECTION;
+  const image = !place ? body.appendImage(blob) : inBody ? body.insertImage(body.getChildIndex(place), blob) : place.insertInlineImage(0, blob);
+  image.setWidth(qr.sizePt).setHeight(qr.sizePt);
 }
 
 /**
@@ -229,7 +253,7 @@ export function createDefaultTemplate(folder: Folder, tenantName: string): strin
   body.appendTable([['{{total.label}}', '{{total.value}}']]);
   body.appendParagraph('{{notes}}');
   body.appendParagraph('{{payment}}');
-  // A Swiss invoice's QR-bill payment part as text (Docs cannot draw the QR code): empty on other invoices.
+  // A Swiss invoice's QR-bill payment part as text, the QR code (a PNG) above it: empty on other invoices.
   body.appendParagraph('{{qrBill}}');
   doc.addFooter().appendParagraph('{{footer}}').editAsText().setFontSize(7);
   const id = doc.getId();

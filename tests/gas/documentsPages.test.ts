@@ -1,8 +1,8 @@
 // What the Google Docs path prints beyond the template's fields, on the built bundle and the fakes:
 // the title with the invoice number in the header of every page (DocumentApp has no header for
 // continuation pages only), also when a user's template has no such header; the seller's legal
-// data in the footer; and a Swiss invoice's QR-bill payment part as text (Docs cannot draw the QR
-// code: README, "Swiss QR-bill").
+// data in the footer; and a Swiss invoice's QR-bill payment part's fields as text (its QR code, an
+// image above them: documentsQrCode.test.ts; README, "Swiss QR-bill").
 import { FakeSpreadsheet } from '../support/gasFakes';
 import { addOn, rowsOf, seedCustomers, seedTable } from '../support/gasHarness';
 import { TAX_RULES } from '../support/fixtures';

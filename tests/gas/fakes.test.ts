@@ -376,7 +376,9 @@ describe('clock, counters and crashes', () => {
     expect(b.getBytes()).toEqual([97, -61, -87, -30, -126, -84]);
     expect(b.getDataAsString()).toBe('aé€');
     expect([b.getContentType(), b.getName()]).toEqual([null, null]);
-    const raw = Utilities.newBlob([255, 128, 127, 0, -1], 'application/octet-stream', 'raw.bin');
+    // Java bytes only: an unsigned byte (255) is refused, never silently wrapped (code must convert, as Google documents Byte[]).
+    expect(() => Utilities.newBlob([255, 128, 127, 0, -1])).toThrow(/Invalid argument/);
+    const raw = Utilities.newBlob([-1, -128, 127, 0, -1], 'application/octet-stream', 'raw.bin');
     expect(raw.getBytes()).toEqual([-1, -128, 127, 0, -1]);
     const copy = raw.copyBlob().setName('copy.bin');
     expect([raw.getName(), copy.getName(), copy.getAs('application/octet-stream').getBytes()]).toEqual(['raw.bin', 'copy.bin', [-1, -128, 127, 0, -1]]);

@@ -203,6 +203,7 @@ export const ElementType = {
   BODY_SECTION: 'BODY_SECTION',
   HEADER_SECTION: 'HEADER_SECTION',
   FOOTER_SECTION: 'FOOTER_SECTION',
+  INLINE_IMAGE: 'INLINE_IMAGE',
 } as const;
 type Kind = keyof typeof ElementType;
 export const ParagraphHeading = { NORMAL: 'NORMAL', HEADING1: 'HEADING1', HEADING2: 'HEADING2', HEADING3: 'HEADING3', TITLE: 'TITLE' } as const;
@@ -385,10 +386,31 @@ export class FakeParagraph extends DocElement {
   heading: string = ParagraphHeading.NORMAL;
   alignment: string = HorizontalAlignment.LEFT;
   readonly t: FakeText;
+  /** Inline images, in order; the fake keeps them apart from the text (they add nothing to getText, as in Docs). */
+  images: FakeInlineImage[] = [];
   constructor(s: DocSession, text = '') {
     super(s);
     this.t = new FakeText(s, String(text));
     this.t.parent = this;
+  }
+  /** An image from a PNG, JPEG or GIF blob at a child index (0 before the text, 1 after it); other content is refused as Docs does. */
+  insertInlineImage(childIndex: number, image: { getBlob(): FakeBlob }) {
+    this.use('insertInlineImage');
+    checkIndex(childIndex, 1 + this.images.length, true);
+    const img = attach(FakeInlineImage.of(this.s, image), this);
+    this.images.splice(Math.max(0, childIndex - 1), 0, img);
+    return img;
+  }
+  /** The fake's own: puts an image in a new paragraph (Body.appendImage / insertImage) and returns the image. */
+  _holding(img: FakeInlineImage) {
+    this.images.push(attach(img, this));
+    return img;
+  }
+  appendInlineImage(image: { getBlob(): FakeBlob }) {
+    this.use('appendInlineImage');
+    const img = attach(FakeInlineImage.of(this.s, image), this);
+    this.images.push(img);
+    return img;
   }
   getText() {
     this.use('getText');
@@ -443,16 +465,97 @@ export class FakeParagraph extends DocElement {
   _text(): string {
     return this.t.text;
   }
-  _children() {
-    return [this.t];
+  _children(): DocElement[] {
+    return [this.t, ...this.images];
   }
   _clone(s: DocSession) {
     const p = new FakeParagraph(s);
     p.heading = this.heading;
     p.alignment = this.alignment;
+    p.images = this.images.map((i) => Object.assign(i._clone(s), { parent: p }));
     p.t.text = this.t.text;
     p.t.styles = this.t.styles.map((x) => ({ ...x }));
     return p;
+  }
+}
+
+/** The magic bytes of the image types Docs takes; SVG, WebP, PDF and the rest are refused. */
+const IMAGE_MAGIC: [string, number[]][] = [
+  ['image/png', [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+  ['image/jpeg', [0xff, 0xd8, 0xff]],
+  ['image/gif', [0x47, 0x49, 0x46, 0x38]],
+];
+
+/** Width and height in pixels of PNG, GIF or JPEG bytes, or Docs' refusal. */
+function imageSize(b: Uint8Array): { type: string; width: number; height: number } {
+  const type = IMAGE_MAGIC.find(([, m]) => m.every((x, i) => b[i] === x))?.[0];
+  const be = (i: number) => (b[i] << 8) | b[i + 1];
+  if (type === 'image/png' && b.length >= 24) return { type, width: (be(16) << 16) | be(18), height: (be(20) << 16) | be(22) };
+  if (type === 'image/gif' && b.length >= 10) return { type, width: b[6] | (b[7] << 8), height: b[8] | (b[9] << 8) };
+  if (type === 'image/jpeg') {
+    // The first start-of-frame marker (C0–CF but C4, C8, CC) holds height and width.
+    for (let i = 2; i + 9 < b.length && b[i] === 0xff; i += 2 + be(i + 2)) {
+      if (b[i + 1] >= 0xc0 && b[i + 1] <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(b[i + 1])) return { type, width: be(i + 7), height: be(i + 5) };
+    }
+  }
+  throw new Error('Exception: Invalid image data.');
+}
+
+/** An image in a paragraph. Width and height are in points (Apps Script calls them pixels), whole numbers. */
+export class FakeInlineImage extends DocElement {
+  readonly kind = 'INLINE_IMAGE';
+  constructor(
+    s: DocSession,
+    readonly blob: FakeBlob,
+    public width: number,
+    public height: number,
+  ) {
+    super(s);
+  }
+  /** An image from a BlobSource: its content must be a PNG, JPEG or GIF (whatever the blob's content type says). */
+  static of(s: DocSession, source: { getBlob(): FakeBlob }) {
+    const blob = source?.getBlob?.();
+    if (!(blob instanceof FakeBlob)) throw invalid('image');
+    const { width, height } = imageSize(Uint8Array.from(blob.getBytes(), (x) => x & 0xff));
+    return new FakeInlineImage(s, blob.copyBlob(), width, height);
+  }
+  private size(what: string, v: number) {
+    if (!Number.isInteger(v) || v <= 0) throw invalid(what);
+    return v;
+  }
+  getWidth() {
+    this.use('getWidth');
+    return this.width;
+  }
+  getHeight() {
+    this.use('getHeight');
+    return this.height;
+  }
+  setWidth(w: number) {
+    this.use('setWidth');
+    this.width = this.size('width', w);
+    return this;
+  }
+  setHeight(h: number) {
+    this.use('setHeight');
+    this.height = this.size('height', h);
+    return this;
+  }
+  getBlob() {
+    this.use('getBlob');
+    return this.blob.copyBlob();
+  }
+  _texts(): FakeText[] {
+    return [];
+  }
+  _text(): string {
+    return '';
+  }
+  _children() {
+    return [];
+  }
+  _clone(s: DocSession) {
+    return new FakeInlineImage(s, this.blob.copyBlob(), this.width, this.height);
   }
 }
 
@@ -481,6 +584,21 @@ abstract class FakeContainer extends DocElement {
   insertParagraph(index: number, text: string | FakeParagraph) {
     this.use('insertParagraph');
     return this.insert(index, this.para(text));
+  }
+  /** A new paragraph holding an image from a PNG, JPEG or GIF blob (anything else is refused, as Docs does). */
+  appendImage(image: { getBlob(): FakeBlob }) {
+    this.use('appendImage');
+    const img = FakeInlineImage.of(this.s, image);
+    return this.insert(this.children.length, new FakeParagraph(this.s))._holding(img);
+  }
+  insertImage(index: number, image: { getBlob(): FakeBlob }) {
+    this.use('insertImage');
+    const img = FakeInlineImage.of(this.s, image);
+    return this.insert(index, new FakeParagraph(this.s))._holding(img);
+  }
+  /** Every inline image inside, in document order (test helper). */
+  _images(): FakeInlineImage[] {
+    return this.blocks().flatMap((b) => (b instanceof FakeParagraph ? b.images : []));
   }
   /** A table from rows of cell texts (each cell holds one paragraph), or a detached table (e.g. a copy()). */
   appendTable(cells?: string[][] | FakeTable) {
@@ -1434,6 +1552,18 @@ function addresses(list: string | undefined): string[] {
 // The service globals
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Utilities.newBlob's data as Apps Script takes it: a string, or an array of Java bytes, whole
+ * numbers -128..127 (a byte 200 must come as -56). A typed array or a value out of range is refused.
+ */
+function blobData(data: unknown): string | number[] {
+  if (typeof data === 'string') return data;
+  if (!Array.isArray(data)) throw new Error(`Exception: The parameters (${Object.prototype.toString.call(data).slice(8, -1)}) don't match the method signature for Utilities.newBlob.`);
+  const bad = data.findIndex((b) => !Number.isInteger(b) || b < -128 || b > 127);
+  if (bad >= 0) throw new Error(`Exception: Invalid argument: data (byte ${bad} is ${data[bad]}, not -128..127)`);
+  return data;
+}
+
 /** DriveApp, DocumentApp, MailApp, Utilities.newBlob and Date for gasGlobals, bound to one spreadsheet. */
 export function gasServices(ss: FakeSpreadsheet) {
   const drive = ss.drive;
@@ -1501,6 +1631,6 @@ export function gasServices(ss: FakeSpreadsheet) {
     DocumentApp,
     MailApp,
     Date: fakeDateClass(() => ss.now()),
-    newBlob: (data: string | number[], contentType?: string, name?: string) => (ss.call('Utilities.newBlob'), new FakeBlob(data, contentType ?? null, name ?? null)),
+    newBlob: (data: string | number[], contentType?: string, name?: string) => (ss.call('Utilities.newBlob'), new FakeBlob(blobData(data), contentType ?? null, name ?? null)),
   };
 }
