@@ -24,6 +24,8 @@ const RATES: Record<string, { standard: number; reduced: number; language: Langu
 
 /** The country a new workbook's rules are for when no tenant names one yet. */
 export const STARTER_DEFAULT_COUNTRY = 'DE';
+/** The countries with example tax rules (ISO codes). */
+export const STARTER_COUNTRIES: readonly string[] = Object.keys(RATES);
 
 const REVERSE_CHARGE: Record<Language, string> = {
   de: 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Art. 196 MwStSystRL)',

@@ -19,6 +19,7 @@ import { readIncoming } from './receiveFiles';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, NotAWorkbook, openWorkbook } from './xlsxWorkbook';
+import { STARTER_COUNTRIES, STARTER_DEFAULT_COUNTRY } from '../core/starterTaxRules';
 import { checkLine, inLineTerms, LINE_HELP, LineError, lineFromOption, linesFromCsv, type RawLine } from './manualLines';
 
 // The demo workbook's rows, written as data by `npm run build` (from sheets-templates/): read, not
@@ -196,10 +197,19 @@ export function program(): Command {
     .description('create a new workbook with every sheet (headers, notes, drop-downs)')
     .option('--demo', 'fill it with the demo data')
     .option('--force', 'overwrite an existing file')
-    .action(async (o: { demo?: boolean; force?: boolean }) => {
+    .option('--country <code>', `your company's country: example tax rules for it (${STARTER_COUNTRIES.join(', ')}; default ${STARTER_DEFAULT_COUNTRY})`)
+    .action(async (o: { demo?: boolean; force?: boolean; country?: string }) => {
+      const country = o.country?.trim().toUpperCase();
+      if (country && !STARTER_COUNTRIES.includes(country))
+        throw new Failed(`--country ${o.country}: no example tax rules for it; known: ${STARTER_COUNTRIES.join(', ')} (or leave it out and fill TaxRules yourself)`);
+      if (country && o.demo) throw new Failed('--country and --demo: the demo brings its own companies and tax rules; give one of them');
       if (existsSync(g().workbook) && !o.force) throw new Failed(`${g().workbook} exists; use --force to overwrite`);
-      await createWorkbook(g().workbook, o.demo ? demoRows() : {});
-      out(g(), { created: g().workbook }, () => `Created ${g().workbook}${o.demo ? ' with the demo data' : ''}.`);
+      await createWorkbook(g().workbook, o.demo ? demoRows() : {}, { country });
+      out(
+        g(),
+        { created: g().workbook },
+        () => `Created ${g().workbook}${o.demo ? ' with the demo data' : ` with example tax rules for ${country ?? STARTER_DEFAULT_COUNTRY} (Rule IDs EXAMPLE-…: check them)`}.`,
+      );
     });
 
   cmd

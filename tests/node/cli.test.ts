@@ -57,6 +57,21 @@ describe('billing CLI', () => {
     await createWorkbook(book, coreDemoRows());
   });
 
+  it('init --country writes the example tax rules of that country; an unknown one is a usage error naming the known', async () => {
+    const fr = join(dir, 'fr.xlsx');
+    const made = await billing('-w', fr, 'init', '--country', 'fr');
+    expect([made.code, made.out]).toEqual([0, `Created ${fr} with example tax rules for FR (Rule IDs EXAMPLE-…: check them).`]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(fr);
+    const rules = wb.getWorksheet('TaxRules')!;
+    const ids = rules.getColumn(1).values.slice(2).map(String);
+    expect(ids.length).toBeGreaterThan(3);
+    expect(ids.filter((id) => !id.startsWith('EXAMPLE-FR-'))).toEqual([]);
+    const unknown = await billing('-w', join(dir, 'xx.xlsx'), 'init', '--country', 'XX');
+    expect([unknown.code, unknown.err]).toEqual([2, expect.stringMatching(/^billing: --country XX: no example tax rules for it; known: DE, AT, FR,/)]);
+    expect(existsSync(join(dir, 'xx.xlsx'))).toBe(false);
+  });
+
   it('run --dry-run saves nothing; run prints drafts with totals', async () => {
     const dry = await billing('-w', book, '--dry-run', 'run', '--period', '2026-11');
     expect(dry.out).toMatch(/8 drafts.*dry run: nothing saved/s);
