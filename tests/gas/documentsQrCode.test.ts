@@ -84,6 +84,21 @@ describe('the Swiss QR code in a Google Doc', () => {
     expect(paragraphs.at(-1)!._text().split('\n')[0]).toBe('Zahlteil');
   });
 
+  it('goes into the {{qrBill}} paragraph itself when the placeholder sits in a table cell', () => {
+    const doc = swiss((ss) => {
+      const templateId = rowsOf(ss, 'Settings')[0]['Template ID'];
+      const body = ss.drive.items.get(templateId)!.doc!.body;
+      body.getParagraphs().find((p) => p._text() === '{{qrBill}}')!.t.text = '';
+      body.appendTable([['{{qrBill}}', '']]);
+    });
+    const cell = doc.body.getTables().at(-1)!.getRow(0).getCell(0);
+    const [paragraph] = cell.getParagraphs();
+    expect(paragraph.images).toHaveLength(1);
+    expect(paragraph._text().split('\n')[0]).toBe('Zahlteil');
+    expect(doc.body._images()).toHaveLength(1);
+    expect(decode(paragraph.images[0])!.startsWith('SPC\n0200\n1\nCH4431999123000889012\n')).toBe(true);
+  });
+
   it('is not on a German invoice', () => {
     const doc = document({});
     expect(doc.body._images()).toEqual([]);
