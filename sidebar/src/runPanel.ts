@@ -137,8 +137,8 @@ function render(report: RunReport): void {
   state.inScope = report.inScope;
   const progress = $<HTMLProgressElement>('progress');
   progress.max = Math.max(1, state.inScope);
-  // Subscriptions with nothing due make no draft: a finished run is complete, whatever it drafted.
-  progress.value = report.done ? progress.max : Math.min(state.drafted + state.failed.length, state.inScope);
+  // The subscriptions worked through, with or without a draft (nothing due is done, not missing).
+  progress.value = report.done ? progress.max : Math.min(report.processed, state.inScope);
   $('status').textContent = report.done
     ? 'Run ' + report.runId + ' done: ' + runSummary(report) + '.'
     : 'Run ' +

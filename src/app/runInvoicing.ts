@@ -22,6 +22,8 @@ export interface RunReport {
   periodStart: string;
   periodEnd: string;
   inScope: number;
+  /** Subscriptions in scope the run has worked through so far (nothing due counts): the progress. */
+  processed: number;
   drafts: InvoiceSummary[];
   /** Drafts deleted because nothing is left to bill for their key. */
   removed: string[];
@@ -103,6 +105,7 @@ function runSlice({ ports, ds, log }: UseCaseContext, req: RunRequest, slice: Sl
     periodStart: req.periodStart,
     periodEnd: req.periodEnd,
     inScope: plan.inScope,
+    processed: plan.processed,
     drafts: plan.drafts.map((d) => summarize(d.invoice)),
     removed: plan.removed,
     failed: plan.failed,

@@ -68,6 +68,8 @@ export interface Plan {
   transactionLinks: TransactionLink[];
   failed: FailedSubscription[];
   inScope: number;
+  /** Subscriptions in scope whose groups the run has worked through, this slice and the earlier ones (nothing due counts as done). */
+  processed: number;
 }
 
 type Line = Omit<InvoiceLine, 'invoiceId' | 'lineNo'>;
@@ -374,7 +376,9 @@ export function planRun(ds: Dataset, o: RunOptions, slice: Slice = {}): Plan {
   if (next === undefined) removeStale(run, scope, out);
   // Scope problems are reported by the first slice only.
   const failed = slice.after === undefined ? [...scope.failed, ...out.failed] : out.failed;
-  return { next, drafts: out.drafts, removed: out.removed, transactionLinks: out.links, failed, inScope: scope.inScope };
+  const through = next === undefined ? order.length : order.indexOf(next) + 1;
+  const processed = order.slice(0, through).reduce((n, k) => n + (scope.groups.get(k)?.length ?? 0), 0);
+  return { next, drafts: out.drafts, removed: out.removed, transactionLinks: out.links, failed, inScope: scope.inScope, processed };
 }
 
 /** Refuses a run with malformed dates or without a sheet that every invoice needs. */

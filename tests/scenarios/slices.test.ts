@@ -37,6 +37,20 @@ describe('runs in slices', () => {
     expect(() => continueRun(p, first.runId)).toThrow('run R-000001 is not waiting to continue (status done)');
   });
 
+  it('reports the subscriptions worked through so far, counting those with nothing due, up to all in scope', () => {
+    const r = rows();
+    // S2 and S4 were billed for November already: nothing due, no draft, but worked through.
+    r.Items = r.Items.map((it) => (it.itemId === 'I2' || it.itemId === 'I4' ? { ...it, billedUntil: '2026-11-30' } : it));
+    const p = ports(r);
+    const slices = [runInvoicing(p, NOV, { maxGroups: 2 })];
+    while (!slices[slices.length - 1].done) slices.push(continueRun(p, slices[0].runId, { maxGroups: 2 }));
+    expect(slices.map((x) => ({ processed: x.processed, inScope: x.inScope, drafts: x.drafts.map((d) => d.subscriptionId) }))).toEqual([
+      { processed: 2, inScope: 5, drafts: ['S1'] },
+      { processed: 4, inScope: 5, drafts: ['S3'] },
+      { processed: 5, inScope: 5, drafts: ['S5'] },
+    ]);
+  });
+
   it('stops a slice when its time budget is spent, always after at least one draft', () => {
     let t = Date.parse('2026-11-30T12:00:00Z');
     // Every look at the clock takes a second: a 2.5 s budget ends the slice after a couple of drafts.
