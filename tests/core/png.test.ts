@@ -5,43 +5,14 @@
 import { inflateSync } from 'node:zlib';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { D } from '../../src/core/money';
-import type { Invoice, Tenant } from '../../src/core/model';
+import { QR_IBAN, swissInvoice, swissTenant } from '../support/swissInvoice';
 import { adler32, blackWhitePng, crc32, zlibStored } from '../../src/core/png';
 import { spcPayload, swissQrBill } from '../../src/core/swissQr';
 import { qrModules, swissQrCodePng, utf8Binary } from '../../src/core/swissQrCode';
 
-const tenant: Tenant = {
-  tenantId: 'CH',
-  legalName: 'Bäckerei Müller AG',
-  street: 'Bahnhofstrasse 1',
-  postalCode: '8001',
-  city: 'Zürich',
-  country: 'CH',
-  currency: 'CHF',
-  iban: 'CH4431999123000889012',
-  vatId: 'CHE-123.456.789 MWST',
-};
-const invoice = {
-  invoiceId: 'I-000001',
-  key: 'K',
-  type: 'invoice',
-  status: 'Open',
-  number: 'CH-2026-0042',
-  tenantId: 'CH',
-  accountId: 'C1',
-  invoiceDate: '2026-11-30',
-  dueDate: '2026-12-30',
-  currency: 'CHF',
-  net: new D('1000.00'),
-  tax: new D('81.00'),
-  gross: new D('1081.00'),
-  rounding: new D(0),
-  payable: new D('1081.00'),
-  buyerName: 'Café Zoë GmbH',
-  buyerAddress: 'Gasse 3, 3000 Bern',
-  buyerCountry: 'CH',
-} as unknown as Invoice;
+// Umlauts in both names: the payload is UTF-8 in the code.
+const tenant = swissTenant(QR_IBAN, { legalName: 'Bäckerei Müller AG' });
+const invoice = swissInvoice({ buyerName: 'Café Zoë GmbH' });
 
 function payload(): string {
   const r = swissQrBill(invoice, tenant);

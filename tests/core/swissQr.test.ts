@@ -5,45 +5,12 @@
 // otherwise) and the trailer "EPD".
 import { D } from '../../src/core/money';
 import type { Invoice, Tenant } from '../../src/core/model';
+import { QR_IBAN, SWISS_IBAN as IBAN, swissInvoice, swissTenant } from '../support/swissInvoice';
 import { formatReference, isQrIban, isScorReference, mod10Recursive, qrReference, scorReference, spcPayload, swissQrBill, type SwissQrBill } from '../../src/core/swissQr';
 import { documentText } from '../../src/core/docText';
 
-const QR_IBAN = 'CH4431999123000889012';
-const IBAN = 'CH9300762011623852957';
-
-const tenant = (iban: string): Tenant => ({
-  tenantId: 'CH',
-  legalName: 'Beispiel AG',
-  street: 'Bahnhofstrasse 1',
-  postalCode: '8001',
-  city: 'Zürich',
-  country: 'CH',
-  currency: 'CHF',
-  iban,
-  vatId: 'CHE-123.456.789 MWST',
-});
-
-const invoice = (o: Partial<Invoice> = {}): Invoice => ({
-  invoiceId: 'I-000001',
-  key: 'K',
-  type: 'invoice',
-  status: 'Open',
-  number: 'CH-2026-0042',
-  tenantId: 'CH',
-  accountId: 'C1',
-  invoiceDate: '2026-11-30',
-  dueDate: '2026-12-30',
-  currency: 'CHF',
-  net: new D('1000.00'),
-  tax: new D('81.00'),
-  gross: new D('1081.00'),
-  rounding: new D(0),
-  payable: new D('1081.00'),
-  buyerName: 'Kunde AG',
-  buyerAddress: 'Gasse 3, 3000 Bern',
-  buyerCountry: 'CH',
-  ...o,
-});
+const tenant = swissTenant;
+const invoice = swissInvoice;
 
 const billOf = (inv: Invoice, t: Tenant): SwissQrBill => {
   const r = swissQrBill(inv, t);
