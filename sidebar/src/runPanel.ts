@@ -4,7 +4,7 @@
 // current run's after a run, in either case only those of the company chosen in the form.
 import type { DraftSummary, RunInvoicingResponse, RunReport, RunRequest, SidebarState } from '../../src/gas/serverApi';
 import { call } from './call';
-import { $, action, busy, button, input, isQueued, item, line, money, option, plural, showError, showRow, state, tenantName } from './dom';
+import { $, action, busy, button, input, isQueued, item, line, link, money, option, plural, showError, showRow, state, tenantName } from './dom';
 import { totalsPerCurrency } from './format';
 import { refreshOverview } from './overview';
 import { refreshLastRuns } from './schedulePanel';
@@ -24,12 +24,7 @@ function preview(id: string, b: HTMLButtonElement): Promise<void> {
       const status = $('status');
       status.textContent = opened ? 'Preview of draft ' + id + ' opened in a new tab. If it did not: ' : 'The browser blocked the new tab. ';
       // A link as well: a pop-up blocker may stop window.open after the server call.
-      const a = document.createElement('a');
-      a.href = url;
-      a.target = '_blank';
-      a.rel = 'noopener';
-      a.textContent = 'Open the preview of ' + id;
-      status.appendChild(a);
+      link(status, url, 'Open the preview of ' + id, 'Open the preview of ' + id);
     })
     .catch(showError)
     .then(() => {

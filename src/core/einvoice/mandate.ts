@@ -7,10 +7,9 @@
 // "none" for an invoice under the mandate needs the account's reason in E-Invoice Opt-Out: without
 // one the invoice gets the default e-invoice and a warning says why. The invoice date decides (the
 // one it is finalized with); a draft's run date gives the format it is expected to get.
-import type { Account, Invoice, Tenant } from '../model';
+import type { Account, EInvoiceFormat, Invoice, Tenant } from '../model';
 
-/** Which e-invoice an account gets. */
-export type EInvoiceFormat = 'none' | 'xrechnung-ubl' | 'xrechnung-cii' | 'zugferd';
+export type { EInvoiceFormat };
 
 /** The first invoice date under the mandate, per Settings E-Invoice Transition. */
 export const MANDATE_FROM = { standard: '2027-01-01', 'small-issuer': '2028-01-01' } as const;
