@@ -97,8 +97,10 @@ describe('the Swiss QR-bill on the PDF', () => {
   it('the library gets the core’s fields and encodes the same SPC payload', () => {
     const r = swissQrBill(doc({ currency: 'CHF', lang: 'de' }).invoice, { ...CH, iban: 'CH44 3199 9123 0008 8901 2' });
     if (!('bill' in r)) throw new Error(r.problem);
-    // The library's own payload builder (not among its package exports, so loaded by path).
-    const lib = createRequire(__filename)(join(dirname(require.resolve('swissqrbill/pdf')), '../shared/qr-code.cjs')) as { generateQRData(d: unknown): string };
+    // The library's own payload builder, inside node_modules/swissqrbill/lib/cjs (not among its
+    // package exports, so loaded by path from the folder that holds its pdf entry).
+    const libDir = dirname(dirname(require.resolve('swissqrbill/pdf')));
+    const lib = createRequire(__filename)(join(libDir, 'shared', 'qr-code.cjs')) as { generateQRData(d: unknown): string };
     expect(lib.generateQRData(qrBillData(r.bill))).toBe(spcPayload(r.bill));
   });
 
