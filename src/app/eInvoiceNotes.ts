@@ -6,22 +6,6 @@
 import type { Dataset } from '../core/dataset';
 import { eInvoiceChoice, type EInvoiceChoice } from '../core/einvoice';
 import type { Account, Invoice, InvoiceDoc, Tenant } from '../core/model';
-import { headerIndex } from '../core/table';
-import type { Ports } from '../ports';
-
-/** The sheet row of each account id, read only when a warning needs one (rare: the Accounts sheet is read again). */
-export function accountRows(ports: Ports): (accountId: string) => number | undefined {
-  let rows: Map<string, number> | undefined;
-  return (accountId) => {
-    if (!rows) {
-      rows = new Map();
-      const raw = ports.tables.read('Accounts');
-      const col = raw && headerIndex('Accounts', raw.headers).get('accountId');
-      if (raw && col !== undefined) for (const [i, r] of raw.rows.entries()) rows.set(String(r[col] ?? '').trim(), (raw.firstRow ?? 2) + i);
-    }
-    return rows.get(accountId);
-  };
-}
 
 /** The mandate's choice for one invoice, with the account's row in its warning. */
 export function mandateChoice(t: Tenant, a: Account | undefined, inv: Invoice, date: string | undefined, rowOf: (accountId: string) => number | undefined): EInvoiceChoice {
@@ -38,8 +22,8 @@ export function mandateNote(c: EInvoiceChoice, accountId: string): string | unde
 }
 
 /** Adds the mandate's note to each draft's Warnings; `today` stands for a draft without an invoice date. */
-export function addMandateWarnings(ports: Ports, ds: Dataset, drafts: readonly InvoiceDoc[], today: string): void {
-  const rowOf = accountRows(ports);
+export function addMandateWarnings(ds: Dataset, drafts: readonly InvoiceDoc[], today: string): void {
+  const rowOf = (accountId: string) => ds.accountRow.get(accountId);
   for (const { invoice: inv } of drafts) {
     const tenant = ds.tenantById.get(inv.tenantId);
     if (!tenant || inv.type === 'pro_forma') continue;

@@ -147,7 +147,7 @@ export function createManualInvoice(ports: Ports, input: ManualInvoiceInput): In
     work: ({ ports, ds, log }) => {
       const id = invoiceIdSource(ds.invoices.map((r) => r.record))();
       const doc = manualDraft(ds, id, input, ports.clock.today());
-      addMandateWarnings(ports, ds, [doc], ports.clock.today());
+      addMandateWarnings(ds, [doc], ports.clock.today());
       ports.tables.apply('Invoices', { append: [toRowValues('Invoices', doc.invoice)] });
       ports.tables.apply('InvoiceLines', { append: linesAppend([doc]) });
       log({ action: 'manual draft', invoiceId: id });

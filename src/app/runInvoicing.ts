@@ -86,7 +86,7 @@ function runSlice({ ports, ds, log }: UseCaseContext, req: RunRequest, slice: Sl
   const budget = slice.budgetMs;
   const deadline = budget === undefined ? undefined : () => ports.clock.now().getTime() - startedAt.getTime() > budget;
   const plan = planRun(ds, { ...req, runId }, { after: resume?.after, maxGroups: slice.maxGroups, deadline });
-  addMandateWarnings(ports, ds, plan.drafts, ports.clock.today());
+  addMandateWarnings(ds, plan.drafts, ports.clock.today());
   writeDrafts(ports, ds, plan);
   // Row errors are counted by the first slice; failed subscriptions by the slice that met them.
   const rowErrors = resume ? [] : ds.errors;

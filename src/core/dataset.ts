@@ -16,6 +16,8 @@ export interface Dataset {
   settingsRows: ParsedRow<Tenant>[];
   tenantById: Map<string, Tenant>;
   accounts: Map<string, Account>;
+  /** The sheet row of each account, for messages that point at it. */
+  accountRow: Map<string, number>;
   contacts: Contact[];
   products: Map<string, Product>;
   subscriptions: ParsedRow<Subscription>[];
@@ -125,6 +127,7 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     settingsRows: t.settings.rows,
     tenantById,
     accounts: refs.accounts,
+    accountRow: refs.accountRow,
     contacts: refs.contacts,
     products: refs.products,
     subscriptions: refs.subs,
@@ -199,6 +202,7 @@ function checkRef<T>(errors: RowError[], table: TableName, rows: ParsedRow<T>[],
 function checkReferences(t: Tables, tenantById: Map<string, Tenant>, errors: RowError[], rejectedProducts: Map<string, string>) {
   const accountRows = checkRef(errors, 'Accounts', t.accounts.rows, 'tenantId', (id) => tenantById.has(id), 'tenant');
   const accounts = new Map(accountRows.map((r) => [r.record.accountId, r.record]));
+  const accountRow = new Map(accountRows.map((r) => [r.record.accountId, r.row]));
   const products = new Map(t.products.rows.map((r) => [r.record.productId, r.record]));
   let subs = checkRef(errors, 'Subscriptions', t.subs.rows, 'accountId', (id) => accounts.has(id), 'account');
   subs = checkRef(errors, 'Subscriptions', subs, 'tenantId', (id) => tenantById.has(id), 'tenant');
@@ -208,7 +212,7 @@ function checkReferences(t: Tables, tenantById: Map<string, Tenant>, errors: Row
   let txs = checkRef(errors, 'Transactions', t.txs.rows, 'subscriptionId', (id) => subIds.has(id), 'subscription');
   txs = checkRef(errors, 'Transactions', txs, 'productId', (id) => products.has(id), 'product', rejectedProducts);
   const contacts = checkRef(errors, 'Contacts', t.contacts.rows, 'accountId', (id) => accounts.has(id), 'account').map((r) => r.record);
-  return { accounts, products, subs, items, txs, contacts };
+  return { accounts, accountRow, products, subs, items, txs, contacts };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { documentText } from '../../core/docText';
 import type { Dataset } from '../../core/dataset';
 import { eInvoice } from '../../core/einvoice';
-import { accountRows, mandateChoice, mandateNote } from '../eInvoiceNotes';
+import { mandateChoice, mandateNote } from '../eInvoiceNotes';
 import { documentName } from '../../core/ids';
 import { contactsByAccount } from '../../core/mail';
 import { isIssued, type Invoice, type IssuedInvoice } from '../../core/model';
@@ -89,7 +89,7 @@ function renderer<A extends boolean>(ports: Ports, v: DeliveryView, docs: Docume
   const ds = v.ds;
   const original = originals(ports, v);
   const contacts = contactsByAccount(ds.contacts);
-  const rowOf = accountRows(ports);
+  const rowOf = (accountId: string) => ds.accountRow.get(accountId);
   return function* (inv: IssuedInvoice): Io<DocumentsReport['rendered'][number]> {
     const tenant = ds.tenantById.get(inv.tenantId);
     if (!tenant) throw new BillingError(`company ${inv.tenantId} is not in Settings`, { ref: inv.invoiceId });
