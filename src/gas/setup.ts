@@ -14,6 +14,11 @@ import type { LockPort } from '../ports';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
+/** Where a column is among a sheet's headers, matched as the engine matches them (-1: not there). */
+const columnAt = (headers: readonly unknown[], header: string) => headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(header));
+/** The schema's column a header names, if any. */
+const schemaColumn = (name: TableName, header: unknown) => SCHEMA[name].columns.find((c) => normalizeHeader(c.header) === normalizeHeader(header));
+
 export interface SetupReport {
   createdSheets: string[];
   /** Example TaxRules written into a TaxRules sheet setup created (their Rule IDs). */
@@ -96,7 +101,7 @@ function repointReferences(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, grown: 
     if (!sheet || sheet.getMaxRows() < 2) continue;
     const headers = (sheet.getRange(1, 1, 1, Math.max(1, sheet.getLastColumn())).getValues()[0] as unknown[]).map(String);
     for (const col of refs) {
-      const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
+      const at = columnAt(headers, col.header);
       const ids = at < 0 ? undefined : idRange(ss, col.ref!);
       if (ids) sheet.getRange(2, at + 1, sheet.getMaxRows() - 1, 1).setDataValidation(referenceRule(ids, col));
     }
@@ -118,7 +123,7 @@ function headerRow(sheet: Sheet, name: TableName, report: SetupReport): string[]
     report.addedColumns.push(...missing.map((c) => `${name}.${c.header}`));
   }
   const head = sheet.getRange(1, 1, 1, headers.length);
-  const cols = headers.map((h) => SCHEMA[name].columns.find((c) => normalizeHeader(c.header) === normalizeHeader(h)));
+  const cols = headers.map((h) => schemaColumn(name, h));
   head.setFontWeight('bold');
   // Required columns stand out (dark red), the engine's are grey; the user's own keep the default.
   head.setFontColors([cols.map((c) => (!c ? null : isRequiredInput(name, c) ? REQUIRED_COLOR : c.engine || SCHEMA[name].engineOwned ? ENGINE_COLOR : null))]);
@@ -149,8 +154,8 @@ function typicalChars(col: ColumnDef): number {
 function fitColumns(sheet: Sheet, name: TableName, headers: string[], added: string[]) {
   const want = new Map<number, number>();
   for (const h of added) {
-    const col = SCHEMA[name].columns.find((c) => normalizeHeader(c.header) === normalizeHeader(h));
-    const at = headers.findIndex((x) => normalizeHeader(x) === normalizeHeader(h));
+    const col = schemaColumn(name, h);
+    const at = columnAt(headers, h);
     if (!col || at < 0) continue;
     const chars = Math.max(col.header.length + 2, typicalChars(col));
     want.set(at + 1, Math.min(PX.max, Math.max(PX.min, chars * PX.perChar + PX.padding)));
@@ -171,7 +176,7 @@ function fitColumns(sheet: Sheet, name: TableName, headers: string[], added: str
 function writeStarterRules(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, sheet: Sheet, headers: string[]): string[] {
   const rules = starterTaxRules(starterCountry(ss));
   if (!rules.length) return [];
-  const at = headers.map((h) => SCHEMA.TaxRules.columns.find((c) => normalizeHeader(c.header) === normalizeHeader(h))?.key);
+  const at = headers.map((h) => schemaColumn('TaxRules', h)?.key);
   const rows = rules.map((r) => at.map((k) => (k ? ((r as Record<string, string | number | undefined>)[k] ?? '') : '')));
   sheet.getRange(2, 1, rows.length, headers.length).setValues(rows);
   return rules.map((r) => r.ruleId);
@@ -181,7 +186,7 @@ function starterCountry(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
   const settings = ss.getSheetByName('Settings');
   if (settings && settings.getLastRow() >= 2) {
     const [head, first] = settings.getRange(1, 1, 2, Math.max(1, settings.getLastColumn())).getValues() as unknown[][];
-    const at = head.findIndex((h) => normalizeHeader(h) === normalizeHeader('Country'));
+    const at = columnAt(head, 'Country');
     const country =
       at >= 0
         ? String(first[at] ?? '')
@@ -199,7 +204,7 @@ function formatColumns(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, sheet: Shee
   const rows = sheet.getMaxRows() - first + 1;
   if (rows < 1) return;
   for (const col of SCHEMA[name].columns) {
-    const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
+    const at = columnAt(headers, col.header);
     if (at < 0) continue;
     const range = sheet.getRange(first, at + 1, rows, 1);
     const format = numberFormatOf(name, col.key);
@@ -231,7 +236,7 @@ function idRange(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, table: TableName)
   const idHeader = def.columns.find((c) => c.key === def.id)?.header;
   if (!target || !idHeader || target.getMaxRows() < 2) return undefined;
   const head = target.getRange(1, 1, 1, Math.max(1, target.getLastColumn())).getValues()[0] as unknown[];
-  const at = head.findIndex((h) => normalizeHeader(h) === normalizeHeader(idHeader));
+  const at = columnAt(head, idHeader);
   return at < 0 ? undefined : target.getRange(2, at + 1, target.getMaxRows() - 1, 1);
 }
 
@@ -260,7 +265,7 @@ function protect(sheet: Sheet, name: TableName, headers: string[], admins: strin
   const existing = sheet.getProtections(SpreadsheetApp.ProtectionType.RANGE).filter((p) => p.getDescription() === DESCRIPTION);
   const rows = sheet.getMaxRows();
   for (const col of SCHEMA[name].columns.filter((c) => c.engine)) {
-    const at = headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(col.header));
+    const at = columnAt(headers, col.header);
     if (at < 0) continue;
     const range = sheet.getRange(1, at + 1, rows, 1);
     const old = existing.find((x) => x.getRange().getColumn() === at + 1);
