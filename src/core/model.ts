@@ -12,6 +12,9 @@ export type InvoiceType = EnumOf<'Invoices', 'type'>;
 export type InvoiceStatus = EnumOf<'Invoices', 'status'>;
 export type LineKind = EnumOf<'InvoiceLines', 'kind'>;
 export type EInvoiceFormat = EnumOf<'Settings', 'eInvoiceFormat'>;
+export type PaymentStatus = EnumOf<'Invoices', 'paymentStatus'>;
+export type BalanceKind = EnumOf<'Balances', 'kind'>;
+export type PaymentMatchState = EnumOf<'Payments', 'status'>;
 
 export interface Tenant {
   tenantId: string;
@@ -49,6 +52,11 @@ export interface Tenant {
   logo?: string;
   eInvoiceFormat?: EInvoiceFormat;
   eInvoiceTransition?: EnumOf<'Settings', 'eInvoiceTransition'>;
+  prepaymentNumberFormat?: string;
+  applyAccountCredit?: boolean;
+  bookDirectDebits?: boolean;
+  sepaFirst?: boolean;
+  bankCsvColumns?: string;
   billingAdmins?: string;
   replyTo?: string;
   emailSubject?: string;
@@ -75,6 +83,7 @@ export interface Account {
   bic?: string;
   mandateReference?: string;
   mandateDate?: IsoDate;
+  mandateScheme?: EnumOf<'Accounts', 'mandateScheme'>;
   eInvoiceFormat?: EInvoiceFormat;
   eInvoiceOptOut?: string;
 }
@@ -192,6 +201,7 @@ export interface InvoiceLine {
   exemptionCode?: string;
   exemptionText?: string;
   transactionIds?: string;
+  precedingInvoiceId?: string;
 }
 
 export interface Invoice {
@@ -228,6 +238,13 @@ export interface Invoice {
   originalNumber?: string;
   reason?: string;
   creditNoteIds?: string;
+  project?: string;
+  prepaid?: Decimal;
+  paymentReference?: string;
+  openAmount?: Decimal;
+  paymentStatus?: PaymentStatus;
+  paidOn?: IsoDate;
+  collectionId?: string;
   warnings?: string;
   finalizedAt?: string;
   finalizedBy?: string;
@@ -301,6 +318,61 @@ export interface LogEntry {
   details?: string;
 }
 
+/** One money event of the append-only Balances ledger (never edited: a reversal row undoes one). */
+export interface Balance {
+  balanceId: string;
+  date: IsoDate;
+  kind: BalanceKind;
+  accountId: string;
+  invoiceId?: string;
+  number?: string;
+  amount: Decimal;
+  currency: string;
+  paymentId?: string;
+  reverses?: string;
+  source?: string;
+  reason?: string;
+  at?: string;
+  by?: string;
+}
+
+/** A payment typed in or imported from a bank statement; negative: a return debit or reversal. */
+export interface Payment {
+  paymentId?: string;
+  date: IsoDate;
+  amount: Decimal;
+  currency: string;
+  payerName?: string;
+  payerIban?: string;
+  remittance?: string;
+  bankReference?: string;
+  endToEndId?: string;
+  returnReason?: string;
+  status?: PaymentMatchState;
+  accountId?: string;
+  matched?: string;
+  how?: string;
+  suggestions?: string;
+  source?: string;
+  entryKey?: string;
+  importedAt?: string;
+}
+
+/** A SEPA direct-debit file written by a collection run. */
+export interface Collection {
+  messageId: string;
+  tenantId?: string;
+  collectionDate?: IsoDate;
+  count?: number;
+  controlSum?: Decimal;
+  currency?: string;
+  invoices?: string;
+  file?: string;
+  status?: EnumOf<'Collections', 'status'>;
+  createdAt?: string;
+  createdBy?: string;
+}
+
 /** An invoice with its lines: what planning produces and finalization freezes. */
 export interface InvoiceDoc {
   invoice: Invoice;
@@ -325,6 +397,9 @@ export interface TableRecords {
   NumberRanges: NumberRange;
   Runs: Run;
   Log: LogEntry;
+  Balances: Balance;
+  Payments: Payment;
+  Collections: Collection;
 }
 
 /** true when a record type has exactly the schema's column keys; otherwise names what differs. */
@@ -349,6 +424,9 @@ export const RECORDS_MATCH_SCHEMA: { [N in keyof TableRecords]: SameKeys<TableRe
   NumberRanges: true,
   Runs: true,
   Log: true,
+  Balances: true,
+  Payments: true,
+  Collections: true,
 };
 export type RecordOf<N extends keyof TableRecords> = TableRecords[N];
 export type { TableName };

@@ -8,18 +8,29 @@ export const DEFAULT_FORMATS: Record<InvoiceType, string> = {
   invoice: 'INV-{yyyy}-{seq:5}',
   credit_note: 'CN-{yyyy}-{seq:5}',
   pro_forma: 'PF-{yyyy}-{seq:5}',
+  prepayment: 'INV-{yyyy}-{seq:5}',
+  partial: 'INV-{yyyy}-{seq:5}',
+  final: 'INV-{yyyy}-{seq:5}',
 };
 
+/** Prepayment and partial invoices count in their own range only when the tenant gives them a format. */
+export function rangeType(t: Tenant, type: InvoiceType): InvoiceType {
+  if (type === 'final') return 'invoice';
+  if ((type === 'prepayment' || type === 'partial') && !t.prepaymentNumberFormat) return 'invoice';
+  return type === 'partial' ? 'prepayment' : type;
+}
+
 export function numberFormat(t: Tenant, type: InvoiceType): string {
-  const f = type === 'invoice' ? t.numberFormat : type === 'credit_note' ? t.creditNumberFormat : t.proFormaNumberFormat;
-  return f ?? DEFAULT_FORMATS[type];
+  const r = rangeType(t, type);
+  const f = r === 'invoice' ? t.numberFormat : r === 'credit_note' ? t.creditNumberFormat : r === 'pro_forma' ? t.proFormaNumberFormat : t.prepaymentNumberFormat;
+  return f ?? DEFAULT_FORMATS[r];
 }
 
 /** Range key: which counter a number comes from. */
 export function rangeKey(t: Tenant, type: InvoiceType, date: IsoDate): string {
   const reset = t.numberReset ?? 'none';
   const period = reset === 'yearly' ? date.slice(0, 4) : reset === 'monthly' ? date.slice(0, 7) : '*';
-  return `${t.tenantId}/${type}/${period}`;
+  return `${t.tenantId}/${rangeType(t, type)}/${period}`;
 }
 
 /** Tokens: {yyyy} {yy} {mm} {seq} {seq:N} (zero-padded to N digits) {tenant}. */

@@ -64,14 +64,22 @@ export type TableName =
   | 'Runs'
   | 'Log'
   | 'Received'
-  | 'ReceivedLines';
+  | 'ReceivedLines'
+  | 'Balances'
+  | 'Payments'
+  | 'Collections';
 
 // The allowed values of the enum columns, each declared once: model.ts takes its types from here
 // (EnumOf), and the notes that list them are made from them.
 export const BILLING_PERIODS = ['monthly', 'quarterly', 'semiannual', 'annual'] as const;
 export const PRICE_MODELS = ['per_unit', 'flat', 'graduated', 'volume', 'package'] as const;
 export const TAX_CATEGORIES = ['S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M'] as const;
-export const INVOICE_TYPES = ['invoice', 'credit_note', 'pro_forma'] as const;
+/**
+ * prepayment (Anzahlungsrechnung: for a service still to come), partial (Abschlagsrechnung: for part
+ * of a service) and final (Schlussrechnung: the whole service, deducting the earlier ones) belong
+ * to one order or project (Invoices: Project).
+ */
+export const INVOICE_TYPES = ['invoice', 'credit_note', 'pro_forma', 'prepayment', 'partial', 'final'] as const;
 export const INVOICE_STATUSES = ['Draft', 'Open', 'Paid', 'Cancelled', 'Credited'] as const;
 export const LANGUAGES = ['de', 'en', 'fr'] as const;
 export const E_INVOICE_FORMATS = ['none', 'xrechnung-ubl', 'xrechnung-cii', 'zugferd'] as const;
@@ -79,7 +87,20 @@ export const E_INVOICE_FORMATS = ['none', 'xrechnung-ubl', 'xrechnung-cii', 'zug
 export const E_INVOICE_TRANSITIONS = ['standard', 'small-issuer'] as const;
 export const ACTIVE_STATES = ['Active', 'Inactive'] as const;
 export const CUSTOMER_TYPES = ['B2B', 'B2C'] as const;
-export const LINE_KINDS = ['recurring', 'one_time', 'usage', 'manual', 'credit'] as const;
+export const LINE_KINDS = ['recurring', 'one_time', 'usage', 'manual', 'credit', 'deduction'] as const;
+/**
+ * What an invoice's money stands at, from the Balances rows: Overdue is an open or partly paid
+ * invoice past its due date on the day the engine last wrote it (Open items shows today's).
+ */
+export const PAYMENT_STATUSES = ['Open', 'Partially paid', 'Paid', 'Overdue'] as const;
+/**
+ * One money event (Balances): + raises what the customer owes (invoice, refund, return debit, fee),
+ * − lowers it (credit note, payment, write-off, Skonto); account_credit moves an overpayment onto an
+ * invoice; reversal undoes the row named in Reverses.
+ */
+export const BALANCE_KINDS = ['invoice', 'credit_note', 'payment', 'refund', 'return_debit', 'fee', 'write_off', 'skonto', 'account_credit', 'reversal'] as const;
+export const PAYMENT_MATCH_STATES = ['unmatched', 'matched', 'partially matched', 'ignored'] as const;
+export const SEPA_SCHEMES = ['CORE', 'B2B'] as const;
 /**
  * Where an invoice's email stands: queued (waits for the quota or the trigger), sending (marked just
  * before it goes out: found after a crash it is "uncertain" and never resent by itself), sent, failed.
@@ -107,6 +128,11 @@ export const LOG_ACTIONS = [
   'scheduled run failed',
   'documents or mail failed',
   'requested run done',
+  'payments imported',
+  'payment assigned',
+  'payment undone',
+  'collection',
+  'collection cancelled',
 ] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
 
@@ -166,6 +192,16 @@ const TABLES = {
         'German e-invoice mandate: standard = domestic B2B invoices dated 2027-01-01 or later get an e-invoice by default; small-issuer = prior-year turnover up to EUR 800,000, other formats allowed until 2027-12-31 (default from 2028-01-01)',
         en(E_INVOICE_TRANSITIONS),
       ),
+      c('prepaymentNumberFormat', 'Prepayment Number Format', 'text', 'Own range for prepayment and partial invoices (e.g. AR-{yyyy}-{seq:5}); empty: the invoice range'),
+      c('applyAccountCredit', 'Apply Account Credit', 'boolean', "An account's credit (an overpayment) is deducted from its next invoice at finalization (TRUE), or kept for a refund (FALSE, default)"),
+      c('bookDirectDebits', 'Book Direct Debits', 'boolean', 'A direct-debit collection books the payment on the collection date (TRUE), or waits for the bank statement (FALSE, default); a return debit reopens the invoice either way'),
+      c('sepaFirst', 'SEPA FRST', 'boolean', "Mark an account's first collection FRST (TRUE); default RCUR, which banks accept for first collections since November 2016"),
+      c(
+        'bankCsvColumns',
+        'Bank CSV Columns',
+        'text',
+        "Headers of your bank's CSV export: date=Buchungstag; amount=Betrag; reference=Verwendungszweck; name=Name; iban=IBAN (also currency, valueDate, bic, bankReference, endToEndId)",
+      ),
       c('billingAdmins', 'Billing Admins', 'text', 'Emails (comma separated) allowed to finalize, send and cancel'),
       c('replyTo', 'Reply-To', 'text', 'Reply-to address of invoice emails'),
       c('emailSubject', 'Email Subject', 'text', 'Invoice email subject; placeholders {type} {number} {company} {customer} {total} {dueDate} {invoiceDate} {period} (default per language)'),
@@ -196,6 +232,7 @@ const TABLES = {
       c('bic', 'BIC', 'text', 'Customer bank BIC'),
       c('mandateReference', 'Mandate Reference', 'text', 'SEPA mandate reference'),
       c('mandateDate', 'Mandate Date', 'date', 'SEPA mandate signature date'),
+      c('mandateScheme', 'Mandate Scheme', 'enum', 'SEPA direct debit scheme of the mandate: CORE (default) or B2B', en(SEPA_SCHEMES)),
       c('eInvoiceFormat', 'E-Invoice Format', 'enum', "Overrides the tenant's e-invoice format", en(E_INVOICE_FORMATS)),
       c('eInvoiceOptOut', 'E-Invoice Opt-Out', 'text', 'Why this customer gets no e-invoice although the German mandate would give one (needed with E-Invoice Format none)'),
     ],
@@ -378,6 +415,13 @@ const TABLES = {
       c('originalNumber', 'Original Number', 'text', 'Credit note: number of the credited invoice', eng),
       c('reason', 'Reason', 'text', 'Credit note: why it was issued (printed on it)', eng),
       c('creditNoteIds', 'Credit Notes', 'text', 'Credit notes issued against this invoice', eng),
+      c('project', 'Project', 'text', 'Order or project of a prepayment, partial and final invoice', eng),
+      c('prepaid', 'Prepaid', 'money', 'Final invoice: paid on the prepayment and partial invoices it deducts (subtracted from Payable)', eng),
+      c('paymentReference', 'Payment Reference', 'text', 'ISO 11649 creditor reference (RF…) printed on the invoice for the transfer', eng),
+      c('openAmount', 'Open Amount', 'money', 'Still to be paid, from the Balances rows', eng),
+      c('paymentStatus', 'Payment Status', 'enum', `${listed(PAYMENT_STATUSES)}; Overdue as of the last payment import or collection`, en(PAYMENT_STATUSES, eng)),
+      c('paidOn', 'Paid On', 'date', 'Date of the payment that settled it', eng),
+      c('collectionId', 'Collection', 'text', 'SEPA direct-debit file (message id) it was submitted in', eng),
       c('warnings', 'Warnings', 'text', 'Things a reviewer should look at', eng),
       c('finalizedAt', 'Finalized At', 'datetime', 'When the number was assigned', eng),
       c('finalizedBy', 'Finalized By', 'text', 'Who finalized', eng),
@@ -421,6 +465,7 @@ const TABLES = {
       c('exemptionCode', 'Exemption Code', 'text', 'VATEX code of the tax rule', eng),
       c('exemptionText', 'Exemption Text', 'text', 'Legal note of the tax rule', eng),
       c('transactionIds', 'Transactions', 'text', 'Usage records billed on this line (per-transaction lines)', eng),
+      c('precedingInvoiceId', 'Preceding Invoice', 'text', 'Final invoice: the prepayment or partial invoice this line deducts', eng),
     ],
   },
   NumberRanges: {
@@ -515,6 +560,71 @@ const TABLES = {
       c('net', 'Net', 'money', 'Line net amount', eng),
       c('category', 'VAT Category', 'text', 'VAT category code', eng),
       c('rate', 'VAT Rate', 'number', 'VAT rate in percent', eng),
+    ],
+  },
+  // The cash side: one append-only ledger of money, the payments it books, the direct debits it collects.
+  Balances: {
+    name: 'Balances',
+    id: 'balanceId',
+    engineOwned: true,
+    columns: [
+      c('balanceId', 'Balance ID', 'text', 'Id of the money event', { ...eng, ...req }),
+      c('date', 'Date', 'date', 'When the money moved (invoice date, booking date, collection date)', { ...eng, ...req }),
+      c('kind', 'Kind', 'enum', listed(BALANCE_KINDS), en(BALANCE_KINDS, { ...eng, ...req })),
+      c('accountId', 'Account ID', 'text', 'Customer', { ...eng, ...req }),
+      c('invoiceId', 'Invoice ID', 'text', 'Invoice the money belongs to (empty: a credit on the account)', eng),
+      c('number', 'Number', 'text', 'Invoice number', eng),
+      c('amount', 'Amount', 'money', '+ raises what the customer owes, − lowers it', { ...eng, ...req }),
+      c('currency', 'Currency', 'text', 'ISO 4217', { ...eng, ...req }),
+      c('paymentId', 'Payment ID', 'text', 'Payment it comes from', eng),
+      c('reverses', 'Reverses', 'text', 'Balance ID this row undoes', eng),
+      c('source', 'Source', 'text', 'What made it: finalize, a statement file, a collection, an assignment', eng),
+      c('reason', 'Reason', 'text', 'Return reason, or why it was undone', eng),
+      c('at', 'Booked At', 'datetime', 'When the engine wrote it', eng),
+      c('by', 'Booked By', 'text', 'Who', eng),
+    ],
+  },
+  Payments: {
+    name: 'Payments',
+    id: 'paymentId',
+    engineOwned: false,
+    columns: [
+      c('paymentId', 'Payment ID', 'text', 'Given by the engine when it books the payment', eng),
+      c('date', 'Date', 'date', 'Booking date', req),
+      c('amount', 'Amount', 'money', 'Received (negative: a return debit or reversal)', req),
+      c('currency', 'Currency', 'text', 'ISO 4217', { ...req, code: 'currency' }),
+      c('payerName', 'Payer Name', 'text', 'Who paid'),
+      c('payerIban', 'Payer IBAN', 'text', 'Account it came from'),
+      c('remittance', 'Remittance Text', 'text', 'Verwendungszweck: the invoice number or RF reference is looked for here'),
+      c('bankReference', 'Bank Reference', 'text', "The bank's reference of the entry (imports are deduplicated by it)"),
+      c('endToEndId', 'End-to-End ID', 'text', 'Of a direct debit: the invoice number'),
+      c('returnReason', 'Return Reason', 'text', 'Return debit or reversal: the reason code and its meaning', eng),
+      c('status', 'Status', 'enum', listed(PAYMENT_MATCH_STATES), en(PAYMENT_MATCH_STATES, eng)),
+      c('accountId', 'Account ID', 'text', 'Whose payment it is', eng),
+      c('matched', 'Matched Invoices', 'text', 'Invoice numbers and the amount booked on each', eng),
+      c('how', 'Match', 'text', 'Why the engine matched it so, or why not', eng),
+      c('suggestions', 'Suggestions', 'text', 'Invoices that may fit: assign one to confirm', eng),
+      c('source', 'Source', 'text', 'Statement file it was imported from (empty: typed in)', eng),
+      c('entryKey', 'Entry Key', 'text', 'Fingerprint of the statement entry (deduplication)', eng),
+      c('importedAt', 'Booked At', 'datetime', 'When the engine booked it', eng),
+    ],
+  },
+  Collections: {
+    name: 'Collections',
+    id: 'messageId',
+    engineOwned: true,
+    columns: [
+      c('messageId', 'Message ID', 'text', 'pain.008 message id', { ...eng, ...req }),
+      c('tenantId', 'Tenant', 'text', 'Creditor profile', eng),
+      c('collectionDate', 'Collection Date', 'date', 'Requested collection date', eng),
+      c('count', 'Transactions', 'integer', 'Direct debits in the file', eng),
+      c('controlSum', 'Control Sum', 'money', 'Sum of the direct debits', eng),
+      c('currency', 'Currency', 'text', 'EUR', eng),
+      c('invoices', 'Invoices', 'text', 'Invoice numbers collected', eng),
+      c('file', 'File', 'text', 'The pain.008.001.08 file', eng),
+      c('status', 'Status', 'enum', 'submitted, or cancelled (its invoices may be collected again)', en(['submitted', 'cancelled'], eng)),
+      c('createdAt', 'Created At', 'datetime', 'When the file was written', eng),
+      c('createdBy', 'Created By', 'text', 'Who', eng),
     ],
   },
 } satisfies Record<TableName, TableDef>;
