@@ -11,9 +11,13 @@ import { lowerMarks, viewOf } from './deliveryMarks';
 
 /**
  * Every table billing reads; the Log is only ever appended to (it grows for years; nothing reads it
- * back), and received supplier invoices are not billing's business.
+ * back), received supplier invoices are not billing's business, and payments and direct-debit
+ * files only the receivables use cases read (Balances is billing's: finalize and credit write it).
  */
-const DATA_TABLES = TABLE_NAMES.filter((t) => t !== 'Log' && t !== 'Received' && t !== 'ReceivedLines');
+const NOT_BILLING: readonly TableName[] = ['Log', 'Received', 'ReceivedLines', 'Payments', 'Collections'];
+const DATA_TABLES = TABLE_NAMES.filter((t) => !NOT_BILLING.includes(t));
+/** What the receivables use cases read: billing's tables and their own. */
+export const RECEIVABLES_TABLES = [...DATA_TABLES, 'Payments', 'Collections'] as const satisfies readonly TableName[];
 
 export function readDataset(ports: Ports, tables: readonly TableName[] = DATA_TABLES): Dataset {
   const raw: RawWorkbook = {};

@@ -1,6 +1,6 @@
 // All tables of a workbook parsed and cross-checked: the input of every use case.
 import { isBlank, type Cell, type ParseContext } from './cells';
-import type { Account, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Product, Run, Subscription, TaxRule, Tenant, Transaction } from './model';
+import type { Account, Balance, Collection, Contact, FilterRow, Invoice, InvoiceLine, Item, NumberRange, Payment, Product, Run, Subscription, TaxRule, Tenant, Transaction } from './model';
 import { ZERO } from './money';
 import { parseTiers } from './pricing';
 import { taxRuleWarnings } from './tax';
@@ -33,6 +33,11 @@ export interface Dataset {
   linesByInvoice: Map<string, ParsedRow<InvoiceLine>[]>;
   numberRanges: ParsedRow<NumberRange>[];
   runs: ParsedRow<Run>[];
+  /** The money ledger (read with the billing ledger: finalize and credit write it). */
+  balances: ParsedRow<Balance>[];
+  /** Read only by the receivables use cases (empty otherwise). */
+  payments: ParsedRow<Payment>[];
+  collections: ParsedRow<Collection>[];
   /** Every row problem found, in sheet order. Rows with errors are left out of the collections. */
   errors: RowError[];
   /**
@@ -59,7 +64,7 @@ export interface Dataset {
   invoiceIdsInSheet: Set<string>;
 }
 
-const LEDGER_SHEETS: readonly TableName[] = ['Invoices', 'InvoiceLines', 'NumberRanges', 'Runs'];
+const LEDGER_SHEETS: readonly TableName[] = ['Invoices', 'InvoiceLines', 'NumberRanges', 'Runs', 'Balances', 'Collections'];
 
 /** What `unreadable` says of a sheet that is not there at all. */
 export function missingSheet(name: TableName): string {
@@ -143,6 +148,9 @@ export function loadDataset(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; date
     linesByInvoice: groupBy(t.lines.rows, (l) => l.invoiceId),
     numberRanges: t.ranges.rows,
     runs: t.runs.rows,
+    balances: t.balances.rows,
+    payments: t.payments.rows,
+    collections: t.collections.rows,
     errors: errors.sort((a, b) => TABLE_NAMES.indexOf(a.sheet as TableName) - TABLE_NAMES.indexOf(b.sheet as TableName) || a.row - b.row),
     incomplete,
     unreadable,
@@ -179,6 +187,9 @@ function parseTables(raw: RawWorkbook, opts: { locale?: 'de' | 'en'; dateOf?: (d
     lines: parse('InvoiceLines'),
     ranges: parse('NumberRanges'),
     runs: parse('Runs'),
+    balances: parse('Balances'),
+    payments: parse('Payments'),
+    collections: parse('Collections'),
   };
   return { ctx, tables };
 }
