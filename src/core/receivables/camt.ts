@@ -1,0 +1,275 @@
+// ISO 20022 bank statements read into BankEntry records: camt.053 (bank-to-customer statement,
+// versions .001.02, .001.04 and .001.08) and camt.054.001.08 (debit/credit notification). Only
+// booked entries count; a batch entry gives one record per transaction. Amounts stay the decimal
+// strings the bank wrote. Pure: no Node APIs, so it runs in Apps Script's V8 as well.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { BillingError } from '../errors';
+import type { BankEntry, Origin, StatementRead } from './types';
+
+/** The documents read, by namespace: the report element under Document and its entries' container. */
+const FORMATS: Record<string, { root: string; report: string }> = {
+  'camt.053.001.02': { root: 'BkToCstmrStmt', report: 'Stmt' },
+  'camt.053.001.04': { root: 'BkToCstmrStmt', report: 'Stmt' },
+  'camt.053.001.08': { root: 'BkToCstmrStmt', report: 'Stmt' },
+  'camt.054.001.08': { root: 'BkToCstmrDbtCdtNtfctn', report: 'Ntfctn' },
+};
+
+// Prefixes dropped (banks write <Document> or <ns2:Document>); text stays text, so "007.50" is
+// not turned into 7.5; entities decoded; statements nest about 12 deep.
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  htmlEntities: true,
+  maxNestedTags: 100,
+});
+
+// ---------- navigation in the parsed tree ----------
+
+type Obj = Record<string, unknown>;
+
+const isObj = (n: unknown): n is Obj => typeof n === 'object' && n !== null && !Array.isArray(n);
+
+/** The children called `name`: an element may occur once (a value) or many times (an array). */
+function children(n: unknown, name: string): unknown[] {
+  if (!isObj(n) || !Object.prototype.hasOwnProperty.call(n, name)) return [];
+  const v = n[name];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** Every element at a path of local names ("a/b/c"), in document order. */
+function all(n: unknown, path: string): unknown[] {
+  let cur: unknown[] = [n];
+  for (const step of path.split('/')) cur = cur.flatMap((c) => children(c, step));
+  return cur;
+}
+
+function text(n: unknown): string | undefined {
+  const v = isObj(n) ? n['#text'] : n;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** The first non-empty text at one of the paths, tried in order. */
+function txt(n: unknown, ...paths: string[]): string | undefined {
+  for (const path of paths) {
+    for (const e of all(n, path)) {
+      const t = text(e);
+      if (t !== undefined) return t;
+    }
+  }
+  return undefined;
+}
+
+/** An Amt element: its text and Ccy attribute, or undefined when there is none at the path. */
+function amountAt(n: unknown, path: string): { value?: string; currency?: string } | undefined {
+  const e = all(n, path)[0];
+  if (e === undefined) return undefined;
+  const ccy = isObj(e) ? e['@_Ccy'] : undefined;
+  return { value: text(e), currency: typeof ccy === 'string' ? ccy.trim() : undefined };
+}
+
+// ---------- the document ----------
+
+/** The namespace of the root element, from its start tag (the parser drops xmlns attributes). */
+function rootNamespace(xml: string): { name: string; ns?: string } {
+  const m = /<(?:([\w.-]+):)?([\w.-]+)((?:\s[^>]*)?)\/?>/.exec(xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''));
+  if (!m) return { name: '(none)' };
+  const [, prefix, name, attrs] = m;
+  const decl = new RegExp(`\\sxmlns${prefix ? `:${prefix.replace(/[.-]/g, '\\$&')}` : ''}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(attrs);
+  return { name, ns: decl ? (decl[2] ?? decl[3]) : undefined };
+}
+
+/** The format and its reports (Stmt or Ntfctn elements); throws when the file is no camt document read here. */
+function reportsOf(raw: string, file: string): { format: string; reports: unknown[] } {
+  const xml = raw.replace(/^\uFEFF?\s*/, ''); // a BOM or a blank line before the declaration: seen in exports, harmless
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new BillingError(`${file}: not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`, { code: 'invalid', ref: file });
+  const { name, ns } = rootNamespace(xml);
+  const version = /^urn:iso:std:iso:20022:tech:xsd:(camt\.\d{3}\.\d{3}\.\d{2})$/.exec(ns ?? '')?.[1];
+  const known = version ? FORMATS[version] : undefined;
+  if (!version || !known || name !== 'Document') {
+    const what = `<${name}>${ns ? ` in namespace ${ns}` : ' without a namespace'}`;
+    throw new BillingError(`${file}: not a bank statement read here (camt.053.001.02/.04/.08 or camt.054.001.08): the document is ${what}`, { code: 'invalid', ref: file });
+  }
+  const doc = parser.parse(xml) as Obj;
+  return { format: version, reports: all(doc, `Document/${known.root}/${known.report}`) };
+}
+
+/** Reads a camt.053 or camt.054 document: every booked entry, and what was left out with the reason. */
+export function readCamt(xml: string, file: string): StatementRead {
+  const { format, reports } = reportsOf(xml, file);
+  const read: StatementRead = { format, entries: [], skipped: [] };
+  let position = 0;
+  reports.forEach((report, r) => {
+    const iban = txt(report, 'Acct/Id/IBAN');
+    if (iban !== undefined && read.accountIban === undefined) read.accountIban = iban;
+    const statement = { id: txt(report, 'Id') ?? `#${r + 1}`, iban };
+    all(report, 'Ntry').forEach((ntry, index) => {
+      position++;
+      readEntry(ntry, { file, entry: position }, { ...statement, index: index + 1 }, read);
+    });
+  });
+  return read;
+}
+
+// ---------- one entry ----------
+
+interface Place {
+  /** Statement Id (or its position), the account's IBAN, and the entry's position in the statement. */
+  id: string;
+  iban?: string;
+  index: number;
+}
+
+/** What an entry says for all its transactions. */
+interface EntryHead {
+  bookingDate: string;
+  valueDate?: string;
+  direction: 'CRDT' | 'DBIT';
+  reversal: boolean;
+  bankReference?: string;
+  transactionCode?: string;
+  amount: { value?: string; currency?: string };
+}
+
+/** A Dt or DtTm element's date part, undefined when absent; 'bad' when it is no date. */
+function dateAt(n: unknown, path: string): string | undefined {
+  const v = txt(n, `${path}/Dt`, `${path}/DtTm`);
+  if (v === undefined) return undefined;
+  return /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : 'bad';
+}
+
+/** A bank transaction code: Domain/Family/Sub-family, else the proprietary code. */
+function transactionCode(n: unknown): string | undefined {
+  const domain = txt(n, 'BkTxCd/Domn/Cd');
+  if (domain !== undefined) return [domain, txt(n, 'BkTxCd/Domn/Fmly/Cd'), txt(n, 'BkTxCd/Domn/Fmly/SubFmlyCd')].filter((c) => c !== undefined).join('/');
+  return txt(n, 'BkTxCd/Prtry/Cd');
+}
+
+/** The entry's common fields, or the reason it is left out. */
+function entryHead(ntry: unknown, where: string): EntryHead | string {
+  const status = txt(ntry, 'Sts', 'Sts/Cd', 'Sts/Prtry');
+  if (status !== 'BOOK') return `${where}: status ${status ?? '(none)'}, not booked`;
+  const direction = txt(ntry, 'CdtDbtInd');
+  if (direction !== 'CRDT' && direction !== 'DBIT') return `${where}: credit/debit indicator ${direction ?? '(none)'} is neither CRDT nor DBIT`;
+  const bookingDate = dateAt(ntry, 'BookgDt');
+  if (bookingDate === undefined || bookingDate === 'bad') return `${where}: no booking date`;
+  const valueDate = dateAt(ntry, 'ValDt');
+  if (valueDate === 'bad') return `${where}: the value date is no date`;
+  return {
+    bookingDate,
+    valueDate,
+    direction,
+    reversal: txt(ntry, 'RvslInd') === 'true',
+    bankReference: txt(ntry, 'AcctSvcrRef'),
+    transactionCode: transactionCode(ntry),
+    amount: amountAt(ntry, 'Amt') ?? {},
+  };
+}
+
+/** Why an amount cannot be taken, or undefined when it is a plain non-negative decimal with a currency. */
+function amountProblem(amount: { value?: string; currency?: string }, where: string): string | undefined {
+  if (amount.value === undefined) return `${where}: no amount`;
+  if (!/^\d+(\.\d+)?$/.test(amount.value)) return `${where}: amount "${amount.value}" is not a non-negative decimal number`;
+  if (!amount.currency) return `${where}: amount ${amount.value} has no currency`;
+  return undefined;
+}
+
+function readEntry(ntry: unknown, origin: Origin, place: Place, read: StatementRead): void {
+  const where = `${origin.file}, entry ${origin.entry}`;
+  const head = entryHead(ntry, where);
+  if (typeof head === 'string') {
+    read.skipped.push({ origin, reason: head });
+    return;
+  }
+  const txs = all(ntry, 'NtryDtls/TxDtls');
+  if (txs.length === 0) {
+    const problem = amountProblem(head.amount, where);
+    if (problem) read.skipped.push({ origin, reason: problem });
+    else read.entries.push(bankEntry(head, undefined, head.amount, { origin, place, tx: 0, batch: false }));
+    return;
+  }
+  txs.forEach((tx, t) => {
+    // A lone transaction without its own amount is the whole entry's.
+    const amount = amountAt(tx, 'Amt') ?? amountAt(tx, 'AmtDtls/TxAmt/Amt') ?? (txs.length === 1 ? head.amount : {});
+    const problem = amountProblem(amount, txs.length > 1 ? `${where}, transaction ${t + 1}` : where);
+    if (problem) read.skipped.push({ origin, reason: problem });
+    else read.entries.push(bankEntry(head, tx, amount, { origin, place, tx: t + 1, batch: txs.length > 1 }));
+  });
+}
+
+/** A party of the transaction (Dbtr or Cdtr): name, account IBAN, and its bank's BIC. */
+function partyOf(tx: unknown, party: 'Dbtr' | 'Cdtr'): { name?: string; iban?: string; bic?: string } {
+  return {
+    name: txt(tx, `RltdPties/${party}/Pty/Nm`, `RltdPties/${party}/Nm`),
+    iban: txt(tx, `RltdPties/${party}Acct/Id/IBAN`)?.replace(/\s+/g, ''),
+    bic: txt(tx, `RltdAgts/${party}Agt/FinInstnId/BICFI`, `RltdAgts/${party}Agt/FinInstnId/BIC`),
+  };
+}
+
+/**
+ * The party on the other side: the debtor of a credit, the creditor of a debit. A return or a
+ * reversal keeps the original transaction's parties (the return of our direct debit names the
+ * customer as debtor), so there the other side is taken. Our own account is never the counterparty.
+ */
+function counterparty(tx: unknown, head: EntryHead, ownIban: string | undefined): { name?: string; iban?: string; bic?: string } {
+  const swapped = head.reversal || all(tx, 'RtrInf').length > 0;
+  const [side, other] = (head.direction === 'CRDT') !== swapped ? (['Dbtr', 'Cdtr'] as const) : (['Cdtr', 'Dbtr'] as const);
+  const party = partyOf(tx, side);
+  const isOwn = (p: { iban?: string }) => ownIban !== undefined && p.iban === ownIban;
+  const absent = party.name === undefined && party.iban === undefined;
+  if (!isOwn(party) && !(swapped && absent)) return party;
+  const alt = partyOf(tx, other);
+  return isOwn(alt) || (alt.name === undefined && alt.iban === undefined) ? party : alt;
+}
+
+function remittanceOf(tx: unknown): string | undefined {
+  const lines = all(tx, 'RmtInf/Ustrd')
+    .map(text)
+    .filter((l): l is string => l !== undefined);
+  return lines.length ? lines.join(' ') : undefined;
+}
+
+function bankEntry(head: EntryHead, tx: unknown, amount: { value?: string; currency?: string }, at: { origin: Origin; place: Place; tx: number; batch: boolean }): BankEntry {
+  const party = counterparty(tx, head, at.place.iban);
+  const endToEnd = txt(tx, 'Refs/EndToEndId');
+  // A batch whose transactions carry no reference of their own share the entry's: numbered, so each stays distinct.
+  const entryRef = head.bankReference !== undefined && at.batch ? `${head.bankReference}/${at.tx}` : head.bankReference;
+  const e: BankEntry = {
+    bookingDate: head.bookingDate,
+    valueDate: head.valueDate,
+    amount: amount.value!,
+    currency: amount.currency!,
+    direction: head.direction,
+    reversal: head.reversal,
+    counterpartyName: party.name,
+    counterpartyIban: party.iban,
+    counterpartyBic: party.bic,
+    remittance: remittanceOf(tx),
+    creditorReference: txt(tx, 'RmtInf/Strd/CdtrRefInf/Ref'),
+    endToEndId: endToEnd === 'NOTPROVIDED' ? undefined : endToEnd,
+    mandateId: txt(tx, 'Refs/MndtId'),
+    bankReference: txt(tx, 'Refs/AcctSvcrRef') ?? entryRef ?? txt(tx, 'Refs/TxId'),
+    returnReason: txt(tx, 'RtrInf/Rsn/Cd'),
+    transactionCode: transactionCode(tx) ?? head.transactionCode,
+    entryKey: '',
+    origin: at.origin,
+  };
+  e.entryKey = entryKey(e, at.place, at.tx);
+  for (const k of Object.keys(e) as (keyof BankEntry)[]) if (e[k] === undefined) delete e[k];
+  return e;
+}
+
+/**
+ * What identifies a movement: what the statement says of it, and where it stands in its statement
+ * (two equal transfers on one day differ by position; the same file read again gives the same key).
+ */
+function entryKey(e: BankEntry, place: Place, tx: number): string {
+  const at = tx ? `${place.id}#${place.index}.${tx}` : `${place.id}#${place.index}`;
+  return JSON.stringify(['camt', place.iban ?? '', at, e.bookingDate, e.valueDate ?? '', e.amount, e.currency, e.direction, e.counterpartyIban ?? '', e.remittance ?? '', e.endToEndId ?? '']);
+}
