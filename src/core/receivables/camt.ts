@@ -14,6 +14,11 @@ const FORMATS: Record<string, { root: string; report: string }> = {
   'camt.054.001.08': { root: 'BkToCstmrDbtCdtNtfctn', report: 'Ntfctn' },
 };
 
+/** A year of a busy account's statements is a few MB; beyond this a file is not read (Apps Script's memory). */
+export const MAX_STATEMENT_CHARS = 32 << 20;
+/** Statements nest about 12 deep; the parser's own limit, named so the message can say it. */
+const MAX_DEPTH = 100;
+
 // Prefixes dropped (banks write <Document> or <ns2:Document>); text stays text, so "007.50" is
 // not turned into 7.5; entities decoded; statements nest about 12 deep.
 const parser = new XMLParser({
@@ -26,7 +31,7 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   htmlEntities: true,
-  maxNestedTags: 100,
+  maxNestedTags: MAX_DEPTH,
 });
 
 // ---------- navigation in the parsed tree ----------
@@ -87,6 +92,9 @@ function rootNamespace(xml: string): { name: string; ns?: string } {
 /** The format and its reports (Stmt or Ntfctn elements); throws when the file is no camt document read here. */
 function reportsOf(raw: string, file: string): { format: string; reports: unknown[] } {
   const xml = raw.replace(/^\uFEFF?\s*/, ''); // a BOM or a blank line before the declaration: seen in exports, harmless
+  if (xml.length > MAX_STATEMENT_CHARS) throw new BillingError(`${file}: ${xml.length} characters; a statement over ${MAX_STATEMENT_CHARS >> 20} MB is not read`, { code: 'invalid', ref: file });
+  // Entity declarations can name outside files or expand to gigabytes ("billion laughs"); banks write none.
+  if (xml.includes('<!ENTITY')) throw new BillingError(`${file}: the XML declares entities (<!ENTITY …>); bank statements declare none, so it is not read`, { code: 'invalid', ref: file });
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new BillingError(`${file}: not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`, { code: 'invalid', ref: file });
   const { name, ns } = rootNamespace(xml);
@@ -96,7 +104,12 @@ function reportsOf(raw: string, file: string): { format: string; reports: unknow
     const what = `<${name}>${ns ? ` in namespace ${ns}` : ' without a namespace'}`;
     throw new BillingError(`${file}: not a bank statement read here (camt.053.001.02/.04/.08 or camt.054.001.08): the document is ${what}`, { code: 'invalid', ref: file });
   }
-  const doc = parser.parse(xml) as Obj;
+  let doc: Obj;
+  try {
+    doc = parser.parse(xml) as Obj;
+  } catch (e) {
+    throw new BillingError(`${file}: the XML cannot be read: ${(e as Error).message.slice(0, 200)}`, { code: 'invalid', ref: file });
+  }
   return { format: version, reports: all(doc, `Document/${known.root}/${known.report}`) };
 }
 

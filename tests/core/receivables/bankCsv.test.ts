@@ -3,6 +3,8 @@
 // and value while the others are read. Also readStatement's choice between camt and CSV.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { build } from 'esbuild';
 import fc from 'fast-check';
 import { decodeStatementBytes, parseCsvMapping, parseGermanAmount, parseGermanDate, readBankCsv } from '../../../src/core/receivables/bankCsv';
 import { readStatement } from '../../../src/core/receivables/statement';
@@ -248,4 +250,32 @@ test('property: any amount formatted German-style reads back as the original dec
     }),
     { numRuns: 500 },
   );
+});
+
+test('Apps Script V8: readStatement runs with no Buffer, TextDecoder or other Node globals', async () => {
+  const out = await build({
+    stdin: { contents: "export { readStatement } from './src/core/receivables/statement';", resolveDir: join(__dirname, '../../..'), loader: 'ts' },
+    bundle: true,
+    platform: 'neutral', // as scripts/build.mjs bundles the add-on: a Node built-in would not resolve
+    mainFields: ['module', 'main'],
+    target: 'es2020',
+    format: 'iife',
+    globalName: 'lib',
+    write: false,
+    logLevel: 'silent',
+  });
+  const context: Record<string, unknown> = {
+    csv: new Uint8Array(readFileSync(join(DIR, 'csv/umsaetze-cp1252.csv'))),
+    xml: new Uint8Array(readFileSync(join(DIR, 'camt/de/camt053.v8.de.xml'))),
+    mapping: MAPPING,
+  };
+  const result = runInNewContext(
+    `${out.outputFiles[0].text}
+    [typeof Buffer, typeof TextDecoder, JSON.stringify([lib.readStatement(csv, 'u.csv', { csvColumns: mapping, currency: 'EUR' }), lib.readStatement(xml, 'k.xml', { currency: 'EUR' })])]`,
+    context,
+  ) as [string, string, string];
+  expectAbout('globals', result.slice(0, 2), ['undefined', 'undefined']);
+  const [csvRead, camtRead] = JSON.parse(result[2]);
+  expectAbout('csv line 6 name, line 8 text', [csvRead.entries[0].counterpartyName, csvRead.entries[2].remittance], ['Müller & Söhne GmbH', 'Abschlag 50 € November']);
+  expectAbout('camt entry 3 remittance', [camtRead.entries.length, camtRead.entries[2].remittance], [12, 'Zahlung zu RE-2026-000 14 Straßenfest Köln, Überweisung']);
 });

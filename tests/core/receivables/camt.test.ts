@@ -352,6 +352,13 @@ describe('rules on small documents', () => {
     expect(() => readCamt('<Document><Stmt>', 'kaputt.xml')).toThrow(/^kaputt\.xml: not well-formed XML \(line 1: /);
   });
 
+  test('hostile files are refused before the parser expands or recurses', () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE Document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${doc(ntry('1.00', '<AddtlNtryInf>&b;</AddtlNtryInf>')).replace(/^<\?xml[^>]*>/, '')}`;
+    expect(() => readCamt(laughs, 'laughs.xml')).toThrow('laughs.xml: the XML declares entities (<!ENTITY …>); bank statements declare none, so it is not read');
+    const deep = doc(ntry('1.00', `<AddtlNtryInf>${'<x>'.repeat(150)}${'</x>'.repeat(150)}</AddtlNtryInf>`));
+    expect(() => readCamt(deep, 'deep.xml')).toThrow(/^deep\.xml: the XML cannot be read: /);
+  });
+
   test('non-numeric, negative and currency-less amounts are skipped with the reason; the rest is read', () => {
     const r = readCamt(
       doc(ntry('12,50') + ntry('-5.00') + ntry('7.00') + '<Ntry><Amt>3.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-27</Dt></BookgDt></Ntry>'),
