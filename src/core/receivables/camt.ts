@@ -121,7 +121,9 @@ export function readCamt(xml: string, file: string): StatementRead {
   reports.forEach((report, r) => {
     const iban = txt(report, 'Acct/Id/IBAN');
     if (iban !== undefined && read.accountIban === undefined) read.accountIban = iban;
-    const statement = { id: txt(report, 'Id') ?? `#${r + 1}`, iban };
+    // A statement split over pages (files) keeps its Id on each page: the page keeps their keys apart.
+    const page = txt(report, 'StmtPgntn/PgNb', 'NtfctnPgntn/PgNb');
+    const statement = { id: `${txt(report, 'Id') ?? `#${r + 1}`}${page ? `/p${page}` : ''}`, iban };
     all(report, 'Ntry').forEach((ntry, index) => {
       position++;
       readEntry(ntry, { file, entry: position }, { ...statement, index: index + 1 }, read);
@@ -133,7 +135,7 @@ export function readCamt(xml: string, file: string): StatementRead {
 // ---------- one entry ----------
 
 interface Place {
-  /** Statement Id (or its position), the account's IBAN, and the entry's position in the statement. */
+  /** Statement Id (or its position) with its page, the account's IBAN, and the entry's position in the statement. */
   id: string;
   iban?: string;
   index: number;
@@ -178,7 +180,7 @@ function entryHead(ntry: unknown, where: string): EntryHead | string {
     bookingDate,
     valueDate,
     direction,
-    reversal: txt(ntry, 'RvslInd') === 'true',
+    reversal: ['true', '1'].includes(txt(ntry, 'RvslInd') ?? ''),
     bankReference: txt(ntry, 'AcctSvcrRef'),
     transactionCode: transactionCode(ntry),
     amount: amountAt(ntry, 'Amt') ?? {},

@@ -292,6 +292,7 @@ describe('public samples (genkgo/camt)', () => {
   test('camt053.v8.xml: Sts/Cd, BookgDt/DtTm, Dbtr/Pty/Nm, domain code; account given as Othr (no IBAN)', () => {
     const r = read('camt053.v8.xml');
     expectAbout('statement', [r.format, r.accountIban, r.entries.length], ['camt.053.001.08', undefined, 1]);
+    expectAbout('entry 1 key names the statement page (StmtPgntn 2)', r.entries[0].entryKey.includes('"253EURNL26VAYB8060476890/p2#1.1"'), true);
     expectAbout('entry 1', fields(r.entries[0]), {
       bookingDate: '2014-12-31',
       valueDate: '2015-01-02',
