@@ -7,6 +7,8 @@ import { LEGAL_NOTES, TAX_CATEGORY_NAMES, fill, formatDate, formatMoney, formatN
 import { daysInclusive } from './dates';
 import { minorUnits, type Decimal } from './money';
 import { formatIban, formatReference, isSwiss, swissQrBill, type QrParty, type SwissQrBill } from './swissQr';
+import { isCreditorReference, printedReference } from './receivables/rf';
+import { isDirectDebit, paymentReferenceOf } from './einvoice/terms';
 
 export interface LineText {
   no: string;
@@ -119,6 +121,8 @@ function onDocument(doc: InvoiceDoc, t: Tenant, account: Account | undefined): {
       accountId: clip(i.accountId, L.reference),
       buyerVatId: ref(i.buyerVatId),
       orderReference: ref(i.orderReference),
+      project: ref(i.project),
+      paymentReference: ref(i.paymentReference),
       buyerReference: ref(i.buyerReference),
       originalNumber: ref(i.originalNumber),
       buyerName: clipped(i.buyerName, L.name),
@@ -364,6 +368,7 @@ function infoRows({ lang, L }: Words, inv: Invoice, t: Tenant, servicePeriod: st
       [L.ourVatId, t.vatId ?? ''],
       [L.taxNumber, t.vatId ? '' : (t.taxNumber ?? '')],
       [L.orderRef, inv.orderReference ?? ''],
+      [L.project, inv.project ?? ''],
       [L.buyerRef, inv.buyerReference ?? ''],
     ] as [string, string][]
   ).filter(([, v]) => v);
@@ -415,14 +420,30 @@ function totalRows({ lang, L, money }: Words, inv: Invoice, taxes: DocText['taxe
   ];
 }
 
-/** How to pay: the direct debit mandate, else the bank transfer details; nothing on a credit note. */
-function paymentText({ L }: Words, inv: Invoice, t: Tenant, account: Account | undefined): string {
+/** An IBAN as a pre-notification shows it: the country and the last four characters ("DE…1234"). */
+export function maskedIban(iban: string): string {
+  const s = iban.replace(/\s+/g, '');
+  return s.length > 6 ? `${s.slice(0, 2)}…${s.slice(-4)}` : s;
+}
+
+/**
+ * How to pay: for a direct debit the pre-notification (amount, collection date = due date, mandate,
+ * creditor id, the debtor's masked IBAN: the same values as the e-invoice's BT-89..BT-91), else the
+ * bank transfer details with the payment reference (BT-83) in groups of four; nothing on a credit note.
+ */
+function paymentText({ L, lang, money }: Words, inv: Invoice, t: Tenant, account: Account | undefined): string {
   if (inv.type === 'credit_note') return '';
-  if (account?.paymentMethod === 'direct_debit' && account.mandateReference) {
-    return `${L.directDebit} ${account.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account.iban ? ` · IBAN ${account.iban}` : ''}`;
+  if (isDirectDebit(inv, account)) {
+    if (inv.dueDate && t.creditorId && account.iban) {
+      return fill(L.preNotification, { amount: money(inv.payable), date: formatDate(inv.dueDate, lang), mandate: account.mandateReference, creditorId: t.creditorId, iban: maskedIban(account.iban) });
+    }
+    return `${L.directDebit} ${account.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account.iban ? ` · IBAN ${maskedIban(account.iban)}` : ''}`;
   }
   if (!t.iban) return '';
-  return `${L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${inv.number ? ` · ${L.reference}: ${inv.number}` : ''}`;
+  const ref = paymentReferenceOf(inv);
+  const rf = ref && isCreditorReference(ref) ? ref : undefined;
+  const quoted = rf ? ` · ${L.paymentReference}: ${printedReference(rf)}` : inv.number ? ` · ${L.reference}: ${inv.number}` : '';
+  return `${rf ? L.transferReference : L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${quoted}`;
 }
 
 /** Every {{placeholder}} of a document template (the README lists them), from the parts already worded. */

@@ -57,6 +57,11 @@ const EN = {
   continued: 'continued',
   register: 'Commercial register',
   managingDirectors: 'Managing directors',
+  project: 'Project',
+  less: 'Less',
+  paymentReference: 'Payment reference',
+  transferReference: 'Please transfer the amount by the due date, quoting the payment reference, to:',
+  preNotification: 'We will collect the amount of {amount} on {date} by SEPA direct debit under mandate {mandate}, creditor ID {creditorId}, from your account {iban}.',
   qrPaymentPart: 'Payment part',
   qrReference: 'Reference',
   qrAccount: 'Account / Payable to',
@@ -123,6 +128,11 @@ export const LABELS: Record<Language, Labels> = {
     continued: 'Fortsetzung',
     register: 'Registergericht',
     managingDirectors: 'Geschäftsführer',
+    project: 'Projekt',
+    less: 'Abzüglich',
+    paymentReference: 'Verwendungszweck',
+    transferReference: 'Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum unter Angabe des Verwendungszwecks auf:',
+    preNotification: 'Wir ziehen den Betrag von {amount} am {date} mit der SEPA-Lastschrift zu Mandat {mandate}, Gläubiger-ID {creditorId}, von Ihrem Konto {iban} ein.',
     qrPaymentPart: 'Zahlteil',
     qrReference: 'Referenz',
     qrAccount: 'Konto / Zahlbar an',
@@ -184,6 +194,11 @@ export const LABELS: Record<Language, Labels> = {
     continued: 'suite',
     register: 'Registre du commerce',
     managingDirectors: 'Gérants',
+    project: 'Projet',
+    less: 'Déduction',
+    paymentReference: 'Référence de paiement',
+    transferReference: "Merci de virer le montant avant l'échéance en indiquant la référence de paiement sur :",
+    preNotification: 'Nous prélèverons le montant de {amount} le {date} par prélèvement SEPA au titre du mandat {mandate}, ICS {creditorId}, sur votre compte {iban}.',
     qrPaymentPart: 'Section paiement',
     qrReference: 'Référence',
     qrAccount: 'Compte / Payable à',
@@ -317,4 +332,44 @@ export function creditLineText(lang: string | undefined, swiss: boolean, number:
   if (!group) return `${L.credits} ${number}`;
   const category = inLanguage(TAX_CATEGORY_NAMES, lang)[group.category];
   return `${L.credits} ${number} (${L.vat} ${formatQuantity(group.rate, lang)} %${category ? ` ${category}` : ''})`;
+}
+
+/** The types of the invoices a final invoice deducts. */
+export type DeductedType = 'prepayment' | 'partial';
+
+/**
+ * The description of a final invoice's deduction line in the invoice's language: "Abzüglich
+ * Anzahlungsrechnung RE-2027-00003 vom 15.01.2027", with the rate when the earlier invoice had more
+ * than one ("(USt. 7 %)"). The e-invoice reads the number and date back (deductionRefOf).
+ */
+export function deductionLineText(lang: string | undefined, swiss: boolean, o: { type: DeductedType; number: string; date: IsoDate; group?: { category: string; rate: Decimal } }): string {
+  const L = labels(lang, { swiss });
+  const text = `${L.less} ${L[o.type]} ${o.number} ${L.dated} ${formatDate(o.date, lang)}`;
+  if (!o.group) return text;
+  const category = inLanguage(TAX_CATEGORY_NAMES, lang)[o.group.category];
+  return `${text} (${L.vat} ${formatQuantity(o.group.rate, lang)} %${category ? ` ${category}` : ''})`;
+}
+
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A date as formatDate printed it, back to ISO; undefined when it is not one. */
+function parseDate(text: string, lang: Language): IsoDate | undefined {
+  const pad = (n: string | number) => String(n).padStart(2, '0');
+  const m = lang === 'en' ? /^(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})$/.exec(text) : lang === 'de' ? /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(text) : /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
+  if (!m) return undefined;
+  const month = lang === 'en' ? MONTHS.indexOf(m[2]) + 1 : Number(m[2]);
+  return month > 0 ? `${m[3]}-${pad(month)}-${pad(m[1])}` : undefined;
+}
+
+/** The earlier invoice a deduction line's description names (deductionLineText), in any language: its number and date. */
+export function deductionRefOf(description: string): { number: string; date?: IsoDate } | undefined {
+  for (const lang of Object.keys(LABELS) as Language[]) {
+    for (const L of [LABELS[lang], { ...LABELS[lang], ...SWISS_TERMS[lang] }]) {
+      const types = [L.prepayment, L.partial].map(escaped).join('|');
+      const m = new RegExp(`^${escaped(L.less)} (?:${types}) (\\S+) ${escaped(L.dated)} (.+?)(?: \\(${escaped(L.vat)} [^)]*\\))?$`).exec(description);
+      if (m) return { number: m[1], date: parseDate(m[2], lang) };
+    }
+  }
+  return undefined;
 }

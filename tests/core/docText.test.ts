@@ -126,10 +126,10 @@ describe('documentText of a German invoice with mixed VAT rates', () => {
     expect(x.totals[1].label).toBe('USt. 7 % Bemessungsgrundlage 37,04 EUR');
   });
 
-  it('payment by transfer: IBAN, BIC, bank and the number as reference', () => {
+  it('payment by transfer: IBAN, BIC, bank and the RF payment reference of the number (an invoice finalized before references were stored) in groups of four', () => {
     expect(x.payment).toBe(
-      'Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum unter Angabe der Rechnungsnummer auf:\n' +
-        'IBAN DE89370400440532013000 · BIC COBADEFFXXX · Commerzbank · Verwendungszweck: INV-2026-00001',
+      'Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum unter Angabe des Verwendungszwecks auf:\n' +
+        'IBAN DE89370400440532013000 · BIC COBADEFFXXX · Commerzbank · Verwendungszweck: RF76 INV2 0260 0001',
     );
     expect(x.notes).toBe('');
   });
@@ -265,9 +265,10 @@ describe('documentText in English', () => {
     expect(x.fields.invoiceDate).toBe('30 Nov 2026');
   });
 
-  it('SEPA direct debit: mandate reference, creditor id and the customer IBAN instead of transfer details', () => {
+  it('SEPA direct debit: the pre-notification (amount, collection date, mandate, creditor id, masked IBAN) instead of transfer details', () => {
     const { x } = textOf(p, invoiceOf('A2'));
-    expect(x.payment).toBe('The amount will be collected by SEPA direct debit. Mandate reference: M-0001 · Creditor ID DE98ZZZ09999999999 · IBAN DE02120300000000202051');
+    expect(x.payment).toBe('We will collect the amount of EUR 59.50 on 14 Dec 2026 by SEPA direct debit under mandate M-0001, creditor ID DE98ZZZ09999999999, from your account DE…2051.');
+    expect(x.payment).not.toContain('DE02120300000000202051');
     expect(x.payment).not.toContain('DE89370400440532013000');
     expect(x.fields.payment).toBe(x.payment);
   });
@@ -275,7 +276,9 @@ describe('documentText in English', () => {
   it('payment by transfer in English', () => {
     const { x } = textOf(p, invoiceOf('A3'));
     expect(x.title).toBe('Invoice INV-2026-00003');
-    expect(x.payment).toBe('Please transfer the amount by the due date, quoting the invoice number, to:\nIBAN DE89370400440532013000 · BIC COBADEFFXXX · Commerzbank · Reference: INV-2026-00003');
+    expect(x.payment).toBe(
+      'Please transfer the amount by the due date, quoting the payment reference, to:\nIBAN DE89370400440532013000 · BIC COBADEFFXXX · Commerzbank · Payment reference: RF22 INV2 0260 0003',
+    );
   });
 
   it('every English label.* is a field', () => {

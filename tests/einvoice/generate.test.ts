@@ -237,7 +237,8 @@ describe('XRechnung UBL invoice', () => {
 
     expect(at(inv, 'cac:PaymentMeans')).toEqual({
       'cbc:PaymentMeansCode': '58',
-      'cbc:PaymentID': 'INV-2026-00001',
+      // BT-83: the RF reference of the number (the ledger's Payment Reference when it has one).
+      'cbc:PaymentID': 'RF76INV202600001',
       'cac:PayeeFinancialAccount': { 'cbc:ID': 'DE89370400440532013000', 'cbc:Name': 'Muster GmbH', 'cac:FinancialInstitutionBranch': { 'cbc:ID': 'COBADEFFXXX' } },
     });
     expect(at(inv, 'cac:PaymentTerms')).toEqual({ 'cbc:Note': ['Fällig am 14.12.2026'] });
@@ -934,7 +935,8 @@ describe('SEPA direct debit', () => {
     const inv = parse(xml)['Invoice'];
     expect(at(inv, 'cac:PaymentMeans')).toEqual({
       'cbc:PaymentMeansCode': '59',
-      'cbc:PaymentID': 'INV-2026-00001',
+      // BT-83: the RF reference of the number (the ledger's Payment Reference when it has one).
+      'cbc:PaymentID': 'RF76INV202600001',
       'cac:PaymentMandate': { 'cbc:ID': 'MR-2026-001', 'cac:PayerFinancialAccount': { 'cbc:ID': 'DE02120300000000202051' } },
     });
     expect(at(inv, 'cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification')).toEqual({ 'cbc:ID': { '@_schemeID': 'SEPA', '#text': 'DE98ZZZ09999999999' } });
@@ -1032,7 +1034,7 @@ describe('CII (XRechnung and Factur-X EN 16931)', () => {
       'ram:SpecifiedTradePaymentTerms',
       'ram:SpecifiedTradeSettlementHeaderMonetarySummation',
     ]);
-    expect(settlement['ram:PaymentReference']).toBe('INV-2026-00001');
+    expect(settlement['ram:PaymentReference']).toBe('RF76INV202600001');
     expect(settlement['ram:InvoiceCurrencyCode']).toBe('EUR');
     expect(settlement['ram:SpecifiedTradeSettlementPaymentMeans']).toEqual({
       'ram:TypeCode': '58',

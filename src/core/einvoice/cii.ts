@@ -53,6 +53,7 @@ function line(l: ELine): Node {
 /** The header trade settlement: payment means and terms, the VAT breakdown, the totals and the preceding invoice. */
 function settlement(e: EInvoice): Node {
   const p = e.payment;
+  const precedingOne = e.preceding ?? e.precedingInvoices?.[e.precedingInvoices.length - 1];
   return {
     'ram:CreditorReferenceID': e.seller.creditorId,
     'ram:PaymentReference': p.remittance,
@@ -84,10 +85,18 @@ function settlement(e: EInvoice): Node {
       'ram:TaxTotalAmount': { '@_currencyID': e.currency, '#text': e.totals.tax },
       'ram:RoundingAmount': e.totals.rounding,
       'ram:GrandTotalAmount': e.totals.taxInclusive,
+      'ram:TotalPrepaidAmount': e.totals.prepaid,
       'ram:DuePayableAmount': e.totals.payable,
     },
-    'ram:InvoiceReferencedDocument': e.preceding && { 'ram:IssuerAssignedID': e.preceding.number, 'ram:FormattedIssueDateTime': qdate(e.preceding.issueDate) },
+    // BG-3: CII D16B has room for one preceding invoice; a final invoice names its latest deducted invoice here and all of them in a note.
+    'ram:InvoiceReferencedDocument': precedingOne && { 'ram:IssuerAssignedID': precedingOne.number, 'ram:FormattedIssueDateTime': qdate(precedingOne.issueDate) },
   };
+}
+
+/** The deducted invoices of a final invoice as a note, when there are more than CII's one reference (BG-3) can carry. */
+function precedingNote(e: EInvoice): string[] {
+  const all = e.precedingInvoices ?? [];
+  return all.length > 1 ? [`Preceding invoices: ${all.map((p) => `${p.number}${p.issueDate ? ` (${p.issueDate})` : ''}`).join(', ')}`] : [];
 }
 
 export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 'xrechnung'): string {
@@ -104,7 +113,7 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
       'ram:ID': e.number,
       'ram:TypeCode': e.typeCode,
       'ram:IssueDateTime': date(e.issueDate),
-      'ram:IncludedNote': e.notes.map((n) => ({ 'ram:Content': n })),
+      'ram:IncludedNote': [...e.notes, ...precedingNote(e)].map((n) => ({ 'ram:Content': n })),
     },
     'rsm:SupplyChainTradeTransaction': {
       'ram:IncludedSupplyChainTradeLineItem': e.lines.map(line),
@@ -113,6 +122,8 @@ export function toCii(e: EInvoice, guideline: 'xrechnung' | 'facturx-en16931' = 
         'ram:SellerTradeParty': party(e.seller, e.seller.contact),
         'ram:BuyerTradeParty': party(e.buyer),
         'ram:BuyerOrderReferencedDocument': e.orderReference && { 'ram:IssuerAssignedID': e.orderReference },
+        // BT-11: CII asks for a project name beside its id; the id is all the ledger knows.
+        'ram:SpecifiedProcuringProject': e.project && { 'ram:ID': e.project, 'ram:Name': e.project },
       },
       // Required by the schema and never empty (PEPPOL-EN16931-R008): the deliver-to address of
       // intra-community supplies, and the supply date (BT-72) that Factur-X asks for at document level (BR-FX-EN-04).

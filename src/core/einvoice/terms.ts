@@ -2,9 +2,10 @@
 // PDF): one neutral model that the UBL and CII writers put into their syntax. Amounts are strings
 // with the currency's decimals (at most 2); credit notes carry positive amounts (type code 381).
 import { BillingError } from '../errors';
-import { formatDate, labels } from '../i18n';
+import { deductionRefOf, formatDate, labels } from '../i18n';
 import { D, minorUnits, roundMoney, type Decimal } from '../money';
 import type { Account, Contact, Invoice, InvoiceDoc, InvoiceLine, TaxCategory, Tenant } from '../model';
+import { creditorReference } from '../receivables/rf';
 import { computeTotals, type TaxGroup } from '../totals';
 import { unitCode } from './units';
 
@@ -48,8 +49,8 @@ export interface EVat {
 }
 
 export interface EInvoice {
-  /** 380 invoice, 381 credit note. */
-  typeCode: '380' | '381';
+  /** 380 invoice and final invoice, 381 credit note, 386 prepayment invoice, 326 partial invoice. */
+  typeCode: TypeCode;
   number: string;
   issueDate: string;
   dueDate?: string;
@@ -58,6 +59,10 @@ export interface EInvoice {
   buyerReference: string;
   orderReference?: string;
   preceding?: { number: string; issueDate?: string };
+  /** BG-3 of a final invoice: the prepayment and partial invoices it deducts (BT-25, BT-26). */
+  precedingInvoices?: { number: string; issueDate?: string }[];
+  /** BT-11: the project a prepayment, partial or final invoice belongs to. */
+  project?: string;
   period?: { start: string; end: string };
   /** BT-72, the supply date: the last day of the invoice period, else the issue date (§14 Abs. 4 Nr. 6 UStG reads an invoice that names no other day so). */
   deliveryDate: string;
@@ -77,7 +82,38 @@ export interface EInvoice {
   paymentTerms?: string;
   lines: ELine[];
   vat: EVat[];
-  totals: { lines: string; taxExclusive: string; tax: string; taxInclusive: string; rounding?: string; payable: string };
+  /** prepaid: BT-113, written only when the ledger's Prepaid is not 0 (see manual.ts: a final invoice deducts its earlier invoices as lines instead). */
+  totals: { lines: string; taxExclusive: string; tax: string; taxInclusive: string; prepaid?: string; rounding?: string; payable: string };
+}
+
+export type TypeCode = '380' | '381' | '386' | '326';
+
+/**
+ * BT-3 per invoice type (UNTDID 1001): a prepayment invoice 386; a partial invoice 326 (Partial
+ * invoice: the code XRechnung's BR-DE-17 lists for an Abschlagsrechnung; 875–877 are for
+ * construction work under VOB); a final invoice 380 with the invoices it deducts in BG-3. 386 is
+ * valid in EN 16931 and Peppol; XRechnung's BR-DE-17 warns about it (a warning, not an error).
+ */
+export const TYPE_CODES: Record<Exclude<Invoice['type'], 'pro_forma'>, TypeCode> = { invoice: '380', credit_note: '381', prepayment: '386', partial: '326', final: '380' };
+
+/** The remittance information an invoice asks for (BT-83): its ISO 11649 reference (made from the number for one finalized before references existed), else its number. */
+export function paymentReferenceOf(inv: Pick<Invoice, 'paymentReference' | 'number'>): string | undefined {
+  return inv.paymentReference || (inv.number ? (creditorReference(inv.number) ?? inv.number) : undefined);
+}
+
+/** Whether an invoice is collected by direct debit (an invoice of any kind but a credit note or pro-forma, of an account with a mandate). */
+export function isDirectDebit(inv: Pick<Invoice, 'type'>, a: Account | undefined): a is Account & { mandateReference: string } {
+  return inv.type !== 'credit_note' && inv.type !== 'pro_forma' && a?.paymentMethod === 'direct_debit' && !!a.mandateReference;
+}
+
+/** The earlier invoices a final invoice deducts, from its deduction lines, each once. */
+function precedingOf(lines: readonly InvoiceLine[]): { number: string; issueDate?: string }[] {
+  const out = new Map<string, { number: string; issueDate?: string }>();
+  for (const l of lines) {
+    const ref = l.kind === 'deduction' ? deductionRefOf(l.description) : undefined;
+    if (ref && !out.has(ref.number)) out.set(ref.number, { number: ref.number, issueDate: ref.date });
+  }
+  return [...out.values()];
 }
 
 export interface TermsContext {
@@ -141,12 +177,14 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
   const lang = inv.language ?? t.language ?? 'en';
   const lines = doc.lines.map((l) => eLine(l, { sign, currency: inv.currency, places }));
   const vat = computeTotals(doc.lines, { currency: inv.currency, mode: t.roundingMode }).groups.map((g) => eVat(g, money));
-  const mandate = inv.type === 'invoice' && a?.paymentMethod === 'direct_debit' && a.mandateReference ? { reference: a.mandateReference, debitedIban: a.iban } : undefined;
+  const payment = paymentOf(inv, t, a);
+  const mandate = payment.mandate;
+  const precedingInvoices = inv.type === 'final' ? precedingOf(doc.lines) : [];
   const rounding = inv.rounding.times(sign);
   const preceding = inv.type === 'credit_note' ? (c.original?.number ?? inv.originalNumber) : undefined;
   const period = periodOf(inv.periodStart, inv.periodEnd, lines);
   const terms: EInvoice = {
-    typeCode: inv.type === 'credit_note' ? '381' : '380',
+    typeCode: TYPE_CODES[inv.type],
     number,
     issueDate: invoiceDate,
     dueDate: inv.type === 'credit_note' ? undefined : inv.dueDate,
@@ -156,15 +194,13 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     buyerReference: inv.buyerReference ?? a?.buyerReference ?? inv.accountId,
     orderReference: inv.orderReference,
     preceding: preceding ? { number: preceding, issueDate: c.original?.invoiceDate } : undefined,
+    precedingInvoices: precedingInvoices.length ? precedingInvoices : undefined,
+    project: inv.project || undefined,
     period,
     deliveryDate: period?.end ?? invoiceDate,
     seller: sellerParty(t, { directDebit: !!mandate }),
     buyer: buyerParty(inv, a, { contacts: c.contacts, sellerCountry: t.country }),
-    payment: mandate
-      ? { code: '59', remittance: number, mandate }
-      : t.iban
-        ? { code: '58', remittance: number, iban: t.iban.replace(/\s+/g, ''), bic: t.bic, accountName: t.legalName }
-        : { code: '1', remittance: number },
+    payment,
     paymentTerms: inv.type === 'credit_note' || !inv.dueDate ? undefined : `${labels(lang).due} ${formatDate(inv.dueDate, lang)}`,
     lines,
     vat,
@@ -173,6 +209,7 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
       taxExclusive: money(inv.net),
       tax: money(inv.tax),
       taxInclusive: money(inv.gross),
+      prepaid: inv.prepaid && !inv.prepaid.isZero() ? money(inv.prepaid) : undefined,
       rounding: rounding.isZero() ? undefined : amount(rounding, places),
       payable: money(inv.payable),
     },
@@ -182,6 +219,13 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
     terms.delivery = { street: b.street, city: b.city, postalCode: b.postalCode, country: b.country };
   }
   return terms;
+}
+
+/** BG-16: direct debit with the mandate (BT-89, BT-91), else SEPA transfer to the seller's IBAN; the payment reference as remittance (BT-83). */
+function paymentOf(inv: Invoice, t: Tenant, a: Account | undefined): EInvoice['payment'] {
+  const remittance = paymentReferenceOf(inv) ?? inv.number ?? '';
+  if (isDirectDebit(inv, a)) return { code: '59', remittance, mandate: { reference: a.mandateReference, debitedIban: a.iban } };
+  return t.iban ? { code: '58', remittance, iban: t.iban.replace(/\s+/g, ''), bic: t.bic, accountName: t.legalName } : { code: '1', remittance };
 }
 
 /** A ledger line as the e-invoice writes it: positive price, the sign on the quantity, the rounding difference as a line allowance or charge. */

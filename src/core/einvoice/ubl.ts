@@ -102,7 +102,9 @@ export function toUbl(e: EInvoice): string {
     'cbc:BuyerReference': e.buyerReference,
     'cac:InvoicePeriod': e.period && { 'cbc:StartDate': e.period.start, 'cbc:EndDate': e.period.end },
     'cac:OrderReference': e.orderReference && { 'cbc:ID': e.orderReference },
-    'cac:BillingReference': e.preceding && { 'cac:InvoiceDocumentReference': { 'cbc:ID': e.preceding.number, 'cbc:IssueDate': e.preceding.issueDate } },
+    // BG-3: the credited invoice of a credit note, the deducted prepayment and partial invoices of a final invoice.
+    'cac:BillingReference': [e.preceding, ...(e.precedingInvoices ?? [])].filter((p) => !!p).map((p) => ({ 'cac:InvoiceDocumentReference': { 'cbc:ID': p.number, 'cbc:IssueDate': p.issueDate } })),
+    'cac:ProjectReference': e.project && { 'cbc:ID': e.project },
     'cac:AccountingSupplierParty': { 'cac:Party': party(e.seller, { contact: e.seller.contact, creditorId: e.seller.creditorId }) },
     'cac:AccountingCustomerParty': { 'cac:Party': party(e.buyer) },
     'cac:Delivery': e.delivery && {
@@ -122,6 +124,7 @@ export function toUbl(e: EInvoice): string {
       'cbc:LineExtensionAmount': amt(cur, e.totals.lines),
       'cbc:TaxExclusiveAmount': amt(cur, e.totals.taxExclusive),
       'cbc:TaxInclusiveAmount': amt(cur, e.totals.taxInclusive),
+      'cbc:PrepaidAmount': amt(cur, e.totals.prepaid),
       'cbc:PayableRoundingAmount': amt(cur, e.totals.rounding),
       'cbc:PayableAmount': amt(cur, e.totals.payable),
     },
