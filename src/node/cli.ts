@@ -20,7 +20,7 @@ import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
 import { createWorkbook, NotAWorkbook, openWorkbook } from './xlsxWorkbook';
 import { STARTER_COUNTRIES, STARTER_DEFAULT_COUNTRY } from '../core/starterTaxRules';
-import { checkLine, inLineTerms, LINE_HELP, LineError, lineFromOption, linesFromCsv, type RawLine } from './manualLines';
+import { checkLine, inLineTerms, invoiceTypeOption, LINE_HELP, LineError, lineFromOption, linesFromCsv, type RawLine, SAVED_AS } from './manualLines';
 
 // The demo workbook's rows, written as data by `npm run build` (from sheets-templates/): read, not
 // imported, so demo code is never part of the CLI. Next to the compiled CLI, or in lib/ from source.
@@ -281,17 +281,23 @@ export function program(): Command {
 
   cmd
     .command('invoice')
-    .description('a manual invoice (or a pro-forma) as a draft, with lines you give: finalize it like any draft')
+    .description('a manual invoice (a pro-forma, prepayment, partial or final invoice) as a draft, with lines you give: finalize it like any draft')
     .requiredOption('--account <id>', 'the customer (Accounts sheet)')
     .option('--line <line>', 'a line (repeat for more): "<product ID or text>; <quantity>; <unit price>; <tax class>; <from>..<to>"', (v: string, all: string[] = []) => [...all, v])
     .option('--lines-csv <file>', 'lines from a CSV file (header: product,description,quantity,unitPrice,taxClass,serviceStart,serviceEnd)')
     .option('--proforma', 'a pro-forma invoice: numbered from its own range (PF-…) when finalized, never from the invoice range, and no revenue')
+    .option(
+      '--type <type>',
+      'invoice (default), prepayment (Anzahlungsrechnung), partial (Abschlagsrechnung) or final (Schlussrechnung: the whole service, deducting the finalized prepayment and partial invoices of its --project per VAT rate)',
+    )
+    .option('--project <project>', 'the order or project a prepayment, partial or final invoice belongs to (required with --type final)')
     .option('--date <YYYY-MM-DD>', 'invoice date (default: the day it is finalized)')
     .option('--tenant <id>', "the company profile (default: the account's, else the first)")
     .addHelpText('after', `\n${LINE_HELP}`)
-    .action(async (o: { account: string; line?: string[]; linesCsv?: string; proforma?: boolean; date?: string; tenant?: string }) => {
+    .action(async (o: { account: string; line?: string[]; linesCsv?: string; proforma?: boolean; type?: string; project?: string; date?: string; tenant?: string }) => {
       if (!o.line?.length && !o.linesCsv) throw new Failed('give the lines with --line "<product ID or text>; <quantity>; <unit price>; <tax class>; <from>..<to>" or --lines-csv <file>');
       if (o.date && !isIsoDate(o.date)) throw new Failed(`--date ${o.date} is not a date in the form YYYY-MM-DD`);
+      const type = invoiceTypeOption(o);
       const csv = o.linesCsv ? linesFromCsv(o.linesCsv) : [];
       const d = await onWorkbook(g(), (ports) => {
         checkNames(ports, { tenant: o.tenant });
@@ -304,7 +310,7 @@ export function program(): Command {
         const lines = raw.map((l) => checkLine(l, ds));
         let made: InvoiceSummary;
         try {
-          made = createManualInvoice(ports, { accountId: o.account, tenantId: o.tenant, type: o.proforma ? 'pro_forma' : 'invoice', invoiceDate: o.date, lines });
+          made = createManualInvoice(ports, { accountId: o.account, tenantId: o.tenant, type, project: o.project, invoiceDate: o.date, lines });
         } catch (e) {
           throw inLineTerms(e, raw);
         }
@@ -312,7 +318,7 @@ export function program(): Command {
       });
       out(g(), d, () =>
         [
-          `Saved ${d.type === 'pro_forma' ? 'pro-forma' : 'draft'} ${d.invoiceId} for ${d.accountId} ${d.buyerName ?? ''} (${d.tenantId}, ${d.currency})${g().dryRun ? ' (dry run: nothing saved)' : ''}.`,
+          `Saved ${SAVED_AS[d.type] ?? 'draft'} ${d.invoiceId} for ${d.accountId} ${d.buyerName ?? ''} (${d.tenantId}, ${d.currency})${g().dryRun ? ' (dry run: nothing saved)' : ''}.`,
           detailText(d),
           ...warningsText([d]),
           '',

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { Dataset } from '../core/dataset';
 import { isIsoDate } from '../core/dates';
 import { BillingError } from '../core/errors';
-import type { ManualLineInput } from '../core/manual';
+import type { ManualInvoiceType, ManualLineInput } from '../core/manual';
 import { D } from '../core/money';
 
 /** A line the user must fix: a usage error (exit 2), nothing was saved. */
@@ -147,4 +147,25 @@ export function inLineTerms(e: unknown, lines: readonly RawLine[]): unknown {
   const where = m ? lines[Number(m[1]) - 1]?.where : undefined;
   const message = m && where ? `${where}${e.message.slice(m[0].length)}` : e.message;
   return e.code === 'invalid' ? new LineError(message) : new BillingError(message, { code: e.code, ref: e.ref });
+}
+
+/** What `billing invoice` says it saved, per invoice type. */
+export const SAVED_AS: Partial<Record<string, string>> = {
+  invoice: 'draft',
+  pro_forma: 'pro-forma',
+  prepayment: 'prepayment invoice draft',
+  partial: 'partial invoice draft',
+  final: 'final invoice draft',
+};
+
+const TYPE_CHOICES = ['invoice', 'prepayment', 'partial', 'final'] as const;
+
+/** The invoice type of `billing invoice` from --type and --proforma, or a usage error naming the choices. */
+export function invoiceTypeOption(o: { proforma?: boolean; type?: string; project?: string }): ManualInvoiceType {
+  if (o.proforma && o.type && o.type !== 'pro_forma') throw new LineError(`--proforma and --type ${o.type} exclude each other: give one`);
+  if (o.proforma) return 'pro_forma';
+  const type = (o.type ?? 'invoice').trim().toLowerCase();
+  if (!(TYPE_CHOICES as readonly string[]).includes(type)) throw new LineError(`unknown --type ${o.type}: give ${TYPE_CHOICES.join(', ')} (or --proforma)`);
+  if (type === 'final' && !o.project?.trim()) throw new LineError('--type final needs --project <project>: the prepayment and partial invoices of that project are deducted');
+  return type as ManualInvoiceType;
 }

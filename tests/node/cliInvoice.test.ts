@@ -85,6 +85,31 @@ describe('billing invoice', () => {
     ]);
   }, 180_000);
 
+  it('--type prepayment / final with --project: the final invoice deducts the finalized prepayment of its project per VAT rate', async () => {
+    const file = await book('project.xlsx');
+    const pre = await billing(['-w', file, 'invoice', '--account', 'A1', '--type', 'prepayment', '--project', 'P-7', '--date', '2026-12-01', '--line', 'Anzahlung 30 %; 1; 3000']);
+    expect([pre.code, pre.out.split('\n')[0]]).toEqual([0, 'Saved prepayment invoice draft I-000001 for A1 Customer A1 (DE, EUR).']);
+    expect((await billing(['-w', file, 'finalize', 'I-000001'])).code).toBe(0);
+    const fin = await billing(['-w', file, '--json', 'invoice', '--account', 'A1', '--type', 'final', '--project', 'P-7', '--date', '2026-12-20', '--line', 'Projekt P-7; 1; 10000']);
+    expect(fin.code).toBe(0);
+    const d = JSON.parse(fin.out) as Detail;
+    expect([d.type, d.net, d.tax, d.gross]).toEqual(['final', '7000.00', '1330.00', '8330.00']);
+    const numbers = (JSON.parse((await billing(['-w', file, '--json', 'finalize', 'I-000002'])).out).invoices as Detail[]).map((i) => [i.type, i.number, i.payable]);
+    expect(numbers).toEqual([['final', 'INV-2026-00002', '8330.00']]);
+  }, 180_000);
+
+  it('a wrong --type, --type final without --project, or --proforma with --type exits 2 and says what to give', async () => {
+    const file = await book('types.xlsx');
+    const before = readFileSync(file);
+    const cases: [string[], string][] = [
+      [['--account', 'A1', '--type', 'deposit', '--line', 'P1; 1'], 'billing: unknown --type deposit: give invoice, prepayment, partial, final (or --proforma)'],
+      [['--account', 'A1', '--type', 'final', '--line', 'P1; 1'], 'billing: --type final needs --project <project>: the prepayment and partial invoices of that project are deducted'],
+      [['--account', 'A1', '--proforma', '--type', 'partial', '--line', 'P1; 1'], 'billing: --proforma and --type partial exclude each other: give one'],
+    ];
+    expect(await notRefusedAsUsage(file, cases)).toEqual([]);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  }, 180_000);
+
   it('--lines-csv reads the columns by their header names (semicolons, quotes, any order) after the --line lines', async () => {
     const file = await book('csv.xlsx');
     const csv = join(dir, 'lines.csv');
