@@ -4,7 +4,7 @@
 // length of its text, not in the number of open invoices (a statement of thousands of entries
 // against thousands of open invoices stays well under a second, also in Apps Script).
 import { BillingError } from '../errors';
-import { D, type Decimal, minorUnits } from '../money';
+import { D, type Decimal, minorUnits, ZERO } from '../money';
 import { isCreditorReference, referenceBody } from './rf';
 import type { OpenInvoice } from './types';
 
@@ -72,20 +72,24 @@ const MAX_RF = 25;
 /** Words that alone name no one: a payer called "GmbH" resembles every GmbH. */
 const NAME_NOISE = new Set(['gmbh', 'mbh', 'ag', 'kg', 'co', 'ug', 'ohg', 'gbr', 'ev', 'se', 'ltd', 'inc', 'llc', 'sa', 'sarl', 'bv', 'und', 'and', 'the', 'haftungsbeschraenkt']);
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** Upper case for ASCII letters only, so every position stays where it was ("ß".toUpperCase() is "SS"). */
 const asciiUpper = (s: string) => (/[^\x00-\x7f]/.test(s) ? s.replace(/[a-z]+/g, (m) => m.toUpperCase()) : s.toUpperCase());
 /** An invoice number's written form with every digit as 9: "RE-2026-00012" → "RE-9999-99999". */
 const formatShape = (s: string) => asciiUpper(s).replace(/[0-9]/g, '9');
 /** An IBAN or a reference without spaces, upper case (the electronic format). */
-const compact = (s: string) => s.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+const compact = (s: string) => (/[^A-Z0-9]/.test(s) ? s.replace(/[^A-Za-z0-9]/g, '').toUpperCase() : s);
 const amountKey = (currency: string, amount: Decimal) => `${currency} ${amount.toString()}`;
 
 /** A name for comparison: lower case, umlauts spelt out, accents and punctuation gone ("Müller-Bau GmbH" → "mueller bau gmbh"). */
 export function nameWords(name: string): string[] {
-  const s = name.toLowerCase().replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
-  const plain = typeof s.normalize === 'function' ? s.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : s;
-  return plain.split(/[^a-z0-9]+/).filter(Boolean);
+  let s = name.toLowerCase();
+  if (/[^\x00-\x7f]/.test(s)) {
+    s = s.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
+    if (typeof s.normalize === 'function') s = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  }
+  return s.split(/[^a-z0-9]+/).filter(Boolean);
 }
 
 /**
@@ -93,11 +97,20 @@ export function nameWords(name: string): string[] {
  * length, so RE-9 sorts before RE-10; computed once per invoice, not per comparison.
  */
 function orderKey(inv: OpenInvoice): string {
-  const number = inv.number.replace(/\d+/g, (d) => {
-    const n = d.replace(/^0+(?=\d)/, '');
-    return String.fromCharCode(48 + Math.min(n.length, 70)) + n;
-  });
-  return `${inv.invoiceDate}\u0000${number}\u0000${inv.number}`;
+  const s = inv.number;
+  let key = `${inv.invoiceDate}\u0000`;
+  for (let i = 0; i < s.length; ) {
+    if (!isDigit(s.charCodeAt(i))) {
+      key += s[i++];
+      continue;
+    }
+    let end = i;
+    while (end < s.length && isDigit(s.charCodeAt(end))) end++;
+    while (i < end - 1 && s.charCodeAt(i) === 48) i++;
+    key += String.fromCharCode(48 + Math.min(end - i, 70)) + s.slice(i, end);
+    i = end;
+  }
+  return `${key}\u0000${s}`;
 }
 
 const oldestFirst = (a: Entry, b: Entry) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0);
@@ -173,12 +186,16 @@ function allocate(entries: readonly Entry[], amount: Decimal, places: number): {
   let left = amount;
   let covered = true;
   for (const e of entries) {
-    if (!e.open.gt(0)) continue;
-    const take = D.min(e.open, left);
-    if (take.lt(e.open)) covered = false;
-    if (take.lte(0)) continue;
+    if (e.open.lte(0)) continue;
+    if (left.isZero()) {
+      covered = false;
+      break;
+    }
+    const whole = left.gte(e.open);
+    const take = whole ? e.open : left;
+    if (!whole) covered = false;
     allocations.push({ invoiceId: e.inv.invoiceId, number: e.inv.number, amount: take.toFixed(places) });
-    left = left.minus(take);
+    left = whole ? left.minus(take) : ZERO;
   }
   return { allocations, rest: left.toFixed(places), covered };
 }
@@ -341,7 +358,7 @@ export class MatchIndex {
    */
   settle(invoices: readonly string[], amount: string): MatchResult {
     const paid = positiveAmount(amount);
-    const known = (this.byIdOrNumber ??= new Map([...this.entries.map((e): [string, Entry] => [e.inv.number, e]), ...this.entries.map((e): [string, Entry] => [e.inv.invoiceId, e])]));
+    const known = this.known();
     const entries = unique(
       invoices.map((ref) => {
         const e = known.get(ref);
@@ -354,6 +371,41 @@ export class MatchIndex {
     const { allocations, rest, covered } = allocate(entries, paid, placesOf(currencies[0], paid, entries));
     const how = `assigned by hand to ${listOf(entries.map((e) => e.inv.number))}`;
     return { status: covered ? 'matched' : 'partially matched', allocations, rest, accountId: entries[0].inv.accountId, how, suggestions: [] };
+  }
+
+  /** Open invoices by ID and by number (an ID wins), made on first use: only settle() and book() need them. */
+  private known(): Map<string, Entry> {
+    return (this.byIdOrNumber ??= new Map([...this.entries.map((e): [string, Entry] => [e.inv.number, e]), ...this.entries.map((e): [string, Entry] => [e.inv.invoiceId, e])]));
+  }
+
+  /**
+   * Books allocations made from this index (a statement's earlier payments), so the next payments
+   * see what is still open: open amounts go down, and an invoice paid in full is no longer open
+   * (a second payment naming it is told it is already paid).
+   */
+  book(allocations: readonly Allocation[]): void {
+    for (const a of allocations) {
+      const e = this.known().get(a.invoiceId);
+      if (!e) throw new BillingError(`${a.number || a.invoiceId} is not an open invoice.`, { code: 'not-found', ref: a.invoiceId });
+      const inv = e.inv;
+      const drop = <K>(map: Map<K, Entry[]>, key: K) => {
+        const rest = (map.get(key) ?? []).filter((x) => x !== e);
+        if (rest.length) map.set(key, rest);
+        else map.delete(key);
+      };
+      drop(this.byAmount, amountKey(inv.currency, e.open));
+      e.open = e.open.minus(a.amount);
+      if (e.open.gt(0)) {
+        const same = this.byAmount.get(amountKey(inv.currency, e.open));
+        this.byAmount.set(amountKey(inv.currency, e.open), [...(same ?? []), e].sort(oldestFirst));
+        continue;
+      }
+      drop(this.byAccount, inv.accountId);
+      drop(this.byBody, referenceBody(inv.number));
+      if (this.byReference.get(compact(inv.reference)) === e) this.byReference.delete(compact(inv.reference));
+      this.byIdOrNumber?.delete(inv.invoiceId);
+      if (this.byIdOrNumber?.get(inv.number) === e) this.byIdOrNumber.delete(inv.number);
+    }
   }
 
   /** Rule 1: the payment's structured reference, and RF references quoted in its text. */

@@ -217,6 +217,32 @@ describe('settling by hand', () => {
   });
 });
 
+describe("booking a statement's payments one after the other", () => {
+  it('an invoice paid by one payment is no longer open for the next; a part payment leaves the rest open', () => {
+    const statement = new MatchIndex(OPEN, ACCOUNTS);
+    const first = statement.match({ amount: '100.00', currency: 'EUR', remittance: 'RE-2026-00012 Teil 1' });
+    expect(first.status).toBe('partially matched');
+    statement.book(first.allocations);
+    const second = statement.match({ amount: '30.00', currency: 'EUR', remittance: 'RE-2026-00012 Rest' });
+    expect(second).toMatchObject({ status: 'matched', rest: '11.00' });
+    expect(allocated(second)).toEqual(['RE-2026-00012 19.00']);
+    statement.book(second.allocations);
+    const third = statement.match({ amount: '19.00', currency: 'EUR', remittance: 'RE-2026-00012 doppelt' });
+    expect(third).toMatchObject({ status: 'unmatched', reason: 'RE-2026-00012 is not an open invoice (already paid?)' });
+    expect(statement.match({ amount: '5.00', currency: 'EUR', remittance: 'Kd 4711' }).allocations.map((a) => a.number)).toEqual(['RE-2026-00013']);
+    expect(() => statement.settle(['RE-2026-00012'], '1')).toThrow(/not an open invoice/);
+    expect(() => statement.book(first.allocations)).toThrow(BillingError);
+    expect(index.match({ amount: '19.00', currency: 'EUR', remittance: 'RE-2026-00012' }).status).toBe('partially matched'); // other indexes keep their own open amounts
+  });
+
+  it('suggestions by amount follow the open amount left', () => {
+    const statement = new MatchIndex(OPEN, ACCOUNTS);
+    statement.book([{ invoiceId: 'I-RE202600020', number: 'RE-2026-00020', amount: '38.00' }]);
+    expect(statement.match({ amount: '238.00', currency: 'EUR', remittance: 'x' }).suggestions).toEqual([]);
+    expect(statement.match({ amount: '200', currency: 'EUR', remittance: 'x' }).suggestions.map((s) => s.number)).toEqual(['RE-2026-00020']);
+  });
+});
+
 // ---------- properties ----------
 
 const PREFIXES = ['RE', 'INV', 'AB', 'GM']; // no prefix ends another: a separator inside one cannot start a different number
