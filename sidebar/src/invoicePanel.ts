@@ -1,5 +1,7 @@
-// Manual and pro-forma invoices: an account, lines with a product or free text, quantity, unit price,
-// tax class and service period. Preview asks the server to compute the draft's totals and tax with the
+// Manual and pro-forma invoices: an account, the kind of invoice (an invoice, a prepayment, partial or
+// final invoice of a project), lines with a product or free text, quantity, unit price, tax class and
+// service period. A final invoice's preview shows the deduction lines of the project's earlier
+// prepayment and partial invoices, as the engine makes them. Preview asks the server to compute the draft's totals and tax with the
 // engine (previewManualInvoice, which writes nothing); Save as draft / Save as pro-forma write it
 // (createManualInvoice) under the same rules as every draft: billing admins only, listed under Drafts
 // and finalized with the others, a pro-forma numbered from its own range. Amounts are typed as the
@@ -103,10 +105,24 @@ function addLine(f: ManualInvoiceForm): void {
   renumber();
 }
 
+/** What a saved draft of each kind is called. */
+const KINDS: Record<string, { status: string; listed: string; next: string }> = {
+  invoice: { status: 'Invoice', listed: 'Draft', next: 'Finalized with the other drafts.' },
+  pro_forma: { status: 'Pro-forma invoice', listed: 'Pro-forma draft', next: 'Numbered from the pro-forma range when finalized; no revenue, no mail.' },
+  prepayment: { status: 'Prepayment invoice', listed: 'Prepayment draft', next: 'Finalized with the other drafts; a final invoice of its project deducts it.' },
+  partial: { status: 'Partial invoice', listed: 'Partial invoice draft', next: 'Finalized with the other drafts; a final invoice of its project deducts it.' },
+  final: { status: 'Final invoice', listed: 'Final invoice draft', next: "Finalized with the other drafts; it deducts the project's finalized prepayment and partial invoices." },
+};
+
+/** The kind chosen in the form (Save as pro-forma overrides it). */
+const chosenType = (): ManualInvoiceInput['type'] => (select('miType').value || 'invoice') as ManualInvoiceInput['type'];
+
 /** The form as the server's input, or an Error naming the line and field the user must fix. */
 function request(f: ManualInvoiceForm, type: ManualInvoiceInput['type']): ManualInvoiceInput {
   const accountId = select('miAccount').value;
   if (!accountId) throw new Error('Choose the customer account.');
+  const project = input('miProject').value.trim() || undefined;
+  if (type === 'final' && !project) throw new Error('A final invoice needs its project: the finalized prepayment and partial invoices of that project are deducted.');
   const example = formatMoney('1234.5', '', f.numberLocale).trim();
   const lines = blocks().map((b, i) => {
     const n = b.dataset.n!;
@@ -135,7 +151,7 @@ function request(f: ManualInvoiceForm, type: ManualInvoiceInput['type']): Manual
       serviceEnd: end,
     };
   });
-  return { accountId, type, invoiceDate: input('miDate').value || undefined, lines };
+  return { accountId, type, ...(project ? { project } : {}), invoiceDate: input('miDate').value || undefined, lines };
 }
 
 function showPreview(p: ManualPreview, locale: ManualInvoiceForm['numberLocale']): void {
@@ -168,7 +184,7 @@ async function preview(): Promise<void> {
   showError(null);
   setBusy(true);
   try {
-    showPreview(await call('previewManualInvoice', request(f, 'invoice')), f.numberLocale);
+    showPreview(await call('previewManualInvoice', request(f, chosenType())), f.numberLocale);
   } catch (e) {
     showProblem(e);
   } finally {
@@ -177,13 +193,15 @@ async function preview(): Promise<void> {
 }
 
 function listSaved(inv: InvoiceSummary, locale: ManualInvoiceForm['numberLocale']): void {
-  const proForma = inv.type === 'pro_forma';
-  const li = item($('miResults'), `${proForma ? 'Pro-forma draft' : 'Draft'} ${inv.invoiceId} for ${inv.buyerName ?? inv.accountId}`, formatMoney(inv.payable, inv.currency, locale));
-  line(li, proForma ? 'Numbered from the pro-forma range when finalized; no revenue, no mail.' : 'Finalized with the other drafts.');
+  const kind = KINDS[inv.type] ?? KINDS.invoice;
+  const li = item($('miResults'), `${kind.listed} ${inv.invoiceId} for ${inv.buyerName ?? inv.accountId}`, formatMoney(inv.payable, inv.currency, locale));
+  line(li, kind.next);
   showRow(li, inv);
 }
 
-async function save(type: 'invoice' | 'pro_forma'): Promise<void> {
+/** Save as draft (the kind chosen) or Save as pro-forma. */
+async function save(which: 'chosen' | 'pro_forma'): Promise<void> {
+  const type = which === 'pro_forma' ? 'pro_forma' : chosenType();
   const f = form;
   if (!f) return;
   showError(null);
@@ -192,7 +210,7 @@ async function save(type: 'invoice' | 'pro_forma'): Promise<void> {
   try {
     const inv = await call('createManualInvoice', request(f, type));
     listSaved(inv, f.numberLocale);
-    const what = type === 'pro_forma' ? 'Pro-forma invoice' : 'Invoice';
+    const what = (KINDS[type ?? 'invoice'] ?? KINDS.invoice).status;
     $('miStatus').textContent = `${what} saved as draft ${inv.invoiceId} (${formatMoney(inv.payable, inv.currency, f.numberLocale)}). It is listed under Drafts: finalize it like the others.`;
     reset(f);
     // The Drafts list and the overview show the workbook's drafts again, this one among them.
@@ -242,10 +260,10 @@ export function invoicePanel(): void {
   });
   button('miAddLine').addEventListener('click', () => form && addLine(form));
   button('miPreview').addEventListener('click', () => void preview());
-  button('miSaveDraft').addEventListener('click', () => void save('invoice'));
+  button('miSaveDraft').addEventListener('click', () => void save('chosen'));
   button('miSaveProForma').addEventListener('click', () => void save('pro_forma'));
   // Any change makes the preview stale: it hides until asked for again.
   $('invoicePanel').addEventListener('input', (e) => {
-    if ((e.target as HTMLElement).closest('#miLines, #miAccount, #miDate')) $('miPreviewBox').hidden = true;
+    if ((e.target as HTMLElement).closest('#miLines, #miAccount, #miDate, #miType, #miProject')) $('miPreviewBox').hidden = true;
   });
 }

@@ -1,4 +1,4 @@
-// Manual and pro-forma invoices in the built sidebar, in Debian's chromium at 300 px, against the
+// Manual, pro-forma and final invoices in the built sidebar, in Debian's chromium at 300 px, against the
 // built add-on on the fakes with the demo data (a German sheet: amounts typed as 1.200,00). The
 // preview is the engine's computation on the server; saving writes a draft like any other.
 import { confirm, finalizedDemo, flow, itemsOf, text, useBrowser, waitText } from '../support/browserPage';
@@ -134,6 +134,65 @@ describe('manual and pro-forma invoices in chromium', () => {
     expect(await text(page, '#ccStatus')).toBe('Cancelled PF-2026-00001; a pro-forma invoice gets no credit note.');
     expect(rowsOf(ss, 'Invoices').map((r) => [r.Number, r.Type, r.Status])).toEqual([['PF-2026-00001', 'pro_forma', 'Cancelled']]);
   });
+
+  flow(
+    "saves a final invoice of a project: the preview deducts the project's finalized prepayment at its rate",
+    () => {
+      const ss = demoWorkbook();
+      const owner = addOn(ss, ss.owner);
+      const pre = owner.exec('createManualInvoice', {
+        accountId: 'ACC-001',
+        type: 'prepayment',
+        project: 'Phoenix',
+        invoiceDate: '2026-11-15',
+        lines: [{ description: 'Anzahlung Projekt Phoenix', quantity: '1', unitPrice: '3000.00' }],
+      });
+      owner.exec('finalizeInvoices', { invoiceIds: [pre.invoiceId] });
+      return ss;
+    },
+    async ({ page, preview, ss }) => {
+      const prepayment = rowsOf(ss, 'Invoices')[0];
+      expect([prepayment.Type, prepayment.Project, prepayment.Status]).toEqual(['prepayment', 'Phoenix', 'Open']);
+      await openPanel(page);
+      await page.selectOption('#miAccount', 'ACC-001');
+      await page.selectOption('#miType', 'final');
+      await page.fill('#miDesc-1', 'Projekt Phoenix');
+      await page.fill('#miQty-1', '1');
+      await page.fill('#miPrice-1', '10.000,00');
+      // A final invoice without its project is refused before the server is asked.
+      await page.click('#miPreview');
+      await waitText(page, '#error', /project/);
+      expect(await text(page, '#error')).toBe('A final invoice needs its project: the finalized prepayment and partial invoices of that project are deducted.');
+      await page.fill('#miProject', 'Phoenix');
+      await page.click('#miPreview');
+      await waitText(page, '#miPreviewLines', /Total/);
+      expect(await itemsOf(page, '#miPreviewLines')).toEqual([
+        '1. Projekt Phoenix | 10.000,00 EUR | 1 × 10.000,00 EUR, tax S 19 %',
+        `2. Abzüglich Anzahlungsrechnung ${prepayment.Number} vom 15.11.2026 | -3.000,00 EUR | -1 × 3.000,00 EUR, tax S 19 %`,
+        'Tax S 19 % on 7.000,00 EUR | 1.330,00 EUR',
+        'Net | 7.000,00 EUR',
+        'Tax | 1.330,00 EUR',
+        'Total | 8.330,00 EUR',
+      ]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(300);
+      await page.click('#miSaveDraft');
+      await waitText(page, '#miStatus', /saved/);
+      expect(await text(page, '#miStatus')).toBe('Final invoice saved as draft I-000002 (8.330,00 EUR). It is listed under Drafts: finalize it like the others.');
+      expect(await itemsOf(page, '#miResults')).toEqual([
+        "Final invoice draft I-000002 for Bäckerei Müller & Söhne KG | 8.330,00 EUR | Finalized with the other drafts; it deducts the project's finalized prepayment and partial invoices.",
+      ]);
+      expect(preview.log.find((c) => c.name === 'createManualInvoice')!.args[0]).toMatchObject({ accountId: 'ACC-001', type: 'final', project: 'Phoenix' });
+      expect(rowsOf(ss, 'Invoices').map((r) => [r.Type, r.Status, r.Project, r.Payable])).toEqual([
+        ['prepayment', 'Open', 'Phoenix', 3570],
+        ['final', 'Draft', 'Phoenix', 8330],
+      ]);
+      expect(rowsOf(ss, 'InvoiceLines').map((r) => [r.Kind, r.Net, r['Preceding Invoice']])).toEqual([
+        ['manual', 3000, ''],
+        ['manual', 10000, ''],
+        ['deduction', -3000, prepayment['Invoice ID']],
+      ]);
+    },
+  );
 
   flow(
     'tells an editor who is not a billing admin that only the admins may, before anything is written or confirmed',
