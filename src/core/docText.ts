@@ -420,6 +420,13 @@ function totalRows({ lang, L, money }: Words, inv: Invoice, taxes: DocText['taxe
   ];
 }
 
+/** The invoice's ISO 11649 payment reference in groups of four (BT-83 without the spaces); empty for a credit note, a draft or a number too long for one. */
+function printedPaymentReference(inv: Invoice): string {
+  if (inv.type === 'credit_note') return '';
+  const ref = paymentReferenceOf(inv);
+  return ref && isCreditorReference(ref) ? printedReference(ref) : '';
+}
+
 /** An IBAN as a pre-notification shows it: the country and the last four characters ("DE…1234"). */
 export function maskedIban(iban: string): string {
   const s = iban.replace(/\s+/g, '');
@@ -440,9 +447,8 @@ function paymentText({ L, lang, money }: Words, inv: Invoice, t: Tenant, account
     return `${L.directDebit} ${account.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account.iban ? ` · IBAN ${maskedIban(account.iban)}` : ''}`;
   }
   if (!t.iban) return '';
-  const ref = paymentReferenceOf(inv);
-  const rf = ref && isCreditorReference(ref) ? ref : undefined;
-  const quoted = rf ? ` · ${L.paymentReference}: ${printedReference(rf)}` : inv.number ? ` · ${L.reference}: ${inv.number}` : '';
+  const rf = printedPaymentReference(inv);
+  const quoted = rf ? ` · ${L.paymentReference}: ${rf}` : inv.number ? ` · ${L.reference}: ${inv.number}` : '';
   return `${rf ? L.transferReference : L.transfer}\nIBAN ${t.iban}${t.bic ? ` · BIC ${t.bic}` : ''}${t.bankName ? ` · ${t.bankName}` : ''}${quoted}`;
 }
 
@@ -468,6 +474,8 @@ function templateFields(
     buyerVatId: inv.buyerVatId ?? '',
     buyerReference: inv.buyerReference ?? '',
     orderReference: inv.orderReference ?? '',
+    project: inv.project ?? '',
+    paymentReference: printedPaymentReference(inv),
     sellerName: t.legalName,
     sellerAddress: worded.sellerAddress,
     senderLine: worded.senderLine,

@@ -13,6 +13,7 @@ describe('transfer invoices print their payment reference', () => {
       'Bitte überweisen Sie den Betrag bis zum Fälligkeitsdatum unter Angabe des Verwendungszwecks auf:\nIBAN DE89370400440532013000 · BIC COBADEFFXXX · Verwendungszweck: RF18 5390 0754 7034',
     );
     expect(x.fields.payment).toBe(x.payment);
+    expect(x.fields.paymentReference).toBe('RF18 5390 0754 7034');
   });
 
   it('an invoice finalized before references existed: the RF reference of its number', () => {

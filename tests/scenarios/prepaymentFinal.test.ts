@@ -46,6 +46,7 @@ describe('prepayment, partial and final invoice of one project at 19 %', () => {
     expect([prepayment, partial, final].map((i) => text(i).title)).toEqual(['Anzahlungsrechnung AR-2027-00001', 'Abschlagsrechnung AR-2027-00002', 'Schlussrechnung INV-2027-00001']);
     const x = text(final);
     expect(x.info).toContainEqual(['Projekt', 'P-100']);
+    expect(x.fields.project).toBe('P-100');
     expect(x.lines.map((l) => [l.description, l.quantity, l.unitPrice, l.net])).toEqual([
       ['Softwareprojekt P-100', '1', '10.000,00', '10.000,00'],
       ['Abzüglich Anzahlungsrechnung AR-2027-00001 vom 15.01.2027', '-1', '3.000,00', '-3.000,00'],
