@@ -85,10 +85,10 @@ export function manualDraft(ds: Dataset, invoiceId: string, input: ManualInvoice
 /** What a final invoice deducts: the earlier finalized prepayment and partial invoices of its account, project and currency. */
 export function deductedInvoices(ds: Dataset, o: { accountId: string; project: string; currency: string }): Invoice[] {
   const all = ds.invoices.map((r) => r.record);
-  // An earlier final invoice of the project (not cancelled) already deducted its invoices.
+  // An earlier final invoice of the project (not cancelled or credited in full) already deducted its invoices.
   const settled = new Set(
     all
-      .filter((i) => i.type === 'final' && i.status !== 'Draft' && i.status !== 'Cancelled' && i.accountId === o.accountId && i.project === o.project)
+      .filter((i) => i.type === 'final' && i.status !== 'Draft' && i.status !== 'Cancelled' && i.status !== 'Credited' && i.accountId === o.accountId && i.project === o.project)
       .flatMap((i) => (ds.linesByInvoice.get(i.invoiceId) ?? []).map((l) => l.record.precedingInvoiceId)),
   );
   return all

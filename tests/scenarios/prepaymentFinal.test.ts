@@ -2,7 +2,7 @@
 // made by hand: numbers from the prepayment range, the final invoice deducting each earlier
 // invoice per VAT rate (model A, see src/core/manual.ts), the money adding up to the whole
 // service's gross, and the documents saying so.
-import { createManualInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
+import { cancelInvoice, createManualInvoice, creditInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
 import { readDataset } from '../../src/app/workbook';
 import { documentText } from '../../src/core/docText';
 import type { Balance, Invoice } from '../../src/core/model';
@@ -60,6 +60,18 @@ describe('prepayment, partial and final invoice of one project at 19 %', () => {
     threeInvoices(p);
     const again = createManualInvoice(p, { accountId: 'A1', type: 'final', project: 'P-100', lines: [{ description: 'Nachtrag', quantity: '1', unitPrice: '100' }] });
     expect(linesOf(readDataset(p), again.invoiceId).map((l) => l.kind)).toEqual(['manual']);
+  });
+
+  it('a cancelled partial invoice is not deducted; a prepayment credited in part is deducted less its credit note', () => {
+    const p = projectWorkbook();
+    const prepayment = issue(p, 'prepayment', '2027-01-15', [{ description: 'Anzahlung', quantity: '1', unitPrice: '3000.00' }]);
+    const partial = issue(p, 'partial', '2027-02-01', [{ description: 'Abschlag', quantity: '1', unitPrice: '4000.00' }]);
+    expect(cancelInvoice(p, { invoiceId: partial.number! }).failed).toEqual([]);
+    expect(creditInvoice(p, { invoiceId: prepayment.number!, amount: '1000.00' }).failed).toEqual([]);
+    const final = issue(p, 'final', '2027-02-20', [{ description: 'Softwareprojekt', quantity: '1', unitPrice: '10000.00' }]);
+    const lines = linesOf(readDataset(p), final.invoiceId).filter((l) => l.kind === 'deduction');
+    expect(lines.map((l) => [l.description, l.net.toFixed(2)])).toEqual([['Abzüglich Anzahlungsrechnung AR-2027-00001 vom 15.01.2027', '-2000.00']]);
+    expect(amounts(final)).toMatchObject({ net: '8000.00', tax: '1520.00', gross: '9520.00' });
   });
 
   it('a final invoice needs a project', () => {
