@@ -166,6 +166,17 @@ export interface Ports {
   enforceAdmins?: boolean;
   /** What the host lets the running user change (Apps Script: the spreadsheet's sharing and protections). */
   access?: AccessPort;
+  /** Files the engine writes besides documents (SEPA direct-debit files). */
+  files?: FilesPort;
+}
+
+/**
+ * A text file saved under the tenant's folder (Node: out/<tenant>/<folder>/<name>; Apps Script:
+ * the tenant's Drive folder, subfolder <folder>). Saving a name again replaces the file, so a
+ * repeated action writes the same file once. Returns the file's link or path.
+ */
+export interface FilesPort {
+  save(tenant: Tenant, folder: string, name: string, content: string, mimeType: string): string;
 }
 
 /** Rights the host enforces, asked before writing so that nobody meets the host's own error half-way. */

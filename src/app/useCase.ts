@@ -12,7 +12,8 @@ import type { TableName } from '../core/schema';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
 import { assertAdmin, assertEditor } from './access';
-import { readDataset, readLedger, repairInterruptedWrites } from './workbook';
+import { readDataset, readLedger, readLedgerWith, RECEIVABLES_TABLES, repairInterruptedWrites } from './workbook';
+import { reconcileMoney } from './receivables/reconcile';
 
 /** What a use case reads: at least a Dataset (ds), which the admin check and the work see. */
 export interface Read {
@@ -25,9 +26,11 @@ export interface UseCase<T, R extends Read = Read> {
   /**
    * What it reads: 'ledger' is every billing table, refused if the ledger has unreadable cells and
    * repaired before the work; a table list reads only those (work that does not write the ledger);
-   * a function reads its own view (delivery reads Invoices from its marks on).
+   * a function reads its own view (delivery reads Invoices from its marks on). 'receivables' is the
+   * ledger with Payments and Collections, repaired, and the money reconciled (Balances made to say
+   * what Payments says, the invoices' open amounts what Balances says).
    */
-  reads: 'ledger' | readonly TableName[] | ((ports: Ports) => R);
+  reads: 'ledger' | 'receivables' | readonly TableName[] | ((ports: Ports) => R);
   /**
    * Who may: billing admins (the default), or any editor, for work that only asks an admin's
    * trigger to do something (viewers are refused either way).
@@ -62,9 +65,11 @@ export function runUseCase<T, R extends Read = Read>(ports: Ports, uc: UseCase<T
     const read = readFor(ports, uc.reads);
     if (uc.who === 'editor') assertEditor(ports, uc.action);
     else assertAdmin(ports, read.ds, uc.action);
-    const ds = uc.reads === 'ledger' ? repairInterruptedWrites(ports, read.ds) : read.ds;
+    const ds =
+      uc.reads === 'ledger' ? repairInterruptedWrites(ports, read.ds) : uc.reads === 'receivables' ? reconcileMoney(ports, repairInterruptedWrites(ports, read.ds, RECEIVABLES_TABLES)) : read.ds;
     const logs: LogRow[] = [];
-    const result = uc.work({ ports, ds, read: uc.reads === 'ledger' ? ({ ...read, ds } as R) : read, log: (e) => void logs.push(e) });
+    const whole = uc.reads === 'ledger' || uc.reads === 'receivables';
+    const result = uc.work({ ports, ds, read: whole ? ({ ...read, ds } as R) : read, log: (e) => void logs.push(e) });
     if (logs.length) {
       const at = ports.clock.now().toISOString();
       ports.tables.apply('Log', { append: logs.map((e) => toRowValues('Log', { at, user: ports.user(), ...e })) });
@@ -75,6 +80,7 @@ export function runUseCase<T, R extends Read = Read>(ports: Ports, uc: UseCase<T
 
 function readFor<R extends Read>(ports: Ports, reads: UseCase<unknown, R>['reads']): R {
   if (typeof reads === 'function') return reads(ports);
+  if (reads === 'receivables') return { ds: readLedgerWith(ports, RECEIVABLES_TABLES) } as R;
   return { ds: reads === 'ledger' ? readLedger(ports) : readDataset(ports, reads) } as R;
 }
 

@@ -1,6 +1,6 @@
 // Reading the workbook once per use case and writing each table's changes in one patch.
 import { loadDataset, missingSheet, type Dataset, type RawWorkbook } from '../core/dataset';
-import type { InvoiceDoc, NumberRange } from '../core/model';
+import type { Invoice, InvoiceDoc, NumberRange } from '../core/model';
 import type { LedgerChanges } from '../core/ledger';
 import { TABLE_NAMES, type TableName } from '../core/schema';
 import { formatError, toRowValues } from '../core/table';
@@ -8,6 +8,7 @@ import { BillingError } from '../core/errors';
 import { findRepairs, hasRepairs } from '../core/repair';
 import type { Ports, TablePatch } from '../ports';
 import { lowerMarks, viewOf } from './deliveryMarks';
+import { bookContext, missingPostings, postLedgerChanges } from './receivables/post';
 
 /**
  * Every table billing reads; the Log is only ever appended to (it grows for years; nothing reads it
@@ -27,7 +28,12 @@ export function readDataset(ports: Ports, tables: readonly TableName[] = DATA_TA
 
 /** The whole workbook for an operation that writes the ledger: read once, refused if the ledger has unreadable cells. */
 export function readLedger(ports: Ports): Dataset {
-  const ds = readDataset(ports);
+  return readLedgerWith(ports, DATA_TABLES);
+}
+
+/** The ledger and more tables (the receivables use cases also read Payments and Collections). */
+export function readLedgerWith(ports: Ports, tables: readonly TableName[]): Dataset {
+  const ds = readDataset(ports, tables);
   assertLedgerReadable(ds);
   return ds;
 }
@@ -37,15 +43,20 @@ export function readLedger(ports: Ports): Dataset {
  * orphan lines; see core/repair) and returns the workbook as it is then. Nothing to repair is the
  * usual case and costs no write; a repair writes, so only a billing admin's use case calls it.
  */
-export function repairInterruptedWrites(ports: Ports, ds: Dataset): Dataset {
+export function repairInterruptedWrites(ports: Ports, ds: Dataset, tables: readonly TableName[] = DATA_TABLES): Dataset {
   const r = findRepairs(ds, ports.clock.now().toISOString());
-  if (!hasRepairs(r)) return ds;
+  const money = missingPostings(ds, bookContext(ports));
+  if (!hasRepairs(r) && !money.balances.length) return ds;
+  // Balances rows a finalize did not get to write (or a workbook from before Balances), with the invoices' open amounts.
+  apply(ports, 'Balances', { append: money.balances.map((b) => toRowValues('Balances', b)) });
+  const rows = rowOfInvoice(ds);
+  apply(ports, 'Invoices', { update: money.invoices.map((i) => ({ row: rows.get(i.invoiceId)!, values: openValues(i) })) });
   writeRanges(ports, ds, r.ranges);
   apply(ports, 'Items', { update: r.items.map((i) => ({ row: i.row, values: { ...(i.billedUntil ? { billedUntil: i.billedUntil } : {}), ...(i.status ? { status: i.status } : {}) } })) });
   apply(ports, 'Transactions', { update: r.transactions.map((t) => ({ row: t.row, values: { invoiceNumber: t.invoiceNumber } })) });
   apply(ports, 'InvoiceLines', { remove: r.orphanLines });
   apply(ports, 'Log', { append: r.notes.map((n) => toRowValues('Log', { at: ports.clock.now().toISOString(), user: ports.user(), action: 'repair', details: n })) });
-  return readLedger(ports);
+  return readLedgerWith(ports, tables);
 }
 
 /**
@@ -120,9 +131,18 @@ function writeRanges(ports: Ports, ds: Dataset, ranges: readonly NumberRange[]):
   });
 }
 
+/** The payment columns of an invoice row, as the Balances rows say. */
+export function openValues(i: Invoice): Record<string, string | number | boolean> {
+  const v = toRowValues('Invoices', i);
+  return { openAmount: v.openAmount, paymentStatus: v.paymentStatus, paidOn: v.paidOn };
+}
+
 /** Writes what finalize / cancel / credit changed: one patch per table. */
 export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges): void {
-  const updated = byRow(ch.updated, rowOfInvoice(ds), (i) => i.invoiceId);
+  // The money first in memory: the invoices' open amounts go out with the Invoices write.
+  const money = postLedgerChanges(ds, ch, bookContext(ports));
+  const rows = rowOfInvoice(ds);
+  const updated = byRow(ch.updated, rows, (i) => i.invoiceId);
   // Finalized drafts (and any row written back unfinished) become delivery work again: the marks of
   // the documents and mail slices come down to them before anything is written.
   lowerMarks(
@@ -137,6 +157,9 @@ export function writeLedgerChanges(ports: Ports, ds: Dataset, ch: LedgerChanges)
     update: updated.found.map(({ row, item }) => ({ row, values: toRowValues('Invoices', item) })),
     append: [...updated.missing.map((i) => toRowValues('Invoices', i)), ...ch.created.map((d) => toRowValues('Invoices', d.invoice))],
   });
+  // After the commit: a crash here leaves invoices without their rows, which the repair posts.
+  apply(ports, 'Balances', { append: money.balances.map((b) => toRowValues('Balances', b)) });
+  apply(ports, 'Invoices', { update: money.others.map((i) => ({ row: rows.get(i.invoiceId)!, values: openValues(i) })) });
   writeRanges(ports, ds, ch.ranges);
   apply(ports, 'Items', {
     update: ch.items.map((i) => ({

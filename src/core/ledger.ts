@@ -15,6 +15,8 @@ import { makeDraft, roundingMode } from './plan';
 import { computeTotals } from './totals';
 import { creditLineText } from './i18n';
 import { isSwiss } from './swissQr';
+import { creditorReference } from './receivables/rf';
+import { BILLED_TYPES } from './receivables/posting';
 
 export interface LedgerContext {
   ds: Dataset;
@@ -194,6 +196,8 @@ export class LedgerWriter {
       finalizedAt: this.c.now,
       finalizedBy: this.c.user,
       previousHash: range.lastHash ?? '',
+      // The RF reference a transfer quotes (not hashed: it is made from the number).
+      paymentReference: BILLED_TYPES.has(doc.invoice.type) ? creditorReference(number) : undefined,
     };
     invoice.hash = invoiceHash({ invoice, lines: doc.lines }, invoice.previousHash!, this.c.sha256);
     const next: NumberRange = { range: key, lastSeq: seq, lastNumber: number, lastHash: invoice.hash, updatedAt: this.c.now };

@@ -1,7 +1,7 @@
 // Ports for running the engine in Node on an in-memory workbook (tests, benchmarks, CLI core).
 import { createHash } from 'node:crypto';
 import { BillingError } from '../core/errors';
-import type { KeyValuePort, Ports } from '../ports';
+import type { FilesPort, KeyValuePort, Ports } from '../ports';
 import type { MemoryTables } from './memoryTables';
 
 export function sha256Hex(text: string): string {
@@ -15,6 +15,18 @@ export interface MemoryHostOptions {
   locale?: 'de' | 'en';
   /** Where small state lives (default: in memory). */
   kv?: KeyValuePort;
+  /** Where SEPA files go (default: in memory, `memory:<tenant>/<folder>/<name>`). */
+  files?: FilesPort;
+}
+
+/** Files kept in memory (tests): the content by the link `save` returned. */
+export class MemoryFiles implements FilesPort {
+  readonly saved = new Map<string, string>();
+  save(tenant: { tenantId: string }, folder: string, name: string, content: string): string {
+    const link = `memory:${tenant.tenantId}/${folder}/${name}`;
+    this.saved.set(link, content);
+    return link;
+  }
 }
 
 export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Ports & { tables: MemoryTables } {
@@ -38,6 +50,7 @@ export function memoryPorts(tables: MemoryTables, o: MemoryHostOptions = {}): Po
     sha256: sha256Hex,
     user: () => o.user ?? 'local',
     locale: o.locale,
+    files: o.files ?? new MemoryFiles(),
   };
 }
 

@@ -1,0 +1,71 @@
+// Finalize, cancel and credit post their money to Balances; the repair posts what an interrupted
+// write left unposted (and, once, what a workbook from before Balances existed never posted).
+import type { Dataset } from '../../core/dataset';
+import type { LedgerChanges } from '../../core/ledger';
+import type { Balance, Invoice } from '../../core/model';
+import { type BookContext, MoneyBook, type OpenFields, sameOpenFields } from '../../core/receivables/posting';
+import type { Ports } from '../../ports';
+
+export function bookContext(ports: Ports): BookContext {
+  return { today: ports.clock.today(), now: ports.clock.now().toISOString(), user: ports.user() };
+}
+
+const withOpen = (inv: Invoice, f: OpenFields): Invoice => ({ ...inv, ...f });
+
+/** Issued invoices in the order they were finalized: a credit note meets its invoice's open amount as it was then. */
+function byFinalization(list: readonly Invoice[]): Invoice[] {
+  return [...list].filter((i) => i.status !== 'Draft' && i.number).sort((a, b) => (a.finalizedAt ?? '').localeCompare(b.finalizedAt ?? '') || (a.number ?? '').localeCompare(b.number ?? ''));
+}
+
+function post(book: MoneyBook, ds: Dataset, inv: Invoice, applyCredit: boolean): void {
+  if (inv.type === 'credit_note') book.postCreditNote(inv);
+  else if (book.postInvoice(inv) && applyCredit) {
+    const tenant = ds.tenantById.get(inv.tenantId);
+    if (tenant) book.applyAccountCredit(inv, tenant);
+  }
+}
+
+/**
+ * The Balances rows of what a ledger operation changed, and its invoices with their Open Amount,
+ * Payment Status and Paid On set (the Invoices write carries them). Invoices whose money changed
+ * but are not in the operation's changes come back as `others`.
+ */
+export function postLedgerChanges(ds: Dataset, ch: LedgerChanges, ctx: BookContext): { balances: Balance[]; others: Invoice[] } {
+  const book = new MoneyBook(
+    ds.balances.map((r) => r.record),
+    ctx,
+  );
+  for (const inv of byFinalization([...ch.updated, ...ch.created.map((d) => d.invoice)])) post(book, ds, inv, true);
+  const mine = new Set<string>();
+  const set = (inv: Invoice) => {
+    mine.add(inv.invoiceId);
+    return book.touched.has(inv.invoiceId) || (inv.status !== 'Draft' && inv.number && inv.openAmount === undefined && inv.type !== 'credit_note' && inv.type !== 'pro_forma')
+      ? withOpen(inv, book.openFields(inv))
+      : inv;
+  };
+  ch.updated.splice(0, ch.updated.length, ...ch.updated.map(set));
+  for (const d of ch.created) d.invoice = set(d.invoice);
+  const others = ds.invoices.map((r) => r.record).filter((i) => book.touched.has(i.invoiceId) && !mine.has(i.invoiceId));
+  return { balances: book.added, others: others.map((i) => withOpen(i, book.openFields(i))) };
+}
+
+/**
+ * Issued invoices and credit notes without their Balances rows (an interrupted finalize, or a
+ * workbook from before Balances), posted in finalization order; and the invoices whose sheet
+ * fields then differ from the rows.
+ */
+export function missingPostings(ds: Dataset, ctx: BookContext): { balances: Balance[]; invoices: Invoice[] } {
+  const book = new MoneyBook(
+    ds.balances.map((r) => r.record),
+    ctx,
+  );
+  for (const inv of byFinalization(ds.invoices.map((r) => r.record))) post(book, ds, inv, false);
+  if (!book.added.length) return { balances: [], invoices: [] };
+  const invoices = ds.invoices
+    .map((r) => r.record)
+    .filter((i) => book.touched.has(i.invoiceId))
+    .map((i) => ({ inv: i, f: book.openFields(i) }))
+    .filter(({ inv, f }) => !sameOpenFields(inv, f))
+    .map(({ inv, f }) => withOpen(inv, f));
+  return { balances: book.added, invoices };
+}

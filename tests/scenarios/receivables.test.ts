@@ -1,0 +1,148 @@
+// The cash side end to end on in-memory tables: finalize posts to Balances, a bank statement pays,
+// overpays and returns, hand assignment and undo, credit notes on paid invoices, account credit.
+import { runInvoicing } from '../../src/app/runInvoicing';
+import { creditInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
+import { assignPayment, importPayments, undoPayment } from '../../src/app/receivables/payments';
+import { listPayments, openItems } from '../../src/app/receivables/openItems';
+import { creditorReference } from '../../src/core/receivables/rf';
+import { camt053, type Booking } from '../../src/node/sampleStatement';
+import { NOV, account, amt, edit, item, invoiceRow, ports, product, subscription, table } from './helpers';
+
+const customers = (settings: Record<string, unknown> = {}) => {
+  const p = ports({
+    Accounts: [
+      account('4711', { name: 'Müller & Söhne GmbH', iban: 'DE02120300000000202051' }),
+      account('A2', { name: 'Beta AG' }),
+      account('A3', { name: 'Gamma KG' }),
+      account('A4', { name: 'Delta GmbH' }),
+    ],
+    Products: [product('P1', '100.00')],
+    Subscriptions: [subscription('S1', '4711'), subscription('S2', 'A2'), subscription('S3', 'A3'), subscription('S4', 'A4')],
+    Items: [item('I1', 'S1', 'P1'), item('I2', 'S2', 'P1'), item('I3', 'S3', 'P1'), item('I4', 'S4', 'P1')],
+  });
+  if (Object.keys(settings).length) edit(p, 'Settings', 'Tenant ID', 'DE', settings as never);
+  runInvoicing(p, NOV);
+  finalizeInvoices(p);
+  return p;
+};
+
+const statement = (bookings: Booking[], id = 'STMT-1') => ({
+  name: `${id}.xml`,
+  text: camt053({ id, iban: 'DE89370400440532013000', owner: 'Muster GmbH', created: '2026-12-01T06:00:00', bookings }),
+});
+const day = '2026-12-01';
+type P = ReturnType<typeof customers>;
+const byNumber = (p: P, n: string) => {
+  const r = table(p, 'Invoices').find((x) => x.Number === n);
+  if (!r) throw new Error(`no invoice ${n}`);
+  return r;
+};
+const money = (p: P, n: string) => {
+  const r = byNumber(p, n);
+  return `${n}: ${r['Payment Status']} open ${amt(r['Open Amount'])}${r['Paid On'] ? ` paid ${r['Paid On']}` : ''}`;
+};
+const balanceSum = (p: P, invoiceId: string) =>
+  table(p, 'Balances')
+    .filter((b) => b['Invoice ID'] === invoiceId)
+    .reduce((s, b) => s + Math.round(Number(b.Amount) * 100), 0) / 100;
+
+describe('receivables', () => {
+  it('finalizing posts each invoice to Balances with its RF reference and open amount', () => {
+    const p = customers();
+    const bal = table(p, 'Balances');
+    expect(bal.map((b) => [b.Kind, b.Number, amt(b.Amount), b.Currency, b['Account ID']])).toEqual([
+      ['invoice', 'INV-2026-00001', '119.00', 'EUR', '4711'],
+      ['invoice', 'INV-2026-00002', '119.00', 'EUR', 'A2'],
+      ['invoice', 'INV-2026-00003', '119.00', 'EUR', 'A3'],
+      ['invoice', 'INV-2026-00004', '119.00', 'EUR', 'A4'],
+    ]);
+    const inv = invoiceRow(p, 'I-000001');
+    expect([inv['Payment Reference'], inv['Payment Status'], amt(inv['Open Amount'])]).toEqual(['RF76INV202600001', 'Open', '119.00']);
+  });
+
+  it('imports a statement: paid in full, partly, overpaid, a typo left unmatched with a suggestion', () => {
+    const p = customers();
+    const report = importPayments(p, [
+      statement([
+        { date: day, amount: '119.00', name: 'Müller & Söhne GmbH', iban: 'DE02120300000000202051', text: 'INV-2026-00001 Kd-Nr. 4711' },
+        { date: day, amount: '50.00', name: 'Beta AG', text: 'Rechnung inv 2026 0000\n2' },
+        { date: day, amount: '130.00', name: 'Gamma KG', reference: creditorReference('INV-2026-00003') },
+        { date: day, amount: '119.00', name: 'Delta GmbH', text: 'Rechnung INV-2026-00040' },
+        { date: day, amount: '35.00', direction: 'DBIT', name: 'Vermieter', text: 'Miete Dezember' },
+      ]),
+    ]);
+    expect(report.failed).toEqual([]);
+    expect(report.files.map((f) => [f.imported, f.duplicates, f.outgoing])).toEqual([[4, 0, 1]]);
+    expect(report.payments.map((x) => [x.paymentId, x.status, x.matched])).toEqual([
+      ['P-000001', 'matched', 'INV-2026-00001 119.00'],
+      ['P-000002', 'partially matched', 'INV-2026-00002 50.00'],
+      ['P-000003', 'matched', 'INV-2026-00003 119.00; account credit 11.00'],
+      ['P-000004', 'unmatched', ''],
+    ]);
+    expect(report.payments[3].suggestions).toContain('INV-2026-00004');
+    expect(['INV-2026-00001', 'INV-2026-00002', 'INV-2026-00003', 'INV-2026-00004'].map((n) => money(p, n))).toEqual([
+      `INV-2026-00001: Paid open 0.00 paid ${day}`,
+      'INV-2026-00002: Partially paid open 69.00',
+      `INV-2026-00003: Paid open 0.00 paid ${day}`,
+      'INV-2026-00004: Open open 119.00',
+    ]);
+    const items = openItems(p);
+    expect(items.accounts.map((a) => [a.accountId, a.items.map((i) => `${i.number} ${i.open}`), a.totals.map((t) => `${t.open}/${t.credit}`)])).toEqual([
+      ['A2', ['INV-2026-00002 69.00'], ['69.00/0.00']],
+      ['A3', [], ['0.00/11.00']],
+      ['A4', ['INV-2026-00004 119.00'], ['119.00/0.00']],
+    ]);
+  });
+
+  it('a statement imported twice adds nothing', () => {
+    const p = customers();
+    const file = statement([{ date: day, amount: '119.00', text: 'INV-2026-00001' }]);
+    importPayments(p, [file]);
+    const before = [table(p, 'Payments').length, table(p, 'Balances').length];
+    const again = importPayments(p, [file]);
+    expect(again.files.map((f) => [f.imported, f.duplicates])).toEqual([[0, 1]]);
+    expect([table(p, 'Payments').length, table(p, 'Balances').length]).toEqual(before);
+  });
+
+  it('assigns an unmatched payment by hand and undoes it with reversal rows', () => {
+    const p = customers();
+    importPayments(p, [statement([{ date: day, amount: '119.00', name: 'Delta GmbH', text: 'Dezember' }])]);
+    const assigned = assignPayment(p, 'P-000001', ['INV-2026-00004']);
+    expect([assigned.status, assigned.matched]).toEqual(['matched', 'INV-2026-00004 119.00']);
+    expect(money(p, 'INV-2026-00004')).toBe(`INV-2026-00004: Paid open 0.00 paid ${day}`);
+    const undone = undoPayment(p, 'P-000001');
+    expect([undone.status, undone.matched]).toEqual(['unmatched', '']);
+    expect(money(p, 'INV-2026-00004')).toBe('INV-2026-00004: Open open 119.00');
+    const rows = table(p, 'Balances').filter((b) => b['Payment ID'] === 'P-000001');
+    expect(rows.map((b) => [b.Kind, amt(b.Amount), b.Reverses])).toEqual([
+      ['payment', '-119.00', ''],
+      ['reversal', '119.00', rows[0]['Balance ID']],
+    ]);
+    expect(listPayments(p, { unmatched: true }).map((x) => x.paymentId)).toEqual(['P-000001']);
+  });
+
+  it('a return debit reopens the invoice it paid and shows the reason', () => {
+    const p = customers();
+    importPayments(p, [statement([{ date: day, amount: '119.00', text: 'INV-2026-00001' }])]);
+    const r = importPayments(p, [
+      statement([{ date: '2026-12-05', amount: '119.00', direction: 'DBIT', endToEndId: 'INV-2026-00001', mandateId: 'M-1', returnReason: 'MD06', name: 'Müller & Söhne GmbH' }], 'STMT-2'),
+    ]);
+    expect(r.payments.map((x) => [x.amount, x.status, x.matched, x.returnReason])).toEqual([['-119.00', 'matched', 'INV-2026-00001 -119.00', 'MD06 refund requested by the debtor']]);
+    expect(money(p, 'INV-2026-00001')).toBe('INV-2026-00001: Open open 119.00');
+    expect(balanceSum(p, 'I-000001')).toBe(119);
+  });
+
+  it('a credit note on a paid invoice becomes a credit on the account, which the next invoice uses when Settings says so', () => {
+    const p = customers({ 'Apply Account Credit': true });
+    importPayments(p, [statement([{ date: day, amount: '119.00', text: 'INV-2026-00001' }])]);
+    creditInvoice(p, { invoiceId: 'INV-2026-00001', amount: '50.00', reason: 'Ausfall' });
+    const credits = table(p, 'Balances').filter((b) => b.Kind === 'credit_note');
+    expect(credits.map((b) => [b['Invoice ID'], amt(b.Amount)])).toEqual([['', '-59.50']]);
+    expect(openItems(p, { accountId: '4711' }).accounts[0].totals).toEqual([{ currency: 'EUR', open: '0.00', overdue: '0.00', credit: '59.50' }]);
+    runInvoicing(p, { periodStart: '2026-12-01', periodEnd: '2026-12-31' });
+    finalizeInvoices(p, { invoiceDate: '2026-12-31' });
+    const dec = table(p, 'Invoices').find((i) => i['Account ID'] === '4711' && i['Period Start'] === '2026-12-01')!;
+    expect([dec.Number, amt(dec['Open Amount']), dec['Payment Status']]).toEqual(['INV-2026-00005', '59.50', 'Partially paid']);
+    expect(openItems(p, { accountId: '4711' }).accounts[0].totals).toEqual([{ currency: 'EUR', open: '59.50', overdue: '0.00', credit: '0.00' }]);
+  });
+});
