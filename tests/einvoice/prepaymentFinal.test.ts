@@ -2,7 +2,7 @@
 // deducted invoices in BG-3 and the project in BT-11), valid against the XSD, EN 16931, XRechnung
 // and the Peppol rules XRechnung adopts; also with a rate change between prepayment and final
 // invoice (a negative 16 % VAT group) and after a prepayment paid in part.
-import { createManualInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
+import { createManualInvoice, creditInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
 import { readDataset } from '../../src/app/workbook';
 import type { Invoice } from '../../src/core/model';
 import { creditorReference } from '../../src/core/receivables/rf';
@@ -104,6 +104,22 @@ describe('a final invoice after a prepayment paid in part', () => {
       const xml = xmlOf(ds, final, format);
       expect([format, (await problemsOf(xml, format)).errors]).toEqual([format, []]);
       expect([format, xml.includes(prepayment.number!), xml.includes('PrepaidAmount')]).toEqual([format, true, false]);
+    }
+  }, 180_000);
+});
+
+describe('a credit note of a prepayment', () => {
+  it('is valid in every format with the project on it (UBL CreditNote has no ProjectReference: left out there)', async () => {
+    const p = projectWorkbook();
+    const prepayment = issue(p, 'prepayment', '2027-01-15', [{ description: 'Anzahlung 30 %', quantity: '1', unitPrice: '3000.00' }]);
+    const report = creditInvoice(p, { invoiceId: prepayment.number!, amount: '1000.00' });
+    expect(report.failed).toEqual([]);
+    const ds = readDataset(p);
+    const note = ds.invoices.map((r) => r.record).find((i) => i.type === 'credit_note')!;
+    for (const format of FORMATS) {
+      const xml = xmlOf(ds, { ...note, project: 'P-100' }, format);
+      expect([format, (await problemsOf(xml, format)).errors]).toEqual([format, []]);
+      expect([format, xml.includes('ProjectReference')]).toEqual([format, false]);
     }
   }, 180_000);
 });

@@ -104,7 +104,8 @@ export function toUbl(e: EInvoice): string {
     'cac:OrderReference': e.orderReference && { 'cbc:ID': e.orderReference },
     // BG-3: the credited invoice of a credit note, the deducted prepayment and partial invoices of a final invoice.
     'cac:BillingReference': [e.preceding, ...(e.precedingInvoices ?? [])].filter((p) => !!p).map((p) => ({ 'cac:InvoiceDocumentReference': { 'cbc:ID': p.number, 'cbc:IssueDate': p.issueDate } })),
-    'cac:ProjectReference': e.project && { 'cbc:ID': e.project },
+    // BT-11: UBL's CreditNote has no ProjectReference (a credit note names the project only in CII).
+    'cac:ProjectReference': e.project && !credit ? { 'cbc:ID': e.project } : undefined,
     'cac:AccountingSupplierParty': { 'cac:Party': party(e.seller, { contact: e.seller.contact, creditorId: e.seller.creditorId }) },
     'cac:AccountingCustomerParty': { 'cac:Party': party(e.buyer) },
     'cac:Delivery': e.delivery && {
