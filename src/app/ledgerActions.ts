@@ -157,6 +157,6 @@ export function createManualInvoice(ports: Ports, input: ManualInvoiceInput): In
 }
 
 export function verifyLedger(ports: Ports): VerifyResult {
-  const ds = readDataset(ports, ['Settings', 'Invoices', 'InvoiceLines', 'NumberRanges']);
+  const ds = readDataset(ports, ['Settings', 'Invoices', 'InvoiceLines', 'NumberRanges', 'Balances']);
   return verifyCore(ds, (t) => ports.sha256(t));
 }

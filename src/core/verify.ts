@@ -2,6 +2,8 @@
 // form unbroken chains per number range whose heads match the NumberRanges counters.
 import type { Dataset } from './dataset';
 import { invoiceHash, type Sha256Hex } from './hash';
+import { moneyByInvoice } from './receivables/balances';
+import { BILLED_TYPES } from './receivables/posting';
 
 export interface VerifyProblem {
   invoiceId: string;
@@ -13,6 +15,36 @@ export interface VerifyProblem {
 export interface VerifyResult {
   checked: number;
   problems: VerifyProblem[];
+}
+
+/**
+ * The money: every finalized invoice is posted to Balances, the sum of its rows is the Open Amount
+ * the Invoices sheet shows, and every row names an invoice and a row it reverses that exist.
+ */
+export function verifyBalances(ds: Dataset): VerifyProblem[] {
+  const problems: VerifyProblem[] = [];
+  const money = moneyByInvoice(ds.balances.map((b) => b.record));
+  const posted = new Set(ds.balances.filter((b) => b.record.kind === 'invoice').map((b) => b.record.invoiceId));
+  for (const { row, record: inv } of ds.invoices) {
+    if (!BILLED_TYPES.has(inv.type) || inv.status === 'Draft' || !inv.number) continue;
+    const at = { invoiceId: inv.invoiceId, number: inv.number, row };
+    if (!posted.has(inv.invoiceId)) {
+      problems.push({ ...at, message: 'not posted to Balances (the next billing or payments action posts it)' });
+      continue;
+    }
+    const open = money.get(inv.invoiceId)?.open;
+    if (open && inv.openAmount && !open.eq(inv.openAmount)) {
+      problems.push({ ...at, message: `Open Amount ${inv.openAmount.toFixed(2)} differs from its Balances rows, which add up to ${open.toFixed(2)}` });
+    }
+  }
+  const ids = new Set(ds.invoices.map((r) => r.record.invoiceId));
+  const balanceIds = new Set(ds.balances.map((b) => b.record.balanceId));
+  for (const { row, record: b } of ds.balances) {
+    const at = { invoiceId: b.invoiceId ?? '', number: b.number, row };
+    if (b.invoiceId && !ids.has(b.invoiceId)) problems.push({ ...at, message: `Balances row ${row} (${b.balanceId}) names invoice ${b.invoiceId}, which is not in Invoices` });
+    if (b.reverses && !balanceIds.has(b.reverses)) problems.push({ ...at, message: `Balances row ${row} (${b.balanceId}) reverses ${b.reverses}, which is not in Balances` });
+  }
+  return problems;
 }
 
 export function verifyLedger(ds: Dataset, sha256: Sha256Hex): VerifyResult {
@@ -46,5 +78,6 @@ export function verifyLedger(ds: Dataset, sha256: Sha256Hex): VerifyResult {
       problems.push({ invoiceId: '', number: r.record.lastNumber, row: r.row, message: `the last invoice of range ${r.record.range} (${r.record.lastNumber}) is missing from the ledger` });
     }
   }
+  problems.push(...verifyBalances(ds));
   return { checked: finals.length, problems };
 }

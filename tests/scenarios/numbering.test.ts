@@ -130,14 +130,19 @@ describe('numbering', () => {
     lines.rows[li][lines.headers.indexOf('Description')] = 'Product P1';
     expect(verifyLedger(p).problems).toEqual([]);
 
-    // Deleting the last invoice: the range head points at a missing invoice.
+    // Deleting the last invoice: the range head points at a missing invoice, and its Balances row names it.
     deleteRow(p, 'Invoices', 'Invoice ID', 'I-000003');
-    expect(verifyLedger(p).problems.map((x) => [x.number, x.message])).toEqual([['INV-2026-00003', 'the last invoice of range DE/invoice/* (INV-2026-00003) is missing from the ledger']]);
+    expect(verifyLedger(p).problems.map((x) => [x.number, x.message])).toEqual([
+      ['INV-2026-00003', 'the last invoice of range DE/invoice/* (INV-2026-00003) is missing from the ledger'],
+      ['INV-2026-00003', 'Balances row 4 (B-0000003) names invoice I-000003, which is not in Invoices'],
+    ]);
     // Deleting one in the middle breaks the chain at its successor.
     deleteRow(p, 'Invoices', 'Invoice ID', 'I-000001');
     expect(verifyLedger(p).problems.map((x) => [x.number, x.message])).toEqual([
       ['INV-2026-00002', 'chain broken: the previous invoice of its number range is missing'],
       ['INV-2026-00003', 'the last invoice of range DE/invoice/* (INV-2026-00003) is missing from the ledger'],
+      ['INV-2026-00001', 'Balances row 2 (B-0000001) names invoice I-000001, which is not in Invoices'],
+      ['INV-2026-00003', 'Balances row 4 (B-0000003) names invoice I-000003, which is not in Invoices'],
     ]);
   });
 });

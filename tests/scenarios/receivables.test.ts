@@ -1,7 +1,7 @@
 // The cash side end to end on in-memory tables: finalize posts to Balances, a bank statement pays,
 // overpays and returns, hand assignment and undo, credit notes on paid invoices, account credit.
 import { runInvoicing } from '../../src/app/runInvoicing';
-import { creditInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
+import { creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
 import { assignPayment, importPayments, undoPayment } from '../../src/app/receivables/payments';
 import { listPayments, openItems } from '../../src/app/receivables/openItems';
 import { creditorReference } from '../../src/core/receivables/rf';
@@ -144,5 +144,20 @@ describe('receivables', () => {
     const dec = table(p, 'Invoices').find((i) => i['Account ID'] === '4711' && i['Period Start'] === '2026-12-01')!;
     expect([dec.Number, amt(dec['Open Amount']), dec['Payment Status']]).toEqual(['INV-2026-00005', '59.50', 'Partially paid']);
     expect(openItems(p, { accountId: '4711' }).accounts[0].totals).toEqual([{ currency: 'EUR', open: '59.50', overdue: '0.00', credit: '0.00' }]);
+  });
+});
+
+describe('verify checks the money', () => {
+  it('finds an Open Amount that differs from the Balances rows and a Balances row naming no invoice', () => {
+    const p = customers();
+    importPayments(p, [statement([{ date: day, amount: '119.00', text: 'INV-2026-00001' }])]);
+    expect(verifyLedger(p).problems).toEqual([]);
+    edit(p, 'Invoices', 'Number', 'INV-2026-00002', { 'Open Amount': 100 });
+    edit(p, 'Balances', 'Balance ID', 'B-0000001', { 'Invoice ID': 'I-999999' });
+    expect(verifyLedger(p).problems.map((x) => `${x.number ?? x.invoiceId}: ${x.message}`)).toEqual([
+      'INV-2026-00001: not posted to Balances (the next billing or payments action posts it)',
+      'INV-2026-00002: Open Amount 100.00 differs from its Balances rows, which add up to 119.00',
+      'INV-2026-00001: Balances row 2 (B-0000001) names invoice I-999999, which is not in Invoices',
+    ]);
   });
 });
