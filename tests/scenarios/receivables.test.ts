@@ -142,7 +142,7 @@ describe('receivables', () => {
     runInvoicing(p, { periodStart: '2026-12-01', periodEnd: '2026-12-31' });
     finalizeInvoices(p, { invoiceDate: '2026-12-31' });
     const dec = table(p, 'Invoices').find((i) => i['Account ID'] === '4711' && i['Period Start'] === '2026-12-01')!;
-    expect([dec.Number, amt(dec['Open Amount']), dec['Payment Status']]).toEqual(['INV-2026-00005', '59.50', 'Partially paid']);
+    expect([dec.Number, amt(dec.Payable), amt(dec.Prepaid), amt(dec['Open Amount']), dec['Payment Status']]).toEqual(['INV-2026-00005', '119.00', '59.50', '59.50', 'Partially paid']);
     expect(openItems(p, { accountId: '4711' }).accounts[0].totals).toEqual([{ currency: 'EUR', open: '59.50', overdue: '0.00', credit: '0.00' }]);
   });
 });

@@ -3,6 +3,7 @@
 import type { Dataset } from '../../core/dataset';
 import type { LedgerChanges } from '../../core/ledger';
 import type { Balance, Invoice } from '../../core/model';
+import { type Decimal, ZERO } from '../../core/money';
 import { type BookContext, MoneyBook, type OpenFields, sameOpenFields } from '../../core/receivables/posting';
 import type { Ports } from '../../ports';
 
@@ -17,12 +18,14 @@ function byFinalization(list: readonly Invoice[]): Invoice[] {
   return [...list].filter((i) => i.status !== 'Draft' && i.number).sort((a, b) => (a.finalizedAt ?? '').localeCompare(b.finalizedAt ?? '') || (a.number ?? '').localeCompare(b.number ?? ''));
 }
 
-function post(book: MoneyBook, ds: Dataset, inv: Invoice, applyCredit: boolean): void {
+/** Posts an issued invoice or credit note; returns the account credit applied to it at finalization (Apply Account Credit). */
+function post(book: MoneyBook, ds: Dataset, inv: Invoice, applyCredit: boolean): Decimal {
   if (inv.type === 'credit_note') book.postCreditNote(inv);
   else if (book.postInvoice(inv) && applyCredit) {
     const tenant = ds.tenantById.get(inv.tenantId);
-    if (tenant) book.applyAccountCredit(inv, tenant);
+    if (tenant) return book.applyAccountCredit(inv, tenant);
   }
+  return ZERO;
 }
 
 /**
@@ -35,13 +38,18 @@ export function postLedgerChanges(ds: Dataset, ch: LedgerChanges, ctx: BookConte
     ds.balances.map((r) => r.record),
     ctx,
   );
-  for (const inv of byFinalization([...ch.updated, ...ch.created.map((d) => d.invoice)])) post(book, ds, inv, true);
+  // An account credit used at finalization is printed on the invoice as already paid (Prepaid, BT-113).
+  const applied = new Map<string, Decimal>();
+  for (const inv of byFinalization([...ch.updated, ...ch.created.map((d) => d.invoice)])) {
+    const credit = post(book, ds, inv, true);
+    if (credit.gt(0)) applied.set(inv.invoiceId, credit);
+  }
   const mine = new Set<string>();
   const set = (inv: Invoice) => {
     mine.add(inv.invoiceId);
-    return book.touched.has(inv.invoiceId) || (inv.status !== 'Draft' && inv.number && inv.openAmount === undefined && inv.type !== 'credit_note' && inv.type !== 'pro_forma')
-      ? withOpen(inv, book.openFields(inv))
-      : inv;
+    const paid = applied.has(inv.invoiceId) ? { ...inv, prepaid: applied.get(inv.invoiceId) } : inv;
+    const fresh = inv.status !== 'Draft' && inv.number && inv.openAmount === undefined && inv.type !== 'credit_note' && inv.type !== 'pro_forma';
+    return book.touched.has(inv.invoiceId) || fresh ? withOpen(paid, book.openFields(inv)) : paid;
   };
   ch.updated.splice(0, ch.updated.length, ...ch.updated.map(set));
   for (const d of ch.created) d.invoice = set(d.invoice);
