@@ -6,7 +6,7 @@ import { assignPayment, importPayments, undoPayment } from '../../src/app/receiv
 import { listPayments, openItems } from '../../src/app/receivables/openItems';
 import { creditorReference } from '../../src/core/receivables/rf';
 import { camt053, type Booking } from '../../src/node/sampleStatement';
-import { NOV, account, amt, edit, item, invoiceRow, ports, product, subscription, table } from './helpers';
+import { NOV, account, amt, appendRow, edit, item, invoiceRow, ports, product, subscription, table } from './helpers';
 
 const customers = (settings: Record<string, unknown> = {}) => {
   const p = ports({
@@ -159,5 +159,16 @@ describe('verify checks the money', () => {
       'INV-2026-00002: Open Amount 100.00 differs from its Balances rows, which add up to 119.00',
       'INV-2026-00001: Balances row 2 (B-0000001) names invoice I-999999, which is not in Invoices',
     ]);
+  });
+});
+
+describe('payments typed into the sheet', () => {
+  it('are given an id and matched with the next import', () => {
+    const p = customers();
+    appendRow(p, 'Payments', { Date: day, Amount: 119, Currency: 'EUR', 'Payer Name': 'Beta AG', 'Remittance Text': 'Rechnung INV-2026-00002' });
+    const r = importPayments(p, []);
+    expect(r.payments.map((x) => [x.paymentId, x.status, x.matched, x.source])).toEqual([['P-000001', 'matched', 'INV-2026-00002 119.00', 'typed in']]);
+    expect(money(p, 'INV-2026-00002')).toBe(`INV-2026-00002: Paid open 0.00 paid ${day}`);
+    expect(importPayments(p, []).payments).toEqual([]);
   });
 });

@@ -201,57 +201,65 @@ function paymentOf(c: Importing, e: BankEntry, file: string): Payment | 'duplica
   };
 }
 
-/** Imports bank statements: each booked credit and each return becomes a payment, matched and booked; a statement read twice adds nothing. */
+/** One statement file read into new payments (appended to `added`), with its counts. */
+function importFile(c: Importing, f: StatementFile, added: Payment[]): ImportReport['files'][number] {
+  const tenant = c.ds.tenants[0];
+  const read = readStatement(f.bytes ?? f.text ?? '', f.name, { csvColumns: tenant?.bankCsvColumns, currency: tenant?.currency ?? 'EUR' });
+  const counts = { file: f.name, format: read.format, entries: read.entries.length, imported: 0, duplicates: 0, outgoing: 0, skipped: read.skipped.map((s) => s.reason) };
+  for (const e of read.entries) {
+    const p = paymentOf(c, e, f.name);
+    if (p === 'duplicate') counts.duplicates++;
+    else if (p === 'outgoing') counts.outgoing++;
+    else {
+      counts.imported++;
+      added.push(p);
+    }
+  }
+  return counts;
+}
+
+/**
+ * Payments typed into the sheet (no Payment ID yet): given an id and matched like imported ones.
+ * A negative one (money given back) is left unmatched for the user to assign.
+ */
+function typedPayments(c: Importing): { row: number; payment: Payment }[] {
+  return c.ds.payments
+    .filter((r) => !r.record.paymentId)
+    .map(({ row, record: p }) => {
+      const m = p.amount.gt(0)
+        ? c.index.match({ amount: p.amount.toFixed(2), currency: p.currency, remittance: p.remittance, counterpartyName: p.payerName, counterpartyIban: p.payerIban })
+        : undefined;
+      if (m) c.index.book(m.allocations);
+      const fields = m ? matchFields(m, c.byNumber) : { status: 'unmatched' as const, matched: '', how: 'typed in with a negative amount: assign it by hand', suggestions: '' };
+      return { row, payment: { ...p, paymentId: c.nextId(), ...fields, source: p.source || 'typed in', importedAt: c.now } };
+    });
+}
+
+/**
+ * Imports bank statements: each booked credit and each return becomes a payment, matched and
+ * booked; a statement read twice adds nothing. Payments typed into the sheet are booked with them.
+ */
 export function importPayments(ports: Ports, files: readonly StatementFile[]): ImportReport {
   return runUseCase(ports, {
     action: 'import bank statements',
     reads: 'receivables',
     work: ({ ports, ds, log }) => {
       const { book } = bookOf(ds, bookContext(ports));
-      const c: Importing = {
-        ports,
-        ds,
-        index: new MatchIndex(
-          openInvoices(ds, (id) => book.openOf(id)),
-          accountsOf(ds),
-        ),
-        byNumber: invoicesByNumber(ds),
-        seen: seenOf(ds),
-        nextId: paymentIds(ds),
-        now: ports.clock.now().toISOString(),
-      };
+      const open = openInvoices(ds, (id) => book.openOf(id));
+      const c: Importing = { ports, ds, index: new MatchIndex(open, accountsOf(ds)), byNumber: invoicesByNumber(ds), seen: seenOf(ds), nextId: paymentIds(ds), now: ports.clock.now().toISOString() };
       const report: ImportReport = { files: [], payments: [], failed: [] };
+      const typed = typedPayments(c);
       const added: Payment[] = [];
-      const tenant = ds.tenants[0];
       for (const f of files) {
         try {
-          const read = readStatement(f.bytes ?? f.text ?? '', f.name, { csvColumns: tenant?.bankCsvColumns, currency: tenant?.currency ?? 'EUR' });
-          const counts = {
-            file: f.name,
-            format: read.format,
-            entries: read.entries.length,
-            imported: 0,
-            duplicates: 0,
-            outgoing: 0,
-            skipped: read.skipped.map((s) => `entry ${s.origin.entry ?? '?'}: ${s.reason}`),
-          };
-          for (const e of read.entries) {
-            const p = paymentOf(c, e, f.name);
-            if (p === 'duplicate') counts.duplicates++;
-            else if (p === 'outgoing') counts.outgoing++;
-            else {
-              counts.imported++;
-              added.push(p);
-            }
-          }
-          report.files.push(counts);
+          report.files.push(importFile(c, f, added));
         } catch (e) {
           report.failed.push({ file: f.name, reason: (e as Error).message });
         }
       }
-      savePayments(ports, ds, { added });
-      report.payments = added.map(summaryOf);
-      if (added.length) log({ action: 'payments imported', details: `${added.length} payments from ${report.files.map((f) => f.file).join(', ')}` });
+      savePayments(ports, ds, { added, updated: typed });
+      report.payments = [...typed.map((t) => t.payment), ...added].map(summaryOf);
+      if (report.payments.length) log({ action: 'payments imported', details: `${report.payments.length} payments${files.length ? ` from ${files.map((f) => f.name).join(', ')}` : ''}` });
       return report;
     },
   });
