@@ -23,8 +23,11 @@ export function numberLocaleOf(ports: Ports, ds: Dataset): NumberLocale {
   return ports.locale ?? ds.tenants[0]?.locale ?? 'en';
 }
 
-/** The tables a credit or a manual invoice reads (Settings first: the admins and the locale). */
-const LEDGER_TABLES = ['Settings', 'Accounts', 'Products', 'Items', 'Transactions', 'TaxRules', 'Invoices', 'InvoiceLines', 'NumberRanges'] as const;
+/**
+ * The tables a credit or a manual invoice reads (Settings first: the admins and the locale); Balances
+ * for a final invoice's warning about a deducted invoice that is still partly open.
+ */
+const LEDGER_TABLES = ['Settings', 'Accounts', 'Products', 'Items', 'Transactions', 'TaxRules', 'Invoices', 'InvoiceLines', 'NumberRanges', 'Balances'] as const;
 
 export interface CreditableLine {
   lineNo: number;

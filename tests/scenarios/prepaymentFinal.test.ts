@@ -3,6 +3,7 @@
 // invoice per VAT rate (model A, see src/core/manual.ts), the money adding up to the whole
 // service's gross, and the documents saying so.
 import { cancelInvoice, createManualInvoice, creditInvoice, finalizeInvoices } from '../../src/app/ledgerActions';
+import { previewManualInvoice } from '../../src/app/ledgerPreview';
 import { readDataset } from '../../src/app/workbook';
 import { documentText } from '../../src/core/docText';
 import type { Balance, Invoice } from '../../src/core/model';
@@ -90,6 +91,9 @@ describe('a prepayment paid in part', () => {
     ];
     const booked = readDataset(p).balances.some((b) => b.record.invoiceId === prepayment.invoiceId && b.record.kind === 'invoice');
     p.tables.apply('Balances', { append: (booked ? rows.slice(1) : rows).map((b) => toRowValues('Balances', b)) });
+    const input = { accountId: 'A1', type: 'final' as const, project: 'P-100', invoiceDate: '2027-02-20', lines: [{ description: 'Softwareprojekt', quantity: '1', unitPrice: '10000.00' }] };
+    // The sidebar's preview warns the same way, before anything is saved.
+    expect(previewManualInvoice(p, input).invoice.warnings ?? '').toContain('AR-2027-00001 is deducted in full, EUR 1,570.00 of it is still open');
     const draft = createManualInvoice(p, {
       accountId: 'A1',
       type: 'final',
