@@ -8,7 +8,7 @@ import { daysInclusive } from './dates';
 import { minorUnits, type Decimal } from './money';
 import { formatIban, formatReference, isSwiss, swissQrBill, type QrParty, type SwissQrBill } from './swissQr';
 import { isCreditorReference, printedReference } from './receivables/rf';
-import { isDirectDebit, paymentReferenceOf } from './einvoice/terms';
+import { amountDue, isDirectDebit, paymentReferenceOf } from './einvoice/terms';
 
 export interface LineText {
   no: string;
@@ -411,12 +411,10 @@ function totalRows({ lang, L, money }: Words, inv: Invoice, taxes: DocText['taxe
       return { label: `${L.vat} ${g.rate}${category ? ` ${category}` : ''} ${taxable} ${g.taxable}`, value: g.tax, strong: false };
     }),
     { label: L.gross, value: money(inv.gross), strong: true },
-    ...(inv.rounding.isZero()
-      ? []
-      : [
-          { label: L.rounding, value: money(inv.rounding), strong: false },
-          { label: L.payable, value: money(inv.payable), strong: true },
-        ]),
+    ...(inv.rounding.isZero() ? [] : [{ label: L.rounding, value: money(inv.rounding), strong: false }]),
+    // An account credit applied at finalization is printed as already paid; the amount due is what is left.
+    ...(inv.prepaid && !inv.prepaid.isZero() ? [{ label: L.prepaid, value: money(inv.prepaid.neg()), strong: false }] : []),
+    ...(inv.rounding.isZero() && (!inv.prepaid || inv.prepaid.isZero()) ? [] : [{ label: L.payable, value: money(amountDue(inv)), strong: true }]),
   ];
 }
 
@@ -442,7 +440,13 @@ function paymentText({ L, lang, money }: Words, inv: Invoice, t: Tenant, account
   if (inv.type === 'credit_note') return '';
   if (isDirectDebit(inv, account)) {
     if (inv.dueDate && t.creditorId && account.iban) {
-      return fill(L.preNotification, { amount: money(inv.payable), date: formatDate(inv.dueDate, lang), mandate: account.mandateReference, creditorId: t.creditorId, iban: maskedIban(account.iban) });
+      return fill(L.preNotification, {
+        amount: money(amountDue(inv)),
+        date: formatDate(inv.dueDate, lang),
+        mandate: account.mandateReference,
+        creditorId: t.creditorId,
+        iban: maskedIban(account.iban),
+      });
     }
     return `${L.directDebit} ${account.mandateReference}${t.creditorId ? ` · ${L.creditorId} ${t.creditorId}` : ''}${account.iban ? ` · IBAN ${maskedIban(account.iban)}` : ''}`;
   }
@@ -494,7 +498,9 @@ function templateFields(
     tax: money(inv.tax),
     gross: money(inv.gross),
     rounding: money(inv.rounding),
-    payable: money(inv.payable),
+    // The amount due: Payable less what an account credit paid of it (Prepaid).
+    payable: money(amountDue(inv)),
+    prepaid: inv.prepaid ? money(inv.prepaid) : '',
     info: worded.info,
     notes: worded.notes,
     payment: worded.payment,

@@ -2,6 +2,7 @@
 // groups of four (stored at finalization, or made from the number for an older invoice), and the
 // SEPA direct-debit pre-notification (amount, collection date, mandate, creditor id, masked IBAN).
 import { maskedIban } from '../../src/core/docText';
+import { D } from '../../src/core/money';
 import { creditorReference } from '../../src/core/receivables/rf';
 import { paymentLedger, textOf } from '../support/paymentInvoices';
 
@@ -46,5 +47,15 @@ describe('direct-debit invoices print the pre-notification', () => {
 
   it('masks an IBAN to its country and last four characters', () => {
     expect([maskedIban('DE21 3704 0044 0000 0012 34'), maskedIban('AT611904300234573201')]).toEqual(['DE…1234', 'AT…3201']);
+  });
+});
+
+describe('an invoice an account credit paid in part (Prepaid)', () => {
+  it('prints the credit as already paid and collects only the rest', () => {
+    const { ds, debit } = paymentLedger('de');
+    const x = textOf(ds, { ...debit, prepaid: new D('59.50') });
+    expect(x.totals.slice(-3).map((t) => `${t.label}: ${t.value}`)).toEqual(['Gesamtbetrag: 119,00 EUR', 'Bereits bezahlt: -59,50 EUR', 'Zahlbetrag: 59,50 EUR']);
+    expect([x.fields.payable, x.fields.prepaid]).toEqual(['59,50 EUR', '59,50 EUR']);
+    expect(x.payment).toMatch(/^Wir ziehen den Betrag von 59,50 EUR am 15\.01\.2027 /);
   });
 });

@@ -1,7 +1,8 @@
 // The e-invoice carries what the invoice document prints about paying it: the payment reference
 // in BT-83 (UBL PaymentID, CII PaymentReference) and, for a direct debit, the mandate (BT-89), the
 // creditor id (BT-90) and the debited account (BT-91) with the amount and the collection date.
-import { xmlOf, problemsOf } from '../support/einvoiceCases';
+import { D } from '../../src/core/money';
+import { problemsOf, xmlOf } from '../support/einvoiceCases';
 import { DEBTOR_IBAN, paymentLedger, textOf } from '../support/paymentInvoices';
 
 const first = (xml: string, name: string) => new RegExp(`<${name}(?: [^>]*)?>([^<]*)</${name}>`).exec(xml)?.[1];
@@ -63,6 +64,24 @@ describe('a direct debit: the pre-notification and BT-89..BT-91 agree', () => {
         iban: mask(inside(xml, 'ram:PayerPartyDebtorFinancialAccount', 'ram:IBANID')),
       }).toEqual(said);
       expect((await problemsOf(xml, format)).errors).toEqual([]);
+    },
+    120_000,
+  );
+});
+
+describe('an invoice an account credit paid in part (Prepaid)', () => {
+  const { ds, debit } = paymentLedger('de');
+  const paid = { ...debit, prepaid: new D('59.50') };
+
+  it.each(['xrechnung-ubl', 'xrechnung-cii', 'zugferd'] as const)(
+    '%s: BT-113 is the credit, BT-115 the rest the pre-notification collects (BR-CO-16)',
+    async (format) => {
+      const xml = xmlOf(ds, paid, format);
+      const [prepaid, payable] =
+        format === 'xrechnung-ubl' ? [first(xml, 'cbc:PrepaidAmount'), first(xml, 'cbc:PayableAmount')] : [first(xml, 'ram:TotalPrepaidAmount'), first(xml, 'ram:DuePayableAmount')];
+      expect([format, prepaid, payable]).toEqual([format, '59.50', '59.50']);
+      expect(textOf(ds, paid).payment).toContain(`von ${payable!.replace('.', ',')} EUR am`);
+      expect([format, (await problemsOf(xml, format)).errors]).toEqual([format, []]);
     },
     120_000,
   );

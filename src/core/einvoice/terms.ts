@@ -82,7 +82,10 @@ export interface EInvoice {
   paymentTerms?: string;
   lines: ELine[];
   vat: EVat[];
-  /** prepaid: BT-113, written only when the ledger's Prepaid is not 0 (see manual.ts: a final invoice deducts its earlier invoices as lines instead). */
+  /**
+   * prepaid: BT-113, written only when the ledger's Prepaid is not 0: an account credit applied at
+   * finalization (a final invoice deducts its earlier invoices as lines instead, see manual.ts).
+   */
   totals: { lines: string; taxExclusive: string; tax: string; taxInclusive: string; prepaid?: string; rounding?: string; payable: string };
 }
 
@@ -99,6 +102,11 @@ export const TYPE_CODES: Record<Exclude<Invoice['type'], 'pro_forma'>, TypeCode>
 /** The remittance information an invoice asks for (BT-83): its ISO 11649 reference (made from the number for one finalized before references existed), else its number. */
 export function paymentReferenceOf(inv: Pick<Invoice, 'paymentReference' | 'number'>): string | undefined {
   return inv.paymentReference || (inv.number ? (creditorReference(inv.number) ?? inv.number) : undefined);
+}
+
+/** What is left to pay when the invoice is issued: Payable less Prepaid (an account credit applied at finalization). */
+export function amountDue(inv: Pick<Invoice, 'payable' | 'prepaid'>): Decimal {
+  return inv.prepaid ? inv.payable.minus(inv.prepaid) : inv.payable;
 }
 
 /** Whether an invoice is collected by direct debit (an invoice of any kind but a credit note or pro-forma, of an account with a mandate). */
@@ -211,7 +219,8 @@ export function invoiceTerms(doc: InvoiceDoc, c: TermsContext): EInvoice {
       taxInclusive: money(inv.gross),
       prepaid: inv.prepaid && !inv.prepaid.isZero() ? money(inv.prepaid) : undefined,
       rounding: rounding.isZero() ? undefined : amount(rounding, places),
-      payable: money(inv.payable),
+      // BT-115 = BT-112 − BT-113 + BT-114 (BR-CO-16): the ledger's Payable is what was billed, Prepaid what an account credit paid of it.
+      payable: money(amountDue(inv)),
     },
   };
   if (vat.some((v) => v.category === 'K')) {
