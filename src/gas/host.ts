@@ -1,6 +1,7 @@
 // Apps Script implementations of the ports.
 import { BillingError } from '../core/errors';
 import type { AccessPort, Ports } from '../ports';
+import { DriveFiles } from './driveFiles';
 import { SheetTables } from './sheetTables';
 
 /** Spreadsheet locales that write 1.234,56 (decimal comma); Swiss locales use a decimal point. */
@@ -71,6 +72,8 @@ export function gasPorts(): Ports {
     locale: DECIMAL_COMMA.test(ss.getSpreadsheetLocale()) ? 'de' : 'en',
     enforceAdmins: true,
     access: sheetAccess(ss),
+    // SEPA files under the tenant's Drive folder (collections); Drive is touched only when one is saved.
+    files: new DriveFiles(),
   };
 }
 

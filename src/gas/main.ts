@@ -43,6 +43,13 @@ export const receiveInvoices = server.receiveInvoices;
 export const scheduleState = server.scheduleState;
 export const saveScheduleSettings = server.saveScheduleSettings;
 export const goToInvoice = server.goToInvoice;
+export const importPayments = server.importPayments;
+export const listPayments = server.listPayments;
+export const assignPayment = server.assignPayment;
+export const undoPayment = server.undoPayment;
+export const openItems = server.openItems;
+export const collectDirectDebits = server.collectDirectDebits;
+export const cancelCollection = server.cancelCollection;
 /** Not an entry point (the build makes stubs of functions only): the build and tests read its names. */
 export { server };
 

@@ -15,11 +15,14 @@ import { isIsoDate } from '../core/dates';
 import { BillingError } from '../core/errors';
 import type { Ports } from '../ports';
 import { runUseCase } from '../app/useCase';
+import { assignPayment, importPayments, undoPayment } from '../app/receivables/payments';
+import { listPayments, openItems } from '../app/receivables/openItems';
+import { cancelCollection, collectDirectDebits } from '../app/receivables/collections';
 import { DriveDocuments } from './documents';
 import { gasPorts } from './host';
 import { gasMail } from './mail';
 import { extendToGrid } from './setup';
-import type { SaveScheduleRequest, ServerApi } from './serverApi';
+import type { SaveScheduleRequest, ServerApi, StatementFilePicked } from './serverApi';
 
 /** A sidebar call does a bounded slice of work (~20 s); the sidebar calls continueRun until done. */
 export const SLICE_MS = 20_000;
@@ -105,7 +108,50 @@ export const server: ServerApi = {
     sheet.activate();
     sheet.getRange(row.row, 1).activate();
   },
+
+  /**
+   * Bank statements picked in the sidebar (read in the browser, like received e-invoices: no Drive
+   * scope needed): camt XML as text, a CSV export as base64, decoded to its bytes here so the
+   * engine tells UTF-8 from Windows-1252.
+   */
+  importPayments: (files) => importPayments(gasPorts(), (files ?? []).map(statementFile)),
+  listPayments: (req) => listPayments(gasPorts(), { unmatched: !!req?.unmatched }),
+  assignPayment: (req) => assignPayment(gasPorts(), String(req?.paymentId ?? ''), Array.isArray(req?.invoices) ? req.invoices.map(String) : []),
+  undoPayment: (paymentId) => undoPayment(gasPorts(), String(paymentId ?? '')),
+  openItems: (req) => openItems(gasPorts(), req?.accountId ? { accountId: req.accountId } : {}),
+
+  /**
+   * A direct-debit collection (or its preview): the pain.008 file goes to the company's Drive folder,
+   * SEPA/, which only the documents owner reaches (drive.file): another admin's collection is refused
+   * before anything is written, naming whom to ask; a preview writes no file, so anyone may see it.
+   */
+  collectDirectDebits(req) {
+    const ports = gasPorts();
+    if (!req?.dryRun && !ownsDocuments(ports)) {
+      throw new BillingError(
+        `The direct-debit file is saved in the company's Drive folder, in the Drive of ${documentsOwner(ports)}, which your account cannot reach: ${documentsOwner(ports)} can collect, or choose Extensions → Billing → Take over invoice documents first.`,
+        { code: 'forbidden' },
+      );
+    }
+    return collectDirectDebits(ports, { date: String(req?.date ?? ''), dryRun: !!req?.dryRun });
+  },
+  cancelCollection: (messageId) => cancelCollection(gasPorts(), String(messageId ?? '')),
 };
+
+/** A picked statement as the use case reads it: bytes from base64 (Java's signed bytes made 0–255), or text. */
+function statementFile(f: StatementFilePicked): { name: string; bytes?: Uint8Array; text?: string } {
+  const name = String(f?.name ?? '');
+  if (typeof f?.base64 === 'string') {
+    let bytes: number[];
+    try {
+      bytes = Utilities.base64Decode(f.base64);
+    } catch {
+      throw new BillingError(`${name} did not arrive whole (its base64 cannot be decoded): pick the file again.`, { code: 'invalid', ref: name });
+    }
+    return { name, bytes: Uint8Array.from(bytes) };
+  }
+  return { name, text: String(f?.text ?? '') };
+}
 
 /**
  * An invoice run asked for by the running user: an admin's starts now; another editor's is queued

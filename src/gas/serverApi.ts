@@ -18,6 +18,10 @@ import type { ManualInvoiceInput } from '../core/manual';
 import type { Creditable, ManualInvoiceForm, ManualPreview } from '../app/ledgerPreview';
 export type { Creditable, ManualInvoiceForm, ManualInvoiceInput, ManualPreview };
 import type { VerifyResult } from '../core/verify';
+import type { ImportReport, PaymentSummary } from '../app/receivables/payments';
+import type { AccountItems, OpenItem, OpenItemsReport } from '../app/receivables/openItems';
+import type { CollectionFile, CollectReport } from '../app/receivables/collections';
+export type { AccountItems, CollectionFile, CollectReport, ImportReport, OpenItem, OpenItemsReport, PaymentSummary };
 
 export type { DraftSummary, InvoiceGroup };
 export type { CreditRequest, DocumentsReport, FinalizeRequest, InvoiceSummary, LedgerReport, MailReport, Queued, ReceiveReport, RunReport, RunRequest, Schedule, SidebarState, VerifyResult };
@@ -49,6 +53,34 @@ export interface ReceivedFile {
   name: string;
   xml?: string;
   pdf?: string;
+}
+/**
+ * A bank statement picked in the sidebar, read in the browser: camt.053/.054 XML as text, a bank's
+ * CSV export as base64 (German banks write Windows-1252, which only the server's decoding of the
+ * bytes reads right).
+ */
+export interface StatementFilePicked {
+  name: string;
+  text?: string;
+  base64?: string;
+}
+export interface ListPaymentsRequest {
+  /** Only payments not (fully) matched. */
+  unmatched?: boolean;
+}
+export interface AssignPaymentRequest {
+  paymentId: string;
+  /** Invoice numbers (or ids), settled oldest first; what they do not need stays a credit on the account. */
+  invoices: string[];
+}
+export interface OpenItemsRequest {
+  accountId?: string;
+}
+export interface CollectRequest {
+  /** Requested collection date (YYYY-MM-DD): invoices due by then are collected. */
+  date: string;
+  /** Preview: the files, invoices and problems, nothing written. */
+  dryRun?: boolean;
 }
 /** The Schedule form as typed: an empty number field is null, which the server refuses in plain words. */
 export type SaveScheduleRequest = Omit<Schedule, 'dayOfMonth' | 'hour'> & { dayOfMonth: number | null; hour: number | null };
@@ -94,6 +126,20 @@ export interface ServerApi {
   saveScheduleSettings(s: SaveScheduleRequest): SaveScheduleResponse;
   /** Selects the invoice's row in the Invoices sheet. */
   goToInvoice(invoiceId: string): void;
+  /** Bank statements into Payments, matched and booked; a statement read before adds nothing. */
+  importPayments(files: StatementFilePicked[]): ImportReport;
+  /** The Payments sheet, newest first (with `unmatched`: those not fully matched, with suggestions). */
+  listPayments(req: ListPaymentsRequest): PaymentSummary[];
+  /** Assigns a payment by hand to invoices (replacing what it settled before). */
+  assignPayment(req: AssignPaymentRequest): PaymentSummary;
+  /** Undoes what a payment settled: it is unmatched again. */
+  undoPayment(paymentId: string): PaymentSummary;
+  /** Open invoices per account with totals and the account's credit; writes nothing. */
+  openItems(req: OpenItemsRequest): OpenItemsReport;
+  /** SEPA direct debits due by the date into a pain.008 file per company in its Drive folder's SEPA/ (dryRun: a preview). */
+  collectDirectDebits(req: CollectRequest): CollectReport;
+  /** Cancels a collection file not submitted to the bank: its invoices may be collected again. */
+  cancelCollection(messageId: string): CollectionFile;
 }
 
 export type ServerFunction = keyof ServerApi;

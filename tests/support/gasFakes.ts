@@ -776,6 +776,16 @@ export class FakeSpreadsheet {
   }
 }
 
+/**
+ * Utilities.base64Decode as Google decodes: the standard alphabet with its padding only. Node's
+ * Buffer quietly skips what is not base64 (a data: URL's prefix, a cut-off upload); Google refuses.
+ */
+export function strictBase64(b64: unknown): Buffer {
+  if (typeof b64 !== 'string') throw new Error(`Exception: The parameters (${b64 === null ? 'null' : typeof b64}) don't match the method signature for Utilities.base64Decode.`);
+  if (b64.length % 4 === 1 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || (b64.includes('=') && b64.length % 4 !== 0)) throw new Error('Exception: Could not decode string.');
+  return Buffer.from(b64, 'base64');
+}
+
 const triggerObject = (t: FakeTrigger) => ({ getHandlerFunction: () => t.handler, getUniqueId: () => t.id, getTriggerSourceId: () => t.doc });
 
 /** A global object for node:vm with the services the bundle touches. */
@@ -870,7 +880,7 @@ export function gasGlobals(ss: FakeSpreadsheet, user = 'admin@example.com', html
         /** Bytes as Java gives them: signed. */
         // Utilities run on Google's side too: each call costs execution time (not counted as a
         // service call: they cannot fail half-way like a write).
-        base64Decode: (b64: string) => (ss.chargeMs(1 + b64.length / 1e6), [...Buffer.from(b64, 'base64')].map((b) => (b > 127 ? b - 256 : b))),
+        base64Decode: (b64: string) => (ss.chargeMs(1 + String(b64).length / 1e6), [...strictBase64(b64)].map((b) => (b > 127 ? b - 256 : b))),
         computeDigest: (_alg: string, text: string) => (
           ss.chargeMs(UTILITY_MS.computeDigest + text.length / 1e6), [...createHash('sha256').update(text, 'utf8').digest()].map((b) => (b > 127 ? b - 256 : b))
         ),

@@ -1370,6 +1370,14 @@ export class FakeDrive {
 
 const ITEM = Symbol('driveItemId');
 
+/** Apps Script's error for arguments that fit no overload of a method. */
+function signature(method: string, args: unknown[]): string {
+  const kind = (a: unknown) =>
+    a === null ? 'null' : a instanceof FakeBlob ? 'Blob' : typeof a === 'string' ? 'String' : typeof a === 'object' ? Object.prototype.toString.call(a).slice(8, -1) : typeof a;
+  const kinds = args.filter((a) => a !== undefined).map(kind);
+  return `Exception: The parameters (${kinds.join(',')}) don't match the method signature for DriveApp.${method}.`;
+}
+
 function iterator<T>(ss: FakeSpreadsheet, list: T[]) {
   let i = 0;
   return {
@@ -1441,10 +1449,20 @@ export class FakeFolder extends DriveObject {
     this.use('createFolder');
     return new FakeFolder(this.ss, this.ss.drive._add({ name: String(name), parentId: this[ITEM], mimeType: FOLDER_MIME }).id);
   }
-  /** createFile(blob) (name and type from the blob) or createFile(name, content, mimeType = 'text/plain'). */
-  createFile(blobOrName: FakeBlob | string, content?: string, mimeType = 'text/plain') {
+  /**
+   * createFile(blob) (name and type from the blob) or createFile(name, content, mimeType = 'text/plain').
+   * As Google: content must be a string (at most 10 MB with a type, 50 MB without), a Google type
+   * (Docs, folders) cannot be made from content, and anything but a blob or a name is refused.
+   */
+  createFile(blobOrName: FakeBlob | string, content?: string, mimeType?: string) {
     this.use('createFile');
-    const blob = typeof blobOrName === 'string' ? new FakeBlob(content ?? '', mimeType, blobOrName) : blobOrName.copyBlob();
+    if (typeof blobOrName !== 'string' && !(blobOrName instanceof FakeBlob)) throw new Error(signature('Folder.createFile', [blobOrName, content, mimeType]));
+    if (typeof blobOrName === 'string') {
+      if (typeof content !== 'string' || (mimeType !== undefined && typeof mimeType !== 'string')) throw new Error(signature('Folder.createFile', [blobOrName, content, mimeType]));
+      if (mimeType?.startsWith('application/vnd.google-apps.')) throw new Error('Exception: Invalid argument: file.contentType');
+      if (Buffer.byteLength(content, 'utf8') > (mimeType === undefined ? 50 : 10) * 1024 * 1024) throw new Error('Exception: File content is too large.');
+    }
+    const blob = typeof blobOrName === 'string' ? new FakeBlob(content ?? '', mimeType ?? 'text/plain', blobOrName) : blobOrName.copyBlob();
     const item = this.ss.drive._add({ name: blob.getName() ?? 'Untitled', parentId: this[ITEM], mimeType: blob.getContentType() ?? 'application/octet-stream', blob });
     return new FakeFile(this.ss, item.id);
   }
@@ -1487,6 +1505,18 @@ export class FakeFile extends DriveObject {
   getBlob() {
     const it = this.use('getBlob', this.ss.drive._item(this[ITEM]).doc ? SERVICE_LATENCY['File.getAs'] : undefined);
     return it.doc ? this.ss.drive._export(it.id, 'application/pdf') : it.blob!.copyBlob().setName(it.name);
+  }
+  /**
+   * Overwrites a plain file's content with text (id, name, type and link stay): at most 10 MB, and
+   * never a Google Doc or other Google type, whose content is not a file's bytes.
+   */
+  setContent(content: string) {
+    const it = this.use('setContent');
+    if (typeof content !== 'string') throw new Error(signature('File.setContent', [content]));
+    if (it.mimeType.startsWith('application/vnd.google-apps.')) throw new Error(`Exception: Invalid argument: cannot set the content of a ${it.mimeType} file`);
+    if (Buffer.byteLength(content, 'utf8') > 10 * 1024 * 1024) throw new Error('Exception: File content is too large.');
+    it.blob = new FakeBlob(content, it.mimeType, it.name);
+    return this;
   }
   /** A Google Doc as 'application/pdf' (its SAVED text); anything else only as its own type. */
   getAs(contentType: string) {
