@@ -3,9 +3,12 @@
 import { actionsPanel } from './actionsPanel';
 import { call } from './call';
 import { $, showError } from './dom';
+import { collectPanel } from './collectPanel';
 import { creditPanel } from './creditPanel';
 import { invoicePanel } from './invoicePanel';
+import { openItemsPanel } from './openItemsPanel';
 import { overviewPanel, showOverview } from './overview';
+import { paymentsPanel } from './paymentsPanel';
 import { receivePanel } from './receivePanel';
 import { fillRunForm, runPanel } from './runPanel';
 import { schedulePanel, showSchedule } from './schedulePanel';
@@ -32,6 +35,9 @@ receivePanel();
 creditPanel();
 invoicePanel();
 schedulePanel();
+paymentsPanel();
+openItemsPanel();
+collectPanel();
 overviewPanel();
 
 call('scheduleState').then(showSchedule).catch(showError);

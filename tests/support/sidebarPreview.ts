@@ -13,6 +13,48 @@ import { type AddOn, DEMO_USER, demoWorkbook, type ScriptCall, scriptRunServer }
 
 const SIDEBAR = join(__dirname, '../../dist/Sidebar.html');
 
+/** The column mapping of the CSV export the receivables demo's bank writes (Settings, Bank CSV Columns). */
+export const DEMO_CSV_COLUMNS = 'date=Buchungstag; amount=Betrag; reference=Verwendungszweck; name=Beguenstigter/Zahlungspflichtiger; iban=IBAN';
+
+/** Writes cells of a sheet by header as its owner typed them: `rows` maps the row's id (first column) to header → value. */
+function typeInto(ss: FakeSpreadsheet, name: string, rows: Record<string, Record<string, string>>): void {
+  ss.as(ss.owner, () => {
+    const sheet = ss.getSheetByName(name)!;
+    const header = sheet.cells[0].map(String);
+    sheet.cells.forEach((row, i) => {
+      const values = rows[String(row[0])];
+      if (!i || !values) return;
+      for (const [h, v] of Object.entries(values)) sheet.getRange(i + 1, header.indexOf(h) + 1, 1, 1).setValues([[v]]);
+    });
+  });
+}
+
+/**
+ * The demo workbook for the cash side: two German-company customers pay by SEPA direct debit
+ * (ACC-001 and ACC-002, with mandates), ACC-006 too but with an IBAN the collection refuses (its
+ * row is named), and the bank's CSV columns in Settings. With `billed`, November is run and
+ * finalized by the owner (invoices of 2026-12-01, due 2026-12-15), as the payments, open items and
+ * collection flows start.
+ */
+export function receivablesDemo(opts: { billed?: boolean } = {}): FakeSpreadsheet {
+  const ss = demoWorkbook();
+  typeInto(ss, 'Settings', { DE: { 'Bank CSV Columns': DEMO_CSV_COLUMNS } });
+  const debit = (iban: string, mandate: string) => ({ 'Payment Method': 'direct_debit', IBAN: iban, 'Mandate Reference': mandate, 'Mandate Date': '2025-06-01' });
+  typeInto(ss, 'Accounts', {
+    'ACC-001': debit('DE02120300000000202051', 'MANDATE-ACC-001'),
+    'ACC-002': debit('AT611904300234573201', 'MANDATE-ACC-002'),
+    'ACC-006': debit('DE00123', 'MANDATE-ACC-006'),
+  });
+  if (opts.billed) {
+    const owner = addOn(ss, ss.owner);
+    let report = owner.exec('runInvoicing', { periodStart: '2026-11-01', periodEnd: '2026-11-30' });
+    while (!report.done) report = owner.exec('continueRun', report.runId);
+    const fin = owner.exec('finalizeInvoices', {});
+    if (fin.failed.length) throw new Error(`receivablesDemo: not finalized: ${JSON.stringify(fin.failed)}`);
+  }
+  return ss;
+}
+
 /** The browser's half of google.script.run: asynchronous, arguments as JSON, a failure as an Error. */
 function standIn(names: string[]): string {
   return `<script>

@@ -1,0 +1,84 @@
+// Open items: per account the invoices still to be paid (number, due date, open amount, payment
+// status, days overdue), the account's totals per currency with its credit, and the totals over all
+// accounts; an account filter. Read only: the server writes nothing for it.
+import type { AccountItems, OpenItemsReport } from '../../src/gas/serverApi';
+import { call } from './call';
+import { $, button, item, line, money, plural, showError, state } from './dom';
+import { formatDate, showProblem } from './creditPanel';
+
+/** Accounts the filter offers: those of the last report over all accounts (id → name). */
+const known = new Map<string, string>();
+
+function fillFilter(report: OpenItemsReport): void {
+  for (const a of report.accounts) known.set(a.accountId, a.name);
+  const select = $<HTMLSelectElement>('oiAccount');
+  const chosen = select.value;
+  select.textContent = '';
+  const all = document.createElement('option');
+  all.value = '';
+  all.textContent = 'All accounts';
+  select.appendChild(all);
+  for (const [id, name] of [...known].sort((a, b) => a[1].localeCompare(b[1]))) {
+    const o = document.createElement('option');
+    o.value = id;
+    o.textContent = name + ' (' + id + ')';
+    select.appendChild(o);
+  }
+  select.value = known.has(chosen) ? chosen : '';
+}
+
+/** "Overdue, 12 days" or the status as the engine says it. */
+function statusText(status: string, days: number): string {
+  return days > 0 ? status + ', ' + plural(days, 'day', 'days') + ' overdue' : status;
+}
+
+function showAccount(list: HTMLElement, a: AccountItems): void {
+  const open = a.totals.filter((t) => t.open !== '0.00').map((t) => money(t.open, t.currency));
+  const head = item(list, a.name + ' (' + a.accountId + ')', open.join(' · ') || null, 'account');
+  for (const t of a.totals) {
+    if (t.overdue !== '0.00') line(head, 'Overdue: ' + money(t.overdue, t.currency), 'warning');
+    if (t.credit !== '0.00') line(head, 'Credit on the account: ' + money(t.credit, t.currency));
+  }
+  for (const i of a.items) {
+    const li = item(list, i.number + ' · due ' + formatDate(i.dueDate, state.locale), money(i.open, i.currency), i.daysOverdue > 0 ? 'overdue' : null);
+    line(li, statusText(i.status, i.daysOverdue) + (i.open !== i.payable ? ' · of ' + money(i.payable, i.currency) : '') + (i.collection ? ' · in direct debit ' + i.collection : ''));
+  }
+}
+
+async function show(): Promise<void> {
+  showError(null);
+  const accountId = $<HTMLSelectElement>('oiAccount').value;
+  button('oiShow').disabled = true;
+  $<HTMLSelectElement>('oiAccount').disabled = true;
+  try {
+    const r = await call('openItems', accountId ? { accountId } : {});
+    if (!accountId) fillFilter(r);
+    const list = $('oiList');
+    list.textContent = '';
+    for (const a of r.accounts) showAccount(list, a);
+    const totals = accountId ? r.accounts.flatMap((a) => a.totals.map((t) => ({ currency: t.currency, open: t.open, overdue: t.overdue }))) : r.totals;
+    $('oiTotals').textContent = r.accounts.length
+      ? 'Open as of ' +
+        formatDate(r.today, state.locale) +
+        ': ' +
+        (totals.map((t) => money(t.open, t.currency) + (t.overdue !== '0.00' ? ' (overdue ' + money(t.overdue, t.currency) + ')' : '')).join(' · ') || 'nothing')
+      : 'Nothing is open' + (accountId ? ' on this account.' : '.');
+  } catch (e) {
+    showProblem(e);
+  } finally {
+    button('oiShow').disabled = false;
+    $<HTMLSelectElement>('oiAccount').disabled = false;
+  }
+}
+
+export function openItemsPanel(): void {
+  button('oiShow').addEventListener('click', () => void show());
+  $('oiAccount').addEventListener('change', () => void show());
+  // Opened the first time: the open items show without a click.
+  let loaded = false;
+  $('openItemsPanel').addEventListener('toggle', () => {
+    if (loaded || !($('openItemsPanel') as HTMLDetailsElement).open) return;
+    loaded = true;
+    void show();
+  });
+}
