@@ -18,6 +18,8 @@ import { receiveInvoices } from '../app/receive';
 import { readIncoming } from './receiveFiles';
 import { progressBar } from './progress';
 import { memoryPorts } from './memoryHost';
+import { addReceivablesCommands } from './cliReceivables';
+import { LocalFiles } from './sepaFiles';
 import { createWorkbook, NotAWorkbook, openWorkbook } from './xlsxWorkbook';
 import { STARTER_COUNTRIES, STARTER_DEFAULT_COUNTRY } from '../core/starterTaxRules';
 import { checkLine, inLineTerms, invoiceTypeOption, LINE_HELP, LineError, lineFromOption, linesFromCsv, type RawLine, SAVED_AS } from './manualLines';
@@ -161,7 +163,7 @@ async function onWorkbook<T>(g: Global, action: (ports: ReturnType<typeof memory
       // BILLING_NOW (ISO time) fixes the clock: reproducible runs for demos and tests.
       const fixed = process.env.BILLING_NOW ? new Date(process.env.BILLING_NOW) : undefined;
       if (fixed && Number.isNaN(fixed.getTime())) throw new Failed(`BILLING_NOW="${process.env.BILLING_NOW}" is not a time`);
-      const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed), kv: JsonFileStore.beside(g.workbook) });
+      const ports = memoryPorts(book.tables, { user: g.user ?? process.env.USER ?? 'cli', now: fixed && (() => fixed), kv: JsonFileStore.beside(g.workbook), files: new LocalFiles('out') });
       const result = await action(ports, save);
       if (!g.dryRun) await book.save();
       return result;
@@ -498,6 +500,7 @@ export function program(): Command {
     });
 
   for (const c of cmd.commands) c.addHelpText('after', `\nExample:\n${(EXAMPLES[c.name()] ?? []).map((l) => `  billing -w billing.xlsx ${l}`).join('\n')}`);
+  addReceivablesCommands(cmd, g, onWorkbook);
   return cmd;
 }
 
