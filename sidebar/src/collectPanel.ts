@@ -49,8 +49,8 @@ function showReport(r: CollectReport): void {
       if (!link(box, f.file, 'Open the pain.008 file', 'Open the direct-debit file ' + f.messageId)) box.textContent = 'Saved: ' + f.file;
     }
     for (const i of f.invoices) {
-      const li = item(files, i.number + ' · ' + i.account, money(i.amount, 'EUR'));
-      if (i.sequenceType || i.scheme) line(li, [i.scheme, i.sequenceType].filter(Boolean).join(' '));
+      const li = item(files, i.number, money(i.amount, 'EUR'));
+      line(li, [i.account, [i.scheme, i.sequenceType].filter(Boolean).join(' ')].filter(Boolean).join(' · '));
     }
   }
   const problems = $('dcProblems');

@@ -40,8 +40,16 @@ function showAccount(list: HTMLElement, a: AccountItems): void {
     if (t.credit !== '0.00') line(head, 'Credit on the account: ' + money(t.credit, t.currency));
   }
   for (const i of a.items) {
-    const li = item(list, i.number + ' · due ' + formatDate(i.dueDate, state.locale), money(i.open, i.currency), i.daysOverdue > 0 ? 'overdue' : null);
-    line(li, statusText(i.status, i.daysOverdue) + (i.open !== i.payable ? ' · of ' + money(i.payable, i.currency) : '') + (i.collection ? ' · in direct debit ' + i.collection : ''));
+    const li = item(list, i.number, money(i.open, i.currency), i.daysOverdue > 0 ? 'overdue' : null);
+    line(
+      li,
+      'Due ' +
+        formatDate(i.dueDate, state.locale) +
+        ' · ' +
+        statusText(i.status, i.daysOverdue) +
+        (i.open !== i.payable ? ' · of ' + money(i.payable, i.currency) : '') +
+        (i.collection ? ' · in direct debit ' + i.collection : ''),
+    );
   }
 }
 

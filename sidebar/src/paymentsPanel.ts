@@ -82,8 +82,9 @@ async function busyWith<T>(work: () => Promise<T>): Promise<T | undefined> {
 
 /** One payment: who, when, how much; the remittance text; what it settles or may settle; its actions. */
 function paymentItem(list: HTMLElement, p: PaymentSummary, withActions: boolean): void {
-  const li = item(list, p.paymentId + ' · ' + date(p.date) + ' · ' + (p.payer || 'unknown payer'), money(p.amount, p.currency));
+  const li = item(list, p.payer || 'Unknown payer', money(p.amount, p.currency));
   li.setAttribute('data-payment', p.paymentId);
+  line(li, p.paymentId + ' · ' + date(p.date));
   if (p.remittance) {
     line(li, cut(p.remittance));
     (li.lastChild as HTMLElement).title = p.remittance;

@@ -57,14 +57,14 @@ describe('payments in chromium', () => {
     expect(await text(page, '#payStatus')).toBe('Imported 3 payments, 2 matched in full.');
     expect(await itemsOf(page, '#payFileCounts')).toEqual([expect.stringMatching(/^STMT-2026-12-02\.xml \(camt[^)]*\): 2 new payments$/), 'umsaetze.csv (csv): 1 new payment']);
     const added = await itemsOf(page, '#payNew');
-    expect(added[0]).toMatch(/^P-000001 · 02\.12\.2026 · Editions Leon SARL \| 1\.500,00 EUR \| Facture RE-2026-00003 \| Matched: RE-2026-00003 1500\.00$/);
+    expect(added[0]).toMatch(/^Editions Leon SARL \| 1\.500,00 EUR \| P-000001 · 02\.12\.2026 \| Facture RE-2026-00003 \| Matched: RE-2026-00003 1500\.00$/);
     // A long remittance text is cut with "…".
-    expect(added[1]).toMatch(/^P-000002 · 02\.12\.2026 · Jan de Vries \| 91,88 EUR \| Dezember Beratung, .*… \| Unmatched/);
-    expect(added[2]).toMatch(/^P-000003 · 02\.12\.2026 · Stadtwerke Musterstadt, DE12500105170648489890 \| 163,27 EUR \| RE-2026-00006 Grüße \| Matched: RE-2026-00006 163\.27$/);
+    expect(added[1]).toMatch(/^Jan de Vries \| 91,88 EUR \| P-000002 · 02\.12\.2026 \| Dezember Beratung, .*… \| Unmatched/);
+    expect(added[2]).toMatch(/^Stadtwerke Musterstadt, DE12500105170648489890 \| 163,27 EUR \| P-000003 · 02\.12\.2026 \| RE-2026-00006 Grüße \| Matched: RE-2026-00006 163\.27$/);
     expect([invoice(ss, 'RE-2026-00003')['Payment Status'], invoice(ss, 'RE-2026-00006')['Payment Status']]).toEqual(['Paid', 'Paid']);
 
     // The unmatched payment waits with its suggestion: one click takes it, Assign asks first.
-    expect(await itemsOf(page, '#payList')).toEqual([expect.stringMatching(/^P-000002 · .* \| 91,88 EUR \| /)]);
+    expect(await itemsOf(page, '#payList')).toEqual([expect.stringMatching(/^Jan de Vries \| 91,88 EUR \| P-000002 · /)]);
     await page.click('[aria-label="Take suggestion RE-2026-00004 for payment P-000002"]');
     expect(await page.inputValue('[aria-label="Invoices for payment P-000002"]')).toBe('RE-2026-00004');
     await page.click('[aria-label="Assign payment P-000002"]');
@@ -122,10 +122,10 @@ describe('open items in chromium', () => {
     expect(await text(page, '#oiTotals')).toBe('Open as of 01.12.2026: 161,50 CHF · 3.438,93 EUR · 15,00 USD');
     const items = await itemsOf(page, '#oiList');
     expect(items).toContain('Bäckerei Müller & Söhne KG (ACC-001) | 743,71 EUR');
-    expect(items).toContain('RE-2026-00001 · due 15.12.2026 | 743,71 EUR | Open');
+    expect(items).toContain('RE-2026-00001 | 743,71 EUR | Due 15.12.2026 · Open');
     await page.selectOption('#oiAccount', 'ACC-003');
     await waitText(page, '#oiTotals', /1\.500,00 EUR/);
-    expect(await itemsOf(page, '#oiList')).toEqual(['Éditions Léon SARL (ACC-003) | 1.500,00 EUR', 'RE-2026-00003 · due 15.12.2026 | 1.500,00 EUR | Open']);
+    expect(await itemsOf(page, '#oiList')).toEqual(['Éditions Léon SARL (ACC-003) | 1.500,00 EUR', 'RE-2026-00003 | 1.500,00 EUR | Due 15.12.2026 · Open']);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(300);
   });
 });
@@ -137,13 +137,21 @@ describe('direct-debit collection in chromium', () => {
     expect(await page.inputValue('#dcDate')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await page.isDisabled('#dcCollect')).toBe(true);
     await page.fill('#dcDate', '2026-12-15');
+    // While the call runs, the panel's buttons and the date wait.
+    const during: boolean[][] = [];
+    await page.route('**/run', async (route) => {
+      const disabled = () => ['#dcPreview', '#dcCollect', '#dcDate'].map((id) => (document.querySelector(id) as HTMLButtonElement).disabled);
+      if (/collectDirectDebits/.test(route.request().postData() ?? '')) during.push(await page.evaluate(disabled));
+      await route.continue();
+    });
     await page.click('#dcPreview');
     await waitText(page, '#dcStatus', /Preview/);
+    expect(during).toEqual([[true, true, true]]);
     expect(await text(page, '#dcStatus')).toBe('Preview: 2 direct debits due by 15.12.2026, 1 invoice left out (below). Nothing is written yet.');
     expect(await itemsOf(page, '#dcFiles')).toEqual([
       'Nordlicht Software GmbH: 2 direct debits | 1.683,78 EUR',
-      'RE-2026-00001 · Bäckerei Müller & Söhne KG | 743,71 EUR | CORE RCUR',
-      'RE-2026-00002 · Wiener Design OG | 940,07 EUR | CORE RCUR',
+      'RE-2026-00001 | 743,71 EUR | Bäckerei Müller & Söhne KG · CORE RCUR',
+      'RE-2026-00002 | 940,07 EUR | Wiener Design OG · CORE RCUR',
     ]);
     expect(await itemsOf(page, '#dcProblems')).toEqual([expect.stringMatching(/^RE-2026-00006: Accounts row 7, IBAN "DE00123": .+/)]);
     expect([rowsOf(ss, 'Collections').length, calls(preview.log, 'collectDirectDebits')]).toEqual([0, 1]);
@@ -159,6 +167,10 @@ describe('direct-debit collection in chromium', () => {
       ok: 'Yes, write the file',
     });
     await waitText(page, '#dcStatus', /Wrote/);
+    expect(during).toEqual([
+      [true, true, true],
+      [true, true, true],
+    ]);
     expect(await text(page, '#dcStatus')).toBe('Wrote 1 direct-debit file with 2 debits.');
     const a = page.locator('#dcFiles a');
     const [href, target, rel] = [await a.getAttribute('href'), await a.getAttribute('target'), await a.getAttribute('rel')];
