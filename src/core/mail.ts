@@ -1,5 +1,6 @@
 // The invoice email, host-independent: recipients by contact role, subject and text from the
 // tenant's template or the language's default, placeholders filled, an HTML part escaped.
+import { amountDue } from './einvoice/terms';
 import { BillingError } from './errors';
 import { formatDate, formatMoney, labels } from './i18n';
 import type { Contact, Invoice, Tenant } from './model';
@@ -151,7 +152,7 @@ export function invoiceMail(inv: Invoice, tenant: Tenant, contacts: readonly Con
     number: inv.number ?? L.draft,
     company: tenant.legalName,
     customer: inv.buyerName ?? inv.accountId,
-    total: formatMoney(inv.payable, inv.currency, lang),
+    total: formatMoney(amountDue(inv), inv.currency, lang),
     dueDate: formatDate(inv.dueDate, lang),
     invoiceDate: formatDate(inv.invoiceDate, lang),
     period: inv.periodStart ? `${formatDate(inv.periodStart, lang)} – ${formatDate(inv.periodEnd, lang)}` : '',

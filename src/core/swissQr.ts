@@ -4,6 +4,7 @@
 // a QR-IBAN, else an ISO 11649 creditor reference or none) and the invoice number as the message.
 // The payload is built here, pure, so both hosts and the tests share it; the Node host hands the
 // same fields to the swissqrbill library, which draws the payment part and the QR code.
+import { amountDue } from './einvoice/terms';
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import type { Invoice, Tenant } from './model';
 
@@ -131,7 +132,8 @@ export function swissQrBill(inv: Invoice, t: Tenant): { bill: SwissQrBill } | { 
   const creditor = creditorProblem(t);
   if (creditor) return { problem: creditor.problem };
   const account = electronicFormatIBAN(t.iban ?? '') ?? '';
-  if (!inv.number || !inv.payable.gt(0) || inv.payable.gte(1e9)) return { problem: 'no number or no amount between 0.01 and 999,999,999.99' };
+  const due = amountDue(inv);
+  if (!inv.number || !due.gt(0) || due.gte(1e9)) return { problem: 'no number or no amount between 0.01 and 999,999,999.99' };
   if (inv.currency !== 'CHF' && inv.currency !== 'EUR') return { problem: `the currency ${inv.currency} is neither CHF nor EUR` };
   const qr = isQrIban(account);
   const scor = qr ? undefined : scorReference(inv.number);
@@ -147,7 +149,7 @@ export function swissQrBill(inv: Invoice, t: Tenant): { bill: SwissQrBill } | { 
         city: cut(t.city, MAX.city),
         country: t.country,
       },
-      amount: inv.payable.toFixed(2),
+      amount: due.toFixed(2),
       currency: inv.currency,
       ...(debtor ? { debtor } : {}),
       referenceType: qr ? 'QRR' : scor ? 'SCOR' : 'NON',

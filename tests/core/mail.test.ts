@@ -81,6 +81,12 @@ describe('invoiceMail', () => {
   const rows = { settings: 2, contact: (id: string) => ({ 'C-1': 2, 'C-2': 3 })[id] };
   const mail = (t: Tenant, contacts = [contact('C-1', 'a1@example.com')]) => invoiceMail(inv, t, contacts, rows);
 
+  it('the {total} placeholder is what is left to pay when an account credit paid part of the invoice', () => {
+    const body = (i: Invoice) => invoiceMail(i, tenant({ emailBody: 'Betrag: {total}' }), [contact('C-1', 'a1@example.com')], rows).text;
+    expect(body(inv)).toContain('Betrag: 119,00');
+    expect(body({ ...inv, prepaid: D('19.00') })).toContain('Betrag: 100,00');
+  });
+
   it('a Reply-To with a line break is an error naming the Settings row, not a header', () => {
     expect(() => mail(tenant({ replyTo: 'billing@muster.example\nBcc: spy@evil.example' }))).toThrow(
       'Settings row 2 (DE), column Reply-To (value "billing@muster.example\\nBcc: spy@evil.example"): not one email address: it contains a line break',

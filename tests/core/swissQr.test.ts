@@ -125,3 +125,10 @@ describe('the document of a Swiss invoice', () => {
     expect(documentText({ invoice: invoice({ type: 'credit_note', payable: new D('-10') }), lines: [] }, tenant(QR_IBAN), undefined).qrText).toBe('');
   });
 });
+
+describe('an invoice partly paid by an account credit at finalization', () => {
+  it('asks in the QR-bill for what is left to pay, not for Payable', () => {
+    const inv = { ...invoice(), prepaid: new D('20.00') };
+    expect(billOf(inv, tenant(QR_IBAN)).amount).toBe(new D(inv.payable).minus(20).toFixed(2));
+  });
+});
