@@ -220,6 +220,7 @@ export class LedgerWriter {
     }
     const date = invoiceDate ?? doc.invoice.invoiceDate ?? this.c.today;
     if (doc.invoice.type === 'invoice') this.checkNotStale(doc);
+    if (doc.invoice.type === 'final') this.checkDeductions(doc);
     const invoice = this.issue(doc, date);
     if (doc.invoice.type === 'invoice') {
       for (const l of doc.lines) {
@@ -239,6 +240,31 @@ export class LedgerWriter {
     this.update(invoice);
     this.log('finalize', invoice, `${invoice.currency} ${invoice.payable.toString()}`);
     return invoice;
+  }
+
+  /**
+   * A final invoice's deductions must still be the project's prepayment and partial invoices: one
+   * cancelled, or one finalized after the draft was made, makes the draft wrong (made again, it is right).
+   */
+  private checkDeductions(doc: InvoiceDoc) {
+    const inv = doc.invoice;
+    const deducted = new Set(doc.lines.map((l) => l.precedingInvoiceId).filter((x): x is string => !!x));
+    const byOtherFinal = new Set<string>();
+    for (const other of this.invoices.values()) {
+      if (other.type !== 'final' || other.invoiceId === inv.invoiceId || other.status === 'Draft' || other.status === 'Cancelled') continue;
+      for (const l of this.c.ds.linesByInvoice.get(other.invoiceId) ?? []) if (l.record.precedingInvoiceId) byOtherFinal.add(l.record.precedingInvoiceId);
+    }
+    const again = `make the final invoice of project ${inv.project ?? ''} again`;
+    for (const id of deducted) {
+      const earlier = this.invoices.get(id);
+      if (!earlier || earlier.status === 'Cancelled') throw new BillingError(`final invoice ${inv.invoiceId} deducts ${earlier?.number ?? id}, which was cancelled after the draft was made: ${again}`);
+    }
+    for (const earlier of this.invoices.values()) {
+      const part = (earlier.type === 'prepayment' || earlier.type === 'partial') && earlier.accountId === inv.accountId && earlier.project === inv.project && earlier.currency === inv.currency;
+      if (part && earlier.status !== 'Draft' && earlier.status !== 'Cancelled' && !deducted.has(earlier.invoiceId) && !byOtherFinal.has(earlier.invoiceId)) {
+        throw new BillingError(`final invoice ${inv.invoiceId} does not deduct ${earlier.number}, finalized after the draft was made: ${again}`);
+      }
+    }
   }
 
   /** A draft made before another invoice billed the same service must be re-run, not finalized. */

@@ -128,3 +128,30 @@ describe('a rate change between prepayment (16 %) and final invoice (19 %)', () 
     expect(prepayment.gross.plus(final.gross).toFixed(2)).toBe('11900.00');
   });
 });
+
+describe('a final invoice draft whose deductions changed', () => {
+  const service = [{ description: 'Softwareprojekt', quantity: '1', unitPrice: '10000.00' }];
+
+  it('is refused at finalization when a deducted invoice was cancelled after the draft was made', () => {
+    const p = projectWorkbook();
+    const prepayment = issue(p, 'prepayment', '2027-01-15', [{ description: 'Anzahlung', quantity: '1', unitPrice: '3000.00' }]);
+    const draft = createManualInvoice(p, { accountId: 'A1', type: 'final', project: 'P-100', invoiceDate: '2027-02-20', lines: service });
+    cancelInvoice(p, { invoiceId: prepayment.number! });
+    const r = finalizeInvoices(p, { invoiceIds: [draft.invoiceId] });
+    expect(r.failed.map((f) => f.reason)).toEqual([
+      `final invoice ${draft.invoiceId} deducts AR-2027-00001, which was cancelled after the draft was made: make the final invoice of project P-100 again`,
+    ]);
+  });
+
+  it('is refused when a prepayment of the project was finalized after the draft was made, and goes through when made again', () => {
+    const p = projectWorkbook();
+    issue(p, 'prepayment', '2027-01-15', [{ description: 'Anzahlung', quantity: '1', unitPrice: '3000.00' }]);
+    const draft = createManualInvoice(p, { accountId: 'A1', type: 'final', project: 'P-100', invoiceDate: '2027-02-20', lines: service });
+    issue(p, 'partial', '2027-02-01', [{ description: 'Abschlag', quantity: '1', unitPrice: '4000.00' }]);
+    expect(finalizeInvoices(p, { invoiceIds: [draft.invoiceId] }).failed.map((f) => f.reason)).toEqual([
+      `final invoice ${draft.invoiceId} does not deduct AR-2027-00002, finalized after the draft was made: make the final invoice of project P-100 again`,
+    ]);
+    const fresh = createManualInvoice(p, { accountId: 'A1', type: 'final', project: 'P-100', invoiceDate: '2027-02-20', lines: service });
+    expect(finalizeInvoices(p, { invoiceIds: [fresh.invoiceId] }).failed).toEqual([]);
+  });
+});
