@@ -30,6 +30,17 @@ export function suggestionsOf(text: string): { number: string; why: string }[] {
     .map((m) => ({ number: m[1], why: m[2] ?? '' }));
 }
 
+/** What a payment settles ("RE-2026-00004 91.88; account credit 11.00") with its amounts in the sheet's number locale. */
+export function settles(matched: string, currency: string): string {
+  return matched
+    .split(';')
+    .map((part) => {
+      const m = /^\s*(.*?)\s+(-?\d+(?:\.\d+)?)\s*$/.exec(part);
+      return m ? m[1] + ' ' + money(m[2], currency) : part.trim();
+    })
+    .join('; ');
+}
+
 const isXml = (f: File) => /\.(xml|camt|053|054)$/i.test(f.name) || /xml/.test(f.type);
 
 function readFile(file: File): Promise<StatementFilePicked> {
@@ -91,7 +102,7 @@ function paymentItem(list: HTMLElement, p: PaymentSummary, withActions: boolean)
   }
   if (p.returnReason) line(li, 'Return: ' + p.returnReason, 'warning');
   const status = p.status ? p.status.charAt(0).toUpperCase() + p.status.slice(1) : 'Unmatched';
-  line(li, p.matched ? status + ': ' + p.matched : status + (p.how && status === 'Unmatched' ? ': ' + cut(p.how) : ''));
+  line(li, p.matched ? status + ': ' + settles(p.matched, p.currency) : status + (p.how && status === 'Unmatched' ? ': ' + cut(p.how) : ''));
   if (!withActions) return;
   const open = p.status !== 'matched' && p.status !== 'ignored' && p.amount.charAt(0) !== '-';
   if (open) assignControls(li, p);
@@ -130,7 +141,7 @@ async function assign(p: PaymentSummary, typed: string): Promise<void> {
     'Assign payment ' + p.paymentId + ' to ' + invoices.join(', ') + '?',
     [
       money(p.amount, p.currency) + ' from ' + (p.payer || 'an unknown payer') + ' on ' + date(p.date),
-      ...(p.matched ? ['It settles now: ' + p.matched + ' (replaced)'] : []),
+      ...(p.matched ? ['It settles now: ' + settles(p.matched, p.currency) + ' (replaced)'] : []),
       'Oldest invoice first; what they do not need stays a credit on the account.',
     ],
     'Yes, assign',
@@ -138,14 +149,18 @@ async function assign(p: PaymentSummary, typed: string): Promise<void> {
   if (!ok) return;
   const r = await busyWith(() => call('assignPayment', { paymentId: p.paymentId, invoices }));
   if (!r) return;
-  $('payStatus').textContent = 'Payment ' + r.paymentId + ' ' + (r.matched ? 'settles ' + r.matched : 'settles nothing') + '.';
+  $('payStatus').textContent = 'Payment ' + r.paymentId + ' ' + (r.matched ? 'settles ' + settles(r.matched, r.currency) : 'settles nothing') + '.';
   await show();
 }
 
 async function undo(p: PaymentSummary): Promise<void> {
   const ok = await confirmAction(
     'Undo payment ' + p.paymentId + '?',
-    [money(p.amount, p.currency) + ' from ' + (p.payer || 'an unknown payer') + ' on ' + date(p.date), 'It settles now: ' + p.matched, 'These invoices are open again and the payment is unmatched.'],
+    [
+      money(p.amount, p.currency) + ' from ' + (p.payer || 'an unknown payer') + ' on ' + date(p.date),
+      'It settles now: ' + settles(p.matched, p.currency),
+      'These invoices are open again and the payment is unmatched.',
+    ],
     'Yes, undo',
   );
   if (!ok) return;

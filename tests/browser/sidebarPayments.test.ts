@@ -57,10 +57,10 @@ describe('payments in chromium', () => {
     expect(await text(page, '#payStatus')).toBe('Imported 3 payments, 2 matched in full.');
     expect(await itemsOf(page, '#payFileCounts')).toEqual([expect.stringMatching(/^STMT-2026-12-02\.xml \(camt[^)]*\): 2 new payments$/), 'umsaetze.csv (csv): 1 new payment']);
     const added = await itemsOf(page, '#payNew');
-    expect(added[0]).toMatch(/^Editions Leon SARL \| 1\.500,00 EUR \| P-000001 · 02\.12\.2026 \| Facture RE-2026-00003 \| Matched: RE-2026-00003 1500\.00$/);
+    expect(added[0]).toMatch(/^Editions Leon SARL \| 1\.500,00 EUR \| P-000001 · 02\.12\.2026 \| Facture RE-2026-00003 \| Matched: RE-2026-00003 1\.500,00 EUR$/);
     // A long remittance text is cut with "…".
     expect(added[1]).toMatch(/^Jan de Vries \| 91,88 EUR \| P-000002 · 02\.12\.2026 \| Dezember Beratung, .*… \| Unmatched/);
-    expect(added[2]).toMatch(/^Stadtwerke Musterstadt, DE12500105170648489890 \| 163,27 EUR \| P-000003 · 02\.12\.2026 \| RE-2026-00006 Grüße \| Matched: RE-2026-00006 163\.27$/);
+    expect(added[2]).toMatch(/^Stadtwerke Musterstadt, DE12500105170648489890 \| 163,27 EUR \| P-000003 · 02\.12\.2026 \| RE-2026-00006 Grüße \| Matched: RE-2026-00006 163,27 EUR$/);
     expect([invoice(ss, 'RE-2026-00003')['Payment Status'], invoice(ss, 'RE-2026-00006')['Payment Status']]).toEqual(['Paid', 'Paid']);
 
     // The unmatched payment waits with its suggestion: one click takes it, Assign asks first.
@@ -77,7 +77,7 @@ describe('payments in chromium', () => {
     await page.click('[aria-label="Assign payment P-000002"]');
     await confirm(page, true);
     await waitText(page, '#payStatus', /settles/);
-    expect(await text(page, '#payStatus')).toBe('Payment P-000002 settles RE-2026-00004 91.88.');
+    expect(await text(page, '#payStatus')).toBe('Payment P-000002 settles RE-2026-00004 91,88 EUR.');
     expect(preview.log.find((c) => c.name === 'assignPayment')!.args).toEqual([{ paymentId: 'P-000002', invoices: ['RE-2026-00004'] }]);
     expect(invoice(ss, 'RE-2026-00004')['Payment Status']).toBe('Paid');
     await waitText(page, '#payListStatus', /Every payment is matched/);
@@ -88,7 +88,7 @@ describe('payments in chromium', () => {
     await page.click('[aria-label="Undo payment P-000002"]');
     expect(await confirm(page, true)).toEqual({
       question: 'Undo payment P-000002?',
-      facts: ['91,88 EUR from Jan de Vries on 02.12.2026', 'It settles now: RE-2026-00004 91.88', 'These invoices are open again and the payment is unmatched.'],
+      facts: ['91,88 EUR from Jan de Vries on 02.12.2026', 'It settles now: RE-2026-00004 91,88 EUR', 'These invoices are open again and the payment is unmatched.'],
       ok: 'Yes, undo',
     });
     await waitText(page, '#payStatus', /unmatched again/);
