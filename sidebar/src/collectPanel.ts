@@ -4,7 +4,7 @@
 // file in the company's Drive folder (SEPA/), with a link to it.
 import type { CollectReport } from '../../src/gas/serverApi';
 import { call } from './call';
-import { $, button, confirmAction, input, item, line, link, money, plural, showError, state, tenantName } from './dom';
+import { $, action, button, confirmAction, input, item, line, link, money, plural, showError, state, tenantName } from './dom';
 import { formatDate, sentence, showProblem } from './creditPanel';
 
 /**
@@ -30,6 +30,7 @@ export function defaultCollectionDate(today: Date): string {
 let previewed: { date: string; report: CollectReport } | null = null;
 
 function setBusy(on: boolean): void {
+  for (const b of Array.prototype.slice.call($('dcFiles').querySelectorAll('button')) as HTMLButtonElement[]) b.disabled = on;
   button('dcPreview').disabled = on;
   input('dcDate').disabled = on;
   button('dcCollect').disabled = on || !previewed || !previewed.report.files.length;
@@ -47,6 +48,7 @@ function showReport(r: CollectReport): void {
       box.className = 'line';
       head.appendChild(box);
       if (!link(box, f.file, 'Open the pain.008 file', 'Open the direct-debit file ' + f.messageId)) box.textContent = 'Saved: ' + f.file;
+      action(head, 'Cancel this collection', 'Cancel the direct-debit collection ' + f.messageId, () => void cancel(f.messageId, f.count, f.controlSum));
     }
     for (const i of f.invoices) {
       const li = item(files, i.number, money(i.amount, 'EUR'));
@@ -59,6 +61,30 @@ function showReport(r: CollectReport): void {
     item(problems, (p.number ? p.number + ': ' : '') + p.sheet + ' row ' + p.row + ', ' + p.column + (p.value ? ' "' + p.value + '"' : '') + ': ' + sentence(p.message), null, 'failed');
   }
   $('dcProblemsBox').hidden = !r.problems.length;
+}
+
+/** A file not submitted to the bank (or that will not be): its invoices may be collected again. */
+async function cancel(messageId: string, count: number, sum: string): Promise<void> {
+  const ok = await confirmAction(
+    'Cancel the collection ' + messageId + '?',
+    [
+      plural(count, 'direct debit', 'direct debits') + ', ' + money(sum, 'EUR'),
+      'Only if the file was not submitted to the bank (or the bank rejected it): its invoices may be collected again, and what it booked is undone.',
+    ],
+    'Yes, cancel the collection',
+  );
+  if (!ok) return;
+  showError(null);
+  setBusy(true);
+  try {
+    const r = await call('cancelCollection', messageId);
+    $('dcFiles').textContent = '';
+    $('dcStatus').textContent = 'Cancelled the collection ' + r.messageId + ': its ' + plural(r.count, 'invoice', 'invoices') + ' may be collected again.';
+  } catch (e) {
+    showProblem(e);
+  } finally {
+    setBusy(false);
+  }
 }
 
 async function preview(): Promise<void> {

@@ -186,4 +186,26 @@ describe('direct-debit collection in chromium', () => {
     await waitText(page, '#dcStatus', /Nothing to collect/);
     expect(await text(page, '#error')).toBe('');
   });
+
+  flow('cancels a collection that was not submitted, after the confirmation: its invoices may be collected again', billed, async ({ page, ss }) => {
+    await page.click('#collectPanel summary');
+    await page.fill('#dcDate', '2026-12-15');
+    await page.click('#dcPreview');
+    await waitText(page, '#dcStatus', /Preview/);
+    await page.click('#dcCollect');
+    await confirm(page, true);
+    await waitText(page, '#dcStatus', /Wrote/);
+    const messageId = String(rowsOf(ss, 'Collections')[0]['Message ID']);
+    await page.click(`[aria-label="Cancel the direct-debit collection ${messageId}"]`);
+    expect(await confirm(page, true)).toEqual({
+      question: `Cancel the collection ${messageId}?`,
+      facts: ['2 direct debits, 1.683,78 EUR', 'Only if the file was not submitted to the bank (or the bank rejected it): its invoices may be collected again, and what it booked is undone.'],
+      ok: 'Yes, cancel the collection',
+    });
+    await waitText(page, '#dcStatus', /Cancelled/);
+    expect(await text(page, '#dcStatus')).toBe(`Cancelled the collection ${messageId}: its 2 invoices may be collected again.`);
+    expect(rowsOf(ss, 'Collections').map((c) => c.Status)).toEqual(['cancelled']);
+    await page.click('#dcPreview');
+    await waitText(page, '#dcStatus', /Preview: 2 direct debits/);
+  });
 });
