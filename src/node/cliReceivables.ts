@@ -167,7 +167,7 @@ export function addReceivablesCommands(cmd: Command, g: () => Global, onWorkbook
         }
         const read = files.length ? await onWorkbook(g(), (ports) => importPayments(ports, files)) : { files: [], payments: [], failed: [] };
         const r: ImportReport = { ...read, failed: [...unreadable, ...read.failed] };
-        print(r, () => importText(r));
+        print(r, () => `${importText(r)}${g().dryRun ? '\n(dry run: nothing saved)' : ''}`);
         if (r.failed.length) process.exitCode = 2;
       }),
     );
