@@ -477,6 +477,12 @@ function writableColumns(name: TableName, headers: Cell[]): { index: number; col
   return [...colOf].filter(([, col]) => col.engine || col.key === 'status').map(([index, col]) => ({ index, col }));
 }
 
+/** Every schema column found in the headers. */
+function schemaColumns(name: TableName, headers: Cell[]): { index: number; col?: ColumnDef }[] {
+  const at = headerIndex(name, headers);
+  return SCHEMA[name].columns.filter((c) => at.has(c.key)).map((col) => ({ index: at.get(col.key)!, col }));
+}
+
 function checkSheet(path: string, name: TableName, tables: MemoryTables) {
   const data = tables.sheets.get(name)!;
   const columns = writableColumns(name, data.headers);
@@ -500,9 +506,12 @@ function writeSheet(wb: ExcelJS.Workbook, name: TableName, tables: MemoryTables)
     if (!Array.isArray(rows)) throw new Error('exceljs changed: Worksheet._rows is gone (see writeSheet)');
     if (rows.length > data.rows.length + 1) rows.length = data.rows.length + 1;
   }
+  // A row the engine added to a user sheet (a Payments row it imported) is the engine's whole row:
+  // every schema column of it is written, not only the engine's columns.
+  const whole = SCHEMA[name].engineOwned ? columns : schemaColumns(name, data.headers);
   data.rows.forEach((cells, r) => {
     const row = ws.getRow(r + 2);
-    for (const { index, col } of columns) {
+    for (const { index, col } of row.hasValues ? columns : whole) {
       const cell = row.getCell(index + 1);
       setCell(cell, fileValue(cells[index], col));
       const format = formatOf(col);

@@ -218,11 +218,8 @@ describe('billing payments, collect, open-items', () => {
   }, 60_000);
 });
 
-// FAILING until the local host saves the Payments sheet: xlsxWorkbook.ts writes only the engine's
-// columns of a user sheet (Payments is one: engineOwned false), so a payment the engine appends
-// loses its Date, Amount, Currency, Payer and Remittance on saving, and the next command cannot
-// read it back (listed as none, imported again, "There is no payment P-000002"). These tests pass
-// with the new rows' user columns written; then drop `.failing`.
+// The saved workbook keeps the payments the engine appended to the Payments sheet (a user sheet):
+// every schema column of an appended row is written, not only the engine's columns.
 describe('billing payments read back from the saved workbook', () => {
   const dir = mkdtempSync(join(tmpdir(), 'billing-receivables-saved-'));
   let file: string;
@@ -234,7 +231,7 @@ describe('billing payments read back from the saved workbook', () => {
     expect((await billing(['-w', file, 'payments', 'import', files.stmt, files.csv])).code).toBe(0);
   }, 120_000);
 
-  it.failing('a statement imported again: duplicates only, nothing new (--json)', async () => {
+  it('a statement imported again: duplicates only, nothing new (--json)', async () => {
     const r = await billing(['-w', file, '--json', 'payments', 'import', files.stmt]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as ImportReport;
@@ -242,7 +239,7 @@ describe('billing payments read back from the saved workbook', () => {
     expect((await billing(['-w', file, 'payments', 'import', files.stmt])).out).toContain('\n\nNo new payments.\n');
   }, 60_000);
 
-  it.failing('payments list: a labelled table, newest first; --unmatched only the unmatched; the remittance cut to 40 characters', async () => {
+  it('payments list: a labelled table, newest first; --unmatched only the unmatched; the remittance cut to 40 characters', async () => {
     const all = await billing(['-w', file, 'payments', 'list']);
     expect(all.code).toBe(0);
     expect(all.out.split('\n')).toEqual([
@@ -261,7 +258,7 @@ describe('billing payments read back from the saved workbook', () => {
     ]);
   }, 60_000);
 
-  it.failing('payments assign and undo print the payment; a refusal exits 2 with the message', async () => {
+  it('payments assign and undo print the payment; a refusal exits 2 with the message', async () => {
     const assigned = await billing(['-w', file, '--user', 'tester', 'payments', 'assign', 'P-000002', 'INV-2026-00004']);
     expect([assigned.code, assigned.err]).toEqual([0, '']);
     expect(assigned.out).toBe(

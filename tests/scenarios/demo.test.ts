@@ -89,9 +89,8 @@ describe('npm run demo', () => {
     second = r.out;
   }, 300_000);
 
-  // FAILING until the local host saves the Payments sheet (see tests/node/cliReceivables.test.ts):
-  // the saved payments lose their Date and Amount, so a second run reads the statement as new.
-  it.failing('a second run reads the statement as read before: nothing new, the same open items', () => {
+  // The saved workbook keeps the imported payments, so a second run reads the statement as read before.
+  it('a second run reads the statement as read before: nothing new, the same open items', () => {
     expect(second).toMatch(/camt053_2026-12-18\.xml: 8 entries, 0 new payments, 7 already read, 1 outgoing/);
     expect(second).toContain('nothing new: the statement was read before');
     expect(second).toContain('   total open 712.15 CHF, of it overdue 0.00 CHF\n   total open 6907.81 EUR, of it overdue 6907.81 EUR\n   total open 413.85 USD, of it overdue 413.85 USD\n');
