@@ -120,4 +120,17 @@ describe('cancelling a collection', () => {
     expect(again.files.map((f) => f.count)).toEqual([2]);
     expect(table(p, 'Collections').map((c) => c.Status)).toEqual(['cancelled', 'submitted']);
   });
+
+  it('collecting the same invoices on the same date again after a cancellation gives the file a new message id', () => {
+    const p = workbook();
+    const first = collectDirectDebits(p, { date: DUE }).files[0];
+    cancelCollection(p, first.messageId);
+    const again = collectDirectDebits(p, { date: DUE }).files[0];
+    expect(again.messageId).toBe(`${first.messageId}-2`);
+    expect(table(p, 'Collections').map((c) => [c['Message ID'], c.Status])).toEqual([
+      [first.messageId, 'cancelled'],
+      [again.messageId, 'submitted'],
+    ]);
+    expect(collectDirectDebits(p, { date: DUE }).files).toEqual([]);
+  });
 });

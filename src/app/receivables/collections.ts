@@ -96,15 +96,17 @@ function creditorOf(ds: Dataset, tenant: Tenant) {
   return { name: tenant.legalName, iban: tenant.iban ?? '', bic: tenant.bic, creditorId: tenant.creditorId ?? '', sheet: 'Settings', row };
 }
 
-/** A message id from the date and the invoices (≤ 35 characters, the SEPA id set). */
-function messageIdOf(ports: Ports, tenant: Tenant, date: string, debits: readonly DirectDebit[]): string {
-  const digest = ports.sha256(
-    `${tenant.tenantId}|${date}|${debits
-      .map((d) => d.invoiceId)
-      .sort()
-      .join(',')}`,
-  );
-  return `DD-${date.replace(/-/g, '')}-${digest.slice(0, 12)}`;
+/**
+ * A message id from the date and the invoices (≤ 35 characters, the SEPA id set): the same after a
+ * crash, so the run done again writes the same file. The same invoices collected again on the same
+ * date after a cancellation get a suffix (the Collections rows already there count).
+ */
+function messageIdOf(ports: Ports, ds: Dataset, tenant: Tenant, date: string, debits: readonly DirectDebit[]): string {
+  const ids = debits.map((d) => d.invoiceId).sort();
+  const digest = ports.sha256(`${tenant.tenantId}|${date}|${ids.join(',')}`);
+  const base = `DD-${date.replace(/-/g, '')}-${digest.slice(0, 12)}`;
+  const earlier = ds.collections.filter((c) => c.record.messageId === base || c.record.messageId.startsWith(`${base}-`)).length;
+  return earlier ? `${base}-${earlier + 1}` : base;
 }
 
 /** One tenant's file: written, recorded; the invoices and payments follow (completeCollections). */
@@ -125,7 +127,7 @@ function collectTenant(ports: Ports, ds: Dataset, tenant: Tenant, req: CollectRe
     return !found.length;
   });
   if (!ok.length) return undefined;
-  const messageId = messageIdOf(ports, tenant, req.date, ok);
+  const messageId = messageIdOf(ports, ds, tenant, req.date, ok);
   const pain = buildPain008({ messageId, createdAt: ports.clock.now().toISOString(), creditor, debits: ok });
   const file: CollectionFile = {
     messageId,
