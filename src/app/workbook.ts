@@ -4,6 +4,7 @@ import type { Invoice, InvoiceDoc, NumberRange } from '../core/model';
 import type { LedgerChanges } from '../core/ledger';
 import { TABLE_NAMES, type TableName } from '../core/schema';
 import { formatError, toRowValues } from '../core/table';
+import { toCell } from '../core/cells';
 import { BillingError } from '../core/errors';
 import { findRepairs, hasRepairs } from '../core/repair';
 import type { Ports, TablePatch } from '../ports';
@@ -133,8 +134,8 @@ function writeRanges(ports: Ports, ds: Dataset, ranges: readonly NumberRange[]):
 
 /** The payment columns of an invoice row, as the Balances rows say. */
 export function openValues(i: Invoice): Record<string, string | number | boolean> {
-  const v = toRowValues('Invoices', i);
-  return { openAmount: v.openAmount, paymentStatus: v.paymentStatus, paidOn: v.paidOn };
+  // Three cells, not the whole row: an import may touch thousands of invoices.
+  return { openAmount: toCell(i.openAmount), paymentStatus: toCell(i.paymentStatus), paidOn: toCell(i.paidOn) };
 }
 
 /** Writes what finalize / cancel / credit changed: one patch per table. */

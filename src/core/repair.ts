@@ -43,7 +43,9 @@ function rangeRepairs(ds: Dataset, finals: Invoice[], now: string, out: Repairs)
     const t = ds.tenantById.get(inv.tenantId);
     if (!t || !inv.invoiceDate) continue;
     const key = rangeKey(t, inv.type, inv.invoiceDate);
-    byRange.set(key, [...(byRange.get(key) ?? []), inv]);
+    const list = byRange.get(key);
+    if (list) list.push(inv);
+    else byRange.set(key, [inv]);
   }
   const ranges = new Map(ds.numberRanges.map((r) => [r.record.range, r.record]));
   for (const [key, list] of byRange) {

@@ -72,13 +72,20 @@ export function openItems(ports: Ports, o: { accountId?: string } = {}): OpenIte
     byAccount.set(i.accountId, [...(byAccount.get(i.accountId) ?? []), item]);
     addTo(all, i.currency, open, days > 0);
   }
+  // Each account's currencies in one pass over Balances (not one pass per account).
+  const currenciesOf = new Map<string, Set<string>>();
+  for (const { record: b } of ds.balances) {
+    const set = currenciesOf.get(b.accountId) ?? new Set<string>();
+    set.add(b.currency);
+    currenciesOf.set(b.accountId, set);
+  }
   const accounts: AccountItems[] = [];
   for (const a of ds.accounts.values()) {
     if (o.accountId && a.accountId !== o.accountId) continue;
     const items = (byAccount.get(a.accountId) ?? []).sort((x, y) => x.invoiceDate.localeCompare(y.invoiceDate) || x.number.localeCompare(y.number));
     const per = new Map<string, { open: Decimal; overdue: Decimal }>();
     for (const it of items) addTo(per, it.currency, new D(it.open), it.daysOverdue > 0);
-    const currencies = new Set([...per.keys(), ...ds.balances.filter((b) => b.record.accountId === a.accountId).map((b) => b.record.currency)]);
+    const currencies = new Set([...per.keys(), ...(currenciesOf.get(a.accountId) ?? [])]);
     const totals = [...currencies]
       .sort()
       .map((c) => ({ currency: c, open: (per.get(c)?.open ?? ZERO).toFixed(2), overdue: (per.get(c)?.overdue ?? ZERO).toFixed(2), credit: book.creditOf(a.accountId, c).toFixed(2) }))
