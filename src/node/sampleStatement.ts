@@ -54,7 +54,11 @@ function entry(b: Booking, i: number): string {
 /** A one-statement camt.053.001.08 document of the company account `iban` with these bookings. */
 export function camt053(o: { id: string; iban: string; owner: string; created: string; bookings: readonly Booking[] }): string {
   const first = o.bookings[0]?.date ?? o.created.slice(0, 10);
-  const last = o.bookings.map((b) => b.date).sort().pop() ?? first;
+  const last =
+    o.bookings
+      .map((b) => b.date)
+      .sort()
+      .pop() ?? first;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>',
     `<GrpHdr><MsgId>${esc(o.id)}</MsgId><CreDtTm>${o.created}</CreDtTm></GrpHdr>`,
