@@ -9,6 +9,7 @@
 // invoice, a Balances row of kind 'invoice' per invoice, and Open Amount / Payment Status as the
 // Balances rows say on the bench's day.
 import type { Cell } from '../../src/core/cells';
+import { DE_TENANT } from '../../tests/support/fixtures';
 import { addDays } from '../../src/core/dates';
 import { invoiceHash } from '../../src/core/hash';
 import type { Balance, Invoice, InvoiceLine } from '../../src/core/model';
@@ -155,21 +156,7 @@ export function receivablesWorkbook(n: number): { tables: MemoryTables; invoices
         records.map((r) => toRowValues(name, r)),
       ),
     );
-  set('Settings', [
-    {
-      tenantId: 'DE',
-      legalName: 'Muster GmbH',
-      street: 'Hauptstr. 1',
-      postalCode: '10115',
-      city: 'Berlin',
-      country: 'DE',
-      vatId: 'DE123456789',
-      currency: 'EUR',
-      language: 'de',
-      paymentTermsDays: 14,
-      iban: COMPANY_IBAN,
-    },
-  ]);
+  set('Settings', [{ ...DE_TENANT, iban: COMPANY_IBAN }]);
   set(
     'Accounts',
     Array.from({ length: accounts }, (_, a) => ({

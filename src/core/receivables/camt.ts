@@ -2,6 +2,7 @@
 // versions .001.02, .001.04 and .001.08) and camt.054.001.08 (debit/credit notification). Only
 // booked entries count; a batch entry gives one record per transaction. Amounts stay the decimal
 // strings the bank wrote. Pure: no Node APIs, so it runs in Apps Script's V8 as well.
+import { READ_XML_OPTIONS } from '../xmlRead';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BillingError } from '../errors';
 import type { BankEntry, Origin, StatementRead } from './types';
@@ -19,18 +20,9 @@ export const MAX_STATEMENT_CHARS = 32 << 20;
 /** Statements nest about 12 deep; the parser's own limit, named so the message can say it. */
 const MAX_DEPTH = 100;
 
-// Prefixes dropped (banks write <Document> or <ns2:Document>); text stays text, so "007.50" is
-// not turned into 7.5; entities decoded; statements nest about 12 deep.
+// Read as READ_XML_OPTIONS says (banks write <Document> or <ns2:Document>); statements nest about 12 deep.
 const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  htmlEntities: true,
+  ...READ_XML_OPTIONS,
   maxNestedTags: MAX_DEPTH,
   // No path string per node (the default builds one for callbacks we do not use: a tenth of the parse).
   jPath: false,
