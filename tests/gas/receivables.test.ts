@@ -174,18 +174,22 @@ describe('direct-debit collections in Apps Script', () => {
     expect(sepaFiles(ss)).toHaveLength(1);
   });
 
-  it('a collection cancelled and made again replaces its file in place: one file, the same link', () => {
+  it('a collection cancelled and made again on the same date is a new file with its own message id; the cancelled one stays as it was', () => {
     const { ss, admin } = billed();
     const first = admin.exec('collectDirectDebits', { date: DUE }).files[0];
     const cancelled = admin.exec('cancelCollection', first.messageId);
     expect(cancelled.messageId).toBe(first.messageId);
     ss.advance(60_000);
     const second = admin.exec('collectDirectDebits', { date: DUE }).files[0];
-    expect([second.messageId, second.file]).toEqual([first.messageId, first.file]);
+    expect(second.messageId).toBe(`${first.messageId}-2`);
+    expect(second.file).not.toBe(first.file);
     const saved = sepaFiles(ss);
-    expect(saved).toHaveLength(1);
-    expect(saved[0].blob!.getDataAsString()).toContain(`<MsgId>${first.messageId}</MsgId>`);
-    expect(rowsOf(ss, 'Collections').map((c) => c.Status)).toEqual(['cancelled', 'submitted']);
+    expect(saved.map((f) => f.name)).toEqual([`${first.messageId}.xml`, `${second.messageId}.xml`]);
+    expect(saved[1].blob!.getDataAsString()).toContain(`<MsgId>${second.messageId}</MsgId>`);
+    expect(rowsOf(ss, 'Collections').map((c) => [c['Message ID'], c.Status])).toEqual([
+      [first.messageId, 'cancelled'],
+      [second.messageId, 'submitted'],
+    ]);
   });
 
   it("refuses another admin's collection (the folder is in the documents owner's Drive) before writing, but shows the preview", () => {
