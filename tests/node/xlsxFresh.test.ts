@@ -32,14 +32,16 @@ describe('a fresh local workbook', () => {
     await createWorkbook(path);
     const wb = await read(path);
     const prot = Object.fromEntries(wb.worksheets.map((ws) => [ws.name, protectedSheet(ws)]));
-    const engineSheets = Object.values(SCHEMA)
-      .filter((d) => d.engineOwned)
+    // Engine sheets whole; user sheets with engine columns (Items, Transactions, Payments) with those columns locked.
+    const withEngineCells = Object.values(SCHEMA)
+      .filter((d) => d.engineOwned || d.columns.some((c) => c.engine))
       .map((d) => d.name);
     expect(
       Object.entries(prot)
         .filter(([, p]) => p)
         .map(([n]) => n),
-    ).toEqual(['Items', 'Transactions', ...engineSheets]);
+    ).toEqual(withEngineCells);
+    expect(withEngineCells.filter((n) => !SCHEMA[n].engineOwned)).toEqual(['Items', 'Transactions', 'Payments']);
     const hash = (ws: ExcelJS.Worksheet) => (ws as unknown as { sheetProtection: { algorithmName?: string } }).sheetProtection.algorithmName;
     expect(wb.worksheets.filter(protectedSheet).map(hash).filter(Boolean)).toEqual([]);
 
@@ -56,6 +58,14 @@ describe('a fresh local workbook', () => {
       ['Invoice ID', true],
       ['Invoice Number', true],
       ['Quantity', false],
+    ]);
+    const payments = wb.getWorksheet('Payments')!;
+    expect(['Payment ID', 'Matched Invoices', 'Date', 'Amount', 'Remittance Text'].map((h) => [h, lockedIn(payments, h)])).toEqual([
+      ['Payment ID', true],
+      ['Matched Invoices', true],
+      ['Date', false],
+      ['Amount', false],
+      ['Remittance Text', false],
     ]);
     // A column the user adds after the schema's stays editable.
     expect(items.getRow(3).getCell(SCHEMA.Items.columns.length + 2).protection?.locked).toBe(false);
