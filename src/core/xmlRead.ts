@@ -14,3 +14,15 @@ export const READ_XML_OPTIONS = {
   ignorePiTags: true,
   htmlEntities: true,
 } as const;
+
+/** A parsed element: its children by name, attributes as "@_name", its text as "#text". */
+export type Obj = Record<string, unknown>;
+
+export const isObj = (n: unknown): n is Obj => typeof n === 'object' && n !== null && !Array.isArray(n);
+
+/** The children called `name`: an element may occur once (a value) or many times (an array). */
+export function children(n: unknown, name: string): unknown[] {
+  if (!isObj(n) || !Object.prototype.hasOwnProperty.call(n, name)) return [];
+  const v = n[name];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}

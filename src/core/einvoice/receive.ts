@@ -3,7 +3,7 @@
 // neutral model, with every amount as the exact decimal the document writes; and the arithmetic
 // of its totals checked (BR-CO-10 to BR-CO-16) with exact decimals, no tolerance.
 // Pure: no Node APIs, so it runs in Apps Script's V8 as well.
-import { READ_XML_OPTIONS } from '../xmlRead';
+import { children, isObj, type Obj, READ_XML_OPTIONS } from '../xmlRead';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BillingError } from '../errors';
 import { D, type Decimal } from '../money';
@@ -75,17 +75,6 @@ const parser = new XMLParser({
 });
 
 // ---------- navigation in the parsed tree ----------
-
-type Obj = Record<string, unknown>;
-
-const isObj = (n: unknown): n is Obj => typeof n === 'object' && n !== null && !Array.isArray(n);
-
-/** The children called `name`: an element may occur once (a value) or many times (an array). */
-function children(n: unknown, name: string): unknown[] {
-  if (!isObj(n) || !Object.prototype.hasOwnProperty.call(n, name)) return [];
-  const v = n[name];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
 
 /** Every element at a path of local names ("a/b/c"), in document order. */
 function all(n: unknown, path: string): unknown[] {

@@ -2,7 +2,7 @@
 // versions .001.02, .001.04 and .001.08) and camt.054.001.08 (debit/credit notification). Only
 // booked entries count; a batch entry gives one record per transaction. Amounts stay the decimal
 // strings the bank wrote. Pure: no Node APIs, so it runs in Apps Script's V8 as well.
-import { READ_XML_OPTIONS } from '../xmlRead';
+import { children, isObj, type Obj, READ_XML_OPTIONS } from '../xmlRead';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BillingError } from '../errors';
 import type { BankEntry, Origin, StatementRead } from './types';
@@ -29,17 +29,6 @@ const parser = new XMLParser({
 });
 
 // ---------- navigation in the parsed tree ----------
-
-type Obj = Record<string, unknown>;
-
-const isObj = (n: unknown): n is Obj => typeof n === 'object' && n !== null && !Array.isArray(n);
-
-/** The children called `name`: an element may occur once (a value) or many times (an array). */
-function children(n: unknown, name: string): unknown[] {
-  if (!isObj(n) || !Object.prototype.hasOwnProperty.call(n, name)) return [];
-  const v = n[name];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
 
 const stepsOf = new Map<string, string[]>();
 
