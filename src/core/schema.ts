@@ -131,6 +131,8 @@ export const LOG_ACTIONS = [
   'payments imported',
   'payment assigned',
   'payment undone',
+  'adjustment',
+  'adjustment undone',
   'collection',
   'collection cancelled',
 ] as const;

@@ -19,7 +19,8 @@ export interface VerifyResult {
 
 /**
  * The money: every finalized invoice is posted to Balances, the sum of its rows is the Open Amount
- * the Invoices sheet shows, and every row names an invoice and a row it reverses that exist.
+ * the Invoices sheet shows, and every row names an invoice and a row it reverses that exist; a
+ * row is reversed at most once, and a write-off, Skonto or fee names its invoice, a refund none.
  */
 export function verifyBalances(ds: Dataset): VerifyProblem[] {
   const problems: VerifyProblem[] = [];
@@ -39,10 +40,18 @@ export function verifyBalances(ds: Dataset): VerifyProblem[] {
   }
   const ids = new Set(ds.invoices.map((r) => r.record.invoiceId));
   const balanceIds = new Set(ds.balances.map((b) => b.record.balanceId));
+  const reversedBy = new Map<string, string>();
   for (const { row, record: b } of ds.balances) {
     const at = { invoiceId: b.invoiceId ?? '', number: b.number, row };
     if (b.invoiceId && !ids.has(b.invoiceId)) problems.push({ ...at, message: `Balances row ${row} (${b.balanceId}) names invoice ${b.invoiceId}, which is not in Invoices` });
     if (b.reverses && !balanceIds.has(b.reverses)) problems.push({ ...at, message: `Balances row ${row} (${b.balanceId}) reverses ${b.reverses}, which is not in Balances` });
+    // A row is undone once: a second reversal (of a write-off, a fee…) would count the undo twice.
+    const first = b.reverses && reversedBy.get(b.reverses);
+    if (first) problems.push({ ...at, message: `Balances row ${row} (${b.balanceId}) reverses ${b.reverses}, which ${first} reversed already` });
+    else if (b.reverses) reversedBy.set(b.reverses, b.balanceId);
+    const onInvoice = b.kind === 'write_off' || b.kind === 'skonto' || b.kind === 'fee';
+    if ((onInvoice && !b.invoiceId) || (b.kind === 'refund' && b.invoiceId))
+      problems.push({ ...at, message: `Balances row ${row} (${b.balanceId}): a ${b.kind.replace('_', '-')} is booked ${onInvoice ? 'on an invoice' : 'on the account, not an invoice'}` });
   }
   return problems;
 }

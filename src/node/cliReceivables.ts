@@ -1,11 +1,13 @@
 // The receivables commands of the `billing` CLI: bank statements in (`payments import`), payments
-// listed, assigned by hand and undone, SEPA direct-debit collections (`collect`), open items.
+// listed, assigned by hand and undone, write-offs, Skonto, fees and refunds (`adjust`), SEPA
+// direct-debit collections (`collect`), open items.
 // cli.ts registers them with addReceivablesCommands(cmd, g, onWorkbook). The use cases refuse with a
 // BillingError (not-found, refused, invalid): printed as `billing: <message>`, exit 2 (usage); a
 // busy workbook and other failures go on to cli.ts's main (exit 1).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { type AdjustmentRequest, type AdjustmentResult, bookAdjustment, undoAdjustment } from '../app/receivables/adjustments';
 import { cancelCollection, collectDirectDebits, type CollectReport, type CollectionFile } from '../app/receivables/collections';
 import { listPayments, openItems, type OpenItemsReport } from '../app/receivables/openItems';
 import { assignPayment, importPayments, type ImportReport, type PaymentSummary, type StatementFile, undoPayment } from '../app/receivables/payments';
@@ -131,6 +133,22 @@ function openItemsText(r: OpenItemsReport): string {
   return out.join('\n');
 }
 
+const KIND_WORDS: Record<string, string> = { write_off: 'write-off', skonto: 'Skonto', fee: 'fee', refund: 'refund', reversal: 'undo' };
+
+/** A booked adjustment and what it left: the invoice's status and open amount, or the account's credit. */
+function adjustmentText(r: AdjustmentResult, dryRun: boolean): string {
+  const on = r.number ? `on ${r.number}` : `to account ${r.accountId}`;
+  const head = r.repeated
+    ? `Already booked as ${r.balanceId} (same request key): nothing new was written.`
+    : r.reverses
+      ? `Undone ${r.reverses} with ${r.balanceId} (${money(r.amount, r.currency)} ${on}, ${r.date})${dryRun ? ' (dry run: nothing saved)' : ''}.`
+      : `Booked ${r.balanceId}: ${KIND_WORDS[r.kind] ?? r.kind} ${money(r.amount, r.currency)} ${on}, ${r.date}${dryRun ? ' (dry run: nothing saved)' : ''}.`;
+  const after = r.number
+    ? `${r.number} is now ${r.paymentStatus}: open ${money(r.open ?? '0', r.currency)}${r.paidOn ? `, paid on ${r.paidOn}` : ''}.`
+    : `Credit on account ${r.accountId}: ${money(r.credit, r.currency)}.`;
+  return [head, ...(r.reason ? [`Reason: ${r.reason}`] : []), after].join('\n');
+}
+
 // ---------- commands ----------
 
 const EXAMPLES: Record<string, string[]> = {
@@ -140,6 +158,11 @@ const EXAMPLES: Record<string, string[]> = {
   undo: ['undo P-000004'],
   collect: ['collect --date 2026-12-15 --dry-run', 'collect --cancel DD-20261215-0123456789ab'],
   'open-items': ['open-items --account ACC-001', '--json open-items'],
+  'write-off': ['write-off RE-2026-00004 --reason "customer insolvent"', 'write-off RE-2026-00004 --amount 0.37 --date 2026-12-05'],
+  skonto: ['skonto RE-2026-00004 --percent 2 --date 2026-12-03', 'skonto RE-2026-00004 --amount 23.80'],
+  fee: ['fee RE-2026-00004 --amount 7.50 --reason "return debit charge"'],
+  refund: ['refund ACC-003 --amount 11.00 --reason "paid back by transfer"'],
+  'adjust undo': ['undo B-0000123 --reason "booked on the wrong invoice"'],
 };
 
 const example = (c: Command, prefix = '') => c.addHelpText('after', `\nExample:\n${(EXAMPLES[c.name()] ?? []).map((l) => `  billing -w billing.xlsx ${prefix}${l}`).join('\n')}`);
@@ -249,6 +272,77 @@ export function addReceivablesCommands(cmd: Command, g: () => Global, onWorkbook
       }),
     );
   example(open);
+  const adjust = addAdjustCommands(cmd, g, onWorkbook);
   // cli.ts's main makes its commands throw instead of exiting; these are one level further down.
-  for (const c of payments.commands) c.exitOverride();
+  for (const c of [...payments.commands, ...adjust.commands]) c.exitOverride();
+}
+
+interface AdjustOptions {
+  amount?: string;
+  percent?: string;
+  currency?: string;
+  reason?: string;
+  date?: string;
+  key?: string;
+  again?: boolean;
+}
+
+/**
+ * `adjust write-off|skonto|fee|refund|undo`. Without --key, the same booking (kind, invoice or
+ * account, amount, date) standing already is refused naming its row: a command run again after a
+ * crash books nothing twice; --again books a second one on purpose.
+ */
+function addAdjustCommands(cmd: Command, g: () => Global, onWorkbook: OnWorkbook): Command {
+  const adjust = cmd.command('adjust').description('write-offs, Skonto and fees on an invoice, refunds out of an account credit, and their undo: rows of the Balances ledger');
+  const book = (kind: string) =>
+    act(async (target: string, o: AdjustOptions) => {
+      if (o.date && !isIsoDate(o.date)) throw new Refused(`--date ${o.date} is not a date in the form YYYY-MM-DD`);
+      const req: AdjustmentRequest = { kind, target, amount: o.amount, percent: o.percent, currency: o.currency?.toUpperCase(), reason: o.reason, date: o.date, key: o.key, again: o.again };
+      const r = await onWorkbook(g(), (ports) => bookAdjustment(ports, req));
+      console.log(g().json ? JSON.stringify(r, null, 2) : adjustmentText(r, !!g().dryRun));
+    });
+  const common = (c: Command) =>
+    c
+      .option('--reason <text>', 'why (kept in the Balances row and the Log)')
+      .option('--date <YYYY-MM-DD>', 'the date it counts from (default: today)')
+      .option('--key <id>', 'a request key: the same key again books nothing and prints the row booked with it')
+      .option('--again', 'book it even if the same booking (kind, invoice or account, amount, date) stands already');
+  const wo = common(
+    adjust.command('write-off <invoice>').description('write off what is open on an invoice (all of it unless --amount)').option('--amount <amount>', 'how much (default: all that is open)'),
+  );
+  const sk = common(
+    adjust
+      .command('skonto <invoice>')
+      .description('a cash discount (Skonto) the customer deducted: lowers what is open')
+      .option('--amount <amount>', 'how much')
+      .option('--percent <percent>', "or a percent of the invoice's payable total (rounded half-up to the cent)"),
+  );
+  const fee = common(adjust.command('fee <invoice>').description('a fee on an invoice (a return-debit charge passed on, a dunning fee): raises what is open').option('--amount <amount>', 'how much'));
+  const rf = common(
+    adjust
+      .command('refund <account>')
+      .description("money paid back out of an account's credit (never more than the credit)")
+      .option('--amount <amount>', 'how much')
+      .option('--currency <code>', "the credit's currency (default: the account's)"),
+  );
+  for (const [c, kind] of [
+    [wo, 'write-off'],
+    [sk, 'skonto'],
+    [fee, 'fee'],
+    [rf, 'refund'],
+  ] as const)
+    c.action(book(kind));
+  const undo = adjust
+    .command('undo <balanceId>')
+    .description('undo a write-off, Skonto, fee or refund by its Balance ID (a reversal row); payments are undone with `payments undo`')
+    .option('--reason <text>', 'why')
+    .action(
+      act(async (id: string, o: { reason?: string }) => {
+        const r = await onWorkbook(g(), (ports) => undoAdjustment(ports, { balanceId: id, reason: o.reason }));
+        console.log(g().json ? JSON.stringify(r, null, 2) : adjustmentText(r, !!g().dryRun));
+      }),
+    );
+  for (const c of [wo, sk, fee, rf]) example(c, 'adjust ');
+  undo.addHelpText('after', `\nExample:\n  billing -w billing.xlsx adjust ${EXAMPLES['adjust undo'][0]}`);
+  return adjust;
 }

@@ -3,8 +3,9 @@
 // Payments row says it settles (Matched Invoices), so a crash between the Payments write and the
 // Balances write is completed by deriving again: posting is idempotent, reconciling only adds the
 // difference (reversal rows for what no longer holds, new rows for what is missing).
+import { BillingError } from '../errors';
 import type { Balance, BalanceKind, Invoice, PaymentStatus, Tenant } from '../model';
-import { D, type Decimal, ZERO } from '../money';
+import { D, type Decimal, minorUnits, roundMoney, ZERO } from '../money';
 import { accountKey, money, paymentStatusOf } from './balances';
 
 /** Invoice types that ask the customer for money (a pro-forma invoice does not; a credit note gives it back). */
@@ -25,6 +26,38 @@ export interface BookContext {
   user: string;
 }
 
+/** What a user books by hand on Balances (a payment's rows come from its Payments row instead). */
+export const ADJUSTMENT_KINDS = ['write_off', 'skonto', 'fee', 'refund'] as const;
+export type AdjustmentKind = (typeof ADJUSTMENT_KINDS)[number];
+const isAdjustment = (k: BalanceKind): k is AdjustmentKind => (ADJUSTMENT_KINDS as readonly string[]).includes(k);
+
+/** An adjustment's kind in words ("write-off", "Skonto"). */
+export const ADJUSTMENT_WORDS: Record<AdjustmentKind, string> = { write_off: 'write-off', skonto: 'Skonto', fee: 'fee', refund: 'refund' };
+
+/** A write-off, Skonto or fee on an invoice, or a refund out of an account's credit. */
+export interface Adjustment {
+  kind: AdjustmentKind;
+  /** The invoice of a write-off, Skonto or fee; none for a refund. */
+  invoice?: Invoice;
+  /** A refund's account and currency (an invoice's come from the invoice). */
+  accountId?: string;
+  currency?: string;
+  /** The size (> 0); the row's sign follows the kind. */
+  amount: Decimal;
+  date: string;
+  source: string;
+  reason?: string;
+}
+
+/** Where a caller's idempotency key is kept: at the end of the row's Source, which survives in the sheet. */
+export const keyedSource = (source: string, key?: string) => (key ? `${source} (request ${key})` : source);
+const keyOf = (source?: string) => /\(request ([^()\s]+)\)$/.exec(source ?? '')?.[1];
+
+/** Skonto as a percent of the invoice's payable total, rounded half-up to the currency's minor unit. */
+export function skontoAmount(inv: Pick<Invoice, 'payable' | 'currency'>, percent: Decimal): Decimal {
+  return roundMoney(inv.payable.times(percent).div(100), inv.currency, 'half-up');
+}
+
 export interface OpenFields {
   openAmount: Decimal;
   paymentStatus: PaymentStatus;
@@ -37,11 +70,15 @@ export class MoneyBook {
   /** Invoices whose money changed here. */
   readonly touched = new Set<string>();
   private readonly open = new Map<string, Decimal>();
-  private readonly lastPaid = new Map<string, string>();
   private readonly credit = new Map<string, Decimal>();
   private readonly posted = new Set<string>();
   private readonly byPayment = new Map<string, Balance[]>();
-  private readonly reversed = new Set<string>();
+  /** Reversed row → the reversal row that undoes it. */
+  private readonly reversed = new Map<string, string>();
+  private readonly byId = new Map<string, Balance>();
+  private readonly byKey = new Map<string, Balance>();
+  /** Rows that settled each invoice (payments, account credit, write-offs, Skonto): Paid On is the last one still standing. */
+  private readonly settledBy = new Map<string, Balance[]>();
   private seq: number;
 
   constructor(
@@ -55,13 +92,24 @@ export class MoneyBook {
   private see(b: Balance) {
     if (b.invoiceId) this.open.set(b.invoiceId, (this.open.get(b.invoiceId) ?? ZERO).plus(b.amount));
     else this.credit.set(accountKey(b.accountId, b.currency), (this.credit.get(accountKey(b.accountId, b.currency)) ?? ZERO).minus(b.amount));
-    if (b.invoiceId && b.amount.isNegative() && (b.kind === 'payment' || b.kind === 'account_credit')) {
-      if ((this.lastPaid.get(b.invoiceId) ?? '') < b.date) this.lastPaid.set(b.invoiceId, b.date);
-    }
+    // A write-off or Skonto that leaves nothing open settles the invoice on its date, as a payment
+    // would: Paid On shows that date. BT-113 (moneyByInvoice's paid) still counts only cash.
+    const settles = b.kind === 'payment' || b.kind === 'account_credit' || b.kind === 'write_off' || b.kind === 'skonto';
+    if (b.invoiceId && b.amount.isNegative() && settles) this.settledBy.set(b.invoiceId, [...(this.settledBy.get(b.invoiceId) ?? []), b]);
     if (b.kind === 'invoice' && b.invoiceId) this.posted.add(`invoice|${b.invoiceId}`);
     if (b.kind === 'credit_note' && b.number) this.posted.add(`credit_note|${b.number}`);
-    if (b.reverses) this.reversed.add(b.reverses);
+    if (b.reverses) this.reversed.set(b.reverses, b.balanceId);
     if (b.paymentId && b.kind !== 'reversal') this.byPayment.set(b.paymentId, [...(this.byPayment.get(b.paymentId) ?? []), b]);
+    this.byId.set(b.balanceId, b);
+    const key = keyOf(b.source);
+    if (key && !this.byKey.has(key)) this.byKey.set(key, b);
+  }
+
+  /** The date of the last row that settled the invoice and was not undone since. */
+  private lastPaid(invoiceId: string): string | undefined {
+    let last: string | undefined;
+    for (const b of this.settledBy.get(invoiceId) ?? []) if (!this.reversed.has(b.balanceId) && (!last || b.date > last)) last = b.date;
+    return last;
   }
 
   private add(row: Omit<Balance, 'balanceId' | 'at' | 'by'>): Balance {
@@ -178,9 +226,99 @@ export class MoneyBook {
   openFields(inv: Invoice): OpenFields {
     const open = this.openOf(inv.invoiceId);
     const status = paymentStatusOf(inv, open, this.c.today);
-    return { openAmount: open, paymentStatus: status, paidOn: status === 'Paid' ? this.lastPaid.get(inv.invoiceId) : undefined };
+    return { openAmount: open, paymentStatus: status, paidOn: status === 'Paid' ? this.lastPaid(inv.invoiceId) : undefined };
+  }
+
+  /** A row by its Balance ID. */
+  row(balanceId: string): Balance | undefined {
+    return this.byId.get(balanceId.trim());
+  }
+
+  /** The row booked with this idempotency key (keyedSource), if any. */
+  rowWithKey(key: string): Balance | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** The reversal row that undid a row, if one did. */
+  reversalOf(balanceId: string): string | undefined {
+    return this.reversed.get(balanceId);
+  }
+
+  /** A row still standing (not undone) of the same kind, invoice or account, amount (unless `anyAmount`), currency and date: a repeat of `a`. */
+  twinOf(a: Adjustment, anyAmount = false): Balance | undefined {
+    const row = anyAmount ? { ...this.rowOf({ ...a, amount: new D(1) }), amount: undefined } : this.rowOf(a);
+    for (const b of this.byId.values()) {
+      if (b.kind !== row.kind || b.date !== row.date || b.currency !== row.currency || (row.amount && !b.amount.eq(row.amount)) || this.reversed.has(b.balanceId)) continue;
+      if ((b.invoiceId ?? '') === (row.invoiceId ?? '') && b.accountId === row.accountId) return b;
+    }
+    return undefined;
+  }
+
+  /**
+   * Books a write-off or Skonto (− on the invoice: it lowers what is open, never below 0), a fee
+   * (+ on the invoice) or a refund (+ on the account: paid out of its credit, never more than it
+   * holds). Refused with a BillingError that says why.
+   */
+  adjust(a: Adjustment): Balance {
+    const row = this.rowOf(a);
+    if (a.kind === 'refund') {
+      const credit = this.creditOf(row.accountId, row.currency);
+      if (a.amount.gt(credit)) throw refusal(`a refund of ${money(a.amount)} ${row.currency} is more than the credit on account ${row.accountId}: ${money(credit)} ${row.currency}`, row.accountId);
+    } else if (row.amount.isNegative()) {
+      const open = this.openOf(row.invoiceId!);
+      const what = `${ADJUSTMENT_WORDS[a.kind]} of ${money(a.amount)} ${row.currency} on ${row.number}`;
+      if (!open.gt(0)) throw refusal(`nothing is open on ${row.number}: a ${ADJUSTMENT_WORDS[a.kind]} has nothing to lower`, row.number);
+      if (a.amount.gt(open)) throw refusal(`a ${what} is more than is open on it: ${money(open)} ${row.currency}`, row.number);
+    }
+    return this.add(row);
+  }
+
+  /** The row an adjustment would be, checked: an amount above 0 in the currency's cents, a finalized invoice that bills. */
+  private rowOf(a: Adjustment): Omit<Balance, 'balanceId' | 'at' | 'by'> {
+    const inv = a.invoice;
+    const currency = inv?.currency ?? a.currency ?? '';
+    if (!a.amount.gt(0)) throw new BillingError(`the amount of a ${ADJUSTMENT_WORDS[a.kind]} must be above 0, not ${a.amount.toString()}`, { code: 'invalid' });
+    if (a.amount.decimalPlaces() > minorUnits(currency)) throw new BillingError(`${a.amount.toString()} ${currency} has more decimals than the currency has`, { code: 'invalid' });
+    const base = { date: a.date, kind: a.kind as BalanceKind, currency, source: a.source, reason: a.reason || undefined };
+    if (a.kind === 'refund') {
+      if (!a.accountId || !currency) throw new BillingError('a refund needs the account and the currency', { code: 'invalid' });
+      return { ...base, accountId: a.accountId, amount: a.amount };
+    }
+    if (!inv) throw new BillingError(`a ${ADJUSTMENT_WORDS[a.kind]} needs the invoice it is on`, { code: 'invalid' });
+    const name = inv.number ?? inv.invoiceId;
+    if (inv.status === 'Draft' || !inv.number) throw refusal(`${name} is a draft: only a finalized invoice has money to adjust`, name);
+    if (!BILLED_TYPES.has(inv.type)) throw refusal(`${name} is a ${inv.type === 'credit_note' ? 'credit note' : 'pro-forma invoice'}: it asks for no money, so there is nothing to adjust`, name);
+    if (a.kind === 'fee' && inv.status === 'Cancelled') throw refusal(`${name} is cancelled: put the fee on another invoice`, name);
+    const amount = a.kind === 'fee' ? a.amount : a.amount.neg();
+    return { ...base, accountId: inv.accountId, invoiceId: inv.invoiceId, number: inv.number, amount };
+  }
+
+  /**
+   * Undoes a write-off, Skonto, fee or refund with a reversal row. Refused for other rows (a
+   * payment is undone through its Payments row), for a row undone before, and for a fee already
+   * paid (undoing it would leave the invoice below 0).
+   */
+  undoAdjustment(balanceId: string, u: { date: string; source: string; reason?: string }): Balance {
+    const b = this.row(balanceId);
+    if (!b) throw new BillingError(`there is no row ${balanceId} in the Balances sheet`, { code: 'not-found', ref: balanceId });
+    if (!isAdjustment(b.kind)) {
+      const how = b.paymentId ? `: undo payment ${b.paymentId} instead` : b.kind === 'reversal' ? ': it undoes another row' : '';
+      throw refusal(`${b.balanceId} is ${/^[aeiou]/.test(b.kind) ? 'an' : 'a'} ${b.kind.replace('_', ' ')} row, not a write-off, Skonto, fee or refund${how}`, b.balanceId);
+    }
+    const by = this.reversed.get(b.balanceId);
+    if (by) throw refusal(`${b.balanceId} was already undone by ${by}`, b.balanceId);
+    if (b.invoiceId && b.amount.isPositive() && this.openOf(b.invoiceId).lt(b.amount)) {
+      throw refusal(
+        `the fee ${b.balanceId} on ${b.number} is already paid in part: only ${money(this.openOf(b.invoiceId))} ${b.currency} is open, less than the fee of ${money(b.amount)}`,
+        b.balanceId,
+      );
+    }
+    const { accountId, invoiceId, number, currency } = b;
+    return this.add({ date: u.date, kind: 'reversal', accountId, invoiceId, number, amount: b.amount.neg(), currency, reverses: b.balanceId, source: u.source, reason: u.reason || undefined });
   }
 }
+
+const refusal = (message: string, ref?: string) => new BillingError(message, { code: 'refused', ...(ref ? { ref } : {}) });
 
 /** Whether an invoice's sheet fields already say what the rows say. */
 export function sameOpenFields(inv: Invoice, f: OpenFields): boolean {
