@@ -12,7 +12,7 @@ import type { TableName } from '../core/schema';
 import { toRowValues } from '../core/table';
 import type { Ports } from '../ports';
 import { assertAdmin, assertEditor } from './access';
-import { readDataset, readLedger, readLedgerWith, RECEIVABLES_TABLES, repairInterruptedWrites } from './workbook';
+import { readDataset, readLedger, readLedgerWith, RECEIVABLES_TABLES, repairInterruptedWrites, repairPostings } from './workbook';
 import { reconcileMoney } from './receivables/reconcile';
 
 /** What a use case reads: at least a Dataset (ds), which the admin check and the work see. */
@@ -26,9 +26,10 @@ export interface UseCase<T, R extends Read = Read> {
   /**
    * What it reads: 'ledger' is every billing table, refused if the ledger has unreadable cells and
    * repaired before the work; a table list reads only those (work that does not write the ledger);
-   * a function reads its own view (delivery reads Invoices from its marks on). 'receivables' is the
-   * ledger with Payments and Collections, repaired, and the money reconciled (Balances made to say
-   * what Payments says, the invoices' open amounts what Balances says).
+   * a function reads its own view (delivery reads Invoices from its marks on). 'receivables' is
+   * RECEIVABLES_TABLES (the invoices and the money tables, not lines or plans), with what finalize
+   * did not get to post posted, and the money reconciled (Balances made to say what Payments says,
+   * the invoices' open amounts what Balances says).
    */
   reads: 'ledger' | 'receivables' | readonly TableName[] | ((ports: Ports) => R);
   /**
@@ -65,8 +66,7 @@ export function runUseCase<T, R extends Read = Read>(ports: Ports, uc: UseCase<T
     const read = readFor(ports, uc.reads);
     if (uc.who === 'editor') assertEditor(ports, uc.action);
     else assertAdmin(ports, read.ds, uc.action);
-    const ds =
-      uc.reads === 'ledger' ? repairInterruptedWrites(ports, read.ds) : uc.reads === 'receivables' ? reconcileMoney(ports, repairInterruptedWrites(ports, read.ds, RECEIVABLES_TABLES)) : read.ds;
+    const ds = uc.reads === 'ledger' ? repairInterruptedWrites(ports, read.ds) : uc.reads === 'receivables' ? reconcileMoney(ports, repairPostings(ports, read.ds)) : read.ds;
     const logs: LogRow[] = [];
     const whole = uc.reads === 'ledger' || uc.reads === 'receivables';
     const result = uc.work({ ports, ds, read: whole ? ({ ...read, ds } as R) : read, log: (e) => void logs.push(e) });

@@ -14,7 +14,7 @@ const files = (dir: string): string[] =>
   });
 
 /** Libraries core and app may use: pure JavaScript that runs in Apps Script's V8. */
-const PURE = ['decimal.js', 'fast-xml-parser', 'fflate', 'ibantools', 'qrcode-generator'];
+const PURE = ['decimal.js', 'fast-xml-parser', 'fflate', 'ibantools', 'qrcode-generator', 'saxes'];
 const layerOf = (p: string) => (p === 'src/ports.ts' ? 'app' : p.split('/')[1]);
 // The CLI reads the demo rows as data (lib/demo-rows.json), so no host imports sheets-templates/.
 const ALLOWED: Record<string, string[]> = { core: ['core'], app: ['core', 'app'], gas: ['core', 'app', 'gas'], node: ['core', 'app', 'node'] };

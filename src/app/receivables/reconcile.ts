@@ -17,37 +17,64 @@ export function invoicesByNumber(ds: Dataset): Map<string, Invoice> {
   return out;
 }
 
-/** The Balances ledger with every booked payment's rows as its Payments row says. */
-export function bookOf(ds: Dataset, ctx: BookContext): { book: MoneyBook; unreadable: string[] } {
-  const book = new MoneyBook(
-    ds.balances.map((r) => r.record),
-    ctx,
-  );
-  const byNumber = invoicesByNumber(ds);
-  const unreadable: string[] = [];
-  for (const { row, record: p } of ds.payments) {
-    if (!p.paymentId || !p.status) continue;
-    const parts = p.status === 'ignored' ? [] : parseParts(p.matched, p.accountId, (n) => byNumber.get(n));
-    if (!parts) {
-      unreadable.push(`Payments row ${row}, column Matched Invoices (value "${p.matched}"): not "<invoice number> <amount>; …" as the engine wrote it, so payment ${p.paymentId} was left as it is`);
-      continue;
-    }
-    book.settle({ paymentId: p.paymentId, date: p.date, currency: p.currency, source: p.source || 'entered by hand', reason: p.returnReason }, parts);
-  }
-  return { book, unreadable };
+export interface Booked {
+  book: MoneyBook;
+  /** Payments whose Matched Invoices cell cannot be read: left as their rows are. */
+  unreadable: string[];
+  byNumber: Map<string, Invoice>;
 }
 
-/** Writes the rows the book added and the invoice fields that differ from it; true when it wrote. */
-export function writeBook(ports: Ports, ds: Dataset, book: MoneyBook): boolean {
-  const rows = rowOfInvoice(ds);
-  const changed = ds.invoices
-    .map((r) => r.record)
-    .filter((i) => BILLED_TYPES.has(i.type) && i.status !== 'Draft' && i.number)
-    .map((i) => ({ i, f: book.openFields(i) }))
-    .filter(({ i, f }) => !sameOpenFields(i, f));
-  if (book.added.length) ports.tables.apply('Balances', { append: book.added.map((b) => toRowValues('Balances', b)) });
-  if (changed.length) ports.tables.apply('Invoices', { update: changed.map(({ i, f }) => ({ row: rows.get(i.invoiceId)!, values: openValues({ ...i, ...f }) })) });
-  return book.added.length > 0 || changed.length > 0;
+/**
+ * One book per dataset read: derived once and shared by the reconcile step, the work and the save
+ * of one use case (for 10,000 payments each derivation is a quarter of a second). What a write
+ * settles into it is drained as it is written (writeBook), so it stays the truth of what was read
+ * plus what was written.
+ */
+const books = new WeakMap<Dataset, Booked>();
+
+/** The Balances ledger with every booked payment's rows as its Payments row says. */
+export function bookOf(ds: Dataset, ctx: BookContext): Booked {
+  let b = books.get(ds);
+  if (b) return b;
+  b = {
+    book: new MoneyBook(
+      ds.balances.map((r) => r.record),
+      ctx,
+    ),
+    unreadable: [],
+    byNumber: invoicesByNumber(ds),
+  };
+  for (const { row, record } of ds.payments) settlePayment(b, row, record);
+  books.set(ds, b);
+  return b;
+}
+
+/** Makes a payment's Balances rows say what its Payments row says. */
+function settlePayment(b: Booked, row: number, p: Payment): void {
+  if (!p.paymentId || !p.status) return;
+  const parts = p.status === 'ignored' ? [] : parseParts(p.matched, p.accountId, (n) => b.byNumber.get(n));
+  if (!parts) {
+    b.unreadable.push(`Payments row ${row}, column Matched Invoices (value "${p.matched}"): not "<invoice number> <amount>; …" as the engine wrote it, so payment ${p.paymentId} was left as it is`);
+    return;
+  }
+  b.book.settle({ paymentId: p.paymentId, date: p.date, currency: p.currency, source: p.source || 'entered by hand', reason: p.returnReason }, parts);
+}
+
+/**
+ * Writes the rows the book added since its last write and the invoice fields that differ from it
+ * (of the invoices in `only`, when given: those a save touched); true when it wrote.
+ */
+export function writeBook(ports: Ports, ds: Dataset, book: MoneyBook, only?: ReadonlySet<string>): boolean {
+  const update: { row: number; values: ReturnType<typeof openValues> }[] = [];
+  for (const { row, record: i } of ds.invoices) {
+    if ((only && !only.has(i.invoiceId)) || !BILLED_TYPES.has(i.type) || i.status === 'Draft' || !i.number) continue;
+    const f = book.openFields(i);
+    if (!sameOpenFields(i, f)) update.push({ row, values: openValues(f) });
+  }
+  const added = book.added.splice(0);
+  if (added.length) ports.tables.apply('Balances', { append: added.map((b) => toRowValues('Balances', b)) });
+  if (update.length) ports.tables.apply('Invoices', { update });
+  return added.length > 0 || update.length > 0;
 }
 
 /**
@@ -59,9 +86,11 @@ export function reconcileMoney(ports: Ports, ds: Dataset): Dataset {
   const { book } = bookOf(now, bookContext(ports));
   return writeBook(ports, now, book) ? readLedgerWith(ports, RECEIVABLES_TABLES) : now;
 }
+
 /**
- * Writes the payments (the commit), then derives their Balances rows and the invoices' open
- * amounts from the Payments rows as they now are.
+ * Writes the payments (the commit), then their Balances rows and the invoices' open amounts: the
+ * dataset's book (every other payment already settled in it, every invoice's fields already as it
+ * says: reconcileMoney) settles just these, and only the invoices they touch are compared.
  */
 export function savePayments(ports: Ports, ds: Dataset, ch: { added?: Payment[]; updated?: { row: number; payment: Payment }[] }): void {
   const added = ch.added ?? [];
@@ -71,12 +100,11 @@ export function savePayments(ports: Ports, ds: Dataset, ch: { added?: Payment[];
     update: updated.map((u) => ({ row: u.row, values: toRowValues('Payments', u.payment) })),
     append: added.map((p) => toRowValues('Payments', p)),
   });
-  const byRow = new Map(updated.map((u) => [u.row, u.payment]));
-  const payments = ds.payments.map((r) => (byRow.has(r.row) ? { ...r, record: byRow.get(r.row)! } : r));
+  const b = bookOf(ds, bookContext(ports));
+  for (const u of updated) settlePayment(b, u.row, u.payment);
   const last = ds.payments.reduce((m, r) => Math.max(m, r.row), 1);
-  payments.push(...added.map((record, i) => ({ row: last + 1 + i, record, cells: [] })));
-  const now = { ...ds, payments };
-  writeBook(ports, now, bookOf(now, bookContext(ports)).book);
+  for (const [i, p] of added.entries()) settlePayment(b, last + 1 + i, p);
+  writeBook(ports, ds, b.book, b.book.touched);
 }
 
 /** Collections that still hold their invoices (not cancelled). */

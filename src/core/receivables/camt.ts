@@ -2,8 +2,7 @@
 // versions .001.02, .001.04 and .001.08) and camt.054.001.08 (debit/credit notification). Only
 // booked entries count; a batch entry gives one record per transaction. Amounts stay the decimal
 // strings the bank wrote. Pure: no Node APIs, so it runs in Apps Script's V8 as well.
-import { children, isObj, type Obj, READ_XML_OPTIONS } from '../xmlRead';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { children, isObj, type Obj, streamXml, XmlSyntaxError } from '../xmlRead';
 import { BillingError } from '../errors';
 import type { BankEntry, Origin, StatementRead } from './types';
 
@@ -19,14 +18,6 @@ const FORMATS: Record<string, { root: string; report: string }> = {
 export const MAX_STATEMENT_CHARS = 32 << 20;
 /** Statements nest about 12 deep; the parser's own limit, named so the message can say it. */
 const MAX_DEPTH = 100;
-
-// Read as READ_XML_OPTIONS says (banks write <Document> or <ns2:Document>); statements nest about 12 deep.
-const parser = new XMLParser({
-  ...READ_XML_OPTIONS,
-  maxNestedTags: MAX_DEPTH,
-  // No path string per node (the default builds one for callbacks we do not use: a tenth of the parse).
-  jPath: false,
-});
 
 // ---------- navigation in the parsed tree ----------
 
@@ -51,13 +42,23 @@ function text(n: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
+/** The first non-empty text below `n` along `steps` from `i`, depth first in document order (no arrays built: read ~20 times per entry). */
+function firstText(n: unknown, steps: readonly string[], i: number): string | undefined {
+  if (i === steps.length) return text(n);
+  for (const c of children(n, steps[i])) {
+    const t = firstText(c, steps, i + 1);
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
 /** The first non-empty text at one of the paths, tried in order. */
 function txt(n: unknown, ...paths: string[]): string | undefined {
   for (const path of paths) {
-    for (const e of all(n, path)) {
-      const t = text(e);
-      if (t !== undefined) return t;
-    }
+    let steps = stepsOf.get(path);
+    if (!steps) stepsOf.set(path, (steps = path.split('/')));
+    const t = firstText(n, steps, 0);
+    if (t !== undefined) return t;
   }
   return undefined;
 }
@@ -72,55 +73,70 @@ function amountAt(n: unknown, path: string): { value?: string; currency?: string
 
 // ---------- the document ----------
 
-/** The namespace of the root element, from its start tag (the parser drops xmlns attributes). */
-function rootNamespace(xml: string): { name: string; ns?: string } {
-  const m = /<(?:([\w.-]+):)?([\w.-]+)((?:\s[^>]*)?)\/?>/.exec(xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''));
-  if (!m) return { name: '(none)' };
-  const [, prefix, name, attrs] = m;
-  const decl = new RegExp(`\\sxmlns${prefix ? `:${prefix.replace(/[.-]/g, '\\$&')}` : ''}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(attrs);
-  return { name, ns: decl ? (decl[2] ?? decl[3]) : undefined };
+/** The camt version a root element declares (its own namespace, by prefix or default); throws when it is none read here. */
+function formatOf(file: string, qualifiedName: string, attributes: Record<string, string>): { version: string; root: string; report: string } {
+  const [prefix, name] = qualifiedName.includes(':') ? qualifiedName.split(':', 2) : ['', qualifiedName];
+  const ns = attributes[prefix ? `xmlns:${prefix}` : 'xmlns'];
+  const version = /^urn:iso:std:iso:20022:tech:xsd:(camt\.\d{3}\.\d{3}\.\d{2})$/.exec(ns ?? '')?.[1];
+  const known = version ? FORMATS[version] : undefined;
+  if (version && known && name === 'Document') return { version, ...known };
+  const what = `<${name}>${ns ? ` in namespace ${ns}` : ' without a namespace'}`;
+  throw new BillingError(`${file}: not a bank statement read here (camt.053.001.02/.04/.08 or camt.054.001.08): the document is ${what}`, { code: 'invalid', ref: file });
 }
 
-/** The format and its reports (Stmt or Ntfctn elements); throws when the file is no camt document read here. */
-function reportsOf(raw: string, file: string): { format: string; reports: unknown[] } {
+/** The statement's text, refused before reading when it is too large or declares entities. */
+function statementText(raw: string, file: string): string {
   const xml = raw.replace(/^\uFEFF?\s*/, ''); // a BOM or a blank line before the declaration: seen in exports, harmless
   if (xml.length > MAX_STATEMENT_CHARS) throw new BillingError(`${file}: ${xml.length} characters; a statement over ${MAX_STATEMENT_CHARS >> 20} MB is not read`, { code: 'invalid', ref: file });
   // Entity declarations can name outside files or expand to gigabytes ("billion laughs"); banks write none.
   if (xml.includes('<!ENTITY')) throw new BillingError(`${file}: the XML declares entities (<!ENTITY …>); bank statements declare none, so it is not read`, { code: 'invalid', ref: file });
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new BillingError(`${file}: not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`, { code: 'invalid', ref: file });
-  const { name, ns } = rootNamespace(xml);
-  const version = /^urn:iso:std:iso:20022:tech:xsd:(camt\.\d{3}\.\d{3}\.\d{2})$/.exec(ns ?? '')?.[1];
-  const known = version ? FORMATS[version] : undefined;
-  if (!version || !known || name !== 'Document') {
-    const what = `<${name}>${ns ? ` in namespace ${ns}` : ' without a namespace'}`;
-    throw new BillingError(`${file}: not a bank statement read here (camt.053.001.02/.04/.08 or camt.054.001.08): the document is ${what}`, { code: 'invalid', ref: file });
-  }
-  let doc: Obj;
-  try {
-    doc = parser.parse(xml) as Obj;
-  } catch (e) {
-    throw new BillingError(`${file}: the XML cannot be read: ${(e as Error).message.slice(0, 200)}`, { code: 'invalid', ref: file });
-  }
-  return { format: version, reports: all(doc, `Document/${known.root}/${known.report}`) };
+  return xml;
 }
 
-/** Reads a camt.053 or camt.054 document: every booked entry, and what was left out with the reason. */
-export function readCamt(xml: string, file: string): StatementRead {
-  const { format, reports } = reportsOf(xml, file);
-  const read: StatementRead = { format, entries: [], skipped: [] };
+/**
+ * Reads a camt.053 or camt.054 document: every booked entry, and what was left out with the reason.
+ * Streamed: each Ntry is read as it closes, with the statement it stands in as read so far (the
+ * schema puts the statement's Id, pagination and account before its entries).
+ */
+export function readCamt(raw: string, file: string): StatementRead {
+  const xml = statementText(raw, file);
+  const read: StatementRead = { format: '', entries: [], skipped: [] };
+  let format: { version: string; root: string; report: string } | undefined;
+  const places = new Map<Obj, { id: string; iban?: string; count: number }>();
   let position = 0;
-  reports.forEach((report, r) => {
-    const iban = txt(report, 'Acct/Id/IBAN');
-    if (iban !== undefined && read.accountIban === undefined) read.accountIban = iban;
-    // A statement split over pages (files) keeps its Id on each page: the page keeps their keys apart.
-    const page = txt(report, 'StmtPgntn/PgNb', 'NtfctnPgntn/PgNb');
-    const statement = { id: `${txt(report, 'Id') ?? `#${r + 1}`}${page ? `/p${page}` : ''}`, iban };
-    all(report, 'Ntry').forEach((ntry, index) => {
-      position++;
-      readEntry(ntry, { file, entry: position }, { ...statement, index: index + 1 }, read);
+  /** The statement (Stmt or Ntfctn) a report element is, described once. */
+  const placeOf = (report: Obj) => {
+    let place = places.get(report);
+    if (!place) {
+      const iban = txt(report, 'Acct/Id/IBAN');
+      if (iban !== undefined && read.accountIban === undefined) read.accountIban = iban;
+      // A statement split over pages (files) keeps its Id on each page: the page keeps their keys apart.
+      const page = txt(report, 'StmtPgntn/PgNb', 'NtfctnPgntn/PgNb');
+      places.set(report, (place = { id: `${txt(report, 'Id') ?? `#${places.size + 1}`}${page ? `/p${page}` : ''}`, iban, count: 0 }));
+    }
+    return place;
+  };
+  try {
+    streamXml(xml, {
+      detach: new Set(['Ntry']),
+      maxDepth: MAX_DEPTH,
+      onRoot: (name, attributes) => {
+        format = formatOf(file, name, attributes);
+        read.format = format.version;
+      },
+      onElement: (_name, ntry, above, path) => {
+        // Only a report's own entries (Document/root/report/Ntry) are the statement's.
+        if (path.length !== 3 || path[1] !== format?.root || path[2] !== format.report) return;
+        const place = placeOf(above[2]);
+        position++;
+        readEntry(ntry, { file, entry: position }, { id: place.id, iban: place.iban, index: ++place.count }, read);
+      },
     });
-  });
+  } catch (e) {
+    if (e instanceof XmlSyntaxError && e.limit) throw new BillingError(`${file}: the XML cannot be read: ${e.reason} (line ${e.line})`, { code: 'invalid', ref: file });
+    if (e instanceof XmlSyntaxError) throw new BillingError(`${file}: not well-formed XML (line ${e.line}: ${e.reason})`, { code: 'invalid', ref: file });
+    throw e;
+  }
   return read;
 }
 

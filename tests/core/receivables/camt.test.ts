@@ -350,14 +350,26 @@ describe('rules on small documents', () => {
     expect(() => readCamt('<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>', 'rechnung.xml')).toThrow(
       'rechnung.xml: not a bank statement read here (camt.053.001.02/.04/.08 or camt.054.001.08): the document is <Invoice> in namespace urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
     );
-    expect(() => readCamt('<Document><Stmt>', 'kaputt.xml')).toThrow(/^kaputt\.xml: not well-formed XML \(line 1: /);
+    expect(() => readCamt('<Document><Stmt>', 'kaputt.xml')).toThrow(
+      'kaputt.xml: not a bank statement read here (camt.053.001.02/.04/.08 or camt.054.001.08): the document is <Document> without a namespace',
+    );
+  });
+
+  test('a broken statement is refused whole, naming the file and the line', () => {
+    const full = doc(ntry('1.00') + ntry('2.00'));
+    const lines = full.split('\n').length;
+    // A download cut off after the first entry: nothing of it is taken.
+    expect(() => readCamt(full.slice(0, full.indexOf('</Ntry>') + 7), 'abgebrochen.xml')).toThrow(/^abgebrochen\.xml: not well-formed XML \(line \d+: unclosed tag: /);
+    // HTML's &nbsp; is no XML entity; a misnested end tag on the last line.
+    expect(() => readCamt(doc(ntry('1.00', '<AddtlNtryInf>a&nbsp;b</AddtlNtryInf>')), 'nbsp.xml')).toThrow(/^nbsp\.xml: not well-formed XML \(line \d+: undefined entity/);
+    expect(() => readCamt(full.replace(/<\/Document>\s*$/, '</Documnt>'), 'tippfehler.xml')).toThrow(`tippfehler.xml: not well-formed XML (line ${lines}: unexpected close tag.)`);
   });
 
   test('hostile files are refused before the parser expands or recurses', () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE Document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${doc(ntry('1.00', '<AddtlNtryInf>&b;</AddtlNtryInf>')).replace(/^<\?xml[^>]*>/, '')}`;
     expect(() => readCamt(laughs, 'laughs.xml')).toThrow('laughs.xml: the XML declares entities (<!ENTITY …>); bank statements declare none, so it is not read');
     const deep = doc(ntry('1.00', `<AddtlNtryInf>${'<x>'.repeat(150)}${'</x>'.repeat(150)}</AddtlNtryInf>`));
-    expect(() => readCamt(deep, 'deep.xml')).toThrow(/^deep\.xml: the XML cannot be read: /);
+    expect(() => readCamt(deep, 'deep.xml')).toThrow(/^deep\.xml: the XML cannot be read: elements nest deeper than 100 levels \(line \d+\)$/);
   });
 
   test('non-numeric, negative and currency-less amounts are skipped with the reason; the rest is read', () => {
