@@ -48,6 +48,8 @@ export const listPayments = server.listPayments;
 export const assignPayment = server.assignPayment;
 export const undoPayment = server.undoPayment;
 export const openItems = server.openItems;
+export const bookAdjustment = server.bookAdjustment;
+export const undoAdjustment = server.undoAdjustment;
 export const collectDirectDebits = server.collectDirectDebits;
 export const cancelCollection = server.cancelCollection;
 /** Not an entry point (the build makes stubs of functions only): the build and tests read its names. */

@@ -18,6 +18,7 @@ import { runUseCase } from '../app/useCase';
 import { assignPayment, importPayments, undoPayment } from '../app/receivables/payments';
 import { listPayments, openItems } from '../app/receivables/openItems';
 import { cancelCollection, collectDirectDebits } from '../app/receivables/collections';
+import { type AdjustmentRequest, bookAdjustment, undoAdjustment } from '../app/receivables/adjustments';
 import { DriveDocuments } from './documents';
 import { gasPorts } from './host';
 import { gasMail } from './mail';
@@ -119,6 +120,8 @@ export const server: ServerApi = {
   assignPayment: (req) => assignPayment(gasPorts(), String(req?.paymentId ?? ''), Array.isArray(req?.invoices) ? req.invoices.map(String) : []),
   undoPayment: (paymentId) => undoPayment(gasPorts(), String(paymentId ?? '')),
   openItems: (req) => openItems(gasPorts(), req?.accountId ? { accountId: req.accountId } : {}),
+  bookAdjustment: (req) => bookAdjustment(gasPorts(), adjustmentRequest(req)),
+  undoAdjustment: (req) => undoAdjustment(gasPorts(), { balanceId: String(req?.balanceId ?? ''), reason: req?.reason === undefined ? undefined : String(req.reason) }),
 
   /**
    * A direct-debit collection (or its preview): the pain.008 file goes to the company's Drive folder,
@@ -202,4 +205,21 @@ function saveScheduleLocked(ports: Ports, s: SaveScheduleRequest) {
     if (sameUser(triggerOf(ports)?.owner, ports.user())) recordTrigger(ports, undefined);
   }
   return { schedule: saved, next: nextScheduledRun(ports) ?? null };
+}
+
+/** What crossed google.script.run, as the use case takes it: each field a string (or left out), `again` a boolean. */
+function adjustmentRequest(req: Partial<AdjustmentRequest> | undefined): AdjustmentRequest {
+  const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  const r = req ?? {};
+  return {
+    kind: String(r.kind ?? ''),
+    target: String(r.target ?? ''),
+    amount: text(r.amount),
+    percent: text(r.percent),
+    currency: text(r.currency),
+    date: text(r.date),
+    reason: text(r.reason),
+    key: text(r.key),
+    again: !!r.again,
+  };
 }

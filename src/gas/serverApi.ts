@@ -21,7 +21,8 @@ import type { VerifyResult } from '../core/verify';
 import type { ImportReport, PaymentSummary } from '../app/receivables/payments';
 import type { AccountItems, OpenItem, OpenItemsReport } from '../app/receivables/openItems';
 import type { CollectionFile, CollectReport } from '../app/receivables/collections';
-export type { AccountItems, CollectionFile, CollectReport, ImportReport, OpenItem, OpenItemsReport, PaymentSummary };
+import type { AdjustmentRequest, AdjustmentResult } from '../app/receivables/adjustments';
+export type { AccountItems, AdjustmentRequest, AdjustmentResult, CollectionFile, CollectReport, ImportReport, OpenItem, OpenItemsReport, PaymentSummary };
 
 export type { DraftSummary, InvoiceGroup };
 export type { CreditRequest, DocumentsReport, FinalizeRequest, InvoiceSummary, LedgerReport, MailReport, Queued, ReceiveReport, RunReport, RunRequest, Schedule, SidebarState, VerifyResult };
@@ -75,6 +76,11 @@ export interface AssignPaymentRequest {
 }
 export interface OpenItemsRequest {
   accountId?: string;
+}
+export interface UndoAdjustmentRequest {
+  /** The Balance ID of the write-off, Skonto, fee or refund (B-0000123). */
+  balanceId: string;
+  reason?: string;
 }
 export interface CollectRequest {
   /** Requested collection date (YYYY-MM-DD): invoices due by then are collected. */
@@ -134,6 +140,13 @@ export interface ServerApi {
   assignPayment(req: AssignPaymentRequest): PaymentSummary;
   /** Undoes what a payment settled: it is unmatched again. */
   undoPayment(paymentId: string): PaymentSummary;
+  /**
+   * A write-off, Skonto or fee on an invoice, or a refund out of an account's credit (a Balances
+   * row). The sidebar sends a key per form: the same key again returns the row booked, nothing more.
+   */
+  bookAdjustment(req: AdjustmentRequest): AdjustmentResult;
+  /** Undoes a write-off, Skonto, fee or refund with a reversal row. */
+  undoAdjustment(req: UndoAdjustmentRequest): AdjustmentResult;
   /** Open invoices per account with totals and the account's credit; writes nothing. */
   openItems(req: OpenItemsRequest): OpenItemsReport;
   /** SEPA direct debits due by the date into a pain.008 file per company in its Drive folder's SEPA/ (dryRun: a preview). */

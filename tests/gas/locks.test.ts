@@ -50,6 +50,8 @@ const CASES: Case[] = [
   ['setupBillingSheets', OWNER, () => []],
   ['saveScheduleSettings', OWNER, () => [{ dayOfMonth: 5, hour: 7, autoFinalize: false, autoSend: false, enabled: true }]],
   ['takeOverDocuments', SECOND, () => []],
+  ['bookAdjustment', OWNER, (i) => [{ kind: 'fee', target: i.number, amount: '5.00' }]],
+  ['undoAdjustment', OWNER, () => [{ balanceId: 'B-0000001' }]],
 ];
 
 describe('while another action holds the document lock', () => {

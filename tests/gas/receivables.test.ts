@@ -147,6 +147,58 @@ describe('importing bank statements in Apps Script', () => {
   });
 });
 
+describe('write-offs, Skonto, fees and refunds in Apps Script', () => {
+  it('books them through the server functions with one bulk write per sheet, sets Payment Status and Paid On, and a retried key books nothing', () => {
+    const { ss, admin, inv } = billed();
+    const [a0, a2] = [inv('A0'), inv('A2')];
+    admin.exec('importPayments', [statement([{ date: '2026-12-02', amount: '500.00', name: 'Kunde 2', text: `${a2.Number}` }])]);
+    const credit = (500 - Number(a2.Payable)).toFixed(2);
+
+    ss.counters = {};
+    const w = admin.exec('bookAdjustment', { kind: 'write-off', target: a0.Number, date: '2026-12-03', reason: 'Kleinbetrag', key: 'sb-1' });
+    expect([w.kind, w.amount, w.open, w.paymentStatus, w.paidOn]).toEqual(['write_off', `-${amount(a0.Payable)}`, '0.00', 'Paid', '2026-12-03']);
+    const writes = Object.entries(ss.counters).filter(([k]) => k.startsWith('setValues:'));
+    expect(Object.fromEntries(writes)).toEqual({ 'setValues:Balances': 1, 'setValues:Invoices': 1, 'setValues:Log': 1 });
+    expect([inv('A0')['Payment Status'], amount(inv('A0')['Open Amount'])]).toEqual(['Paid', '0.00']);
+    const row = rowsOf(ss, 'Balances').find((b) => b['Balance ID'] === w.balanceId)!;
+    expect([row.Kind, row.Source, row.Reason]).toEqual(['write_off', 'write-off by admin@example.com (request sb-1)', 'Kleinbetrag']);
+
+    // The sidebar's retry of the same form (same key): the row booked, nothing written.
+    ss.counters = {};
+    expect(admin.exec('bookAdjustment', { kind: 'write-off', target: a0.Number, date: '2026-12-03', key: 'sb-1' })).toEqual({ ...w, repeated: true });
+    expect(Object.keys(ss.counters).filter((k) => k.startsWith('setValues:'))).toEqual([]);
+
+    const r = admin.exec('bookAdjustment', { kind: 'refund', target: 'A2', amount: credit, reason: 'überwiesen' });
+    expect([r.kind, r.amount, r.currency, r.credit]).toEqual(['refund', credit, 'EUR', '0.00']);
+    expect(admin.exec('openItems', { accountId: 'A2' }).accounts).toEqual([]);
+    expect(() => admin.exec('bookAdjustment', { kind: 'refund', target: 'A2', amount: '1.00' })).toThrow('a refund of 1.00 EUR is more than the credit on account A2: 0.00 EUR');
+
+    const u = admin.exec('undoAdjustment', { balanceId: w.balanceId, reason: 'doch bezahlt' });
+    expect([u.kind, u.reverses, u.paymentStatus, u.open]).toEqual(['reversal', w.balanceId, 'Open', amount(a0.Payable)]);
+    expect(inv('A0')['Payment Status']).toBe('Open');
+    expect(() => admin.exec('undoAdjustment', { balanceId: w.balanceId })).toThrow(`${w.balanceId} was already undone by ${u.balanceId}`);
+    expect(
+      rowsOf(ss, 'Log')
+        .filter((l) => String(l.Action).startsWith('adjustment'))
+        .map((l) => l.Action),
+    ).toEqual(['adjustment', 'adjustment', 'adjustment undone']);
+    expect(admin.exec('verifyLedger').problems).toEqual([]);
+  });
+
+  it('Skonto as a percent and a fee; a viewer or an editor who is no billing admin is refused and nothing is written', () => {
+    const { ss, admin, inv } = billed();
+    const a1 = inv('A1');
+    const sk = admin.exec('bookAdjustment', { kind: 'skonto', target: a1.Number, percent: '2' });
+    expect(sk.amount).toBe(`-${(Math.round(Number(a1.Payable) * 2) / 100).toFixed(2)}`);
+    const fee = admin.exec('bookAdjustment', { kind: 'fee', target: a1.Number, amount: '3.50', reason: 'Rücklastschriftgebühr' });
+    expect(fee.open).toBe((Number(a1.Payable) - Number(sk.amount.slice(1)) + 3.5).toFixed(2));
+    const before = rowsOf(ss, 'Balances').length;
+    const clerk = addOn(ss, 'clerk@example.com');
+    expect(() => clerk.exec('bookAdjustment', { kind: 'fee', target: a1.Number, amount: '1.00' })).toThrow(/billing admin/i);
+    expect(rowsOf(ss, 'Balances')).toHaveLength(before);
+  });
+});
+
 describe('direct-debit collections in Apps Script', () => {
   const sepaFiles = (ss: FakeSpreadsheet) => [...ss.drive.items.values()].filter((i) => i.name.startsWith('DD-') && !i.trashed);
 
