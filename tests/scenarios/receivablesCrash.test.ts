@@ -2,7 +2,7 @@
 // (Apps Script ends an execution between two bulk writes), then done again, end as if nothing had
 // happened: no payment booked twice, no invoice in two collection files, every invoice's money right.
 import { runInvoicing } from '../../src/app/runInvoicing';
-import { finalizeInvoices } from '../../src/app/ledgerActions';
+import { finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
 import { collectDirectDebits } from '../../src/app/receivables/collections';
 import { assignPayment, importPayments } from '../../src/app/receivables/payments';
 import { camt053 } from '../../src/node/sampleStatement';
@@ -10,7 +10,7 @@ import { NOV, account, amt, edit, item, ports, product, subscription, table } fr
 
 const SEPA = { paymentMethod: 'direct_debit', iban: 'DE02120300000000202051', mandateReference: 'M-1', mandateDate: '2025-06-01' };
 
-function setup() {
+function setup(finalize = true) {
   const p = ports({
     Accounts: [account('A1', SEPA), account('A2'), account('A3', { ...SEPA, mandateReference: 'M-3' })],
     Products: [product('P1', '100.00')],
@@ -19,7 +19,7 @@ function setup() {
   });
   edit(p, 'Settings', 'Tenant ID', 'DE', { 'Creditor ID': 'DE98ZZZ09999999999', 'Book Direct Debits': true } as never);
   runInvoicing(p, NOV);
-  finalizeInvoices(p);
+  if (finalize) finalizeInvoices(p);
   return p;
 }
 type P = ReturnType<typeof setup>;
@@ -113,5 +113,35 @@ describe('receivables survive a crash at any write', () => {
       () => undefined,
       (p) => collectDirectDebits(p, { date: '2026-12-14' }),
     );
+  });
+
+  it('a finalize stopped at any write, then a statement import: what was issued is posted once and paid; billing completes the rest', () => {
+    const reference = setup(false);
+    const restore = crashAt(reference, Number.POSITIVE_INFINITY);
+    finalizeInvoices(reference);
+    const writes = restore();
+    expect(writes).toBeGreaterThan(2);
+    for (let n = 1; n <= writes; n++) {
+      const p = setup(false);
+      const undo = crashAt(p, n);
+      expect(() => finalizeInvoices(p)).toThrow(/crash before write/);
+      undo();
+      // The import reads only the invoices and the money tables; it posts what the finalize issued but did not post.
+      importPayments(p, [file]);
+      const issued = table(p, 'Invoices').filter((i) => i.Status !== 'Draft' && i.Number);
+      const posted = table(p, 'Balances').filter((b) => b.Kind === 'invoice');
+      const paid = table(p, 'Payments').filter((x) => x.Status === 'matched' || x.Status === 'partially matched');
+      const where = `crash at write ${n} of ${writes}`;
+      expect([where, posted.map((b) => b.Number).sort()]).toEqual([where, issued.map((i) => i.Number).sort()]);
+      expect([where, paid.every((x) => issued.some((i) => String(x['Matched Invoices']).includes(String(i.Number))))]).toEqual([where, true]);
+      // Billing's next action repairs its own part and issues the rest; the ledger then verifies whole, each invoice posted once.
+      finalizeInvoices(p);
+      importPayments(p, [file]);
+      expect([where, verifyLedger(p).problems]).toEqual([where, []]);
+      const once = table(p, 'Balances')
+        .filter((b) => b.Kind === 'invoice')
+        .map((b) => b.Number);
+      expect([where, once.length, new Set(once).size, once.length]).toEqual([where, 3, 3, 3]);
+    }
   });
 });

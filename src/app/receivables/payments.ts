@@ -139,7 +139,12 @@ interface Seen {
   refs: Set<string>;
 }
 
-const refKey = (ref: string, amount: string, date: string) => `${ref}|${new D(amount).toFixed(2)}|${date}`;
+/** Cents as text ("119.5" → "119.50"); plain amounts, as statements write them, without a Decimal (10,000 per import). */
+const cents = (amount: string) => {
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount);
+  return m ? `${m[1].replace(/^0+(?=\d)/, '')}.${(m[2] ?? '').padEnd(2, '0')}` : new D(amount).toFixed(2);
+};
+const refKey = (ref: string, amount: string, date: string) => `${ref}|${cents(amount)}|${date}`;
 
 function seenOf(ds: Dataset): Seen {
   const keys = new Set<string>();
