@@ -1,12 +1,14 @@
 // Benchmark body for the Apps Script host, on the fake runtime of tests/support (every service call
 // counted and charged a typical latency): a monthly cycle of N invoices driven like the sidebar
-// (run, finalize, documents, send in ~20 s calls). Reports Spreadsheet calls per table and phase,
-// Drive/Docs/Mail calls per invoice, and simulated Apps Script seconds per invoice.
+// (run, finalize, documents, send in ~20 s calls), then the month's bank statement imported.
+// Reports Spreadsheet calls per table and phase, Drive/Docs/Mail calls per invoice, and simulated
+// Apps Script seconds per invoice.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { FakeSpreadsheet } from '../../tests/support/gasFakes';
-import { addOn, seedCustomers } from '../../tests/support/gasHarness';
+import { addOn, rowsOf, seedCustomers } from '../../tests/support/gasHarness';
+import { camt053 } from '../../src/node/sampleStatement';
 
 /** Every execution first evaluates dist/Code.js: its top-level time (compile and run), median of 21. */
 function startupMs(): number {
@@ -53,6 +55,17 @@ phase('documents', (call) => {
 });
 phase('send', (call) => {
   while (!call('sendInvoices', {}).done);
+});
+// The bank statement of the month: every invoice paid by a transfer naming its number (every
+// tenth pays half), imported as the Payments panel sends a file: one call, one bulk read and
+// write per sheet.
+phase('payments', (call) => {
+  const bookings = rowsOf(ss, 'Invoices')
+    .filter((i) => i.Number)
+    .map((i, k) => ({ date: '2026-12-03', amount: (Number(i.Payable) / (k % 10 === 9 ? 2 : 1)).toFixed(2), name: String(i['Buyer Name'] ?? ''), text: `Rechnung ${i.Number}` }));
+  const text = camt053({ id: 'STMT-BENCH', iban: 'DE89370400440532013000', owner: 'Bench GmbH', created: '2026-12-03T06:00:00', bookings });
+  const r = call('importPayments', [{ name: 'STMT-BENCH.xml', text }]);
+  if (r.failed.length || r.files[0].imported !== bookings.length) throw new Error(`the statement did not import: ${JSON.stringify(r.failed)}`);
 });
 
 const sheetCalls = (c: Record<string, number>) =>
