@@ -104,6 +104,21 @@ describe('receivables', () => {
     expect([table(p, 'Payments').length, table(p, 'Balances').length]).toEqual(before);
   });
 
+  it('a Matched Invoices cell edited by hand is named in the next import report; the payment stays booked as it was', () => {
+    const p = customers();
+    importPayments(p, [statement([{ date: day, amount: '119.00', text: 'INV-2026-00001' }])]);
+    const rows = table(p, 'Balances').length;
+    edit(p, 'Payments', 'Payment ID', 'P-000001', { 'Matched Invoices': 'die erste Rechnung' });
+    const report = importPayments(p, [statement([{ date: day, amount: '50.00', text: 'INV-2026-00002' }], 'STMT-2')]);
+    expect(report.problems).toEqual([
+      'Payments row 2, column Matched Invoices (value "die erste Rechnung"): not "<invoice number> <amount>; …" as the engine wrote it, so payment P-000001 was left as it is',
+    ]);
+    expect(money(p, 'INV-2026-00001')).toBe(`INV-2026-00001: Paid open 0.00 paid ${day}`);
+    // Only the new payment's row was added: the edited one was neither reversed nor booked again.
+    expect(table(p, 'Balances').length).toBe(rows + 1);
+    expect(importPayments(p, []).problems).toHaveLength(1);
+  });
+
   it('assigns an unmatched payment by hand and undoes it with reversal rows', () => {
     const p = customers();
     importPayments(p, [statement([{ date: day, amount: '119.00', name: 'Delta GmbH', text: 'Dezember' }])]);

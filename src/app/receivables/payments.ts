@@ -42,6 +42,8 @@ export interface ImportReport {
   files: { file: string; format: string; entries: number; imported: number; duplicates: number; outgoing: number; skipped: string[] }[];
   payments: PaymentSummary[];
   failed: { file: string; reason: string }[];
+  /** Payments whose Matched Invoices cell was edited into something the engine cannot read: left booked as they were. */
+  problems?: string[];
 }
 
 export function summaryOf(p: Payment): PaymentSummary {
@@ -249,10 +251,10 @@ export function importPayments(ports: Ports, files: readonly StatementFile[]): I
     action: 'import bank statements',
     reads: 'receivables',
     work: ({ ports, ds, log }) => {
-      const { book } = bookOf(ds, bookContext(ports));
+      const { book, unreadable } = bookOf(ds, bookContext(ports));
       const open = openInvoices(ds, (id) => book.openOf(id));
       const c: Importing = { ports, ds, index: new MatchIndex(open, accountsOf(ds)), byNumber: invoicesByNumber(ds), seen: seenOf(ds), nextId: paymentIds(ds), now: ports.clock.now().toISOString() };
-      const report: ImportReport = { files: [], payments: [], failed: [] };
+      const report: ImportReport = { files: [], payments: [], failed: [], ...(unreadable.length ? { problems: [...unreadable] } : {}) };
       const typed = typedPayments(c);
       const added: Payment[] = [];
       for (const f of files) {
