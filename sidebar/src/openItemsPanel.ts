@@ -1,7 +1,9 @@
 // Open items: per account the invoices still to be paid (number, due date, open amount, payment
 // status, days overdue), the account's totals per currency with its credit, and the totals over all
-// accounts; an account filter. Read only: the server writes nothing for it.
+// accounts; an account filter. The list itself is read only; each open invoice has an Adjust link
+// (write-off, Skonto, fee) and each credit a Refund link (adjustControls.ts), booked by the server.
 import type { AccountItems, OpenItemsReport } from '../../src/gas/serverApi';
+import { adjustControl, type AdjustHost, refundControl } from './adjustControls';
 import { call } from './call';
 import { $, button, item, line, money, plural, showError, state } from './dom';
 import { formatDate, showProblem } from './creditPanel';
@@ -32,6 +34,15 @@ function statusText(status: string, days: number): string {
   return days > 0 ? status + ', ' + plural(days, 'day', 'days') + ' overdue' : status;
 }
 
+/** Every button and the filter of the panel wait while a call runs. */
+function setBusy(on: boolean): void {
+  button('oiShow').disabled = on;
+  $<HTMLSelectElement>('oiAccount').disabled = on;
+  for (const b of Array.prototype.slice.call($('openItemsPanel').querySelectorAll('#oiList button, #oiStatus button')) as HTMLButtonElement[]) b.disabled = on;
+}
+
+const host: AdjustHost = { locale: () => state.locale, refresh: () => show(), busy: setBusy };
+
 function showAccount(list: HTMLElement, a: AccountItems): void {
   const open = a.totals.filter((t) => t.open !== '0.00').map((t) => money(t.open, t.currency));
   const head = item(list, a.name + ' (' + a.accountId + ')', open.join(' · ') || null, 'account');
@@ -39,6 +50,7 @@ function showAccount(list: HTMLElement, a: AccountItems): void {
     if (t.overdue !== '0.00') line(head, 'Overdue: ' + money(t.overdue, t.currency), 'warning');
     if (t.credit !== '0.00') line(head, 'Credit on the account: ' + money(t.credit, t.currency));
   }
+  for (const t of a.totals) if (t.credit !== '0.00') refundControl(head, a, t, host);
   for (const i of a.items) {
     const li = item(list, i.number, money(i.open, i.currency), i.daysOverdue > 0 ? 'overdue' : null);
     line(
@@ -50,14 +62,14 @@ function showAccount(list: HTMLElement, a: AccountItems): void {
         (i.open !== i.payable ? ' · of ' + money(i.payable, i.currency) : '') +
         (i.collection ? ' · in direct debit ' + i.collection : ''),
     );
+    adjustControl(li, i, host);
   }
 }
 
 async function show(): Promise<void> {
   showError(null);
   const accountId = $<HTMLSelectElement>('oiAccount').value;
-  button('oiShow').disabled = true;
-  $<HTMLSelectElement>('oiAccount').disabled = true;
+  setBusy(true);
   try {
     const r = await call('openItems', accountId ? { accountId } : {});
     if (!accountId) fillFilter(r);
@@ -74,8 +86,7 @@ async function show(): Promise<void> {
   } catch (e) {
     showProblem(e);
   } finally {
-    button('oiShow').disabled = false;
-    $<HTMLSelectElement>('oiAccount').disabled = false;
+    setBusy(false);
   }
 }
 
