@@ -231,6 +231,20 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** Adds an entry to its key's list, which is kept oldest first (a binary search, not a sort). */
+function insertSorted<K>(map: Map<K, Entry[]>, key: K, e: Entry): void {
+  const list = map.get(key);
+  if (!list) return void map.set(key, [e]);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (oldestFirst(list[mid], e) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, e);
+}
+
 /** The distinct key lengths of a map, longest first (the scan tries the longest number first). */
 const lengthsOf = (keys: Iterable<string>) => [...new Set([...keys].map((k) => k.length))].sort((a, b) => b - a);
 
@@ -282,7 +296,13 @@ export class MatchIndex {
   private readonly byAccount = new Map<string, Entry[]>();
   /** Account ids in upper case → as given. */
   private readonly accountIds = new Map<string, string>();
+  /**
+   * Open amount → invoices, oldest first. Subscriptions share a few prices, so one amount can hold
+   * thousands: an invoice whose amount changed stays in its old list (stale, skipped when read,
+   * dropped once half a list is stale) instead of each booking filtering the list.
+   */
   private readonly byAmount = new Map<string, Entry[]>();
+  private readonly staleByAmount = new Map<string, number>();
   /** Electronic IBAN → account ids. */
   private readonly byIban = new Map<string, string[]>();
   /** An account's whole name (normalised) → account ids; and every run of its words → account ids. */
@@ -393,11 +413,11 @@ export class MatchIndex {
         if (rest.length) map.set(key, rest);
         else map.delete(key);
       };
-      drop(this.byAmount, amountKey(inv.currency, e.open));
+      const was = amountKey(inv.currency, e.open);
+      this.staleByAmount.set(was, (this.staleByAmount.get(was) ?? 0) + 1);
       e.open = e.open.minus(a.amount);
       if (e.open.gt(0)) {
-        const same = this.byAmount.get(amountKey(inv.currency, e.open));
-        this.byAmount.set(amountKey(inv.currency, e.open), [...(same ?? []), e].sort(oldestFirst));
+        insertSorted(this.byAmount, amountKey(inv.currency, e.open), e);
         continue;
       }
       drop(this.byAccount, inv.accountId);
@@ -523,13 +543,36 @@ export class MatchIndex {
     };
     for (const o of offers) add(o.entries, o.why);
     this.lookups++;
-    add(this.byAmount.get(amountKey(p.currency, amount)) ?? [], `open amount equals the payment (${p.amount} ${p.currency})`);
+    // Twice the suggestions: the offers before may have taken some of the same invoices.
+    add(this.openFor(amountKey(p.currency, amount), 2 * MAX_SUGGESTIONS), `open amount equals the payment (${p.amount} ${p.currency})`);
     const iban = p.counterpartyIban ? compact(p.counterpartyIban) : '';
     this.lookups++;
     for (const id of (iban && this.byIban.get(iban)) || []) add(this.byAccount.get(id) ?? [], `the payer's IBAN ${iban} is account ${id}'s`);
     for (const id of p.counterpartyName ? this.accountsNamed(p.counterpartyName) : []) {
       add(this.byAccount.get(id) ?? [], `the payer "${p.counterpartyName}" resembles account ${id} (${this.names.get(id)})`);
     }
+    return out;
+  }
+
+  /**
+   * The oldest invoices open for exactly an amount, at most `limit` (stale ones skipped; a stale
+   * run at the front, where payments oldest first leave them, is cut off as it is met).
+   */
+  private openFor(key: string, limit: number): Entry[] {
+    let list = this.byAmount.get(key) ?? [];
+    const live = (e: Entry) => e.open.gt(0) && amountKey(e.inv.currency, e.open) === key;
+    let stale = this.staleByAmount.get(key) ?? 0;
+    if (stale * 2 > list.length) {
+      list = list.filter(live);
+      this.byAmount.set(key, list);
+      stale = 0;
+    }
+    let front = 0;
+    while (front < list.length && !live(list[front])) front++;
+    if (front) list.splice(0, front);
+    this.staleByAmount.set(key, Math.max(0, stale - front));
+    const out: Entry[] = [];
+    for (let i = 0; i < list.length && out.length < limit; i++) if (live(list[i])) out.push(list[i]);
     return out;
   }
 

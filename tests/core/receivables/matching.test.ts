@@ -312,4 +312,41 @@ describe('properties', () => {
       { numRuns: 300 },
     );
   });
+
+  it('(c) after any bookings, the suggestions by amount are the oldest invoices open for exactly that amount', () => {
+    const PRICES = ['119.00', '59.50', '238.00'];
+    const step = fc.record({ at: fc.nat(), part: fc.constantFrom('all', '59.50', '0.50'), ask: fc.constantFrom(...PRICES, '178.50', '118.50') });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ price: fc.constantFrom(...PRICES), day: fc.integer({ min: 1, max: 28 }) }), { minLength: 1, maxLength: 40 }),
+        fc.array(step, { maxLength: 60 }),
+        (rows, steps) => {
+          const invoices = rows.map((r, i) => inv(`RE-2026-${String(i + 1).padStart(5, '0')}`, { open: r.price, invoiceDate: `2026-01-${String(r.day).padStart(2, '0')}` }));
+          const open = new Map(invoices.map((i) => [i.invoiceId, new D(i.open)]));
+          const index = new MatchIndex(invoices, []);
+          const oldest = [...invoices].sort((a, b) => a.invoiceDate.localeCompare(b.invoiceDate) || a.number.localeCompare(b.number));
+          for (const [k, st] of steps.entries()) {
+            const target = invoices[st.at % invoices.length];
+            const left = open.get(target.invoiceId)!;
+            const part = st.part === 'all' ? left : D.min(left, new D(st.part));
+            if (part.gt(0)) {
+              index.book([{ invoiceId: target.invoiceId, number: target.number, accountId: target.accountId, amount: part.toFixed(2) }]);
+              open.set(target.invoiceId, left.minus(part));
+            }
+            const want = oldest
+              .filter((i) => open.get(i.invoiceId)!.eq(st.ask))
+              .slice(0, 5)
+              .map((i) => i.number);
+            const got = index.match({ amount: st.ask, currency: 'EUR', remittance: 'Miete' }).suggestions.map((x) => x.number);
+            check(
+              `step ${k + 1}: ${part.toFixed(2)} on ${target.number}, then ${st.ask} asked`,
+              JSON.stringify(got) === JSON.stringify(want),
+              `suggested ${got.join(', ') || 'nothing'}, not ${want.join(', ') || 'nothing'}`,
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
