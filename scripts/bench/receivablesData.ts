@@ -25,6 +25,8 @@ import { type Booking, camt053 } from '../../src/node/sampleStatement';
 /** The bench's day: the clock of the ports that import (due dates before it are overdue). */
 export const RECEIVABLES_NOW = '2026-12-01T08:00:00Z';
 export const COMPANY_IBAN = 'DE89370400440532013000';
+/** Net prices of the plans sold. */
+const PRICES = [49, 99, 149, 199, 249, 299, 499, 799, 999, 1499];
 /** Invoices per account (the customer-number payments settle the oldest of them first). */
 const PER_ACCOUNT = 4;
 
@@ -78,7 +80,8 @@ export function receivablesWorkbook(n: number): { tables: MemoryTables; invoices
     const seq = i + 1;
     const number = `INV-2026-${String(seq).padStart(5, '0')}`;
     const invoiceDate = addDays('2026-06-01', Math.floor((i * 182) / n));
-    const net = new D(100 + (i % 900)).plus(new D(i % 100).div(100));
+    // A subscription business bills a few prices: a thousand invoices open for each amount.
+    const net = new D(PRICES[i % PRICES.length]);
     const tax = net.mul('0.19').toDecimalPlaces(2);
     const gross = net.plus(tax);
     const invoiceId = `I-${String(seq).padStart(6, '0')}`;
