@@ -1,8 +1,10 @@
 // `billing adjust` through the built CLI on a temporary workbook: a fee, a write-off, Skonto as a
 // percent and a refund booked with what they leave printed; the same command again is refused
 // naming the row (a retry after a crash books nothing twice) unless --again; undo; refusals exit 2;
-// verify passes and the help lists the commands.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// verify passes and the help lists the commands. Killed at each write point (BILLING_CRASH_AT)
+// and run again, a fee and a write-off stand exactly once.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdjustmentResult } from '../../src/app/receivables/adjustments';
@@ -123,4 +125,51 @@ describe('billing adjust', () => {
     expect([wo.code, wo.out]).toEqual([0, expect.stringContaining('billing -w billing.xlsx adjust write-off RE-2026-00004 --reason "customer insolvent"')]);
     expect((await billing(['adjust', 'undo', '--help'])).out).toContain('adjust undo B-0000123');
   }, 60_000);
+});
+
+/** `billing` with the crash hook's variables (src/node/crashPoint.ts): killed at the n-th write point, or tracing them. */
+function crashing(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  const bin = join(__dirname, '../../bin/billing.mjs');
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, BILLING_NOW: '2026-12-02T10:00:00Z', ...env }, cwd: tmpdir() }, (error, out, err) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, out, err }),
+    );
+  });
+}
+
+describe('billing adjust killed at every write point, then run again', () => {
+  const base = mkdtempSync(join(tmpdir(), 'billing-adjust-crash-'));
+  const from = join(base, 'start');
+  beforeAll(async () => {
+    mkdirSync(from);
+    await book(from);
+  }, 120_000);
+
+  it.each([
+    ['a fee', ['adjust', 'fee', 'INV-2026-00001', '--amount', '7.50'], 'fee INV-2026-00001 7.50'],
+    ['a write-off of all that is open', ['adjust', 'write-off', 'INV-2026-00002', '--date', '2026-12-05'], 'write_off INV-2026-00002 -119.00'],
+  ])(
+    '%s stands once',
+    async (_name, args, want) => {
+      const trace = join(base, `trace-${args[1]}.txt`);
+      const clean = join(base, `clean-${args[1]}`);
+      cpSync(from, clean, { recursive: true });
+      expect((await crashing(['-w', join(clean, 'billing.xlsx'), ...args], { BILLING_CRASH_TRACE: trace })).code).toBe(0);
+      const points = readFileSync(trace, 'utf8').trim().split('\n').length;
+      expect(points).toBeGreaterThan(2);
+      const adjustments = async (file: string) => (await balances(file)).filter((b) => / (fee|write_off|skonto|refund|reversal) /.test(b)).map((b) => b.split(' ').slice(1, 4).join(' '));
+      for (let n = 1; n <= points; n++) {
+        const dir = join(base, `crash-${args[1]}-${n}`);
+        cpSync(from, dir, { recursive: true });
+        const file = join(dir, 'billing.xlsx');
+        const killed = await crashing(['-w', file, ...args], { BILLING_CRASH_AT: String(n) });
+        expect([n, killed.code]).toEqual([n, null]);
+        const again = await crashing(['-w', file, ...args], {});
+        // Saved before the kill: the retry is refused naming the row; not saved: it books now.
+        expect([n, again.code === 0 || /is already booked as B-\d{7}/.test(again.err)]).toEqual([n, true]);
+        expect([n, await adjustments(file)]).toEqual([n, [want]]);
+      }
+    },
+    300_000,
+  );
 });
