@@ -95,13 +95,17 @@ export class MoneyBook {
     // A write-off or Skonto that leaves nothing open settles the invoice on its date, as a payment
     // would: Paid On shows that date. BT-113 (moneyByInvoice's paid) still counts only cash.
     const settles = b.kind === 'payment' || b.kind === 'account_credit' || b.kind === 'write_off' || b.kind === 'skonto';
-    if (b.invoiceId && b.amount.isNegative() && settles) this.settledBy.set(b.invoiceId, [...(this.settledBy.get(b.invoiceId) ?? []), b]);
+    if (b.invoiceId && b.amount.isNegative() && settles) {
+      const list = this.settledBy.get(b.invoiceId);
+      if (list) list.push(b);
+      else this.settledBy.set(b.invoiceId, [b]);
+    }
     if (b.kind === 'invoice' && b.invoiceId) this.posted.add(`invoice|${b.invoiceId}`);
     if (b.kind === 'credit_note' && b.number) this.posted.add(`credit_note|${b.number}`);
     if (b.reverses) this.reversed.set(b.reverses, b.balanceId);
     if (b.paymentId && b.kind !== 'reversal') this.byPayment.set(b.paymentId, [...(this.byPayment.get(b.paymentId) ?? []), b]);
     this.byId.set(b.balanceId, b);
-    const key = keyOf(b.source);
+    const key = b.source?.endsWith(')') ? keyOf(b.source) : undefined;
     if (key && !this.byKey.has(key)) this.byKey.set(key, b);
   }
 
@@ -187,10 +191,10 @@ export class MoneyBook {
     const same =
       live.length === want.length &&
       live.map(key).sort().join(';') ===
-      want
-        .map((w) => key({ ...w, amount: w.balance }))
-        .sort()
-        .join(';');
+        want
+          .map((w) => key({ ...w, amount: w.balance }))
+          .sort()
+          .join(';');
     if (same) return;
     for (const b of live) {
       this.add({
