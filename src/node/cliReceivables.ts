@@ -336,9 +336,11 @@ function addAdjustCommands(cmd: Command, g: () => Global, onWorkbook: OnWorkbook
     .command('undo <balanceId>')
     .description('undo a write-off, Skonto, fee or refund by its Balance ID (a reversal row); payments are undone with `payments undo`')
     .option('--reason <text>', 'why')
+    .option('--date <YYYY-MM-DD>', 'the date of the reversal row (default: today)')
     .action(
-      act(async (id: string, o: { reason?: string }) => {
-        const r = await onWorkbook(g(), (ports) => undoAdjustment(ports, { balanceId: id, reason: o.reason }));
+      act(async (id: string, o: { reason?: string; date?: string }) => {
+        if (o.date && !isIsoDate(o.date)) throw new Refused(`--date ${o.date} is not a date in the form YYYY-MM-DD`);
+        const r = await onWorkbook(g(), (ports) => undoAdjustment(ports, { balanceId: id, reason: o.reason, date: o.date }));
         console.log(g().json ? JSON.stringify(r, null, 2) : adjustmentText(r, !!g().dryRun));
       }),
     );

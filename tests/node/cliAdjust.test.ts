@@ -73,8 +73,8 @@ describe('billing adjust', () => {
       2,
       'billing: an identical write-off of 119.00 EUR on INV-2026-00002 dated 2026-12-05 is already booked as B-0000009, so it was not booked again; to book a second one, use --again\n',
     ]);
-    const undo = await billing(['-w', file, 'adjust', 'undo', 'B-0000009', '--reason', 'paid after all']);
-    expect([undo.code, undo.out]).toEqual([0, 'Undone B-0000009 with B-0000010 (119.00 EUR on INV-2026-00002, 2026-12-02).\nReason: paid after all\nINV-2026-00002 is now Open: open 119.00 EUR.\n']);
+    const undo = await billing(['-w', file, 'adjust', 'undo', 'B-0000009', '--reason', 'paid after all', '--date', '2026-12-06']);
+    expect([undo.code, undo.out]).toEqual([0, 'Undone B-0000009 with B-0000010 (119.00 EUR on INV-2026-00002, 2026-12-06).\nReason: paid after all\nINV-2026-00002 is now Open: open 119.00 EUR.\n']);
     const twice = await billing(['-w', file, 'adjust', 'undo', 'B-0000009']);
     expect([twice.code, twice.err]).toEqual([2, 'billing: B-0000009 was already undone by B-0000010\n']);
     const payment = await billing(['-w', file, 'adjust', 'undo', 'B-0000005']);
@@ -108,7 +108,7 @@ describe('billing adjust', () => {
       'B-0000007 fee INV-2026-00001 7.50 2026-12-02',
       'B-0000008 fee INV-2026-00001 7.50 2026-12-02',
       'B-0000009 write_off INV-2026-00002 -119.00 2026-12-05',
-      'B-0000010 reversal INV-2026-00002 119.00 2026-12-02 B-0000009',
+      'B-0000010 reversal INV-2026-00002 119.00 2026-12-06 B-0000009',
       'B-0000011 skonto INV-2026-00003 -2.38 2026-12-02',
       'B-0000012 refund A4 31.00 2026-12-02',
     ]);

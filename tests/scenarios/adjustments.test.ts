@@ -243,6 +243,11 @@ describe('a retry never books twice', () => {
     expect(JSON.stringify([table(p, 'Balances'), table(p, 'Invoices'), table(p, 'Log')])).toBe(before);
     expect(table(p, 'Balances').find((b) => b['Balance ID'] === first.balanceId)!.Source).toBe('fee by tester@example.com (request req-1)');
     expect(refusal(() => bookAdjustment(p, { kind: 'fee', target: INV1, amount: '5.00', key: 'bad key!' })).code).toBe('invalid');
+    expect(refusal(() => bookAdjustment(p, { kind: 'fee', target: INV2, amount: '5.00', key: 'req-1' }))).toEqual({
+      code: 'invalid',
+      message: `the request key req-1 was used for ${first.balanceId} (fee on ${INV1}): use a new key`,
+    });
+    expect(refusal(() => bookAdjustment(p, { kind: 'write-off', target: INV1, key: 'req-1' })).code).toBe('invalid');
   });
 
   it('without a key the same booking on the same date is refused naming the row, unless again', () => {

@@ -139,6 +139,20 @@ function resultOf(book: MoneyBook, ds: Dataset, b: Balance, repeated = false): A
 
 const KEY = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** The row booked before with the request's key; a key used for another kind or target is refused, never taken for it. */
+function repeatOf(book: MoneyBook, req: AdjustmentRequest): Balance | undefined {
+  const b = req.key ? book.rowWithKey(req.key) : undefined;
+  if (!b) return undefined;
+  const target = String(req.target ?? '').trim();
+  if (b.kind !== kindOf(req.kind) || ![b.number, b.invoiceId, b.kind === 'refund' ? b.accountId : undefined].includes(target)) {
+    throw new BillingError(`the request key ${req.key} was used for ${b.balanceId} (${ADJUSTMENT_WORDS[b.kind as AdjustmentKind] ?? b.kind} on ${b.number ?? b.accountId}): use a new key`, {
+      code: 'invalid',
+      ref: b.balanceId,
+    });
+  }
+  return b;
+}
+
 /** Books a write-off, Skonto or fee on an invoice, or a refund out of an account's credit. */
 export function bookAdjustment(ports: Ports, req: AdjustmentRequest): AdjustmentResult {
   return runUseCase(ports, {
@@ -147,7 +161,7 @@ export function bookAdjustment(ports: Ports, req: AdjustmentRequest): Adjustment
     work: ({ ports, ds, log }) => {
       if (req.key !== undefined && !KEY.test(req.key)) throw new BillingError(`the request key "${req.key}" may have letters, digits and . _ : - only (up to 64)`, { code: 'invalid' });
       const { book } = bookOf(ds, bookContext(ports));
-      const before = req.key ? book.rowWithKey(req.key) : undefined;
+      const before = repeatOf(book, req);
       if (before) return resultOf(book, ds, before, true);
       const a = adjustmentOf(ports, ds, book, req);
       refuseRepeat(book, a, req);
