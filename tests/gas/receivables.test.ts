@@ -185,6 +185,24 @@ describe('write-offs, Skonto, fees and refunds in Apps Script', () => {
     expect(admin.exec('verifyLedger').problems).toEqual([]);
   });
 
+  it('interrupted at any of its service calls, then sent again with the same key (the sidebar retrying), a write-off stands once', () => {
+    const req = (number: string) => ({ kind: 'write-off', target: number, date: '2026-12-03', key: 'sb-retry-1' });
+    const clean = billed();
+    const before = clean.ss.callCount;
+    clean.admin.exec('bookAdjustment', req(clean.inv('A0').Number));
+    const calls = clean.ss.callCount - before;
+    expect(calls).toBeGreaterThan(5);
+    for (let n = 1; n <= calls; n++) {
+      const { ss, admin, inv } = billed();
+      ss.failAt(n);
+      expect(() => admin.exec('bookAdjustment', req(inv('A0').Number))).toThrow('simulated crash');
+      const again = admin.exec('bookAdjustment', req(inv('A0').Number));
+      const rows = rowsOf(ss, 'Balances').filter((b) => b.Kind === 'write_off');
+      expect([n, rows.map((b) => b['Balance ID']), again.balanceId, inv('A0')['Payment Status'], amount(inv('A0')['Open Amount'])]).toEqual([n, [again.balanceId], again.balanceId, 'Paid', '0.00']);
+      expect([n, admin.exec('verifyLedger').problems]).toEqual([n, []]);
+    }
+  });
+
   it('Skonto as a percent and a fee; a viewer or an editor who is no billing admin is refused and nothing is written', () => {
     const { ss, admin, inv } = billed();
     const a1 = inv('A1');
