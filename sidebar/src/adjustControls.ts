@@ -75,8 +75,12 @@ export function adjustControl(li: HTMLElement, i: OpenItem, host: AdjustHost): v
   action(li, 'Adjust', 'Adjust ' + i.number, () => {
     const box = formBox(li, 'adjust');
     if (!box) return;
-    const key = requestKey();
+    // Another kind is another booking: it gets its own key (the server refuses a key reused for it).
+    let key = requestKey();
     const kind = document.createElement('select');
+    kind.addEventListener('change', () => {
+      key = requestKey();
+    });
     kind.setAttribute('aria-label', 'Kind of adjustment on ' + i.number);
     for (const k of KINDS) {
       const o = document.createElement('option');
