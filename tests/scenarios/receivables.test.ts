@@ -145,6 +145,13 @@ describe('receivables', () => {
     expect(r.payments.map((x) => [x.amount, x.status, x.matched, x.returnReason])).toEqual([['-119.00', 'matched', 'INV-2026-00001 -119.00', 'MD06 refund requested by the debtor']]);
     expect(money(p, 'INV-2026-00001')).toBe('INV-2026-00001: Open open 119.00');
     expect(balanceSum(p, 'I-000001')).toBe(119);
+    // Paid anew, the return cannot be undone by hand: that would close the invoice below zero.
+    importPayments(p, [statement([{ date: '2026-12-08', amount: '119.00', text: 'INV-2026-00001' }], 'STMT-3')]);
+    const before = table(p, 'Balances').length;
+    expect(() => undoPayment(p, 'P-000002')).toThrow(
+      'Payment P-000002 is a return of 119.00 EUR that reopened INV-2026-00001: a return is not undone by hand; if the bank reversed it, import that statement.',
+    );
+    expect([table(p, 'Balances').length, money(p, 'INV-2026-00001')]).toEqual([before, 'INV-2026-00001: Paid open 0.00 paid 2026-12-08']);
   });
 
   it('a credit note on a paid invoice becomes a credit on the account, which the next invoice uses when Settings says so', () => {

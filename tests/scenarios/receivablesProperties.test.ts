@@ -53,7 +53,6 @@ const statementOf = (id: number, booking: Parameters<typeof camt053>[0]['booking
 
 /** Adjustments booked and undone over all runs: the property must have met some. */
 const seen = { booked: 0, undone: 0 };
-const isReturn = (p: P, n: number) => table(p, 'Payments').some((r) => r['Payment ID'] === `P-${String(n + 1).padStart(6, '0')}` && Number(r.Amount) < 0);
 
 function apply(p: P, o: Op, files: { name: string; text: string }[]): void {
   const expected = (e: unknown) => {
@@ -66,8 +65,8 @@ function apply(p: P, o: Op, files: { name: string; text: string }[]): void {
     if (o.kind === 'pay' || o.kind === 'stray' || o.kind === 'return') importPayments(p, [files[files.length - 1]]);
     if (o.kind === 'credit') creditInvoice(p, { invoiceId: NUMBERS[o.invoice], amount: o.amount });
     if (o.kind === 'assign') assignPayment(p, `P-${String(o.payment + 1).padStart(6, '0')}`, [NUMBERS[o.invoice]]);
-    // Undoing a return debit can leave its invoice below 0 (a known gap of undoPayment): not tried here.
-    if (o.kind === 'undo' && !isReturn(p, o.payment)) undoPayment(p, `P-${String(o.payment + 1).padStart(6, '0')}`);
+    // A return debit is refused (it would close its invoice below 0 once paid anew): the refusal is a BillingError.
+    if (o.kind === 'undo') undoPayment(p, `P-${String(o.payment + 1).padStart(6, '0')}`);
     if (o.kind === 'write-off' || o.kind === 'fee') seen.booked += Number(!!bookAdjustment(p, { kind: o.kind, target: NUMBERS[o.invoice], amount: o.amount, again: true }));
     if (o.kind === 'skonto') seen.booked += Number(!!bookAdjustment(p, { kind: 'skonto', target: NUMBERS[o.invoice], percent: o.percent, again: true }));
     if (o.kind === 'refund') seen.booked += Number(!!bookAdjustment(p, { kind: 'refund', target: `A${o.account + 1}`, amount: o.amount, again: true }));

@@ -328,6 +328,15 @@ export function undoPayment(ports: Ports, paymentId: string): PaymentSummary {
     work: ({ ports, ds, log }) => {
       const { row, record: p } = paymentRow(ds, paymentId);
       if (!p.matched) throw new BillingError(`Payment ${paymentId} settles nothing: there is nothing to undo.`, { code: 'refused', ref: paymentId });
+      // Undoing a return would close its invoice again, below zero once the customer has paid it anew.
+      if (p.amount.isNegative())
+        throw new BillingError(
+          `Payment ${paymentId} is a return of ${p.amount.abs().toFixed(2)} ${p.currency} that reopened ${p.matched.replace(/ -?[\d.]+$/, '')}: a return is not undone by hand; if the bank reversed it, import that statement.`,
+          {
+            code: 'refused',
+            ref: paymentId,
+          },
+        );
       const payment: Payment = { ...p, status: 'unmatched', matched: '', how: `undone by ${ports.user()} (was: ${p.matched})` };
       savePayments(ports, ds, { updated: [{ row, payment }] });
       log({ action: 'payment undone', details: `${paymentId}: ${p.matched}` });
