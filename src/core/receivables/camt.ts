@@ -2,7 +2,7 @@
 // versions .001.02, .001.04 and .001.08) and camt.054.001.08 (debit/credit notification). Only
 // booked entries count; a batch entry gives one record per transaction. Amounts stay the decimal
 // strings the bank wrote. Pure: no Node APIs, so it runs in Apps Script's V8 as well.
-import { children, isObj, type Obj, streamXml, XmlSyntaxError } from '../xmlRead';
+import { streamXml, type XmlElement, XmlSyntaxError } from '../xmlRead';
 import { BillingError } from '../errors';
 import type { BankEntry, Origin, StatementRead } from './types';
 
@@ -19,33 +19,35 @@ export const MAX_STATEMENT_CHARS = 32 << 20;
 /** Statements nest about 12 deep; the parser's own limit, named so the message can say it. */
 const MAX_DEPTH = 100;
 
-// ---------- navigation in the parsed tree ----------
+// ---------- navigation in the streamed tree ----------
 
 const stepsOf = new Map<string, string[]>();
-
-/** Every element at a path of local names ("a/b/c"), in document order (paths split once: read per entry many times). */
-function all(n: unknown, path: string): unknown[] {
+const stepsFor = (path: string) => {
   let steps = stepsOf.get(path);
   if (!steps) stepsOf.set(path, (steps = path.split('/')));
-  let cur: unknown[] = [n];
-  for (const step of steps) {
-    const next: unknown[] = [];
-    for (const c of cur) for (const x of children(c, step)) next.push(x);
+  return steps;
+};
+
+/** Every element at a path of local names ("a/b/c"), in document order (paths split once: read per entry many times). */
+function all(n: XmlElement | undefined, path: string): XmlElement[] {
+  if (!n) return [];
+  let cur: XmlElement[] = [n];
+  for (const step of stepsFor(path)) {
+    const next: XmlElement[] = [];
+    for (const c of cur) for (const x of c.children) if (x.name === step) next.push(x);
     if (!next.length) return next;
     cur = next;
   }
   return cur;
 }
 
-function text(n: unknown): string | undefined {
-  const v = isObj(n) ? n['#text'] : n;
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
+const text = (n: XmlElement) => n.text || undefined;
 
 /** The first non-empty text below `n` along `steps` from `i`, depth first in document order (no arrays built: read ~20 times per entry). */
-function firstText(n: unknown, steps: readonly string[], i: number): string | undefined {
+function firstText(n: XmlElement, steps: readonly string[], i: number): string | undefined {
   if (i === steps.length) return text(n);
-  for (const c of children(n, steps[i])) {
+  for (const c of n.children) {
+    if (c.name !== steps[i]) continue;
     const t = firstText(c, steps, i + 1);
     if (t !== undefined) return t;
   }
@@ -53,22 +55,20 @@ function firstText(n: unknown, steps: readonly string[], i: number): string | un
 }
 
 /** The first non-empty text at one of the paths, tried in order. */
-function txt(n: unknown, ...paths: string[]): string | undefined {
+function txt(n: XmlElement | undefined, ...paths: string[]): string | undefined {
+  if (!n) return undefined;
   for (const path of paths) {
-    let steps = stepsOf.get(path);
-    if (!steps) stepsOf.set(path, (steps = path.split('/')));
-    const t = firstText(n, steps, 0);
+    const t = firstText(n, stepsFor(path), 0);
     if (t !== undefined) return t;
   }
   return undefined;
 }
 
 /** An Amt element: its text and Ccy attribute, or undefined when there is none at the path. */
-function amountAt(n: unknown, path: string): { value?: string; currency?: string } | undefined {
+function amountAt(n: XmlElement | undefined, path: string): { value?: string; currency?: string } | undefined {
   const e = all(n, path)[0];
   if (e === undefined) return undefined;
-  const ccy = isObj(e) ? e['@_Ccy'] : undefined;
-  return { value: text(e), currency: typeof ccy === 'string' ? ccy.trim() : undefined };
+  return { value: text(e), currency: e.attributes?.Ccy?.trim() };
 }
 
 // ---------- the document ----------
@@ -102,10 +102,10 @@ export function readCamt(raw: string, file: string): StatementRead {
   const xml = statementText(raw, file);
   const read: StatementRead = { format: '', entries: [], skipped: [] };
   let format: { version: string; root: string; report: string } | undefined;
-  const places = new Map<Obj, { id: string; iban?: string; count: number }>();
+  const places = new Map<XmlElement, { id: string; iban?: string; count: number }>();
   let position = 0;
   /** The statement (Stmt or Ntfctn) a report element is, described once. */
-  const placeOf = (report: Obj) => {
+  const placeOf = (report: XmlElement) => {
     let place = places.get(report);
     if (!place) {
       const iban = txt(report, 'Acct/Id/IBAN');
@@ -124,9 +124,9 @@ export function readCamt(raw: string, file: string): StatementRead {
         format = formatOf(file, name, attributes);
         read.format = format.version;
       },
-      onElement: (_name, ntry, above, path) => {
+      onElement: (ntry, above) => {
         // Only a report's own entries (Document/root/report/Ntry) are the statement's.
-        if (path.length !== 3 || path[1] !== format?.root || path[2] !== format.report) return;
+        if (above.length !== 3 || above[1].name !== format?.root || above[2].name !== format.report) return;
         const place = placeOf(above[2]);
         position++;
         readEntry(ntry, { file, entry: position }, { id: place.id, iban: place.iban, index: ++place.count }, read);
@@ -161,21 +161,21 @@ interface EntryHead {
 }
 
 /** A Dt or DtTm element's date part, undefined when absent; 'bad' when it is no date. */
-function dateAt(n: unknown, path: string): string | undefined {
+function dateAt(n: XmlElement, path: string): string | undefined {
   const v = txt(n, `${path}/Dt`, `${path}/DtTm`);
   if (v === undefined) return undefined;
   return /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : 'bad';
 }
 
 /** A bank transaction code: Domain/Family/Sub-family, else the proprietary code. */
-function transactionCode(n: unknown): string | undefined {
+function transactionCode(n: XmlElement | undefined): string | undefined {
   const domain = txt(n, 'BkTxCd/Domn/Cd');
   if (domain !== undefined) return [domain, txt(n, 'BkTxCd/Domn/Fmly/Cd'), txt(n, 'BkTxCd/Domn/Fmly/SubFmlyCd')].filter((c) => c !== undefined).join('/');
   return txt(n, 'BkTxCd/Prtry/Cd');
 }
 
 /** The entry's common fields, or the reason it is left out. */
-function entryHead(ntry: unknown, where: string): EntryHead | string {
+function entryHead(ntry: XmlElement, where: string): EntryHead | string {
   const status = txt(ntry, 'Sts', 'Sts/Cd', 'Sts/Prtry');
   if (status !== 'BOOK') return `${where}: status ${status ?? '(none)'}, not booked`;
   const direction = txt(ntry, 'CdtDbtInd');
@@ -203,7 +203,7 @@ function amountProblem(amount: { value?: string; currency?: string }, where: str
   return undefined;
 }
 
-function readEntry(ntry: unknown, origin: Origin, place: Place, read: StatementRead): void {
+function readEntry(ntry: XmlElement, origin: Origin, place: Place, read: StatementRead): void {
   const where = `${origin.file}, entry ${origin.entry}`;
   const head = entryHead(ntry, where);
   if (typeof head === 'string') {
@@ -227,7 +227,7 @@ function readEntry(ntry: unknown, origin: Origin, place: Place, read: StatementR
 }
 
 /** A party of the transaction (Dbtr or Cdtr): name, account IBAN, and its bank's BIC. */
-function partyOf(tx: unknown, party: 'Dbtr' | 'Cdtr'): { name?: string; iban?: string; bic?: string } {
+function partyOf(tx: XmlElement | undefined, party: 'Dbtr' | 'Cdtr'): { name?: string; iban?: string; bic?: string } {
   return {
     name: txt(tx, `RltdPties/${party}/Pty/Nm`, `RltdPties/${party}/Nm`),
     iban: txt(tx, `RltdPties/${party}Acct/Id/IBAN`)?.replace(/\s+/g, ''),
@@ -240,7 +240,7 @@ function partyOf(tx: unknown, party: 'Dbtr' | 'Cdtr'): { name?: string; iban?: s
  * reversal keeps the original transaction's parties (the return of our direct debit names the
  * customer as debtor), so there the other side is taken. Our own account is never the counterparty.
  */
-function counterparty(tx: unknown, head: EntryHead, ownIban: string | undefined): { name?: string; iban?: string; bic?: string } {
+function counterparty(tx: XmlElement | undefined, head: EntryHead, ownIban: string | undefined): { name?: string; iban?: string; bic?: string } {
   const swapped = head.reversal || all(tx, 'RtrInf').length > 0;
   const [side, other] = (head.direction === 'CRDT') !== swapped ? (['Dbtr', 'Cdtr'] as const) : (['Cdtr', 'Dbtr'] as const);
   const party = partyOf(tx, side);
@@ -251,14 +251,14 @@ function counterparty(tx: unknown, head: EntryHead, ownIban: string | undefined)
   return isOwn(alt) || (alt.name === undefined && alt.iban === undefined) ? party : alt;
 }
 
-function remittanceOf(tx: unknown): string | undefined {
+function remittanceOf(tx: XmlElement | undefined): string | undefined {
   const lines = all(tx, 'RmtInf/Ustrd')
     .map(text)
     .filter((l): l is string => l !== undefined);
   return lines.length ? lines.join(' ') : undefined;
 }
 
-function bankEntry(head: EntryHead, tx: unknown, amount: { value?: string; currency?: string }, at: { origin: Origin; place: Place; tx: number; batch: boolean }): BankEntry {
+function bankEntry(head: EntryHead, tx: XmlElement | undefined, amount: { value?: string; currency?: string }, at: { origin: Origin; place: Place; tx: number; batch: boolean }): BankEntry {
   const party = counterparty(tx, head, at.place.iban);
   const endToEnd = txt(tx, 'Refs/EndToEndId');
   // A batch whose transactions carry no reference of their own share the entry's: numbered, so each stays distinct.
@@ -284,7 +284,6 @@ function bankEntry(head: EntryHead, tx: unknown, amount: { value?: string; curre
     origin: at.origin,
   };
   e.entryKey = entryKey(e, at.place, at.tx);
-  for (const k of Object.keys(e) as (keyof BankEntry)[]) if (e[k] === undefined) delete e[k];
   return e;
 }
 
