@@ -138,6 +138,8 @@ export function parseCell(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
     }
     case 'number':
     case 'money': {
+      // A number cell inside the bounds needs no Decimal to check them (most cells of a ledger are).
+      if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e13 && (col.min === undefined || v >= col.min) && (col.max === undefined || v <= col.max)) return ok(new D(String(v)));
       const n = parseDecimal(v, ctx.locale);
       return n ? bounded(n, v, col) : fail(`"${String(v)}" is not a number`);
     }
