@@ -198,6 +198,7 @@ function parsePercent(v: Cell, col: ColumnDef, ctx: ParseContext): Parsed {
 
 /** A record field back to a plain cell value: Decimal → number, dates stay ISO strings. */
 export function toCell(value: unknown): string | number | boolean {
+  if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
   if (Decimal.isDecimal(value)) {
     const n = (value as Decimal).toNumber();

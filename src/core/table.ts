@@ -166,8 +166,8 @@ export function formatError(e: RowError): string {
 export function ensureColumns(name: TableName, headers: Cell[], patch: { update?: { values: object }[]; append?: object[] }): Map<string, number> {
   const index = headerIndex(name, headers);
   const keys = new Set<string>();
-  for (const u of patch.update ?? []) for (const k of Object.keys(u.values)) keys.add(k);
-  for (const a of patch.append ?? []) for (const k of Object.keys(a)) keys.add(k);
+  for (const u of patch.update ?? []) for (const k in u.values) keys.add(k);
+  for (const a of patch.append ?? []) for (const k in a) keys.add(k);
   for (const k of keys) {
     if (index.has(k)) continue;
     const col = SCHEMA[name].columns.find((c) => c.key === k);

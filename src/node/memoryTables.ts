@@ -50,15 +50,18 @@ export class MemoryTables implements TablePort {
     }
     const index = ensureColumns(name, t.headers, patch);
     const width = t.headers.length;
+    // for…in, not Object.entries: an import appends ten thousand rows of twenty cells.
     for (const u of patch.update ?? []) {
       const row = t.rows[u.row - 2];
       if (!row) throw new Error(`${name}: row ${u.row} does not exist`);
-      for (const [k, v] of Object.entries(u.values)) row[index.get(k)!] = v;
+      const values = u.values as Record<string, Cell>;
+      for (const k in values) row[index.get(k)!] = values[k];
     }
     for (const r of [...new Set(patch.remove ?? [])].sort((a, b) => b - a)) t.rows.splice(r - 2, 1);
     for (const a of patch.append ?? []) {
       const row: Cell[] = new Array(width).fill('');
-      for (const [k, v] of Object.entries(a)) row[index.get(k)!] = v;
+      const values = a as Record<string, Cell>;
+      for (const k in values) row[index.get(k)!] = values[k];
       t.rows.push(row);
     }
     for (const row of t.rows) while (row.length < width) row.push('');

@@ -21,6 +21,7 @@ const MAX_DEPTH = 100;
 
 // ---------- navigation in the streamed tree ----------
 
+const NONE: readonly XmlElement[] = [];
 const stepsOf = new Map<string, string[]>();
 const stepsFor = (path: string) => {
   let steps = stepsOf.get(path);
@@ -34,7 +35,7 @@ function all(n: XmlElement | undefined, path: string): XmlElement[] {
   let cur: XmlElement[] = [n];
   for (const step of stepsFor(path)) {
     const next: XmlElement[] = [];
-    for (const c of cur) for (const x of c.children) if (x.name === step) next.push(x);
+    for (const c of cur) for (const x of c.children ?? NONE) if (x.name === step) next.push(x);
     if (!next.length) return next;
     cur = next;
   }
@@ -46,7 +47,7 @@ const text = (n: XmlElement) => n.text || undefined;
 /** The first non-empty text below `n` along `steps` from `i`, depth first in document order (no arrays built: read ~20 times per entry). */
 function firstText(n: XmlElement, steps: readonly string[], i: number): string | undefined {
   if (i === steps.length) return text(n);
-  for (const c of n.children) {
+  for (const c of n.children ?? NONE) {
     if (c.name !== steps[i]) continue;
     const t = firstText(c, steps, i + 1);
     if (t !== undefined) return t;

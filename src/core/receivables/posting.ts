@@ -103,7 +103,11 @@ export class MoneyBook {
     if (b.kind === 'invoice' && b.invoiceId) this.posted.add(`invoice|${b.invoiceId}`);
     if (b.kind === 'credit_note' && b.number) this.posted.add(`credit_note|${b.number}`);
     if (b.reverses) this.reversed.set(b.reverses, b.balanceId);
-    if (b.paymentId && b.kind !== 'reversal') this.byPayment.set(b.paymentId, [...(this.byPayment.get(b.paymentId) ?? []), b]);
+    if (b.paymentId && b.kind !== 'reversal') {
+      const rows = this.byPayment.get(b.paymentId);
+      if (rows) rows.push(b);
+      else this.byPayment.set(b.paymentId, [b]);
+    }
     this.byId.set(b.balanceId, b);
     const key = b.source?.endsWith(')') ? keyOf(b.source) : undefined;
     if (key && !this.byKey.has(key)) this.byKey.set(key, b);
