@@ -203,6 +203,7 @@ function showImport(r: ImportReport): void {
     for (const s of f.skipped) line(li, 'Skipped ' + cut(s, 160), 'warning');
   }
   for (const f of r.failed) item(files, f.file + ': ' + sentence(f.reason), null, 'failed');
+  for (const p of r.problems || []) item(files, 'Left as booked: ' + sentence(p), null, 'warning');
   const added = $('payNew');
   added.textContent = '';
   for (const p of r.payments) paymentItem(added, p, false);
@@ -231,6 +232,8 @@ async function importFiles(): Promise<void> {
       report.files = report.files.concat(r.files);
       report.payments = report.payments.concat(r.payments);
       report.failed = report.failed.concat(r.failed);
+      // Each batch reads the same Payments sheet: the last one says what is left as booked.
+      report.problems = r.problems;
     }
     return true;
   });

@@ -80,8 +80,9 @@ function importText(r: ImportReport): string {
     ].join('\n'),
   );
   const failed = r.failed.map((f) => `${f.file}: NOT READ: ${f.reason}`);
+  const problems = (r.problems ?? []).map((p) => `LEFT AS BOOKED: ${p}`);
   const payments = r.payments.length ? ['', `New payments (${r.payments.length}):`, ...r.payments.flatMap(paymentText)] : ['', 'No new payments.'];
-  return [...files, ...failed, ...payments].join('\n');
+  return [...files, ...failed, ...problems, ...payments].join('\n');
 }
 
 function paymentsTable(rows: PaymentSummary[], unmatched: boolean): string {

@@ -98,6 +98,14 @@ describe('payments in chromium', () => {
     await page.click('#payImport');
     await waitText(page, '#payStatus', /Imported 0 payments/);
     expect(await itemsOf(page, '#payFileCounts')).toEqual([expect.stringMatching(/: 0 new payments, 2 read before$/), 'umsaetze.csv (csv): 0 new payments, 1 read before']);
+    // An owner edits the protected Matched Invoices cell of P-000001: the next import says it left the payment as booked.
+    const cells = ss.getSheetByName('Payments')!.cells;
+    cells[1][cells[0].indexOf('Matched Invoices')] = 'erste Rechnung';
+    await page.click('#payImport');
+    await waitText(page, '#payStatus', /Imported 0 payments/);
+    expect((await itemsOf(page, '#payFileCounts')).slice(2)).toEqual([
+      expect.stringMatching(/^Left as booked: Payments row 2, column Matched Invoices \(value "erste Rechnung"\): .+ P-000001 was left as it is\.$/),
+    ]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(300);
     expect(await text(page, '#error')).toBe('');
   });

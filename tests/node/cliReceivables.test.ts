@@ -3,7 +3,8 @@
 // only), payments listed, assigned and undone, a SEPA collection previewed and written (the
 // pain.008 file under <out>/<tenant>/sepa/ passes the XSD; a second run collects nothing), and the
 // open items.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
@@ -237,6 +238,32 @@ describe('billing payments read back from the saved workbook', () => {
     const report = JSON.parse(r.out) as ImportReport;
     expect(report).toEqual({ files: [{ file: 'stmt.xml', format: 'camt.053.001.08', entries: 3, imported: 0, duplicates: 2, outgoing: 1, skipped: [] }], payments: [], failed: [] });
     expect((await billing(['-w', file, 'payments', 'import', files.stmt])).out).toContain('\n\nNo new payments.\n');
+  }, 60_000);
+
+  it('a Matched Invoices cell edited in the workbook is named LEFT AS BOOKED by the next import, which goes on', async () => {
+    const copy = join(dir, 'edited.xlsx');
+    cpSync(file, copy);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(copy);
+    const sheet = wb.getWorksheet('Payments')!;
+    const headers = (sheet.getRow(1).values as unknown[]).map(String);
+    const row = sheet.getRow(2);
+    expect(row.getCell(headers.indexOf('Payment ID')).value).toBe('P-000001');
+    row.getCell(headers.indexOf('Matched Invoices')).value = 'Teilzahlung zweite Rechnung';
+    await wb.xlsx.writeFile(copy);
+    const next = join(dir, 'stmt-2.xml');
+    writeFileSync(
+      next,
+      camt053({ id: 'STMT-2', iban: 'DE89370400440532013000', owner: 'Muster GmbH', created: '2026-12-04T06:00:00', bookings: [{ date: '2026-12-03', amount: '119.00', text: 'INV-2026-00004' }] }),
+    );
+    const r = await billing(['-w', copy, 'payments', 'import', next]);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').slice(0, 4)).toEqual([
+      'stmt-2.xml: camt.053.001.08, 1 entry: 1 imported, 0 duplicates, 0 outgoing (not receivables), 0 skipped',
+      'LEFT AS BOOKED: Payments row 2, column Matched Invoices (value "Teilzahlung zweite Rechnung"): not "<invoice number> <amount>; …" as the engine wrote it, so payment P-000001 was left as it is',
+      '',
+      'New payments (1):',
+    ]);
   }, 60_000);
 
   it('payments list: a labelled table, newest first; --unmatched only the unmatched; the remittance cut to 40 characters', async () => {
