@@ -2,7 +2,7 @@
 // (Apps Script ends an execution between two bulk writes), then done again, end as if nothing had
 // happened: no payment booked twice, no invoice in two collection files, every invoice's money right.
 import { runInvoicing } from '../../src/app/runInvoicing';
-import { finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
+import { creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/ledgerActions';
 import { collectDirectDebits } from '../../src/app/receivables/collections';
 import { assignPayment, importPayments } from '../../src/app/receivables/payments';
 import { camt053 } from '../../src/node/sampleStatement';
@@ -142,6 +142,27 @@ describe('receivables survive a crash at any write', () => {
         .filter((b) => b.Kind === 'invoice')
         .map((b) => b.Number);
       expect([where, once.length, new Set(once).size, once.length]).toEqual([where, 3, 3, 3]);
+    }
+  });
+
+  it('a credit stopped at any write, then a statement import: the credit note (19.00 net, 22.61 with VAT) is posted once', () => {
+    const reference = setup();
+    const restore = crashAt(reference, Number.POSITIVE_INFINITY);
+    creditInvoice(reference, { invoiceId: 'INV-2026-00002', amount: '19.00' });
+    const writes = restore();
+    expect(writes).toBeGreaterThan(1);
+    for (let n = 1; n <= writes; n++) {
+      const p = setup();
+      const undo = crashAt(p, n);
+      expect(() => creditInvoice(p, { invoiceId: 'INV-2026-00002', amount: '19.00' })).toThrow(/crash before write/);
+      undo();
+      importPayments(p, [file]);
+      const where = `crash at write ${n} of ${writes}`;
+      const note = table(p, 'Invoices').find((i) => i.Type === 'credit_note' && i.Status !== 'Draft');
+      const rows = table(p, 'Balances').filter((b) => b.Kind === 'credit_note');
+      // Issued before the crash: posted by the import, once; not issued: nothing to post.
+      expect([where, rows.map((b) => `${b.Number} ${amt(b.Amount)}`)]).toEqual([where, note ? [`${note.Number} -22.61`] : []]);
+      expect([where, verifyLedger(p).problems]).toEqual([where, []]);
     }
   });
 });

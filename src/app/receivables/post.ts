@@ -4,7 +4,7 @@ import type { Dataset } from '../../core/dataset';
 import type { LedgerChanges } from '../../core/ledger';
 import type { Balance, Invoice } from '../../core/model';
 import { type Decimal, ZERO } from '../../core/money';
-import { type BookContext, MoneyBook, type OpenFields, sameOpenFields } from '../../core/receivables/posting';
+import { BILLED_TYPES, type BookContext, MoneyBook, type OpenFields, sameOpenFields } from '../../core/receivables/posting';
 import type { Ports } from '../../ports';
 
 export function bookContext(ports: Ports): BookContext {
@@ -58,11 +58,31 @@ export function postLedgerChanges(ds: Dataset, ch: LedgerChanges, ctx: BookConte
 }
 
 /**
+ * Whether every issued invoice has its 'invoice' row and every credit note a row (the usual case,
+ * checked before a book of every row is built and every invoice sorted, on each ledger action).
+ * A credit note whose amount is 0 posts no row: it is left to missingPostings, which knows that.
+ */
+function allPosted(ds: Dataset): boolean {
+  const invoices = new Set<string>();
+  const notes = new Set<string>();
+  for (const { record: b } of ds.balances) {
+    if (b.kind === 'invoice' && b.invoiceId) invoices.add(b.invoiceId);
+    if (b.kind === 'credit_note' && b.number) notes.add(b.number);
+  }
+  for (const { record: i } of ds.invoices) {
+    if (i.status === 'Draft' || !i.number) continue;
+    if (i.type === 'credit_note' ? !notes.has(i.number) : BILLED_TYPES.has(i.type) && !invoices.has(i.invoiceId)) return false;
+  }
+  return true;
+}
+
+/**
  * Issued invoices and credit notes without their Balances rows (an interrupted finalize, or a
  * workbook from before Balances), posted in finalization order; and the invoices whose sheet
  * fields then differ from the rows.
  */
 export function missingPostings(ds: Dataset, ctx: BookContext): { balances: Balance[]; invoices: Invoice[] } {
+  if (allPosted(ds)) return { balances: [], invoices: [] };
   const book = new MoneyBook(
     ds.balances.map((r) => r.record),
     ctx,
