@@ -16,7 +16,7 @@ import { sendPanel, showUncertain } from './sendPanel';
 
 declare global {
   interface Window {
-    /** Opens a panel and brings it into view: main.ts's menu "Read received e-invoices…" appends a call. */
+    /** Opens a panel and brings it into view: the menu items that open the sidebar at a panel (src/gas/main.ts) append a call. */
     openPanel(id: string): void;
   }
 }

@@ -66,6 +66,9 @@ export function onOpen(e?: { authMode?: GoogleAppsScript.Script.AuthMode }): voi
     .addItem('Finalize all drafts', 'menuFinalizeAll')
     .addItem('Send finalized invoices', 'menuSendInvoices')
     .addItem('Read received e-invoices…', 'menuReceiveInvoices')
+    .addItem('Import bank statements…', 'menuPayments')
+    .addItem('Open items', 'menuOpenItems')
+    .addItem('Collect direct debits…', 'menuCollect')
     .addItem('Verify ledger', 'menuVerifyLedger')
     .addSeparator()
     .addItem('Set up billing sheets', 'menuSetupSheets')
@@ -358,6 +361,19 @@ export function showSidebar(): void {
 /** Menu: the sidebar with its "Read received e-invoices" panel open (files are picked there). */
 export function menuReceiveInvoices(): void {
   openSidebar('receivePanel');
+}
+
+/** The cash side's panels, each a menu item of its own: the sidebar opens at it. */
+export function menuPayments(): void {
+  openSidebar('paymentsPanel');
+}
+
+export function menuOpenItems(): void {
+  openSidebar('openItemsPanel');
+}
+
+export function menuCollect(): void {
+  openSidebar('collectPanel');
 }
 
 function openSidebar(panel?: string): void {

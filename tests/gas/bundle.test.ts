@@ -78,6 +78,16 @@ describe('dist/Code.js', () => {
     expect(sidebars.map((h: { file: string; appended: string }) => [h.file, h.appended])).toEqual([['Sidebar', '<script>openPanel("receivePanel");</script>']]);
   });
 
+  it.each([
+    ['menuPayments', 'paymentsPanel'],
+    ['menuOpenItems', 'openItemsPanel'],
+    ['menuCollect', 'collectPanel'],
+  ])('the menu item %s opens the sidebar at %s', (fn, panel) => {
+    const { ctx, sidebars } = load(new FakeSpreadsheet());
+    ctx[fn]();
+    expect(sidebars.map((h: { file: string; appended: string }) => [h.file, h.appended])).toEqual([['Sidebar', `<script>openPanel("${panel}");</script>`]]);
+  });
+
   it.each(['NONE', 'LIMITED', 'FULL'])("onOpen in AuthMode.%s builds the add-on menu (Extensions → Billing), not a bound script's createMenu", (authMode) => {
     const { ctx, menus, menuBars } = load(new FakeSpreadsheet());
     ctx.onOpen({ authMode });
@@ -89,6 +99,9 @@ describe('dist/Code.js', () => {
       'menuFinalizeAll',
       'menuSendInvoices',
       'menuReceiveInvoices',
+      'menuPayments',
+      'menuOpenItems',
+      'menuCollect',
       'menuVerifyLedger',
       'menuSetupSheets',
       'menuTakeOverDocuments',

@@ -234,6 +234,21 @@ describe('sidebar', () => {
     expect([(doc.getElementById('receivePanel') as HTMLDetailsElement).open, (doc.getElementById('creditPanel') as HTMLDetailsElement).open]).toEqual([true, false]);
   });
 
+  it.each([
+    ['menuPayments', 'paymentsPanel', 'listPayments'],
+    ['menuOpenItems', 'openItemsPanel', 'openItems'],
+    ['menuCollect', 'collectPanel', ''],
+  ])('the menu item %s opens the sidebar with %s open, the others closed, and its list loaded (%s)', async (fn, panel, loads) => {
+    const ss = workbook();
+    const menu = addOn(ss, USER);
+    menu.exec(fn);
+    const { doc, calls } = sidebar(ss, { appended: menu.sidebars[0].appended });
+    await started(doc);
+    const open = ['receivePanel', 'paymentsPanel', 'openItemsPanel', 'collectPanel'].filter((id) => (doc.getElementById(id) as HTMLDetailsElement).open);
+    expect(open).toEqual([panel]);
+    if (loads) await until(() => calls.includes(loads));
+  });
+
   it("offers the sheet's filters and last month, runs in slices until done, and shows drafts as text", async () => {
     const ss = workbook();
     const { doc, calls, addon } = sidebar(ss);
