@@ -7,7 +7,7 @@
 import type { AdjustmentRequest, AdjustmentResult, OpenItem } from '../../src/gas/serverApi';
 import { call } from './call';
 import { $, action, confirmAction, money, showError } from './dom';
-import { compareDecimal, sentence, showProblem } from './creditPanel';
+import { compareDecimal, guarded, sentence } from './creditPanel';
 import { formatMoney, parseAmount } from './format';
 
 /** A key per form (letters, digits, '-': what the server takes), unique enough for one workbook. */
@@ -172,14 +172,4 @@ async function undo(r: AdjustmentResult, host: AdjustHost): Promise<void> {
   $('oiStatus').textContent = outcomeText(u);
 }
 
-async function run<T>(work: () => Promise<T>, host: AdjustHost): Promise<T | undefined> {
-  host.busy(true);
-  try {
-    return await work();
-  } catch (e) {
-    showProblem(e);
-    return undefined;
-  } finally {
-    host.busy(false);
-  }
-}
+const run = <T>(work: () => Promise<T>, host: AdjustHost): Promise<T | undefined> => guarded(host.busy, work);

@@ -20,6 +20,19 @@ export function showProblem(e: unknown): void {
   showError(e ? new Error(sentence((e as Error).message || String(e))) : null);
 }
 
+/** Runs a server call with the panel busy meanwhile; a failure is shown (showProblem) and gives undefined. */
+export async function guarded<T>(busy: (on: boolean) => void, work: () => Promise<T>): Promise<T | undefined> {
+  busy(true);
+  try {
+    return await work();
+  } catch (e) {
+    showProblem(e);
+    return undefined;
+  } finally {
+    busy(false);
+  }
+}
+
 /** 2026-12-01 as the sheet writes dates: 01.12.2026 (de) or 2026-12-01 (en). */
 export function formatDate(iso: string, locale: NumberLocale): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);

@@ -6,7 +6,7 @@
 import type { ImportReport, PaymentSummary, StatementFilePicked } from '../../src/gas/serverApi';
 import { call } from './call';
 import { $, action, button, confirmAction, input, item, line, money, plural, showError, state } from './dom';
-import { formatDate, sentence, showProblem } from './creditPanel';
+import { formatDate, guarded, sentence } from './creditPanel';
 
 /** Files go to the script in calls of about this many characters. */
 const IMPORT_BATCH = 4000000;
@@ -78,17 +78,9 @@ function setBusy(on: boolean): void {
   for (const b of Array.prototype.slice.call($('paymentsPanel').querySelectorAll('li button')) as HTMLButtonElement[]) b.disabled = on;
 }
 
-async function busyWith<T>(work: () => Promise<T>): Promise<T | undefined> {
+function busyWith<T>(work: () => Promise<T>): Promise<T | undefined> {
   showError(null);
-  setBusy(true);
-  try {
-    return await work();
-  } catch (e) {
-    showProblem(e);
-    return undefined;
-  } finally {
-    setBusy(false);
-  }
+  return guarded(setBusy, work);
 }
 
 /** One payment: who, when, how much; the remittance text; what it settles or may settle; its actions. */

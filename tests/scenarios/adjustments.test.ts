@@ -10,7 +10,7 @@ import { BillingError } from '../../src/core/errors';
 import { moneyByInvoice } from '../../src/core/receivables/balances';
 import { readLedgerWith, RECEIVABLES_TABLES } from '../../src/app/workbook';
 import { camt053, type Booking } from '../../src/node/sampleStatement';
-import { DEC, NOV, account, amt, item, ports, product, subscription, table } from './helpers';
+import { DEC, NOV, account, amt, item, ports, product, subscription, table, crashAt } from './helpers';
 
 function setup() {
   const p = ports({
@@ -263,20 +263,6 @@ describe('a retry never books twice', () => {
     expect(fields(p, INV1)).toBe('Open 134.00');
   });
 });
-
-/** Makes the n-th bulk write (and every one after it) fail, as an execution stopped there. */
-function crashAt(p: P, n: number): () => number {
-  const apply = p.tables.apply.bind(p.tables);
-  let calls = 0;
-  p.tables.apply = (name, patch) => {
-    if (++calls >= n) throw new Error(`crash before write ${calls} (${name})`);
-    apply(name, patch);
-  };
-  return () => {
-    p.tables.apply = apply;
-    return calls;
-  };
-}
 
 const state = (p: P) => ({
   rows: adjustments(p).map((b) => `${b.Kind} ${b.Number} ${b['Account ID']} ${amt(b.Amount)} ${b.Reverses}`),

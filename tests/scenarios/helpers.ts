@@ -91,3 +91,21 @@ export function cell(p: P, sheet: TableName, keyHeader: string, key: string, hea
   if (!r) throw new Error(`${sheet}: no row with ${keyHeader} = ${key}`);
   return r[header];
 }
+
+/**
+ * Makes the n-th bulk write (and every one after it) fail, as an execution stopped there (Apps
+ * Script ends between two bulk writes). The function returned restores the writes and says how
+ * many were tried.
+ */
+export function crashAt(p: P, n: number): () => number {
+  const apply = p.tables.apply.bind(p.tables);
+  let calls = 0;
+  p.tables.apply = (name, patch) => {
+    if (++calls >= n) throw new Error(`crash before write ${calls} (${name})`);
+    apply(name, patch);
+  };
+  return () => {
+    p.tables.apply = apply;
+    return calls;
+  };
+}

@@ -6,7 +6,7 @@ import { creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/led
 import { collectDirectDebits } from '../../src/app/receivables/collections';
 import { assignPayment, importPayments } from '../../src/app/receivables/payments';
 import { camt053 } from '../../src/node/sampleStatement';
-import { NOV, account, amt, edit, item, ports, product, subscription, table } from './helpers';
+import { NOV, account, amt, edit, item, ports, product, subscription, table, crashAt } from './helpers';
 
 const SEPA = { paymentMethod: 'direct_debit', iban: 'DE02120300000000202051', mandateReference: 'M-1', mandateDate: '2025-06-01' };
 
@@ -38,20 +38,6 @@ const file = {
     ],
   }),
 };
-
-/** Makes the n-th bulk write (and every one after it) fail, as an execution stopped there. */
-function crashAt(p: P, n: number): () => number {
-  const apply = p.tables.apply.bind(p.tables);
-  let calls = 0;
-  p.tables.apply = (name, patch) => {
-    if (++calls >= n) throw new Error(`crash before write ${calls} (${name})`);
-    apply(name, patch);
-  };
-  return () => {
-    p.tables.apply = apply;
-    return calls;
-  };
-}
 
 /** What must come out the same: each payment's parts, each invoice's money, the live rows per payment, the files. */
 function state(p: P) {
