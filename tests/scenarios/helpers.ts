@@ -109,3 +109,30 @@ export function crashAt(p: P, n: number): () => number {
     return calls;
   };
 }
+
+/**
+ * `act` stopped at each of its writes in turn (on a fresh workbook each time), then done again,
+ * must leave what one uninterrupted run leaves, as `state` sees it. `again` is the second try
+ * (default: `act`; it may accept a refusal, e.g. a booking refused as already booked); `check`
+ * runs after it.
+ */
+export function everyWrite<Q extends P>(o: { setup: () => Q; before?: (p: Q) => void; act: (p: Q) => unknown; state: (p: Q) => unknown; again?: (p: Q) => void; check?: (p: Q) => void }): void {
+  const reference = o.setup();
+  o.before?.(reference);
+  const restore = crashAt(reference, Number.POSITIVE_INFINITY);
+  o.act(reference);
+  const writes = restore();
+  if (writes < 2) throw new Error(`only ${writes} write: nothing to stop in between`);
+  const want = o.state(reference);
+  for (let n = 1; n <= writes; n++) {
+    const p = o.setup();
+    o.before?.(p);
+    const undo = crashAt(p, n);
+    expect(() => o.act(p)).toThrow(/crash before write/);
+    undo();
+    (o.again ?? o.act)(p);
+    const at = `crash at write ${n} of ${writes}`;
+    expect({ at, state: o.state(p) }).toEqual({ at, state: want });
+    o.check?.(p);
+  }
+}

@@ -6,7 +6,7 @@ import { creditInvoice, finalizeInvoices, verifyLedger } from '../../src/app/led
 import { collectDirectDebits } from '../../src/app/receivables/collections';
 import { assignPayment, importPayments } from '../../src/app/receivables/payments';
 import { camt053 } from '../../src/node/sampleStatement';
-import { NOV, account, amt, edit, item, ports, product, subscription, table, crashAt } from './helpers';
+import { NOV, account, amt, edit, item, ports, product, subscription, table, crashAt, everyWrite as everyWriteOf } from './helpers';
 
 const SEPA = { paymentMethod: 'direct_debit', iban: 'DE02120300000000202051', mandateReference: 'M-1', mandateDate: '2025-06-01' };
 
@@ -53,30 +53,11 @@ function state(p: P) {
 }
 
 /** Runs `act` crashed at each write in turn, then again in full, and compares with a run without crash. */
-function everyWrite(name: string, before: (p: P) => void, act: (p: P) => unknown) {
-  const reference = setup();
-  before(reference);
-  const restore = crashAt(reference, Number.POSITIVE_INFINITY);
-  act(reference);
-  const writes = restore();
-  expect(writes).toBeGreaterThan(1);
-  const want = state(reference);
-  for (let n = 1; n <= writes; n++) {
-    const p = setup();
-    before(p);
-    const undo = crashAt(p, n);
-    expect(() => act(p)).toThrow(/crash before write/);
-    undo();
-    act(p);
-    const got = state(p);
-    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${name}, crash at write ${n} of ${writes}: ${JSON.stringify(got, null, 1)}\nwanted ${JSON.stringify(want, null, 1)}`);
-  }
-}
+const everyWrite = (before: (p: P) => void, act: (p: P) => unknown) => everyWriteOf({ setup: () => setup(), before, act, state });
 
 describe('receivables survive a crash at any write', () => {
   it('importing a statement', () => {
     everyWrite(
-      'import',
       () => undefined,
       (p) => importPayments(p, [file]),
     );
@@ -84,7 +65,6 @@ describe('receivables survive a crash at any write', () => {
 
   it('assigning a payment by hand', () => {
     everyWrite(
-      'assign',
       (p) => importPayments(p, [file]),
       (p) => {
         const r = assignPayment(p, 'P-000003', ['INV-2026-00003']);
@@ -95,7 +75,6 @@ describe('receivables survive a crash at any write', () => {
 
   it('collecting direct debits with booking on the collection date', () => {
     everyWrite(
-      'collect',
       () => undefined,
       (p) => collectDirectDebits(p, { date: '2026-12-14' }),
     );
