@@ -262,6 +262,16 @@ describe('a retry never books twice', () => {
     expect(adjustments(p).map((b) => `${b.Kind} ${amt(b.Amount)} ${b.Date}`)).toEqual(['fee 5.00 2026-11-30', 'fee 5.00 2026-12-01', 'fee 5.00 2026-11-30']);
     expect(fields(p, INV1)).toBe('Open 134.00');
   });
+
+  it('two identical fees on one day, each sent with its own key (the sidebar), are both booked', () => {
+    const p = setup();
+    const first = bookAdjustment(p, { kind: 'fee', target: INV1, amount: '3.00', key: 'sb-form-1' });
+    const second = bookAdjustment(p, { kind: 'fee', target: INV1, amount: '3.00', key: 'sb-form-2' });
+    expect([first.repeated, second.repeated, second.balanceId === first.balanceId]).toEqual([undefined, undefined, false]);
+    // The retry of the second form's call, after a lost answer, books nothing.
+    expect(bookAdjustment(p, { kind: 'fee', target: INV1, amount: '3.00', key: 'sb-form-2' })).toMatchObject({ balanceId: second.balanceId, repeated: true });
+    expect(adjustments(p).map((b) => `${b.Kind} ${amt(b.Amount)}`)).toEqual(['fee 3.00', 'fee 3.00']);
+  });
 });
 
 const state = (p: P) => ({

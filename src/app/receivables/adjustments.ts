@@ -103,10 +103,12 @@ function adjustmentOf(ports: Ports, ds: Dataset, book: MoneyBook, req: Adjustmen
 /**
  * Refuses a repeat: a row still standing with the same kind, invoice or account, amount and date
  * (for a write-off of all that is open, when nothing is open any more: one of any amount that day).
+ * A request with a key of its own is no repeat: a retry carries the same key and is answered
+ * before this (the sidebar's second identical fee of a day is meant).
  */
 function refuseRepeat(book: MoneyBook, a: Adjustment, req: AdjustmentRequest): void {
   const whole = a.kind === 'write_off' && !String(req.amount ?? '').trim() && a.amount.isZero();
-  const twin = req.again ? undefined : book.twinOf(a, whole);
+  const twin = req.again || req.key ? undefined : book.twinOf(a, whole);
   if (twin) {
     const on = twin.number ?? `account ${twin.accountId}`;
     throw new BillingError(

@@ -272,6 +272,13 @@ export function importPayments(ports: Ports, files: readonly StatementFile[]): I
   });
 }
 
+/** What a Matched Invoices cell names, without the amounts ("INV-1 -50.00; INV-2 -10.00" → "INV-1, INV-2"). */
+const partNames = (matched: string) =>
+  matched
+    .split(';')
+    .map((part) => part.trim().replace(/\s+-?[\d.]+$/, ''))
+    .join(', ');
+
 /** A payment by its id, with its sheet row. */
 function paymentRow(ds: Dataset, paymentId: string): { row: number; record: Payment } {
   const found = ds.payments.find((r) => r.record.paymentId === paymentId.trim());
@@ -331,7 +338,7 @@ export function undoPayment(ports: Ports, paymentId: string): PaymentSummary {
       // Undoing a return would close its invoice again, below zero once the customer has paid it anew.
       if (p.amount.isNegative())
         throw new BillingError(
-          `Payment ${paymentId} is a return of ${p.amount.abs().toFixed(2)} ${p.currency} that reopened ${p.matched.replace(/ -?[\d.]+$/, '')}: a return is not undone by hand; if the bank reversed it, import that statement.`,
+          `Payment ${paymentId} is a return of ${p.amount.abs().toFixed(2)} ${p.currency} that reopened ${partNames(p.matched)}: a return is not undone by hand; if the bank reversed it, import that statement.`,
           {
             code: 'refused',
             ref: paymentId,

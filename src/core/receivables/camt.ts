@@ -85,27 +85,40 @@ function formatOf(file: string, qualifiedName: string, attributes: Record<string
   throw new BillingError(`${file}: not a bank statement read here (camt.053.001.02/.04/.08 or camt.054.001.08): the document is ${what}`, { code: 'invalid', ref: file });
 }
 
-/** The statement's text, refused before reading when it is too large or declares entities. */
-function statementText(raw: string, file: string): string {
-  const xml = raw.replace(/^\uFEFF?\s*/, ''); // a BOM or a blank line before the declaration: seen in exports, harmless
+/**
+ * The statement's text, refused before reading when it is too large or declares entities; and how
+ * many lines a BOM and blank lines before the declaration (seen in exports, harmless) took.
+ */
+function statementText(raw: string, file: string): { xml: string; linesBefore: number } {
+  const lead = /^\uFEFF?\s*/.exec(raw)![0];
+  const xml = raw.slice(lead.length);
   if (xml.length > MAX_STATEMENT_CHARS) throw new BillingError(`${file}: ${xml.length} characters; a statement over ${MAX_STATEMENT_CHARS >> 20} MB is not read`, { code: 'invalid', ref: file });
   // Entity declarations can name outside files or expand to gigabytes ("billion laughs"); banks write none.
   if (xml.includes('<!ENTITY')) throw new BillingError(`${file}: the XML declares entities (<!ENTITY …>); bank statements declare none, so it is not read`, { code: 'invalid', ref: file });
-  return xml;
+  return { xml, linesBefore: lead.split('\n').length - 1 };
+}
+
+/** A reading error as the user reads it: the file, and the line as the file has it. */
+function readingError(e: unknown, file: string, linesBefore: number): unknown {
+  if (!(e instanceof XmlSyntaxError)) return e;
+  const line = e.line + linesBefore;
+  if (e.limit) return new BillingError(`${file}: the XML cannot be read: ${e.reason} (line ${line})`, { code: 'invalid', ref: file });
+  return new BillingError(`${file}: not well-formed XML (line ${line}: ${e.reason})`, { code: 'invalid', ref: file });
 }
 
 /**
  * Reads a camt.053 or camt.054 document: every booked entry, and what was left out with the reason.
  * Streamed: each Ntry is read as it closes, with the statement it stands in as read so far (the
- * schema puts the statement's Id, pagination and account before its entries).
+ * schema puts the statement's Id, pagination and account before its entries); a statement
+ * without entries is counted when it closes.
  */
 export function readCamt(raw: string, file: string): StatementRead {
-  const xml = statementText(raw, file);
+  const { xml, linesBefore } = statementText(raw, file);
   const read: StatementRead = { format: '', entries: [], skipped: [] };
   let format: { version: string; root: string; report: string } | undefined;
   const places = new Map<XmlElement, { id: string; iban?: string; count: number }>();
   let position = 0;
-  /** The statement (Stmt or Ntfctn) a report element is, described once. */
+  /** The statement (Stmt or Ntfctn) a report element is, described once, numbered in document order. */
   const placeOf = (report: XmlElement) => {
     let place = places.get(report);
     if (!place) {
@@ -117,26 +130,28 @@ export function readCamt(raw: string, file: string): StatementRead {
     }
     return place;
   };
+  /** Whether the open elements above are Document/root/report (a statement's own level). */
+  const atReport = (above: readonly XmlElement[], n: number) => above.length === n && above[1]?.name === format?.root && (n === 2 || above[2].name === format?.report);
   try {
     streamXml(xml, {
-      detach: new Set(['Ntry']),
+      detach: new Set(['Ntry', 'Stmt', 'Ntfctn']),
       maxDepth: MAX_DEPTH,
       onRoot: (name, attributes) => {
         format = formatOf(file, name, attributes);
         read.format = format.version;
       },
-      onElement: (ntry, above) => {
-        // Only a report's own entries (Document/root/report/Ntry) are the statement's.
-        if (above.length !== 3 || above[1].name !== format?.root || above[2].name !== format.report) return;
-        const place = placeOf(above[2]);
-        position++;
-        readEntry(ntry, { file, entry: position }, { id: place.id, iban: place.iban, index: ++place.count }, read);
+      onElement: (el, above) => {
+        if (el.name === 'Ntry' && atReport(above, 3)) {
+          const place = placeOf(above[2]);
+          position++;
+          readEntry(el, { file, entry: position }, { id: place.id, iban: place.iban, index: ++place.count }, read);
+        } else if (el.name === format?.report && atReport(above, 2)) placeOf(el);
+        // An element of these names elsewhere is no statement's: it stays where it stood.
+        else if (el.name !== 'Ntry') (above[above.length - 1].children ??= []).push(el);
       },
     });
   } catch (e) {
-    if (e instanceof XmlSyntaxError && e.limit) throw new BillingError(`${file}: the XML cannot be read: ${e.reason} (line ${e.line})`, { code: 'invalid', ref: file });
-    if (e instanceof XmlSyntaxError) throw new BillingError(`${file}: not well-formed XML (line ${e.line}: ${e.reason})`, { code: 'invalid', ref: file });
-    throw e;
+    throw readingError(e, file, linesBefore);
   }
   return read;
 }

@@ -365,6 +365,18 @@ describe('rules on small documents', () => {
     expect(() => readCamt(full.replace(/<\/Document>\s*$/, '</Documnt>'), 'tippfehler.xml')).toThrow(`tippfehler.xml: not well-formed XML (line ${lines}: unexpected close tag.)`);
   });
 
+  test('the line named is the line in the file, also after a BOM and blank lines before the declaration', () => {
+    const broken = `\uFEFF\n\n\n<Document xmlns="${NS8}">\n<BkToCstmrStmt>\n</Oops>`;
+    expect(() => readCamt(broken, 'leer.xml')).toThrow('leer.xml: not well-formed XML (line 6: unexpected close tag.)');
+  });
+
+  test('statements without entries count: the first one gives the account IBAN, and the next one without an Id is the second', () => {
+    const empty = '<Stmt><Acct><Id><IBAN>DE02120300000000202051</IBAN></Id></Acct></Stmt>';
+    const full = `<Stmt><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>${ntry('5.00')}</Stmt>`;
+    const r = readCamt(`<Document xmlns="${NS8}"><BkToCstmrStmt>${empty}${full}</BkToCstmrStmt></Document>`, 'zwei.xml');
+    expect([r.accountIban, r.entries.map((e) => JSON.parse(e.entryKey)[2])]).toEqual(['DE02120300000000202051', ['#2#1']]);
+  });
+
   test('hostile files are refused before the parser expands or recurses', () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE Document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${doc(ntry('1.00', '<AddtlNtryInf>&b;</AddtlNtryInf>')).replace(/^<\?xml[^>]*>/, '')}`;
     expect(() => readCamt(laughs, 'laughs.xml')).toThrow('laughs.xml: the XML declares entities (<!ENTITY …>); bank statements declare none, so it is not read');
