@@ -195,7 +195,7 @@ function showImport(r: ImportReport): void {
     for (const s of f.skipped) line(li, 'Skipped ' + cut(s, 160), 'warning');
   }
   for (const f of r.failed) item(files, f.file + ': ' + sentence(f.reason), null, 'failed');
-  for (const p of r.problems || []) item(files, 'Left as booked: ' + sentence(p), null, 'warning');
+  for (const p of r.problems || []) item(files, sentence(p), null, 'warning');
   const added = $('payNew');
   added.textContent = '';
   for (const p of r.payments) paymentItem(added, p, false);

@@ -102,7 +102,8 @@ export function parseTable<N extends TableName>(name: N, raw: RawTable | undefin
       }
     if (blank) continue;
     const { record, errors: rowErrors, warnings: rowWarnings } = parseRow(name, present, cells, rowNo, ctx);
-    if (!rowErrors.length && def.id) {
+    // An id the engine has not given yet (a payment typed in) is no duplicate of another such row.
+    if (!rowErrors.length && def.id && record[def.id] !== undefined) {
       const id = String(record[def.id]);
       const first = seen.get(id);
       if (first !== undefined) rowErrors.push({ sheet: name, row: rowNo, column: idHeader, value: id, message: `duplicate id (also in row ${first})` });

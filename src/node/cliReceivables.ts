@@ -80,7 +80,7 @@ function importText(r: ImportReport): string {
     ].join('\n'),
   );
   const failed = r.failed.map((f) => `${f.file}: NOT READ: ${f.reason}`);
-  const problems = (r.problems ?? []).map((p) => `LEFT AS BOOKED: ${p}`);
+  const problems = (r.problems ?? []).map((p) => `PAYMENTS SHEET: ${p}`);
   const payments = r.payments.length ? ['', `New payments (${r.payments.length}):`, ...r.payments.flatMap(paymentText)] : ['', 'No new payments.'];
   return [...files, ...failed, ...problems, ...payments].join('\n');
 }

@@ -240,7 +240,7 @@ describe('billing payments read back from the saved workbook', () => {
     expect((await billing(['-w', file, 'payments', 'import', files.stmt])).out).toContain('\n\nNo new payments.\n');
   }, 60_000);
 
-  it('a Matched Invoices cell edited in the workbook is named LEFT AS BOOKED by the next import, which goes on', async () => {
+  it('a Matched Invoices cell edited in the workbook is named by the next import, which goes on', async () => {
     const copy = join(dir, 'edited.xlsx');
     cpSync(file, copy);
     const wb = new ExcelJS.Workbook();
@@ -260,7 +260,7 @@ describe('billing payments read back from the saved workbook', () => {
     expect(r.code).toBe(0);
     expect(r.out.split('\n').slice(0, 4)).toEqual([
       'stmt-2.xml: camt.053.001.08, 1 entry: 1 imported, 0 duplicates, 0 outgoing (not receivables), 0 skipped',
-      'LEFT AS BOOKED: Payments row 2, column Matched Invoices (value "Teilzahlung zweite Rechnung"): not "<invoice number> <amount>; …" as the engine wrote it, so payment P-000001 was left as it is',
+      'PAYMENTS SHEET: Payments row 2, column Matched Invoices (value "Teilzahlung zweite Rechnung"): not "<invoice number> <amount>; …" as the engine wrote it, so payment P-000001 was left as it is',
       '',
       'New payments (1):',
     ]);

@@ -193,4 +193,26 @@ describe('payments typed into the sheet', () => {
     expect(money(p, 'INV-2026-00002')).toBe(`INV-2026-00002: Paid open 0.00 paid ${day}`);
     expect(importPayments(p, []).payments).toEqual([]);
   });
+
+  it('several typed at once (no Payment ID yet) are each booked', () => {
+    const p = customers();
+    appendRow(p, 'Payments', { Date: day, Amount: 119, Currency: 'EUR', 'Remittance Text': 'INV-2026-00002' });
+    appendRow(p, 'Payments', { Date: day, Amount: 119, Currency: 'EUR', 'Remittance Text': 'INV-2026-00003' });
+    appendRow(p, 'Payments', { Date: day, Amount: 50, Currency: 'EUR', 'Remittance Text': 'bar' });
+    const r = importPayments(p, []);
+    expect(r.payments.map((x) => [x.paymentId, x.status, x.matched])).toEqual([
+      ['P-000001', 'matched', 'INV-2026-00002 119.00'],
+      ['P-000002', 'matched', 'INV-2026-00003 119.00'],
+      ['P-000003', 'unmatched', ''],
+    ]);
+  });
+
+  it('a typed row the engine cannot read is named in the import report and not booked; the others are', () => {
+    const p = customers();
+    appendRow(p, 'Payments', { Date: day, Amount: 'hundert', Currency: 'EUR', 'Remittance Text': 'INV-2026-00002' });
+    appendRow(p, 'Payments', { Date: day, Amount: 119, Currency: 'EUR', 'Remittance Text': 'INV-2026-00003' });
+    const r = importPayments(p, []);
+    expect(r.problems).toEqual(['Payments row 2, column Amount (value "hundert"): "hundert" is not a number (not booked until the cell is fixed)']);
+    expect(r.payments.map((x) => [x.paymentId, x.matched])).toEqual([['P-000001', 'INV-2026-00003 119.00']]);
+  });
 });

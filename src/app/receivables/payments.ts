@@ -10,6 +10,7 @@ import { type AccountInfo, MatchIndex, type MatchResult } from '../../core/recei
 import { type Allocation, formatParts } from '../../core/receivables/posting';
 import { returnReasonText } from '../../core/receivables/returnReasons';
 import { readStatement } from '../../core/receivables/statement';
+import { formatError } from '../../core/table';
 import type { BankEntry, OpenInvoice } from '../../core/receivables/types';
 import type { Ports } from '../../ports';
 import { runUseCase } from '../useCase';
@@ -42,7 +43,11 @@ export interface ImportReport {
   files: { file: string; format: string; entries: number; imported: number; duplicates: number; outgoing: number; skipped: string[] }[];
   payments: PaymentSummary[];
   failed: { file: string; reason: string }[];
-  /** Payments whose Matched Invoices cell was edited into something the engine cannot read: left booked as they were. */
+  /**
+   * Payments rows the engine cannot read (a typed amount that is no number, a copied Payment ID:
+   * not booked), and payments whose Matched Invoices cell was edited into something it cannot
+   * read (left booked as they were); each naming row, column and value.
+   */
   problems?: string[];
 }
 
@@ -254,7 +259,8 @@ export function importPayments(ports: Ports, files: readonly StatementFile[]): I
       const { book, unreadable } = bookOf(ds, bookContext(ports));
       const open = openInvoices(ds, (id) => book.openOf(id));
       const c: Importing = { ports, ds, index: new MatchIndex(open, accountsOf(ds)), byNumber: invoicesByNumber(ds), seen: seenOf(ds), nextId: paymentIds(ds), now: ports.clock.now().toISOString() };
-      const report: ImportReport = { files: [], payments: [], failed: [], ...(unreadable.length ? { problems: [...unreadable] } : {}) };
+      const problems = [...ds.errors.filter((e) => e.sheet === 'Payments').map((e) => `${formatError(e)} (not booked until the cell is fixed)`), ...unreadable];
+      const report: ImportReport = { files: [], payments: [], failed: [], ...(problems.length ? { problems } : {}) };
       const typed = typedPayments(c);
       const added: Payment[] = [];
       for (const f of files) {
