@@ -13,6 +13,7 @@ import { listPayments, openItems, type OpenItemsReport } from '../app/receivable
 import { assignPayment, importPayments, type ImportReport, type PaymentSummary, type StatementFile, undoPayment } from '../app/receivables/payments';
 import { isIsoDate } from '../core/dates';
 import { BillingError } from '../core/errors';
+import { ADJUSTMENT_WORDS } from '../core/receivables/posting';
 import { dec, formatAmount } from '../core/money';
 import type { memoryPorts } from './memoryHost';
 import { LocalFiles } from './sepaFiles';
@@ -134,7 +135,7 @@ function openItemsText(r: OpenItemsReport): string {
   return out.join('\n');
 }
 
-const KIND_WORDS: Record<string, string> = { write_off: 'write-off', skonto: 'Skonto', fee: 'fee', refund: 'refund', reversal: 'undo' };
+const KIND_WORDS: Record<string, string> = { ...ADJUSTMENT_WORDS, reversal: 'undo' };
 
 /** A booked adjustment and what it left: the invoice's status and open amount, or the account's credit. */
 function adjustmentText(r: AdjustmentResult, dryRun: boolean): string {

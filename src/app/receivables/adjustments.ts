@@ -76,11 +76,17 @@ function decimalOf(text: string | undefined, what: string): Decimal | undefined 
   return new D(t);
 }
 
+/** The date a booking or undo counts from: the one given (YYYY-MM-DD), else today. */
+function dateOf(ports: Ports, given: string | undefined): string {
+  const date = String(given ?? '').trim() || ports.clock.today();
+  if (!isIsoDate(date)) throw new BillingError(`the date "${date}" is not YYYY-MM-DD`, { code: 'invalid' });
+  return date;
+}
+
 /** What the request books, resolved against the workbook (the invoice, the refund's account and currency, the amount). */
 function adjustmentOf(ports: Ports, ds: Dataset, book: MoneyBook, req: AdjustmentRequest): Adjustment {
   const kind = kindOf(req.kind);
-  const date = String(req.date ?? '').trim() || ports.clock.today();
-  if (!isIsoDate(date)) throw new BillingError(`the date "${date}" is not YYYY-MM-DD`, { code: 'invalid' });
+  const date = dateOf(ports, req.date);
   const amount = decimalOf(req.amount, 'the amount');
   const percent = decimalOf(req.percent, 'the percent');
   const common = { kind, date, source: keyedSource(`${ADJUSTMENT_WORDS[kind]} by ${ports.user()}`, req.key), reason: String(req.reason ?? '').trim() || undefined };
@@ -185,8 +191,7 @@ export function undoAdjustment(ports: Ports, req: { balanceId: string; reason?: 
     action: 'undo a write-off, Skonto, fee or refund',
     reads: 'receivables',
     work: ({ ports, ds, log }) => {
-      const date = String(req.date ?? '').trim() || ports.clock.today();
-      if (!isIsoDate(date)) throw new BillingError(`the date "${date}" is not YYYY-MM-DD`, { code: 'invalid' });
+      const date = dateOf(ports, req.date);
       const { book } = bookOf(ds, bookContext(ports));
       const reason = String(req.reason ?? '').trim() || undefined;
       const b = book.undoAdjustment(String(req.balanceId ?? ''), { date, source: `undone by ${ports.user()}`, reason });
